@@ -1,0 +1,114 @@
+/**
+ * Readiness as a value. A wait strategy describes *what* "ready" means for a service; the engine
+ * decides how to check it (promptly: it polls fast at first and backs off). Strategies are
+ * immutable: refining one returns a new one.
+ *
+ * @example
+ * ```ts
+ * import { Project, Wait } from '@selur/compose';
+ * new Project('shop').service('api', (s) =>
+ *   s.command(['node', 'server.js']).port('0:8080').waitFor(Wait.forHttp('/health', { port: 8080 }).withTimeout(20_000)));
+ * ```
+ */
+export type WaitStrategy =
+  | PortWait
+  | HttpWait
+  | LogWait
+  | CommandWait
+  | ExitZeroWait
+  | HealthyWait
+  | AllWait;
+
+interface WaitBase {
+  /** Give up after this long (ms). @default 60_000 */
+  readonly timeoutMs: number;
+  /** A copy of this strategy with another timeout. */
+  withTimeout(ms: number): this;
+}
+
+/** Ready when the container port accepts TCP connections on its published host port. */
+export interface PortWait extends WaitBase { readonly kind: 'port'; readonly port: number }
+/** Ready when an HTTP GET on the published port answers the expected status (and body). */
+export interface HttpWait extends WaitBase {
+  readonly kind: 'http';
+  readonly path: string;
+  readonly port: number;
+  /** Expected status (or a predicate). @default 200..399 */
+  readonly status?: number | ((status: number) => boolean) | undefined;
+  /** A substring, a pattern or a predicate the body must satisfy. */
+  readonly body?: string | RegExp | ((body: string) => boolean) | undefined;
+}
+/** Ready when a log line matches `pattern`, `times` times. */
+export interface LogWait extends WaitBase { readonly kind: 'log'; readonly pattern: RegExp | string; readonly times: number }
+/** Ready when a command run in the container exits 0. */
+export interface CommandWait extends WaitBase { readonly kind: 'command'; readonly command: readonly string[] }
+/** For one-shot jobs: ready when the container has exited with code 0. */
+export interface ExitZeroWait extends WaitBase { readonly kind: 'exit-zero' }
+/** Ready when the service's own healthcheck passes. */
+export interface HealthyWait extends WaitBase { readonly kind: 'healthy' }
+/** Ready when every strategy is. */
+export interface AllWait extends WaitBase { readonly kind: 'all'; readonly strategies: readonly WaitStrategy[] }
+
+/** Default timeout of every strategy, in milliseconds. */
+export const DEFAULT_WAIT_TIMEOUT_MS = 60_000;
+
+function make<T extends { kind: string }>(fields: T, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS): T & WaitBase {
+  const strategy = {
+    ...fields,
+    timeoutMs,
+    withTimeout(ms: number) {
+      if (!Number.isFinite(ms) || ms <= 0) throw new TypeError(`withTimeout: expected a positive number of milliseconds, received ${String(ms)}`);
+      return make(fields, ms);
+    },
+  };
+  return Object.freeze(strategy) as T & WaitBase;
+}
+
+function checkPort(port: number, where: string): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new TypeError(`${where}: expected a container port 1-65535, received ${String(port)}`);
+}
+
+/** Factories for {@link WaitStrategy} values. */
+export const Wait = {
+  /** Ready when `port` (a container port of the service) accepts TCP connections. */
+  forPort(port: number): PortWait {
+    checkPort(port, 'Wait.forPort');
+    return make({ kind: 'port' as const, port }) as PortWait;
+  },
+  /** Ready when `GET path` on the published `port` answers `status` (default 2xx/3xx) and `body`. */
+  forHttp(path: string, options: { port: number; status?: HttpWait['status']; body?: HttpWait['body'] }): HttpWait {
+    checkPort(options.port, 'Wait.forHttp');
+    if (!path.startsWith('/')) throw new TypeError(`Wait.forHttp: path must start with '/', received '${path}'`);
+    return make({ kind: 'http' as const, path, port: options.port, status: options.status, body: options.body }) as HttpWait;
+  },
+  /** Ready when a log line matches `pattern` `times` times (default once). */
+  forLog(pattern: RegExp | string, options: { times?: number } = {}): LogWait {
+    const times = options.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) throw new TypeError(`Wait.forLog: times must be a positive integer, received ${String(times)}`);
+    return make({ kind: 'log' as const, pattern, times }) as LogWait;
+  },
+  /** Ready when `command` exits 0 inside the service. */
+  forCommand(command: readonly string[]): CommandWait {
+    if (command.length === 0) throw new TypeError('Wait.forCommand: the command must not be empty');
+    return make({ kind: 'command' as const, command: [...command] }) as CommandWait;
+  },
+  /** For one-shot jobs: ready when the service has exited with code 0. */
+  forExitZero(): ExitZeroWait {
+    return make({ kind: 'exit-zero' as const }) as ExitZeroWait;
+  },
+  /** Ready when the service's healthcheck passes (the default when it has one). */
+  forHealthy(): HealthyWait {
+    return make({ kind: 'healthy' as const }) as HealthyWait;
+  },
+  /** Ready when all of `strategies` are. */
+  forAll(...strategies: WaitStrategy[]): AllWait {
+    return make({ kind: 'all' as const, strategies }) as AllWait;
+  },
+} as const;
+
+/** Short aliases: `waitFor: port(8080)`, `http('/health', { port })`, `log(/ready/)`, `command([...])`, `exitZero()`. */
+export const port = Wait.forPort;
+export const http = Wait.forHttp;
+export const log = Wait.forLog;
+export const command = Wait.forCommand;
+export const exitZero = Wait.forExitZero;

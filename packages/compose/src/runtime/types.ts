@@ -1,0 +1,243 @@
+import type { NetworkSpec, ServiceSpec, VolumeSpec } from '../spec/types.js';
+
+/**
+ * The Runtime port: what the engine needs from whatever runs containers. Contracts only; the
+ * implementations live in `adapters/` (process), `@selur/compose-docker` and `adapters/selur`.
+ *
+ * A runtime knows nothing of dependency order, readiness or rollback: the engine owns those.
+ * Every resource it creates carries the project, service, replica and config hash so that the
+ * engine can find it again (from another process, too) with {@link Runtime.listContainers}.
+ */
+
+/** Label keys recorded on every resource a runtime creates for a project. */
+export const LABEL_PROJECT = 'io.selur.compose.project';
+export const LABEL_SERVICE = 'io.selur.compose.service';
+export const LABEL_REPLICA = 'io.selur.compose.replica';
+export const LABEL_CONFIG_HASH = 'io.selur.compose.config-hash';
+export const LABEL_NETWORK = 'io.selur.compose.network';
+export const LABEL_VOLUME = 'io.selur.compose.volume';
+
+/** Things a runtime may or may not be able to do. The engine checks before asking. */
+export type RuntimeCapability =
+  | 'networks'
+  | 'volumes'
+  | 'ports'
+  | 'secrets'
+  | 'bind-mounts'
+  | 'logs'
+  | 'logs.follow'
+  | 'exec'
+  | 'exec.output'
+  | 'health'
+  | 'restart-policy'
+  | 'replicas'
+  | 'build'
+  | 'pause'
+  | 'stats';
+
+/** Container lifecycle state, normalised across runtimes. */
+export type ContainerState = 'created' | 'running' | 'restarting' | 'paused' | 'exited' | 'dead' | 'unknown';
+
+/** Health as last observed by the runtime (`none` when the service has no healthcheck). */
+export type HealthStatus = 'none' | 'starting' | 'healthy' | 'unhealthy';
+
+/** A port as actually published on the host. */
+export interface PublishedPort {
+  readonly target: number;
+  readonly protocol: 'tcp' | 'udp';
+  /** Host address to connect to (`127.0.0.1` unless bound elsewhere). */
+  readonly host: string;
+  /** The host port actually bound. */
+  readonly published: number;
+}
+
+/** What a runtime knows of one container (or host process, or selur container). */
+export interface ContainerInfo {
+  /** Runtime id (Docker id, process-runtime id, Vörðr id). */
+  readonly id: string;
+  /** `<project>_<service>_<replica>` (Docker adds nothing else). */
+  readonly name: string;
+  readonly project: string;
+  readonly service: string;
+  /** 1-based replica number. */
+  readonly replica: number;
+  readonly configHash: string;
+  readonly image: string;
+  readonly state: ContainerState;
+  readonly health: HealthStatus;
+  /** Exit code once exited. */
+  readonly exitCode?: number | undefined;
+  readonly ports: readonly PublishedPort[];
+  /** Host process id, where the runtime has one. */
+  readonly pid?: number | undefined;
+  readonly createdAt?: string | undefined;
+  readonly startedAt?: string | undefined;
+  /** How many times the runtime restarted it under its restart policy. */
+  readonly restartCount?: number | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** A secret as handed to a runtime: its name and where its content is. Never logged. */
+export interface SecretSource {
+  readonly name: string;
+  /** Absolute path of the file that holds the secret. */
+  readonly file: string;
+}
+
+/** A network or volume as handed to a runtime. */
+export interface NetworkRequest {
+  readonly project: string;
+  /** Logical name in the compose file. */
+  readonly name: string;
+  /** Name on the runtime: `<project>_<name>` unless external. */
+  readonly runtimeName: string;
+  readonly spec: NetworkSpec;
+}
+
+export interface VolumeRequest {
+  readonly project: string;
+  readonly name: string;
+  readonly runtimeName: string;
+  readonly spec: VolumeSpec;
+}
+
+/** What a runtime reports of a network or volume it holds for a project. */
+export interface ResourceInfo {
+  readonly id: string;
+  /** Logical name (from the labels or the name prefix). */
+  readonly name: string;
+  readonly runtimeName: string;
+  readonly project: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Everything a runtime needs to create one replica of a service. */
+export interface ContainerRequest {
+  readonly project: string;
+  readonly service: string;
+  /** 1-based. */
+  readonly replica: number;
+  /** `<project>_<service>_<replica>`. */
+  readonly name: string;
+  readonly configHash: string;
+  /** The service's canonical config. Relative paths are relative to {@link ContainerRequest.workingDir}. */
+  readonly spec: ServiceSpec;
+  /** Absolute folder of the compose file: resolve bind mounts, build contexts against it. */
+  readonly workingDir: string;
+  /** Environment, fully resolved (env files merged, secret references excluded). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Secrets to mount (at `/run/secrets/NAME`, or as files for host processes). */
+  readonly secrets: readonly SecretSource[];
+  /** Runtime names of the networks, in order. */
+  readonly networks: readonly string[];
+  /** Volume mounts with sources mapped: bind sources absolute, named volumes to runtime names. */
+  readonly mounts: readonly { readonly type: 'bind' | 'volume'; readonly source: string; readonly target: string; readonly readOnly: boolean }[];
+  /** Labels to record (project, service, replica, config hash and the service's own). */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Options for stopping a container. */
+export interface StopOptions {
+  /** Grace period before the runtime forces it (SIGKILL). */
+  readonly timeoutMs: number;
+  /** The signal to send first. @default 'SIGTERM' */
+  readonly signal?: string | undefined;
+}
+
+/** One line of output. */
+export interface LogLine {
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+  /** When the runtime saw it. */
+  readonly timestamp: Date;
+}
+
+/** Options for reading logs. */
+export interface LogOptions {
+  /** Only the last N lines of what is already there. */
+  readonly tail?: number | undefined;
+  /** Keep following new output until the container stops or `signal` aborts. @default false */
+  readonly follow?: boolean | undefined;
+  /** Only lines at or after this time. */
+  readonly since?: Date | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Options for exec. */
+export interface ExecOptions {
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  readonly workdir?: string | undefined;
+  /** Kill the command after this long. */
+  readonly timeoutMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The result of a command run inside a container. */
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The result of running a service's healthcheck once. */
+export interface ProbeResult {
+  readonly healthy: boolean;
+  readonly exitCode: number;
+  /** Combined output of the check (trimmed, bounded). */
+  readonly output: string;
+}
+
+/** Options for listing containers. */
+export interface ListOptions {
+  /** Include containers that are not running. @default true */
+  readonly all?: boolean | undefined;
+}
+
+/**
+ * A runtime: where containers run. Implement this to add one; run the conformance suite in
+ * `test/conformance` against it.
+ *
+ * @example
+ * ```ts
+ * import { processRuntime } from '@selur/compose';
+ * const runtime = processRuntime();
+ * console.log(runtime.name, [...runtime.capabilities]);
+ * ```
+ */
+export interface Runtime {
+  /** Short name used in messages (`process`, `docker`, `selur`). */
+  readonly name: string;
+  readonly capabilities: ReadonlySet<RuntimeCapability>;
+
+  /** Create the network unless it exists; report which. */
+  ensureNetwork(request: NetworkRequest): Promise<{ readonly info: ResourceInfo; readonly created: boolean }>;
+  removeNetwork(project: string, runtimeName: string): Promise<void>;
+  listNetworks(project: string): Promise<readonly ResourceInfo[]>;
+
+  /** Create the volume unless it exists; report which. */
+  ensureVolume(request: VolumeRequest): Promise<{ readonly info: ResourceInfo; readonly created: boolean }>;
+  removeVolume(project: string, runtimeName: string): Promise<void>;
+  listVolumes(project: string): Promise<readonly ResourceInfo[]>;
+
+  /** Create (not start) one replica. */
+  createContainer(request: ContainerRequest): Promise<ContainerInfo>;
+  startContainer(id: string): Promise<ContainerInfo>;
+  /** Stop gracefully, forcing after `timeoutMs`. Stopping a stopped container is not an error. */
+  stopContainer(id: string, options: StopOptions): Promise<void>;
+  /** Remove; `force` stops it first. Removing a missing container is not an error. */
+  removeContainer(id: string, options?: { readonly force?: boolean }): Promise<void>;
+  /** Every container of the project (state read back from the runtime, not remembered). */
+  listContainers(project: string, options?: ListOptions): Promise<readonly ContainerInfo[]>;
+  /** Throws a `ContainerNotFoundError` when it does not exist. */
+  inspectContainer(id: string): Promise<ContainerInfo>;
+
+  /** Output of a container, oldest first; with `follow`, until it stops or the signal aborts. */
+  logs(id: string, options?: LogOptions): AsyncIterable<LogLine>;
+  /** Run a command inside the container (or, for host processes, beside it). */
+  exec(id: string, command: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Run the service's healthcheck once, now. */
+  probeHealth(id: string, options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<ProbeResult>;
+
+  /** Release connections, timers and supervisors held by this runtime object (not the containers). */
+  close?(): Promise<void>;
+}

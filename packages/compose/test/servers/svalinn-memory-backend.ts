@@ -1,0 +1,115 @@
+/**
+ * What "runs" containers behind the fake Svalinn. The default keeps them in memory and answers with
+ * the runtime's (Vörðr's) result shapes, which Svalinn passes through; a test can swap in its own
+ * backend (e.g. one wired to a fake Vörðr).
+ */
+import { createHash } from 'node:crypto';
+
+/** A run or create, as the Svalinn handler hands it to the runtime. */
+export interface BackendRunRequest {
+  readonly image: string;
+  readonly name?: string | undefined;
+  readonly config?: unknown;
+  readonly detach?: boolean | undefined;
+  /** The bundle digest the client sent. */
+  readonly digest?: string | undefined;
+}
+
+/** The runtime behind the fake server. A thrown error becomes a 500 `{error: message}`. */
+export interface SvalinnBackend {
+  /** Reported as `vordrConnected` on `/health`. */
+  connected(): boolean;
+  /** Create and start (POST /api/v1/run, /api/v2/run). */
+  run(request: BackendRunRequest): Promise<unknown>;
+  /** Create without starting (POST /api/v1/containers). */
+  create(request: BackendRunRequest): Promise<unknown>;
+  start(id: string): Promise<unknown>;
+  stop(id: string): Promise<unknown>;
+  remove(id: string): Promise<unknown>;
+  list(): Promise<unknown>;
+  get(id: string): Promise<unknown>;
+  images(): Promise<unknown>;
+  pull(image: string): Promise<unknown>;
+  /** Verify a digest (POST /api/v1/verify, /api/v1/images/verify). */
+  verify(digest: string, policy: unknown): Promise<unknown>;
+}
+
+interface MemoryContainer {
+  id: string;
+  name: string;
+  image: string;
+  state: 'Created' | 'Running' | 'Stopped';
+  created: string;
+  config: unknown;
+  pid: number | null;
+}
+
+/** The default backend: containers in a Map, Vörðr's result shapes, deterministic ids. */
+export function memoryBackend(): SvalinnBackend & { readonly containers: ReadonlyMap<string, Readonly<MemoryContainer>> } {
+  const containers = new Map<string, MemoryContainer>();
+  const pulled: string[] = [];
+  let counter = 0;
+  let pid = 1000;
+  const find = (id: string): MemoryContainer => {
+    const hit = containers.get(id) ?? [...containers.values()].find((c) => c.name === id);
+    if (!hit) throw new Error(`Container not found: ${id}`);
+    return hit;
+  };
+  const make = (request: BackendRunRequest, state: MemoryContainer['state']): MemoryContainer => {
+    counter += 1;
+    const id = createHash('sha256').update(`svalinn-fake-${counter}`).digest('hex');
+    const name = request.name ?? `container_${counter}`;
+    if ([...containers.values()].some((c) => c.name === name)) throw new Error(`Container name already in use: ${name}`);
+    const container: MemoryContainer = { id, name, image: request.image, state, created: new Date(Date.UTC(2026, 0, 1, 0, 0, counter)).toISOString(), config: request.config ?? {}, pid: state === 'Running' ? ++pid : null };
+    containers.set(id, container);
+    return container;
+  };
+  return {
+    containers,
+    connected: () => true,
+    async run(request) {
+      const c = make(request, 'Running');
+      return { containerId: c.id, name: c.name, image: c.image, status: 'running' };
+    },
+    async create(request) {
+      const c = make(request, 'Created');
+      return { containerId: c.id, name: c.name, image: c.image, status: 'created' };
+    },
+    async start(id) {
+      const c = find(id);
+      if (c.state !== 'Created') throw new Error(`Container ${c.id} is ${c.state}, not Created`);
+      c.state = 'Running';
+      c.pid = ++pid;
+      return { containerId: c.id, pid: c.pid, status: 'running' };
+    },
+    async stop(id) {
+      const c = find(id);
+      if (c.state !== 'Running') throw new Error(`Container ${c.id} is not running`);
+      c.state = 'Stopped';
+      c.pid = null;
+      return { containerId: c.id, status: 'stopped' };
+    },
+    async remove(id) {
+      const c = find(id);
+      containers.delete(c.id);
+      return { containerId: c.id, status: 'removed' };
+    },
+    async list() {
+      return { containers: [...containers.values()].map((c) => ({ id: c.id, name: c.name, image: c.image, state: c.state, created: c.created })) };
+    },
+    async get(id) {
+      const c = find(id);
+      return { id: c.id, name: c.name, image: c.image, state: c.state, pid: c.pid, bundlePath: `/var/lib/vordr/bundles/${c.id}`, created: c.created, config: JSON.stringify(c.config) };
+    },
+    async images() {
+      return { images: pulled.map((ref) => ({ name: ref.split(':')[0] ?? ref, tag: ref.split(':')[1] ?? 'latest', digest: `sha256:${createHash('sha256').update(ref).digest('hex')}`, verified: false })) };
+    },
+    async pull(image) {
+      if (!pulled.includes(image)) pulled.push(image);
+      return { image, status: 'pulled' };
+    },
+    async verify(digest, policy) {
+      return { verified: true, digest, policy: policy === undefined ? 'default' : 'custom', attestations: [], warnings: [] };
+    },
+  };
+}

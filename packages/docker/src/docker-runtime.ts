@@ -1,0 +1,296 @@
+import { ContainerNotFoundError, InvalidArgumentError, PortConflictError, isContainerNotFoundError, LABEL_PROJECT, LABEL_SERVICE } from '@selur/compose';
+import type {
+  ContainerInfo,
+  ContainerRequest,
+  ExecOptions,
+  ExecResult,
+  ListOptions,
+  LogLine,
+  LogOptions,
+  NetworkRequest,
+  ProbeResult,
+  ResourceInfo,
+  RuntimeCapability,
+  StopOptions,
+  VolumeRequest,
+} from '@selur/compose';
+import { resolveEngineAddress } from './client/docker-host.js';
+import { EngineClient } from './client/engine-client.js';
+import { BundleNotRunnableError } from './errors/bundle-not-runnable-error.js';
+import { isDockerEngineError, type DockerEngineError } from './errors/docker-engine-error.js';
+import { ImageNotFoundError } from './errors/image-not-found-error.js';
+import { execInContainer } from './exec.js';
+import { buildImage, pullImage, type BuildImageOptions, type BuildImageResult } from './images.js';
+import { containerLogs } from './logs.js';
+import { containerCreateBody } from './mapping/container-config.js';
+import { containerInfo } from './mapping/container-info.js';
+import type { ContainerInspect } from './mapping/engine-types.js';
+import type { DockerRuntime, DockerRuntimeOptions, EngineVersion } from './options.js';
+import * as resources from './resources.js';
+
+const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
+  'networks',
+  'volumes',
+  'ports',
+  'secrets',
+  'bind-mounts',
+  'logs',
+  'logs.follow',
+  'exec',
+  'exec.output',
+  'health',
+  'restart-policy',
+  'replicas',
+  'build',
+  'pause',
+]);
+
+const PROBE_OUTPUT_LIMIT = 4096;
+
+/** `SIGTERM`, `TERM`, `15` → `TERM` (the common numbers only). */
+function signalName(signal: string): string {
+  const numbers: Readonly<Record<string, string>> = { '1': 'HUP', '2': 'INT', '3': 'QUIT', '9': 'KILL', '10': 'USR1', '12': 'USR2', '15': 'TERM' };
+  const upper = signal.trim().toUpperCase();
+  return numbers[upper] ?? upper.replace(/^SIG/, '');
+}
+
+const is = (error: unknown, status: number): error is DockerEngineError => isDockerEngineError(error) && error.statusCode === status;
+
+/** Parses `Bind for 127.0.0.1:8080 failed: port is already allocated` / `listen tcp4 0.0.0.0:8080: bind: address already in use`. */
+function portConflict(message: string): { host?: string; port?: number } | undefined {
+  if (!/port is already allocated|address already in use/i.test(message)) return undefined;
+  const match = /(?:Bind for|listen tcp[46]?|listen udp[46]?)\s+\[?([0-9a-fA-F:.]*)\]?:(\d+)/.exec(message);
+  return match ? { host: match[1] || undefined, port: Number(match[2]) } : {};
+}
+
+class DockerEngineRuntime implements DockerRuntime {
+  readonly name = 'docker' as const;
+  readonly capabilities = CAPABILITIES;
+  readonly host: string;
+  private readonly client: EngineClient;
+  private readonly publishHost: string;
+  private readonly pull: boolean;
+  private readonly init: boolean;
+
+  constructor(options: DockerRuntimeOptions) {
+    const address = resolveEngineAddress(options.host);
+    if (options.apiVersion !== undefined && !/^\d+\.\d+$/.test(options.apiVersion)) {
+      throw new InvalidArgumentError(`dockerRuntime: apiVersion must look like '1.41', got '${options.apiVersion}'`, { field: 'apiVersion' });
+    }
+    this.client = new EngineClient(address, options.apiVersion);
+    this.host = address.display;
+    this.publishHost = options.publishHost ?? '127.0.0.1';
+    this.pull = options.pull ?? true;
+    this.init = options.init ?? false;
+  }
+
+  private path(id: string): string {
+    return `/containers/${encodeURIComponent(id)}`;
+  }
+
+  private async raw(id: string): Promise<ContainerInspect> {
+    try {
+      return await this.client.json<ContainerInspect>('GET', `${this.path(id)}/json`);
+    } catch (error) {
+      if (is(error, 404)) throw new ContainerNotFoundError('docker', id, { cause: error });
+      throw error;
+    }
+  }
+
+  async version(): Promise<EngineVersion> {
+    const answer = await this.client.json<{ Version?: string; ApiVersion?: string; Platform?: { Name?: string } }>('GET', '/version', { timeoutMs: 10_000 });
+    return { apiVersion: await this.client.apiVersion(), version: answer.Version ?? 'unknown', platform: answer.Platform?.Name || undefined };
+  }
+
+  ensureNetwork(request: NetworkRequest): Promise<{ info: ResourceInfo; created: boolean }> {
+    return resources.ensureNetwork(this.client, request);
+  }
+  removeNetwork(project: string, runtimeName: string): Promise<void> {
+    return resources.removeNetwork(this.client, project, runtimeName);
+  }
+  listNetworks(project: string): Promise<readonly ResourceInfo[]> {
+    return resources.listNetworks(this.client, project);
+  }
+  ensureVolume(request: VolumeRequest): Promise<{ info: ResourceInfo; created: boolean }> {
+    return resources.ensureVolume(this.client, request);
+  }
+  removeVolume(project: string, runtimeName: string): Promise<void> {
+    return resources.removeVolume(this.client, project, runtimeName);
+  }
+  listVolumes(project: string): Promise<readonly ResourceInfo[]> {
+    return resources.listVolumes(this.client, project);
+  }
+
+  async createContainer(request: ContainerRequest): Promise<ContainerInfo> {
+    const image = request.spec.image;
+    if (image.endsWith('.ctp')) throw new BundleNotRunnableError(image, { service: request.service });
+    const body = containerCreateBody(request, { publishHost: this.publishHost, init: this.init });
+    const create = () => this.client.json<{ Id: string }>('POST', '/containers/create', { query: { name: request.name }, body });
+    let created: { Id: string };
+    try {
+      created = await create();
+    } catch (error) {
+      if (!(is(error, 404) && /image/i.test(error.engineMessage))) throw error;
+      if (!this.pull) throw new ImageNotFoundError(image, error.engineMessage, { service: request.service, cause: error });
+      await pullImage(this.client, image, request.service);
+      created = await create();
+    }
+    try {
+      for (const network of request.networks.slice(1)) {
+        await this.client.json('POST', `/networks/${encodeURIComponent(network)}/connect`, {
+          body: { Container: created.Id, EndpointConfig: { Aliases: [request.service] } },
+        });
+      }
+    } catch (error) {
+      await this.removeContainer(created.Id, { force: true });
+      throw error;
+    }
+    return this.inspectContainer(created.Id);
+  }
+
+  async startContainer(id: string): Promise<ContainerInfo> {
+    try {
+      await this.client.json('POST', `${this.path(id)}/start`);
+    } catch (error) {
+      if (is(error, 404)) throw new ContainerNotFoundError('docker', id, { cause: error });
+      const conflict = isDockerEngineError(error) ? portConflict(error.engineMessage) : undefined;
+      if (conflict && isDockerEngineError(error)) {
+        const service = await this.raw(id).then((c) => c.Config.Labels?.[LABEL_SERVICE], () => undefined);
+        const where = conflict.port !== undefined ? `${conflict.host || this.publishHost}:${conflict.port}` : 'a published port';
+        throw new PortConflictError({ service, port: conflict.port, reason: `cannot bind ${where}: ${error.engineMessage}`, cause: error });
+      }
+      throw error;
+    }
+    return this.inspectContainer(id);
+  }
+
+  async stopContainer(id: string, options: StopOptions): Promise<void> {
+    const seconds = Math.max(0, Math.ceil(options.timeoutMs / 1000));
+    const stop = (t: number) => this.client.json('POST', `${this.path(id)}/stop`, { query: { t }, timeoutMs: t * 1000 + 30_000 });
+    try {
+      const wanted = options.signal === undefined ? undefined : signalName(options.signal);
+      // `stop` (not `kill`) is what marks a container as stopped by hand, so that its restart
+      // policy does not bring it back: use it whenever it sends the wanted signal.
+      if (wanted === undefined || wanted === 'KILL' || wanted === signalName((await this.raw(id)).Config.StopSignal || 'SIGTERM')) {
+        await stop(wanted === 'KILL' ? 0 : seconds);
+        return;
+      }
+      // Another signal (API 1.41 has no stop signal parameter): send it, wait, then stop (forcing).
+      try {
+        await this.client.json('POST', `${this.path(id)}/kill`, { query: { signal: options.signal } });
+      } catch (error) {
+        if (!is(error, 409)) throw error; // 409: not running
+      }
+      await this.client.call('POST', `${this.path(id)}/wait`, { query: { condition: 'not-running' }, timeoutMs: Math.max(1, options.timeoutMs) }).catch(() => undefined);
+      await stop(0);
+    } catch (error) {
+      if (is(error, 404) || isContainerNotFoundError(error)) throw new ContainerNotFoundError('docker', id, { cause: error });
+      throw error;
+    }
+  }
+
+  async removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
+    try {
+      await this.client.json('DELETE', this.path(id), { query: { force: options.force === true, v: false } });
+    } catch (error) {
+      if (is(error, 404)) return;
+      if (is(error, 409) && /already in progress/i.test(error.engineMessage)) return;
+      throw error;
+    }
+  }
+
+  async listContainers(project: string, options: ListOptions = {}): Promise<readonly ContainerInfo[]> {
+    const summaries = await this.client.json<{ Id: string }[]>('GET', '/containers/json', {
+      query: { all: options.all ?? true, filters: { label: [`${LABEL_PROJECT}=${project}`] } },
+    });
+    const infos = await Promise.all(
+      summaries.map((s) =>
+        this.inspectContainer(s.Id).catch((error: unknown) => {
+          if (isContainerNotFoundError(error)) return undefined; // removed meanwhile
+          throw error;
+        }),
+      ),
+    );
+    return infos
+      .filter((info): info is ContainerInfo => info !== undefined)
+      .sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica);
+  }
+
+  async inspectContainer(id: string): Promise<ContainerInfo> {
+    return containerInfo(await this.raw(id), this.publishHost);
+  }
+
+  async *logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {
+    const inspect = await this.raw(id);
+    yield* containerLogs(this.client, inspect.Id, inspect.Config.Tty === true, options);
+  }
+
+  async exec(id: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (command.length === 0) throw new InvalidArgumentError('exec: the command is empty', { field: 'command' });
+    try {
+      return await execInContainer(this.client, id, command, options);
+    } catch (error) {
+      if (is(error, 404)) throw new ContainerNotFoundError('docker', id, { cause: error });
+      throw error;
+    }
+  }
+
+  async probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {
+    const inspect = await this.raw(id);
+    const test = inspect.Config.Healthcheck?.Test ?? [];
+    const [kind, ...rest] = test;
+    if (kind === undefined || kind === 'NONE' || rest.length === 0) {
+      throw new InvalidArgumentError(`docker: container '${inspect.Name.replace(/^\//, '')}' has no healthcheck to probe`, {
+        service: inspect.Config.Labels?.[LABEL_SERVICE],
+        field: 'healthcheck',
+      });
+    }
+    const command = kind === 'CMD-SHELL' ? ['/bin/sh', '-c', rest.join(' ')] : rest;
+    const configured = inspect.Config.Healthcheck?.Timeout;
+    const timeoutMs = options.timeoutMs ?? (configured ? configured / 1e6 : 30_000);
+    let result: ExecResult;
+    try {
+      result = await execInContainer(this.client, inspect.Id, command, { timeoutMs, signal: options.signal });
+    } catch (error) {
+      if (is(error, 409) || is(error, 404)) return { healthy: false, exitCode: -1, output: error.engineMessage };
+      throw error;
+    }
+    const output = `${result.stdout}${result.stderr}`.trim();
+    return { healthy: result.exitCode === 0, exitCode: result.exitCode, output: output.length > PROBE_OUTPUT_LIMIT ? output.slice(0, PROBE_OUTPUT_LIMIT) : output };
+  }
+
+  buildImage(options: BuildImageOptions): Promise<BuildImageResult> {
+    return buildImage(this.client, options);
+  }
+
+  async hasImage(image: string): Promise<boolean> {
+    try {
+      await this.client.json('GET', `/images/${encodeURIComponent(image)}/json`);
+      return true;
+    } catch (error) {
+      if (is(error, 404)) return false;
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+/**
+ * A {@link DockerRuntime} over the Docker Engine API (or Podman's compatible socket). Creates
+ * `<project>_<name>` networks and volumes and `<project>_<service>_<replica>` containers, all
+ * labelled with the project, service, replica and config hash; publishes ports on 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * import { dockerRuntime } from '@selur/compose-docker';
+ * const runtime = dockerRuntime({ host: process.env.DOCKER_HOST });
+ * for (const c of await runtime.listContainers('shop')) console.log(c.name, c.state, c.health);
+ * await runtime.close?.();
+ * ```
+ */
+export function dockerRuntime(options: DockerRuntimeOptions = {}): DockerRuntime {
+  return new DockerEngineRuntime(options);
+}

@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import type { ExecOptions, ExecResult } from '@selur/compose';
+import { linkedController } from './client/abort.js';
+import { FrameDemuxer } from './client/demux.js';
+import type { EngineClient } from './client/engine-client.js';
+
+/**
+ * Exit code reported when a command is cut off by `timeoutMs` (as GNU `timeout` does).
+ *
+ * @example
+ * ```ts
+ * import { EXEC_TIMEOUT_EXIT_CODE } from '@selur/compose-docker';
+ * const result = await runtime.exec(id, ['sleep', '60'], { timeoutMs: 1000 });
+ * if (result.exitCode === EXEC_TIMEOUT_EXIT_CODE) console.warn('timed out');
+ * ```
+ */
+export const EXEC_TIMEOUT_EXIT_CODE = 124;
+
+const MAX_OUTPUT = 4 * 1024 * 1024;
+
+/**
+ * Best effort: an engine cannot kill an exec, so when the engine runs on this host (unix socket)
+ * the command's host pid is signalled directly, but only after checking through /proc that the pid
+ * runs this very command (an engine inside a VM reports pids of another kernel). Elsewhere the
+ * command keeps running to its end.
+ */
+async function killTimedOut(client: EngineClient, execId: string, command: readonly string[]): Promise<void> {
+  if (client.address.kind !== 'unix') return;
+  try {
+    const inspect = await client.json<{ Running?: boolean; Pid?: number }>('GET', `/exec/${execId}/json`);
+    if (!inspect.Running || !inspect.Pid || inspect.Pid <= 0) return;
+    const cmdline = await readFile(`/proc/${inspect.Pid}/cmdline`, 'utf8');
+    if (cmdline.split('\0').filter((part) => part !== '').join('\0') !== command.join('\0')) return;
+    process.kill(inspect.Pid, 'SIGKILL');
+  } catch {
+    // not ours to signal (remote, VM or rootless engine): leave it
+  }
+}
+
+/**
+ * exec create → start (the connection is hijacked and multiplexed) → inspect for the exit code.
+ * @internal
+ */
+export async function execInContainer(client: EngineClient, id: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  options.signal?.throwIfAborted();
+  const created = await client.json<{ Id: string }>('POST', `/containers/${encodeURIComponent(id)}/exec`, {
+    body: {
+      AttachStdin: false,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      Cmd: [...command],
+      Env: options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v}`) : undefined,
+      WorkingDir: options.workdir,
+    },
+  });
+  const { controller, dispose } = linkedController(options.signal);
+  let timedOut = false;
+  const timer =
+    options.timeoutMs !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort(new Error('exec timed out'));
+        }, options.timeoutMs)
+      : undefined;
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let size = 0;
+  try {
+    const response = await client.stream('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: false }, signal: controller.signal });
+    const demuxer = new FrameDemuxer();
+    try {
+      for await (const chunk of response) {
+        for (const frame of demuxer.push(chunk as Buffer)) {
+          if (size >= MAX_OUTPUT) continue;
+          size += frame.payload.length;
+          (frame.stream === 'stderr' ? err : out).push(frame.payload);
+        }
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  } finally {
+    if (timer) clearTimeout(timer);
+    dispose();
+  }
+  if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+  const stdout = Buffer.concat(out).toString('utf8');
+  const stderr = Buffer.concat(err).toString('utf8');
+  if (timedOut) {
+    await killTimedOut(client, created.Id, command);
+    return { exitCode: EXEC_TIMEOUT_EXIT_CODE, stdout, stderr: `${stderr}${stderr && !stderr.endsWith('\n') ? '\n' : ''}timed out after ${options.timeoutMs} ms\n` };
+  }
+  // The exit code may land a moment after the stream closes.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const inspect = await client.json<{ Running: boolean; ExitCode: number | null }>('GET', `/exec/${created.Id}/json`);
+    if (!inspect.Running && inspect.ExitCode !== null) return { exitCode: inspect.ExitCode, stdout, stderr };
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5 * (attempt + 1), 50)));
+  }
+  return { exitCode: -1, stdout, stderr };
+}

@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import type { Runtime } from '../../runtime/types.js';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
+import { defaultStateDir } from './paths.js';
+import type { Backoff } from './restart-policy.js';
+
+/**
+ * Options of {@link processRuntime}.
+ *
+ * @example
+ * ```ts
+ * const runtime = processRuntime({ stateDir: '/tmp/my-tests-state', logBufferLines: 500 });
+ * ```
+ */
+export interface ProcessRuntimeOptions {
+  /**
+   * Folder holding one JSON state file per project (`projects/<project>.json`), the log files
+   * and the named volumes (`projects/<project>/logs`, `.../volumes`). Tests should pass their own
+   * temporary folder.
+   * @default `$XDG_STATE_HOME/selur-compose`, else `~/.local/state/selur-compose`
+   */
+  readonly stateDir?: string | undefined;
+  /** Lines of output kept in memory per container (older lines stay in the log file). Minimum 1. @default 1000 */
+  readonly logBufferLines?: number | undefined;
+  /** Delay before restart number n: `initialMs * 2^n`, capped at `maxMs` (ms). Reset after a run of 10 s. @default { initialMs: 100, maxMs: 10_000 } */
+  readonly restartBackoff?: { readonly initialMs?: number | undefined; readonly maxMs?: number | undefined } | undefined;
+}
+
+/**
+ * The process runtime: a {@link Runtime} plus what only host processes need.
+ *
+ * @example
+ * ```ts
+ * const runtime = processRuntime();
+ * const reaped = await runtime.reap('shop'); // ids of leftovers of a crashed owner, now stopped
+ * ```
+ */
+export interface ProcessRuntime extends Runtime {
+  readonly name: 'process';
+  /** The state folder in use. */
+  readonly stateDir: string;
+  /**
+   * Stops the processes of `project` whose owner (the process that started them) died without
+   * `close()`, and records them as exited. `listContainers` calls it first, so the engine's next
+   * `up`/`down`/`ps` of the project reaps without asking. Returns the ids reaped.
+   */
+  reap(project: string): Promise<readonly string[]>;
+  /** Host processes cannot be paused: always throws `UnsupportedOperationError`. */
+  pauseContainer(id: string): Promise<never>;
+  /** The process runtime builds nothing: always throws `UnsupportedOperationError`. */
+  buildImage(context: string): Promise<never>;
+  /** Stops supervising (no more restarts) and releases the services: they keep running. */
+  close(): Promise<void>;
+}
+
+
+/** Options with defaults filled in, validated (throws `InvalidArgumentError` naming the option). */
+export function resolveOptions(options: ProcessRuntimeOptions): { stateDir: string; logBufferLines: number; backoff: Backoff } {
+  const lines = options.logBufferLines ?? 1000;
+  if (!Number.isInteger(lines) || lines < 1) throw new InvalidArgumentError(`processRuntime: logBufferLines must be an integer >= 1, received ${String(lines)}`, { field: 'logBufferLines' });
+  const initialMs = options.restartBackoff?.initialMs ?? 100;
+  const maxMs = options.restartBackoff?.maxMs ?? 10_000;
+  if (!(initialMs >= 0) || !(maxMs >= initialMs)) throw new InvalidArgumentError(`processRuntime: restartBackoff needs 0 <= initialMs <= maxMs, received ${initialMs} and ${maxMs}`, { field: 'restartBackoff' });
+  if (options.stateDir !== undefined && (typeof options.stateDir !== 'string' || options.stateDir === '')) throw new InvalidArgumentError(`processRuntime: stateDir must be a non-empty path, received ${JSON.stringify(options.stateDir)}`, { field: 'stateDir' });
+  return { stateDir: resolve(options.stateDir ?? defaultStateDir()), logBufferLines: lines, backoff: { initialMs, maxMs } };
+}

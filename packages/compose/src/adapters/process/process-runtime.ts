@@ -1,0 +1,370 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type {
+  ContainerInfo,
+  ContainerRequest,
+  ExecOptions,
+  ExecResult,
+  ListOptions,
+  LogLine,
+  LogOptions,
+  NetworkRequest,
+  ProbeResult,
+  ResourceInfo,
+  RuntimeCapability,
+  StopOptions,
+  VolumeRequest,
+} from '../../runtime/types.js';
+import { ContainerNotFoundError } from '../../errors/container-not-found-error.js';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
+import { UnsupportedOperationError } from '../../errors/unsupported-operation-error.js';
+import { runCommand } from './command-runner.js';
+import { ownerIsDead, processRuns, toContainerInfo } from './container-info.js';
+import { fileLogs, ownedLogs } from './container-logs.js';
+import { buildRecord } from './container-record.js';
+import { healthArgv } from './health-command.js';
+import { probeHealth } from './health-probe.js';
+import { LogBuffer } from './log-buffer.js';
+import { resolveOptions, type ProcessRuntime, type ProcessRuntimeOptions } from './options.js';
+import { logFile, projectOfId } from './paths.js';
+import { processStartTime, stopGroup } from './proc.js';
+import { reapLeftovers } from './reaper.js';
+import * as resources from './resources.js';
+import { backoffDelay, shouldRestart, type Backoff } from './restart-policy.js';
+import { removeSecrets } from './secrets.js';
+import { StateStore, type ContainerRecord } from './state-store.js';
+import { Supervisor, type Started } from './supervisor.js';
+import { stopContainer, within } from './stop-container.js';
+
+export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
+
+const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
+  'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas',
+]);
+const OWN_START = processStartTime(process.pid);
+const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+class ProcessRuntimeImpl implements ProcessRuntime {
+  readonly name = 'process' as const;
+  readonly capabilities = CAPABILITIES;
+  readonly stateDir: string;
+  private readonly store: StateStore;
+  private readonly supervisors = new Map<string, Supervisor>();
+  private readonly bufferLines: number;
+  private readonly backoff: Backoff;
+  private closed = false;
+  private readonly starting = new Map<string, Promise<ContainerInfo>>();
+
+  constructor(options: ProcessRuntimeOptions) {
+    const resolved = resolveOptions(options);
+    this.stateDir = resolved.stateDir;
+    this.store = new StateStore(this.stateDir);
+    this.bufferLines = resolved.logBufferLines;
+    this.backoff = resolved.backoff;
+  }
+
+  // --- networks and volumes ---
+  ensureNetwork(request: NetworkRequest) { return resources.ensureNetwork(this.store, checkProject(request)); }
+  removeNetwork(project: string, runtimeName: string) { return resources.removeNetwork(this.store, checkName(project), runtimeName); }
+  listNetworks(project: string): Promise<readonly ResourceInfo[]> { return resources.listNetworks(this.store, checkName(project)); }
+  ensureVolume(request: VolumeRequest) { return resources.ensureVolume(this.store, checkProject(request)); }
+  removeVolume(project: string, runtimeName: string) { return resources.removeVolume(this.store, checkName(project), runtimeName); }
+  listVolumes(project: string): Promise<readonly ResourceInfo[]> { return resources.listVolumes(this.store, checkName(project)); }
+
+  // --- containers ---
+  async createContainer(request: ContainerRequest): Promise<ContainerInfo> {
+    checkName(request.project);
+    const record = await buildRecord(this.store, request);
+    try {
+      await mkdir(this.store.paths(record.project).logsDir, { recursive: true, mode: 0o700 });
+      await this.store.update(record.project, (state) => { state.containers[record.id] = record; });
+    } catch (error) {
+      await removeSecrets(record.secretDir);
+      throw error;
+    }
+    return toContainerInfo(record);
+  }
+
+  startContainer(id: string): Promise<ContainerInfo> {
+    const inFlight = this.starting.get(id);
+    if (inFlight) return inFlight; // two starts at once make one process
+    const start = this.startNow(id).finally(() => this.starting.delete(id));
+    this.starting.set(id, start);
+    return start;
+  }
+
+  private async startNow(id: string): Promise<ContainerInfo> {
+    const record = await this.record(id);
+    if (record.state === 'running' && processRuns(record)) return toContainerInfo(record);
+    const supervisor = this.supervisorFor(record);
+    supervisor.stopping = false;
+    supervisor.released = false;
+    supervisor.cancelRestart();
+    supervisor.attempt = 0;
+    // `desired: running` is on record before spawning, so a stop that arrives meanwhile (from
+    // any process) sets `stopped` and wins: launch() then kills what it spawned.
+    if (record.desired !== 'running') {
+      const found = await this.store.update(record.project, (state) => {
+        const current = state.containers[id];
+        if (current) current.desired = 'running';
+        return current !== undefined;
+      });
+      if (!found) throw new ContainerNotFoundError('process', id, { service: record.service });
+    }
+    return this.launch(supervisor, record, true);
+  }
+
+  async stopContainer(id: string, options: StopOptions): Promise<void> {
+    const supervisor = this.supervisors.get(id);
+    if (supervisor) supervisor.stopping = true; // a start in flight kills what it spawns
+    await this.starting.get(id)?.catch(() => undefined); // then the stop comes after the start
+    await stopContainer(this.store, id, options, this.supervisors.get(id));
+  }
+
+  async removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
+    const project = projectOfId(id);
+    const record = project ? (await this.store.read(project)).containers[id] : undefined;
+    const supervisor = this.supervisors.get(id);
+    if (record) {
+      await this.stopContainer(id, options.force ? { timeoutMs: 0, signal: 'SIGKILL' } : { timeoutMs: record.stopGraceMs }).catch(() => undefined);
+      await this.store.update(record.project, (state) => { delete state.containers[id]; });
+      await removeSecrets(record.secretDir);
+      await rm(logFile(this.store.paths(record.project), id), { force: true });
+    }
+    if (supervisor) {
+      supervisor.logs.end();
+      await supervisor.logs.close();
+      if (record) await rm(logFile(this.store.paths(record.project), id), { force: true });
+      this.supervisors.delete(id);
+    }
+  }
+
+  async listContainers(project: string, options: ListOptions = {}): Promise<readonly ContainerInfo[]> {
+    await this.reap(checkName(project));
+    const state = await this.store.read(project);
+    const records = await Promise.all(Object.values(state.containers).map((r) => this.settled(project, r)));
+    const infos = records.filter((r): r is ContainerRecord => r !== undefined).map(toContainerInfo);
+    const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting') : infos;
+    return shown.sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
+  }
+
+  async inspectContainer(id: string): Promise<ContainerInfo> {
+    return toContainerInfo(await this.record(id));
+  }
+
+  reap(project: string): Promise<readonly string[]> {
+    return reapLeftovers(this.store, checkName(project));
+  }
+
+  // --- logs, exec, health ---
+  async *logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {
+    const record = await this.record(id);
+    const file = logFile(this.store.paths(record.project), id);
+    const supervisor = this.supervisors.get(id);
+    if (supervisor) {
+      yield* ownedLogs(supervisor.logs, file, options);
+      return;
+    }
+    yield* fileLogs(file, options, async () => {
+      const current = (await this.store.read(record.project)).containers[id];
+      if (!current || current.state === 'exited') return true;
+      if (current.state === 'created' || processRuns(current)) return false;
+      return current.ownerPid === undefined || ownerIsDead(current);
+    });
+  }
+
+  async exec(id: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const record = await this.record(id);
+    if (command.length === 0) throw new InvalidArgumentError('exec: the command is empty; give an argv such as ["sh", "-c", "echo hi"]', { service: record.service });
+    const result = await runCommand(command, {
+      cwd: options.workdir ? resolve(record.cwd, options.workdir) : record.cwd,
+      env: { ...process.env, ...record.env, ...options.env },
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+    });
+    return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  async probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {
+    return probeHealth(this.store, await this.record(id), options);
+  }
+
+  pauseContainer(): Promise<never> {
+    return Promise.reject(new UnsupportedOperationError('process', 'pause', { hint: 'host processes cannot be paused; stop and start the service instead' }));
+  }
+
+  buildImage(): Promise<never> {
+    return Promise.reject(new UnsupportedOperationError('process', 'build', { hint: 'the process runtime runs a service\'s command on the host and builds nothing; use the Docker runtime to build images' }));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const byProject = new Map<string, string[]>();
+    for (const [id, supervisor] of this.supervisors) {
+      supervisor.released = true;
+      supervisor.cancelRestart();
+      const project = projectOfId(id);
+      if (project) byProject.set(project, [...(byProject.get(project) ?? []), id]);
+    }
+    for (const [project, ids] of byProject) {
+      await this.store.update(project, (state) => {
+        for (const id of ids) {
+          const current = state.containers[id];
+          if (!current || current.ownerPid !== process.pid) continue;
+          current.ownerPid = undefined;
+          current.ownerStartTime = undefined;
+          if (current.state === 'restarting') current.state = 'exited';
+        }
+      }).catch(() => undefined);
+    }
+    await Promise.all([...this.supervisors.values()].map((s) => s.logs.close()));
+  }
+
+  // --- internals ---
+  private async record(id: string): Promise<ContainerRecord> {
+    const project = projectOfId(id);
+    const record = project ? await this.settled(project, (await this.store.read(project)).containers[id]) : undefined;
+    if (!record) throw new ContainerNotFoundError('process', id);
+    return record;
+  }
+
+  /** A record of ours whose process just ended: wait (bounded) until its exit is recorded. */
+  private async settled(project: string, record: ContainerRecord | undefined): Promise<ContainerRecord | undefined> {
+    const supervisor = record && this.supervisors.get(record.id);
+    if (!record || !supervisor || record.state !== 'running' || processRuns(record) || supervisor.current?.pid !== record.pid) return record;
+    await within(supervisor.exited, 1_000);
+    return (await this.store.read(project)).containers[record.id];
+  }
+
+  private supervisorFor(record: ContainerRecord): Supervisor {
+    let supervisor = this.supervisors.get(record.id);
+    if (!supervisor) {
+      const buffer = new LogBuffer(this.bufferLines, logFile(this.store.paths(record.project), record.id));
+      const created: Supervisor = new Supervisor(record.id, buffer, (started, exitCode) => this.onExit(created, record.project, started, exitCode));
+      supervisor = created;
+      this.supervisors.set(record.id, supervisor);
+    }
+    return supervisor;
+  }
+
+  private async launch(supervisor: Supervisor, record: ContainerRecord, manual = false): Promise<ContainerInfo> {
+    let started: Started;
+    try {
+      await mkdir(this.store.paths(record.project).logsDir, { recursive: true, mode: 0o700 });
+      started = await supervisor.spawn(record);
+    } catch (error) {
+      await this.store.update(record.project, (state) => {
+        const current = state.containers[record.id];
+        if (current) Object.assign(current, { state: 'exited', exitCode: 127, finishedAt: new Date().toISOString() });
+      });
+      supervisor.logs.end();
+      throw error;
+    }
+    supervisor.logs.reopen();
+    let wanted = true;
+    const updated = await this.store.update(record.project, (state) => {
+      const current = state.containers[record.id];
+      if (!current) return undefined;
+      wanted = current.desired === 'running' && !supervisor.stopping;
+      Object.assign(current, {
+        state: 'running', pid: started.pid, pidStartTime: started.startTime, ownerPid: process.pid, ownerStartTime: OWN_START,
+        exitCode: undefined, startedAt: new Date(started.at).toISOString(), finishedAt: undefined, reapedAt: undefined,
+        health: healthArgv(current.healthcheck) ? 'starting' : 'none',
+        restartCount: manual ? 0 : current.restartCount,
+      });
+      return { ...current };
+    });
+    if (!updated) {
+      supervisor.stopping = true;
+      await stopGroup(started.pid, started.startTime, { signal: 'SIGKILL', graceMs: 2_000 });
+      throw new ContainerNotFoundError('process', record.id, { service: record.service });
+    }
+    if (!wanted) {
+      // Stopped while it was starting: it never counts as started.
+      supervisor.stopping = true;
+      await stopGroup(started.pid, started.startTime, { signal: 'SIGKILL', graceMs: 2_000 });
+      await within(supervisor.exited, 2_000);
+      return this.inspectContainer(record.id);
+    }
+    return toContainerInfo(updated);
+  }
+
+  private async onExit(supervisor: Supervisor, project: string, started: Started, exitCode: number): Promise<void> {
+    const decision = await this.store.update(project, (state) => {
+      const current = state.containers[supervisor.id];
+      if (!current) return 'gone' as const;
+      if (current.pid !== started.pid) return 'stale' as const;
+      current.exitCode = exitCode;
+      current.finishedAt = new Date().toISOString();
+      const restart = !supervisor.stopping && !supervisor.released && !this.closed && current.desired === 'running' && shouldRestart(current.restart, exitCode, current.restartCount);
+      current.state = restart ? 'restarting' : 'exited';
+      if (restart) current.restartCount++;
+      return restart ? ('restart' as const) : ('final' as const);
+    }).catch(() => 'final' as const);
+    if (decision === 'stale') return;
+    if (decision !== 'restart') {
+      await supervisor.drained;
+      supervisor.logs.end();
+      if (decision === 'gone') {
+        // Removed by another runtime object or process: nothing of it may stay behind here.
+        await supervisor.logs.close();
+        await rm(logFile(this.store.paths(project), supervisor.id), { force: true });
+        if (this.supervisors.get(supervisor.id) === supervisor) this.supervisors.delete(supervisor.id);
+      }
+      return;
+    }
+    const attempt = Date.now() - started.at >= 10_000 ? 0 : supervisor.attempt;
+    supervisor.attempt = attempt + 1;
+    supervisor.timer = setTimeout(() => void this.restart(supervisor, project), backoffDelay(this.backoff, attempt));
+    supervisor.timer.unref();
+  }
+
+  private async restart(supervisor: Supervisor, project: string): Promise<void> {
+    supervisor.timer = undefined;
+    const record = (await this.store.read(project).catch(() => undefined))?.containers[supervisor.id];
+    if (!record || supervisor.stopping || supervisor.released || this.closed || record.desired !== 'running' || record.state !== 'restarting') {
+      if (record?.state === 'restarting') await this.store.update(project, (state) => { const c = state.containers[supervisor.id]; if (c?.state === 'restarting') c.state = 'exited'; }).catch(() => undefined);
+      supervisor.logs.end();
+      return;
+    }
+    await this.launch(supervisor, record).catch(() => undefined);
+  }
+}
+
+function checkName(project: string): string {
+  if (!PROJECT_NAME.test(project)) throw new InvalidArgumentError(`process runtime: invalid project name '${project}': use lowercase letters, digits, '-' and '_', starting with a letter or digit`, { field: 'project' });
+  return project;
+}
+
+function checkProject<T extends { readonly project: string }>(request: T): T {
+  checkName(request.project);
+  return request;
+}
+
+/**
+ * The embedded default runtime: runs each service's `command` (argv, no shell) as a host process
+ * in its own process group, needing nothing installed. See the README section "Process runtime"
+ * for the environment it injects:
+ * - `PORT` = the host port of the service's first port, `PORT_<target>` = each port's host port
+ *   (`PORT_<target>_UDP` for UDP); a published port of 0 or none gets a free 127.0.0.1 port;
+ * - `<NAME>_FILE` = path of each secret, copied (0600) into a private temporary folder (0700);
+ * - `SELUR_MOUNT_<TARGET>` = host folder of each mount (target upper-cased, non-alphanumerics
+ *   to `_`): processes cannot mount, so they read the path from there. Named volumes are
+ *   folders under the project's state folder.
+ *
+ * State lives in one JSON file per project under `stateDir`, so another runtime object (or
+ * another process) lists, stops and removes what this one started; leftovers of an owner that
+ * died are reaped by `listContainers` (see {@link ProcessRuntime.reap}). `close()` stops
+ * supervising (restarts) without stopping the services.
+ *
+ * @example
+ * ```ts
+ * import { processRuntime } from '@selur/compose';
+ * const runtime = processRuntime({ stateDir: '/tmp/state' });
+ * const info = await runtime.createContainer(request); // request from the engine
+ * await runtime.startContainer(info.id);
+ * ```
+ */
+export function processRuntime(options: ProcessRuntimeOptions = {}): ProcessRuntime {
+  return new ProcessRuntimeImpl(options);
+}

@@ -12,10 +12,26 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'core',
+          include: ['packages/compose/src/**/*.test.ts', 'packages/compose/test/**/*.test.ts', 'packages/cli/src/**/*.test.ts', 'packages/cli/test/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Real containers: the global setup FAILS (never skips) when no Docker engine answers.
+          name: 'docker',
+          include: ['packages/docker/src/**/*.test.ts', 'packages/docker/test/**/*.test.ts'],
+          globalSetup: ['packages/docker/test/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -165,9 +165,14 @@ export type SecretSpec = { readonly file: string; readonly external?: undefined 
 
 /** Svalinn's `x-svalinn` table. */
 export interface SvalinnExtension {
+  /** Default edge policy for all services: `strict`, `standard` or `permissive`. */
   readonly policy?: string | undefined;
   readonly verify?: boolean | undefined;
-  readonly attestations?: readonly string[] | undefined;
+  /**
+   * Svalinn's schema gives a table of switches (`require-sbom`, `require-signature`,
+   * `require-provenance`); a list of attestation names is accepted too.
+   */
+  readonly attestations?: readonly string[] | Readonly<Record<string, boolean>> | undefined;
 }
 
 /** A whole project in canonical form. */

@@ -1,0 +1,44 @@
+import { ComposeError, guardFor } from './compose-error.js';
+
+/**
+ * A compose file is not valid TOML. Carries the file, the 1-based line and column, and the
+ * offending line's text so the message can point at the problem.
+ *
+ * @example
+ * ```ts
+ * try { parseProject('version = "1.0"\n[services.api\n', { file: 'compose.toml' }); }
+ * catch (error) {
+ *   if (isTomlSyntaxError(error)) console.error(`${error.file}:${error.line}:${error.column}`, error.sourceLine);
+ * }
+ * ```
+ */
+export class TomlSyntaxError extends ComposeError {
+  override readonly name = 'TomlSyntaxError';
+  /** The text of the offending line (without its line break), when known. */
+  readonly sourceLine: string | undefined;
+  /** The parser's own description of the problem. */
+  readonly reason: string;
+
+  constructor(
+    reason: string,
+    context: { file?: string | undefined; line?: number | undefined; column?: number | undefined; sourceLine?: string | undefined; cause?: unknown },
+  ) {
+    const where = `${context.file ?? '<compose.toml>'}${context.line ? `:${context.line}${context.column ? `:${context.column}` : ''}` : ''}`;
+    const pointer =
+      context.sourceLine !== undefined
+        ? `\n  ${context.sourceLine}\n  ${' '.repeat(Math.max(0, (context.column ?? 1) - 1))}^`
+        : '';
+    super(`Invalid TOML at ${where}: ${reason}${pointer}`, {
+      code: 'E_TOML_SYNTAX',
+      file: context.file,
+      line: context.line,
+      column: context.column,
+      cause: context.cause,
+    });
+    this.reason = reason;
+    this.sourceLine = context.sourceLine;
+  }
+}
+
+/** True for a {@link TomlSyntaxError}. */
+export const isTomlSyntaxError = guardFor<TomlSyntaxError>('E_TOML_SYNTAX');

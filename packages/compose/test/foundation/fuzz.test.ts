@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { isComposeError, parseProject, Project } from '@selur/compose';
+
+const vectors = new URL('../../../../../shared/vectors/compose/', import.meta.url);
+const seeds = ['basic.compose.toml', 'parity.compose.toml'].map((n) => readFileSync(fileURLToPath(new URL(n, vectors)), 'utf8'));
+seeds.push(new Project('seed').volume('v').service('a', { image: 'a', ports: ['80:80'], healthcheck: { test: 'true' }, volumes: ['v:/v'] }).toToml());
+
+/** Loads `text`; any outcome is fine except an error that is not a ComposeError. */
+function loadsOrThrowsTyped(text: string): void {
+  try {
+    parseProject(text, { file: 'fuzz.toml', env: {}, cwd: '/nonexistent-fuzz-dir' }).toToml();
+  } catch (error) {
+    if (!isComposeError(error)) throw error;
+  }
+}
+
+const fragment = fc.constantFrom(
+  '[', ']', '{', '}', '"', "'", '"""', '=', '.', ',', '\n', '#', '$', '${', '${X:?', '[[services]]', '[services.x]', 'x = 1', 'image = 5',
+  'ports = [1, "a", {}]', 'depends_on = { a = 3 }', 'healthcheck = "x"', '1979-05-27T07:32:00Z', '9999999999999999999999', 'inf', 'nan',
+  '\u0000', '\uFFFF', 'true', '[services]', 'volumes = [{}]', 'x-a = {}', 'environment = { K = { secret = 1 } }',
+);
+
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), piece: fc.oneof(fragment, fc.string({ maxLength: 8 })) }),
+  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 20 }) }),
+  fc.record({ kind: fc.constant('dupline' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('swap' as const), at: fc.nat(), other: fc.nat() }),
+);
+
+interface Step {
+  readonly kind: string;
+  readonly at: number;
+  readonly piece?: string;
+  readonly length?: number;
+  readonly other?: number;
+}
+
+function mutate(text: string, steps: readonly Step[]): string {
+  let out = text;
+  for (const step of steps) {
+    const at = out.length === 0 ? 0 : step.at % out.length;
+    if (step.kind === 'insert') out = out.slice(0, at) + (step.piece ?? '') + out.slice(at);
+    else if (step.kind === 'delete') out = out.slice(0, at) + out.slice(at + (step.length ?? 1));
+    else {
+      const lines = out.split('\n');
+      const i = step.at % lines.length;
+      if (step.kind === 'dupline') lines.splice(i, 0, lines[i] as string);
+      else {
+        const j = (step.other ?? 0) % lines.length;
+        [lines[i], lines[j]] = [lines[j] as string, lines[i] as string];
+      }
+      out = lines.join('\n');
+    }
+  }
+  return out;
+}
+
+describe('hostile but well-defined inputs', () => {
+  it('a byte-order mark and CRLF line endings are fine', () => {
+    const project = parseProject('\uFEFFversion = "1.0"\r\n[services.a]\r\nimage = "a"\r\n', { env: {} });
+    expect(project.serviceNames()).toEqual(['a']);
+  });
+
+  it('deep nesting is a typed error, not a crash', () => {
+    const deep = `version = "1.0"\n[services.a]\nimage = "a"\nx-d = ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+    expect(() => parseProject(deep, { env: {} })).toThrow(expect.objectContaining({ code: expect.stringMatching(/^E_/) }));
+  });
+
+  it('__proto__ keys are refused or kept as plain data, never as prototypes', () => {
+    expect(() => parseProject('version = "1.0"\n[services.a]\nimage = "a"\nenvironment = { __proto__ = "x" }\n', { env: {} })).toThrow(/__proto__/);
+    const project = parseProject('version = "1.0"\n[services.a]\nimage = "a"\nx-a = { __proto__ = { polluted = 1 } }\n', { env: {} });
+    const extension = project.toJSON().services['a']?.extensions['x-a'] as Record<string, unknown>;
+    expect(Object.getPrototypeOf(extension)).toBe(Object.prototype);
+    expect(Object.keys(extension)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('fuzz: only ComposeErrors escape the loader', () => {
+  it('random bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        loadsOrThrowsTyped(Buffer.from(bytes).toString('utf8'));
+        loadsOrThrowsTyped(Buffer.from(bytes).toString('latin1'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('random mutations of valid files', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 6 }), (seed, steps) => {
+        loadsOrThrowsTyped(mutate(seed, steps));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('random well-formed documents of the wrong shape', () => {
+    const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.string({ maxLength: 6 }), fc.integer(), fc.double(), fc.boolean(), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('image', 'ports', 'depends_on', 'healthcheck', 'test', 'interval', 'x-a', 'file', 'external', 'deploy', 'resources', 'limits', 'environment', 'secret', 'volumes', 'networks', 'a'), tie('node'), { maxKeys: 4 })),
+    })).node;
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('api', 'db', 'x.y'), value, { maxKeys: 3 }), fc.dictionary(fc.constantFrom('v', 'n'), value, { maxKeys: 2 }), (services, other) => {
+        for (const spec of [{ version: '1.0', services, volumes: other, secrets: other, networks: other }]) {
+          try {
+            Project.fromJSON(spec as never).toToml();
+          } catch (error) {
+            expect(isComposeError(error)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,235 @@
+/**
+ * Engine benchmark on the process runtime (real host processes).
+ *
+ * 1. A 200-service dependency graph (10 levels of mixed width, each service depending on 1–3
+ *    services of the level above, `service_healthy`), each service ready a fixed 100 ms after it
+ *    starts (`sh -c 'sleep 0.1; echo ready; exec sleep 3600'` with a log wait). Reports `up` wall
+ *    time against the critical path (depth × 100 ms; target ≤ 1.15×), and the strictly sequential
+ *    baseline (each service started only once the previous one is ready, as the older Rust CLI
+ *    does) measured in the same run, with the speed-up.
+ * 2. Readiness detection latency: 20 node servers that start listening 100 ms after start and
+ *    print the time they did; median delay from listening to the `service.healthy` event of a
+ *    port wait (target < 50 ms).
+ *
+ * Run: `node --import tsx bench/engine.bench.ts` (add `--quick` to skip the sequential baseline).
+ * A bench runner can import {@link runEngineBench} instead.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Project } from '../packages/compose/src/project.js';
+import { processRuntime } from '../packages/compose/src/adapters/process/process-runtime.js';
+import { Wait } from '../packages/compose/src/model/wait.js';
+import type { ComposeEvent } from '../packages/compose/src/engine/events.js';
+import type { Runtime } from '../packages/compose/src/runtime/types.js';
+import { MemoryRuntime } from '../packages/compose/test/support/memory-runtime.js';
+
+/** Figures of one {@link runEngineBench} run (milliseconds). */
+export interface EngineBenchResult {
+  readonly runtime: string;
+  readonly services: number;
+  readonly depth: number;
+  readonly readyAfterMs: number;
+  /** `up` of the whole graph, wall time. */
+  readonly upMs: number;
+  /** depth × readyAfterMs. */
+  readonly criticalPathMs: number;
+  /** upMs / criticalPathMs. Target ≤ 1.15. */
+  readonly ratio: number;
+  /** The same graph started strictly one service after another (undefined with `sequential: false`). */
+  readonly sequentialMs: number | undefined;
+  /** sequentialMs / upMs. */
+  readonly speedup: number | undefined;
+  /** `down` of the whole graph. */
+  readonly downMs: number;
+  /** Median delay from "echo ready" to `service.healthy` in the graph (log wait). */
+  readonly logReadinessMedianMs: number;
+  /**
+   * The same graph on the in-memory test runtime (real timers, each service logging "ready"
+   * 100 ms after start, runtime operations instant): the engine's own overhead, without the
+   * process runtime's cost per operation.
+   */
+  readonly engineOnlyUpMs: number;
+  /** engineOnlyUpMs / criticalPathMs. */
+  readonly engineOnlyRatio: number;
+  /** Median / p90 delay from a server listening to its `service.healthy` event (port wait). Target median < 50. */
+  readonly portReadinessMedianMs: number;
+  readonly portReadinessP90Ms: number;
+  readonly portReadinessSamples: number;
+}
+
+const WIDTHS = [4, 10, 18, 26, 32, 36, 30, 22, 14, 8]; // 200 services, depth 10
+const READY_MS = 100;
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+interface GraphNode {
+  readonly name: string;
+  readonly deps: readonly string[];
+}
+
+/** The benchmark graph: levels of {@link WIDTHS}, each node depending on 1–3 nodes of the level above. */
+export function benchGraph(): GraphNode[] {
+  const random = prng(42);
+  const levels: string[][] = WIDTHS.map((w, l) => Array.from({ length: w }, (_, i) => `s${l}-${i}`));
+  const nodes: GraphNode[] = [];
+  for (const [l, level] of levels.entries()) {
+    for (const name of level) {
+      const above = levels[l - 1] ?? [];
+      const count = above.length === 0 ? 0 : 1 + Math.floor(random() * 3);
+      const deps = new Set<string>();
+      while (deps.size < Math.min(count, above.length)) deps.add(above[Math.floor(random() * above.length)] as string);
+      nodes.push({ name, deps: [...deps] });
+    }
+  }
+  return nodes;
+}
+
+/** Every project the bench starts, so that `finally` can take down what an interrupted run left. */
+const started: Project[] = [];
+
+function graphProject(nodes: readonly GraphNode[], sequential: boolean): Project {
+  const project = new Project();
+  started.push(project);
+  const command = ['sh', '-c', `sleep ${READY_MS / 1000}; echo ready $(date +%s%3N); exec sleep 3600`];
+  nodes.forEach((node, i) => {
+    // Sequential baseline: each service waits for the one before it (and nothing else).
+    const deps = sequential ? (i === 0 ? [] : [(nodes[i - 1] as GraphNode).name]) : node.deps;
+    project.service(node.name, (s) => {
+      s.command(command).waitFor(Wait.forLog(/^ready/).withTimeout(60_000));
+      for (const d of deps) s.dependsOn(d, { condition: 'healthy' });
+      return s;
+    });
+  });
+  return project;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : (sorted[Math.floor((sorted.length - 1) / 2)] as number);
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number);
+}
+
+async function timedUp(project: Project, stateDir: string | undefined): Promise<{ upMs: number; downMs: number; logLatencies: number[] }> {
+  const runtime: Runtime = stateDir === undefined ? memoryBenchRuntime(project) : processRuntime({ stateDir });
+  const healthyAt = new Map<string, number>();
+  const started = performance.now();
+  const stack = await project.up({
+    runtime,
+    onEvent: (e: ComposeEvent) => {
+      if (process.env.BENCH_DEBUG) console.error(Math.round(performance.now() - started), e.type, "service" in e ? e.service : "");
+      if (e.type === 'service.healthy') healthyAt.set(e.service, e.time.getTime());
+    },
+  });
+  const upMs = performance.now() - started;
+  const logLatencies: number[] = [];
+  for await (const line of stack.logs()) {
+    const m = /^ready (\d+)/.exec(line.text);
+    const at = healthyAt.get(line.service);
+    if (m && at !== undefined) logLatencies.push(at - Number(m[1]));
+  }
+  const downStarted = performance.now();
+  await stack.down({ timeout: 2_000 });
+  const downMs = performance.now() - downStarted;
+  await runtime.close?.();
+  return { upMs, downMs, logLatencies };
+}
+
+function memoryBenchRuntime(project: Project): MemoryRuntime {
+  const runtime = new MemoryRuntime();
+  for (const name of Object.keys(project.toJSON().services)) runtime.behaviours.set(name, { lateLogs: ['ready NOW'], logAfterMs: READY_MS });
+  // Stamp the real time into the "ready" line when it is written.
+  const write = runtime.write.bind(runtime);
+  runtime.write = (id, text, stream) => write(id, text.replace('NOW', String(Date.now())), stream);
+  return runtime;
+}
+
+async function portReadiness(stateDir: string, count = 20): Promise<number[]> {
+  const runtime = processRuntime({ stateDir });
+  const project = new Project();
+  started.push(project);
+  const server = `setTimeout(() => require('net').createServer((s) => s.end()).listen(+process.env.PORT, '127.0.0.1', () => console.log('listening ' + Date.now())), ${READY_MS})`;
+  for (let i = 0; i < count; i++) project.service(`web${i}`, (s) => s.command([process.execPath, '-e', server]).port('0:8080').waitFor(Wait.forPort(8080)));
+  const healthyAt = new Map<string, number>();
+  const stack = await project.up({ runtime, onEvent: (e) => (e.type === 'service.healthy' ? void healthyAt.set(e.service, e.time.getTime()) : undefined) });
+  const latencies: number[] = [];
+  for await (const line of stack.logs()) {
+    const m = /^listening (\d+)/.exec(line.text);
+    const at = healthyAt.get(line.service);
+    if (m && at !== undefined) latencies.push(at - Number(m[1]));
+  }
+  await stack.down({ timeout: 2_000 });
+  await runtime.close();
+  return latencies;
+}
+
+/**
+ * Runs the engine benchmark and returns its figures.
+ *
+ * @example
+ * ```ts
+ * const r = await runEngineBench();
+ * console.log(r.ratio <= 1.15, r.portReadinessMedianMs < 50);
+ * ```
+ */
+export async function runEngineBench(options: { readonly sequential?: boolean } = {}): Promise<EngineBenchResult> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
+  // Keep the event loop alive: the process runtime unrefs its own timers and children.
+  const keepAlive = setInterval(() => undefined, 1_000);
+  try {
+    const nodes = benchGraph();
+    // Warm-up (module loading, JIT) on the same graph, not measured: on the memory runtime,
+    // then a small graph on the process runtime.
+    await timedUp(graphProject(nodes, false), undefined);
+    await timedUp(graphProject(nodes.slice(0, 4), false), stateDir);
+    const graph = await timedUp(graphProject(nodes, false), stateDir);
+    const sequential = options.sequential === false ? undefined : await timedUp(graphProject(nodes, true), stateDir);
+    const port = await portReadiness(stateDir);
+    const engineOnly = await timedUp(graphProject(nodes, false), undefined);
+    const criticalPathMs = WIDTHS.length * READY_MS;
+    return {
+      runtime: 'process',
+      services: nodes.length,
+      depth: WIDTHS.length,
+      readyAfterMs: READY_MS,
+      upMs: Math.round(graph.upMs),
+      criticalPathMs,
+      ratio: Number((graph.upMs / criticalPathMs).toFixed(3)),
+      sequentialMs: sequential ? Math.round(sequential.upMs) : undefined,
+      speedup: sequential ? Number((sequential.upMs / graph.upMs).toFixed(2)) : undefined,
+      downMs: Math.round(graph.downMs),
+      engineOnlyUpMs: Math.round(engineOnly.upMs),
+      engineOnlyRatio: Number((engineOnly.upMs / criticalPathMs).toFixed(3)),
+      logReadinessMedianMs: median(graph.logLatencies),
+      portReadinessMedianMs: median(port),
+      portReadinessP90Ms: percentile(port, 0.9),
+      portReadinessSamples: port.length,
+    };
+  } finally {
+    const cleanup = processRuntime({ stateDir });
+    for (const project of started.splice(0)) await project.down({ runtime: cleanup, timeout: 1_000 }).catch(() => undefined);
+    await cleanup.close();
+    clearInterval(keepAlive);
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const result = await runEngineBench({ sequential: !process.argv.includes('--quick') });
+  console.log(JSON.stringify(result, null, 2));
+  console.log(`up ${result.upMs} ms vs critical path ${result.criticalPathMs} ms: ${result.ratio}× (target ≤ 1.15)`);
+  if (result.sequentialMs !== undefined) console.log(`sequential baseline ${result.sequentialMs} ms: speed-up ${result.speedup}×`);
+  console.log(`engine only (memory runtime, real timers): up ${result.engineOnlyUpMs} ms: ${result.engineOnlyRatio}×`);
+  console.log(`readiness (port) median ${result.portReadinessMedianMs} ms, p90 ${result.portReadinessP90Ms} ms (target median < 50)`);
+}

@@ -1,0 +1,48 @@
+/**
+ * `pnpm bench`: every benchmark, each reporting its figures and ratios against a baseline measured
+ * in the same run (never a timed test). `pnpm bench -- load engine docker` picks some.
+ *
+ * - load:   a generated 1,000-service compose.toml → Project (parse vs validation+model, heap)
+ * - engine: a 200-service graph on processRuntime vs its critical path and a sequential start;
+ *           readiness detection latency
+ * - docker: a 10-service stack on Docker vs Debian's docker-compose (needs an engine + docker-compose)
+ */
+import { execFileSync } from 'node:child_process';
+import { runLoadBench } from './load.bench.js';
+import { runEngineBench } from './engine.bench.js';
+import { runDockerBench, printDockerBench } from './docker.bench.js';
+import { formatMs } from './stats.js';
+
+const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const wants = (name: string) => picked.length === 0 || picked.includes(name);
+const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
+
+if (wants('load')) {
+  const r = runLoadBench();
+  console.log(`load: ${r.services} services (${(r.fileBytes / 1024).toFixed(0)} KiB), median of ${r.runs} runs`);
+  console.log(`  total read+parse+validate+model ${formatMs(r.totalMedianMs)} (target < 100 ms: ${verdict(r.totalMedianMs < 100)})`);
+  console.log(`  TOML parse ${formatMs(r.parseMedianMs)}, validation+model ${formatMs(r.validateAndModelMedianMs)}, ratio ${r.ratio.toFixed(2)} (target ≤ 1: ${verdict(r.ratio <= 1)})`);
+  console.log(`  retained heap ${r.retainedMb === undefined ? 'n/a (run with --expose-gc)' : `${r.retainedMb.toFixed(2)} MB`} (target < 30 MB), schema compile once ${formatMs(r.schemaCompileMs)}`);
+}
+
+if (wants('engine')) {
+  const r = await runEngineBench();
+  console.log(`engine: ${r.services} services, depth ${r.depth}, each ready ${r.readyAfterMs} ms after start, on ${r.runtime}`);
+  console.log(`  up ${formatMs(r.upMs)} vs critical path ${formatMs(r.criticalPathMs)}: ${r.ratio.toFixed(3)}× (target ≤ 1.15×: ${verdict(r.ratio <= 1.15)})`);
+  if (r.sequentialMs !== undefined) console.log(`  sequential baseline (one service after another) ${formatMs(r.sequentialMs)}: speed-up ${r.speedup?.toFixed(1)}×`);
+  console.log(`  engine alone (in-memory runtime, real timers) ${formatMs(r.engineOnlyUpMs)}: ${r.engineOnlyRatio.toFixed(3)}× the critical path`);
+  console.log(`  down ${formatMs(r.downMs)}`);
+  console.log(`  readiness: listening → service.healthy median ${formatMs(r.portReadinessMedianMs)}, p90 ${formatMs(r.portReadinessP90Ms)} over ${r.portReadinessSamples} samples (target median < 50 ms: ${verdict(r.portReadinessMedianMs < 50)}); log line → healthy median ${formatMs(r.logReadinessMedianMs)}`);
+}
+
+if (wants('docker')) {
+  let available = true;
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore' });
+    execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
+  } catch {
+    available = false;
+  }
+  if (available) printDockerBench(await runDockerBench(Number(process.env.BENCH_ROUNDS ?? 3)));
+  else console.log('docker: not run (needs a Docker engine and docker-compose: apt-get install docker.io docker-compose busybox-static)');
+}

@@ -1,0 +1,33 @@
+import { UnsupportedOperationError } from '../errors/unsupported-operation-error.js';
+import type { WaitStrategy } from '../model/wait.js';
+import type { DesiredState } from '../plan/types.js';
+import type { Runtime, RuntimeCapability } from '../runtime/types.js';
+
+function needs(strategy: WaitStrategy | undefined, out: Set<RuntimeCapability>): void {
+  if (!strategy) return;
+  if (strategy.kind === 'log') out.add('logs.follow');
+  if (strategy.kind === 'command') out.add('exec');
+  if (strategy.kind === 'port' || strategy.kind === 'http') out.add('ports');
+  if (strategy.kind === 'all') for (const s of strategy.strategies) needs(s, out);
+}
+
+/**
+ * @internal Fails early, typed, when the project needs something the runtime cannot do
+ * (replicas, published ports, secrets, bind mounts, exec or log following for a wait strategy),
+ * instead of failing obscurely half-way through an `up`.
+ */
+export function checkCapabilities(runtime: Runtime, desired: DesiredState, waits: ReadonlyMap<string, WaitStrategy>): void {
+  for (const service of desired.services) {
+    const wanted = new Set<RuntimeCapability>();
+    if (service.replicas > 1) wanted.add('replicas');
+    if (service.spec.ports.length > 0) wanted.add('ports');
+    if (service.spec.secrets.length > 0) wanted.add('secrets');
+    if (service.spec.volumes.some((m) => m.type === 'bind')) wanted.add('bind-mounts');
+    needs(waits.get(service.name), wanted);
+    for (const capability of wanted) {
+      if (!runtime.capabilities.has(capability)) {
+        throw new UnsupportedOperationError(runtime.name, capability, { service: service.name, hint: `service '${service.name}' needs it; use a runtime that has it or change the service` });
+      }
+    }
+  }
+}

@@ -1,0 +1,326 @@
+import { setMaxListeners } from 'node:events';
+import PQueue from 'p-queue';
+import type { WaitStrategy } from '../model/wait.js';
+import type { PlanContext } from '../plan/make-plan.js';
+import type { DesiredService, ReplicaPlan, ServicePlan } from '../plan/types.js';
+import type { ContainerInfo } from '../runtime/types.js';
+import type { EngineClock } from './clock.js';
+import { emit, type EngineEnv } from './env.js';
+import { EngineFailure, portConflictOf, RunCancelled } from './failure.js';
+import { waitContainerReady, waitExited, type ReadinessContext } from './readiness.js';
+import type { Redactor } from './redact.js';
+import { containerRequest } from './requests.js';
+import { ensureResources, followLogEvents, type RunRecord } from './resources.js';
+import { ServiceNode } from './service-node.js';
+import { teardownContainers } from './teardown.js';
+
+/** @internal Settings of one converge. */
+export interface ConvergeSettings {
+  readonly wait: boolean;
+  readonly parallel: number;
+  readonly runDeadline?: number | undefined;
+  readonly pollFirstMs: number;
+  readonly pollCapMs: number;
+  readonly removeOrphans: boolean;
+  readonly logEvents: boolean;
+}
+
+/** @internal The outcome of a converge: the first failure, if any, and the state of every service. */
+export interface ConvergeOutcome {
+  readonly failure?: EngineFailure | undefined;
+  readonly nodes: ReadonlyMap<string, ServiceNode>;
+  readonly record: RunRecord;
+  readonly changed: boolean;
+}
+
+/** @internal Executes a plan: the executor makes no decisions the plan did not make. */
+export class Converger {
+  readonly #env: EngineEnv;
+  readonly #ctx: PlanContext;
+  readonly #workingDir: string;
+  readonly #waits: ReadonlyMap<string, WaitStrategy>;
+  readonly #clock: EngineClock;
+  readonly #redact: Redactor;
+  readonly #settings: ConvergeSettings;
+  readonly #queue: PQueue;
+  readonly #abort = new AbortController();
+  readonly #logAbort = new AbortController();
+  readonly #nodes = new Map<string, ServiceNode>();
+  readonly #desired = new Map<string, DesiredService>();
+  readonly #plans = new Map<string, ServicePlan>();
+  readonly #observed = new Map<string, ContainerInfo>();
+  readonly #healthOutput = new Map<string, string>();
+  readonly #precreated = new Map<string, Promise<ContainerInfo>>();
+  #failure: EngineFailure | undefined;
+  #changed = false;
+  readonly record: RunRecord = { createdContainers: new Map(), attemptedNames: new Set(), startedExisting: new Map(), createdNetworks: [], createdVolumes: [] };
+
+  constructor(env: EngineEnv, ctx: PlanContext, workingDir: string, waits: ReadonlyMap<string, WaitStrategy>, clock: EngineClock, redact: Redactor, settings: ConvergeSettings) {
+    this.#env = env;
+    this.#ctx = ctx;
+    this.#workingDir = workingDir;
+    this.#waits = waits;
+    this.#clock = clock;
+    this.#redact = redact;
+    this.#settings = settings;
+    this.#queue = new PQueue({ concurrency: settings.parallel });
+    // Every waiting service listens on these: hundreds of listeners are expected, not a leak.
+    setMaxListeners(0, this.#abort.signal, this.#logAbort.signal);
+    for (const d of ctx.desired.services) {
+      this.#desired.set(d.name, d);
+      this.#nodes.set(d.name, new ServiceNode(d.name));
+    }
+    for (const p of ctx.plan.services) this.#plans.set(p.name, p);
+    for (const c of ctx.observed.containers) this.#observed.set(c.id, c);
+  }
+
+  /** The last probe output of a service (for errors). */
+  healthOutput(service: string): string | undefined {
+    return this.#healthOutput.get(service);
+  }
+
+  /** Records the first failure and cancels everything in flight. */
+  fail(failure: EngineFailure): void {
+    if (this.#failure) return;
+    this.#failure = failure;
+    this.#abort.abort(new RunCancelled());
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  async run(): Promise<ConvergeOutcome> {
+    try {
+      if (await ensureResources(this.#env, this.#ctx, this.record)) this.#changed = true;
+      await this.#orphans();
+      this.#precreate();
+      await Promise.all([...this.#nodes.keys()].map((name) => this.#runService(name)));
+    } catch (error) {
+      this.fail(error instanceof EngineFailure ? error : new EngineFailure('start', { reason: error instanceof Error ? error.message : String(error), cause: error }));
+    } finally {
+      this.#queue.clear();
+      await this.#queue.onIdle();
+      this.#logAbort.abort();
+    }
+    return { failure: this.#failure, nodes: this.#nodes, record: this.record, changed: this.#changed };
+  }
+
+  async #orphans(): Promise<void> {
+    if (!this.#settings.removeOrphans) return;
+    const ids = new Set(this.#ctx.plan.services.filter((s) => s.orphan && s.action === 'remove').flatMap((s) => s.replicas.map((r) => r.containerId)));
+    const orphans = this.#ctx.observed.containers.filter((c) => ids.has(c.id));
+    if (orphans.length === 0) return;
+    this.#changed = true;
+    await teardownContainers(this.#env, orphans, undefined, undefined, { remove: true });
+  }
+
+  #readinessContext(service: string): ReadinessContext {
+    return {
+      runtime: this.#env.runtime,
+      clock: this.#clock,
+      signal: this.#abort.signal,
+      service,
+      runDeadline: this.#settings.runDeadline,
+      pollFirstMs: this.#settings.pollFirstMs,
+      pollCapMs: this.#settings.pollCapMs,
+      redact: this.#redact,
+      onProbe: (output) => this.#healthOutput.set(service, output),
+    };
+  }
+
+  /** Rejects with RunCancelled when the run is cancelled first. */
+  #race<T>(promise: Promise<T>): Promise<T> {
+    const signal = this.#abort.signal;
+    if (signal.aborted) return Promise.reject(new RunCancelled());
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new RunCancelled());
+      signal.addEventListener('abort', onAbort, { once: true });
+      promise.then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  #node(name: string): ServiceNode {
+    return this.#nodes.get(name) as ServiceNode;
+  }
+
+  /** Memoised readiness of a service (every replica), started on first demand. */
+  #ready(name: string): Promise<void> {
+    const node = this.#node(name);
+    node.ready ??= (async () => {
+      await node.started.promise;
+      const desired = this.#desired.get(name) as DesiredService;
+      const strategy = this.#waits.get(name);
+      const ctx = this.#readinessContext(name);
+      try {
+        await Promise.all(node.containers.map((c) => waitContainerReady(ctx, c, strategy, desired.spec.healthcheck)));
+      } catch (error) {
+        if (error instanceof EngineFailure) {
+          if (error.kind === 'health-timeout') emit(this.#env, { type: 'service.unhealthy', service: name, output: error.healthOutput ?? '' });
+          this.fail(error);
+          throw new RunCancelled();
+        }
+        if (error instanceof RunCancelled) throw error;
+        this.fail(new EngineFailure('health-timeout', { service: name, reason: `readiness check failed: ${error instanceof Error ? error.message : String(error)}`, cause: error }));
+        throw new RunCancelled();
+      }
+      emit(this.#env, { type: 'service.healthy', service: name });
+    })();
+    return node.ready;
+  }
+
+  /** Memoised completion of a one-shot service: the highest exit code of its replicas. */
+  #completed(name: string): Promise<number> {
+    const node = this.#node(name);
+    node.completed ??= (async () => {
+      await node.started.promise;
+      const ctx = this.#readinessContext(name);
+      const timeout = this.#waits.get(name)?.timeoutMs ?? 60_000;
+      const codes = await Promise.all(node.containers.map((c) => waitExited(ctx, c, timeout)));
+      return codes.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0);
+    })();
+    return node.completed;
+  }
+
+  async #awaitDependencies(name: string): Promise<void> {
+    const service = (this.#desired.get(name) as DesiredService).spec;
+    const deps = Object.entries(service.depends_on).filter(([dep]) => this.#nodes.has(dep));
+    if (deps.length === 0) return;
+    emit(this.#env, { type: 'service.waiting', service: name, dependencies: deps.map(([d]) => d).sort() });
+    await Promise.all(
+      deps.map(async ([dep, d]) => {
+        if (d.condition === 'service_started') return this.#race(this.#node(dep).started.promise);
+        if (d.condition === 'service_healthy') return this.#race(this.#ready(dep));
+        let code: number;
+        try {
+          code = await this.#race(this.#completed(dep));
+        } catch (error) {
+          if (error instanceof EngineFailure) throw new EngineFailure('dependency', { service: name, dependency: dep, reason: error.reason, logsOf: dep });
+          throw error;
+        }
+        if (code !== 0) throw new EngineFailure('dependency', { service: name, dependency: dep, reason: `'${dep}' exited with code ${code}, expected 0 (service_completed_successfully)`, exitCode: code, logsOf: dep });
+      }),
+    );
+  }
+
+  async #runService(name: string): Promise<void> {
+    const node = this.#node(name);
+    try {
+      await this.#awaitDependencies(name);
+      if (this.#abort.signal.aborted) throw new RunCancelled();
+      node.containers = await this.#apply(name);
+      node.hasStarted = true;
+      node.started.resolve();
+      if (this.#settings.wait) await this.#ready(name);
+    } catch (error) {
+      node.started.reject(new RunCancelled());
+      if (error instanceof RunCancelled) return;
+      this.#failWith(name, error);
+    }
+  }
+
+  /** Records a service's failure (mapping a runtime error to a port conflict or a start failure). */
+  #failWith(name: string, error: unknown): void {
+    if (error instanceof RunCancelled) return;
+    if (error instanceof EngineFailure) {
+      this.fail(error);
+      return;
+    }
+    const conflict = portConflictOf(error);
+    const reason = this.#redact(error instanceof Error ? error.message : String(error));
+    this.fail(conflict ? new EngineFailure('port', { service: name, reason, port: conflict.port, cause: error }) : new EngineFailure('start', { service: name, reason, cause: error }));
+  }
+
+  /** Runs one runtime operation through the concurrency cap, unless the run is cancelled. */
+  #op<T>(fn: () => Promise<T>, priority = 1): Promise<T> {
+    return this.#queue.add(
+      async () => {
+        if (this.#abort.signal.aborted) throw new RunCancelled();
+        return fn();
+      },
+      { priority },
+    ) as Promise<T>;
+  }
+
+  /**
+   * Creates the containers of new replicas at once, before their dependencies are ready (as
+   * Compose does: create everything, then start in dependency order), so that creation is off
+   * the critical path. Lower priority than starts and stops under a `parallel` cap.
+   */
+  #precreate(): void {
+    for (const plan of this.#plans.values()) {
+      const desired = this.#desired.get(plan.name);
+      if (!desired) continue;
+      for (const r of plan.replicas) {
+        if (r.action !== 'create') continue;
+        const created = this.#create(desired, r.replica, 0);
+        // A failed create fails the run at once, not only when the service's turn comes.
+        created.catch((error: unknown) => this.#failWith(plan.name, error));
+        this.#precreated.set(`${plan.name}#${r.replica}`, created);
+      }
+    }
+  }
+
+  async #create(desired: DesiredService, replica: number, priority: number): Promise<ContainerInfo> {
+    const request = containerRequest(this.#ctx.spec, this.#workingDir, desired, replica, this.#env.runtime.capabilities.has('networks'));
+    const created = await this.#op(async () => {
+      emit(this.#env, { type: 'service.creating', service: desired.name, replica });
+      this.record.attemptedNames.add(request.name);
+      const info = await this.#env.runtime.createContainer(request);
+      this.record.createdContainers.set(info.id, info);
+      return info;
+    }, priority);
+    emit(this.#env, { type: 'service.created', service: desired.name, replica, containerId: created.id });
+    return created;
+  }
+
+  async #apply(name: string): Promise<ContainerInfo[]> {
+    const plan = this.#plans.get(name) as ServicePlan;
+    const removals = plan.replicas.filter((r) => r.action === 'remove');
+    if (removals.length > 0) {
+      this.#changed = true;
+      const infos = removals.map((r) => this.#observed.get(r.containerId ?? '')).filter((c): c is ContainerInfo => c !== undefined);
+      await this.#op(() => teardownContainers(this.#env, infos, this.#ctx.spec, undefined, { remove: true }));
+    }
+    const kept = plan.replicas.filter((r) => r.action !== 'remove');
+    const containers = await Promise.all(kept.map((r) => this.#applyReplica(name, r)));
+    return containers.sort((a, b) => a.replica - b.replica);
+  }
+
+  async #applyReplica(name: string, r: ReplicaPlan): Promise<ContainerInfo> {
+    const existing = r.containerId ? this.#observed.get(r.containerId) : undefined;
+    if (r.action === 'unchanged' && existing) return existing;
+    this.#changed = true;
+    if (r.action === 'start' && existing) {
+      const info = await this.#startContainer(name, existing);
+      this.record.startedExisting.set(info.id, info);
+      return info;
+    }
+    if (r.action === 'recreate' && existing) {
+      emit(this.#env, { type: 'service.recreating', service: name, replica: r.replica, containerId: existing.id, reasons: r.reasons });
+      await this.#op(() => teardownContainers(this.#env, [existing], this.#ctx.spec, undefined, { remove: true }));
+    }
+    const desired = this.#desired.get(name) as DesiredService;
+    const created = await (this.#precreated.get(`${name}#${r.replica}`) ?? this.#create(desired, r.replica, 1));
+    return this.#startContainer(name, created);
+  }
+
+  async #startContainer(name: string, container: ContainerInfo): Promise<ContainerInfo> {
+    emit(this.#env, { type: 'service.starting', service: name, replica: container.replica, containerId: container.id });
+    const info = await this.#op(() => this.#env.runtime.startContainer(container.id));
+    if (this.record.createdContainers.has(info.id)) this.record.createdContainers.set(info.id, info);
+    emit(this.#env, { type: 'service.started', service: name, replica: info.replica, containerId: info.id });
+    if (this.#settings.logEvents) followLogEvents(this.#env, name, info, this.#logAbort.signal, this.#redact);
+    return info;
+  }
+
+}

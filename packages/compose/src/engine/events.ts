@@ -1,0 +1,124 @@
+import type { ComposeError } from '../errors/compose-error.js';
+import type { Plan } from '../plan/types.js';
+
+/**
+ * Fields every event has.
+ *
+ * @example
+ * ```ts
+ * for await (const e of project.events()) console.log(e.seq, e.time, e.project, e.type);
+ * ```
+ */
+export interface EventBase {
+  /** Monotonic per stream (per project object in this process), starting at 1. */
+  readonly seq: number;
+  /** When it happened. */
+  readonly time: Date;
+  readonly project: string;
+}
+
+/**
+ * A network or volume event.
+ *
+ * @example
+ * ```ts
+ * if (e.type === 'network.created') console.log(e.runtimeName);
+ * ```
+ */
+export interface ResourceEventFields {
+  /** Logical name in the project. */
+  readonly name: string;
+  /** Name on the runtime. */
+  readonly runtimeName: string;
+}
+
+/**
+ * A replica-level service event.
+ *
+ * @example
+ * ```ts
+ * if (e.type === 'service.started') console.log(`${e.service}#${e.replica}`, e.containerId);
+ * ```
+ */
+export interface ReplicaEventFields {
+  readonly service: string;
+  readonly replica: number;
+}
+
+/**
+ * Everything the engine reports, as one union discriminated on `type`. Delivered through the
+ * `onEvent` callback and as async iterables (`project.events()`, `stack.events()`). Never holds
+ * a secret value.
+ *
+ * - `plan`: the plan of a run, before anything changes.
+ * - `network.*`, `volume.*`: creating / created (by this run) / removed.
+ * - `service.waiting`: waiting for its dependencies' conditions.
+ * - `service.recreating` → `service.stopping/stopped/removed` (old) → `service.creating/created`
+ *   → `service.starting/started` (per replica).
+ * - `service.healthy`: ready — its healthcheck or wait strategy passed (at once when it has
+ *   neither); `service.unhealthy`: it did not in time.
+ * - `service.failed` (with the typed error), `service.skipped` (not started because of a failure
+ *   or a cancel).
+ * - `log`: a line of output (with `up({ logEvents: true })`), secrets redacted.
+ * - `up.done`, `down.done`, `rollback.started/finished`.
+ *
+ * @example
+ * ```ts
+ * await project.up({ onEvent: (e) => { if (e.type === 'service.healthy') console.log(e.service, 'ready'); } });
+ * ```
+ */
+export type ComposeEvent =
+  | (EventBase & { readonly type: 'plan'; readonly plan: Plan })
+  | (EventBase & ResourceEventFields & { readonly type: 'network.creating' | 'network.created' | 'network.removed' })
+  | (EventBase & ResourceEventFields & { readonly type: 'volume.creating' | 'volume.created' | 'volume.removed' })
+  | (EventBase & { readonly type: 'service.waiting'; readonly service: string; readonly dependencies: readonly string[] })
+  | (EventBase & ReplicaEventFields & { readonly type: 'service.creating' })
+  | (EventBase & ReplicaEventFields & { readonly type: 'service.recreating'; readonly containerId: string; readonly reasons: readonly string[] })
+  | (EventBase & ReplicaEventFields & { readonly type: 'service.created'; readonly containerId: string })
+  | (EventBase & ReplicaEventFields & { readonly type: 'service.starting'; readonly containerId: string })
+  | (EventBase & ReplicaEventFields & { readonly type: 'service.started'; readonly containerId: string })
+  | (EventBase & { readonly type: 'service.healthy'; readonly service: string })
+  | (EventBase & { readonly type: 'service.unhealthy'; readonly service: string; readonly output: string })
+  | (EventBase & { readonly type: 'service.failed'; readonly service: string; readonly error: ComposeError })
+  | (EventBase & { readonly type: 'service.skipped'; readonly service: string; readonly reason: string })
+  | (EventBase & ReplicaEventFields & { readonly type: 'service.stopping'; readonly containerId: string })
+  | (EventBase & ReplicaEventFields & { readonly type: 'service.stopped'; readonly containerId: string })
+  | (EventBase & ReplicaEventFields & { readonly type: 'service.removed'; readonly containerId: string })
+  | (EventBase & ReplicaEventFields & { readonly type: 'log'; readonly stream: 'stdout' | 'stderr'; readonly text: string })
+  | (EventBase & { readonly type: 'up.done'; readonly services: readonly string[]; readonly changed: boolean; readonly durationMs: number })
+  | (EventBase & { readonly type: 'down.done'; readonly removedContainers: number; readonly removedNetworks: number; readonly removedVolumes: number })
+  | (EventBase & { readonly type: 'rollback.started'; readonly reason: string })
+  | (EventBase & { readonly type: 'rollback.finished'; readonly removedContainers: number; readonly removedNetworks: number; readonly removedVolumes: number });
+
+/**
+ * The `type` of a {@link ComposeEvent}.
+ *
+ * @example
+ * ```ts
+ * const wanted: ComposeEventType[] = ['service.healthy', 'service.failed'];
+ * ```
+ */
+export type ComposeEventType = ComposeEvent['type'];
+
+/** Distributes `Omit` over the union so each variant keeps its own fields. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * An event before the hub stamps `seq`, `time` and `project`.
+ *
+ * @example
+ * ```ts
+ * const input: ComposeEventInput = { type: 'service.healthy', service: 'api' };
+ * ```
+ */
+export type ComposeEventInput = DistributiveOmit<ComposeEvent, 'seq' | 'time' | 'project'>;
+
+/**
+ * A callback receiving every event. Errors it throws are ignored (a sink never breaks the engine).
+ *
+ * @example
+ * ```ts
+ * await project.up({ onEvent: (e) => console.log(e.seq, e.type) });
+ * ```
+ */
+export type EventListener = (event: ComposeEvent) => void;

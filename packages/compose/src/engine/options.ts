@@ -1,0 +1,119 @@
+import type { PlanOptions } from '../plan/make-plan.js';
+import type { Runtime } from '../runtime/types.js';
+import type { EngineClock } from './clock.js';
+import type { EventListener } from './events.js';
+
+/**
+ * Options of `project.up()`. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * await project.up({ runtime, services: ['api'], parallel: 4, timeout: 60_000, onFailure: 'leave' });
+ * ```
+ */
+export interface UpOptions {
+  /**
+   * Where to run. `Project.up` defaults it to `processRuntime()` (host processes).
+   * @example
+   * ```ts
+   * await project.up({ runtime: processRuntime() });
+   * ```
+   */
+  readonly runtime?: Runtime | undefined;
+  /** Only these services, plus their dependencies unless `noDeps`. @default every active service */
+  readonly services?: readonly string[] | undefined;
+  /** Do not start the dependencies of `services`. @default false */
+  readonly noDeps?: boolean | undefined;
+  /** Active profiles. @default [] */
+  readonly profiles?: readonly string[] | undefined;
+  /**
+   * At most this many runtime operations (create, start, stop, remove) at once. Readiness
+   * waits do not count.
+   * @default Infinity
+   */
+  readonly parallel?: number | undefined;
+  /**
+   * Return only once every service is ready (healthcheck or wait strategy). With `false`,
+   * readiness is only awaited where a dependant needs it (`service_healthy`).
+   * @default true
+   */
+  readonly wait?: boolean | undefined;
+  /**
+   * Give up on the whole `up` after this many milliseconds (readiness waits fail with
+   * `HealthTimeoutError`). Each wait strategy also has its own timeout.
+   * @default no overall limit
+   */
+  readonly timeout?: number | undefined;
+  /** Recreate every selected service even when unchanged. @default false */
+  readonly forceRecreate?: boolean | undefined;
+  /** Never recreate: keep changed services as they are (start them if stopped). @default false */
+  readonly noRecreate?: boolean | undefined;
+  /** Remove containers of services no longer in the project. @default false */
+  readonly removeOrphans?: boolean | undefined;
+  /**
+   * On failure, `'rollback'` removes everything this run created (containers, networks,
+   * volumes), leaving what existed before untouched; `'leave'` keeps it for debugging and says
+   * so in the error.
+   * @default 'rollback'
+   */
+  readonly onFailure?: 'rollback' | 'leave' | undefined;
+  /**
+   * Cancels the `up`: it stops starting services and tears down what this run made
+   * (gracefully), then throws `CancelledError`.
+   */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * A second abort: teardown stops waiting for graceful stops and kills. See
+   * `TwoStageAbortController` for Ctrl-C handling (first press graceful, second forced).
+   */
+  readonly forceSignal?: AbortSignal | undefined;
+  /** Receives every event of this run. */
+  readonly onEvent?: EventListener | undefined;
+  /**
+   * Keep a warm stack: when everything already runs with matching config hashes nothing is
+   * recreated, and disposing the returned stack (`await using`) leaves it running for the next
+   * test run or worker. `stack.down()` still removes it. Requires a named project.
+   * @default false
+   */
+  readonly reuse?: boolean | undefined;
+  /** How long to wait for another process holding the project's lock (ms). @default 60_000 */
+  readonly lockTimeout?: number | undefined;
+  /** Emit `log` events with the output of every service started by this `up`, until it ends. @default false */
+  readonly logEvents?: boolean | undefined;
+  /** @internal Set by `Project.up` when it created the runtime: the stack closes it after `down`. */
+  readonly ownRuntime?: boolean | undefined;
+  /** @internal Tests and benchmarks: the clock and poll cadence. */
+  readonly clock?: EngineClock | undefined;
+  /** @internal First readiness poll delay (ms). @default 10 */
+  readonly pollFirstMs?: number | undefined;
+  /** @internal Readiness poll delay cap (ms). @default 1_000 */
+  readonly pollCapMs?: number | undefined;
+}
+
+/** Options of `project.plan()`: see {@link PlanOptions}. */
+export type { PlanOptions };
+
+/**
+ * Options of `stack.down()` and `project.down()`.
+ *
+ * @example
+ * ```ts
+ * await stack.down({ volumes: true, timeout: 5_000 });
+ * ```
+ */
+export interface DownOptions {
+  /** Also remove the project's named volumes (never external ones). @default false */
+  readonly volumes?: boolean | undefined;
+  /**
+   * Grace period before a container is killed (ms).
+   * @default each service's `stop_grace_period` (10 s)
+   */
+  readonly timeout?: number | undefined;
+  /** Also remove containers of services the project no longer declares. @default true for `project.down` from another process, false otherwise */
+  readonly removeOrphans?: boolean | undefined;
+  /** Skip the graceful stop when this aborts (kill at once). */
+  readonly forceSignal?: AbortSignal | undefined;
+  readonly onEvent?: EventListener | undefined;
+  /** How long to wait for the project's lock (ms). @default 60_000 */
+  readonly lockTimeout?: number | undefined;
+}

@@ -1,0 +1,269 @@
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import type { HttpWait, WaitStrategy } from '../model/wait.js';
+import type { ContainerInfo, Runtime } from '../runtime/types.js';
+import type { HealthcheckSpec } from '../spec/types.js';
+import { backoff, type EngineClock } from './clock.js';
+import { durationMs } from './durations.js';
+import { EngineFailure, RunCancelled } from './failure.js';
+
+/** @internal What a readiness check needs. */
+export interface ReadinessContext {
+  readonly runtime: Runtime;
+  readonly clock: EngineClock;
+  readonly signal: AbortSignal;
+  readonly service: string;
+  /** Absolute deadline (clock ms) from the run's `timeout`, if any. */
+  readonly runDeadline?: number | undefined;
+  /** First poll delay (ms). */
+  readonly pollFirstMs: number;
+  /** Poll delay cap (ms). */
+  readonly pollCapMs: number;
+  /** Makes output safe to show (secrets redacted). */
+  readonly redact: (text: string) => string;
+  /** Called with each probe's output (the last one ends up in errors). */
+  readonly onProbe?: ((output: string) => void) | undefined;
+}
+
+const EXITED = new Set(['exited', 'dead']);
+/** Minimum time between two liveness inspections while polling (ms). */
+const INSPECT_EVERY_MS = 100;
+/** Poll growth for cheap checks (a TCP connect, an HTTP GET): ~30 ms apart after 1 s, ~70 ms after 3 s, ~200 ms after 10 s. */
+const CHEAP_FACTOR = 1.02;
+/** Poll growth for checks that spawn a process (healthcheck, command). */
+const COSTLY_FACTOR = 1.1;
+
+function deadlineOf(ctx: ReadinessContext, timeoutMs: number): number {
+  const own = ctx.clock.now() + timeoutMs;
+  return ctx.runDeadline === undefined ? own : Math.min(own, ctx.runDeadline);
+}
+
+async function sleep(ctx: ReadinessContext, ms: number): Promise<void> {
+  try {
+    await ctx.clock.sleep(ms, ctx.signal);
+  } catch {
+    throw new RunCancelled();
+  }
+}
+
+/** Throws a ServiceExited failure when the container has stopped for good. Returns the fresh info. */
+async function checkAlive(ctx: ReadinessContext, container: ContainerInfo): Promise<ContainerInfo> {
+  const info = await ctx.runtime.inspectContainer(container.id);
+  if (EXITED.has(info.state)) {
+    throw new EngineFailure('exited', { service: ctx.service, reason: `exited with code ${info.exitCode ?? '?'} before it was ready`, exitCode: info.exitCode });
+  }
+  return info;
+}
+
+/** Polls `attempt` fast then slower until it returns true, the container exits or the deadline passes. */
+async function poll(ctx: ReadinessContext, container: ContainerInfo, timeoutMs: number, what: string, attempt: (info: ContainerInfo) => Promise<boolean>, factor = CHEAP_FACTOR): Promise<void> {
+  const deadline = deadlineOf(ctx, timeoutMs);
+  const delays = backoff(ctx.pollFirstMs, ctx.pollCapMs, factor);
+  let last = '';
+  const onProbe = (output: string) => {
+    last = output;
+    ctx.onProbe?.(output);
+  };
+  let info = container;
+  let inspectedAt = -Infinity;
+  for (;;) {
+    if (ctx.signal.aborted) throw new RunCancelled();
+    // Is it still running? Asked at most every INSPECT_EVERY_MS (inspect may be costly).
+    if (ctx.clock.now() - inspectedAt >= INSPECT_EVERY_MS) {
+      info = await checkAlive(ctx, container);
+      inspectedAt = ctx.clock.now();
+    }
+    if (await attempt(info).catch((e: unknown) => (onProbe(ctx.redact(e instanceof Error ? e.message : String(e))), false))) return;
+    if (ctx.clock.now() >= deadline) {
+      throw new EngineFailure('health-timeout', { service: ctx.service, reason: `${what} not ready within ${timeoutMs} ms`, healthOutput: last || undefined });
+    }
+    await sleep(ctx, Math.min(delays.next().value, Math.max(1, deadline - ctx.clock.now())));
+  }
+}
+
+function publishedPort(ctx: ReadinessContext, info: ContainerInfo, target: number): { host: string; port: number } {
+  const p = info.ports.find((x) => x.target === target && x.protocol === 'tcp');
+  if (!p) throw new EngineFailure('health-timeout', { service: ctx.service, reason: `container port ${target} is not published (add it to ports) so it cannot be checked` });
+  return { host: p.host === '0.0.0.0' || p.host === '' ? '127.0.0.1' : p.host === '::' ? '::1' : p.host, port: p.published };
+}
+
+function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function httpGet(host: string, port: number, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path, method: 'GET', timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (body.length < 65_536) body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function statusOk(expected: HttpWait['status'], status: number): boolean {
+  if (expected === undefined) return status >= 200 && status < 400;
+  return typeof expected === 'number' ? status === expected : expected(status);
+}
+
+function bodyOk(expected: HttpWait['body'], body: string): boolean {
+  if (expected === undefined) return true;
+  if (typeof expected === 'string') return body.includes(expected);
+  if (expected instanceof RegExp) return new RegExp(expected.source, expected.flags.replace('g', '')).test(body);
+  return expected(body);
+}
+
+/** Healthcheck deadline and cadence, honouring start_period / start_interval / interval / retries. */
+async function waitHealthcheck(ctx: ReadinessContext, container: ContainerInfo, hc: HealthcheckSpec, timeoutMs?: number): Promise<void> {
+  const started = ctx.clock.now();
+  const startPeriod = durationMs(hc.start_period, 0);
+  const startInterval = durationMs(hc.start_interval, 5_000);
+  const interval = durationMs(hc.interval, 30_000);
+  const probeTimeout = durationMs(hc.timeout, 30_000);
+  const budget = timeoutMs ?? startPeriod + interval * Math.max(1, hc.retries);
+  const deadline = deadlineOf(ctx, budget);
+  const delays = backoff(ctx.pollFirstMs, ctx.pollCapMs, COSTLY_FACTOR);
+  let last = '';
+  let inspectedAt = -Infinity;
+  for (;;) {
+    if (ctx.signal.aborted) throw new RunCancelled();
+    if (ctx.clock.now() - inspectedAt >= INSPECT_EVERY_MS) {
+      await checkAlive(ctx, container);
+      inspectedAt = ctx.clock.now();
+    }
+    const result = await ctx.runtime.probeHealth(container.id, { timeoutMs: probeTimeout, signal: ctx.signal }).catch((e: unknown) => {
+      if (ctx.signal.aborted) throw new RunCancelled();
+      return { healthy: false, exitCode: -1, output: e instanceof Error ? e.message : String(e) };
+    });
+    last = ctx.redact(result.output);
+    ctx.onProbe?.(last);
+    if (result.healthy) return;
+    if (ctx.clock.now() >= deadline) {
+      throw new EngineFailure('health-timeout', { service: ctx.service, reason: `healthcheck did not pass within ${budget} ms`, healthOutput: last || undefined, exitCode: undefined });
+    }
+    const inStart = ctx.clock.now() - started < startPeriod;
+    const cap = Math.min(ctx.pollCapMs, inStart ? startInterval : interval);
+    await sleep(ctx, Math.min(Math.min(delays.next().value, cap), Math.max(1, deadline - ctx.clock.now())));
+  }
+}
+
+async function waitLog(ctx: ReadinessContext, container: ContainerInfo, pattern: RegExp | string, times: number, timeoutMs: number): Promise<void> {
+  const local = new AbortController();
+  const stop = () => local.abort();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  const inner: ReadinessContext = { ...ctx, signal: local.signal };
+  const matcher = typeof pattern === 'string' ? (t: string) => t.includes(pattern) : (t: string) => new RegExp(pattern.source, pattern.flags.replace('g', '')).test(t);
+  const follow = (async () => {
+    let seen = 0;
+    for await (const line of ctx.runtime.logs(container.id, { follow: true, signal: local.signal })) {
+      if (matcher(line.text) && ++seen >= times) return true;
+    }
+    return false;
+  })();
+  // The stream ends when the container stops; beside it only the deadline needs watching.
+  const deadline = deadlineOf(ctx, timeoutMs);
+  const watch = (async () => {
+    await sleep(inner, Math.max(1, deadline - ctx.clock.now()));
+    throw new EngineFailure('health-timeout', { service: ctx.service, reason: `log line ${String(pattern)} did not appear ${times} time(s) within ${timeoutMs} ms` });
+  })();
+  follow.catch(() => undefined);
+  watch.catch(() => undefined);
+  try {
+    const outcome = await Promise.race([follow.then((ok) => ({ ok })), watch.then(() => ({ ok: false }))]);
+    if (outcome.ok) return;
+    if (ctx.signal.aborted) throw new RunCancelled();
+    // The stream ended without a match: the container stopped. Let the check say how.
+    await checkAlive(ctx, container);
+    throw new EngineFailure('exited', { service: ctx.service, reason: `output ended before log line ${String(pattern)} appeared ${times} time(s)` });
+  } catch (error) {
+    if (ctx.signal.aborted && !(error instanceof EngineFailure)) throw new RunCancelled();
+    throw error;
+  } finally {
+    local.abort();
+    ctx.signal.removeEventListener('abort', stop);
+  }
+}
+
+/**
+ * @internal Waits until one container is ready by `strategy` (or its healthcheck, or at once).
+ * Throws {@link EngineFailure} (timeout / exited) or {@link RunCancelled}.
+ */
+export async function waitContainerReady(ctx: ReadinessContext, container: ContainerInfo, strategy: WaitStrategy | undefined, healthcheck: HealthcheckSpec | undefined): Promise<void> {
+  const hc = healthcheck && !healthcheck.disable ? healthcheck : undefined;
+  if (hc && (!strategy || strategy.kind === 'healthy' || strategy.kind === 'all') && !ctx.runtime.capabilities.has('health')) {
+    throw new EngineFailure('start', { service: ctx.service, reason: `the ${ctx.runtime.name} runtime cannot run healthchecks; use a wait strategy (port, http, log) instead` });
+  }
+  if (!strategy) {
+    if (hc) return waitHealthcheck(ctx, container, hc);
+    return;
+  }
+  switch (strategy.kind) {
+    case 'healthy':
+      if (hc) return waitHealthcheck(ctx, container, hc, strategy.timeoutMs);
+      return;
+    case 'port':
+      return poll(ctx, container, strategy.timeoutMs, `port ${strategy.port}`, async (info) => {
+        const { host, port } = publishedPort(ctx, info, strategy.port);
+        const ok = await tcpOpen(host, port, 1_000);
+        ctx.onProbe?.(ok ? `connected to ${host}:${port}` : `connect ${host}:${port} refused`);
+        return ok;
+      });
+    case 'http':
+      return poll(ctx, container, strategy.timeoutMs, `GET ${strategy.path}`, async (info) => {
+        const { host, port } = publishedPort(ctx, info, strategy.port);
+        const res = await httpGet(host, port, strategy.path, 2_000);
+        ctx.onProbe?.(ctx.redact(`GET ${strategy.path} → ${res.status} ${res.body.slice(0, 200)}`));
+        return statusOk(strategy.status, res.status) && bodyOk(strategy.body, res.body);
+      });
+    case 'log':
+      if (!ctx.runtime.capabilities.has('logs.follow')) {
+        throw new EngineFailure('start', { service: ctx.service, reason: `the ${ctx.runtime.name} runtime cannot follow logs, so a log wait strategy cannot be used; use another strategy` });
+      }
+      return waitLog(ctx, container, strategy.pattern, strategy.times, strategy.timeoutMs);
+    case 'command':
+      return poll(ctx, container, strategy.timeoutMs, `command ${strategy.command.join(' ')}`, async () => {
+        const res = await ctx.runtime.exec(container.id, strategy.command, { timeoutMs: 5_000, signal: ctx.signal });
+        ctx.onProbe?.(ctx.redact(`exit ${res.exitCode}: ${(res.stdout + res.stderr).trim().slice(0, 500)}`));
+        return res.exitCode === 0;
+      }, COSTLY_FACTOR);
+    case 'exit-zero':
+      return waitExitZero(ctx, container, strategy.timeoutMs);
+    case 'all':
+      await Promise.all(strategy.strategies.map((s) => waitContainerReady(ctx, container, s, healthcheck)));
+      return;
+  }
+}
+
+/** @internal Waits until the container has exited; resolves with its exit code. */
+export async function waitExited(ctx: ReadinessContext, container: ContainerInfo, timeoutMs: number): Promise<number> {
+  const deadline = deadlineOf(ctx, timeoutMs);
+  const delays = backoff(ctx.pollFirstMs, ctx.pollCapMs);
+  for (;;) {
+    if (ctx.signal.aborted) throw new RunCancelled();
+    const info = await ctx.runtime.inspectContainer(container.id);
+    if (EXITED.has(info.state)) return info.exitCode ?? -1;
+    if (ctx.clock.now() >= deadline) throw new EngineFailure('health-timeout', { service: ctx.service, reason: `did not complete within ${timeoutMs} ms` });
+    await sleep(ctx, Math.min(delays.next().value, Math.max(1, deadline - ctx.clock.now())));
+  }
+}
+
+async function waitExitZero(ctx: ReadinessContext, container: ContainerInfo, timeoutMs: number): Promise<void> {
+  const code = await waitExited(ctx, container, timeoutMs);
+  if (code !== 0) throw new EngineFailure('exited', { service: ctx.service, reason: `exited with code ${code} (expected 0)`, exitCode: code });
+}

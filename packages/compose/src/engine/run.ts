@@ -1,0 +1,106 @@
+import { CancelledError } from '../errors/cancelled-error.js';
+import { computePlan } from '../plan/make-plan.js';
+import type { ProjectInput } from '../plan/project-input.js';
+import { serviceGraph } from '../plan/select.js';
+import type { Plan } from '../plan/types.js';
+import type { ContainerInfo, Runtime } from '../runtime/types.js';
+import { checkCapabilities } from './capabilities.js';
+import { systemClock } from './clock.js';
+import { Converger } from './converge.js';
+import { lastLogLines, ERROR_LOG_LINES, publicError } from './diagnostics.js';
+import { emit, type EngineEnv } from './env.js';
+import type { EventHub } from './event-hub.js';
+import { EngineFailure, portConflictOf } from './failure.js';
+import { acquireProjectLock } from './lock.js';
+import type { UpOptions } from './options.js';
+import { secretRedactor } from './redact.js';
+import { rollbackRun } from './rollback.js';
+
+/** @internal What a converge run produced. */
+export interface RunResult {
+  readonly plan: Plan;
+  /** The services covered, in start order. */
+  readonly services: readonly string[];
+  /** Every container of the project after the run. */
+  readonly containers: readonly ContainerInfo[];
+  /** Services found ready during the run. */
+  readonly healthy: ReadonlySet<string>;
+}
+
+/**
+ * @internal Lock, observe, plan, converge; on failure roll back (or leave) and throw the typed
+ * error. Used by `up` and by the stack operations (`scale`, `start`).
+ */
+export async function runConverge(project: ProjectInput, runtime: Runtime, hub: EventHub, options: UpOptions): Promise<RunResult> {
+  const env: EngineEnv = { project: project.name, runtime, hub, onEvent: options.onEvent };
+  const clock = options.clock ?? systemClock;
+  if (options.signal?.aborted) throw new CancelledError({ reason: 'aborted before up started' });
+  let lock;
+  try {
+    lock = await acquireProjectLock(runtime.name, project.name, { timeoutMs: options.lockTimeout, signal: options.signal, clock });
+  } catch (error) {
+    if (options.signal?.aborted) throw new CancelledError({ reason: 'aborted while waiting for the project lock' });
+    throw error;
+  }
+  const healthy = new Set<string>();
+  const unlisten = hub.listen((e) => {
+    if (e.project === project.name && e.type === 'service.healthy') healthy.add(e.service);
+  });
+  try {
+    const started = clock.now();
+    const ctx = await computePlan(project, runtime, options);
+    checkCapabilities(runtime, ctx.desired, project.waitStrategies());
+    emit(env, { type: 'plan', plan: ctx.plan });
+    const redact = await secretRedactor(ctx.spec, project.source.workingDir);
+    const converger = new Converger(env, ctx, project.source.workingDir, project.waitStrategies(), clock, redact, {
+      wait: options.wait ?? true,
+      parallel: options.parallel ?? Infinity,
+      runDeadline: options.timeout === undefined ? undefined : started + options.timeout,
+      pollFirstMs: options.pollFirstMs ?? 10,
+      pollCapMs: options.pollCapMs ?? 1_000,
+      removeOrphans: options.removeOrphans ?? false,
+      logEvents: options.logEvents ?? false,
+    });
+    const onAbort = () => converger.fail(new EngineFailure('cancelled', { reason: 'up was aborted (signal)' }));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let outcome;
+    try {
+      outcome = await converger.run();
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    const services = ctx.desired.services.map((s) => s.name);
+    if (outcome.failure) {
+      let failure = outcome.failure;
+      const skipped = services.filter((n) => !outcome.nodes.get(n)?.hasStarted && n !== failure.service).sort();
+      for (const s of skipped) emit(env, { type: 'service.skipped', service: s, reason: failure.kind === 'cancelled' ? 'cancelled' : `${failure.service ?? 'a service'} failed` });
+      let logContainers = failure.logsOf ? (outcome.nodes.get(failure.logsOf)?.containers ?? []) : [];
+      if (failure.logsOf && logContainers.length === 0) {
+        logContainers = (await runtime.listContainers(project.name, { all: true }).catch(() => [])).filter((c) => c.service === failure.logsOf);
+      }
+      const logs = await lastLogLines(runtime, logContainers, ERROR_LOG_LINES, redact);
+      // A service that died because its port was taken is a port conflict, whatever the runtime said.
+      if ((failure.kind === 'exited' || failure.kind === 'health-timeout') && logs.some((l) => portConflictOf(l))) {
+        const line = logs.find((l) => portConflictOf(l)) ?? '';
+        failure = new EngineFailure('port', { service: failure.service, reason: line.trim(), port: portConflictOf(line)?.port, exitCode: failure.exitCode, healthOutput: failure.healthOutput });
+      }
+      const healthOutput = failure.service ? converger.healthOutput(failure.service) : undefined;
+      const base = { logs, skipped, healthOutput: failure.healthOutput ?? healthOutput };
+      if (failure.service) emit(env, { type: 'service.failed', service: failure.service, error: publicError(failure, base) });
+      const rollback = failure.kind === 'cancelled' || options.onFailure !== 'leave';
+      if (rollback) {
+        const preExisting = new Set(ctx.observed.containers.map((c) => c.id));
+        await rollbackRun(env, outcome.record, ctx.spec, serviceGraph(ctx.spec), preExisting, failure.reason, options.forceSignal).catch(() => undefined);
+        throw publicError(failure, { ...base, rolledBack: true });
+      }
+      const leftRunning = [...new Set([...outcome.record.createdContainers.values()].map((c) => c.service))].sort();
+      throw publicError(failure, { ...base, rolledBack: false, leftRunning });
+    }
+    const containers = await runtime.listContainers(project.name, { all: true });
+    emit(env, { type: 'up.done', services, changed: outcome.changed, durationMs: Math.round(clock.now() - started) });
+    return { plan: ctx.plan, services, containers, healthy };
+  } finally {
+    unlisten();
+    await lock.release();
+  }
+}

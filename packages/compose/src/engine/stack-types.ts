@@ -1,0 +1,144 @@
+import type { ProjectInput } from '../plan/project-input.js';
+import type { ContainerInfo, ExecOptions, ExecResult, Runtime } from '../runtime/types.js';
+import type { EventStreamOptions } from './event-hub.js';
+import type { ComposeEvent } from './events.js';
+import type { DownOptions } from './options.js';
+
+/**
+ * Where to reach a published container port from the host.
+ *
+ * @example
+ * ```ts
+ * const { host, port, url } = stack.service('api').endpoint(8080);
+ * ```
+ */
+export interface Endpoint {
+  /** Host address (`127.0.0.1` unless published elsewhere). */
+  readonly host: string;
+  /** The host port actually bound. */
+  readonly port: number;
+  /** `http://host:port` (IPv6 hosts in brackets). */
+  readonly url: string;
+}
+
+/**
+ * A service of a running stack.
+ *
+ * @example
+ * ```ts
+ * for (const s of stack.services()) console.log(s.name, s.containers().length);
+ * ```
+ */
+export interface StackService {
+  readonly name: string;
+  /** Its containers as last read (after `up`, `ps()` or `refresh()`), by replica. */
+  containers(): readonly ContainerInfo[];
+  /**
+   * The host address of a container port.
+   * @param containerPort - the port inside the service (as in `ports`).
+   * @param options.replica - which replica (1-based). @default 1
+   * @throws InvalidArgumentError when the port is not published or the replica does not exist.
+   * @example
+   * ```ts
+   * const { url } = stack.service('api').endpoint(8080);
+   * await fetch(`${url}/health`);
+   * ```
+   */
+  endpoint(containerPort: number, options?: { readonly replica?: number | undefined }): Endpoint;
+}
+
+/**
+ * One line of a stack's merged logs.
+ *
+ * @example
+ * ```ts
+ * for await (const l of stack.logs()) console.log(`${l.service}#${l.replica} | ${l.text}`);
+ * ```
+ */
+export interface StackLogLine {
+  readonly service: string;
+  readonly replica: number;
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+  readonly timestamp: Date;
+}
+
+/**
+ * Options of `stack.logs()`.
+ *
+ * @example
+ * ```ts
+ * for await (const l of stack.logs('api', { tail: 20, follow: true, signal })) console.log(l.text);
+ * ```
+ */
+export interface StackLogsOptions {
+  /** Only the last N lines of each container. */
+  readonly tail?: number | undefined;
+  /** Keep following until the signal aborts or every container stops. @default false */
+  readonly follow?: boolean | undefined;
+  /** Only lines at or after this time. */
+  readonly since?: Date | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Options of `stack.exec()`.
+ *
+ * @example
+ * ```ts
+ * await stack.exec('worker', ['sh', '-c', 'echo $HOSTNAME'], { replica: 2, timeoutMs: 5_000 });
+ * ```
+ */
+export interface StackExecOptions extends ExecOptions {
+  /** Which replica (1-based). @default 1 */
+  readonly replica?: number | undefined;
+}
+
+/**
+ * A running stack: what `project.up()` returns. Disposable: `await using stack = await
+ * project.up()` takes it down at the end of the scope (unless it was started with `reuse`).
+ *
+ * @example
+ * ```ts
+ * await using stack = await project.up();
+ * const api = stack.service('api').endpoint(8080);
+ * const { stdout } = await stack.exec('db', ['pg_isready']);
+ * for await (const line of stack.logs('api', { tail: 20 })) console.log(line.text);
+ * ```
+ */
+export interface Stack<P extends ProjectInput = ProjectInput> extends AsyncDisposable {
+  /** The project it was started from. */
+  readonly project: P;
+  /** The project name. */
+  readonly name: string;
+  readonly runtime: Runtime;
+  /** The services this stack started, in start order. */
+  services(): readonly StackService[];
+  /** One service. @throws InvalidArgumentError for an unknown service. */
+  service(name: string): StackService;
+  /** Merged logs of one service or all (each line says its service and replica). */
+  logs(name?: string, options?: StackLogsOptions): AsyncIterable<StackLogLine>;
+  /** Runs a command in a service (replica 1 unless given). */
+  exec(name: string, command: readonly string[], options?: StackExecOptions): Promise<ExecResult>;
+  /** Reads the real state back from the runtime (every container of the project). */
+  ps(): Promise<readonly ContainerInfo[]>;
+  /** Re-reads the state (as `ps`) and returns the stack. */
+  refresh(): Promise<this>;
+  /** Sets a service's replica count (creating or removing replicas) and waits for readiness. */
+  scale(name: string, replicas: number): Promise<void>;
+  /** Stops then starts services (all by default), waiting for readiness. */
+  restart(names?: readonly string[]): Promise<void>;
+  /** Stops services (all by default), dependants first, without removing them. */
+  stop(names?: readonly string[]): Promise<void>;
+  /** Starts stopped services (all by default) in dependency order, waiting for readiness. */
+  start(names?: readonly string[]): Promise<void>;
+  /** Stops and removes everything, dependants first (graceful, then forced). */
+  down(options?: DownOptions): Promise<void>;
+  /** Events of this stack from now on; ends after `down`. */
+  events(options?: EventStreamOptions): AsyncIterableIterator<ComposeEvent>;
+  /**
+   * Resolves once the service is healthy (at once if it already is); rejects when it fails, the
+   * stack goes down first, or `signal` aborts.
+   */
+  onHealthy(name: string, options?: { readonly signal?: AbortSignal | undefined }): Promise<void>;
+}

@@ -1,0 +1,222 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { UnsupportedOperationError } from '../errors/unsupported-operation-error.js';
+import type { ProjectInput } from '../plan/project-input.js';
+import { serviceGraph } from '../plan/select.js';
+import type { ContainerInfo, ExecResult, Runtime } from '../runtime/types.js';
+import { downProject } from './down.js';
+import type { EngineEnv } from './env.js';
+import type { EventHub, EventStreamOptions } from './event-hub.js';
+import type { ComposeEvent } from './events.js';
+import { acquireProjectLock } from './lock.js';
+import { mergedLogs } from './merge-logs.js';
+import type { DownOptions, UpOptions } from './options.js';
+import { projectView } from './project-view.js';
+import { runConverge, type RunResult } from './run.js';
+import type { Endpoint, Stack, StackExecOptions, StackLogLine, StackLogsOptions, StackService } from './stack-types.js';
+import { teardownContainers } from './teardown.js';
+
+function endpointOf(host: string, port: number): Endpoint {
+  const h = host === '' || host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return { host: h, port, url: `http://${h.includes(':') ? `[${h}]` : h}:${port}` };
+}
+
+/** @internal The Stack handle behind `project.up()`. */
+class RunningStack<P extends ProjectInput> implements Stack<P> {
+  readonly project: P;
+  readonly name: string;
+  readonly runtime: Runtime;
+  readonly #hub: EventHub;
+  readonly #options: UpOptions;
+  readonly #replicas = new Map<string, number>();
+  readonly #healthy = new Set<string>();
+  readonly #unlisten: () => void;
+  #services: string[];
+  #containers: readonly ContainerInfo[];
+  #down = false;
+
+  constructor(project: P, name: string, runtime: Runtime, hub: EventHub, result: RunResult, options: UpOptions) {
+    this.project = project;
+    this.name = name;
+    this.runtime = runtime;
+    this.#hub = hub;
+    this.#options = options;
+    this.#services = [...result.services];
+    this.#containers = result.containers;
+    for (const s of result.healthy) this.#healthy.add(s);
+    this.#unlisten = hub.listen((e) => {
+      if (e.project !== name) return;
+      if (e.type === 'service.healthy') this.#healthy.add(e.service);
+      else if (e.type === 'service.stopping' || e.type === 'service.removed' || e.type === 'service.unhealthy' || e.type === 'service.recreating') this.#healthy.delete(e.service);
+    });
+  }
+
+  #view(): ProjectInput {
+    return projectView(this.project, this.name, this.#replicas);
+  }
+
+  #env(onEvent = this.#options.onEvent): EngineEnv {
+    return { project: this.name, runtime: this.runtime, hub: this.#hub, onEvent };
+  }
+
+  #absorb(result: RunResult): void {
+    this.#containers = result.containers;
+    for (const s of result.services) if (!this.#services.includes(s)) this.#services.push(s);
+    const order = serviceGraph(this.#view().toJSON()).startOrder();
+    this.#services.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  }
+
+  #check(name: string): void {
+    if (!this.#services.includes(name) && !this.#containers.some((c) => c.service === name)) {
+      throw new InvalidArgumentError(`Stack '${this.name}' has no service '${name}'; it has: ${this.#services.join(', ')}`, { service: name, field: 'service' });
+    }
+  }
+
+  services(): readonly StackService[] {
+    return this.#services.map((n) => this.service(n));
+  }
+
+  service(name: string): StackService {
+    this.#check(name);
+    const containers = () => this.#containers.filter((c) => c.service === name).sort((a, b) => a.replica - b.replica);
+    return {
+      name,
+      containers,
+      endpoint: (containerPort, options = {}) => {
+        const list = containers();
+        const replica = options.replica ?? 1;
+        const container = list.find((c) => c.replica === replica) ?? (options.replica === undefined ? list[0] : undefined);
+        if (!container) throw new InvalidArgumentError(`Service '${name}' has no replica ${replica} (it has ${list.length})`, { service: name, field: 'replica' });
+        const port = container.ports.find((p) => p.target === containerPort && p.protocol === 'tcp') ?? container.ports.find((p) => p.target === containerPort);
+        if (!port) {
+          const known = container.ports.map((p) => p.target).join(', ') || 'none';
+          throw new InvalidArgumentError(`Service '${name}' does not publish container port ${containerPort} (published: ${known}); add it to its ports`, { service: name, field: 'ports' });
+        }
+        return endpointOf(port.host, port.published);
+      },
+    };
+  }
+
+  logs(name?: string, options: StackLogsOptions = {}): AsyncIterable<StackLogLine> {
+    if (name !== undefined) this.#check(name);
+    if (!this.runtime.capabilities.has('logs')) throw new UnsupportedOperationError(this.runtime.name, 'logs');
+    const self = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        const containers = (await self.ps()).filter((c) => name === undefined || c.service === name);
+        yield* mergedLogs(self.runtime, containers, options);
+      },
+    };
+  }
+
+  async exec(name: string, command: readonly string[], options: StackExecOptions = {}): Promise<ExecResult> {
+    this.#check(name);
+    if (!this.runtime.capabilities.has('exec')) throw new UnsupportedOperationError(this.runtime.name, 'exec', { service: name });
+    const { replica = 1, ...rest } = options;
+    let container = this.#containers.find((c) => c.service === name && c.replica === replica);
+    if (!container) container = (await this.ps()).find((c) => c.service === name && c.replica === replica);
+    if (!container) throw new InvalidArgumentError(`Service '${name}' has no replica ${replica}`, { service: name, field: 'replica' });
+    return this.runtime.exec(container.id, command, rest);
+  }
+
+  async ps(): Promise<readonly ContainerInfo[]> {
+    this.#containers = await this.runtime.listContainers(this.name, { all: true });
+    return this.#containers;
+  }
+
+  async refresh(): Promise<this> {
+    await this.ps();
+    return this;
+  }
+
+  async #converge(services: readonly string[], extra: UpOptions): Promise<void> {
+    const { signal: _s, forceSignal: _f, reuse: _r, services: _sv, ...base } = this.#options;
+    this.#absorb(await runConverge(this.#view(), this.runtime, this.#hub, { ...base, ...extra, services, noDeps: true }));
+  }
+
+  async scale(name: string, replicas: number): Promise<void> {
+    this.#check(name);
+    if (!Number.isInteger(replicas) || replicas < 0) throw new InvalidArgumentError(`scale(): replicas must be an integer ≥ 0, received ${String(replicas)}`, { service: name, field: 'replicas' });
+    this.#replicas.set(name, replicas);
+    await this.#converge([name], { noRecreate: true });
+  }
+
+  async stop(names?: readonly string[]): Promise<void> {
+    for (const n of names ?? []) this.#check(n);
+    const chosen = new Set(names ?? this.#services);
+    const lock = await acquireProjectLock(this.runtime.name, this.name, { timeoutMs: this.#options.lockTimeout, clock: this.#options.clock });
+    try {
+      const spec = this.#view().toJSON();
+      const containers = (await this.ps()).filter((c) => chosen.has(c.service) && c.state !== 'exited' && c.state !== 'dead');
+      await teardownContainers(this.#env(), containers, spec, serviceGraph(spec), { remove: false });
+      for (const n of chosen) this.#healthy.delete(n);
+    } finally {
+      await lock.release();
+    }
+    await this.ps();
+  }
+
+  async start(names?: readonly string[]): Promise<void> {
+    for (const n of names ?? []) this.#check(n);
+    await this.#converge(names ?? this.#services, { noRecreate: true });
+  }
+
+  async restart(names?: readonly string[]): Promise<void> {
+    await this.stop(names);
+    await this.start(names);
+  }
+
+  async down(options: DownOptions = {}): Promise<void> {
+    if (this.#down) return;
+    await downProject(this.#view(), this.runtime, { onEvent: this.#options.onEvent, lockTimeout: this.#options.lockTimeout, clock: this.#options.clock, ...options, removeOrphans: options.removeOrphans ?? false, hubKey: this.project });
+    this.#down = true;
+    this.#healthy.clear();
+    this.#containers = [];
+    this.#unlisten();
+    if (this.#options.ownRuntime) await this.runtime.close?.();
+  }
+
+  events(options: EventStreamOptions = {}): AsyncIterableIterator<ComposeEvent> {
+    const filter = options.filter;
+    return this.#hub.stream({
+      ...options,
+      filter: (e) => e.project === this.name && (filter ? filter(e) : true),
+      until: (e) => e.type === 'down.done' || (options.until ? options.until(e) : false),
+    });
+  }
+
+  onHealthy(name: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<void> {
+    this.#check(name);
+    if (this.#healthy.has(name)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown) => {
+        stop();
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onAbort = () => settle(options.signal?.reason ?? new Error('aborted'));
+      const stop = this.#hub.listen((e) => {
+        if (e.project !== this.name) return;
+        if (e.type === 'service.healthy' && e.service === name) settle();
+        else if (e.type === 'service.failed' && e.service === name) settle(e.error);
+        else if (e.type === 'down.done') settle(new InvalidArgumentError(`Stack '${this.name}' went down before '${name}' was healthy`, { service: name }));
+      });
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#options.reuse) {
+      this.#unlisten();
+      if (this.#options.ownRuntime) await this.runtime.close?.();
+      return;
+    }
+    await this.down();
+  }
+}
+
+/** @internal */
+export function createStack<P extends ProjectInput>(project: P, name: string, runtime: Runtime, hub: EventHub, result: RunResult, options: UpOptions): Stack<P> {
+  return new RunningStack(project, name, runtime, hub, result, options);
+}

@@ -1,0 +1,78 @@
+import { planProject, type PlanOptions } from '../plan/make-plan.js';
+import type { ProjectInput } from '../plan/project-input.js';
+import type { Plan } from '../plan/types.js';
+import type { Runtime } from '../runtime/types.js';
+import { downProject, type DownResult } from './down.js';
+import { hubFor, type EventStreamOptions } from './event-hub.js';
+import type { ComposeEvent } from './events.js';
+import type { DownOptions, UpOptions } from './options.js';
+import { projectView } from './project-view.js';
+import { runConverge } from './run.js';
+import { createStack } from './stack.js';
+import type { Stack } from './stack-types.js';
+import { validateUpOptions } from './validate-options.js';
+
+/**
+ * Converges a project on a runtime and returns its {@link Stack}: observe once, plan, create
+ * what is missing, recreate what changed, start each service as soon as its own dependencies
+ * meet their condition, wait for readiness. On failure the run is rolled back (or left, with
+ * `onFailure: 'leave'`) and a typed error is thrown. `Project.up()` calls this with its default
+ * runtime.
+ *
+ * @example
+ * ```ts
+ * const stack = await upProject(project, processRuntime(), { parallel: 4 });
+ * ```
+ */
+export async function upProject<P extends ProjectInput>(project: P, runtime: Runtime, options: UpOptions = {}): Promise<Stack<P>> {
+  validateUpOptions(options);
+  const name = project.name;
+  const hub = hubFor(project);
+  let result;
+  try {
+    result = await runConverge(projectView(project, name), runtime, hub, options);
+  } catch (error) {
+    if (options.ownRuntime) await runtime.close?.();
+    throw error;
+  }
+  return createStack(project, name, runtime, hub, result, options);
+}
+
+/**
+ * Plans a project against a runtime without changing anything.
+ *
+ * @example
+ * ```ts
+ * console.log(planToString(await planUp(project, runtime)));
+ * ```
+ */
+export function planUp(project: ProjectInput, runtime: Runtime, options: PlanOptions = {}): Promise<Plan> {
+  return planProject(projectView(project, project.name), runtime, options);
+}
+
+/**
+ * Tears a project down by its name (works from another process: it lists what the runtime
+ * holds for the project). Removes containers of services the project no longer declares too,
+ * unless `removeOrphans: false`.
+ *
+ * @example
+ * ```ts
+ * await downByName(project, processRuntime(), { volumes: true });
+ * ```
+ */
+export function downByName(project: ProjectInput, runtime: Runtime, options: DownOptions = {}): Promise<DownResult> {
+  return downProject(projectView(project, project.name), runtime, { ...options, hubKey: project });
+}
+
+/**
+ * The events of a project object in this process, from now on (every `up`, `down` and stack
+ * operation). A slow consumer never blocks the engine (bounded buffer).
+ *
+ * @example
+ * ```ts
+ * for await (const e of projectEvents(project, { signal })) console.log(e.seq, e.type);
+ * ```
+ */
+export function projectEvents(project: object, options: EventStreamOptions = {}): AsyncIterableIterator<ComposeEvent> {
+  return hubFor(project).stream(options);
+}

@@ -1,0 +1,32 @@
+import { guardFor } from './compose-error.js';
+import { ServiceFailureError, type FailureDiagnostics } from './service-failure-error.js';
+
+/**
+ * A host port a service publishes is already in use. Pick another host port, or publish
+ * `0` (or leave it out) to get a free one.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) {
+ *   if (isPortConflictError(error)) console.error(`port ${error.port} is taken (service ${error.service})`);
+ * }
+ * ```
+ */
+export class PortConflictError extends ServiceFailureError {
+  override readonly name = 'PortConflictError';
+  /** The host port that was taken, when the runtime said which. */
+  readonly port?: number | undefined;
+
+  constructor(diagnostics: FailureDiagnostics & { readonly port?: number | undefined }) {
+    super(
+      'E_PORT_CONFLICT',
+      `${diagnostics.service ? `${diagnostics.service}: ` : ''}host port ${diagnostics.port ?? '(unknown)'} is already in use (${diagnostics.reason}); choose another host port or publish 0 for a free one`,
+      diagnostics,
+    );
+    if (diagnostics.port !== undefined) this.port = diagnostics.port;
+  }
+}
+
+/** True for a {@link PortConflictError}. */
+export const isPortConflictError = guardFor<PortConflictError>('E_PORT_CONFLICT');

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import type { ServiceSpec } from '../spec/types.js';
+import { canonicalJson } from './canonical-json.js';
+
+/**
+ * Label holding the per-field digests of a container's config (so a plan can name what changed).
+ *
+ * @example
+ * ```ts
+ * JSON.parse(container.labels[LABEL_CONFIG_FIELDS])['image']; // '9f86d081884c'
+ * ```
+ */
+export const LABEL_CONFIG_FIELDS = 'io.selur.compose.config-fields';
+
+/**
+ * Content digests of the secrets a service uses: secret name → hex digest. Never the content.
+ *
+ * @example
+ * ```ts
+ * serviceConfigHash(spec, { db_password: 'e3b0c44298fc1c14' });
+ * ```
+ */
+export type SecretDigests = Readonly<Record<string, string>>;
+
+/** Fields whose keys are compared one by one (`environment.API_URL changed`). */
+const KEYED = new Set(['environment', 'labels', 'extensions']);
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The part of a service's config that decides whether its container must be recreated: the
+ * canonical config without `build`, `deploy.replicas`, `depends_on` and `profiles` (as Docker
+ * Compose does). Secret *contents* never enter; their digests do, through {@link serviceConfigHash}.
+ *
+ * @example
+ * ```ts
+ * hashedConfig(spec).deploy; // { strategy: 'rolling' } — replicas left out
+ * ```
+ */
+export function hashedConfig(spec: ServiceSpec): Record<string, unknown> {
+  const { build: _build, depends_on: _deps, profiles: _profiles, deploy, ...rest } = spec;
+  const { replicas: _replicas, ...deployRest } = deploy;
+  return { ...rest, deploy: deployRest };
+}
+
+/**
+ * SHA-256 (hex) of a service's canonical config (see {@link hashedConfig}) plus the digests of
+ * the secrets it uses, so that editing a secret file recreates the service.
+ *
+ * @example
+ * ```ts
+ * const a = serviceConfigHash(spec);
+ * const b = serviceConfigHash({ ...spec, deploy: { ...spec.deploy, replicas: 3 } });
+ * a === b; // true: scaling is not a config change
+ * ```
+ */
+export function serviceConfigHash(spec: ServiceSpec, secretDigests: SecretDigests = {}): string {
+  const secrets = Object.keys(secretDigests).length > 0 ? { secrets: secretDigests } : {};
+  return sha256(canonicalJson({ config: hashedConfig(spec), ...secrets }));
+}
+
+/**
+ * Field path → 12-hex digest of that field's value: one entry per environment variable, label
+ * and extension, one per other top-level field, one per secret content (`secret-content.NAME`).
+ * Stored on containers (label {@link LABEL_CONFIG_FIELDS}) and compared by the plan.
+ *
+ * @example
+ * ```ts
+ * configFields(spec)['environment.API_URL']; // '3f1c0a9b2d4e'
+ * ```
+ */
+export function configFields(spec: ServiceSpec, secretDigests: SecretDigests = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  const config = hashedConfig(spec);
+  for (const key of Object.keys(config).sort()) {
+    const value = config[key];
+    if (value === undefined) continue;
+    if (KEYED.has(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const sub of Object.keys(value).sort()) out[`${key}.${sub}`] = sha256(canonicalJson((value as Record<string, unknown>)[sub])).slice(0, 12);
+      continue;
+    }
+    out[key] = sha256(canonicalJson(value)).slice(0, 12);
+  }
+  for (const name of Object.keys(secretDigests).sort()) out[`secret-content.${name}`] = (secretDigests[name] as string).slice(0, 12);
+  return out;
+}
+
+/**
+ * Reasons naming what differs between two field-digest maps, sorted:
+ * `environment.API_URL changed`, `ports changed`, `labels.tier added`, `secret db content changed`.
+ *
+ * @example
+ * ```ts
+ * describeFieldChanges({ image: 'a' }, { image: 'b' }); // ['image changed']
+ * ```
+ */
+export function describeFieldChanges(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): string[] {
+  const reasons: string[] = [];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  for (const key of keys) {
+    const a = before[key];
+    const b = after[key];
+    if (a === b) continue;
+    const label = key.startsWith('secret-content.') ? `secret ${key.slice('secret-content.'.length)} content` : key;
+    if (a === undefined) reasons.push(`${label} added`);
+    else if (b === undefined) reasons.push(`${label} removed`);
+    else reasons.push(`${label} changed`);
+  }
+  return reasons;
+}
+
+/** @internal Parses the {@link LABEL_CONFIG_FIELDS} label; `undefined` when absent or unreadable. */
+export function parseConfigFields(label: string | undefined): Record<string, string> | undefined {
+  if (!label) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(label);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out[k] = v;
+    return out;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ProjectSpec, ServiceSpec } from '../spec/types.js';
+import { configFields, serviceConfigHash, type SecretDigests } from './config-hash.js';
+import type { DesiredResource, DesiredService, DesiredState } from './types.js';
+
+/** The secrets a service uses: its `secrets` list and the secrets its environment refers to. */
+export function secretsOf(spec: ServiceSpec): string[] {
+  const names = new Set(spec.secrets);
+  for (const value of Object.values(spec.environment)) if (typeof value === 'object' && value !== null) names.add(value.secret);
+  return [...names].sort();
+}
+
+/** Reads each file secret once and returns name → SHA-256 digest of its content (never the content). */
+export async function secretDigests(spec: ProjectSpec, workingDir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  await Promise.all(
+    Object.entries(spec.secrets).map(async ([name, secret]) => {
+      if (!secret.file) return;
+      try {
+        out[name] = createHash('sha256').update(await readFile(resolve(workingDir, secret.file))).digest('hex');
+      } catch {
+        out[name] = 'unreadable';
+      }
+    }),
+  );
+  return out;
+}
+
+/** Runtime name of a network or volume: `<project>_<name>` unless external. */
+export function runtimeResourceName(project: string, name: string, external: boolean): string {
+  return external ? name : `${project}_${name}`;
+}
+
+/** Options of {@link desiredState}. */
+export interface DesiredOptions {
+  /** Whether the runtime has networks (else none are planned). */
+  readonly networks: boolean;
+  /** Whether the runtime has volumes (else none are planned). */
+  readonly volumes: boolean;
+  /** Secret name → content digest (from {@link secretDigests}). */
+  readonly secretDigests: SecretDigests;
+  /** Services that are one-shot jobs (see {@link DesiredService.oneShot}). */
+  readonly oneShot?: ReadonlySet<string> | undefined;
+}
+
+/** Services that run to completion: an `exit-zero` wait, or a `service_completed_successfully` dependency of another. */
+export function oneShotServices(spec: ProjectSpec, waitKinds: ReadonlyMap<string, string>): Set<string> {
+  const out = new Set<string>();
+  for (const [name, kind] of waitKinds) if (kind === 'exit-zero') out.add(name);
+  for (const service of Object.values(spec.services)) {
+    for (const [dep, d] of Object.entries(service.depends_on)) if (d.condition === 'service_completed_successfully') out.add(dep);
+  }
+  return out;
+}
+
+/**
+ * What a project wants for one run: the selected services with their config hashes and field
+ * digests, and the networks and volumes they use. A service with no network joins `default`
+ * (when the runtime has networks), as in Docker Compose.
+ *
+ * @example
+ * ```ts
+ * const desired = desiredState(spec, ['db', 'api'], { networks: true, volumes: true, secretDigests: {} });
+ * ```
+ */
+export function desiredState(spec: ProjectSpec, selected: readonly string[], options: DesiredOptions): DesiredState {
+  const services: DesiredService[] = selected.map((name) => {
+    const service = spec.services[name] as ServiceSpec;
+    const digests: Record<string, string> = {};
+    for (const secret of secretsOf(service)) {
+      const digest = options.secretDigests[secret];
+      if (digest !== undefined) digests[secret] = digest;
+    }
+    return {
+      name,
+      spec: service,
+      configHash: serviceConfigHash(service, digests),
+      fields: configFields(service, digests),
+      replicas: Math.max(0, service.deploy.replicas),
+      oneShot: options.oneShot?.has(name) ?? false,
+    };
+  });
+  const networkNames = new Set<string>();
+  const volumeNames = new Set<string>();
+  for (const s of services) {
+    if (s.spec.networks.length === 0) networkNames.add('default');
+    for (const n of s.spec.networks) networkNames.add(n);
+    for (const m of s.spec.volumes) if (m.type === 'volume') volumeNames.add(m.source);
+  }
+  const networks: DesiredResource[] = options.networks
+    ? [...networkNames].sort().map((name) => {
+        const external = spec.networks[name]?.external ?? false;
+        return { name, runtimeName: runtimeResourceName(spec.name, name, external), external };
+      })
+    : [];
+  const volumes: DesiredResource[] = options.volumes
+    ? [...volumeNames].sort().map((name) => {
+        const external = spec.volumes[name]?.external ?? false;
+        return { name, runtimeName: runtimeResourceName(spec.name, name, external), external };
+      })
+    : [];
+  const chosen = new Set(selected);
+  return { project: spec.name, services, unselected: Object.keys(spec.services).filter((n) => !chosen.has(n)).sort(), networks, volumes };
+}

@@ -1,0 +1,94 @@
+import { describe, expect, test } from 'vitest';
+import type { ContainerInfo } from '../runtime/types.js';
+import type { ServiceSpec } from '../spec/types.js';
+import { configFields, LABEL_CONFIG_FIELDS, serviceConfigHash } from './config-hash.js';
+import { diffState } from './diff.js';
+import { planToString } from './plan-to-string.js';
+import type { DesiredService, DesiredState } from './types.js';
+
+const spec = (image: string, replicas = 1): ServiceSpec => ({
+  image,
+  environment: {},
+  env_file: [],
+  ports: [],
+  depends_on: {},
+  volumes: [],
+  networks: [],
+  secrets: [],
+  restart: 'no',
+  deploy: { replicas, strategy: 'rolling' },
+  profiles: [],
+  labels: {},
+  stop_grace_period: '10s',
+  stop_signal: 'SIGTERM',
+  read_only: false,
+  extensions: {},
+});
+
+function desired(name: string, s: ServiceSpec): DesiredService {
+  return { name, spec: s, configHash: serviceConfigHash(s), fields: configFields(s), replicas: s.deploy.replicas };
+}
+
+function container(service: string, replica: number, s: ServiceSpec, state: ContainerInfo['state'] = 'running', id = `${service}${replica}`): ContainerInfo {
+  return {
+    id, name: `p_${service}_${replica}`, project: 'p', service, replica, configHash: serviceConfigHash(s), image: s.image, state, health: 'none', ports: [],
+    labels: { [LABEL_CONFIG_FIELDS]: JSON.stringify(configFields(s)) },
+  };
+}
+
+const state = (services: DesiredService[], unselected: string[] = []): DesiredState => ({ project: 'p', services, unselected, networks: [{ name: 'default', runtimeName: 'p_default', external: false }], volumes: [] });
+
+describe('diffState', () => {
+  test('renders a whole plan as stable text', () => {
+    const plan = diffState(
+      state([desired('api', spec('api:2')), desired('db', spec('db:1')), desired('new', spec('n:1')), desired('stopped', spec('s:1')), desired('worker', spec('w:1', 3))]),
+      {
+        containers: [
+          container('api', 1, spec('api:1')),
+          container('db', 1, spec('db:1')),
+          container('stopped', 1, spec('s:1'), 'exited'),
+          container('worker', 1, spec('w:1')),
+          container('gone', 1, spec('g:1')),
+        ],
+        networks: [],
+        volumes: [],
+      },
+    );
+    expect(planToString(plan)).toBe(
+      [
+        'plan p: 2 create, 1 recreate, 1 scale, 1 start, 2 unchanged',
+        '+ network default: create (missing)',
+        '~ service api: recreate (image changed)',
+        '  service db: unchanged',
+        '  service gone: unchanged (orphan (kept; pass removeOrphans: true to remove it))',
+        '+ service new: create (no container yet)',
+        '> service stopped: start (replica 1 exited)',
+        '± service worker: scale (replicas 1 → 3)',
+      ].join('\n'),
+    );
+    expect(plan.hasChanges).toBe(true);
+  });
+
+  test('forceRecreate, noRecreate and duplicates', () => {
+    const s = spec('a:1');
+    const observed = { containers: [container('a', 1, s), container('a', 1, s, 'exited', 'dup')], networks: [{ id: 'n', name: 'default', runtimeName: 'p_default', project: 'p', labels: {} }], volumes: [] };
+    const forced = diffState(state([desired('a', s)]), observed, { forceRecreate: true });
+    expect(forced.services[0]?.replicas.map((r) => `${r.replica}:${r.action}:${r.containerId}`)).toEqual(['1:recreate:a1', '1:remove:dup']);
+    const kept = diffState(state([desired('a', spec('a:2'))]), { ...observed, containers: [container('a', 1, s)] }, { noRecreate: true });
+    expect(kept.services[0]?.action).toBe('unchanged');
+    expect(kept.services[0]?.reasons).toEqual(['config changed, kept (noRecreate)']);
+    expect(kept.hasChanges).toBe(false);
+  });
+
+  test('unselected services are neither touched nor orphans; removeOrphans removes orphans', () => {
+    const observed = { containers: [container('other', 1, spec('o')), container('old', 1, spec('x'))], networks: [], volumes: [] };
+    const plan = diffState(state([], ['other']), observed, { removeOrphans: true });
+    expect(plan.services.map((s) => `${s.name}:${s.action}`)).toEqual(['old:remove']);
+  });
+
+  test('a hash mismatch without field labels still recreates, saying config changed', () => {
+    const c = { ...container('a', 1, spec('a:1')), labels: {} };
+    const plan = diffState(state([desired('a', spec('a:2'))]), { containers: [c], networks: [], volumes: [] });
+    expect(plan.services[0]?.reasons).toEqual(['config changed']);
+  });
+});

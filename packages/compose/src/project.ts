@@ -1,0 +1,117 @@
+import { processRuntime } from './adapters/process/process-runtime.js';
+import type { DownResult } from './engine/down.js';
+import type { EventStreamOptions } from './engine/event-hub.js';
+import type { ComposeEvent } from './engine/events.js';
+import type { DownOptions, PlanOptions, UpOptions } from './engine/options.js';
+import type { Stack } from './engine/stack-types.js';
+import { downByName, planUp, projectEvents, upProject } from './engine/up.js';
+import { ProjectModel } from './model/project.js';
+import type { Plan } from './plan/types.js';
+import type { Runtime } from './runtime/types.js';
+
+/**
+ * A compose project: declare services, volumes, networks and secrets in code (fluently or with
+ * compose-shaped objects), or load them from compose.toml with `loadProject`; both give equal
+ * `toJSON()` output. Names and values are checked at once; `validate()` checks the whole project.
+ * Then `plan()` it against a runtime, `up()` it into a {@link Stack}, `down()` it.
+ *
+ * @example Fluent form
+ * ```ts
+ * import { Project } from '@selur/compose';
+ * const shop = new Project('shop')
+ *   .volume('pgdata')
+ *   .service('db', (s) => s.image('ghcr.io/org/postgres:16.ctp').volume('pgdata:/var/lib/postgresql/data')
+ *     .healthcheck({ test: 'pg_isready', interval: '5s' }))
+ *   .service('api', (s) => s.image('ghcr.io/org/api:v1.ctp').port('8080:80')
+ *     .env({ DATABASE_URL: 'postgres://db:5432/shop' }).dependsOn('db', { condition: 'healthy' }));
+ * shop.validate();
+ * ```
+ * @example Object form (compose.toml keys)
+ * ```ts
+ * const shop = new Project('shop')
+ *   .volume('pgdata')
+ *   .service('db', { image: 'ghcr.io/org/postgres:16.ctp', volumes: ['pgdata:/var/lib/postgresql/data'],
+ *     healthcheck: { test: 'pg_isready', interval: '5s' } })
+ *   .service('api', { image: 'ghcr.io/org/api:v1.ctp', ports: ['8080:80'],
+ *     environment: { DATABASE_URL: 'postgres://db:5432/shop' }, depends_on: { db: { condition: 'service_healthy' } } });
+ * console.log(shop.toToml());
+ * ```
+ * @example Run it
+ * ```ts
+ * await using stack = await new Project()
+ *   .service('web', { command: ['node', 'server.js'], ports: ['0:8080'] })
+ *   .up();
+ * console.log(stack.service('web').endpoint(8080).url);
+ * ```
+ */
+export class Project extends ProjectModel {
+  /**
+   * What `up` would change, without changing anything: per service, network and volume one of
+   * create / recreate / scale / start / remove / unchanged, each with its reasons.
+   *
+   * @param runtime - where to look. @default processRuntime()
+   * @example
+   * ```ts
+   * const plan = await project.plan(runtime);
+   * console.log(planToString(plan));
+   * await project.plan(runtime, { expectNoChanges: true }); // throws PlanChangesError if not
+   * ```
+   */
+  async plan(runtime?: Runtime, options: PlanOptions = {}): Promise<Plan> {
+    const rt = runtime ?? processRuntime();
+    try {
+      return await planUp(this, rt, options);
+    } finally {
+      if (!runtime) await rt.close?.();
+    }
+  }
+
+  /**
+   * Starts the project (or converges it when it runs already) and returns a {@link Stack}.
+   * Idempotent: with nothing changed it changes nothing. On failure what this run created is
+   * removed again and a typed error (`HealthTimeoutError`, `ServiceExitedError`, …) is thrown.
+   *
+   * @example
+   * ```ts
+   * await using stack = await project.up({ parallel: 4, timeout: 60_000 });
+   * ```
+   */
+  up(options: UpOptions = {}): Promise<Stack<this>> {
+    const runtime = options.runtime ?? processRuntime();
+    return upProject(this, runtime, { ...options, ownRuntime: options.runtime === undefined });
+  }
+
+  /**
+   * Stops and removes the project's containers (dependants first) and networks, and with
+   * `volumes` its volumes, by project name: works from another process than the one that ran
+   * `up`.
+   *
+   * @example
+   * ```ts
+   * await new Project('shop').down({ volumes: true });
+   * ```
+   */
+  async down(options: DownOptions & { readonly runtime?: Runtime | undefined } = {}): Promise<DownResult> {
+    const { runtime, ...rest } = options;
+    const rt = runtime ?? processRuntime();
+    try {
+      return await downByName(this, rt, rest);
+    } finally {
+      if (!runtime) await rt.close?.();
+    }
+  }
+
+  /**
+   * Every event of this project object from now on (all its `up`s, `down`s and stack
+   * operations), as an async iterable with a bounded buffer: a slow consumer never blocks.
+   *
+   * @example
+   * ```ts
+   * const controller = new AbortController();
+   * (async () => { for await (const e of project.events({ signal: controller.signal })) console.log(e.seq, e.type); })();
+   * ```
+   */
+  events(options: EventStreamOptions = {}): AsyncIterableIterator<ComposeEvent> {
+    return projectEvents(this, options);
+  }
+}

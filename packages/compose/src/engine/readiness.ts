@@ -4,7 +4,7 @@ import type { HttpWait, WaitStrategy } from '../model/wait.js';
 import type { ContainerInfo, Runtime } from '../runtime/types.js';
 import type { HealthcheckSpec } from '../spec/types.js';
 import { backoff, type EngineClock } from './clock.js';
-import { durationMs } from './durations.js';
+import { durationOr as durationMs } from '../spec/duration.js';
 import { EngineFailure, RunCancelled } from './failure.js';
 
 /** @internal What a readiness check needs. */

@@ -1,7 +1,7 @@
 import type { DependencyGraph } from '../graph/dependency-graph.js';
 import type { ContainerInfo } from '../runtime/types.js';
 import type { ProjectSpec } from '../spec/types.js';
-import { durationMs } from './durations.js';
+import { durationOr as durationMs } from '../spec/duration.js';
 import { emit, type EngineEnv } from './env.js';
 
 /** @internal Options of {@link teardownContainers}. */

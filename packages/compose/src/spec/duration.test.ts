@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalDuration, formatDuration, parseDuration, tryParseDuration } from './duration.js';
+import { canonicalDuration, durationOr, formatDuration, parseDuration, tryParseDuration } from './duration.js';
 import { isInvalidArgumentError } from '../errors/invalid-argument-error.js';
 
 describe('durations', () => {
@@ -38,5 +38,17 @@ describe('durations', () => {
     } catch (error) {
       expect(isInvalidArgumentError(error)).toBe(true);
     }
+  });
+});
+
+describe('durationOr', () => {
+  it('reads canonical, numeric and bare-second forms, and falls back on the rest', () => {
+    expect(durationOr('1m30s', 5)).toBe(90_000);
+    expect(durationOr('250ms', 5)).toBe(250);
+    expect(durationOr(1500, 5)).toBe(1500);
+    expect(durationOr('10', 5)).toBe(10_000);
+    expect(durationOr(undefined, 5)).toBe(5);
+    expect(durationOr('soon', 5)).toBe(5);
+    expect(durationOr(-1, 5)).toBe(5);
   });
 });

@@ -90,3 +90,22 @@ export function canonicalDuration(input: string | number, field?: string): Durat
 
 /** Memo of canonical forms: the same few durations repeat across services. */
 const canonical = new Map<string, DurationString>();
+
+/**
+ * Milliseconds of a duration that may be absent or unreadable (canonical specs always hold
+ * readable ones): a number is taken as milliseconds, a bare integer string as seconds (the form
+ * Docker accepts), anything else unreadable gives `fallback`.
+ *
+ * @example
+ * ```ts
+ * durationOr('1m30s', 10_000); // 90_000
+ * durationOr(undefined, 10_000); // 10_000
+ * ```
+ */
+export function durationOr(value: string | number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : fallback;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  return tryParseDuration(text) ?? fallback;
+}

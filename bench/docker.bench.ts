@@ -80,11 +80,16 @@ async function allHealthy(project: string): Promise<boolean> {
 async function composeRound(dir: string, project: string): Promise<{ up: number; down: number }> {
   const file = join(dir, 'docker-compose.yml');
   const t0 = performance.now();
-  await run('docker-compose', ['-p', project, '-f', file, 'up', '-d'], { env: { ...process.env, COMPOSE_PARALLEL_LIMIT: '64' } });
-  const deadline = Date.now() + 120_000;
-  while (!(await allHealthy(project))) {
-    if (Date.now() > deadline) throw new Error('docker-compose stack did not become healthy in 120 s');
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    await run('docker-compose', ['-p', project, '-f', file, 'up', '-d'], { env: { ...process.env, COMPOSE_PARALLEL_LIMIT: '64' } });
+    const deadline = Date.now() + 120_000;
+    while (!(await allHealthy(project))) {
+      if (Date.now() > deadline) throw new Error('docker-compose stack did not become healthy in 120 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } catch (error) {
+    await run('docker-compose', ['-p', project, '-f', file, 'down']).catch(() => undefined);
+    throw error;
   }
   const up = performance.now() - t0;
   const t1 = performance.now();

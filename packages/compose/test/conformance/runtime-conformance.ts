@@ -187,7 +187,7 @@ export function describeRuntimeConformance(name: string, setup: () => Promise<Co
 
     it('returns the last lines with tail, with their stream', async () => {
       const p = project('tail');
-      const info = await run(p, 'talk', { command: fixture.sh('echo one; echo two; echo three >&2; sleep 30') });
+      const info = await run(p, 'talk', { command: fixture.sh('echo one; echo two; sleep 0.1; echo three >&2; sleep 30') });
       await eventually(async () => (await logText(info.id)).length >= 3, 'three lines');
       const tail = await collect(runtime.logs(info.id, { tail: 2 }));
       expect(tail.map((l) => [l.text, l.stream])).toEqual([['two', 'stdout'], ['three', 'stderr']]);

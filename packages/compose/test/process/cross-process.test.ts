@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { processRuntime, type ProcessRuntime } from '@selur/compose';
+import { processRuntime, type LogLine, type ProcessRuntime } from '@selur/compose';
 import { alive, groupMembers, killGroup, killRecorded, request, waitFor } from './support.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -30,6 +30,12 @@ function startOwner(stateDir: string, project: string, count: number): Promise<{
       reject(new Error(`owner exited (${code}): ${stderr}`));
     });
   });
+}
+
+async function collect(lines: AsyncIterable<LogLine>): Promise<LogLine[]> {
+  const out: LogLine[] = [];
+  for await (const line of lines) out.push(line);
+  return out;
 }
 
 async function kill9(child: ChildProcess): Promise<void> {
@@ -137,6 +143,57 @@ describe('processRuntime across runtime objects and processes', () => {
     await fresh.removeContainer(ids[0] ?? '');
     expect(await fresh.listContainers('leftover')).toEqual([]);
     await fresh.close();
+  });
+
+  it('a stack released by an owner process that exited keeps running and logging; another process reads, follows, stops and removes it', async () => {
+    const script = fileURLToPath(new URL('./fixtures/detach.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, stateDir, 'detached'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const code = await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
+    expect(code).toBe(0); // the owner ended on its own: nothing of the service keeps it alive
+    const { id, pid } = JSON.parse(out.trim()) as { id: string; pid: number };
+    pgids.push(pid);
+    const lastTick = (lines: readonly { text: string }[]) => Math.max(0, ...lines.filter((l) => l.text.startsWith('tick ')).map((l) => Number(l.text.slice(5))));
+    const logsDir = join(stateDir, 'projects', 'detached', 'logs');
+    const indexedAtExit = lastTick((await readFile(join(logsDir, `${id}.log`), 'utf8')).split('\n').map((l) => ({ text: l.split(' ').slice(3).join(' ') })));
+    expect(indexedAtExit).toBeGreaterThanOrEqual(3);
+    await new Promise((r) => setTimeout(r, 600));
+
+    const other = processRuntime({ stateDir });
+    try {
+      // Released, not crashed: listContainers does not reap it, and it did not die of a closed pipe.
+      expect((await other.listContainers('detached')).map((c) => [c.id, c.state, c.pid])).toEqual([[id, 'running', pid]]);
+      expect(alive(pid)).toBe(true);
+      const tail = await collect(other.logs(id, { tail: 4 }));
+      expect(tail).toHaveLength(4);
+      expect(new Set(tail.map((l) => l.stream))).toEqual(new Set(['stdout', 'stderr']));
+      const tailTick = lastTick(tail);
+      expect(tailTick).toBeGreaterThan(indexedAtExit + 2); // lines written after the owner left (~10 in 600 ms)
+      const all = await collect(other.logs(id));
+      expect(all.filter((l) => l.text.startsWith('tick ')).map((l) => l.text)).toEqual(Array.from({ length: lastTick(all) }, (_, i) => `tick ${i + 1}`));
+      const followed: number[] = [];
+      const controller = new AbortController();
+      const guard = setTimeout(() => controller.abort(), 10_000);
+      for await (const line of other.logs(id, { follow: true, tail: 0, signal: controller.signal })) {
+        if (line.text.startsWith('tick ')) followed.push(Number(line.text.slice(5)));
+        if (followed.length >= 3) controller.abort();
+      }
+      clearTimeout(guard);
+      expect(followed).toHaveLength(3);
+      expect(followed[0]).toBeGreaterThan(tailTick);
+      expect(followed).toEqual([followed[0], (followed[0] ?? 0) + 1, (followed[0] ?? 0) + 2]);
+      await other.stopContainer(id, { timeoutMs: 2_000 });
+      expect(groupMembers(pid)).toEqual([]);
+      expect(await other.inspectContainer(id)).toMatchObject({ state: 'exited', restartCount: 0 });
+      await other.removeContainer(id);
+      expect(await other.listContainers('detached')).toEqual([]);
+      expect(await readdir(join(stateDir, 'projects'))).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('two processes writing the same project lose no update (lock)', async () => {

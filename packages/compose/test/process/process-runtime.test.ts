@@ -118,7 +118,12 @@ describe('processRuntime', () => {
   });
 
   it('kills with SIGKILL once the grace period is over', async () => {
-    const info = await start('p1', 'stubborn', { command: ['sh', '-c', 'trap "" TERM; while :; do sleep 0.05; done'] });
+    const info = await start('p1', 'stubborn', { command: ['sh', '-c', 'trap "" TERM; echo armed; while :; do sleep 0.05; done'] });
+    // Stop only once the trap is set (a SIGTERM before it would end the shell at once).
+    await waitFor(async () => {
+      for await (const line of runtime.logs(info.id)) if (line.text === 'armed') return true;
+      return false;
+    }, 'the trap');
     await runtime.stopContainer(info.id, { timeoutMs: 200 });
     expect(alive(info.pid ?? 0)).toBe(false);
     expect(await runtime.inspectContainer(info.id)).toMatchObject({ state: 'exited', exitCode: 137 });
@@ -137,7 +142,7 @@ describe('processRuntime', () => {
       for await (const l of small.logs(created.id, { tail: 3 })) tail.push(l.text);
       expect(tail).toEqual(['line10', 'line11', 'line12']);
       const files = await readdir(join(stateDir, 'projects', 'p1', 'logs'));
-      expect(files).toEqual([`${created.id}.log`]);
+      expect(files.sort()).toEqual([`${created.id}.err`, `${created.id}.log`, `${created.id}.out`]); // raw stderr, index, raw stdout
       const since = new Date(Date.now() + 60_000);
       const none: string[] = [];
       for await (const l of small.logs(created.id, { since })) none.push(l.text);

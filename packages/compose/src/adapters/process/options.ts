@@ -20,7 +20,7 @@ export interface ProcessRuntimeOptions {
    * @default `$XDG_STATE_HOME/selur-compose`, else `~/.local/state/selur-compose`
    */
   readonly stateDir?: string | undefined;
-  /** Lines of output kept in memory per container (older lines stay in the log file). Minimum 1. @default 1000 */
+  /** Lines of output kept in memory per container (older lines stay in the log files). Minimum 1. @default 1000 */
   readonly logBufferLines?: number | undefined;
   /** Delay before restart number n: `initialMs * 2^n`, capped at `maxMs` (ms). Reset after a run of 10 s. @default { initialMs: 100, maxMs: 10_000 } */
   readonly restartBackoff?: { readonly initialMs?: number | undefined; readonly maxMs?: number | undefined } | undefined;
@@ -49,7 +49,12 @@ export interface ProcessRuntime extends Runtime {
   pauseContainer(id: string): Promise<never>;
   /** The process runtime builds nothing: always throws `UnsupportedOperationError`. */
   buildImage(context: string): Promise<never>;
-  /** Stops supervising (no more restarts) and releases the services: they keep running. */
+  /**
+   * Stops supervising (no more restarts) and releases the services: they keep running and
+   * logging (to their files) after this process exits, are not reaped, and any runtime object
+   * or process can read their logs, stop and remove them. Exiting without `close()` counts as a
+   * crash: the next `listContainers` of the project reaps them.
+   */
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type {
   ContainerInfo,
@@ -25,8 +25,9 @@ import { buildRecord } from './container-record.js';
 import { healthArgv } from './health-command.js';
 import { probeHealth } from './health-probe.js';
 import { LogBuffer } from './log-buffer.js';
+import { outputFiles, removeOutputFiles } from './log-files.js';
 import { resolveOptions, type ProcessRuntime, type ProcessRuntimeOptions } from './options.js';
-import { logFile, projectOfId } from './paths.js';
+import { projectOfId } from './paths.js';
 import { processStartTime, stopGroup } from './proc.js';
 import { reapLeftovers } from './reaper.js';
 import * as resources from './resources.js';
@@ -129,14 +130,13 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       await this.stopContainer(id, options.force ? { timeoutMs: 0, signal: 'SIGKILL' } : { timeoutMs: record.stopGraceMs }).catch(() => undefined);
       await this.store.update(record.project, (state) => { delete state.containers[id]; });
       await removeSecrets(record.secretDir);
-      await rm(logFile(this.store.paths(record.project), id), { force: true });
     }
     if (supervisor) {
       supervisor.logs.end();
-      await supervisor.logs.close();
-      if (record) await rm(logFile(this.store.paths(record.project), id), { force: true });
+      supervisor.stopTailing();
       this.supervisors.delete(id);
     }
+    if (record) await removeOutputFiles(outputFiles(this.store.paths(record.project), id));
   }
 
   async listContainers(project: string, options: ListOptions = {}): Promise<readonly ContainerInfo[]> {
@@ -159,13 +159,14 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   // --- logs, exec, health ---
   async *logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {
     const record = await this.record(id);
-    const file = logFile(this.store.paths(record.project), id);
+    const files = outputFiles(this.store.paths(record.project), id);
     const supervisor = this.supervisors.get(id);
-    if (supervisor) {
-      yield* ownedLogs(supervisor.logs, file, options);
+    // Ours when this object started the process the record names (running or its last run).
+    if (supervisor && supervisor.current?.pid === record.pid) {
+      yield* ownedLogs(supervisor.logs, files, options);
       return;
     }
-    yield* fileLogs(file, options, async () => {
+    yield* fileLogs(files, options, async () => {
       const current = (await this.store.read(record.project)).containers[id];
       if (!current || current.state === 'exited') return true;
       if (current.state === 'created' || processRuns(current)) return false;
@@ -213,11 +214,14 @@ class ProcessRuntimeImpl implements ProcessRuntime {
           if (!current || current.ownerPid !== process.pid) continue;
           current.ownerPid = undefined;
           current.ownerStartTime = undefined;
+          current.releasedAt = new Date().toISOString();
           if (current.state === 'restarting') current.state = 'exited';
         }
       }).catch(() => undefined);
     }
-    await Promise.all([...this.supervisors.values()].map((s) => s.logs.close()));
+    // The services keep running: their output keeps going to their files, and is tailed into
+    // the index while this process lives. Tailers with nothing left to tail stop now.
+    for (const supervisor of this.supervisors.values()) if (!supervisor.running) supervisor.stopTailing();
   }
 
   // --- internals ---
@@ -239,8 +243,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private supervisorFor(record: ContainerRecord): Supervisor {
     let supervisor = this.supervisors.get(record.id);
     if (!supervisor) {
-      const buffer = new LogBuffer(this.bufferLines, logFile(this.store.paths(record.project), record.id));
-      const created: Supervisor = new Supervisor(record.id, buffer, (started, exitCode) => this.onExit(created, record.project, started, exitCode));
+      const buffer = new LogBuffer(this.bufferLines);
+      const files = outputFiles(this.store.paths(record.project), record.id);
+      const created: Supervisor = new Supervisor(record.id, buffer, files, (started, exitCode) => this.onExit(created, record.project, started, exitCode));
       supervisor = created;
       this.supervisors.set(record.id, supervisor);
     }
@@ -258,6 +263,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
         if (current) Object.assign(current, { state: 'exited', exitCode: 127, finishedAt: new Date().toISOString() });
       });
       supervisor.logs.end();
+      supervisor.stopTailing();
       throw error;
     }
     supervisor.logs.reopen();
@@ -267,7 +273,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       if (!current) return undefined;
       wanted = current.desired === 'running' && !supervisor.stopping;
       Object.assign(current, {
-        state: 'running', pid: started.pid, pidStartTime: started.startTime, ownerPid: process.pid, ownerStartTime: OWN_START,
+        // Started by a closed runtime object (a start in flight during close()): released at once.
+        state: 'running', pid: started.pid, pidStartTime: started.startTime, ownerPid: this.closed ? undefined : process.pid, ownerStartTime: this.closed ? undefined : OWN_START,
+        releasedAt: this.closed ? new Date().toISOString() : undefined,
         exitCode: undefined, startedAt: new Date(started.at).toISOString(), finishedAt: undefined, reapedAt: undefined,
         health: healthArgv(current.healthcheck) ? 'starting' : 'none',
         restartCount: manual ? 0 : current.restartCount,
@@ -303,12 +311,11 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     }).catch(() => 'final' as const);
     if (decision === 'stale') return;
     if (decision !== 'restart') {
-      await supervisor.drained;
       supervisor.logs.end();
+      supervisor.stopTailing();
       if (decision === 'gone') {
         // Removed by another runtime object or process: nothing of it may stay behind here.
-        await supervisor.logs.close();
-        await rm(logFile(this.store.paths(project), supervisor.id), { force: true });
+        await removeOutputFiles(outputFiles(this.store.paths(project), supervisor.id));
         if (this.supervisors.get(supervisor.id) === supervisor) this.supervisors.delete(supervisor.id);
       }
       return;
@@ -325,6 +332,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     if (!record || supervisor.stopping || supervisor.released || this.closed || record.desired !== 'running' || record.state !== 'restarting') {
       if (record?.state === 'restarting') await this.store.update(project, (state) => { const c = state.containers[supervisor.id]; if (c?.state === 'restarting') c.state = 'exited'; }).catch(() => undefined);
       supervisor.logs.end();
+      supervisor.stopTailing();
       return;
     }
     await this.launch(supervisor, record).catch(() => undefined);
@@ -355,7 +363,9 @@ function checkProject<T extends { readonly project: string }>(request: T): T {
  * State lives in one JSON file per project under `stateDir`, so another runtime object (or
  * another process) lists, stops and removes what this one started; leftovers of an owner that
  * died are reaped by `listContainers` (see {@link ProcessRuntime.reap}). `close()` stops
- * supervising (restarts) without stopping the services.
+ * supervising (restarts) and releases the services without stopping them. A service's stdout
+ * and stderr go to append-only files (tailed into memory by its owner while the owner lives),
+ * so a released service keeps running and logging after its owner process exits.
  *
  * @example
  * ```ts

@@ -36,7 +36,11 @@ export interface ContainerRecord {
   pid?: number | undefined;
   /** `/proc/<pid>/stat` start time of {@link pid}: a reused pid is never taken for ours. */
   pidStartTime?: string | undefined;
-  /** The process whose runtime object supervises it (undefined once released by `close()`). */
+  /**
+   * The process whose runtime object supervises it. Undefined once released by `close()` (then
+   * {@link releasedAt} is set): a released service is never reaped, while one whose owner died
+   * without `close()` (owner recorded, not alive) is.
+   */
   ownerPid?: number | undefined;
   ownerStartTime?: string | undefined;
   exitCode?: number | undefined;
@@ -45,6 +49,8 @@ export interface ContainerRecord {
   finishedAt?: string | undefined;
   restartCount: number;
   health: HealthStatus;
+  /** When `close()` released it (its owner stopped supervising it on purpose). */
+  releasedAt?: string | undefined;
   /** Set when reaped after its owner died. */
   reapedAt?: string | undefined;
 }

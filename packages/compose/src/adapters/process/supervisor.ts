@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync } from 'node:fs';
 import { ProcessSpawnError } from '../../errors/process-spawn-error.js';
 import { exitCodeOf } from './command-runner.js';
 import type { LogBuffer } from './log-buffer.js';
-import { lineSplitter } from './log-buffer.js';
+import { openOutputFds, type OutputFiles } from './log-files.js';
+import { OutputTailer } from './log-tailer.js';
 import { processStartTime, signalGroup } from './proc.js';
 import type { ContainerRecord } from './state-store.js';
 
@@ -14,8 +16,10 @@ export interface Started {
 }
 
 /**
- * Runs one container's process at a time (detached: its own process group), feeding its output
- * line by line into the container's {@link LogBuffer}, and reports each exit. The restart
+ * Runs one container's process at a time (detached: its own process group) with its stdout and
+ * stderr connected to append-only files (so it never depends on this process: no pipe, no
+ * SIGPIPE when the owner exits), tails those files line by line into the container's
+ * {@link LogBuffer} while this process lives, and reports each exit. The restart
  * decision belongs to the runtime; this holds the flags and the timer it needs.
  */
 export class Supervisor {
@@ -31,14 +35,22 @@ export class Supervisor {
   /** Settles when the exit of the current process has been handled. */
   exited: Promise<void> = Promise.resolve();
   current: Started | undefined;
-  /** Settles once the output of the last exited process has been read to its end (bounded). */
-  drained: Promise<void> = Promise.resolve();
+  /** Tails the output files into {@link logs} (runs from the first spawn until {@link stopTailing}). */
+  readonly tailer: OutputTailer;
 
   constructor(
     readonly id: string,
     readonly logs: LogBuffer,
+    readonly files: OutputFiles,
     private readonly onExit: (started: Started, exitCode: number) => Promise<void>,
-  ) {}
+  ) {
+    this.tailer = new OutputTailer(files, (line) => logs.append(line));
+  }
+
+  /** Reads the output to its end and stops tailing (the files stay). */
+  stopTailing(): void {
+    this.tailer.stop();
+  }
 
   /** Spawns the record's command with the host environment plus the record's. */
   spawn(record: ContainerRecord): Promise<Started> {
@@ -47,7 +59,15 @@ export class Supervisor {
     return new Promise<Started>((resolve, reject) => {
       let child: ChildProcess;
       try {
-        child = spawn(program, args, { cwd: record.cwd, env: { ...process.env, ...record.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        const fds = openOutputFds(this.files); // first: the tailer watches files that exist
+        try {
+          const existing = this.tailer.start();
+          if (existing >= 0) this.logs.reset(existing);
+          child = spawn(program, args, { cwd: record.cwd, env: { ...process.env, ...record.env }, detached: true, stdio: ['ignore', fds.out, fds.err] });
+        } finally {
+          closeSync(fds.out); // the child holds its own copies
+          closeSync(fds.err);
+        }
       } catch (error) {
         reject(new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: error }));
         return;
@@ -55,14 +75,8 @@ export class Supervisor {
       this.child = child;
       let done!: () => void;
       this.exited = new Promise<void>((r) => (done = r));
-      const out = lineSplitter((text) => this.logs.append('stdout', text));
-      const err = lineSplitter((text) => this.logs.append('stderr', text));
-      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk)).on('end', () => out.flush());
-      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => err.push(chunk)).on('end', () => err.flush());
-      // A stray error later on (a pipe, a signal) must never crash the owner.
+      // A stray error later on (a signal) must never crash the owner.
       child.on('error', () => undefined);
-      child.stdout?.on('error', () => undefined);
-      child.stderr?.on('error', () => undefined);
       child.once('error', (error) => {
         if (child.pid === undefined) {
           done();
@@ -74,21 +88,14 @@ export class Supervisor {
         const started: Started = { pid, startTime: processStartTime(pid), at: Date.now() };
         this.current = started;
         child.unref();
-        (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
-        (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
         resolve(started);
         child.once('exit', (code, signal) => {
           // Like a container whose init ends: nothing left of its group survives it.
           signalGroup(pid, 'SIGKILL', undefined);
           const exitCode = exitCodeOf(code, signal);
-          // The pipes drain (bounded) so that followers see the last lines before they end.
-          this.drained = new Promise<void>((r) => {
-            const t = setTimeout(r, 200);
-            child.once('close', () => {
-              clearTimeout(t);
-              r();
-            });
-          });
+          // Read the output to its end (a trailing partial line included) before the exit is
+          // recorded: whoever sees the exit finds every line in the buffer and the index.
+          this.tailer.flush();
           void this.onExit(started, exitCode)
             .catch(() => undefined)
             .finally(() => {

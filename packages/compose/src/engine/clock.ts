@@ -13,7 +13,15 @@ export interface EngineClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The real clock (`performance.now()` and timers). */
+/**
+ * The real clock (`performance.now()` and timers), the default of `up({ clock })`.
+ *
+ * @example
+ * ```ts
+ * const started = systemClock.now();
+ * await systemClock.sleep(10);
+ * ```
+ */
 export const systemClock: EngineClock = {
   now: () => performance.now(),
   sleep: (ms, signal) =>

@@ -20,5 +20,16 @@ export class CancelledError extends ServiceFailureError {
   }
 }
 
-/** True for a {@link CancelledError}. */
+/**
+ * True for a {@link CancelledError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isCancelledError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isCancelledError = guardFor<CancelledError>('E_CANCELLED');

@@ -62,6 +62,12 @@ export class ComposeError extends Error {
 /**
  * True for any error thrown by `@selur/compose`, even when two copies of the package are loaded
  * (ESM and CJS), where `instanceof` would fail.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isComposeError(error)) console.error(`${error.code}: ${error.message}`); else throw error; }
+ * ```
  */
 export function isComposeError(error: unknown): error is ComposeError {
   return (

@@ -18,5 +18,16 @@ export class ComposeFileError extends ComposeError {
   }
 }
 
-/** True for a {@link ComposeFileError}. */
+/**
+ * True for a {@link ComposeFileError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isComposeFileError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isComposeFileError = guardFor<ComposeFileError>('E_COMPOSE_FILE');

@@ -23,5 +23,16 @@ export class ContainerNotFoundError extends ComposeError {
   }
 }
 
-/** True for a {@link ContainerNotFoundError}. */
+/**
+ * True for a {@link ContainerNotFoundError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isContainerNotFoundError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isContainerNotFoundError = guardFor<ContainerNotFoundError>('E_CONTAINER_NOT_FOUND');

@@ -21,5 +21,16 @@ export class DependencyCycleError extends ComposeError {
   }
 }
 
-/** True for a {@link DependencyCycleError}. */
+/**
+ * True for a {@link DependencyCycleError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isDependencyCycleError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isDependencyCycleError = guardFor<DependencyCycleError>('E_DEPENDENCY_CYCLE');

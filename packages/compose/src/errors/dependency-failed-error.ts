@@ -25,5 +25,16 @@ export class DependencyFailedError extends ServiceFailureError {
   }
 }
 
-/** True for a {@link DependencyFailedError}. */
+/**
+ * True for a {@link DependencyFailedError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isDependencyFailedError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isDependencyFailedError = guardFor<DependencyFailedError>('E_DEPENDENCY_FAILED');

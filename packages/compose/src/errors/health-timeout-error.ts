@@ -20,5 +20,16 @@ export class HealthTimeoutError extends ServiceFailureError {
   }
 }
 
-/** True for a {@link HealthTimeoutError}. */
+/**
+ * True for a {@link HealthTimeoutError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isHealthTimeoutError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isHealthTimeoutError = guardFor<HealthTimeoutError>('E_HEALTH_TIMEOUT');

@@ -16,5 +16,16 @@ export class InvalidArgumentError extends ComposeError {
   }
 }
 
-/** True for an {@link InvalidArgumentError}. */
+/**
+ * True for an {@link InvalidArgumentError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isInvalidArgumentError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isInvalidArgumentError = guardFor<InvalidArgumentError>('E_INVALID_ARGUMENT');

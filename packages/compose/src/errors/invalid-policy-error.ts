@@ -41,5 +41,16 @@ export class InvalidPolicyError extends ComposeError {
   }
 }
 
-/** True for an {@link InvalidPolicyError}. */
+/**
+ * True for an {@link InvalidPolicyError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isInvalidPolicyError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isInvalidPolicyError = guardFor<InvalidPolicyError>('E_INVALID_POLICY');

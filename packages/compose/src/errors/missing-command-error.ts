@@ -25,5 +25,16 @@ export class MissingCommandError extends ComposeError {
   }
 }
 
-/** True for a {@link MissingCommandError}. */
+/**
+ * True for a {@link MissingCommandError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isMissingCommandError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isMissingCommandError = guardFor<MissingCommandError>('E_MISSING_COMMAND');

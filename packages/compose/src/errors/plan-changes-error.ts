@@ -40,5 +40,16 @@ export class PlanChangesError extends ComposeError {
   }
 }
 
-/** True for a {@link PlanChangesError}. */
+/**
+ * True for a {@link PlanChangesError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isPlanChangesError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isPlanChangesError = guardFor<PlanChangesError>('E_PLAN_CHANGES');

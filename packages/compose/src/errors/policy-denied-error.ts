@@ -23,5 +23,16 @@ export class PolicyDeniedError extends SvalinnError {
   }
 }
 
-/** True for a {@link PolicyDeniedError}. */
+/**
+ * True for a {@link PolicyDeniedError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isPolicyDeniedError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isPolicyDeniedError = guardFor<PolicyDeniedError>('E_POLICY_DENIED');

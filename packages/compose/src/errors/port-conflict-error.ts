@@ -28,5 +28,16 @@ export class PortConflictError extends ServiceFailureError {
   }
 }
 
-/** True for a {@link PortConflictError}. */
+/**
+ * True for a {@link PortConflictError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isPortConflictError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isPortConflictError = guardFor<PortConflictError>('E_PORT_CONFLICT');

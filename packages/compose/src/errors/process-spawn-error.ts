@@ -29,5 +29,16 @@ export class ProcessSpawnError extends ComposeError {
   }
 }
 
-/** True for a {@link ProcessSpawnError}. */
+/**
+ * True for a {@link ProcessSpawnError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isProcessSpawnError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isProcessSpawnError = guardFor<ProcessSpawnError>('E_PROCESS_SPAWN');

@@ -35,5 +35,16 @@ export class ProjectLockedError extends ComposeError {
   }
 }
 
-/** True for a {@link ProjectLockedError}. */
+/**
+ * True for a {@link ProjectLockedError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isProjectLockedError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isProjectLockedError = guardFor<ProjectLockedError>('E_PROJECT_LOCKED');

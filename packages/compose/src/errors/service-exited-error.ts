@@ -20,5 +20,16 @@ export class ServiceExitedError extends ServiceFailureError {
   }
 }
 
-/** True for a {@link ServiceExitedError}. */
+/**
+ * True for a {@link ServiceExitedError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isServiceExitedError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isServiceExitedError = guardFor<ServiceExitedError>('E_SERVICE_EXITED');

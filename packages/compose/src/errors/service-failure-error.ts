@@ -84,7 +84,14 @@ export class ServiceFailureError extends ComposeError {
   }
 }
 
-/** True for any {@link ServiceFailureError} (health timeout, exit, dependency, port, cancel, start). */
+/**
+ * True for any {@link ServiceFailureError} (health timeout, exit, dependency, port, cancel, start).
+ *
+ * @example
+ * ```ts
+ * catch (error) { if (isServiceFailureError(error)) console.error(error.service, error.logs.slice(-5)); }
+ * ```
+ */
 export function isServiceFailureError(error: unknown): error is ServiceFailureError {
   return isComposeError(error) && SERVICE_FAILURE_CODES.has(error.code);
 }

@@ -20,5 +20,16 @@ export class ServiceStartError extends ServiceFailureError {
   }
 }
 
-/** True for a {@link ServiceStartError}. */
+/**
+ * True for a {@link ServiceStartError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isServiceStartError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isServiceStartError = guardFor<ServiceStartError>('E_SERVICE_START');

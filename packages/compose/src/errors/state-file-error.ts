@@ -21,5 +21,16 @@ export class StateFileError extends ComposeError {
   }
 }
 
-/** True for a {@link StateFileError}. */
+/**
+ * True for a {@link StateFileError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isStateFileError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isStateFileError = guardFor<StateFileError>('E_STATE_FILE');

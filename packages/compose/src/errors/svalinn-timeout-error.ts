@@ -21,5 +21,16 @@ export class SvalinnTimeoutError extends SvalinnUnavailableError {
   }
 }
 
-/** True for a {@link SvalinnTimeoutError}. */
+/**
+ * True for a {@link SvalinnTimeoutError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isSvalinnTimeoutError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isSvalinnTimeoutError = guardFor<SvalinnTimeoutError>('E_SVALINN_TIMEOUT');

@@ -41,7 +41,14 @@ export class SvalinnUnavailableError extends SvalinnError {
   }
 }
 
-/** True for a {@link SvalinnUnavailableError}, including a {@link SvalinnTimeoutError}. */
+/**
+ * True for a {@link SvalinnUnavailableError}, including a {@link SvalinnTimeoutError}.
+ *
+ * @example
+ * ```ts
+ * catch (error) { if (isSvalinnUnavailableError(error)) console.error('Svalinn is unavailable; retry later'); }
+ * ```
+ */
 export function isSvalinnUnavailableError(error: unknown): error is SvalinnUnavailableError {
   return isComposeError(error) && (error.code === 'E_SVALINN_UNAVAILABLE' || error.code === 'E_SVALINN_TIMEOUT');
 }

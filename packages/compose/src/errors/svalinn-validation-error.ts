@@ -40,5 +40,16 @@ export class SvalinnValidationError extends SvalinnError {
   }
 }
 
-/** True for a {@link SvalinnValidationError}. */
+/**
+ * True for a {@link SvalinnValidationError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isSvalinnValidationError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isSvalinnValidationError = guardFor<SvalinnValidationError>('E_SVALINN_VALIDATION');

@@ -40,5 +40,16 @@ export class TomlSyntaxError extends ComposeError {
   }
 }
 
-/** True for a {@link TomlSyntaxError}. */
+/**
+ * True for a {@link TomlSyntaxError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isTomlSyntaxError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isTomlSyntaxError = guardFor<TomlSyntaxError>('E_TOML_SYNTAX');

@@ -28,5 +28,16 @@ export class UnsupportedOperationError extends ComposeError {
   }
 }
 
-/** True for an {@link UnsupportedOperationError}. */
+/**
+ * True for an {@link UnsupportedOperationError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isUnsupportedOperationError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isUnsupportedOperationError = guardFor<UnsupportedOperationError>('E_UNSUPPORTED');

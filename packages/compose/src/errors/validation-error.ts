@@ -54,5 +54,16 @@ export class ComposeValidationError extends ComposeError {
   }
 }
 
-/** True for a {@link ComposeValidationError}. */
+/**
+ * True for a {@link ComposeValidationError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isComposeValidationError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isComposeValidationError = guardFor<ComposeValidationError>('E_VALIDATION');

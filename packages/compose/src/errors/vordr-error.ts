@@ -38,5 +38,16 @@ export class VordrError extends ComposeError {
   }
 }
 
-/** True for a {@link VordrError}. */
+/**
+ * True for a {@link VordrError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isVordrError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isVordrError = guardFor<VordrError>('E_VORDR_TOOL');

@@ -58,5 +58,16 @@ export class VordrProtocolError extends ComposeError {
   }
 }
 
-/** True for a {@link VordrProtocolError}. */
+/**
+ * True for a {@link VordrProtocolError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isVordrProtocolError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isVordrProtocolError = guardFor<VordrProtocolError>('E_VORDR_PROTOCOL');

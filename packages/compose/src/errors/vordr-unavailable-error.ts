@@ -54,5 +54,16 @@ export class VordrUnavailableError extends ComposeError {
   }
 }
 
-/** True for a {@link VordrUnavailableError}. */
+/**
+ * True for a {@link VordrUnavailableError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isVordrUnavailableError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isVordrUnavailableError = guardFor<VordrUnavailableError>('E_VORDR_UNAVAILABLE');

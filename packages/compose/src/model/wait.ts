@@ -49,7 +49,14 @@ export interface HealthyWait extends WaitBase { readonly kind: 'healthy' }
 /** Ready when every strategy is. */
 export interface AllWait extends WaitBase { readonly kind: 'all'; readonly strategies: readonly WaitStrategy[] }
 
-/** Default timeout of every strategy, in milliseconds. */
+/**
+ * Default timeout of every strategy, in milliseconds (one minute).
+ *
+ * @example
+ * ```ts
+ * Wait.forPort(8080).timeoutMs === DEFAULT_WAIT_TIMEOUT_MS; // true
+ * ```
+ */
 export const DEFAULT_WAIT_TIMEOUT_MS = 60_000;
 
 function make<T extends { kind: string }>(fields: T, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS): T & WaitBase {
@@ -68,7 +75,15 @@ function checkPort(port: number, where: string): void {
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new TypeError(`${where}: expected a container port 1-65535, received ${String(port)}`);
 }
 
-/** Factories for {@link WaitStrategy} values. */
+/**
+ * Factories for {@link WaitStrategy} values: what "ready" means for a service.
+ *
+ * @example
+ * ```ts
+ * service.waitFor(Wait.forHttp('/health', { port: 8080, status: 200 }).withTimeout(30_000));
+ * service.waitFor(Wait.forAll(Wait.forPort(5432), Wait.forLog(/ready to accept/, { times: 2 })));
+ * ```
+ */
 export const Wait = {
   /** Ready when `port` (a container port of the service) accepts TCP connections. */
   forPort(port: number): PortWait {

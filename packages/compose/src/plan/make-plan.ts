@@ -48,7 +48,14 @@ export async function computePlan(project: ProjectInput, runtime: Runtime, optio
   return { spec, desired, observed, plan };
 }
 
-/** Throws {@link PlanChangesError} when the plan has changes. */
+/**
+ * Throws {@link PlanChangesError} when the plan has changes (what `plan(runtime, { expectNoChanges: true })` does).
+ *
+ * @example
+ * ```ts
+ * assertNoChanges(await project.plan(runtime)); // in CI: fail when the deployed stack drifted
+ * ```
+ */
 export function assertNoChanges(plan: Plan): void {
   if (!plan.hasChanges) return;
   const changes = [...plan.networks, ...plan.volumes, ...plan.services]

@@ -9,12 +9,25 @@ import type { NetworkSpec, ServiceSpec, VolumeSpec } from '../spec/types.js';
  * engine can find it again (from another process, too) with {@link Runtime.listContainers}.
  */
 
-/** Label keys recorded on every resource a runtime creates for a project. */
+/**
+ * Label keys recorded on every resource a runtime creates for a project: the persisted identity
+ * that lets any process find a project's resources again.
+ *
+ * @example
+ * ```ts
+ * const mine = (await runtime.listContainers('shop')).filter((c) => c.labels[LABEL_SERVICE] === 'api');
+ * ```
+ */
 export const LABEL_PROJECT = 'io.selur.compose.project';
+/** Label key: the service name. @example `labels[LABEL_SERVICE] === 'api'` */
 export const LABEL_SERVICE = 'io.selur.compose.service';
+/** Label key: the 1-based replica number, as a string. @example `labels[LABEL_REPLICA] === '2'` */
 export const LABEL_REPLICA = 'io.selur.compose.replica';
+/** Label key: the service's config hash (what `up` compares to decide a recreate). @example `labels[LABEL_CONFIG_HASH]` */
 export const LABEL_CONFIG_HASH = 'io.selur.compose.config-hash';
+/** Label key on a network: its logical name in the project. @example `labels[LABEL_NETWORK] === 'front'` */
 export const LABEL_NETWORK = 'io.selur.compose.network';
+/** Label key on a volume: its logical name in the project. @example `labels[LABEL_VOLUME] === 'pgdata'` */
 export const LABEL_VOLUME = 'io.selur.compose.volume';
 
 /** Things a runtime may or may not be able to do. The engine checks before asking. */
@@ -84,7 +97,7 @@ export interface SecretSource {
   readonly file: string;
 }
 
-/** A network or volume as handed to a runtime. */
+/** A network as handed to a runtime. */
 export interface NetworkRequest {
   readonly project: string;
   /** Logical name in the compose file. */
@@ -94,6 +107,7 @@ export interface NetworkRequest {
   readonly spec: NetworkSpec;
 }
 
+/** A volume as handed to a runtime (see {@link NetworkRequest}). */
 export interface VolumeRequest {
   readonly project: string;
   readonly name: string;

@@ -26,5 +26,16 @@ export class BundleNotRunnableError extends ComposeError {
   }
 }
 
-/** True for a {@link BundleNotRunnableError}. */
+/**
+ * True for a {@link BundleNotRunnableError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isBundleNotRunnableError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isBundleNotRunnableError = guardFor<BundleNotRunnableError>('E_CTP_ON_DOCKER');

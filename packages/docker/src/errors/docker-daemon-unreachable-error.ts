@@ -27,5 +27,16 @@ export class DockerDaemonUnreachableError extends ComposeError {
   }
 }
 
-/** True for a {@link DockerDaemonUnreachableError}. */
+/**
+ * True for a {@link DockerDaemonUnreachableError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isDockerDaemonUnreachableError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isDockerDaemonUnreachableError = guardFor<DockerDaemonUnreachableError>('E_DOCKER_UNREACHABLE');

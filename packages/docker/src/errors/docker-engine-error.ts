@@ -27,5 +27,16 @@ export class DockerEngineError extends ComposeError {
   }
 }
 
-/** True for a {@link DockerEngineError}. */
+/**
+ * True for a {@link DockerEngineError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isDockerEngineError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isDockerEngineError = guardFor<DockerEngineError>('E_DOCKER_ENGINE');

@@ -28,5 +28,16 @@ export class ExternalResourceNotFoundError extends ComposeError {
   }
 }
 
-/** True for an {@link ExternalResourceNotFoundError}. */
+/**
+ * True for an {@link ExternalResourceNotFoundError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isExternalResourceNotFoundError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isExternalResourceNotFoundError = guardFor<ExternalResourceNotFoundError>('E_EXTERNAL_NOT_FOUND');

@@ -27,5 +27,16 @@ export class ImageBuildError extends ComposeError {
   }
 }
 
-/** True for an {@link ImageBuildError}. */
+/**
+ * True for an {@link ImageBuildError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isImageBuildError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isImageBuildError = guardFor<ImageBuildError>('E_IMAGE_BUILD');

@@ -29,5 +29,16 @@ export class ImageNotFoundError extends ComposeError {
   }
 }
 
-/** True for an {@link ImageNotFoundError}. */
+/**
+ * True for an {@link ImageNotFoundError}.
+ *
+ * Matches by `code` and `name`, so it also works when two copies of the package are loaded
+ * (ESM and CJS), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * try { await project.up(); }
+ * catch (error) { if (isImageNotFoundError(error)) console.error(error.code, error.message); }
+ * ```
+ */
 export const isImageNotFoundError = guardFor<ImageNotFoundError>('E_IMAGE_NOT_FOUND');

@@ -1,0 +1,42 @@
+import type { Handler } from './common.js';
+import { config, plan } from './config.js';
+import { exec } from './exec.js';
+import { down, pause, restart, scale, start, stop, unpause, up } from './lifecycle.js';
+import { events, top } from './monitor.js';
+import { health, images, inspect, logs, ps, wait } from './observe.js';
+import { resourceHandlers } from './resources.js';
+import { run, create } from './oneoff.js';
+import { build, policy, provenance, pull, push, sbom, verify } from './supply.js';
+
+/** The handler of every command that needs a project, by full command name. */
+export const HANDLERS: Readonly<Record<string, Handler>> = {
+  up,
+  down,
+  create,
+  start,
+  stop,
+  restart,
+  pause,
+  unpause,
+  scale,
+  ps,
+  logs,
+  exec,
+  run,
+  top,
+  events,
+  inspect,
+  health,
+  wait,
+  images,
+  config,
+  plan,
+  build,
+  pull,
+  push,
+  verify,
+  policy,
+  sbom,
+  provenance,
+  ...resourceHandlers,
+};

@@ -1,0 +1,229 @@
+import { createGraph, parseDuration, Project, UnsupportedOperationError } from '@selur/compose';
+import type { ContainerInfo, DependencyGraph, ProjectSpec, Runtime, Stack } from '@selur/compose';
+import { BIN } from '../args/commands.js';
+import { flag, intOption, type Context } from '../context.js';
+import { UsageError } from '../errors/usage-error.js';
+import { ExitCode } from '../exit-codes.js';
+import { containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
+import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
+
+const seconds = (ctx: Context, name: string) => {
+  const value = intOption(ctx, name);
+  return value === undefined ? undefined : value * 1000;
+};
+
+function printLogLine(ctx: Context, width: number) {
+  return (line: PrefixedLine) => ctx.print(`${ctx.out.service(line.service, line.label.padEnd(width))} ${ctx.out.dim('|')} ${line.line.text}\n`);
+}
+
+/** Follows the logs of a stack until every service stops or Ctrl-C. */
+async function followStack(ctx: Context, stack: Stack): Promise<void> {
+  const containers = await stack.ps();
+  const multi = (service: string) => containers.filter((c) => c.service === service).length > 1;
+  const width = Math.max(0, ...containers.map((c) => (multi(c.service) ? `${c.service}-${c.replica}` : c.service).length));
+  const source = {
+    service: '',
+    label: '',
+    lines: (async function* () {
+      for await (const line of stack.logs(undefined, { follow: true, signal: ctx.signal })) {
+        yield { stream: line.stream, text: line.text, timestamp: line.timestamp, service: line.service, replica: line.replica };
+      }
+    })(),
+  };
+  const print = printLogLine(ctx, width);
+  await mergeLogStreams([source], { ordered: false, signal: ctx.signal }, (l) => {
+    const line = l.line as typeof l.line & { service: string; replica: number };
+    print({ service: line.service, label: multi(line.service) ? `${line.service}-${line.replica}` : line.service, line });
+  });
+}
+
+/** The exit code of a stack whose services all stopped: the first non-zero one, else 0. */
+export function stackExitCode(containers: readonly ContainerInfo[]): number {
+  const failed = containers.find((c) => c.state === 'exited' && c.exitCode !== undefined && c.exitCode !== 0);
+  return failed?.exitCode ?? ExitCode.ok;
+}
+
+/** `up`: converge, then (foreground) follow logs until Ctrl-C, which tears the stack down. */
+export const up: Handler = async (ctx) => {
+  const { project, spec } = await loaded(ctx);
+  const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'up') : undefined;
+  const runtime = await ctx.runtime();
+  const detach = flag(ctx, 'detach') || flag(ctx, 'wait');
+  if (flag(ctx, 'build')) {
+    const { build } = await import('./supply.js');
+    const code = await build(ctx);
+    if (code !== ExitCode.ok) return code;
+  }
+  const sink = ctx.progress();
+  let stack: Stack;
+  try {
+    stack = await project.up({
+      runtime,
+      ...(services ? { services: [...services] } : {}),
+      noDeps: flag(ctx, 'no-deps'),
+      ...(ctx.settings.parallel !== undefined ? { parallel: ctx.settings.parallel } : {}),
+      // Like Docker Compose: -d returns once started; --wait (and the foreground) wait for readiness.
+      wait: !flag(ctx, 'detach') || flag(ctx, 'wait'),
+      ...(seconds(ctx, 'wait-timeout') !== undefined ? { timeout: seconds(ctx, 'wait-timeout') } : {}),
+      forceRecreate: flag(ctx, 'force-recreate'),
+      noRecreate: flag(ctx, 'no-recreate'),
+      removeOrphans: flag(ctx, 'remove-orphans'),
+      onFailure: flag(ctx, 'keep-on-failure') ? 'leave' : 'rollback',
+      signal: ctx.signal,
+      forceSignal: ctx.forceSignal,
+      onEvent: (event) => sink.onEvent(event),
+    });
+  } finally {
+    sink.close();
+  }
+  if (detach) return ExitCode.ok;
+
+  ctx.io.stderr.write(ctx.err.dim(`attached to ${spec.name}; Ctrl-C stops the stack (twice forces)\n`));
+  await keepAlive(() => followStack(ctx, stack));
+  if (ctx.signal.aborted) {
+    ctx.io.stderr.write(`stopping ${spec.name}… (Ctrl-C again to force)\n`);
+    const down = ctx.progress();
+    await stack.down({ forceSignal: ctx.forceSignal, onEvent: (event) => down.onEvent(event) });
+    down.close();
+    return ExitCode.interrupted;
+  }
+  const finished = await stack.ps();
+  for (const c of finished) if (c.state === 'exited') ctx.io.stderr.write(`${ctx.err.service(c.service, c.name)} exited with code ${c.exitCode ?? '?'}\n`);
+  return stackExitCode(finished);
+};
+
+/** `down`: stop and remove in reverse dependency order, from any process. */
+export const down: Handler = async (ctx) => {
+  const { project } = await loaded(ctx, { nameOnly: true });
+  const runtime = await ctx.runtime();
+  const sink = ctx.progress();
+  try {
+    await project.down({
+      runtime,
+      volumes: flag(ctx, 'volumes'),
+      ...(seconds(ctx, 'timeout') !== undefined ? { timeout: seconds(ctx, 'timeout') } : {}),
+      ...(flag(ctx, 'remove-orphans') ? { removeOrphans: true } : {}),
+      forceSignal: ctx.forceSignal,
+      onEvent: (event) => sink.onEvent(event),
+    });
+  } finally {
+    sink.close();
+  }
+  return ExitCode.ok;
+};
+
+/** The project's dependency graph (service → its dependencies). */
+export function graphOf(spec: ProjectSpec): DependencyGraph {
+  return createGraph(Object.fromEntries(Object.entries(spec.services).map(([name, s]) => [name, Object.keys(s.depends_on)])));
+}
+
+/** Stops running replicas, dependants first, each with its grace period (or `-t`). */
+async function stopServices(ctx: Context, spec: ProjectSpec, runtime: Runtime, services: readonly string[]): Promise<number> {
+  const selected = new Set(services);
+  const containers = await containersOf(runtime, spec.name, [], true);
+  const timeout = seconds(ctx, 'timeout');
+  let stopped = 0;
+  for (const service of graphOf(spec).stopOrder().filter((s) => selected.has(s))) {
+    const running = containers.filter((c) => c.service === service && (c.state === 'running' || c.state === 'restarting' || c.state === 'paused'));
+    const own = spec.services[service]!;
+    await Promise.all(
+      running.map(async (c) => {
+        await runtime.stopContainer(c.id, { timeoutMs: timeout ?? parseDuration(own.stop_grace_period), signal: own.stop_signal });
+        ctx.io.stderr.write(`${ctx.err.service(service, c.name)} stopped\n`);
+        stopped++;
+      }),
+    );
+  }
+  return stopped;
+}
+
+/** Starts existing replicas that are not running, dependencies first. */
+async function startServices(ctx: Context, spec: ProjectSpec, runtime: Runtime, services: readonly string[]): Promise<number> {
+  const selected = new Set(services);
+  const containers = await containersOf(runtime, spec.name, [], true);
+  let started = 0;
+  for (const service of graphOf(spec).startOrder().filter((s) => selected.has(s))) {
+    const idle = containers.filter((c) => c.service === service && (c.state === 'exited' || c.state === 'created' || c.state === 'dead'));
+    if (idle.length === 0 && !containers.some((c) => c.service === service))
+      ctx.warn(`${service} has no container: create it with '${BIN} up -d ${service}'`);
+    await Promise.all(
+      idle.map(async (c) => {
+        await runtime.startContainer(c.id);
+        ctx.io.stderr.write(`${ctx.err.service(service, c.name)} started\n`);
+        started++;
+      }),
+    );
+  }
+  return started;
+}
+
+/** `start` / `stop` / `restart` (over the Runtime port, in dependency order; works from any process). */
+const lifecycle = (verb: 'start' | 'stop' | 'restart'): Handler => async (ctx) => {
+  const { spec } = await loaded(ctx);
+  const services = selectServices(spec, ctx.parsed.positionals, verb);
+  const runtime = await ctx.runtime();
+  if (verb !== 'start') await stopServices(ctx, spec, runtime, services);
+  if (verb !== 'stop') await startServices(ctx, spec, runtime, services);
+  return ExitCode.ok;
+};
+
+/** `start [SVC…]`: dependencies first. */
+export const start = lifecycle('start');
+/** `stop [SVC…]`: dependants first. */
+export const stop = lifecycle('stop');
+/** `restart [SVC…]`: stop, then start. */
+export const restart = lifecycle('restart');
+
+/** Parses `SERVICE=N` arguments. */
+export function parseScaleArgs(args: readonly string[]): { service: string; replicas: number }[] {
+  return args.map((arg) => {
+    const match = /^([^=]+)=(\d+)$/.exec(arg);
+    if (!match) throw new UsageError(`expected SERVICE=N (got '${arg}')`, 'scale');
+    return { service: match[1]!, replicas: Number(match[2]) };
+  });
+}
+
+/** The spec with new replica counts (the config hash leaves replicas out: nothing is recreated). */
+export function withReplicas(spec: ProjectSpec, targets: readonly { service: string; replicas: number }[]): ProjectSpec {
+  const services = { ...spec.services };
+  for (const t of targets) services[t.service] = { ...services[t.service]!, deploy: { ...services[t.service]!.deploy, replicas: t.replicas } };
+  return { ...spec, services };
+}
+
+/** `scale SVC=N…`: converges the services with the new replica counts. */
+export const scale: Handler = async (ctx) => {
+  const { project, spec } = await loaded(ctx);
+  const targets = parseScaleArgs(ctx.parsed.positionals);
+  selectServices(spec, targets.map((t) => t.service), 'scale');
+  const runtime = await ctx.runtime();
+  if (targets.some((t) => t.replicas > 1)) requireCapability(runtime, 'replicas', 'scale');
+  const scaled = Project.fromJSON(withReplicas(spec, targets), project.source);
+  const sink = ctx.progress();
+  try {
+    await scaled.up({
+      runtime,
+      services: targets.map((t) => t.service),
+      noDeps: true,
+      noRecreate: true,
+      signal: ctx.signal,
+      forceSignal: ctx.forceSignal,
+      onEvent: (event) => sink.onEvent(event),
+    });
+  } finally {
+    sink.close();
+  }
+  return ExitCode.ok;
+};
+
+/** `pause` / `unpause`: the Runtime port has no pause operation; runtimes without it say so. */
+const pausing = (verb: 'pause' | 'unpause'): Handler => async (ctx) => {
+  await loaded(ctx);
+  const runtime = await ctx.runtime();
+  requireCapability(runtime, 'pause', verb, runtime.name === 'process' ? 'host processes cannot be paused' : undefined);
+  throw new UnsupportedOperationError(runtime.name, verb, { hint: `${BIN} needs a pause operation on the Runtime port` });
+};
+
+/** `pause`. */
+export const pause = pausing('pause');
+/** `unpause`. */
+export const unpause = pausing('unpause');

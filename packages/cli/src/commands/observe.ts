@@ -1,0 +1,190 @@
+import type { ContainerInfo, LogLine } from '@selur/compose';
+import { flag, intOption, stringOption, type Context } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { formatTable } from '../render/table.js';
+import { containerLabel, containersOf, keepAlive, formatPorts, formatState, json, loaded, pickContainer, requireCapability, selectServices, type Handler } from './common.js';
+import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
+
+/** `ps`: the containers of the project. */
+export const ps: Handler = async (ctx) => {
+  const { spec } = await loaded(ctx, { nameOnly: true });
+  const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'ps') : [];
+  const runtime = await ctx.runtime();
+  const containers = await containersOf(runtime, spec.name, services, flag(ctx, 'all'));
+  const shown = flag(ctx, 'all') ? containers : containers.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused');
+  if (flag(ctx, 'quiet')) {
+    ctx.print(shown.map((c) => `${c.id}\n`).join(''));
+    return ExitCode.ok;
+  }
+  if (stringOption(ctx, 'format') === 'json') {
+    ctx.print(json(shown));
+    return ExitCode.ok;
+  }
+  const c = ctx.out;
+  const stateColor = (info: ContainerInfo) =>
+    info.state === 'running' ? c.green(formatState(info)) : info.state === 'exited' && info.exitCode !== 0 ? c.red(formatState(info)) : formatState(info);
+  ctx.print(
+    formatTable<ContainerInfo>(
+      [
+        { header: 'name', value: (i) => i.name },
+        { header: 'service', value: (i) => i.service },
+        { header: 'state', value: stateColor },
+        { header: 'health', value: (i) => (i.health === 'none' ? '' : i.health === 'healthy' ? c.green(i.health) : i.health === 'unhealthy' ? c.red(i.health) : i.health) },
+        { header: 'ports', value: formatPorts },
+      ],
+      shown,
+    ),
+  );
+  return ExitCode.ok;
+};
+
+function formatLogLine(line: PrefixedLine, ctx: Context, width: number, prefix: boolean, timestamps: boolean): string {
+  const head = prefix ? `${ctx.out.service(line.service, line.label.padEnd(width))} ${ctx.out.dim('|')} ` : '';
+  const time = timestamps ? `${line.line.timestamp.toISOString()} ` : '';
+  return `${head}${time}${line.line.text}\n`;
+}
+
+/** `logs`: output of services, merged; with `-f`, follows until Ctrl-C. */
+export const logs: Handler = async (ctx) => {
+  const { spec } = await loaded(ctx, { nameOnly: true });
+  const services = selectServices(spec, ctx.parsed.positionals, 'logs');
+  const runtime = await ctx.runtime();
+  const follow = flag(ctx, 'follow');
+  requireCapability(runtime, follow ? 'logs.follow' : 'logs', follow ? 'logs --follow' : 'logs');
+  const containers = await containersOf(runtime, spec.name, services, true);
+  const width = Math.max(0, ...containers.map((c) => containerLabel(c, containers).length));
+  const tail = intOption(ctx, 'tail');
+  const prefix = !flag(ctx, 'no-prefix');
+  const timestamps = flag(ctx, 'timestamps');
+  const sources = containers.map((c) => ({
+    service: c.service,
+    label: containerLabel(c, containers),
+    lines: runtime.logs(c.id, { ...(tail !== undefined ? { tail } : {}), follow, signal: ctx.signal }),
+  }));
+  const print = (line: PrefixedLine) => ctx.print(formatLogLine(line, ctx, width, prefix, timestamps));
+  await keepAlive(() => mergeLogStreams(sources, { ordered: !follow, signal: ctx.signal }, print));
+  // Ctrl-C is how a follow ends: that is success.
+  return ExitCode.ok;
+};
+
+/** `inspect SVC`: what the runtime knows of one replica. */
+export const inspect: Handler = async (ctx) => {
+  const { spec } = await loaded(ctx);
+  const [service] = selectServices(spec, ctx.parsed.positionals, 'inspect');
+  const runtime = await ctx.runtime();
+  const containers = await containersOf(runtime, spec.name, [service!], true);
+  const info = await runtime.inspectContainer(pickContainer(containers, service!, intOption(ctx, 'index'), false).id);
+  if (stringOption(ctx, 'format') === 'json') {
+    ctx.print(json(info));
+    return ExitCode.ok;
+  }
+  const rows: [string, string][] = [
+    ['name', info.name],
+    ['id', info.id],
+    ['service', `${info.service} (replica ${info.replica})`],
+    ['image', info.image],
+    ['state', formatState(info)],
+    ['health', info.health],
+    ['ports', formatPorts(info) || '-'],
+    ['pid', info.pid === undefined ? '-' : String(info.pid)],
+    ['created', info.createdAt ?? '-'],
+    ['started', info.startedAt ?? '-'],
+    ['restarts', String(info.restartCount ?? 0)],
+    ['config hash', info.configHash],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  ctx.print(rows.map(([k, v]) => `${ctx.out.bold(k.padEnd(width))}  ${v}\n`).join(''));
+  const labels = Object.entries(info.labels).sort(([a], [b]) => a.localeCompare(b));
+  if (labels.length > 0) ctx.print(`${ctx.out.bold('labels')}\n${labels.map(([k, v]) => `  ${k}=${v}\n`).join('')}`);
+  return ExitCode.ok;
+};
+
+/** `health`: runs each running service's healthcheck once. */
+export const health: Handler = async (ctx) => {
+  const { spec } = await loaded(ctx);
+  const services = selectServices(spec, ctx.parsed.positionals, 'health');
+  const runtime = await ctx.runtime();
+  requireCapability(runtime, 'health', 'health');
+  const containers = (await containersOf(runtime, spec.name, services, true)).filter((c) => c.state === 'running');
+  const rows: { service: string; status: string; exitCode: number | undefined; output: string }[] = [];
+  for (const container of containers) {
+    const label = containerLabel(container, containers);
+    if (!spec.services[container.service]?.healthcheck || spec.services[container.service]?.healthcheck?.disable) {
+      rows.push({ service: label, status: 'no healthcheck', exitCode: undefined, output: '' });
+      continue;
+    }
+    const probe = await runtime.probeHealth(container.id, { timeoutMs: 30_000, signal: ctx.signal });
+    rows.push({ service: label, status: probe.healthy ? 'healthy' : 'unhealthy', exitCode: probe.exitCode, output: probe.output.trim() });
+  }
+  if (stringOption(ctx, 'format') === 'json') ctx.print(json(rows));
+  else
+    ctx.print(
+      formatTable(
+        [
+          { header: 'service', value: (r: (typeof rows)[number]) => r.service },
+          { header: 'status', value: (r) => (r.status === 'healthy' ? ctx.out.green(r.status) : r.status === 'unhealthy' ? ctx.out.red(r.status) : r.status) },
+          { header: 'exit', value: (r) => (r.exitCode === undefined ? '' : String(r.exitCode)), right: true },
+          { header: 'output', value: (r) => r.output.split('\n')[0]!.slice(0, 80) },
+        ],
+        rows,
+      ),
+    );
+  return rows.some((r) => r.status === 'unhealthy') ? ExitCode.error : ExitCode.ok;
+};
+
+/** `images`: the image or bundle of each service. */
+export const images: Handler = async (ctx) => {
+  const { spec } = await loaded(ctx);
+  const services = selectServices(spec, ctx.parsed.positionals, 'images');
+  const rows = services.map((name) => {
+    const service = spec.services[name]!;
+    return { service: name, image: service.image, kind: service.image.endsWith('.ctp') ? 'ctp bundle' : 'image', build: service.build?.context ?? '' };
+  });
+  if (stringOption(ctx, 'format') === 'json') ctx.print(json(rows));
+  else
+    ctx.print(
+      formatTable(
+        [
+          { header: 'service', value: (r: (typeof rows)[number]) => r.service },
+          { header: 'image', value: (r) => r.image },
+          { header: 'kind', value: (r) => r.kind },
+          { header: 'build', value: (r) => r.build },
+        ],
+        rows,
+      ),
+    );
+  return ExitCode.ok;
+};
+
+/** `wait`: blocks until the services stop; exits with the first one's exit code. */
+export const wait: Handler = async (ctx) => {
+  const { spec } = await loaded(ctx);
+  const services = selectServices(spec, ctx.parsed.positionals, 'wait');
+  const runtime = await ctx.runtime();
+  const limit = intOption(ctx, 'timeout');
+  const deadline = limit === undefined ? Infinity : ctx.io.now() + limit * 1000;
+  let delay = 50;
+  for (;;) {
+    const containers = await containersOf(runtime, spec.name, services, true);
+    if (containers.length === 0) throw new Error(`no container of ${services.join(', ')} exists: start the stack first`);
+    const live = containers.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'created' || c.state === 'paused');
+    if (live.length === 0) {
+      const first = containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ?? containers[0]!;
+      ctx.print(containers.map((c) => `${containerLabel(c, containers)} ${formatState(c)}\n`).join(''));
+      return first.exitCode ?? ExitCode.ok;
+    }
+    if (ctx.signal.aborted) return ExitCode.interrupted;
+    if (ctx.io.now() >= deadline) {
+      ctx.io.stderr.write(`error: still running after ${limit}s: ${live.map((c) => containerLabel(c, containers)).join(', ')}\n`);
+      return ExitCode.error;
+    }
+    await new Promise<void>((done) => {
+      const timer = setTimeout(done, Math.min(delay, Math.max(0, deadline - ctx.io.now())));
+      ctx.signal.addEventListener('abort', () => (clearTimeout(timer), done()), { once: true });
+    });
+    delay = Math.min(1000, delay * 2);
+  }
+};
+
+/** Re-exported for the type of a log source. */
+export type { LogLine };

@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from './errors/usage-error.js';
+import { parseEnvText, readEnvFiles, resolveSettings } from './settings.js';
+
+describe('resolveSettings', () => {
+  it('defaults to ./compose.toml on the process runtime', () => {
+    const s = resolveSettings({}, {}, '/work/app');
+    expect(s).toMatchObject({ file: '/work/app/compose.toml', overrideFiles: [], fileGiven: false, runtime: 'process', progress: 'auto', verbose: false, svalinnUrl: 'http://localhost:8080' });
+    expect(s.parallel).toBeUndefined();
+    expect(s.projectName).toBeUndefined();
+  });
+
+  it('reads the upstream environment variables', () => {
+    const s = resolveSettings({}, {
+      SELUR_COMPOSE_FILE: 'a.toml:/etc/b.toml',
+      SELUR_PROJECT_NAME: 'shop',
+      SELUR_COMPOSE_PARALLEL: '4',
+      SELUR_COMPOSE_RUNTIME: 'docker',
+      SVALINN_URL: 'http://127.0.0.1:9000',
+      VORDR_MCP_URL: 'http://127.0.0.1:9001',
+    }, '/w');
+    expect(s).toMatchObject({ file: '/w/a.toml', overrideFiles: ['/etc/b.toml'], fileGiven: true, projectName: 'shop', parallel: 4, runtime: 'docker', svalinnUrl: 'http://127.0.0.1:9000', vordrUrl: 'http://127.0.0.1:9001' });
+  });
+
+  it('lets options win over variables', () => {
+    const s = resolveSettings({ file: ['x.toml', 'y.toml'], 'project-name': 'cli', parallel: '2', runtime: 'process', verbose: true }, { SELUR_COMPOSE_FILE: 'a.toml', SELUR_PROJECT_NAME: 'env', SELUR_COMPOSE_PARALLEL: '9', SELUR_COMPOSE_RUNTIME: 'docker' }, '/w');
+    expect(s).toMatchObject({ file: '/w/x.toml', overrideFiles: ['/w/y.toml'], projectName: 'cli', parallel: 2, runtime: 'process', verbose: true });
+  });
+
+  it('treats a parallel of 0 as no limit and rejects bad variables as usage errors', () => {
+    expect(resolveSettings({ parallel: '0' }, {}, '/').parallel).toBeUndefined();
+    expect(() => resolveSettings({}, { SELUR_COMPOSE_PARALLEL: 'many' }, '/')).toThrow(UsageError);
+    expect(() => resolveSettings({}, { SELUR_COMPOSE_RUNTIME: 'k8s' }, '/')).toThrow(/SELUR_COMPOSE_RUNTIME must be one of process, docker, selur/);
+  });
+});
+
+describe('env files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selur-cli-env-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('parses comments, export, quotes and trailing comments', () => {
+    expect(parseEnvText('# c\n\nA=1\nexport B = two \nC="x y"\nD=\'$E\'\nF=v # note\nG="a\\nb"\nbad line\n')).toEqual({ A: '1', B: 'two', C: 'x y', D: '$E', F: 'v', G: 'a\nb' });
+  });
+
+  it('merges files in order and reports an unreadable one', () => {
+    writeFileSync(join(dir, 'a.env'), 'A=1\nB=1\n');
+    writeFileSync(join(dir, 'b.env'), 'B=2\n');
+    expect(readEnvFiles([join(dir, 'a.env'), join(dir, 'b.env')])).toEqual({ A: '1', B: '2' });
+    expect(() => readEnvFiles([join(dir, 'missing.env')])).toThrow(/cannot read the file/);
+  });
+});

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { delimiter, isAbsolute, resolve } from 'node:path';
+import type { OptionValues } from './args/parse.js';
+import { PROGRESS_MODES, RUNTIMES, type ProgressMode, type RuntimeName } from './args/global-options.js';
+import { UsageError } from './errors/usage-error.js';
+
+/** The global settings after options, environment variables and defaults are combined. */
+export interface Settings {
+  /** The compose file (absolute). */
+  readonly file: string;
+  /** Files merged on top of it, in order (absolute). */
+  readonly overrideFiles: readonly string[];
+  /** True when the file came from `-f` or `SELUR_COMPOSE_FILE` (not the default). */
+  readonly fileGiven: boolean;
+  readonly projectName?: string | undefined;
+  readonly profiles: readonly string[];
+  /** `--env-file` paths (absolute), in order. */
+  readonly envFiles: readonly string[];
+  readonly runtime: RuntimeName;
+  /** Concurrency cap; undefined for none. */
+  readonly parallel?: number | undefined;
+  readonly progress: ProgressMode;
+  readonly verbose: boolean;
+  readonly noColor: boolean;
+  readonly svalinnUrl: string;
+  readonly vordrUrl?: string | undefined;
+}
+
+/** The default compose file name, looked up in the working directory. */
+export const DEFAULT_FILE = 'compose.toml';
+/** Svalinn's default address, as the upstream CLI uses it. */
+export const DEFAULT_SVALINN_URL = 'http://localhost:8080';
+
+const list = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : []);
+const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+
+/**
+ * Combines the parsed global options with the environment (`SELUR_COMPOSE_FILE`,
+ * `SELUR_PROJECT_NAME`, `SELUR_COMPOSE_PARALLEL`, `SELUR_COMPOSE_RUNTIME`, `SVALINN_URL`,
+ * `VORDR_MCP_URL`) and the defaults. Options win over variables.
+ */
+export function resolveSettings(globals: OptionValues, env: Readonly<Record<string, string | undefined>>, cwd: string): Settings {
+  const given = list(globals['file']);
+  const fromEnv = nonEmpty(env['SELUR_COMPOSE_FILE'])?.split(delimiter).filter(Boolean) ?? [];
+  const files = (given.length > 0 ? given : fromEnv).map((f) => resolve(cwd, f));
+  const [file = resolve(cwd, DEFAULT_FILE), ...overrideFiles] = files;
+
+  const runtime = (typeof globals['runtime'] === 'string' ? globals['runtime'] : nonEmpty(env['SELUR_COMPOSE_RUNTIME'])) ?? 'process';
+  if (!(RUNTIMES as readonly string[]).includes(runtime))
+    throw new UsageError(`SELUR_COMPOSE_RUNTIME must be one of ${RUNTIMES.join(', ')} (got '${runtime}')`);
+
+  const parallelText = typeof globals['parallel'] === 'string' ? globals['parallel'] : nonEmpty(env['SELUR_COMPOSE_PARALLEL']);
+  let parallel: number | undefined;
+  if (parallelText !== undefined) {
+    if (!/^\d+$/.test(parallelText)) throw new UsageError(`SELUR_COMPOSE_PARALLEL must be a whole number ≥ 0 (got '${parallelText}')`);
+    parallel = Number(parallelText) === 0 ? undefined : Number(parallelText);
+  }
+  const progress = (typeof globals['progress'] === 'string' ? globals['progress'] : 'auto') as ProgressMode;
+  if (!PROGRESS_MODES.includes(progress)) throw new UsageError(`--progress must be one of ${PROGRESS_MODES.join(', ')}`);
+
+  return {
+    file,
+    overrideFiles,
+    fileGiven: files.length > 0,
+    projectName: (typeof globals['project-name'] === 'string' ? globals['project-name'] : undefined) ?? nonEmpty(env['SELUR_PROJECT_NAME']),
+    profiles: list(globals['profile']),
+    envFiles: list(globals['env-file']).map((f) => (isAbsolute(f) ? f : resolve(cwd, f))),
+    runtime: runtime as RuntimeName,
+    parallel,
+    progress,
+    verbose: globals['verbose'] === true,
+    noColor: globals['no-color'] === true,
+    svalinnUrl: nonEmpty(env['SVALINN_URL']) ?? DEFAULT_SVALINN_URL,
+    vordrUrl: nonEmpty(env['VORDR_MCP_URL']),
+  };
+}
+
+/**
+ * Reads `KEY=VALUE` lines (a `.env` file): `#` comments, blank lines, optional `export `, single
+ * or double quotes around the value. Later files win.
+ */
+export function readEnvFiles(paths: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw new UsageError(`--env-file ${path}: cannot read the file`);
+    }
+    Object.assign(out, parseEnvText(text));
+  }
+  return out;
+}
+
+/** Parses the text of a `.env` file. */
+export function parseEnvText(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    let value = match[2]!;
+    const quote = value[0];
+    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
+      value = value.slice(1, -1);
+      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\"/g, '"');
+    } else value = value.replace(/\s+#.*$/, '');
+    out[match[1]!] = value;
+  }
+  return out;
+}

@@ -1,0 +1,190 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { alive, startCli } from './support/cli.js';
+import { get, node, STACK, stackSession, type PsRow } from './support/stack.js';
+
+const s = stackSession();
+
+describe('selur-compose on the process runtime (subprocess)', { timeout: 120_000 }, () => {
+  it('up -d → ps --format json → logs → exec → down, across processes', async () => {
+    s.open(STACK);
+
+    const up = await s.cli(['up', '-d', '--wait']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toMatch(/^web {2}waiting on db$/m);
+    expect(up.stderr).toMatch(/^web {2}started$/m);
+    expect(up.stdout).toBe('');
+
+    const rows = await s.ps();
+    expect(rows.map((r) => [r.service, r.replica, r.state])).toEqual([
+      ['db', 1, 'running'],
+      ['web', 1, 'running'],
+    ]);
+    const web = rows.find((r) => r.service === 'web')!;
+    expect(web.ports[0]).toMatchObject({ target: 8080, host: '127.0.0.1' });
+    expect(web.ports[0]!.published).toBeGreaterThan(0);
+    expect(await get(web.ports[0]!.published)).toBe('hello from web');
+
+    // The services' output outlives the `up -d` process: another process reads it.
+    let logs = await s.cli(['logs']);
+    for (let i = 0; i < 10 && !/web listening/.test(logs.stdout); i++) logs = await s.cli(['logs']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toMatch(/^db {2}\| db listening on \d+$/m);
+    expect(logs.stdout).toContain(`web | web listening on ${web.ports[0]!.published}\n`);
+
+    const exec = await s.cli(['exec', 'web', 'node', '-e', 'console.log("port=" + process.env.PORT); process.exit(7)']);
+    expect(exec.code).toBe(7);
+    expect(exec.stdout).toBe(`port=${web.ports[0]!.published}\n`);
+
+    const table = await s.cli(['ps']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME +SERVICE +STATE +HEALTH +PORTS$/);
+    expect(table.stdout).toContain(`127.0.0.1:${web.ports[0]!.published}->8080/tcp`);
+
+    const pids = rows.map((r) => r.pid!);
+    const down = await s.cli(['down']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toMatch(/^down: removed 2 containers, 1 network, 0 volumes$/m);
+    // web (the dependant) stops before db.
+    expect(down.stderr.indexOf('web  stopped')).toBeLessThan(down.stderr.indexOf('db  stopped'));
+    expect(await s.ps()).toEqual([]);
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+  });
+
+  it('up -d leaves a chatty service running, with its output in logs, after the CLI exits', async () => {
+    s.open(`version = "1.0"\n[services.tick]\nimage = "node"\ncommand = ${node("setInterval(() => console.log('tick'), 100)")}\n`);
+    expect((await s.cli(['up', '-d'])).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await s.ps()).map((r) => r.state)).toEqual(['running']);
+    expect((await s.cli(['logs', '--tail', '1'])).stdout).toBe('tick | tick\n');
+    // Following from another process: new lines keep coming until Ctrl-C, which ends it with 0.
+    const follow = startCli(['logs', '-f', '--tail', '0', '--timestamps'], { cwd: s.ws.dir, env: s.ws.env });
+    await follow.waitFor(/(tick \| \d{4}-\d\d-\d\dT[\d:.]+Z tick\n){3}/);
+    follow.child.kill('SIGINT');
+    expect((await follow.done).code).toBe(0);
+  });
+
+  it('logs shows what the services printed, prefixed by service', async () => {
+    s.open(STACK);
+    // Foreground up keeps the owner process alive while the services print.
+    const upRun = startCli(['up'], { cwd: s.ws.dir, env: s.ws.env });
+    await upRun.waitFor(/^web +\| web listening on \d+$/m);
+    const logs = await s.cli(['logs']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toMatch(/^db {2}\| db listening on \d+$/m);
+    expect(logs.stdout).toMatch(/^web \| web listening on \d+$/m);
+    const tail = await s.cli(['logs', '--tail', '1', '--no-prefix', 'web']);
+    expect(tail.stdout).toMatch(/^web listening on \d+\n$/);
+    upRun.child.kill('SIGINT');
+    expect((await upRun.done).code).toBe(130);
+  });
+
+  it('a service that exits during up: exit code is its own, with its last log lines, and nothing is left', async () => {
+    s.open(
+      `version = "1.0"
+
+[services.api]
+image = "node"
+command = ${node("console.log('connecting to db'); console.error('fatal: db unreachable'); setTimeout(() => process.exit(3), 100)")}
+healthcheck = { test = "exit 1", interval = "1s", retries = 60 }
+`,
+    );
+    const up = await s.cli(['up', '-d', '--wait']);
+    expect(up.code).toBe(3);
+    expect(up.stderr).toMatch(/^error: api: /m);
+    expect(up.stderr).toMatch(/^ {2}exit code: 3$/m);
+    expect(up.stderr).toMatch(/^ {4}\| fatal: db unreachable$/m);
+    expect(up.stderr).not.toMatch(/^\s+at /m);
+    expect(await s.ps()).toEqual([]);
+  });
+
+  it('run --rm: prints the one-off output, exits with its code and leaves nothing', async () => {
+    s.open(STACK);
+    const result = await s.cli(['run', '--rm', '--no-deps', '-e', 'GREETING=hi', 'web', 'node', '-e', 'console.log(process.env.GREETING + " from run"); process.exit(5)']);
+    expect(result.stdout).toContain('hi from run\n');
+    expect(result.code, result.stderr).toBe(5);
+    expect((await s.ps()).filter((r) => r.service.startsWith('web-run-'))).toEqual([]);
+  });
+
+  it('scale, stop, start and restart act on what another process started', async () => {
+    s.open(STACK);
+    expect((await s.cli(['up', '-d'])).code).toBe(0);
+    const scaled = await s.cli(['scale', 'web=2']);
+    expect(scaled.code, scaled.stderr).toBe(0);
+    expect((await s.ps()).filter((r) => r.service === 'web').map((r) => [r.replica, r.state])).toEqual([
+      [1, 'running'],
+      [2, 'running'],
+    ]);
+    const stop = await s.cli(['stop', '-t', '2', 'web']);
+    expect(stop.code, stop.stderr).toBe(0);
+    expect((await s.ps()).filter((r) => r.service === 'web').every((r) => r.state === 'exited')).toBe(true);
+    expect((await s.ps()).find((r) => r.service === 'db')!.state).toBe('running');
+    expect((await s.cli(['start'])).code).toBe(0);
+    expect((await s.ps()).every((r) => r.state === 'running')).toBe(true);
+    const before = (await s.ps()).find((r) => r.service === 'db')!.pid;
+    expect((await s.cli(['restart', 'db'])).code).toBe(0);
+    const after = (await s.ps()).find((r) => r.service === 'db')!;
+    expect(after.state).toBe('running');
+    expect(after.pid).not.toBe(before);
+  });
+
+  it('ps and down find a stack by project name alone once its file is gone', async () => {
+    s.open(STACK);
+    const name = `byname-${process.pid}`;
+    expect((await s.cli(['-p', name, 'up', '-d'])).code).toBe(0);
+    rmSync(join(s.ws.dir, 'compose.toml'));
+    const listed = await s.cli(['-p', name, 'ps', '--format', 'json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as PsRow[]).map((r) => r.name)).toEqual([`${name}_db_1`, `${name}_web_1`]);
+    const down = await s.cli(['-p', name, 'down']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(JSON.parse((await s.cli(['-p', name, 'ps', '-a', '--format', 'json'])).stdout)).toEqual([]);
+    const missing = await s.cli(['ps']);
+    expect(missing.code).toBe(1);
+  });
+
+  it('events --json streams container changes until Ctrl-C (exit 0); top lists the service processes', async () => {
+    s.open(STACK);
+    const watcher = startCli(['events', '--json'], { cwd: s.ws.dir, env: s.ws.env });
+    await new Promise((r) => setTimeout(r, 1_500)); // let it take its first look
+    expect((await s.cli(['up', '-d'])).code).toBe(0);
+    await watcher.waitFor(/"service":"web"/);
+    const top = await s.cli(['top', 'web']);
+    expect(top.code, top.stderr).toBe(0);
+    expect(top.stdout).toMatch(/^SERVICE +PID +PPID +CPU +RSS +COMMAND\nweb +\d+ +\d+ +[\d.]+s +[\d.]+M +node -e /);
+    await s.cli(['stop', '-t', '2', 'web']);
+    await watcher.waitFor(/"action":"state".*"state":"exited"/);
+    watcher.child.kill('SIGINT');
+    const result = await watcher.done;
+    expect(result.code).toBe(0);
+    const changes = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; service: string; state: string });
+    // Polled: it may or may not catch the short `created` state before `running`.
+    const web = changes.filter((c) => c.service === 'web').map((c) => [c.action, c.state]);
+    expect(web[0]![0]).toBe('create');
+    expect(web.some(([, state]) => state === 'running')).toBe(true);
+    expect(web.at(-1)).toEqual(['state', 'exited']);
+  });
+
+  it('--progress json prints the engine events as JSON lines', async () => {
+    s.open(STACK);
+    const up = await s.cli(['--progress', 'json', 'up', '-d']);
+    expect(up.code, up.stderr).toBe(0);
+    const events = up.stderr.trim().split('\n').map((l) => JSON.parse(l) as { type: string; seq: number; service?: string; time: string });
+    expect(events[0]!.type).toBe('plan');
+    expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
+    expect(events.filter((e) => e.type === 'service.started').map((e) => e.service).sort()).toEqual(['db', 'web']);
+    expect(events.at(-1)!.type).toBe('up.done');
+    expect(Number.isNaN(Date.parse(events[0]!.time))).toBe(false);
+  });
+
+  it('plan shows changes with reasons and --expect-no-changes fails when there are some', async () => {
+    s.open(STACK);
+    const before = await s.cli(['plan', '--expect-no-changes']);
+    expect(before.code).toBe(1);
+    expect(before.stdout).toMatch(/^\+ service web: create/m);
+    expect((await s.cli(['up', '-d'])).code).toBe(0);
+    const after = await s.cli(['plan', '--expect-no-changes']);
+    expect(after.code, after.stdout).toBe(0);
+    expect(after.stdout).toMatch(/^plan [a-z0-9-]+: 3 unchanged$/m);
+  });
+});

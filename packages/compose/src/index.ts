@@ -42,7 +42,7 @@ export type {
 } from './spec/types.js';
 
 // --- wait strategies (shared) ---
-export { Wait, DEFAULT_WAIT_TIMEOUT_MS } from './model/wait.js';
+export { Wait, DEFAULT_WAIT_TIMEOUT_MS, port, http, log, command, exitZero } from './model/wait.js';
 export type { WaitStrategy, PortWait, HttpWait, LogWait, CommandWait, ExitZeroWait, HealthyWait, AllWait } from './model/wait.js';
 
 // --- runtime port (shared) ---

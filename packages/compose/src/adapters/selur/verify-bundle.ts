@@ -1,0 +1,19 @@
+import { BundleVerificationError } from '../../errors/bundle-verification-error.js';
+import { isComposeError } from '../../errors/compose-error.js';
+import type { CtDriver, CtVerifyReport } from '../ct/ct-driver.js';
+
+/**
+ * @internal Verifies one service's bundle with the CtDriver. A broken bundle (the driver throws) and
+ * a failed check (`ok: false`) both become a {@link BundleVerificationError} naming the service.
+ */
+export async function verifyServiceBundle(ct: CtDriver, bundle: string, service: string, image: string, requireSignature: boolean): Promise<CtVerifyReport> {
+  let report: CtVerifyReport;
+  try {
+    report = await ct.verify(bundle, { requireSignature });
+  } catch (cause) {
+    const detail = isComposeError(cause) || cause instanceof Error ? cause.message : String(cause);
+    throw new BundleVerificationError(service, image, bundle, [detail], { cause });
+  }
+  if (!report.ok) throw new BundleVerificationError(service, image, bundle, report.problems.map((p) => p.message));
+  return report;
+}

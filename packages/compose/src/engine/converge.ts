@@ -162,7 +162,8 @@ export class Converger {
       const strategy = this.#waits.get(name);
       const ctx = this.#readinessContext(name);
       try {
-        await Promise.all(node.containers.map((c) => waitContainerReady(ctx, c, strategy, desired.spec.healthcheck)));
+        if (!strategy && desired.oneShot) await this.#completedZero(name);
+        else await Promise.all(node.containers.map((c) => waitContainerReady(ctx, c, strategy, desired.spec.healthcheck)));
       } catch (error) {
         if (error instanceof EngineFailure) {
           if (error.kind === 'health-timeout') emit(this.#env, { type: 'service.unhealthy', service: name, output: error.healthOutput ?? '' });
@@ -176,6 +177,19 @@ export class Converger {
       emit(this.#env, { type: 'service.healthy', service: name });
     })();
     return node.ready;
+  }
+
+  /**
+   * Readiness of a one-shot job without a strategy of its own: it has exited 0 (it is not ready
+   * while it still runs). A non-zero exit is reported by the dependants waiting for it
+   * (`DependencyFailedError` naming it), or as its own exit when none is in this run.
+   */
+  async #completedZero(name: string): Promise<void> {
+    const code = await this.#completed(name);
+    if (code === 0) return;
+    const awaited = [...this.#nodes.keys()].some((n) => this.#desired.get(n)?.spec.depends_on[name]?.condition === 'service_completed_successfully');
+    if (awaited) throw new RunCancelled();
+    throw new EngineFailure('exited', { service: name, reason: `exited with code ${code} (expected 0)`, exitCode: code });
   }
 
   /** Memoised completion of a one-shot service: the highest exit code of its replicas. */

@@ -7,7 +7,7 @@ import { emit, type EngineEnv } from './env.js';
 import { hubFor } from './event-hub.js';
 import { acquireProjectLock } from './lock.js';
 import type { DownOptions } from './options.js';
-import { teardownContainers } from './teardown.js';
+import { removeResources, teardownContainers } from './teardown.js';
 
 /**
  * What `down` removed.
@@ -31,6 +31,11 @@ function specOf(project: ProjectInput): ProjectSpec | undefined {
   }
 }
 
+/** The resources the project owns: external ones are never removed. */
+function owned<R extends { readonly name: string }>(list: readonly R[], declared: Readonly<Record<string, { readonly external: boolean }>> | undefined): R[] {
+  return list.filter((r) => !declared?.[r.name]?.external);
+}
+
 /**
  * @internal Tears a project down by name: lists what the runtime holds for it (so it works from
  * another process), stops and removes containers dependants first, then networks, then (with
@@ -46,28 +51,9 @@ export async function downProject(project: ProjectInput, runtime: Runtime, optio
     const containers = (await runtime.listContainers(project.name, { all: true })).filter((c) => removeOrphans || known.has(c.service));
     const graph = spec ? serviceGraph(spec) : undefined;
     const removedContainers = await teardownContainers(env, containers, spec, graph, { remove: true, graceMs: options.timeout, forceSignal: options.forceSignal });
-    let removedNetworks = 0;
-    let removedVolumes = 0;
-    if (runtime.capabilities.has('networks')) {
-      for (const n of await runtime.listNetworks(project.name)) {
-        if (spec?.networks[n.name]?.external) continue;
-        try {
-          await runtime.removeNetwork(project.name, n.runtimeName);
-          removedNetworks++;
-          emit(env, { type: 'network.removed', name: n.name, runtimeName: n.runtimeName });
-        } catch {
-          // Still in use (by an orphan kept with removeOrphans: false): leave it.
-        }
-      }
-    }
-    if (options.volumes && runtime.capabilities.has('volumes')) {
-      for (const v of await runtime.listVolumes(project.name)) {
-        if (spec?.volumes[v.name]?.external) continue;
-        await runtime.removeVolume(project.name, v.runtimeName);
-        removedVolumes++;
-        emit(env, { type: 'volume.removed', name: v.name, runtimeName: v.runtimeName });
-      }
-    }
+    // A network still in use (by an orphan kept with removeOrphans: false) is left.
+    const removedNetworks = runtime.capabilities.has('networks') ? await removeResources(env, 'network', owned(await runtime.listNetworks(project.name), spec?.networks), { bestEffort: true }) : 0;
+    const removedVolumes = options.volumes && runtime.capabilities.has('volumes') ? await removeResources(env, 'volume', owned(await runtime.listVolumes(project.name), spec?.volumes), { bestEffort: false }) : 0;
     emit(env, { type: 'down.done', removedContainers, removedNetworks, removedVolumes });
     return { removedContainers, removedNetworks, removedVolumes };
   } finally {

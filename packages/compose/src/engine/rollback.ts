@@ -3,7 +3,7 @@ import type { ContainerInfo } from '../runtime/types.js';
 import type { ProjectSpec } from '../spec/types.js';
 import type { RunRecord } from './resources.js';
 import { emit, type EngineEnv } from './env.js';
-import { teardownContainers } from './teardown.js';
+import { removeResources, teardownContainers } from './teardown.js';
 
 /**
  * @internal Removes what one run created (containers, networks, volumes) and stops again the
@@ -18,28 +18,9 @@ export async function rollbackRun(env: EngineEnv, record: RunRecord, spec: Proje
     const listed = await env.runtime.listContainers(env.project, { all: true }).catch(() => []);
     for (const c of listed) if (record.attemptedNames.has(c.name) && !preExisting.has(c.id)) containers.set(c.id, c);
   }
-  let removedContainers = 0;
-  let removedNetworks = 0;
-  let removedVolumes = 0;
-  removedContainers = await teardownContainers(env, [...containers.values()], spec, graph, { remove: true, forceSignal }).catch(() => 0);
+  const removedContainers = await teardownContainers(env, [...containers.values()], spec, graph, { remove: true, forceSignal }).catch(() => 0);
   await teardownContainers(env, [...record.startedExisting.values()], spec, graph, { remove: false, forceSignal }).catch(() => 0);
-  for (const n of [...record.createdNetworks].reverse()) {
-    try {
-      await env.runtime.removeNetwork(env.project, n.runtimeName);
-      removedNetworks++;
-      emit(env, { type: 'network.removed', name: n.name, runtimeName: n.runtimeName });
-    } catch {
-      // Best effort.
-    }
-  }
-  for (const v of [...record.createdVolumes].reverse()) {
-    try {
-      await env.runtime.removeVolume(env.project, v.runtimeName);
-      removedVolumes++;
-      emit(env, { type: 'volume.removed', name: v.name, runtimeName: v.runtimeName });
-    } catch {
-      // Best effort.
-    }
-  }
+  const removedNetworks = await removeResources(env, 'network', [...record.createdNetworks].reverse(), { bestEffort: true });
+  const removedVolumes = await removeResources(env, 'volume', [...record.createdVolumes].reverse(), { bestEffort: true });
   emit(env, { type: 'rollback.finished', removedContainers, removedNetworks, removedVolumes });
 }

@@ -184,9 +184,16 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
     });
   }
 
-  onHealthy(name: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<void> {
+  async onHealthy(name: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<void> {
     this.#check(name);
-    if (this.#healthy.has(name)) return Promise.resolve();
+    if (this.#healthy.has(name)) return;
+    // Nobody may be checking it (after `up({ wait: false })` or `stop`/`start`): when it runs,
+    // check it now with a converge that changes nothing and waits for its readiness.
+    const containers = (await this.ps()).filter((c) => c.service === name);
+    if (containers.length > 0 && containers.every((c) => c.state === 'running')) {
+      await this.#converge([name], { noRecreate: true, wait: true, signal: options.signal });
+      return;
+    }
     return new Promise<void>((resolve, reject) => {
       const settle = (error?: unknown) => {
         stop();

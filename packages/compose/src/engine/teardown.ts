@@ -76,3 +76,29 @@ export async function teardownContainers(env: EngineEnv, containers: readonly Co
   if (errors.length > 0) throw errors[0];
   return containers.length;
 }
+
+/**
+ * @internal Removes networks or volumes in the given order, emitting `network.removed` /
+ * `volume.removed` for each; returns how many went. With `bestEffort` a failed removal (a
+ * network still in use, say) is skipped, else it is thrown.
+ */
+export async function removeResources(
+  env: EngineEnv,
+  kind: 'network' | 'volume',
+  resources: readonly { readonly name: string; readonly runtimeName: string }[],
+  options: { readonly bestEffort: boolean },
+): Promise<number> {
+  let removed = 0;
+  for (const r of resources) {
+    try {
+      if (kind === 'network') await env.runtime.removeNetwork(env.project, r.runtimeName);
+      else await env.runtime.removeVolume(env.project, r.runtimeName);
+    } catch (error) {
+      if (options.bestEffort) continue;
+      throw error;
+    }
+    removed++;
+    emit(env, { type: kind === 'network' ? 'network.removed' : 'volume.removed', name: r.name, runtimeName: r.runtimeName });
+  }
+  return removed;
+}

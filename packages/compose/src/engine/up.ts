@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { planProject, type PlanOptions } from '../plan/make-plan.js';
 import type { ProjectInput } from '../plan/project-input.js';
 import type { Plan } from '../plan/types.js';
@@ -30,6 +31,8 @@ export async function upProject<P extends ProjectInput>(project: P, runtime: Run
   const hub = hubFor(project);
   let result;
   try {
+    if (options.reuse && project.generatedName)
+      throw new InvalidArgumentError(`up(): options.reuse needs a named project (a generated name like '${name}' differs on every run, so a warm stack could never be found again); pass a name to new Project()`, { field: 'reuse' });
     result = await runConverge(projectView(project, name), runtime, hub, options);
   } catch (error) {
     if (options.ownRuntime) await runtime.close?.();

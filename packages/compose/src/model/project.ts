@@ -63,6 +63,8 @@ export interface ProjectModelOptions {
 export class ProjectModel {
   /** The project name (lowercase letters, digits, `-`, `_`). */
   readonly name: string;
+  /** True when no name was given and {@link ProjectModel.name} was generated (unique per object). */
+  readonly generatedName: boolean;
   /** Where the project came from; relative paths resolve against `source.workingDir`. */
   readonly source: ProjectSource;
   readonly #services = new Map<string, Service>();
@@ -85,6 +87,7 @@ export class ProjectModel {
         { field: 'name' },
       );
     this.name = chosen;
+    this.generatedName = generated;
     this.source = { workingDir: options.workingDir ?? process.cwd(), files: [...(options.files ?? [])] };
   }
 
@@ -127,16 +130,23 @@ export class ProjectModel {
    * ```ts
    * project.service('db', { image: 'postgres.ctp', ports: ['5432:5432'] });
    * project.service('api', (s) => s.image('api.ctp').dependsOn('db'));
+   * project.service('web', { command: ['node', 'web.js'], ports: ['0:8080'], waitFor: Wait.forHttp('/health', { port: 8080 }) });
    * ```
    */
-  service(name: string, input: ServiceInput | ((service: Service) => Service | void)): this {
+  service(name: string, input: (ServiceInput & { readonly waitFor?: WaitStrategy | undefined }) | ((service: Service) => Service | void)): this {
     if (typeof input === 'function') {
       const service = this.#services.get(name) ?? new Service(name);
       const returned = input(service);
       const result = returned instanceof Service ? returned : service;
       if (result.name !== name) throw new InvalidArgumentError(`service '${name}': the callback returned service '${result.name}'`, { field: 'name', service: name });
       this.#services.set(name, result);
-    } else this.#services.set(name, new Service(name, input));
+    } else {
+      // `waitFor` is SDK-only (not a compose field): set it like the fluent `.waitFor()`.
+      const { waitFor, ...fields } = typeof input === 'object' && input !== null ? input : { waitFor: undefined };
+      const service = new Service(name, typeof input === 'object' && input !== null ? fields : input);
+      if (waitFor !== undefined) service.waitFor(waitFor);
+      this.#services.set(name, service);
+    }
     return this;
   }
 

@@ -15,7 +15,7 @@ import { parsePorts } from '../spec/port.js';
 import type { DependencyConditionAlias, DependencySpec, RestartPolicy, ServiceSpec } from '../spec/types.js';
 import { parseRestartPolicy, splitCommand } from '../spec/values.js';
 import { checkName } from './resources.js';
-import type { WaitStrategy } from './wait.js';
+import { isWaitStrategy, type WaitStrategy } from './wait.js';
 
 type Draft = { -readonly [K in keyof ServiceSpec]: ServiceSpec[K] };
 
@@ -278,7 +278,7 @@ export class Service {
 
   /** How the engine decides this service is ready (SDK only; not part of the compose spec). */
   waitFor(strategy: WaitStrategy): this {
-    if (typeof strategy !== 'object' || strategy === null || typeof strategy.kind !== 'string') this.#fail('waitFor', 'expected a strategy from Wait.for…()');
+    if (!isWaitStrategy(strategy)) this.#fail('waitFor', 'expected a strategy from Wait.for…()');
     this.#wait = strategy;
     return this;
   }

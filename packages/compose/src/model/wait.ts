@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+
 /**
  * Readiness as a value. A wait strategy describes *what* "ready" means for a service; the engine
  * decides how to check it (promptly: it polls fast at first and backs off). Strategies are
@@ -64,7 +66,7 @@ function make<T extends { kind: string }>(fields: T, timeoutMs = DEFAULT_WAIT_TI
     ...fields,
     timeoutMs,
     withTimeout(ms: number) {
-      if (!Number.isFinite(ms) || ms <= 0) throw new TypeError(`withTimeout: expected a positive number of milliseconds, received ${String(ms)}`);
+      if (!Number.isFinite(ms) || ms <= 0) throw new InvalidArgumentError(`withTimeout: expected a positive number of milliseconds, received ${String(ms)}`, { field: 'timeoutMs' });
       return make(fields, ms);
     },
   };
@@ -72,7 +74,7 @@ function make<T extends { kind: string }>(fields: T, timeoutMs = DEFAULT_WAIT_TI
 }
 
 function checkPort(port: number, where: string): void {
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new TypeError(`${where}: expected a container port 1-65535, received ${String(port)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new InvalidArgumentError(`${where}: expected a container port 1-65535, received ${String(port)}`, { field: 'port' });
 }
 
 /**
@@ -93,18 +95,18 @@ export const Wait = {
   /** Ready when `GET path` on the published `port` answers `status` (default 2xx/3xx) and `body`. */
   forHttp(path: string, options: { port: number; status?: HttpWait['status']; body?: HttpWait['body'] }): HttpWait {
     checkPort(options.port, 'Wait.forHttp');
-    if (!path.startsWith('/')) throw new TypeError(`Wait.forHttp: path must start with '/', received '${path}'`);
+    if (!path.startsWith('/')) throw new InvalidArgumentError(`Wait.forHttp: path must start with '/', received '${path}'`, { field: 'path' });
     return make({ kind: 'http' as const, path, port: options.port, status: options.status, body: options.body }) as HttpWait;
   },
   /** Ready when a log line matches `pattern` `times` times (default once). */
   forLog(pattern: RegExp | string, options: { times?: number } = {}): LogWait {
     const times = options.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new TypeError(`Wait.forLog: times must be a positive integer, received ${String(times)}`);
+    if (!Number.isInteger(times) || times < 1) throw new InvalidArgumentError(`Wait.forLog: times must be a positive integer, received ${String(times)}`, { field: 'times' });
     return make({ kind: 'log' as const, pattern, times }) as LogWait;
   },
   /** Ready when `command` exits 0 inside the service. */
   forCommand(command: readonly string[]): CommandWait {
-    if (command.length === 0) throw new TypeError('Wait.forCommand: the command must not be empty');
+    if (command.length === 0) throw new InvalidArgumentError('Wait.forCommand: the command must not be empty', { field: 'command' });
     return make({ kind: 'command' as const, command: [...command] }) as CommandWait;
   },
   /** For one-shot jobs: ready when the service has exited with code 0. */
@@ -121,9 +123,53 @@ export const Wait = {
   },
 } as const;
 
-/** Short aliases: `waitFor: port(8080)`, `http('/health', { port })`, `log(/ready/)`, `command([...])`, `exitZero()`. */
+const KINDS: ReadonlySet<string> = new Set<WaitStrategy['kind']>(['port', 'http', 'log', 'command', 'exit-zero', 'healthy', 'all']);
+
+/** @internal True for a value made by the {@link Wait} factories (checked where one is accepted). */
+export function isWaitStrategy(value: unknown): value is WaitStrategy {
+  if (typeof value !== 'object' || value === null) return false;
+  const kind = (value as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !KINDS.has(kind)) return false;
+  return kind !== 'all' || (Array.isArray((value as AllWait).strategies) && (value as AllWait).strategies.every(isWaitStrategy));
+}
+
+/**
+ * Short alias of {@link Wait.forPort}.
+ * @example
+ * ```ts
+ * new Project('shop').service('db', { command: ['db'], ports: ['0:5432'], waitFor: port(5432) });
+ * ```
+ */
 export const port = Wait.forPort;
+/**
+ * Short alias of {@link Wait.forHttp}.
+ * @example
+ * ```ts
+ * new Project('shop').service('api', { command: ['api'], ports: ['0:8080'], waitFor: http('/health', { port: 8080 }) });
+ * ```
+ */
 export const http = Wait.forHttp;
+/**
+ * Short alias of {@link Wait.forLog}.
+ * @example
+ * ```ts
+ * new Project('shop').service('db', { command: ['db'], waitFor: log(/ready/, { times: 2 }) });
+ * ```
+ */
 export const log = Wait.forLog;
+/**
+ * Short alias of {@link Wait.forCommand}.
+ * @example
+ * ```ts
+ * new Project('shop').service('db', { command: ['db'], waitFor: command(['pg_isready']) });
+ * ```
+ */
 export const command = Wait.forCommand;
+/**
+ * Short alias of {@link Wait.forExitZero}.
+ * @example
+ * ```ts
+ * new Project('shop').service('migrate', { command: ['migrate'], waitFor: exitZero() });
+ * ```
+ */
 export const exitZero = Wait.forExitZero;

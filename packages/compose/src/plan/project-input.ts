@@ -13,6 +13,8 @@ import type { ProjectSource, ProjectSpec } from '../spec/types.js';
  */
 export interface ProjectInput {
   readonly name: string;
+  /** True when the name was generated (no name given): such a project cannot be reused warm. */
+  readonly generatedName?: boolean | undefined;
   readonly source: ProjectSource;
   toJSON(): ProjectSpec;
   waitStrategies(): ReadonlyMap<string, WaitStrategy>;

@@ -13,6 +13,7 @@ import { containerRequest } from './requests.js';
 import { ensureResources, followLogEvents, type RunRecord } from './resources.js';
 import { ServiceNode } from './service-node.js';
 import { teardownContainers } from './teardown.js';
+import { resolveSecretEnvironment } from '../runtime/secret-environment.js';
 
 /** @internal Settings of one converge. */
 export interface ConvergeSettings {
@@ -23,6 +24,8 @@ export interface ConvergeSettings {
   readonly pollCapMs: number;
   readonly removeOrphans: boolean;
   readonly logEvents: boolean;
+  /** Inject secret files' contents into `environment` references (checked before the run). */
+  readonly secretsDevMode: boolean;
 }
 
 /** @internal The outcome of a converge: the first failure, if any, and the state of every service. */
@@ -285,7 +288,9 @@ export class Converger {
   }
 
   async #create(desired: DesiredService, replica: number, priority: number): Promise<ContainerInfo> {
-    const request = containerRequest(this.#ctx.spec, this.#workingDir, desired, replica, this.#env.runtime.capabilities.has('networks'));
+    const base = containerRequest(this.#ctx.spec, this.#workingDir, desired, replica, this.#env.runtime.capabilities.has('networks'));
+    const injected = await resolveSecretEnvironment(desired.name, desired.spec, base.secrets, this.#settings.secretsDevMode);
+    const request = Object.keys(injected).length === 0 ? base : { ...base, environment: { ...base.environment, ...injected } };
     const created = await this.#op(async () => {
       emit(this.#env, { type: 'service.creating', service: desired.name, replica });
       this.record.attemptedNames.add(request.name);

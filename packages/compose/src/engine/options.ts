@@ -80,6 +80,14 @@ export interface UpOptions {
   readonly lockTimeout?: number | undefined;
   /** Emit `log` events with the output of every service started by this `up`, until it ends. @default false */
   readonly logEvents?: boolean | undefined;
+  /**
+   * Allow `environment` values that refer to a secret (`KEY = { secret = "NAME" }`): the secret
+   * file's content is injected into the variable. For development only — environment variables leak
+   * into process listings and crash reports. Without it such a service fails `up` before anything is
+   * created, with a `SecretInEnvironmentError`.
+   * @default process.env.SELUR_DEV_SECRETS === '1'
+   */
+  readonly secretsDevMode?: boolean | undefined;
   /** @internal Set by `Project.up` when it created the runtime: the stack closes it after `down`. */
   readonly ownRuntime?: boolean | undefined;
   /** @internal Tests and benchmarks: the clock and poll cadence. */

@@ -5,6 +5,7 @@ import { serviceGraph } from '../plan/select.js';
 import type { Plan } from '../plan/types.js';
 import type { ContainerInfo, Runtime } from '../runtime/types.js';
 import { checkCapabilities } from './capabilities.js';
+import { assertSecretEnvironmentAllowed, devSecretsFromEnv } from '../runtime/secret-environment.js';
 import { systemClock } from './clock.js';
 import { Converger } from './converge.js';
 import { lastLogLines, ERROR_LOG_LINES, publicError } from './diagnostics.js';
@@ -50,6 +51,8 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
     const started = clock.now();
     const ctx = await computePlan(project, runtime, options);
     checkCapabilities(runtime, ctx.desired, project.waitStrategies());
+    const secretsDevMode = options.secretsDevMode ?? devSecretsFromEnv();
+    for (const service of ctx.desired.services) assertSecretEnvironmentAllowed(service.name, service.spec, secretsDevMode);
     emit(env, { type: 'plan', plan: ctx.plan });
     const redact = await secretRedactor(ctx.spec, project.source.workingDir);
     const converger = new Converger(env, ctx, project.source.workingDir, project.waitStrategies(), clock, redact, {
@@ -60,6 +63,7 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
       pollCapMs: options.pollCapMs ?? 1_000,
       removeOrphans: options.removeOrphans ?? false,
       logEvents: options.logEvents ?? false,
+      secretsDevMode,
     });
     const onAbort = () => converger.fail(new EngineFailure('cancelled', { reason: 'up was aborted (signal)' }));
     options.signal?.addEventListener('abort', onAbort, { once: true });

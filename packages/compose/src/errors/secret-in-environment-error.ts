@@ -1,7 +1,7 @@
 import { ComposeError, guardFor } from './compose-error.js';
 
 /**
- * A service refers to a secret from its `environment` (`KEY = { secret = "NAME" }`), which the selur
+ * A service refers to a secret from its `environment` (`KEY = { secret = "NAME" }`), which every
  * runtime refuses, as upstream selur-compose does: environment variables leak into process listings,
  * crash reports and child processes. Mount the secret as a file instead (`secrets = ["NAME"]`, read
  * at `/run/secrets/NAME`), or, for development only, set `SELUR_DEV_SECRETS=1` (or the runtime's
@@ -25,7 +25,7 @@ export class SecretInEnvironmentError extends ComposeError {
   constructor(service: string, variable: string, secret: string, reason: 'refused' | 'no-file', options: { cause?: unknown } = {}) {
     const message =
       reason === 'refused'
-        ? `service '${service}': environment variable ${variable} refers to secret '${secret}'; the selur runtime does not put secrets in the environment. Mount it as a file instead (secrets = ["${secret}"], read /run/secrets/${secret}), or set SELUR_DEV_SECRETS=1 for development only`
+        ? `service '${service}': environment variable ${variable} refers to secret '${secret}'; secrets are not put in the environment. Mount it as a file instead (secrets = ["${secret}"], read /run/secrets/${secret}), or set SELUR_DEV_SECRETS=1 for development only`
         : `service '${service}': environment variable ${variable} refers to secret '${secret}', which has no readable file to inject (external secrets cannot be injected into the environment)`;
     super(message, { code: 'E_SECRET_IN_ENVIRONMENT', service, field: `services.${service}.environment.${variable}`, cause: options.cause });
     this.variable = variable;

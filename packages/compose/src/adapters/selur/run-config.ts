@@ -2,9 +2,8 @@
  * Maps a {@link ContainerRequest} to the `config` of a Svalinn run request (the gateway's camelCase
  * fields, which Svalinn passes on to Vörðr). See `selur-runtime.ts` for the whole mapping table.
  */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { SecretInEnvironmentError } from '../../errors/secret-in-environment-error.js';
+import { resolveSecretEnvironment } from '../../runtime/secret-environment.js';
 import { UnsupportedOperationError } from '../../errors/unsupported-operation-error.js';
 import type { ContainerRequest } from '../../runtime/types.js';
 import { tryParseDuration } from '../../spec/duration.js';
@@ -75,18 +74,7 @@ function mountString(service: string, source: string, target: string, readOnly: 
 async function environment(request: ContainerRequest, devSecrets: boolean): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   for (const key of Object.keys(request.environment).sort()) env[key] = request.environment[key] as string;
-  for (const [key, value] of Object.entries(request.spec.environment).sort(([a], [b]) => a.localeCompare(b))) {
-    if (typeof value === 'string') continue;
-    if (!devSecrets) throw new SecretInEnvironmentError(request.service, key, value.secret, 'refused');
-    const source = request.secrets.find((s) => s.name === value.secret);
-    if (!source) throw new SecretInEnvironmentError(request.service, key, value.secret, 'no-file');
-    try {
-      env[key] = (await readFile(source.file, 'utf8')).replace(/\r?\n$/, '');
-    } catch (cause) {
-      throw new SecretInEnvironmentError(request.service, key, value.secret, 'no-file', { cause: (cause as NodeJS.ErrnoException).code });
-    }
-  }
-  return env;
+  return { ...env, ...(await resolveSecretEnvironment(request.service, request.spec, request.secrets, devSecrets)) };
 }
 
 /**

@@ -103,6 +103,13 @@ describe('selur-compose on Docker (subprocess)', () => {
     expect(health.code, health.stderr).toBe(0);
     expect(health.stdout).toMatch(/^web +healthy +0/m);
 
+    const pause = await cli(['pause', 'web']);
+    expect(pause.code, pause.stderr).toBe(0);
+    expect((await list()).map((r) => r.state)).toEqual(['paused']);
+    const unpause = await cli(['unpause']);
+    expect(unpause.code, unpause.stderr).toBe(0);
+    expect((await list()).map((r) => r.state)).toEqual(['running']);
+
     const down = await cli(['down', '-t', '2']);
     expect(down.code, down.stderr).toBe(0);
     expect(JSON.parse((await cli(['ps', '-a', '--format', 'json'])).stdout)).toEqual([]);

@@ -51,6 +51,23 @@ describe('selur-compose on the process runtime (subprocess)', { timeout: 120_000
     for (const pid of pids) expect(alive(pid)).toBe(false);
   });
 
+  it('create makes the containers without starting them; start then runs them', async () => {
+    s.open(STACK);
+    const create = await s.cli(['create']);
+    expect(create.code, create.stderr).toBe(0);
+    expect((await s.ps()).map((r) => [r.service, r.state])).toEqual([
+      ['db', 'created'],
+      ['web', 'created'],
+    ]);
+    const start = await s.cli(['start']);
+    expect(start.code, start.stderr).toBe(0);
+    expect((await s.ps()).map((r) => [r.service, r.state])).toEqual([
+      ['db', 'running'],
+      ['web', 'running'],
+    ]);
+    expect((await s.cli(['down'])).code).toBe(0);
+  });
+
   it('up -d leaves a chatty service running, with its output in logs, after the CLI exits', async () => {
     s.open(`version = "1.0"\n[services.tick]\nimage = "node"\ncommand = ${node("setInterval(() => console.log('tick'), 100)")}\n`);
     expect((await s.cli(['up', '-d'])).code).toBe(0);

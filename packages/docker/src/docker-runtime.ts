@@ -263,6 +263,27 @@ class DockerEngineRuntime implements DockerRuntime {
     return buildImage(this.client, options);
   }
 
+  pullImage(image: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<void> {
+    return pullImage(this.client, image, undefined, options.signal);
+  }
+
+  async pauseContainer(id: string): Promise<void> {
+    await this.#lifecycle(id, 'pause');
+  }
+
+  async unpauseContainer(id: string): Promise<void> {
+    await this.#lifecycle(id, 'unpause');
+  }
+
+  async #lifecycle(id: string, verb: 'pause' | 'unpause'): Promise<void> {
+    try {
+      await this.client.json('POST', `${this.path(id)}/${verb}`);
+    } catch (error) {
+      if (is(error, 404)) throw new ContainerNotFoundError('docker', id, { cause: error });
+      throw error;
+    }
+  }
+
   async hasImage(image: string): Promise<boolean> {
     try {
       await this.client.json('GET', `/images/${encodeURIComponent(image)}/json`);

@@ -77,6 +77,18 @@ export interface DockerRuntime extends Runtime {
   buildImage(options: BuildImageOptions): Promise<BuildImageResult>;
   /** True when the engine has this image (by reference or id). */
   hasImage(image: string): Promise<boolean>;
+  /**
+   * Pulls an image from its registry (throws `ImageNotFoundError` when it cannot).
+   * @example
+   * ```ts
+   * await docker.pullImage('postgres:16');
+   * ```
+   */
+  pullImage(image: string, options?: { readonly signal?: AbortSignal | undefined }): Promise<void>;
+  /** Freezes every process of the container (`docker pause`). */
+  pauseContainer(id: string): Promise<void>;
+  /** Resumes a paused container (`docker unpause`). */
+  unpauseContainer(id: string): Promise<void>;
   /** Checks that an engine answers; throws a `DockerDaemonUnreachableError` when none does. */
   version(): Promise<EngineVersion>;
   /** Closes pooled connections (never touches containers). Always present on this runtime. */

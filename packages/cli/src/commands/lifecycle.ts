@@ -215,12 +215,21 @@ export const scale: Handler = async (ctx) => {
   return ExitCode.ok;
 };
 
-/** `pause` / `unpause`: the Runtime port has no pause operation; runtimes without it say so. */
+/** `pause` / `unpause`: freezes or resumes the selected services' containers (runtimes without the `pause` capability say so). */
 const pausing = (verb: 'pause' | 'unpause'): Handler => async (ctx) => {
-  await loaded(ctx);
+  const { spec } = await loaded(ctx);
   const runtime = await ctx.runtime();
   requireCapability(runtime, 'pause', verb, runtime.name === 'process' ? 'host processes cannot be paused' : undefined);
-  throw new UnsupportedOperationError(runtime.name, verb, { hint: `${BIN} needs a pause operation on the Runtime port` });
+  const operation = verb === 'pause' ? runtime.pauseContainer : runtime.unpauseContainer;
+  if (!operation) throw new UnsupportedOperationError(runtime.name, verb);
+  const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, verb) : Object.keys(spec.services);
+  const from = verb === 'pause' ? 'running' : 'paused';
+  const containers = (await containersOf(runtime, spec.name, services, true)).filter((c) => c.state === from);
+  for (const c of containers) {
+    await operation.call(runtime, c.id);
+    ctx.io.stderr.write(`${ctx.err.service(c.service, c.name)} ${verb}d\n`);
+  }
+  return ExitCode.ok;
 };
 
 /** `pause`. */

@@ -82,7 +82,25 @@ export const run: Handler = async (ctx) => {
   return final?.exitCode ?? ExitCode.error;
 };
 
-/** `create`: the engine cannot create without starting yet. */
-export const create: Handler = async () => {
-  throw new UnsupportedOperationError(BIN, 'create', { hint: `the engine has no create-without-start yet; use '${BIN} up -d'` });
+/** `create`: creates networks, volumes and containers without starting them (`up({ start: false })`). */
+export const create: Handler = async (ctx) => {
+  const { project, spec } = await loaded(ctx);
+  const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'create') : undefined;
+  const runtime = await ctx.runtime();
+  const sink = ctx.progress();
+  try {
+    await project.up({
+      runtime,
+      start: false,
+      ...(services ? { services: [...services] } : {}),
+      forceRecreate: flag(ctx, 'force-recreate'),
+      noRecreate: flag(ctx, 'no-recreate'),
+      signal: ctx.signal,
+      forceSignal: ctx.forceSignal,
+      onEvent: (event) => sink.onEvent(event),
+    });
+  } finally {
+    sink.close();
+  }
+  return ExitCode.ok;
 };

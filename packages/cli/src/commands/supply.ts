@@ -62,14 +62,24 @@ function bundles(spec: ProjectSpec, names: readonly string[]): { service: string
   return names.map((service) => ({ service, image: spec.services[service]!.image })).filter((s) => isBundle(s.image));
 }
 
-/** `pull`: fetches remote `.ctp` bundles with ct (images are pulled by `up` on Docker). */
+/** `pull`: fetches remote `.ctp` bundles with ct, and OCI images through the Docker runtime. */
 export const pull: Handler = async (ctx) => {
   const { project, spec } = await loaded(ctx);
   const names = selectServices(spec, ctx.parsed.positionals, 'pull');
   const remote = bundles(spec, names).filter((b) => !isLocalPath(b.image));
-  if (remote.length === 0) {
+  const images = names.map((service) => ({ service, image: spec.services[service]!.image })).filter((s) => !isBundle(s.image));
+  if (images.length > 0) {
     const runtime = await ctx.runtime();
-    throw new UnsupportedOperationError(runtime.name, 'pull', { hint: 'only remote .ctp bundles are pulled (with ct); Docker images are pulled by up' });
+    if (runtime.name !== 'docker') throw new UnsupportedOperationError(runtime.name, 'pull', { hint: `${images.map((i) => i.service).join(', ')} name OCI images; pull them with --runtime docker` });
+    for (const i of images) {
+      await (runtime as DockerRuntime).pullImage(i.image, { signal: ctx.signal });
+      ctx.print(`${i.service}: pulled ${i.image}\n`);
+    }
+  }
+  if (remote.length === 0) {
+    if (images.length > 0) return ExitCode.ok;
+    const runtime = await ctx.runtime();
+    throw new UnsupportedOperationError(runtime.name, 'pull', { hint: 'nothing to pull: every service names a local .ctp bundle' });
   }
   const ct = registryCt(ctx);
   for (const b of remote) {

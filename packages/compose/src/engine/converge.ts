@@ -26,6 +26,8 @@ export interface ConvergeSettings {
   readonly logEvents: boolean;
   /** Inject secret files' contents into `environment` references (checked before the run). */
   readonly secretsDevMode: boolean;
+  /** False: create what is missing or changed, start nothing (`up({ start: false })`). */
+  readonly start: boolean;
 }
 
 /** @internal The outcome of a converge: the first failure, if any, and the state of every service. */
@@ -232,7 +234,7 @@ export class Converger {
   async #runService(name: string): Promise<void> {
     const node = this.#node(name);
     try {
-      await this.#awaitDependencies(name);
+      if (this.#settings.start) await this.#awaitDependencies(name);
       if (this.#abort.signal.aborted) throw new RunCancelled();
       node.containers = await this.#apply(name);
       node.hasStarted = true;
@@ -318,6 +320,7 @@ export class Converger {
   async #applyReplica(name: string, r: ReplicaPlan): Promise<ContainerInfo> {
     const existing = r.containerId ? this.#observed.get(r.containerId) : undefined;
     if (r.action === 'unchanged' && existing) return existing;
+    if (r.action === 'start' && existing && !this.#settings.start) return existing;
     this.#changed = true;
     if (r.action === 'start' && existing) {
       const info = await this.#startContainer(name, existing);
@@ -330,7 +333,7 @@ export class Converger {
     }
     const desired = this.#desired.get(name) as DesiredService;
     const created = await (this.#precreated.get(`${name}#${r.replica}`) ?? this.#create(desired, r.replica, 1));
-    return this.#startContainer(name, created);
+    return this.#settings.start ? this.#startContainer(name, created) : created;
   }
 
   async #startContainer(name: string, container: ContainerInfo): Promise<ContainerInfo> {

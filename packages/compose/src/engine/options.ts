@@ -88,6 +88,18 @@ export interface UpOptions {
    * @default process.env.SELUR_DEV_SECRETS === '1'
    */
   readonly secretsDevMode?: boolean | undefined;
+  /**
+   * Start the services. With `false`, `up` only creates what is missing or changed (networks,
+   * volumes, containers) and starts nothing — Docker Compose's `create`; dependencies are not
+   * waited on and readiness is not checked. Start them later with `stack.start()` or another `up`.
+   * @default true
+   * @example
+   * ```ts
+   * const stack = await project.up({ start: false }); // created, not running
+   * await stack.start();
+   * ```
+   */
+  readonly start?: boolean | undefined;
   /** @internal Set by `Project.up` when it created the runtime: the stack closes it after `down`. */
   readonly ownRuntime?: boolean | undefined;
   /** @internal Tests and benchmarks: the clock and poll cadence. */

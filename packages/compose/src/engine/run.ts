@@ -56,7 +56,7 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
     emit(env, { type: 'plan', plan: ctx.plan });
     const redact = await secretRedactor(ctx.spec, project.source.workingDir);
     const converger = new Converger(env, ctx, project.source.workingDir, project.waitStrategies(), clock, redact, {
-      wait: options.wait ?? true,
+      wait: (options.start ?? true) && (options.wait ?? true),
       parallel: options.parallel ?? Infinity,
       runDeadline: options.timeout === undefined ? undefined : started + options.timeout,
       pollFirstMs: options.pollFirstMs ?? 10,
@@ -64,6 +64,7 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
       removeOrphans: options.removeOrphans ?? false,
       logEvents: options.logEvents ?? false,
       secretsDevMode,
+      start: options.start ?? true,
     });
     const onAbort = () => converger.fail(new EngineFailure('cancelled', { reason: 'up was aborted (signal)' }));
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -252,6 +252,14 @@ export interface Runtime {
   /** Run the service's healthcheck once, now. */
   probeHealth(id: string, options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<ProbeResult>;
 
+  /**
+   * Freeze every process of the container (present when the runtime has the `pause` capability;
+   * otherwise absent or throwing `UnsupportedOperationError`).
+   */
+  pauseContainer?(id: string): Promise<void>;
+  /** Resume a paused container (see {@link Runtime.pauseContainer}). */
+  unpauseContainer?(id: string): Promise<void>;
+
   /** Release connections, timers and supervisors held by this runtime object (not the containers). */
   close?(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import {
   type ContainerRequest,
   type LogLine,
   type Runtime,
+  type RuntimeCapability,
   type ServiceSpec,
 } from '@selur/compose';
 
@@ -26,8 +27,104 @@ export interface ConformanceFixture {
   secretPath(name: string): string;
   /** A shell expression that expands, inside the service, to the path of the mount at `target`. */
   mountPath(target: string): string;
+  /**
+   * A host port to publish container port `target` on, for runtimes that cannot choose one
+   * (Vörðr publishes `HOST:CONTAINER` only). Without it the request leaves `published` out and the
+   * runtime chooses.
+   */
+  hostPort?(target: number): Promise<number>;
   /** Removes what the fixture itself made (images, temp folders, state). */
   cleanup(): Promise<void>;
+}
+
+/**
+ * A container's configuration as the runtime's backend recorded it (e.g. Vörðr's
+ * `vordr_container_inspect` config): how a fixture whose backend runs nothing shows that the
+ * runtime handed over the environment, mounts, secrets and restart policy.
+ */
+export interface BackendConfig {
+  readonly environment: Readonly<Record<string, string>>;
+  readonly mounts: readonly { readonly source: string; readonly target: string; readonly readOnly: boolean }[];
+  /** The restart policy as the backend spells it (`no`, `always`, `on-failure`, …). */
+  readonly restart?: string | undefined;
+}
+
+/**
+ * What the suite may expect of a runtime, known when the tests are registered (before `setup`
+ * runs), so that tests it cannot pass are skipped by name with a reason and every capability it
+ * lacks is proven to be refused. The defaults are the full suite.
+ */
+export interface ConformanceProfile {
+  /**
+   * The capabilities the runtime must declare: the "core capabilities" test checks its claim
+   * against this list (every capability the suite knows, plus any listed here).
+   * @default SUITE_CAPABILITIES (all of them)
+   */
+  readonly capabilities?: readonly RuntimeCapability[] | undefined;
+  /**
+   * Commands really run (false for a fake backend that only records them): tests that need a
+   * command to run (an endpoint answering, data written, a crash, an exit code) are skipped.
+   * @default true
+   */
+  readonly executes?: boolean | undefined;
+  /** The runtime reports exit codes; when false, the suite checks it does not invent one. @default true */
+  readonly exitCodes?: boolean | undefined;
+  /** Reads a container's config back from the backend; enables the backend-view tests. */
+  readonly backendConfig?: ((id: string) => Promise<BackendConfig>) | undefined;
+}
+
+/** Every capability the suite has tests (or an unsupported-operation proof) for. */
+export const SUITE_CAPABILITIES = [
+  'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas',
+] as const satisfies readonly RuntimeCapability[];
+
+/** One of {@link SUITE_CAPABILITIES}. */
+export type SuiteCapability = (typeof SUITE_CAPABILITIES)[number];
+
+/** What a test needs: a capability, real execution, or the fixture's view of the backend. */
+export type Need = RuntimeCapability | 'executes' | 'backend-view';
+
+/** The tests registered for one runtime: run, skipped (with why) and the refusals proven. */
+export class ConformancePlan {
+  readonly run: string[] = [];
+  readonly skipped: { readonly test: string; readonly missing: readonly Need[] }[] = [];
+  readonly unsupported: SuiteCapability[] = [];
+  readonly capabilities: ReadonlySet<RuntimeCapability>;
+  readonly executes: boolean;
+  readonly backendView: boolean;
+
+  constructor(readonly profile: ConformanceProfile) {
+    this.capabilities = new Set(profile.capabilities ?? SUITE_CAPABILITIES);
+    this.executes = profile.executes ?? true;
+    this.backendView = profile.backendConfig !== undefined;
+  }
+
+  /** The needs of a test that this runtime does not meet. */
+  missing(needs: readonly Need[]): Need[] {
+    return needs.filter((n) => (n === 'executes' ? !this.executes : n === 'backend-view' ? !this.backendView : !this.capabilities.has(n)));
+  }
+
+  /** Records a test; true when it runs. */
+  add(test: string, needs: readonly Need[]): boolean {
+    const missing = this.missing(needs);
+    if (missing.length === 0) this.run.push(test);
+    else this.skipped.push({ test, missing });
+    return missing.length === 0;
+  }
+
+  /** The capabilities the core test compares: the suite's, plus any the profile names. */
+  checked(): RuntimeCapability[] {
+    return [...new Set([...SUITE_CAPABILITIES, ...(this.profile.capabilities ?? [])])].sort();
+  }
+
+  /** Human-readable: counts, then each skipped test with what it lacks. */
+  summary(runtime: string): string {
+    const why = (n: Need) => (n === 'executes' ? 'executes: false' : n === 'backend-view' ? 'no backendConfig' : `no '${n}'`);
+    return [
+      `${runtime}: ${this.run.length} tests run, ${this.skipped.length} skipped, ${this.unsupported.length} unsupported capabilities proven refused (${this.unsupported.join(', ') || 'none'})`,
+      ...this.skipped.map((s) => `  skipped: ${s.test} — ${s.missing.map(why).join(', ')}`),
+    ].join('\n');
+  }
 }
 
 /** A unique, valid project name. */
@@ -118,4 +215,14 @@ export async function teardownProject(runtime: Runtime, project: string): Promis
   await Promise.all(containers.map((c) => runtime.removeContainer(c.id, { force: true }).catch(() => undefined)));
   for (const network of await runtime.listNetworks(project).catch(() => [])) await runtime.removeNetwork(project, network.runtimeName).catch(() => undefined);
   for (const volume of await runtime.listVolumes(project).catch(() => [])) await runtime.removeVolume(project, volume.runtimeName).catch(() => undefined);
+}
+
+/** The error `operation` rejects (or throws) with; an Error saying so when it succeeds. */
+export async function refusal(operation: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await operation();
+  } catch (error) {
+    return error;
+  }
+  return new Error('the operation succeeded: it was expected to be refused');
 }

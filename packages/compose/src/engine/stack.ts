@@ -110,7 +110,7 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
 
   async exec(name: string, command: readonly string[], options: StackExecOptions = {}): Promise<ExecResult> {
     this.#check(name);
-    if (!this.runtime.capabilities.has('exec')) throw new UnsupportedOperationError(this.runtime.name, 'exec', { service: name });
+    if (!this.runtime.capabilities.has('exec.output')) throw new UnsupportedOperationError(this.runtime.name, this.runtime.capabilities.has('exec') ? 'exec.output' : 'exec', { service: name, hint: 'stack.exec returns the output and exit code, which this runtime cannot report' });
     const { replica = 1, ...rest } = options;
     let container = this.#containers.find((c) => c.service === name && c.replica === replica);
     if (!container) container = (await this.ps()).find((c) => c.service === name && c.replica === replica);

@@ -216,6 +216,27 @@ describe('processRuntime across runtime objects and processes', () => {
     expect(names.filter((n) => n.startsWith('parent-'))).toHaveLength(written);
   });
 
+  it.each([
+    ['stops on SIGTERM', '0'],
+    ['ignores SIGTERM, so the stop waits out the grace period and kills it', '1'],
+  ])('a script whose last top-level awaits are stopContainer and removeContainer finishes them and exits 0 (service %s)', async (_label, trap) => {
+    const script = fileURLToPath(new URL('./fixtures/stop-last.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, stateDir, `last${trap}`, trap], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
+    const { pid } = JSON.parse(out.trim().split('\n')[0] ?? '{}') as { pid?: number };
+    if (pid) pgids.push(pid);
+    expect({ code, err: code === 0 ? '' : err }).toEqual({ code: 0, err: '' }); // 13 would be "unsettled top-level await"
+    expect(pid).toBeGreaterThan(0);
+    expect(alive(pid ?? 0)).toBe(false);
+    expect(groupMembers(pid ?? 0)).toEqual([]);
+    expect(await readdir(join(stateDir, 'projects')).catch(() => [])).toEqual([]); // removed: nothing left on record
+  });
+
   it('keeps a script alive while it follows logs or waits for a stop, and lets it end after', async () => {
     const script = fileURLToPath(new URL('./fixtures/follow.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script, stateDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });

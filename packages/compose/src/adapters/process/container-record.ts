@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { ContainerRequest } from '../../runtime/types.js';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import { MissingCommandError } from '../../errors/missing-command-error.js';
-import { durationMs } from './duration.js';
+import { durationOr } from '../../spec/duration.js';
 import { healthArgv } from './health-command.js';
 import { mountEnvName, newContainerId } from './paths.js';
 import { portEnv, publishPorts } from './ports.js';
@@ -39,7 +39,7 @@ export async function buildRecord(store: StateStore, request: ContainerRequest):
     labels: { ...request.labels }, command: [...spec.command], cwd,
     env: { ...request.environment, ...portEnv(ports), ...mountEnv, ...staged.env },
     ports, mounts, secretDir: staged.dir, restart: spec.restart, stopSignal: spec.stop_signal || 'SIGTERM',
-    stopGraceMs: durationMs(spec.stop_grace_period) ?? 10_000, healthcheck: spec.healthcheck,
+    stopGraceMs: durationOr(spec.stop_grace_period, 10_000), healthcheck: spec.healthcheck,
     state: 'created', desired: 'running', createdAt: new Date().toISOString(), restartCount: 0, health: healthArgv(spec.healthcheck) ? 'starting' : 'none',
   };
 }

@@ -1,7 +1,7 @@
 import type { ProbeResult } from '../../runtime/types.js';
+import { durationOr } from '../../spec/duration.js';
 import { runCommand } from './command-runner.js';
 import { liveState } from './container-info.js';
-import { durationMs } from './duration.js';
 import { healthArgv } from './health-command.js';
 import type { ContainerRecord, StateStore } from './state-store.js';
 
@@ -19,7 +19,7 @@ export async function probeHealth(store: StateStore, record: ContainerRecord, op
   const running = state === 'running';
   if (!argv) return { healthy: running, exitCode: running ? 0 : 1, output: running ? 'no healthcheck: the process runs' : 'no healthcheck: the process does not run' };
   if (!running) return { healthy: false, exitCode: -1, output: `not running (${state})` };
-  const limits = [durationMs(record.healthcheck?.timeout) ?? 30_000, options.timeoutMs].filter((n): n is number => n !== undefined && n > 0);
+  const limits = [durationOr(record.healthcheck?.timeout, 30_000), options.timeoutMs].filter((n): n is number => n !== undefined && n > 0);
   const timeoutMs = Math.min(...limits);
   const result = await runCommand(argv, { cwd: record.cwd, env: { ...process.env, ...record.env }, timeoutMs, signal: options.signal, maxOutput: HEALTH_OUTPUT_MAX });
   const combined = `${result.stdout}${result.stderr}`.trim();

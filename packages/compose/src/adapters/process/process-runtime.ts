@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type {
   ContainerInfo,
@@ -23,6 +23,7 @@ import { ownerIsDead, processRuns, toContainerInfo } from './container-info.js';
 import { fileLogs, ownedLogs } from './container-logs.js';
 import { buildRecord } from './container-record.js';
 import { healthArgv } from './health-command.js';
+import { keepAliveUntil } from './keep-alive.js';
 import { probeHealth } from './health-probe.js';
 import { LogBuffer } from './log-buffer.js';
 import { outputFiles, removeOutputFiles } from './log-files.js';
@@ -77,7 +78,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     checkName(request.project);
     const record = await buildRecord(this.store, request);
     try {
-      await mkdir(this.store.paths(record.project).logsDir, { recursive: true, mode: 0o700 });
+      this.ensureLogsDir(record.project);
       await this.store.update(record.project, (state) => { state.containers[record.id] = record; });
     } catch (error) {
       await removeSecrets(record.secretDir);
@@ -89,7 +90,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   startContainer(id: string): Promise<ContainerInfo> {
     const inFlight = this.starting.get(id);
     if (inFlight) return inFlight; // two starts at once make one process
-    const start = this.startNow(id).finally(() => this.starting.delete(id));
+    const start = keepAliveUntil(this.startNow(id)).finally(() => this.starting.delete(id));
     this.starting.set(id, start);
     return start;
   }
@@ -115,19 +116,27 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     return this.launch(supervisor, record, true);
   }
 
-  async stopContainer(id: string, options: StopOptions): Promise<void> {
+  stopContainer(id: string, options: StopOptions): Promise<void> {
+    return keepAliveUntil(this.stopNow(id, options));
+  }
+
+  private async stopNow(id: string, options: StopOptions): Promise<void> {
     const supervisor = this.supervisors.get(id);
     if (supervisor) supervisor.stopping = true; // a start in flight kills what it spawns
     await this.starting.get(id)?.catch(() => undefined); // then the stop comes after the start
     await stopContainer(this.store, id, options, this.supervisors.get(id));
   }
 
-  async removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
+  removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
+    return keepAliveUntil(this.removeNow(id, options));
+  }
+
+  private async removeNow(id: string, options: { readonly force?: boolean }): Promise<void> {
     const project = projectOfId(id);
     const record = project ? (await this.store.read(project)).containers[id] : undefined;
     const supervisor = this.supervisors.get(id);
     if (record) {
-      await this.stopContainer(id, options.force ? { timeoutMs: 0, signal: 'SIGKILL' } : { timeoutMs: record.stopGraceMs }).catch(() => undefined);
+      await this.stopNow(id, options.force ? { timeoutMs: 0, signal: 'SIGKILL' } : { timeoutMs: record.stopGraceMs }).catch(() => undefined);
       await this.store.update(record.project, (state) => { delete state.containers[id]; });
       await removeSecrets(record.secretDir);
     }
@@ -139,8 +148,12 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     if (record) await removeOutputFiles(outputFiles(this.store.paths(record.project), id));
   }
 
-  async listContainers(project: string, options: ListOptions = {}): Promise<readonly ContainerInfo[]> {
-    await this.reap(checkName(project));
+  listContainers(project: string, options: ListOptions = {}): Promise<readonly ContainerInfo[]> {
+    return keepAliveUntil(this.list(project, options));
+  }
+
+  private async list(project: string, options: ListOptions): Promise<readonly ContainerInfo[]> {
+    await reapLeftovers(this.store, checkName(project));
     const state = await this.store.read(project);
     const records = await Promise.all(Object.values(state.containers).map((r) => this.settled(project, r)));
     const infos = records.filter((r): r is ContainerRecord => r !== undefined).map(toContainerInfo);
@@ -148,12 +161,12 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     return shown.sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
   }
 
-  async inspectContainer(id: string): Promise<ContainerInfo> {
-    return toContainerInfo(await this.record(id));
+  inspectContainer(id: string): Promise<ContainerInfo> {
+    return keepAliveUntil(this.record(id).then(toContainerInfo));
   }
 
   reap(project: string): Promise<readonly string[]> {
-    return reapLeftovers(this.store, checkName(project));
+    return keepAliveUntil(reapLeftovers(this.store, checkName(project)));
   }
 
   // --- logs, exec, health ---
@@ -174,7 +187,11 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     });
   }
 
-  async exec(id: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  exec(id: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return keepAliveUntil(this.execNow(id, command, options));
+  }
+
+  private async execNow(id: string, command: readonly string[], options: ExecOptions): Promise<ExecResult> {
     const record = await this.record(id);
     if (command.length === 0) throw new InvalidArgumentError('exec: the command is empty; give an argv such as ["sh", "-c", "echo hi"]', { service: record.service });
     const result = await runCommand(command, {
@@ -186,8 +203,8 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
   }
 
-  async probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {
-    return probeHealth(this.store, await this.record(id), options);
+  probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {
+    return keepAliveUntil(this.record(id).then((record) => probeHealth(this.store, record, options)));
   }
 
   pauseContainer(): Promise<never> {
@@ -240,6 +257,11 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     return (await this.store.read(project)).containers[record.id];
   }
 
+  /** The project's log folder (synchronous: a no-op `mkdir` of an existing folder is microseconds, while the thread pool may be busy). */
+  private ensureLogsDir(project: string): void {
+    mkdirSync(this.store.paths(project).logsDir, { recursive: true, mode: 0o700 });
+  }
+
   private supervisorFor(record: ContainerRecord): Supervisor {
     let supervisor = this.supervisors.get(record.id);
     if (!supervisor) {
@@ -255,7 +277,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private async launch(supervisor: Supervisor, record: ContainerRecord, manual = false): Promise<ContainerInfo> {
     let started: Started;
     try {
-      await mkdir(this.store.paths(record.project).logsDir, { recursive: true, mode: 0o700 });
+      this.ensureLogsDir(record.project);
       started = await supervisor.spawn(record);
     } catch (error) {
       await this.store.update(record.project, (state) => {

@@ -1,4 +1,5 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdirSync, rmSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LABEL_NETWORK, LABEL_PROJECT, LABEL_VOLUME, type NetworkRequest, type ResourceInfo, type VolumeRequest } from '../../runtime/types.js';
 import { safeSegment, volumeDir } from './paths.js';
@@ -58,9 +59,9 @@ export async function ensureVolume(store: StateStore, request: VolumeRequest): P
     return { info: { id: request.runtimeName, name: request.name, runtimeName: request.runtimeName, project: request.project, labels }, created: false };
   }
   const path = volumeDir(store.paths(request.project), request.runtimeName);
-  return store.update(request.project, async (state) => {
+  return store.update(request.project, (state) => {
     const existing = state.volumes[request.runtimeName];
-    await mkdir(path, { recursive: true, mode: 0o700 });
+    mkdirSync(path, { recursive: true, mode: 0o700 }); // under the lock: a concurrent removal cannot delete it after
     if (existing) return { info: toInfo(request.project, existing), created: false };
     const record: ResourceRecord = { id: `${request.project}.vol.${request.runtimeName}`, name: request.name, runtimeName: request.runtimeName, labels, createdAt: new Date().toISOString(), path };
     state.volumes[request.runtimeName] = record;
@@ -72,9 +73,9 @@ export async function removeVolume(store: StateStore, project: string, runtimeNa
   const state = await store.read(project);
   const record = state.volumes[runtimeName];
   if (!record) return;
-  await store.update(project, async (draft) => {
+  await store.update(project, (draft) => {
     const current = draft.volumes[runtimeName];
-    if (current?.path) await rm(current.path, { recursive: true, force: true });
+    if (current?.path) rmSync(current.path, { recursive: true, force: true }); // under the lock, as ensureVolume creates it
     delete draft.volumes[runtimeName];
   });
 }

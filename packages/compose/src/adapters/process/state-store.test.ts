@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +38,72 @@ describe('StateStore', () => {
     await writeFile(join(dir, 'projects', 'p.json.lock'), `${2 ** 22 + 11} 1`);
     await store.update('p', (s) => void (s.networks['y'] = resource('y')));
     expect(Object.keys((await store.read('p')).networks).sort()).toEqual(['x', 'y']);
+  });
+
+  it('sees a write by another process at once, even one of the same size within the same clock tick', async () => {
+    const store = new StateStore(dir);
+    await store.update('p', (s) => void (s.networks['aaaa'] = resource('aaaa')));
+    expect(Object.keys((await store.read('p')).networks)).toEqual(['aaaa']);
+    // Another process's write: same length, new write id, renamed into place right away.
+    const file = join(dir, 'projects', 'p.json');
+    const text = await readFile(file, 'utf8');
+    const foreign = text.replaceAll('aaaa', 'bbbb').replace(/"writeId":"[0-9a-f]{24}"/, `"writeId":"${'f'.repeat(24)}"`);
+    expect(foreign).toHaveLength(text.length);
+    await writeFile(`${file}.other.tmp`, foreign);
+    await rename(`${file}.other.tmp`, file);
+    expect(Object.keys((await store.read('p')).networks)).toEqual(['bbbb']);
+    // And a change builds on it (not on what this process wrote last).
+    await store.update('p', (s) => void (s.networks['cccc'] = resource('cccc')));
+    expect(Object.keys((await new StateStore(dir).read('p')).networks).sort()).toEqual(['bbbb', 'cccc']);
+  });
+
+  it('reads files written without a write id (older versions)', async () => {
+    const store = new StateStore(dir);
+    await store.update('p', (s) => void (s.networks['x'] = resource('x')));
+    const file = join(dir, 'projects', 'p.json');
+    const legacy = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    delete legacy['writeId'];
+    legacy['networks'] = { y: resource('y') };
+    await writeFile(`${file}.tmp`, JSON.stringify(legacy));
+    await rename(`${file}.tmp`, file);
+    expect(Object.keys((await store.read('p')).networks)).toEqual(['y']);
+    await store.update('p', (s) => void (s.networks['z'] = resource('z')));
+    expect(Object.keys((await store.read('p')).networks).sort()).toEqual(['y', 'z']);
+  });
+
+  it('fails a change that is not synchronous alone; the rest of its batch is written', async () => {
+    const store = new StateStore(dir);
+    const results = await Promise.allSettled([
+      store.update('p', (s) => void (s.networks['a'] = resource('a'))),
+      store.update('p', async () => undefined),
+      store.update('p', () => {
+        throw new Error('no');
+      }),
+      store.update('p', (s) => Object.keys(s.networks).length),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(results[3]).toMatchObject({ value: 1 }); // saw the change before it (same batch, in order)
+    expect(Object.keys((await store.read('p')).networks)).toEqual(['a']);
+  });
+
+  it('waits while another live process holds the lock, and writes once it lets go', async () => {
+    const store = new StateStore(dir);
+    await store.update('p', (s) => void (s.networks['x'] = resource('x')));
+    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const lock = join(dir, 'projects', 'p.json.lock');
+      const start = (await readFile(`/proc/${holder.pid}/stat`, 'utf8')).split(') ')[1]?.split(' ')[19];
+      await writeFile(lock, `${holder.pid} ${start}`);
+      let written = false;
+      const update = store.update('p', (s) => void (s.networks['y'] = resource('y'))).then(() => (written = true));
+      await new Promise((r) => setTimeout(r, 150));
+      expect(written).toBe(false);
+      await rm(lock);
+      await update;
+      expect(Object.keys((await store.read('p')).networks).sort()).toEqual(['x', 'y']);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 
   it('reports a corrupt state file as a typed error', async () => {

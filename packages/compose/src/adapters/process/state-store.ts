@@ -1,11 +1,9 @@
-import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { ContainerState, HealthStatus, PublishedPort } from '../../runtime/types.js';
 import type { HealthcheckSpec, RestartPolicy } from '../../spec/types.js';
 import { StateFileError } from '../../errors/state-file-error.js';
-import { withFileLock } from './file-lock.js';
+import { tryLock, unlock } from './file-lock.js';
 import { projectPaths, type ProjectPaths } from './paths.js';
+import { loadDraft, readState, storeState } from './state-file.js';
 
 /** What the process runtime records of one container (a supervised host process). */
 export interface ContainerRecord {
@@ -69,29 +67,55 @@ export interface ResourceRecord {
 /** The state file of one project. */
 export interface ProjectState {
   readonly version: 1;
+  /**
+   * Random id of the write that produced the file (new at every write, by any process). It comes
+   * first in the file, so a process that kept a parsed copy checks it is still current by
+   * reading a few bytes. Absent in files written before it existed.
+   */
+  readonly writeId?: string | undefined;
   readonly project: string;
   readonly containers: Record<string, ContainerRecord>;
   readonly networks: Record<string, ResourceRecord>;
   readonly volumes: Record<string, ResourceRecord>;
 }
 
+/** A change to a project's state: mutates the draft synchronously and returns a result. */
+export type StateChange<T> = (state: ProjectState) => T;
+
 interface Pending {
-  readonly change: (state: ProjectState) => unknown;
+  readonly change: StateChange<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
 
-/** Parsed state files of this process, by path, with the file version they were parsed from. */
-const parsedFiles = new Map<string, { readonly version: string; readonly state: ProjectState }>();
+/** Changes waiting to be written, per state file (shared by every store object of this process). */
+interface WriteQueue {
+  pending: Pending[];
+  /** The scheduled flush (an immediate, or a back-off timer while another process holds the lock). */
+  scheduled: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  /** Since when the lock has been busy (ms), while it is. */
+  busySince: number | undefined;
+  /** Current back-off (ms). */
+  delay: number;
+}
 
-/** Changes waiting for the lock, per state file (shared by every store object of this process). */
-const batches = new Map<string, Pending[]>();
+const queues = new Map<string, WriteQueue>();
 
-const empty = (project: string): ProjectState => ({ version: 1, project, containers: {}, networks: {}, volumes: {} });
+/** How long changes wait for another process to release the lock before they fail (ms). */
+const LOCK_TIMEOUT_MS = 15_000;
+/** Back-off between tries while another process holds the lock (ms). */
+const BACKOFF_FIRST_MS = 2;
+const BACKOFF_MAX_MS = 50;
 
 /**
  * One JSON state file per project under `<stateDir>/projects/`. Reads need no lock (writes are
- * atomic: temp file + rename); every change is read-modify-write under the project's lock.
+ * atomic: temp file + rename). Changes go through an in-process write queue per state file:
+ * every change that arrives within one turn of the event loop (and while another process holds
+ * the lock) is applied in one read-modify-write, in arrival order, under one lock acquisition
+ * and one atomic rename, all synchronous (so this process never holds the lock across a turn).
+ * The lock is tried once; only while another live process holds it do changes back off (2 ms
+ * doubling to 50 ms, up to 15 s). A change's promise settles after the file holding it has been
+ * renamed into place: whatever it recorded is then visible to every other process.
  * A project with nothing left loses its state file and its (empty) data folder.
  */
 export class StateStore {
@@ -106,98 +130,102 @@ export class StateStore {
    * (parsed once per version of the file): treat it as read-only; change state with `update`.
    */
   async read(project: string): Promise<ProjectState> {
-    const file = this.paths(project).stateFile;
-    let version: string;
-    try {
-      const info = await stat(file, { bigint: true });
-      version = `${info.ino}:${info.size}:${info.mtimeNs}`;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return empty(project);
-      throw new StateFileError(file, 'cannot be read', { cause: error });
-    }
-    const cached = parsedFiles.get(file);
-    if (cached?.version === version) return cached.state;
-    const state = await this.readFresh(project);
-    parsedFiles.set(file, { version, state });
-    return state;
-  }
-
-  /** The project's state parsed anew from disk (a private copy to change). */
-  private async readFresh(project: string): Promise<ProjectState> {
-    const file = this.paths(project).stateFile;
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return empty(project);
-      throw new StateFileError(file, 'cannot be read', { cause: error });
-    }
-    try {
-      const parsed = JSON.parse(text) as ProjectState;
-      if (parsed.version !== 1 || typeof parsed.containers !== 'object') throw new Error('unexpected shape');
-      return parsed;
-    } catch (error) {
-      throw new StateFileError(file, 'is not a valid process-runtime state file (delete it if no service of the project runs)', { cause: error });
-    }
+    return readState(this.paths(project).stateFile, project);
   }
 
   /**
-   * Changes the project's state under its lock; `change` mutates the draft and returns a result.
-   * Changes that arrive while the lock is busy are applied together in one read-modify-write
-   * (group commit), in arrival order: 200 services starting at once cost a few writes, not 200.
+   * Changes the project's state under its lock: `change` mutates the draft (synchronously: a
+   * change returning a promise fails) and returns a result. Changes that arrive together are
+   * written together (group commit): 200 services starting at once cost a few writes, not 200.
+   * A change that throws fails alone; the others of its batch are still written.
    */
-  update<T>(project: string, change: (state: ProjectState) => T | Promise<T>): Promise<T> {
+  update<T>(project: string, change: StateChange<T>): Promise<T> {
     const paths = this.paths(project);
     return new Promise<T>((resolve, reject) => {
-      let batch = batches.get(paths.stateFile);
-      if (!batch) {
-        const fresh: Pending[] = [];
-        batch = fresh;
-        batches.set(paths.stateFile, fresh);
-        withFileLock(paths.lockFile, () => this.commit(project, paths, fresh)).then(
-          (outcomes) => fresh.forEach((item, index) => (outcomes[index]?.ok ? item.resolve(outcomes[index]?.value) : item.reject(outcomes[index]?.value))),
-          (error: unknown) => fresh.forEach((item) => item.reject(error)),
-        );
+      let queue = queues.get(paths.stateFile);
+      if (!queue) {
+        queue = { pending: [], scheduled: undefined, busySince: undefined, delay: 0 };
+        queues.set(paths.stateFile, queue);
       }
-      batch.push({ change, resolve: resolve as (value: unknown) => void, reject });
+      queue.pending.push({ change, resolve: resolve as (value: unknown) => void, reject });
+      // The immediate is ref'd: the process stays alive until the change is written.
+      if (!queue.scheduled) queue.scheduled = setImmediate(() => flush(project, paths, queue));
     });
   }
+}
 
-  private async commit(project: string, paths: ProjectPaths, batch: Pending[]): Promise<{ ok: boolean; value: unknown }[]> {
-    if (batches.get(paths.stateFile) === batch) batches.delete(paths.stateFile); // later changes form the next batch
-    const state = await this.readFresh(project);
-    const outcomes: { ok: boolean; value: unknown }[] = [];
-    for (const item of batch) {
-      try {
-        outcomes.push({ ok: true, value: await item.change(state) });
-      } catch (error) {
-        outcomes.push({ ok: false, value: error });
-      }
-    }
-    await this.write(paths, state);
-    return outcomes;
+function flush(project: string, paths: ProjectPaths, queue: WriteQueue): void {
+  queue.scheduled = undefined;
+  let attempt: 'acquired' | 'busy';
+  try {
+    attempt = tryLock(paths.lockFile);
+  } catch (error) {
+    settleAll(queue.pending.splice(0), error);
+    forget(paths, queue);
+    return;
   }
+  if (attempt === 'busy') {
+    const now = Date.now();
+    queue.busySince ??= now;
+    if (now - queue.busySince >= LOCK_TIMEOUT_MS) {
+      const error = new StateFileError(paths.lockFile, `still locked by another process after ${LOCK_TIMEOUT_MS} ms; if no selur-compose process runs, delete this lock file`);
+      Object.assign(queue, { busySince: undefined, delay: 0 });
+      settleAll(queue.pending.splice(0), error);
+      forget(paths, queue);
+      return;
+    }
+    queue.delay = Math.min(Math.max(BACKOFF_FIRST_MS, queue.delay * 2), BACKOFF_MAX_MS);
+    // Ref'd as well: callers are waiting for this write.
+    queue.scheduled = setTimeout(() => flush(project, paths, queue), queue.delay);
+    return;
+  }
+  Object.assign(queue, { busySince: undefined, delay: 0 });
+  const batch = queue.pending.splice(0);
+  let outcomes: { ok: boolean; value: unknown }[];
+  try {
+    outcomes = commit(project, paths, batch);
+  } catch (error) {
+    outcomes = batch.map(() => ({ ok: false, value: error }));
+  } finally {
+    unlock(paths.lockFile);
+  }
+  batch.forEach((item, index) => {
+    const outcome = outcomes[index];
+    if (outcome?.ok) item.resolve(outcome.value);
+    else item.reject(outcome?.value);
+  });
+  forget(paths, queue);
+}
 
-  private async write(paths: ProjectPaths, state: ProjectState): Promise<void> {
-    const isEmpty = Object.keys(state.containers).length === 0 && Object.keys(state.networks).length === 0 && Object.keys(state.volumes).length === 0;
+/** Applies a batch to the state file and writes it (under the lock). */
+function commit(project: string, paths: ProjectPaths, batch: readonly Pending[]): { ok: boolean; value: unknown }[] {
+  const loaded = loadDraft(paths.stateFile, project);
+  const draft = loaded.draft;
+  const outcomes = batch.map((item) => {
     try {
-      if (isEmpty) {
-        await rm(paths.stateFile, { force: true });
-        await rm(paths.logsDir, { recursive: true, force: true });
-        await rmdir(paths.volumesDir).catch(() => undefined);
-        await rmdir(paths.dataDir).catch(() => undefined);
-        return;
+      const value = item.change(draft);
+      if (isThenable(value)) {
+        (value as PromiseLike<unknown>).then(undefined, () => undefined);
+        throw new TypeError('process runtime: a state change must be synchronous');
       }
-      await mkdir(dirname(paths.stateFile), { recursive: true, mode: 0o700 });
-      const temp = `${paths.stateFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(temp, JSON.stringify(state), { mode: 0o600 });
-      await rename(temp, paths.stateFile);
-      // What we just wrote is what the next reader of this process would parse: keep it. The
-      // draft is no longer shared (changes return copies), so it can serve as the read-only view.
-      const info = await stat(paths.stateFile, { bigint: true });
-      parsedFiles.set(paths.stateFile, { version: `${info.ino}:${info.size}:${info.mtimeNs}`, state });
+      return { ok: true, value };
     } catch (error) {
-      throw new StateFileError(paths.stateFile, 'cannot be written', { cause: error });
+      return { ok: false, value: error };
     }
-  }
+  });
+  storeState(paths, draft, loaded);
+  return outcomes;
+}
+
+function settleAll(batch: readonly Pending[], error: unknown): void {
+  for (const item of batch) item.reject(error);
+}
+
+/** Drops an idle queue (one that a change re-filled meanwhile stays). */
+function forget(paths: ProjectPaths, queue: WriteQueue): void {
+  if (queue.pending.length === 0 && !queue.scheduled && queues.get(paths.stateFile) === queue) queues.delete(paths.stateFile);
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -25,7 +25,7 @@ console.log(planToString(await project.plan(runtime)));
 const started = performance.now();
 const printEvent = (event: ComposeEvent) => {
   if (event.type === 'log') return;
-  const who = 'service' in event ? ` ${String(event.service)}` : '';
+  const who = 'service' in event ? ` ${event.service}` : 'name' in event ? ` ${String(event.name)}` : '';
   console.log(`  [${String(event.seq).padStart(3)}] ${event.type}${who}`);
 };
 {

@@ -10,6 +10,7 @@ import {
   type RuntimeCapability,
   type ServiceSpec,
 } from '@selur/compose';
+import { serviceSpec } from '../support/host-request.js';
 
 /** What a runtime under test provides to {@link describeRuntimeConformance}. */
 export interface ConformanceFixture {
@@ -130,28 +131,8 @@ export class ConformancePlan {
 /** A unique, valid project name. */
 export const projectName = (tag: string): string => `conf-${tag}-${randomBytes(4).toString('hex')}`;
 
-/** A canonical service spec with every default filled in. */
-export function serviceSpec(image: string, overrides: Partial<ServiceSpec>): ServiceSpec {
-  return {
-    image,
-    environment: {},
-    env_file: [],
-    ports: [],
-    depends_on: {},
-    volumes: [],
-    networks: [],
-    secrets: [],
-    restart: 'no',
-    deploy: { replicas: 1, strategy: 'rolling' },
-    profiles: [],
-    labels: {},
-    stop_grace_period: '2s',
-    stop_signal: 'SIGTERM',
-    read_only: false,
-    extensions: {},
-    ...overrides,
-  };
-}
+/** A canonical service spec with every default filled in (shared with the fixtures). */
+export { serviceSpec };
 
 /** A container request for `service` (replica 1 unless given) of `project`. */
 export function containerRequest(

@@ -20,7 +20,16 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'core',
-          include: ['packages/compose/src/**/*.test.ts', 'packages/compose/test/**/*.test.ts', 'packages/cli/src/**/*.test.ts', 'packages/cli/test/**/*.test.ts'],
+          include: ['packages/compose/src/**/*.test.ts', 'packages/compose/test/**/*.test.ts', 'packages/cli/src/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The built selur-compose binary as a subprocess (global setup builds it first).
+          name: 'cli',
+          include: ['packages/cli/test/**/*.test.ts'],
+          globalSetup: ['packages/cli/test/global-setup.ts'],
         },
       },
       {

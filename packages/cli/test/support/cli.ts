@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Runs the CLI as a real subprocess: `node --import tsx packages/cli/src/cli.ts`, with tsx told to
- * use the root tsconfig.json, whose `paths` map `@selur/compose` and `@selur/compose-docker` to
- * their sources (the subprocess does not get vitest's aliases, and nothing needs building).
+ * Runs the CLI as a real subprocess: the built binary `node packages/cli/dist/cli.js` (built by
+ * test/global-setup.ts before the suite), resolving `@selur/compose` and `@selur/compose-docker`
+ * through node_modules to their built packages, exactly as an installed CLI does.
  */
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const ENTRY = join(ROOT, 'packages/cli/src/cli.ts');
-const TSX = import.meta.resolve('tsx');
+const BINARY = join(ROOT, 'packages/cli/dist/cli.js');
 
 /** What a finished run printed and how it exited. */
 export interface CliResult {
@@ -47,7 +46,7 @@ export function workspace(prefix = 'selur-cli-'): Workspace {
 }
 
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'), NO_COLOR: '1', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
   for (const key of ['FORCE_COLOR', 'SELUR_COMPOSE_FILE', 'SELUR_PROJECT_NAME', 'SELUR_COMPOSE_PARALLEL', 'SELUR_COMPOSE_RUNTIME']) if (!(key in extra)) delete env[key];
   return env;
 }
@@ -64,7 +63,7 @@ export interface RunningCli {
 
 /** Starts `selur-compose args…` in `cwd`. The process is killed after `timeoutMs` (a bounded test). */
 export function startCli(args: readonly string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): RunningCli {
-  const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], { cwd: options.cwd, env: baseEnv(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BINARY, ...args], { cwd: options.cwd, env: baseEnv(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();

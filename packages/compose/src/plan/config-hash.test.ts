@@ -1,27 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { ServiceSpec } from '../spec/types.js';
+import { serviceSpec } from '../../test/support/host-request.js';
 import { configFields, describeFieldChanges, serviceConfigHash } from './config-hash.js';
 
-const base: ServiceSpec = {
-  image: 'app:1',
+const base: ServiceSpec = serviceSpec('app:1', {
   command: ['node', 'server.js'],
   environment: { API_URL: 'http://a', PASSWORD: { secret: 'pw' } },
-  env_file: [],
   ports: [{ target: 8080, published: 0, protocol: 'tcp' }],
-  depends_on: {},
-  volumes: [],
-  networks: [],
-  secrets: [],
-  restart: 'no',
-  deploy: { replicas: 1, strategy: 'rolling' },
-  profiles: [],
-  labels: {},
   stop_grace_period: '10s',
-  stop_signal: 'SIGTERM',
-  read_only: false,
-  extensions: {},
-};
+});
 
 describe('serviceConfigHash', () => {
   test('ignores replicas, depends_on, profiles and build', () => {

@@ -5,25 +5,9 @@ import { configFields, LABEL_CONFIG_FIELDS, serviceConfigHash } from './config-h
 import { diffState } from './diff.js';
 import { planToString } from './plan-to-string.js';
 import type { DesiredService, DesiredState } from './types.js';
+import { serviceSpec } from '../../test/support/host-request.js';
 
-const spec = (image: string, replicas = 1): ServiceSpec => ({
-  image,
-  environment: {},
-  env_file: [],
-  ports: [],
-  depends_on: {},
-  volumes: [],
-  networks: [],
-  secrets: [],
-  restart: 'no',
-  deploy: { replicas, strategy: 'rolling' },
-  profiles: [],
-  labels: {},
-  stop_grace_period: '10s',
-  stop_signal: 'SIGTERM',
-  read_only: false,
-  extensions: {},
-});
+const spec = (image: string, replicas = 1): ServiceSpec => serviceSpec(image, { deploy: { replicas, strategy: 'rolling' }, stop_grace_period: '10s' });
 
 function desired(name: string, s: ServiceSpec): DesiredService {
   return { name, spec: s, configHash: serviceConfigHash(s), fields: configFields(s), replicas: s.deploy.replicas };

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processRuntime, type ComposeEvent, type ProcessRuntime, type Runtime, type UpOptions } from '@selur/compose';
+import { processRuntime, type ProcessRuntime, type Runtime, type UpOptions } from '@selur/compose';
 
 export const NODE = process.execPath;
 
@@ -101,25 +101,7 @@ export function printer(...lines: string[]): string[] {
 /** A process that idles forever. */
 export const idle = (): string[] => [NODE, '-e', 'setInterval(() => {}, 1000)'];
 
-/** Collects the events of a run. */
-export function recorder(): { events: ComposeEvent[]; onEvent: (e: ComposeEvent) => void; types: (filter?: (e: ComposeEvent) => boolean) => string[] } {
-  const events: ComposeEvent[] = [];
-  return {
-    events,
-    onEvent: (e) => events.push(e),
-    types: (filter) => events.filter(filter ?? (() => true)).map((e) => ('service' in e ? `${e.type}:${e.service}` : e.type)),
-  };
-}
-
-/** The rejection of `promise` (fails when it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+export { recorder, rejection } from '../support/run-helpers.js';
 
 let counter = 0;
 /** A project name unique to this worker and call. */

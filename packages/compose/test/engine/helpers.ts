@@ -1,4 +1,4 @@
-import type { ComposeEvent, UpOptions } from '@selur/compose';
+import type { UpOptions } from '@selur/compose';
 import { MemoryRuntime, type ServiceBehaviour } from '../support/memory-runtime.js';
 
 /** Fast polling for tests (no wall-clock assertions anywhere). */
@@ -8,20 +8,4 @@ export function memory(behaviours: Record<string, ServiceBehaviour> = {}): Memor
   return new MemoryRuntime({ behaviours });
 }
 
-export function recorder(): { events: ComposeEvent[]; onEvent: (e: ComposeEvent) => void; types: (filter?: (e: ComposeEvent) => boolean) => string[] } {
-  const events: ComposeEvent[] = [];
-  return {
-    events,
-    onEvent: (e) => events.push(e),
-    types: (filter) => events.filter(filter ?? (() => true)).map((e) => ('service' in e ? `${e.type}:${e.service}` : e.type)),
-  };
-}
-
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+export { recorder, rejection } from '../support/run-helpers.js';

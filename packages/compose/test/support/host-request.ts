@@ -2,7 +2,8 @@
  * Canonical service specs and process-runtime container requests for tests that drive a Runtime
  * directly (the conformance suite, the cross-process fixtures), with every default filled in.
  */
-import { LABEL_PROJECT, type ContainerRequest, type ServiceSpec } from '../../src/index.js';
+import { LABEL_PROJECT, type ContainerRequest } from '../../src/runtime/types.js';
+import type { ServiceSpec } from '../../src/spec/types.js';
 
 /** A canonical service spec with every default filled in, then `overrides`. */
 export function serviceSpec(image: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec {

@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE } from '@selur/compose';
 import type { ContainerRequest, ServiceSpec } from '@selur/compose';
+import { serviceSpec } from '../../../compose/test/support/host-request.js';
 import { containerCreateBody, healthConfig, healthTest, restartPolicy } from './container-config.js';
 
-const spec = (overrides: Partial<ServiceSpec> = {}): ServiceSpec => ({
-  image: 'busybox:latest',
-  environment: {},
-  env_file: [],
-  ports: [],
-  depends_on: {},
-  volumes: [],
-  networks: [],
-  secrets: [],
-  restart: 'no',
-  deploy: { replicas: 1, strategy: 'rolling' },
-  profiles: [],
-  labels: {},
-  stop_grace_period: '10s',
-  stop_signal: 'SIGTERM',
-  read_only: false,
-  extensions: {},
-  ...overrides,
-});
+const spec = (overrides: Partial<ServiceSpec> = {}): ServiceSpec => serviceSpec('busybox:latest', { stop_grace_period: '10s', ...overrides });
 
 const request = (s: Partial<ServiceSpec>, extra: Partial<ContainerRequest> = {}): ContainerRequest => ({
   project: 'shop',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { LABEL_PROJECT } from '@selur/compose';
 import type { ContainerRequest, Runtime, ServiceSpec } from '@selur/compose';
 import { dockerRuntime, type DockerRuntime } from '@selur/compose-docker';
+import { serviceSpec as canonicalSpec } from '../../../compose/test/support/host-request.js';
 
 /** The image every Docker test runs: `FROM scratch` + Debian's static busybox. */
 export const TEST_IMAGE = 'selur-compose-test/busybox:latest';
@@ -56,25 +57,7 @@ export async function sweep(runtime: Runtime, project: string): Promise<void> {
 
 /** A canonical service spec with every default filled in. */
 export function serviceSpec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
-  return {
-    image: TEST_IMAGE,
-    environment: {},
-    env_file: [],
-    ports: [],
-    depends_on: {},
-    volumes: [],
-    networks: [],
-    secrets: [],
-    restart: 'no',
-    deploy: { replicas: 1, strategy: 'rolling' },
-    profiles: [],
-    labels: {},
-    stop_grace_period: '10s',
-    stop_signal: 'SIGTERM',
-    read_only: false,
-    extensions: {},
-    ...overrides,
-  };
+  return canonicalSpec(TEST_IMAGE, { stop_grace_period: '10s', ...overrides });
 }
 
 /** A container request for one replica, as the engine would build it. */

@@ -1,20 +1,27 @@
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { StateFileError } from '../../errors/state-file-error.js';
 import { isProcessAlive, processStartTime } from './proc.js';
 
 /**
  * The cross-process lock of a state file: a lock file created with `O_EXCL` holding
- * `<pid> <start time>`. It is taken and released synchronously, around a synchronous
- * read-modify-write, so this process never holds it across a turn of the event loop (nothing of
- * this process can be found waiting for it). A lock file whose holder is dead is broken, and so
- * is one of this process (a leftover: none of ours is held across turns) or one left empty for
- * more than {@link EMPTY_LOCK_STALE_MS} (its creator died between creating and writing it).
+ * `<pid> <start time> <holder>`, where `<holder>` names this copy of the module (a process may
+ * load two: the ESM and the CommonJS build). It is held only around one read-modify-write (a
+ * few milliseconds). A lock file whose holder is dead is broken, and so is one that this copy
+ * wrote but does not hold (a leftover), one of this process held for more than
+ * {@link OWN_LOCK_STALE_MS} (no write takes that long), or one left empty for more than
+ * {@link EMPTY_LOCK_STALE_MS} (its creator died between creating and writing it).
  */
 
 const ownStart = processStartTime(process.pid) ?? '';
+const holderId = randomBytes(6).toString('hex');
+/** Lock files this copy holds now. */
+const held = new Set<string>();
 /** An empty lock file older than this (ms) is a leftover of a creator that died at once. */
 const EMPTY_LOCK_STALE_MS = 1_000;
+/** A lock file of this process older than this (ms) is a leftover. */
+const OWN_LOCK_STALE_MS = 30_000;
 
 /** What {@link tryLock} found. */
 export type LockAttempt = 'acquired' | 'busy';
@@ -44,10 +51,11 @@ export function tryLock(lockFile: string): LockAttempt {
       continue;
     }
     try {
-      writeSync(fd, `${process.pid} ${ownStart}`);
+      writeSync(fd, `${process.pid} ${ownStart} ${holderId}`);
     } finally {
       closeSync(fd);
     }
+    held.add(lockFile);
     return 'acquired';
   }
   return 'busy';
@@ -55,6 +63,7 @@ export function tryLock(lockFile: string): LockAttempt {
 
 /** Releases a lock taken by {@link tryLock}. */
 export function unlock(lockFile: string): void {
+  held.delete(lockFile);
   try {
     unlinkSync(lockFile);
   } catch {
@@ -69,14 +78,17 @@ function isStale(lockFile: string): boolean {
   } catch {
     return false; // vanished: the next open will tell
   }
-  const [pidText, start] = text.trim().split(' ');
-  if (!pidText) return emptyFor(lockFile) > EMPTY_LOCK_STALE_MS; // being written right now, or a creator that died
+  const [pidText, start, holder] = text.trim().split(' ');
+  if (!pidText) return ageOf(lockFile) > EMPTY_LOCK_STALE_MS; // being written right now, or a creator that died
   const pid = Number(pidText);
-  if (pid === process.pid && (start ?? '') === ownStart) return true; // ours: never held across turns, so a leftover
+  if (pid === process.pid && (start ?? '') === ownStart) {
+    if (holder === holderId && !held.has(lockFile)) return true; // ours, not held: a leftover
+    return ageOf(lockFile) > OWN_LOCK_STALE_MS; // held by us or by another copy of this module, for one write
+  }
   return !isProcessAlive(pid, start === '' ? undefined : start);
 }
 
-function emptyFor(lockFile: string): number {
+function ageOf(lockFile: string): number {
   try {
     return Date.now() - statSync(lockFile).mtimeMs;
   } catch {

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, rmSync, statSync, type BigIntStats } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StateFileError } from '../../errors/state-file-error.js';
@@ -6,9 +7,10 @@ import type { ProjectPaths } from './paths.js';
 import type { ProjectState } from './state-store.js';
 
 /**
- * Reading and writing one project's state file, synchronously: a state file is small (a few
- * hundred KiB for hundreds of services) and these calls take microseconds from the page cache,
- * while the thread pool behind the asynchronous ones may be busy for milliseconds. The last
+ * Reading and writing one project's state file. Reads are synchronous: a state file is small (a
+ * few hundred KiB for hundreds of services) and reads take microseconds from the page cache,
+ * while the thread pool behind the asynchronous calls may be busy for milliseconds. Writes go
+ * through the thread pool (see {@link storeState}). The last
  * content this process read or wrote is kept parsed, so the file is parsed again only when
  * another process changed it:
  * - each write starts the file with a random `writeId` (`{"version":1,"writeId":"…",…`);
@@ -163,12 +165,42 @@ function copyOf(state: ProjectState): ProjectState {
   return { version: 1, project: state.project, containers, networks: { ...state.networks }, volumes: { ...state.volumes } };
 }
 
+/** The JSON of each record as last written or read (records are replaced, never changed, once kept). */
+const recordJson = new WeakMap<object, string>();
+
+/**
+ * The state's JSON without `version` and `writeId`, the same text as `JSON.stringify` makes.
+ * A record whose fields are all the same values as in `previous` (a copy that no change
+ * touched) reuses that record's JSON: a write of a 200-service project stringifies the few
+ * records its batch changed, not all 200.
+ */
+function stateBody(state: ProjectState, previous: ProjectState | undefined): string {
+  const containers = Object.entries(state.containers).map(([id, record]) => {
+    const before = previous?.containers[id];
+    let json = before && sameFields(record, before) ? recordJson.get(before) : undefined;
+    if (json === undefined) json = JSON.stringify(record);
+    recordJson.set(record, json);
+    return `${JSON.stringify(id)}:${json}`;
+  });
+  return `{"project":${JSON.stringify(state.project)},"containers":{${containers.join(',')}},"networks":${JSON.stringify(state.networks)},"volumes":${JSON.stringify(state.volumes)}}`;
+}
+
+function sameFields(a: object, b: object): boolean {
+  const keysA = Object.keys(a);
+  if (keysA.length !== Object.keys(b).length) return false;
+  return keysA.every((key) => (a as Record<string, unknown>)[key] === (b as Record<string, unknown>)[key]);
+}
+
 /**
  * Under the project's lock: writes `state` atomically (temp file + rename) unless it is what
  * the file already holds; a project with nothing left loses its file and its empty folders.
  * `state` becomes the kept (shared, read-only) view: the caller must not change it any more.
+ * The file is written through the thread pool: a write and its rename take milliseconds on a
+ * busy disk (file systems mounted with online discard stall on every replaced file), time this
+ * thread spends serving readiness checks and logs instead. The caller holds the lock until it
+ * settles.
  */
-export function storeState(paths: ProjectPaths, state: ProjectState, loaded: Draft): void {
+export async function storeState(paths: ProjectPaths, state: ProjectState, loaded: Draft): Promise<void> {
   const file = paths.stateFile;
   const isEmpty = Object.keys(state.containers).length === 0 && Object.keys(state.networks).length === 0 && Object.keys(state.volumes).length === 0;
   try {
@@ -186,15 +218,15 @@ export function storeState(paths: ProjectPaths, state: ProjectState, loaded: Dra
       }
       return;
     }
-    const body = JSON.stringify({ project: state.project, containers: state.containers, networks: state.networks, volumes: state.volumes });
+    const body = stateBody(state, kept.get(file)?.state);
     if (loaded.body === body) return; // nothing changed
     const writeId = randomBytes(12).toString('hex');
     const text = `{"version":1,"writeId":"${writeId}",${body.slice(1)}`;
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (!loaded.existed) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      writeFileSync(temp, text, { mode: 0o600 });
-      renameSync(temp, file);
+      await writeFile(temp, text, { mode: 0o600 });
+      await rename(temp, file);
     } catch (error) {
       rmSync(temp, { force: true });
       throw error;

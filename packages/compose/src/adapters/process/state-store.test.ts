@@ -112,4 +112,35 @@ describe('StateStore', () => {
     await writeFile(join(dir, 'projects', 'p.json'), '{ nope');
     expect(isStateFileError(await store.read('p').catch((e: unknown) => e))).toBe(true);
   });
+  it('writes the field a change made, and keeps every other record as it was (record JSON reused)', async () => {
+    const store = new StateStore(dir);
+    const record = (id: string) => ({ id, name: id, project: 'p', service: id, replica: 1, configHash: 'h', image: 'i', labels: { a: 'b' }, command: ['sh'], cwd: '/', env: { K: 'v "q"\n' }, ports: [], mounts: [], restart: 'no' as const, stopSignal: 'SIGTERM', stopGraceMs: 1_000, state: 'created' as const, desired: 'running' as const, createdAt: 't', restartCount: 0, health: 'none' as const });
+    await store.update('p', (s) => {
+      for (let i = 0; i < 50; i++) s.containers[`p.${i}`] = record(`p.${i}`);
+    });
+    for (let i = 0; i < 5; i++) {
+      await store.update('p', (s) => {
+        const c = s.containers['p.7'];
+        if (c) Object.assign(c, { state: 'running', pid: 100 + i, restartCount: i });
+      });
+    }
+    await store.update('p', (s) => void delete s.containers['p.3']);
+    const onDisk = JSON.parse(await readFile(join(dir, 'projects', 'p.json'), 'utf8')) as { containers: Record<string, ReturnType<typeof record> & { pid?: number }> };
+    expect(Object.keys(onDisk.containers)).toHaveLength(49);
+    expect(onDisk.containers['p.7']).toMatchObject({ state: 'running', pid: 104, restartCount: 4 });
+    expect(onDisk.containers['p.8']).toEqual(record('p.8'));
+    expect(onDisk.containers['p.3']).toBeUndefined();
+    // Another process (a fresh parse) reads the same.
+    expect((await new StateStore(dir).read('p')).containers['p.7']?.pid).toBe(104);
+  });
+
+  it('holds the lock for a write in flight: a second acquisition in this process waits instead of breaking it', async () => {
+    const { tryLock, unlock } = await import('./file-lock.js');
+    const file = join(dir, 'x.lock');
+    expect(tryLock(file)).toBe('acquired');
+    expect(tryLock(file)).toBe('busy');
+    unlock(file);
+    expect(tryLock(file)).toBe('acquired');
+    unlock(file);
+  });
 });

@@ -97,6 +97,8 @@ interface WriteQueue {
   busySince: number | undefined;
   /** Current back-off (ms). */
   delay: number;
+  /** A batch is being written (the lock is held until it is). */
+  writing: boolean;
 }
 
 const queues = new Map<string, WriteQueue>();
@@ -110,9 +112,11 @@ const BACKOFF_MAX_MS = 50;
 /**
  * One JSON state file per project under `<stateDir>/projects/`. Reads need no lock (writes are
  * atomic: temp file + rename). Changes go through an in-process write queue per state file:
- * every change that arrives within one turn of the event loop (and while another process holds
- * the lock) is applied in one read-modify-write, in arrival order, under one lock acquisition
- * and one atomic rename, all synchronous (so this process never holds the lock across a turn).
+ * every change that arrives within one turn of the event loop (and while the previous batch is
+ * being written, or another process holds the lock) is applied in one read-modify-write, in
+ * arrival order, under one lock acquisition and one atomic rename. The changes are applied
+ * synchronously; the file is written through the thread pool, with the lock held until the
+ * rename is done.
  * The lock is tried once; only while another live process holds it do changes back off (2 ms
  * doubling to 50 ms, up to 15 s). A change's promise settles after the file holding it has been
  * renamed into place: whatever it recorded is then visible to every other process.
@@ -144,12 +148,12 @@ export class StateStore {
     return new Promise<T>((resolve, reject) => {
       let queue = queues.get(paths.stateFile);
       if (!queue) {
-        queue = { pending: [], scheduled: undefined, busySince: undefined, delay: 0 };
+        queue = { pending: [], scheduled: undefined, busySince: undefined, delay: 0, writing: false };
         queues.set(paths.stateFile, queue);
       }
       queue.pending.push({ change, resolve: resolve as (value: unknown) => void, reject });
       // The immediate is ref'd: the process stays alive until the change is written.
-      if (!queue.scheduled) queue.scheduled = setImmediate(() => flush(project, paths, queue));
+      if (!queue.scheduled && !queue.writing) queue.scheduled = setImmediate(() => flush(project, paths, queue));
     });
   }
 }
@@ -181,24 +185,26 @@ function flush(project: string, paths: ProjectPaths, queue: WriteQueue): void {
   }
   Object.assign(queue, { busySince: undefined, delay: 0 });
   const batch = queue.pending.splice(0);
-  let outcomes: { ok: boolean; value: unknown }[];
-  try {
-    outcomes = commit(project, paths, batch);
-  } catch (error) {
-    outcomes = batch.map(() => ({ ok: false, value: error }));
-  } finally {
-    unlock(paths.lockFile);
-  }
-  batch.forEach((item, index) => {
-    const outcome = outcomes[index];
-    if (outcome?.ok) item.resolve(outcome.value);
-    else item.reject(outcome?.value);
-  });
-  forget(paths, queue);
+  // While this batch is written, changes that arrive wait for the next one (`writing` keeps
+  // update() from scheduling a flush): they are written together once this one is done.
+  queue.writing = true;
+  void commit(project, paths, batch)
+    .catch((error: unknown) => batch.map(() => ({ ok: false, value: error })))
+    .then((outcomes) => {
+      unlock(paths.lockFile);
+      queue.writing = false;
+      batch.forEach((item, index) => {
+        const outcome = outcomes[index];
+        if (outcome?.ok) item.resolve(outcome.value);
+        else item.reject(outcome?.value);
+      });
+      if (queue.pending.length > 0 && !queue.scheduled) queue.scheduled = setImmediate(() => flush(project, paths, queue));
+      forget(paths, queue);
+    });
 }
 
 /** Applies a batch to the state file and writes it (under the lock). */
-function commit(project: string, paths: ProjectPaths, batch: readonly Pending[]): { ok: boolean; value: unknown }[] {
+async function commit(project: string, paths: ProjectPaths, batch: readonly Pending[]): Promise<{ ok: boolean; value: unknown }[]> {
   const loaded = loadDraft(paths.stateFile, project);
   const draft = loaded.draft;
   const outcomes = batch.map((item) => {
@@ -213,7 +219,7 @@ function commit(project: string, paths: ProjectPaths, batch: readonly Pending[])
       return { ok: false, value: error };
     }
   });
-  storeState(paths, draft, loaded);
+  await storeState(paths, draft, loaded);
   return outcomes;
 }
 
@@ -223,7 +229,7 @@ function settleAll(batch: readonly Pending[], error: unknown): void {
 
 /** Drops an idle queue (one that a change re-filled meanwhile stays). */
 function forget(paths: ProjectPaths, queue: WriteQueue): void {
-  if (queue.pending.length === 0 && !queue.scheduled && queues.get(paths.stateFile) === queue) queues.delete(paths.stateFile);
+  if (queue.pending.length === 0 && !queue.scheduled && !queue.writing && queues.get(paths.stateFile) === queue) queues.delete(paths.stateFile);
 }
 
 function isThenable(value: unknown): boolean {

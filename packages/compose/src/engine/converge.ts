@@ -38,6 +38,9 @@ export interface ConvergeOutcome {
   readonly changed: boolean;
 }
 
+/** Creations made ahead of time that run at once (see Converger.#precreate). */
+const PRECREATE_CONCURRENCY = 8;
+
 /** @internal Executes a plan: the executor makes no decisions the plan did not make. */
 export class Converger {
   readonly #env: EngineEnv;
@@ -48,6 +51,8 @@ export class Converger {
   readonly #redact: Redactor;
   readonly #settings: ConvergeSettings;
   readonly #queue: PQueue;
+  /** Paces the creations made ahead of time (see #precreate). */
+  readonly #precreateQueue = new PQueue({ concurrency: PRECREATE_CONCURRENCY });
   readonly #abort = new AbortController();
   readonly #logAbort = new AbortController();
   readonly #nodes = new Map<string, ServiceNode>();
@@ -104,8 +109,9 @@ export class Converger {
     } catch (error) {
       this.fail(error instanceof EngineFailure ? error : new EngineFailure('start', { reason: error instanceof Error ? error.message : String(error), cause: error }));
     } finally {
+      this.#precreateQueue.clear();
       this.#queue.clear();
-      await this.#queue.onIdle();
+      await Promise.all([this.#precreateQueue.onIdle(), this.#queue.onIdle()]);
       this.#logAbort.abort();
     }
     return { failure: this.#failure, nodes: this.#nodes, record: this.record, changed: this.#changed };
@@ -271,17 +277,25 @@ export class Converger {
   }
 
   /**
-   * Creates the containers of new replicas at once, before their dependencies are ready (as
+   * Creates the containers of new replicas ahead of time, before their dependencies are ready (as
    * Compose does: create everything, then start in dependency order), so that creation is off
-   * the critical path. Lower priority than starts and stops under a `parallel` cap.
+   * the critical path. Creations go in start order, a few at a time: the first services to start
+   * are created first instead of finishing together with the last (all at once, hundreds of
+   * creations interleave and every one ends late). Lower priority than starts and stops under a
+   * `parallel` cap.
    */
   #precreate(): void {
-    for (const plan of this.#plans.values()) {
-      const desired = this.#desired.get(plan.name);
-      if (!desired) continue;
+    for (const desired of this.#ctx.desired.services) {
+      const plan = this.#plans.get(desired.name);
+      if (!plan) continue;
       for (const r of plan.replicas) {
         if (r.action !== 'create') continue;
-        const created = this.#create(desired, r.replica, 0);
+        // Each waits for a turn of the event loop first: hundreds of creations that finish at once
+        // (a runtime that answers from memory) would otherwise hold off I/O for their whole run.
+        const created = this.#precreateQueue.add(async () => {
+          await new Promise((resolve) => setImmediate(resolve));
+          return this.#create(desired, r.replica, 0);
+        }) as Promise<ContainerInfo>;
         // A failed create fails the run at once, not only when the service's turn comes.
         created.catch((error: unknown) => this.#failWith(plan.name, error));
         this.#precreated.set(`${plan.name}#${r.replica}`, created);

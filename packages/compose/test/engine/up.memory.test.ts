@@ -36,6 +36,25 @@ describe('up on the memory runtime', () => {
     expect(runtime.networks()).toEqual([]);
   });
 
+  test('creates ahead of time in start order, a few at a time, so the first services start before the last are created', async () => {
+    const runtime = memory();
+    // Names sort against the start order: z0 starts first, a9 last.
+    const project = new Project();
+    const names = Array.from({ length: 40 }, (_, i) => `${String.fromCharCode(122 - Math.floor(i / 4))}${i}`);
+    names.forEach((name, i) => project.service(name, { command: [name], ...(i >= 4 ? { depends_on: [names[i - 4] as string] } : {}) }));
+    const rec = recorder();
+    const stack = await project.up({ ...FAST, runtime, onEvent: rec.onEvent });
+    const created = runtime.mutatingCalls().filter((c) => c.op === 'createContainer').map((c) => c.target.replace(`${project.name}_`, '').replace(/_1$/, ''));
+    expect(created.sort()).toEqual([...names].sort());
+    // Every dependency is created before its dependants (by name, the order would be the reverse).
+    const order = runtime.mutatingCalls().filter((c) => c.op === 'createContainer').map((c) => c.target.replace(`${project.name}_`, '').replace(/_1$/, ''));
+    for (const [i, name] of names.entries()) if (i >= 4) expect(order.indexOf(names[i - 4] as string)).toBeLessThan(order.indexOf(name));
+    // The first service started while later ones were still being created.
+    const types = rec.types();
+    expect(types.indexOf(`service.started:${names[0]}`)).toBeLessThan(types.indexOf(`service.created:${names[39]}`));
+    await stack.down();
+  });
+
   test('a second up with nothing changed makes no mutating runtime call', async () => {
     const runtime = memory();
     const project = shop();

@@ -1,5 +1,5 @@
 /** Test helpers of the process-runtime suites. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import type { ContainerRequest, ServiceSpec } from '@selur/compose';
 import { containerRequest, type ConformanceFixture } from '../conformance/support.js';
 
@@ -83,4 +83,47 @@ export function killRecorded(stateDir: string): void {
       // unreadable: nothing to do
     }
   }
+}
+
+/** Pids of processes (other than this one) with a file descriptor or working folder under `dir`. */
+export function processesUsing(dir: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const links = [readlinkSync(`/proc/${entry}/cwd`)];
+      for (const fd of readdirSync(`/proc/${entry}/fd`)) {
+        try {
+          links.push(readlinkSync(`/proc/${entry}/fd/${fd}`));
+        } catch {
+          // closed meanwhile
+        }
+      }
+      if (links.some((link) => link === dir || link.startsWith(`${dir}/`))) out.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to look at
+    }
+  }
+  return out;
+}
+
+/** Kills each pid's process group, then the pid itself (whatever is still there). */
+export function killHard(pids: Iterable<number>): void {
+  for (const pid of pids) {
+    killGroup(pid);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
+
+/** `promise`, or a rejection naming `what` once `ms` have passed (a clear failure before the test timeout). */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

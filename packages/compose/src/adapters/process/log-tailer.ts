@@ -52,7 +52,7 @@ export class OutputTailer {
     for (const stream of ['stdout', 'stderr'] as const) {
       const path = stream === 'stdout' ? this.files.out : this.files.err;
       try {
-        const watcher = watch(path, { persistent: false }, () => this.schedule());
+        const watcher = watch(path, { persistent: false }, () => this.pump(false)); // at once: a readiness check may wait on this line
         watcher.on('error', () => undefined);
         watcher.unref();
         this.watchers.push(watcher);

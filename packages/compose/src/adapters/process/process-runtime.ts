@@ -21,6 +21,8 @@ import { UnsupportedOperationError } from '../../errors/unsupported-operation-er
 import { runCommand } from './command-runner.js';
 import { ownerIsDead, processRuns, toContainerInfo } from './container-info.js';
 import { fileLogs, ownedLogs } from './container-logs.js';
+import { sharedSpawner } from './shared-spawner.js';
+import { Prestarter } from './prestart.js';
 import { buildRecord } from './container-record.js';
 import { healthArgv } from './health-command.js';
 import { keepAliveUntil } from './keep-alive.js';
@@ -56,6 +58,8 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private readonly backoff: Backoff;
   private closed = false;
   private readonly starting = new Map<string, Promise<ContainerInfo>>();
+  private readonly spawner = sharedSpawner();
+  private readonly prestarter = new Prestarter(this.spawner);
 
   constructor(options: ProcessRuntimeOptions) {
     const resolved = resolveOptions(options);
@@ -76,12 +80,17 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   // --- containers ---
   async createContainer(request: ContainerRequest): Promise<ContainerInfo> {
     checkName(request.project);
+    this.spawner.warm(); // a start usually follows: have the spawner thread ready by then
     const record = await buildRecord(this.store, request);
+    const files = outputFiles(this.store.paths(record.project), record.id);
     try {
       this.ensureLogsDir(record.project);
+      if (!this.closed) this.prestarter.prepare(record, files); // set up while the record is written
       await this.store.update(record.project, (state) => { state.containers[record.id] = record; });
     } catch (error) {
+      this.prestarter.discard(record.id);
       await removeSecrets(record.secretDir);
+      await removeOutputFiles(files);
       throw error;
     }
     return toContainerInfo(record);
@@ -121,6 +130,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private async stopNow(id: string, options: StopOptions): Promise<void> {
+    this.prestarter.discard(id);
     const supervisor = this.supervisors.get(id);
     if (supervisor) supervisor.stopping = true; // a start in flight kills what it spawns
     await this.starting.get(id)?.catch(() => undefined); // then the stop comes after the start
@@ -153,6 +163,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private async list(project: string, options: ListOptions): Promise<readonly ContainerInfo[]> {
+    this.spawner.warm(); // an `up` lists first: the spawner is ready by the time it starts something
     await reapLeftovers(this.store, checkName(project));
     const state = await this.store.read(project);
     const records = await Promise.all(Object.values(state.containers).map((r) => this.settled(project, r)));
@@ -217,6 +228,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.prestarter.discardAll();
     const byProject = new Map<string, string[]>();
     for (const [id, supervisor] of this.supervisors) {
       supervisor.released = true;
@@ -267,7 +279,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     if (!supervisor) {
       const buffer = new LogBuffer(this.bufferLines);
       const files = outputFiles(this.store.paths(record.project), record.id);
-      const created: Supervisor = new Supervisor(record.id, buffer, files, (started, exitCode) => this.onExit(created, record.project, started, exitCode));
+      const created: Supervisor = new Supervisor(record.id, buffer, files, (started, exitCode) => this.onExit(created, record.project, started, exitCode), this.spawner);
       supervisor = created;
       this.supervisors.set(record.id, supervisor);
     }
@@ -278,7 +290,8 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     let started: Started;
     try {
       this.ensureLogsDir(record.project);
-      started = await supervisor.spawn(record);
+      const stub = manual ? await this.prestarter.take(record.id) : undefined;
+      started = await supervisor.spawn(record, stub);
     } catch (error) {
       await this.store.update(record.project, (state) => {
         const current = state.containers[record.id];
@@ -289,21 +302,30 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       throw error;
     }
     supervisor.logs.reopen();
+    return this.recordStart(supervisor, record, started, manual);
+  }
+
+  /**
+   * Records a spawned process as running. A container removed meanwhile, or stopped (from any
+   * process) while it started, has its process killed; so does one whose start cannot be
+   * recorded (a process nobody could find again).
+   */
+  private async recordStart(supervisor: Supervisor, record: ContainerRecord, started: Started, manual: boolean): Promise<ContainerInfo> {
     let wanted = true;
-    const updated = await this.store.update(record.project, (state) => {
-      const current = state.containers[record.id];
-      if (!current) return undefined;
-      wanted = current.desired === 'running' && !supervisor.stopping;
-      Object.assign(current, {
-        // Started by a closed runtime object (a start in flight during close()): released at once.
-        state: 'running', pid: started.pid, pidStartTime: started.startTime, ownerPid: this.closed ? undefined : process.pid, ownerStartTime: this.closed ? undefined : OWN_START,
-        releasedAt: this.closed ? new Date().toISOString() : undefined,
-        exitCode: undefined, startedAt: new Date(started.at).toISOString(), finishedAt: undefined, reapedAt: undefined,
-        health: healthArgv(current.healthcheck) ? 'starting' : 'none',
-        restartCount: manual ? 0 : current.restartCount,
+    let updated: ContainerRecord | undefined;
+    try {
+      updated = await this.store.update(record.project, (state) => {
+        const current = state.containers[record.id];
+        if (!current) return undefined;
+        wanted = current.desired === 'running' && !supervisor.stopping;
+        Object.assign(current, runningFields(current, started, this.closed, manual));
+        return { ...current };
       });
-      return { ...current };
-    });
+    } catch (error) {
+      supervisor.stopping = true;
+      await stopGroup(started.pid, started.startTime, { signal: 'SIGKILL', graceMs: 2_000 });
+      throw error;
+    }
     if (!updated) {
       supervisor.stopping = true;
       await stopGroup(started.pid, started.startTime, { signal: 'SIGKILL', graceMs: 2_000 });
@@ -359,6 +381,18 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     }
     await this.launch(supervisor, record).catch(() => undefined);
   }
+}
+
+/** What a start records: the process, its owner (none once the runtime object is closed), a fresh run. */
+function runningFields(current: ContainerRecord, started: Started, closed: boolean, manual: boolean): Partial<ContainerRecord> {
+  return {
+    // Started by a closed runtime object (a start in flight during close()): released at once.
+    state: 'running', pid: started.pid, pidStartTime: started.startTime, ownerPid: closed ? undefined : process.pid, ownerStartTime: closed ? undefined : OWN_START,
+    releasedAt: closed ? new Date().toISOString() : undefined,
+    exitCode: undefined, startedAt: new Date(started.at).toISOString(), finishedAt: undefined, reapedAt: undefined,
+    health: healthArgv(current.healthcheck) ? 'starting' : 'none',
+    restartCount: manual ? 0 : current.restartCount,
+  };
 }
 
 function checkName(project: string): string {

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync } from 'node:fs';
 import { ProcessSpawnError } from '../../errors/process-spawn-error.js';
 import { exitCodeOf } from './command-runner.js';
 import type { LogBuffer } from './log-buffer.js';
-import { openOutputFds, type OutputFiles } from './log-files.js';
+import type { OutputFiles } from './log-files.js';
+import type { ChildSpawner, HeldChild, SpawnedChild } from './child-spawner.js';
 import { OutputTailer } from './log-tailer.js';
+import { findProgram } from './program-path.js';
 import { processStartTime, signalGroup } from './proc.js';
 import type { ContainerRecord } from './state-store.js';
 
@@ -23,7 +23,8 @@ export interface Started {
  * decision belongs to the runtime; this holds the flags and the timer it needs.
  */
 export class Supervisor {
-  private child: ChildProcess | undefined;
+  /** True while its process runs (until its exit has been handled). */
+  running = false;
   /** Set while a stop/remove through a runtime is in progress or done: no restart. */
   stopping = false;
   /** Set by `close()`: exits are recorded but nothing restarts. */
@@ -43,6 +44,7 @@ export class Supervisor {
     readonly logs: LogBuffer,
     readonly files: OutputFiles,
     private readonly onExit: (started: Started, exitCode: number) => Promise<void>,
+    private readonly spawner: ChildSpawner,
   ) {
     this.tailer = new OutputTailer(files, (line) => logs.append(line));
   }
@@ -52,65 +54,53 @@ export class Supervisor {
     this.tailer.stop();
   }
 
-  /** Spawns the record's command with the host environment plus the record's. */
-  spawn(record: ContainerRecord): Promise<Started> {
+  /**
+   * Spawns the record's command with the host environment plus the record's, or lets `stub` (a
+   * process set up for it when the container was created, see prestart.ts) run it.
+   */
+  async spawn(record: ContainerRecord, stub?: HeldChild): Promise<Started> {
     const [program, ...args] = record.command;
-    if (program === undefined) return Promise.reject(new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: new Error('empty command') }));
-    return new Promise<Started>((resolve, reject) => {
-      let child: ChildProcess;
+    if (program === undefined) throw new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: new Error('empty command') });
+    let child: SpawnedChild;
+    if (stub) {
+      stub.release();
+      child = stub;
+    } else {
+      const env = { ...process.env, ...record.env };
       try {
-        const fds = openOutputFds(this.files); // first: the tailer watches files that exist
-        try {
-          const existing = this.tailer.start();
-          if (existing >= 0) this.logs.reset(existing);
-          child = spawn(program, args, { cwd: record.cwd, env: { ...process.env, ...record.env }, detached: true, stdio: ['ignore', fds.out, fds.err] });
-        } finally {
-          closeSync(fds.out); // the child holds its own copies
-          closeSync(fds.err);
-        }
+        const path = findProgram(program, env.PATH) ?? program;
+        child = await this.spawner.spawn({ program: path, argv0: program, args, cwd: record.cwd, env, stdout: this.files.out, stderr: this.files.err });
       } catch (error) {
-        reject(new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: error }));
-        return;
+        throw new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: error });
       }
-      this.child = child;
-      let done!: () => void;
-      this.exited = new Promise<void>((r) => (done = r));
-      // A stray error later on (a signal) must never crash the owner.
-      child.on('error', () => undefined);
-      child.once('error', (error) => {
-        if (child.pid === undefined) {
+    }
+    // The output files exist now (the spawner created them): the tailer can watch them. Lines
+    // written before it starts are read on its first pass.
+    const existing = this.tailer.start();
+    if (existing >= 0) this.logs.reset(existing);
+    const pid = child.pid;
+    const started: Started = { pid, startTime: processStartTime(pid), at: Date.now() };
+    this.current = started;
+    this.running = true;
+    let done!: () => void;
+    this.exited = new Promise<void>((r) => (done = r));
+    void child.exited.then(({ code, signal }) => {
+      // Like a container whose init ends: nothing left of its group survives it.
+      signalGroup(pid, 'SIGKILL', undefined);
+      const exitCode = exitCodeOf(code, signal);
+      // Read the output to its end (a trailing partial line included) before the exit is
+      // recorded: whoever sees the exit finds every line in the buffer and the index.
+      this.tailer.flush();
+      void this.onExit(started, exitCode)
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.current === started) this.running = false;
           done();
-          reject(new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: error }));
-        }
-      });
-      child.once('spawn', () => {
-        const pid = child.pid as number;
-        const started: Started = { pid, startTime: processStartTime(pid), at: Date.now() };
-        this.current = started;
-        child.unref();
-        resolve(started);
-        child.once('exit', (code, signal) => {
-          // Like a container whose init ends: nothing left of its group survives it.
-          signalGroup(pid, 'SIGKILL', undefined);
-          const exitCode = exitCodeOf(code, signal);
-          // Read the output to its end (a trailing partial line included) before the exit is
-          // recorded: whoever sees the exit finds every line in the buffer and the index.
-          this.tailer.flush();
-          void this.onExit(started, exitCode)
-            .catch(() => undefined)
-            .finally(() => {
-              if (this.child === child) this.child = undefined;
-              done();
-            });
         });
-      });
     });
+    return started;
   }
 
-  /** True while its process runs. */
-  get running(): boolean {
-    return this.child !== undefined;
-  }
 
   cancelRestart(): void {
     if (this.timer) clearTimeout(this.timer);

@@ -1,0 +1,238 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { constants } from 'node:os';
+import { heldChild, watchByPolling, type ChildExit, type ChildSpawner, type HeldChild, type Running, type SpawnedChild, type SpawnRequest } from './child-spawner.js';
+import { findProgram } from './program-path.js';
+import { processStartTime } from './proc.js';
+
+/**
+ * The zygote: a small Perl process (Perl is part of every Debian and Ubuntu base system, and of
+ * macOS) that forks held children on request. A fork of a 5 MB process costs a fraction of a
+ * fork of this one (Node's `spawn()` copies the page tables of the whole Node process, then
+ * waits for the exec), and a held child is the forked zygote itself, set up (new session,
+ * working folder, environment, output files) and waiting on a pipe: releasing it `exec`s the
+ * service's program at once, with no shell in between.
+ *
+ * Protocol. In: messages framed as `<byte length>\n<fields separated by NUL>` (no argv, path
+ * or environment entry can hold a NUL): `H id cwd stdout stderr path argv0 ntouch touch… argc args… env…`
+ * (fork a held child), `R id` (release: it execs), `D id` (drop: it exits). Out: one line each,
+ * `S <id> <pid>` (forked), `E <id> <errno>` (fork failed), `X <id> <code> <signal>` (ended; code
+ * -1 when killed by a signal).
+ * A child that cannot set itself up or exec writes why to its stderr file and exits with 127.
+ * The zygote ends when its stdin closes (its owner exited); its children that wait then read end
+ * of file and exit, and those that run keep running.
+ */
+const ZYGOTE_SOURCE = String.raw`
+use strict; use warnings; use POSIX ();
+use Fcntl qw(O_WRONLY O_APPEND O_CREAT O_RDONLY F_SETFD FD_CLOEXEC);
+my (%ctl, %ids);
+pipe(my $wake_r, my $wake_w) or die;
+for ($wake_r, $wake_w) { fcntl($_, F_SETFD, FD_CLOEXEC) }
+$SIG{CHLD} = sub { syswrite($wake_w, 'c') };
+select((select(STDOUT), $| = 1)[0]);
+sub say_ { syswrite(STDOUT, $_[0] . "\n") }
+sub fail_ { syswrite(STDERR, "selur-compose: $_[0]: $!\n"); POSIX::_exit(127) }
+sub hold {
+  my @f = @_;
+  my ($id, $cwd, $out, $err, $path, $argv0, $ntouch) = @f[0 .. 6];
+  my @touch = @f[7 .. 6 + $ntouch];
+  my $argc = $f[7 + $ntouch];
+  my @args = @f[8 + $ntouch .. 7 + $ntouch + $argc];
+  my @env = @f[8 + $ntouch + $argc .. $#f];
+  # The files exist before the fork is reported: whoever hears of it can watch them at once.
+  for my $file (@touch, $out, $err) {
+    my $fd = POSIX::open($file, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    POSIX::close($fd) if defined $fd;
+  }
+  pipe(my $r, my $w) or return say_("E $id " . ($! + 0));
+  my $pid = fork();
+  if (!defined $pid) { my $e = $! + 0; close $r; close $w; return say_("E $id $e") }
+  if ($pid == 0) {
+    close $_ for values %ctl;
+    close $w; close $wake_r; close $wake_w;
+    $SIG{CHLD} = 'DEFAULT';
+    POSIX::setpgid(0, 0);
+    my $o = POSIX::open($out, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    my $e = POSIX::open($err, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    my $n = POSIX::open('/dev/null', O_RDONLY);
+    POSIX::_exit(127) unless defined $o && defined $e && defined $n;
+    POSIX::dup2($n, 0); POSIX::dup2($o, 1); POSIX::dup2($e, 2);
+    POSIX::close($_) for grep { $_ > 2 } ($n, $o, $e);
+    chdir($cwd) or fail_("cannot enter $cwd");
+    %ENV = map { split(/=/, $_, 2) } @env;
+    my $go = sysread($r, my $byte, 1);
+    POSIX::_exit(0) unless $go;
+    close $r;
+    { no warnings 'exec'; exec { $path } $argv0, @args; }
+    fail_("cannot run $path");
+  }
+  close $r;
+  # Its own process group before anyone hears of it (the child does the same: whichever runs
+  # first). Its session is the zygote's, which has no terminal: no terminal signal reaches it.
+  POSIX::setpgid($pid, $pid);
+  $ctl{$id} = $w; $ids{$pid} = $id;
+  say_("S $id $pid");
+}
+sub reap {
+  while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+    my $id = delete $ids{$pid};
+    next unless defined $id;
+    if (my $w = delete $ctl{$id}) { close $w }
+    my $st = $?;
+    say_($st & 127 ? "X $id -1 " . ($st & 127) : "X $id " . ($st >> 8) . " 0");
+  }
+}
+my $buf = '';
+while (1) {
+  my $rin = '';
+  vec($rin, fileno(STDIN), 1) = 1;
+  vec($rin, fileno($wake_r), 1) = 1;
+  my $n = select(my $rout = $rin, undef, undef, undef);
+  reap();
+  next if $n <= 0;
+  if (vec($rout, fileno($wake_r), 1)) { sysread($wake_r, my $drain, 4096) }
+  next unless vec($rout, fileno(STDIN), 1);
+  my $got = sysread(STDIN, $buf, 1 << 20, length $buf);
+  last unless $got;
+  while (1) {
+    my $nl = index($buf, "\n");
+    last if $nl < 0;
+    my $size = substr($buf, 0, $nl);
+    last if length($buf) < $nl + 1 + $size;
+    my $message = substr($buf, $nl + 1, $size);
+    substr($buf, 0, $nl + 1 + $size, '');
+    my ($kind, @f) = split /\0/, $message, -1;
+    if ($kind eq 'H') { hold(@f) }
+    elsif ($kind eq 'R' || $kind eq 'D') {
+      my $w = delete $ctl{$f[0]};
+      next unless $w;
+      syswrite($w, 'g') if $kind eq 'R';
+      close $w;
+    }
+  }
+}
+`;
+
+interface Pending {
+  readonly resolve: (child: HeldChild) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** One message to the zygote: its byte length, a newline, its fields joined by NUL. */
+function frame(fields: readonly string[]): string {
+  const message = fields.join('\0');
+  return `${Buffer.byteLength(message)}\n${message}`;
+}
+/** Signal names by number, as this host numbers them. */
+const SIGNALS = new Map<number, NodeJS.Signals>(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
+
+/**
+ * A {@link ChildSpawner} whose held children come from the zygote (see {@link ZYGOTE_SOURCE});
+ * plain spawns, and held ones when Perl is missing or the zygote died, go to `fallback`. The
+ * zygote is started on first need, never keeps this process alive, and is shared by every
+ * process runtime of this process.
+ */
+export class ZygoteSpawner implements ChildSpawner {
+  private zygote: ChildProcess | undefined;
+  private broken = false;
+  private nextId = 1;
+  private buffer = '';
+  private readonly pending = new Map<number, Pending>();
+  private readonly running = new Map<number, Running>();
+
+  constructor(private readonly fallback: ChildSpawner) {}
+
+  warm(): void {
+    this.fallback.warm();
+    this.process();
+  }
+
+  spawn(request: SpawnRequest): Promise<SpawnedChild> {
+    return this.fallback.spawn(request);
+  }
+
+  spawnHeld(request: SpawnRequest): Promise<HeldChild> {
+    const zygote = this.process();
+    if (!zygote?.stdin) return this.fallback.spawnHeld(request);
+    const id = this.nextId++;
+    const env = Object.entries(request.env).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => `${k}=${v}`);
+    const touch = request.touch ?? [];
+    const fields = ['H', String(id), request.cwd, request.stdout, request.stderr, request.program, request.argv0, String(touch.length), ...touch, String(request.args.length), ...request.args, ...env];
+    if (fields.some((field) => field.includes('\0'))) return Promise.reject(new TypeError('a command, path or environment variable holds a NUL character'));
+    return new Promise<HeldChild>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      zygote.stdin?.write(frame(fields));
+    });
+  }
+
+  private process(): ChildProcess | undefined {
+    if (this.broken) return undefined;
+    if (this.zygote) return this.zygote;
+    const perl = findProgram('perl', process.env.PATH);
+    if (!perl) {
+      this.broken = true;
+      return undefined;
+    }
+    try {
+      const zygote = spawn(perl, ['-e', ZYGOTE_SOURCE], { detached: true, env: {}, stdio: ['pipe', 'pipe', 'ignore'] });
+      zygote.on('error', () => this.fail(zygote));
+      zygote.once('exit', () => this.fail(zygote));
+      zygote.stdin?.on('error', () => this.fail(zygote));
+      zygote.stdout?.setEncoding('utf8');
+      zygote.stdout?.on('data', (chunk: string) => this.receive(chunk));
+      zygote.unref();
+      for (const pipe of [zygote.stdin, zygote.stdout]) (pipe as Socket | null)?.unref(); // pipes to a child are sockets
+      this.zygote = zygote;
+      return zygote;
+    } catch {
+      this.broken = true;
+      return undefined;
+    }
+  }
+
+  private receive(chunk: string): void {
+    this.buffer += chunk;
+    let end: number;
+    while ((end = this.buffer.indexOf('\n')) >= 0) {
+      const [kind, idText, a, b] = this.buffer.slice(0, end).split(' ');
+      this.buffer = this.buffer.slice(end + 1);
+      const id = Number(idText);
+      if (kind === 'S') this.spawned(id, Number(a));
+      else if (kind === 'E') {
+        const pending = this.pending.get(id);
+        this.pending.delete(id);
+        pending?.reject(Object.assign(new Error(`the process runtime's zygote could not fork (errno ${a})`), { errno: Number(a) }));
+      } else if (kind === 'X') {
+        const running = this.running.get(id);
+        this.running.delete(id);
+        const code = Number(a);
+        running?.done(code >= 0 ? { code, signal: null } : { code: null, signal: SIGNALS.get(Number(b)) ?? 'SIGKILL' });
+      }
+    }
+  }
+
+  private spawned(id: number, pid: number): void {
+    const pending = this.pending.get(id);
+    this.pending.delete(id);
+    if (!pending) return;
+    let done!: (exit: ChildExit) => void;
+    const exited = new Promise<ChildExit>((r) => (done = r));
+    this.running.set(id, { pid, startTime: processStartTime(pid), done });
+    pending.resolve(heldChild({ pid, exited }, (release) => this.send([release ? 'R' : 'D', String(id)])));
+  }
+
+  private send(fields: readonly string[]): void {
+    if (this.zygote && !this.broken) this.zygote.stdin?.write(frame(fields));
+  }
+
+  /** The zygote died: held spawns fall back; children it had forked are watched by polling. */
+  private fail(zygote: ChildProcess): void {
+    if (this.zygote !== zygote) return;
+    this.zygote = undefined;
+    this.broken = true;
+    for (const pending of this.pending.values()) pending.reject(new Error('the process runtime\'s zygote stopped before it reported the fork'));
+    this.pending.clear();
+    watchByPolling([...this.running.values()]);
+    this.running.clear();
+  }
+}

@@ -23,6 +23,23 @@ describe('OutputTailer', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
+  it('catchUp() reads at once the complete lines written before it started, not a partial one', () => {
+    const fds = openOutputFds(files);
+    const seen: LogLine[] = [];
+    const tailer = new OutputTailer(files, (l) => seen.push(l));
+    try {
+      writeSync(fds.out, 'ready\nhalf');
+      expect(tailer.start()).toBe(0);
+      expect(seen).toEqual([]);
+      tailer.catchUp();
+      expect(seen.map((l) => l.text)).toEqual(['ready']);
+    } finally {
+      tailer.stop();
+      closeSync(fds.out);
+      closeSync(fds.err);
+    }
+  });
+
   it('indexes lines of both streams in the order they were written, and a partial line on flush', async () => {
     const fds = openOutputFds(files);
     const seen: LogLine[] = [];

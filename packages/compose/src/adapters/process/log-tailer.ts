@@ -65,6 +65,11 @@ export class OutputTailer {
     return existing;
   }
 
+  /** Reads the complete lines written so far (those written before the watchers were set up, say). */
+  catchUp(): void {
+    if (this.indexFd !== undefined) this.pump(false);
+  }
+
   /** Reads everything written so far, a trailing partial line included (after a process exit). */
   flush(): void {
     if (this.indexFd !== undefined) this.pump(true);

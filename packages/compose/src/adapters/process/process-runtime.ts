@@ -80,7 +80,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   // --- containers ---
   async createContainer(request: ContainerRequest): Promise<ContainerInfo> {
     checkName(request.project);
-    this.spawner.warm(); // a start usually follows: have the spawner thread ready by then
+    this.spawner.warm(); // a start usually follows: have the spawner's helper ready by then
     const record = await buildRecord(this.store, request);
     const files = outputFiles(this.store.paths(record.project), record.id);
     try {

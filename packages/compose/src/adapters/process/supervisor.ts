@@ -74,10 +74,11 @@ export class Supervisor {
         throw new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: error });
       }
     }
-    // The output files exist now (the spawner created them): the tailer can watch them. Lines
-    // written before it starts are read on its first pass.
+    // The output files exist now (the spawner created them): the tailer can watch them, then
+    // read what the process wrote before the watchers were there.
     const existing = this.tailer.start();
     if (existing >= 0) this.logs.reset(existing);
+    this.tailer.catchUp();
     const pid = child.pid;
     const started: Started = { pid, startTime: processStartTime(pid), at: Date.now() };
     this.current = started;

@@ -145,6 +145,24 @@ healthcheck = { test = "exit 1", interval = "1s", retries = 60 }
     expect(after.pid).not.toBe(before);
   });
 
+  it('pause and unpause freeze and resume what another process started', async () => {
+    s.open(STACK);
+    expect((await s.cli(['up', '-d'])).code).toBe(0);
+    const pause = await s.cli(['pause', 'web']);
+    expect(pause.code, pause.stderr).toBe(0);
+    expect((await s.ps()).map((r) => [r.service, r.state])).toEqual([
+      ['db', 'running'],
+      ['web', 'paused'],
+    ]);
+    const unpause = await s.cli(['unpause']);
+    expect(unpause.code, unpause.stderr).toBe(0);
+    expect((await s.ps()).every((r) => r.state === 'running')).toBe(true);
+    expect((await s.cli(['pause'])).code).toBe(0);
+    const down = await s.cli(['down', '-t', '2']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await s.ps()).toEqual([]);
+  });
+
   it('ps and down find a stack by project name alone once its file is gone', async () => {
     s.open(STACK);
     const name = `byname-${process.pid}`;

@@ -10,7 +10,7 @@ import {
   type DurationString,
   type ProcessRuntime,
 } from '@selur/compose';
-import { alive, groupMembers, killGroup, killRecorded, request, waitFor } from './support.js';
+import { alive, groupMembers, killGroup, killRecorded, procState, request, waitFor } from './support.js';
 
 const health = (test: string | string[], timeout: DurationString = '5s') => ({ test, interval: '1s', timeout, retries: 3, start_period: '0s', start_interval: '1s', disable: false }) as const;
 
@@ -49,11 +49,50 @@ describe('processRuntime', () => {
     return expect(runtime.listContainers('Bad Name').catch((e: unknown) => isInvalidArgumentError(e))).resolves.toBe(true);
   });
 
-  it('does not support pause or build, and says so with a typed error', async () => {
-    expect(runtime.capabilities.has('pause')).toBe(false);
+  it('does not support build, and says so with a typed error', async () => {
     expect(runtime.capabilities.has('build')).toBe(false);
-    expect(isUnsupportedOperationError(await runtime.pauseContainer('x').catch((e: unknown) => e))).toBe(true);
     expect(isUnsupportedOperationError(await runtime.buildImage('.').catch((e: unknown) => e))).toBe(true);
+  });
+
+  it('pauses and unpauses the whole process group, refuses what a paused container cannot do, and stops a paused one gracefully', async () => {
+    expect(runtime.capabilities.has('pause')).toBe(true);
+    // A parent and a child in one group, each counting to its own file.
+    const script = 'count() { i=0; while :; do i=$((i+1)); echo $i > "$1"; sleep 0.02; done; }; count child.txt & trap \'exit 0\' TERM; count parent.txt';
+    const info = await start('p1', 'ticker', { command: ['sh', '-c', script], stop_grace_period: '5s' });
+    const cwd = (await runtime.exec(info.id, ['pwd'])).stdout.trim();
+    const count = async (name: string) => Number((await readFile(join(cwd, name), 'utf8').catch(() => '0')).trim() || 0);
+    await waitFor(async () => (await count('parent.txt')) > 2 && (await count('child.txt')) > 2, 'both processes counting');
+    const pid = info.pid as number;
+    expect(groupMembers(pid).length).toBeGreaterThanOrEqual(2);
+
+    await runtime.pauseContainer(info.id);
+    expect(await runtime.inspectContainer(info.id)).toMatchObject({ state: 'paused', pid });
+    expect((await runtime.listContainers('p1', { all: false })).map((c) => c.state)).toEqual(['paused']);
+    await waitFor(() => groupMembers(pid).every((m) => procState(m) === 'T'), 'every process of the group stopped');
+    const frozen = [await count('parent.txt'), await count('child.txt')];
+    await new Promise((r) => setTimeout(r, 150));
+    expect([await count('parent.txt'), await count('child.txt')]).toEqual(frozen);
+    // What a paused container cannot do, each with a typed error that says why.
+    for (const attempt of [() => runtime.pauseContainer(info.id), () => runtime.startContainer(info.id), () => runtime.exec(info.id, ['true'])]) {
+      const error = await attempt().then(() => undefined, (e: unknown) => e);
+      expect(isInvalidArgumentError(error), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(/paused/);
+    }
+
+    // Another runtime object (another process, as far as it knows) unpauses it.
+    const other = processRuntime({ stateDir });
+    await other.unpauseContainer(info.id);
+    await other.close();
+    expect((await runtime.inspectContainer(info.id)).state).toBe('running');
+    await waitFor(async () => (await count('parent.txt')) > (frozen[0] as number) + 2 && (await count('child.txt')) > (frozen[1] as number) + 2, 'both counting again');
+    const notPaused = await runtime.unpauseContainer(info.id).then(() => undefined, (e: unknown) => e);
+    expect(isInvalidArgumentError(notPaused)).toBe(true);
+
+    // Paused, then stopped: SIGTERM reaches it (it traps it and exits 0) instead of a SIGKILL after the grace period.
+    await runtime.pauseContainer(info.id);
+    await runtime.stopContainer(info.id, { timeoutMs: 5_000 });
+    expect(await runtime.inspectContainer(info.id)).toMatchObject({ state: 'exited', exitCode: 0 });
+    expect(groupMembers(pid)).toEqual([]);
   });
 
   it('injects PORT, PORT_<target>, SELUR_MOUNT_* and <NAME>_FILE, with private secret files', async () => {

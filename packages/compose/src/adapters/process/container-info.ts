@@ -16,7 +16,8 @@ export function processRuns(record: ContainerRecord): boolean {
 export function liveState(record: ContainerRecord): ContainerState {
   switch (record.state) {
     case 'running':
-      return processRuns(record) ? 'running' : 'exited';
+    case 'paused':
+      return processRuns(record) ? record.state : 'exited';
     case 'restarting':
       return ownerIsDead(record) || record.ownerPid === undefined ? 'exited' : 'restarting';
     default:
@@ -39,7 +40,7 @@ export function toContainerInfo(record: ContainerRecord): ContainerInfo {
     health: record.healthcheck && !record.healthcheck.disable ? (state === 'running' ? record.health : record.health === 'none' ? 'none' : 'unhealthy') : 'none',
     exitCode: state === 'exited' ? record.exitCode : undefined,
     ports: record.ports.map((p) => ({ ...p })),
-    pid: state === 'running' ? record.pid : undefined,
+    pid: state === 'running' || state === 'paused' ? record.pid : undefined,
     createdAt: record.createdAt,
     startedAt: record.startedAt,
     restartCount: record.restartCount,

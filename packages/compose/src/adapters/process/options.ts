@@ -45,8 +45,30 @@ export interface ProcessRuntime extends Runtime {
    * `up`/`down`/`ps` of the project reaps without asking. Returns the ids reaped.
    */
   reap(project: string): Promise<readonly string[]>;
-  /** Host processes cannot be paused: always throws `UnsupportedOperationError`. */
-  pauseContainer(id: string): Promise<never>;
+  /**
+   * Freezes every process of a running container (SIGSTOP to its process group) and records it
+   * `paused`, from any runtime object or process. A paused container can be stopped or removed
+   * (it is resumed after the stop signal, so it can handle it); it cannot be started or exec'd
+   * into until {@link ProcessRuntime.unpauseContainer}. Throws `InvalidArgumentError` when the
+   * container is not running.
+   *
+   * @example
+   * ```ts
+   * await runtime.pauseContainer(id);
+   * await runtime.unpauseContainer(id);
+   * ```
+   */
+  pauseContainer(id: string): Promise<void>;
+  /**
+   * Resumes a paused container (SIGCONT to its process group). Throws `InvalidArgumentError` when
+   * the container is not paused.
+   *
+   * @example
+   * ```ts
+   * await runtime.unpauseContainer(id);
+   * ```
+   */
+  unpauseContainer(id: string): Promise<void>;
   /** The process runtime builds nothing: always throws `UnsupportedOperationError`. */
   buildImage(context: string): Promise<never>;
   /**

@@ -117,16 +117,18 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | number, start
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Stops process group `pgid`: `signal`, then SIGKILL after `graceMs`, then waits (bounded) until
+ * Stops process group `pgid`: `signal` (then SIGCONT with `resume`, for a paused group), then
+ * SIGKILL after `graceMs`, then waits (bounded) until
  * the group is gone. Says how it ended: `gone` (nothing of ours to stop, or it ended on the first
  * signal), `killed` (it took SIGKILL) or `stuck` (still there after SIGKILL and `killWaitMs`).
  */
 export async function stopGroup(
   pgid: number,
   startTime: string | undefined,
-  options: { readonly signal: NodeJS.Signals | number; readonly graceMs: number; readonly killWaitMs?: number },
+  options: { readonly signal: NodeJS.Signals | number; readonly graceMs: number; readonly killWaitMs?: number; readonly resume?: boolean },
 ): Promise<'gone' | 'killed' | 'stuck'> {
   if (!signalGroup(pgid, options.signal, startTime)) return 'gone';
+  if (options.resume) signalGroup(pgid, 'SIGCONT', startTime); // a stopped (paused) group acts on the signal only once continued
   if (await waitGone(pgid, options.graceMs)) return options.signal === 'SIGKILL' || options.signal === 9 ? 'killed' : 'gone';
   signalGroup(pgid, 'SIGKILL', startTime);
   return (await waitGone(pgid, options.killWaitMs ?? 5_000)) ? 'killed' : 'stuck';

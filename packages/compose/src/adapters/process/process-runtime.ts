@@ -31,7 +31,7 @@ import { LogBuffer } from './log-buffer.js';
 import { outputFiles, removeOutputFiles } from './log-files.js';
 import { resolveOptions, type ProcessRuntime, type ProcessRuntimeOptions } from './options.js';
 import { projectOfId } from './paths.js';
-import { processStartTime, stopGroup } from './proc.js';
+import { processStartTime, signalGroup, stopGroup } from './proc.js';
 import { reapLeftovers } from './reaper.js';
 import * as resources from './resources.js';
 import { backoffDelay, shouldRestart, type Backoff } from './restart-policy.js';
@@ -43,7 +43,7 @@ import { stopContainer, within } from './stop-container.js';
 export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
-  'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas',
+  'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas', 'pause',
 ]);
 const OWN_START = processStartTime(process.pid);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -107,6 +107,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private async startNow(id: string): Promise<ContainerInfo> {
     const record = await this.record(id);
     if (record.state === 'running' && processRuns(record)) return toContainerInfo(record);
+    if (record.state === 'paused' && processRuns(record)) throw new InvalidArgumentError(`process runtime: container ${id} of service '${record.service}' is paused; unpause it instead of starting it`, { service: record.service });
     const supervisor = this.supervisorFor(record);
     supervisor.stopping = false;
     supervisor.released = false;
@@ -168,7 +169,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const state = await this.store.read(project);
     const records = await Promise.all(Object.values(state.containers).map((r) => this.settled(project, r)));
     const infos = records.filter((r): r is ContainerRecord => r !== undefined).map(toContainerInfo);
-    const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting') : infos;
+    const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting' || i.state === 'paused') : infos;
     return shown.sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
   }
 
@@ -204,6 +205,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
 
   private async execNow(id: string, command: readonly string[], options: ExecOptions): Promise<ExecResult> {
     const record = await this.record(id);
+    if (toContainerInfo(record).state === 'paused') throw new InvalidArgumentError(`process runtime: container ${id} of service '${record.service}' is paused; unpause it before exec`, { service: record.service });
     if (command.length === 0) throw new InvalidArgumentError('exec: the command is empty; give an argv such as ["sh", "-c", "echo hi"]', { service: record.service });
     const result = await runCommand(command, {
       cwd: options.workdir ? resolve(record.cwd, options.workdir) : record.cwd,
@@ -218,8 +220,33 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     return keepAliveUntil(this.record(id).then((record) => probeHealth(this.store, record, options)));
   }
 
-  pauseContainer(): Promise<never> {
-    return Promise.reject(new UnsupportedOperationError('process', 'pause', { hint: 'host processes cannot be paused; stop and start the service instead' }));
+  pauseContainer(id: string): Promise<void> {
+    return keepAliveUntil(this.freeze(id, 'pause'));
+  }
+
+  unpauseContainer(id: string): Promise<void> {
+    return keepAliveUntil(this.freeze(id, 'unpause'));
+  }
+
+  /** SIGSTOP (pause) or SIGCONT (unpause) to the container's process group, recorded first. */
+  private async freeze(id: string, verb: 'pause' | 'unpause'): Promise<void> {
+    const from = verb === 'pause' ? 'running' : 'paused';
+    const to = verb === 'pause' ? 'paused' : 'running';
+    const project = projectOfId(id);
+    let found: ContainerRecord | undefined;
+    const changed = project ? await this.store.update(project, (state) => {
+      const current = state.containers[id];
+      found = current && { ...current };
+      if (!current || current.state !== from || !processRuns(current)) return false;
+      current.state = to;
+      return true;
+    }) : false;
+    if (!found) throw new ContainerNotFoundError('process', id);
+    if (!changed) {
+      const live = toContainerInfo(found).state;
+      throw new InvalidArgumentError(`process runtime: cannot ${verb} container ${id} of service '${found.service}': it is ${live}, not ${from}`, { service: found.service });
+    }
+    signalGroup(found.pid as number, verb === 'pause' ? 'SIGSTOP' : 'SIGCONT', found.pidStartTime);
   }
 
   buildImage(): Promise<never> {

@@ -11,11 +11,11 @@ const REAP_GRACE_MS = 3_000;
  */
 export async function reapLeftovers(store: StateStore, project: string): Promise<string[]> {
   const state = await store.read(project);
-  const leftovers = Object.values(state.containers).filter((r) => (r.state === 'running' || r.state === 'restarting') && ownerIsDead(r));
+  const leftovers = Object.values(state.containers).filter((r) => (r.state === 'running' || r.state === 'restarting' || r.state === 'paused') && ownerIsDead(r));
   if (leftovers.length === 0) return [];
   const killed = await Promise.all(leftovers.map(async (r) => {
     if (r.pid === undefined || !processRuns(r)) return false;
-    await stopGroup(r.pid, r.pidStartTime, { signal: toSignal(r.stopSignal), graceMs: Math.min(r.stopGraceMs, REAP_GRACE_MS) });
+    await stopGroup(r.pid, r.pidStartTime, { signal: toSignal(r.stopSignal), graceMs: Math.min(r.stopGraceMs, REAP_GRACE_MS), resume: r.state === 'paused' });
     return true;
   }));
   const now = new Date().toISOString();

@@ -28,7 +28,7 @@ export interface ContainerRecord {
   readonly stopSignal: string;
   readonly stopGraceMs: number;
   readonly healthcheck?: HealthcheckSpec | undefined;
-  state: Extract<ContainerState, 'created' | 'running' | 'restarting' | 'exited'>;
+  state: Extract<ContainerState, 'created' | 'running' | 'restarting' | 'paused' | 'exited'>;
   /** What was last asked through a runtime: a stop makes restarts stop too. */
   desired: 'running' | 'stopped';
   pid?: number | undefined;

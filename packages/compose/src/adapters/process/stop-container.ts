@@ -27,9 +27,11 @@ export async function stopContainer(store: StateStore, id: string, options: Stop
   if (!record) throw new ContainerNotFoundError('process', id);
   if (record.state === 'exited') supervisor?.logs.end();
   const pid = record.pid;
-  if (pid === undefined || (record.state !== 'running' && (record.pidStartTime === undefined || !isGroupAlive(pid)))) return;
+  const paused = record.state === 'paused';
+  if (pid === undefined || (record.state !== 'running' && !paused && (record.pidStartTime === undefined || !isGroupAlive(pid)))) return;
   const signal = toSignal(options.signal ?? record.stopSignal);
-  const outcome = await stopGroup(pid, record.pidStartTime, { signal, graceMs: Math.max(0, options.timeoutMs) });
+  // A paused group gets the stop signal, then SIGCONT so that it can act on it.
+  const outcome = await stopGroup(pid, record.pidStartTime, { signal, graceMs: Math.max(0, options.timeoutMs), resume: paused });
   if (supervisor?.current?.pid === pid) {
     await within(supervisor.exited, 2_000);
     return;
@@ -37,7 +39,7 @@ export async function stopContainer(store: StateStore, id: string, options: Stop
   const code = outcome !== 'gone' ? 137 : 128 + (typeof signal === 'number' ? signal : signalNumber(signal));
   await store.update(record.project, (state) => {
     const current = state.containers[id];
-    if (current && current.pid === pid && current.state === 'running') Object.assign(current, { state: 'exited', exitCode: code, finishedAt: new Date().toISOString() });
+    if (current && current.pid === pid && (current.state === 'running' || current.state === 'paused')) Object.assign(current, { state: 'exited', exitCode: code, finishedAt: new Date().toISOString() });
   });
 }
 

@@ -171,6 +171,29 @@ describe.each(spawners)('Prestarter with %s', (_name, make) => {
     expect(readFileSync(files.out, 'utf8')).toBe('');
   });
 
+  it('a sweep ends the stub of a container that no longer exists, and keeps the others', TEST, async () => {
+    const gone = new Set<string>();
+    const swept = new Prestarter(spawner, async (r) => !gone.has(r.id), 50);
+    try {
+      const kept = filesOf('kept');
+      const removed = filesOf('removed');
+      swept.prepare(record('kept', ['sh', '-c', 'echo ran']), kept);
+      swept.prepare(record('removed', ['sh', '-c', 'echo ran']), removed);
+      const [keptStub, removedStub] = [await stubOf(kept), await stubOf(removed)];
+      gone.add('removed'); // as if another process removed it
+      await waitFor(() => !alive(removedStub), `stub ${removedStub} to end`, 3_000);
+      await sleep(150); // a few more sweeps
+      expect(alive(keptStub)).toBe(true);
+      const child = await swept.take('kept');
+      expect(child?.pid).toBe(keptStub);
+      expect(await swept.take('removed')).toBeUndefined();
+      child?.release();
+      await waitFor(() => readFileSync(kept.out, 'utf8') === 'ran\n', 'the kept stub to run', 3_000);
+    } finally {
+      swept.discardAll();
+    }
+  });
+
   it('discard() before the background spawn leaves nothing spawned', TEST, async () => {
     const files = filesOf('early');
     prestarter.prepare(record('early', ['sh', '-c', 'echo ran']), files);

@@ -6,6 +6,9 @@ import { findProgram } from './program-path.js';
 import { signalGroup } from './proc.js';
 import type { ContainerRecord } from './state-store.js';
 
+/** How often stubs are checked against their containers' existence (ms). */
+const SWEEP_MS = 2_000;
+
 interface Entry {
   readonly record: ContainerRecord;
   readonly files: OutputFiles;
@@ -26,15 +29,26 @@ interface Entry {
  * Held children ("stubs") are made in the background, one at a time, in creation order, so they
  * fill the time this process would spend waiting (on dependencies, on health). A start that comes
  * first has its stub made at once, ahead of the queue. A stub that is never started ends when its
- * container is stopped or removed, when the runtime is closed, or when this process exits.
+ * container is stopped or removed, when the runtime is closed, or when this process exits; one
+ * whose container was removed by another process ends at the next sweep (every
+ * {@link SWEEP_MS} while there are stubs, asking `exists`).
  */
 export class Prestarter {
   private readonly entries = new Map<string, Entry>();
   private readonly queue: Entry[] = [];
   /** A stub is being spawned, or the next one is scheduled. */
   private busy = false;
+  private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly spawner: ChildSpawner) {}
+  /**
+   * @param exists whether a container still exists (its record is in the state file)
+   * @param sweepMs how often stubs are checked against `exists`
+   */
+  constructor(
+    private readonly spawner: ChildSpawner,
+    private readonly exists: (record: ContainerRecord) => Promise<boolean> = async () => true,
+    private readonly sweepMs = SWEEP_MS,
+  ) {}
 
   /** Queues a stub for a created container, when its program can be found on the host. */
   prepare(record: ContainerRecord, files: OutputFiles): void {
@@ -46,6 +60,7 @@ export class Prestarter {
     this.entries.set(record.id, entry);
     this.queue.push(entry);
     this.schedule();
+    this.sweeper ??= setInterval(() => void this.sweep(), this.sweepMs).unref();
   }
 
   /**
@@ -77,6 +92,19 @@ export class Prestarter {
   /** Ends every stub. */
   discardAll(): void {
     for (const id of [...this.entries.keys()]) this.discard(id);
+  }
+
+  /** Ends the stubs of containers that no longer exist (removed by another process). */
+  private async sweep(): Promise<void> {
+    if (this.entries.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+      return;
+    }
+    for (const entry of [...this.entries.values()]) {
+      const exists = await this.exists(entry.record).catch(() => true);
+      if (!exists && this.entries.get(entry.record.id) === entry) this.discard(entry.record.id);
+    }
   }
 
   private unqueue(entry: Entry): void {

@@ -59,7 +59,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private closed = false;
   private readonly starting = new Map<string, Promise<ContainerInfo>>();
   private readonly spawner = sharedSpawner();
-  private readonly prestarter = new Prestarter(this.spawner);
+  private readonly prestarter = new Prestarter(this.spawner, async (record) => (await this.store.read(record.project)).containers[record.id] !== undefined);
 
   constructor(options: ProcessRuntimeOptions) {
     const resolved = resolveOptions(options);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inlineSpawner, ThreadSpawner, type ChildExit, type ChildSpawner, type SpawnedChild, type SpawnRequest } from '../../src/adapters/process/child-spawner.js';
+import { inlineSpawner, ThreadSpawner, type ChildExit, type ChildSpawner, type HeldChild, type SpawnedChild, type SpawnRequest } from '../../src/adapters/process/child-spawner.js';
 import { findProgram } from '../../src/adapters/process/program-path.js';
 import { ZygoteSpawner } from '../../src/adapters/process/zygote.js';
 import { alive, killGroup, killHard, processesUsing, waitFor, within } from './support.js';
@@ -324,6 +324,24 @@ describe.each(spawners)('%s', (name, make) => {
       expect(procStat(parent)?.ppid).toBe(process.pid);
       held.drop();
       expect(await exitOf(held)).toEqual({ code: 0, signal: null });
+    });
+
+    it('gives each held child exactly its environment, one after another', TEST, async () => {
+      const envs: Record<string, string>[] = [
+        { PATH, X: '1', Y: 'y' },
+        { PATH, X: '2' }, // Y gone, X changed
+        { PATH, X: '1', Y: 'y', Z: 'new' }, // added back, and one more
+        { PATH: '/usr/bin:/bin', Q: 'q=1 2' }, // nearly nothing in common
+        { PATH, X: '1', Y: 'y' },
+      ];
+      const held: HeldChild[] = [];
+      for (const [i, env] of envs.entries()) held.push(await hold(sh(`env | grep -E '^(PATH|X|Y|Z|Q)=' | sort | tr '\\n' ';'`, { env, stdout: join(dir, `env${i}`) })));
+      for (const child of held) child.release();
+      for (const child of held) expect(await exitOf(child)).toEqual({ code: 0, signal: null });
+      for (const [i, env] of envs.entries()) {
+        const expected = Object.entries(env).filter(([k]) => /^(PATH|X|Y|Z|Q)$/.test(k)).map(([k, v]) => `${k}=${v}`).sort().join(';');
+        expect(await readFile(join(dir, `env${i}`), 'utf8')).toBe(`${expected};`);
+      }
     });
 
     it('rejects a request holding a NUL character with a TypeError, and forks nothing', TEST, async () => {

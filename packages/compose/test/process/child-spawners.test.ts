@@ -344,6 +344,34 @@ describe.each(spawners)('%s', (name, make) => {
       }
     });
 
+    it('survives releasing children that died before their release (no SIGPIPE for the zygote)', TEST, async () => {
+      const first = await hold(sh('true'));
+      const zygote = procStat(first.pid)?.ppid ?? 0;
+      first.drop();
+      await exitOf(first);
+      // Each of these exits at once (its working folder is missing), racing its release.
+      const doomed: HeldChild[] = [];
+      for (let i = 0; i < 40; i++) {
+        const child = await hold(sh('echo never', { cwd: join(dir, 'missing') }));
+        child.release();
+        doomed.push(child);
+      }
+      for (const child of doomed) expect(await exitOf(child)).toEqual({ code: 127, signal: null });
+      expect(alive(zygote)).toBe(true);
+      const after = await hold(sh('echo fine'));
+      expect(procStat(after.pid)?.ppid).toBe(zygote);
+      after.release();
+      expect(await exitOf(after)).toEqual({ code: 0, signal: null });
+      // The zygote ignores SIGPIPE; the programs it runs do not inherit that.
+      const program = await hold({ ...sh(''), program: '/bin/sleep', argv0: 'sleep', args: ['5'] });
+      program.release();
+      await waitFor(() => comm(program.pid) === 'sleep', 'the program to run', 3_000);
+      const ignored = BigInt(`0x${/^SigIgn:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${program.pid}/status`, 'utf8'))?.[1] ?? '0'}`);
+      expect(ignored & (1n << 12n)).toBe(0n); // bit 12 is SIGPIPE (13)
+      process.kill(-program.pid, 'SIGKILL');
+      await exitOf(program);
+    });
+
     it('rejects a request holding a NUL character with a TypeError, and forks nothing', TEST, async () => {
       const touch = [join(dir, 'index')];
       await expect(spawner.spawnHeld(sh('echo "$1"', { args: ['-c', 'echo "$1"', 'x', 'a\0b'], touch })).then(track)).rejects.toBeInstanceOf(TypeError);

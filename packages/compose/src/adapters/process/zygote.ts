@@ -29,6 +29,8 @@ my (%ctl, %ids);
 pipe(my $wake_r, my $wake_w) or die;
 for ($wake_r, $wake_w) { fcntl($_, F_SETFD, FD_CLOEXEC) }
 $SIG{CHLD} = sub { syswrite($wake_w, 'c') };
+# A release written to a child that has just died (not reaped yet) must not kill the zygote.
+$SIG{PIPE} = 'IGNORE';
 select((select(STDOUT), $| = 1)[0]);
 sub say_ { syswrite(STDOUT, $_[0] . "\n") }
 sub fail_ { syswrite(STDERR, "selur-compose: $_[0]: $!\n"); POSIX::_exit(127) }
@@ -50,7 +52,7 @@ sub hold {
   if ($pid == 0) {
     close $_ for values %ctl;
     close $w; close $wake_r; close $wake_w;
-    $SIG{CHLD} = 'DEFAULT';
+    $SIG{CHLD} = 'DEFAULT'; $SIG{PIPE} = 'DEFAULT'; # an ignored signal stays ignored across exec
     POSIX::setpgid(0, 0);
     my $o = POSIX::open($out, O_WRONLY | O_APPEND | O_CREAT, 0600);
     my $e = POSIX::open($err, O_WRONLY | O_APPEND | O_CREAT, 0600);

@@ -9,9 +9,11 @@ import { processStartTime } from './proc.js';
  * The zygote: a small Perl process (Perl is part of every Debian and Ubuntu base system, and of
  * macOS) that forks held children on request. A fork of a 5 MB process costs a fraction of a
  * fork of this one (Node's `spawn()` copies the page tables of the whole Node process, then
- * waits for the exec), and a held child is the forked zygote itself, set up (new session,
- * working folder, environment, output files) and waiting on a pipe: releasing it `exec`s the
- * service's program at once, with no shell in between.
+ * waits for the exec), and a held child is the forked zygote itself, set up (its own process
+ * group in the zygote's terminal-less session, working folder, environment, output files) and
+ * waiting on a pipe: releasing it `exec`s the service's program at once, with no shell in
+ * between. The zygote ignores SIGPIPE (a release may race a child's death); its children get
+ * the default back before they exec.
  *
  * Protocol. In: messages framed as `<byte length>\n<fields separated by NUL>` (no argv, path
  * or environment entry can hold a NUL): `H id cwd stdout stderr path argv0 ntouch touch… argc args… env…`
@@ -125,6 +127,7 @@ function frame(fields: readonly string[]): string {
   const message = fields.join('\0');
   return `${Buffer.byteLength(message)}\n${message}`;
 }
+
 /** Signal names by number, as this host numbers them. */
 const SIGNALS = new Map<number, NodeJS.Signals>(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
 

@@ -1,5 +1,5 @@
 import { isComposeError, isComposeValidationError, isUnsupportedOperationError } from '@selur/compose';
-import type { ComposeError, ValidationIssue } from '@selur/compose';
+import type { ComposeError, FailureDiagnostics, ValidationIssue } from '@selur/compose';
 import { BIN } from '../args/commands.js';
 import { isUsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
@@ -96,17 +96,8 @@ function causeChain(error: unknown, c: Colors): string[] {
   return out;
 }
 
-interface FailureFields {
-  readonly service?: string | undefined;
-  readonly reason: string;
-  readonly logs?: readonly string[] | undefined;
-  readonly healthOutput?: string | undefined;
-  readonly exitCode?: number | undefined;
-  readonly skipped?: readonly string[] | undefined;
-  readonly leftRunning?: readonly string[] | undefined;
-  readonly rolledBack?: boolean | undefined;
-  readonly dependency?: string | undefined;
-}
+/** What a service failure error carries (the public diagnostics, plus the blocker of a dependency failure). */
+type FailureFields = FailureDiagnostics & { readonly dependency?: string | undefined };
 
 function serviceFailureLines(error: FailureFields, c: Colors): string[] {
   const logs = error.logs ?? [];

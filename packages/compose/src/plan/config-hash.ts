@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ServiceSpec } from '../spec/types.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, canonicalObject, canonicalValue } from './canonical-json.js';
 
 /**
  * Label holding the per-field digests of a container's config (so a plan can name what changed).
@@ -26,7 +26,7 @@ export type SecretDigests = Readonly<Record<string, string>>;
 const KEYED = new Set(['environment', 'labels', 'extensions']);
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /**
@@ -57,8 +57,7 @@ export function hashedConfig(spec: ServiceSpec): Record<string, unknown> {
  * ```
  */
 export function serviceConfigHash(spec: ServiceSpec, secretDigests: SecretDigests = {}): string {
-  const secrets = Object.keys(secretDigests).length > 0 ? { secrets: secretDigests } : {};
-  return sha256(canonicalJson({ config: hashedConfig(spec), ...secrets }));
+  return configDigests(spec, secretDigests).configHash;
 }
 
 /**
@@ -72,19 +71,34 @@ export function serviceConfigHash(spec: ServiceSpec, secretDigests: SecretDigest
  * ```
  */
 export function configFields(spec: ServiceSpec, secretDigests: SecretDigests = {}): Record<string, string> {
-  const out: Record<string, string> = {};
+  return configDigests(spec, secretDigests).fields;
+}
+
+/**
+ * @internal {@link serviceConfigHash} and {@link configFields} of one service in one pass: each
+ * field is serialised once, for its own digest and for the whole config's.
+ */
+export function configDigests(spec: ServiceSpec, secretDigests: SecretDigests = {}): { readonly configHash: string; readonly fields: Record<string, string> } {
+  const fields: Record<string, string> = {};
   const config = hashedConfig(spec);
+  let whole = '';
   for (const key of Object.keys(config).sort()) {
     const value = config[key];
-    if (value === undefined) continue;
-    if (KEYED.has(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const sub of Object.keys(value).sort()) out[`${key}.${sub}`] = sha256(canonicalJson((value as Record<string, unknown>)[sub])).slice(0, 12);
-      continue;
-    }
-    out[key] = sha256(canonicalJson(value)).slice(0, 12);
+    const keyed = KEYED.has(key) && value !== null && typeof value === 'object' && !Array.isArray(value);
+    // A keyed field has one digest per key (`environment.API_URL`), from the same text the whole is made of.
+    const json = keyed ? canonicalObject(value as Record<string, unknown>, (sub, subJson) => (fields[`${key}.${sub}`] = digest(subJson))) : canonicalValue(value);
+    if (json === undefined) continue;
+    if (!keyed) fields[key] = digest(json);
+    whole += `${whole === '' ? '' : ','}${JSON.stringify(key)}:${json}`;
   }
-  for (const name of Object.keys(secretDigests).sort()) out[`secret-content.${name}`] = (secretDigests[name] as string).slice(0, 12);
-  return out;
+  const names = Object.keys(secretDigests);
+  for (const name of names.sort()) fields[`secret-content.${name}`] = (secretDigests[name] as string).slice(0, 12);
+  const secrets = names.length > 0 ? `,"secrets":${canonicalJson(secretDigests)}` : '';
+  return { configHash: sha256(`{"config":{${whole}}${secrets}}`), fields };
+}
+
+function digest(json: string): string {
+  return sha256(json).slice(0, 12);
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ProjectSpec, ServiceSpec } from '../spec/types.js';
-import { configFields, serviceConfigHash, type SecretDigests } from './config-hash.js';
+import { configDigests, type SecretDigests } from './config-hash.js';
 import type { DesiredResource, DesiredService, DesiredState } from './types.js';
 
 /** The secrets a service uses: its `secrets` list and the secrets its environment refers to. */
@@ -73,11 +73,12 @@ export function desiredState(spec: ProjectSpec, selected: readonly string[], opt
       const digest = options.secretDigests[secret];
       if (digest !== undefined) digests[secret] = digest;
     }
+    const { configHash, fields } = configDigests(service, digests);
     return {
       name,
       spec: service,
-      configHash: serviceConfigHash(service, digests),
-      fields: configFields(service, digests),
+      configHash,
+      fields,
       replicas: Math.max(0, service.deploy.replicas),
       oneShot: options.oneShot?.has(name) ?? false,
     };

@@ -279,28 +279,58 @@ export class Converger {
   /**
    * Creates the containers of new replicas ahead of time, before their dependencies are ready (as
    * Compose does: create everything, then start in dependency order), so that creation is off
-   * the critical path. Creations go in start order, a few at a time: the first services to start
-   * are created first instead of finishing together with the last (all at once, hundreds of
-   * creations interleave and every one ends late). Lower priority than starts and stops under a
-   * `parallel` cap.
+   * the critical path. The services that start at once (no dependency in this run) are created
+   * first, alone; the others once those have started, while they come up: hundreds of creations
+   * running beside the first starts would delay them. Creations go in start order, a few at a
+   * time: the first services to start are created first instead of finishing together with the
+   * last. Lower priority than starts and stops under a `parallel` cap.
    */
   #precreate(): void {
+    const first: Promise<void>[] = [];
+    const later: (() => void)[] = [];
     for (const desired of this.#ctx.desired.services) {
       const plan = this.#plans.get(desired.name);
       if (!plan) continue;
-      for (const r of plan.replicas) {
-        if (r.action !== 'create') continue;
-        // Each waits for a turn of the event loop first: hundreds of creations that finish at once
-        // (a runtime that answers from memory) would otherwise hold off I/O for their whole run.
-        const created = this.#precreateQueue.add(async () => {
-          await new Promise((resolve) => setImmediate(resolve));
-          return this.#create(desired, r.replica, 0);
-        }) as Promise<ContainerInfo>;
-        // A failed create fails the run at once, not only when the service's turn comes.
-        created.catch((error: unknown) => this.#failWith(plan.name, error));
-        this.#precreated.set(`${plan.name}#${r.replica}`, created);
+      const replicas = plan.replicas.filter((r) => r.action === 'create');
+      if (replicas.length === 0) continue;
+      const create = () => {
+        for (const r of replicas) void this.#createOnce(desired, r.replica, 0).catch((error: unknown) => this.#failWith(plan.name, error));
+      };
+      if (!this.#settings.start || this.#dependencies(desired.name).length > 0) {
+        later.push(create);
+      } else {
+        create();
+        first.push(this.#node(desired.name).started.promise);
       }
     }
+    // A failed create fails the run at once (above), not only when the service's turn comes.
+    void Promise.allSettled(first).then(() => {
+      if (!this.#abort.signal.aborted) for (const create of later) create();
+    });
+  }
+
+  /** The dependencies of a service that are part of this run. */
+  #dependencies(name: string): string[] {
+    const service = (this.#desired.get(name) as DesiredService).spec;
+    return Object.keys(service.depends_on).filter((dep) => this.#nodes.has(dep));
+  }
+
+  /** Creates a replica's container once: the ahead-of-time creation and the service's own turn share it. */
+  #createOnce(desired: DesiredService, replica: number, priority: number): Promise<ContainerInfo> {
+    const key = `${desired.name}#${replica}`;
+    let created = this.#precreated.get(key);
+    if (!created) {
+      created = priority === 0
+        ? (this.#precreateQueue.add(async () => {
+            // Each waits for a turn of the event loop first: hundreds of creations that finish at
+            // once (a runtime that answers from memory) would otherwise hold off I/O for their whole run.
+            await new Promise((resolve) => setImmediate(resolve));
+            return this.#create(desired, replica, 0);
+          }) as Promise<ContainerInfo>)
+        : this.#create(desired, replica, priority);
+      this.#precreated.set(key, created);
+    }
+    return created;
   }
 
   async #create(desired: DesiredService, replica: number, priority: number): Promise<ContainerInfo> {
@@ -346,7 +376,7 @@ export class Converger {
       await this.#op(() => teardownContainers(this.#env, [existing], this.#ctx.spec, undefined, { remove: true }));
     }
     const desired = this.#desired.get(name) as DesiredService;
-    const created = await (this.#precreated.get(`${name}#${r.replica}`) ?? this.#create(desired, r.replica, 1));
+    const created = await this.#createOnce(desired, r.replica, 1);
     return this.#settings.start ? this.#startContainer(name, created) : created;
   }
 

@@ -11,10 +11,12 @@
  *    - the strictly sequential baseline (each service started only once the previous one is
  *      ready, as the older Rust CLI does), with the speed-up.
  *    The service is one process that becomes ready 100 ms after it starts and starts no process
- *    of its own: `perl -e` sleeping 100 ms in-process, then printing its line (a shell service,
- *    `sh -c 'sleep 0.1; echo ready …'`, also forks `sleep` and `date`: on a 2-core machine the
- *    bursts of those forks, not the orchestrator, set the pace; its figures are reported too).
- *    Without Perl, the shell service is the main one.
+ *    of its own. The main one is native (`fixtures/ready-after.c`, compiled with the host's C
+ *    compiler): what it costs to start is the machine's exec, as for a compiled service. The
+ *    up and floor ratios of the other services are reported in the same run: `perl -e` sleeping
+ *    in-process (an interpreter to load: 1–2 ms of CPU per start, 36 at once in the widest
+ *    level), and a shell that forks `sleep` and `date`. Without a C compiler the Perl service is
+ *    the main one, without Perl the shell one; `BENCH_FIXTURE=native|perl|shell` picks it.
  * 2. Readiness detection latency: 20 node servers that start listening 100 ms after start and
  *    print the time they did; median delay from listening to the `service.healthy` event of a
  *    port wait (target < 50 ms).
@@ -26,7 +28,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Project } from '../packages/compose/src/project.js';
 import { processRuntime } from '../packages/compose/src/adapters/process/process-runtime.js';
 import { Wait } from '../packages/compose/src/model/wait.js';
@@ -55,15 +57,15 @@ export interface EngineBenchResult {
   readonly floorMs: number;
   /** floorMs / criticalPathMs. */
   readonly floorRatio: number;
-  /** The shell service (when the main one is Perl): `up` and floor ratios, median of 3. */
-  readonly shell: { readonly ratio: number; readonly floorRatio: number } | undefined;
+  /** The other services this machine can run: `up` and floor ratios of each, median of 3. */
+  readonly others: readonly { readonly fixture: Fixture; readonly ratio: number; readonly floorRatio: number }[];
   /** The same graph started strictly one service after another (undefined with `sequential: false`). */
   readonly sequentialMs: number | undefined;
   /** sequentialMs / upMs. */
   readonly speedup: number | undefined;
   /** `down` of the whole graph. */
   readonly downMs: number;
-  /** Median delay from the shell service's `echo ready <time>` to `service.healthy` (log wait). */
+  /** Median delay from a `ready <time>` line (native and shell services) to `service.healthy` (log wait). */
   readonly logReadinessMedianMs: number;
   /**
    * The same graph on the in-memory test runtime (real timers, each service logging "ready"
@@ -84,19 +86,44 @@ const READY_MS = 100;
 /** Rounds of the main measurement (the median is reported: this machine's timing noise is ±5 %). */
 const ROUNDS = 5;
 
-/** A service ready {@link READY_MS} after it starts, printing `ready` (the shell one adds the epoch ms). */
-export type Fixture = 'perl' | 'shell';
+/** A service ready {@link READY_MS} after it starts, printing `ready` (native and shell ones add the epoch ms). */
+export type Fixture = 'native' | 'perl' | 'shell';
 
-const FIXTURES: Record<Fixture, readonly string[]> = {
-  // One process, no child: sleeps in-process, then prints its line (loading Time::HiRes to print
-  // the time costs it more than the orchestrator's whole share, so its lines carry no time).
-  perl: ['perl', '-e', `select(undef, undef, undef, ${READY_MS / 1000}); $| = 1; print "ready\\n"; sleep 3600`],
-  // A shell that forks `sleep`, then `date`, then execs `sleep`.
-  shell: ['sh', '-c', `sleep ${READY_MS / 1000}; echo ready $(date +%s%3N); exec sleep 3600`],
-};
+/** The command of each service this machine can run (see {@link fixtures}). */
+type Fixtures = Partial<Record<Fixture, readonly string[]>>;
 
-function hasPerl(): boolean {
-  return spawnSync('perl', ['-e', '1'], { stdio: 'ignore' }).status === 0;
+const FIXTURE_SOURCE = fileURLToPath(new URL('./fixtures/ready-after.c', import.meta.url));
+
+/**
+ * The services this machine can run. Native: `fixtures/ready-after.c` compiled into `dir` with the
+ * first C compiler found (static when the C library allows it, which makes its start cheapest).
+ * Perl: one process that sleeps in-process, then prints its line (loading Time::HiRes to print
+ * the time would cost it more than the orchestrator's whole share, so its lines carry no time).
+ * Shell: forks `sleep`, then `date`, then execs `sleep`.
+ */
+export function fixtures(dir: string): Fixtures {
+  const out: Fixtures = { shell: ['sh', '-c', `sleep ${READY_MS / 1000}; echo ready $(date +%s%3N); exec sleep 3600`] };
+  if (spawnSync('perl', ['-e', '1'], { stdio: 'ignore' }).status === 0)
+    out.perl = ['perl', '-e', `select(undef, undef, undef, ${READY_MS / 1000}); $| = 1; print "ready\\n"; sleep 3600`];
+  const binary = join(dir, 'ready-after');
+  for (const compiler of ['cc', 'gcc', 'clang']) {
+    const built = [['-static'], []].some((extra) => spawnSync(compiler, ['-O2', ...extra, '-o', binary, FIXTURE_SOURCE], { stdio: 'ignore' }).status === 0);
+    if (built) {
+      out.native = [binary, String(READY_MS)];
+      break;
+    }
+  }
+  return out;
+}
+
+/** The main service: the one picked by `BENCH_FIXTURE`, else native, else Perl, else shell. */
+function mainFixture(available: Fixtures): Fixture {
+  const picked = process.env.BENCH_FIXTURE as Fixture | undefined;
+  if (picked !== undefined) {
+    if (!available[picked]) throw new Error(`BENCH_FIXTURE=${picked}: this machine cannot run that service (native needs a C compiler, perl needs Perl)`);
+    return picked;
+  }
+  return available.native ? 'native' : available.perl ? 'perl' : 'shell';
 }
 
 function prng(seed: number): () => number {
@@ -132,15 +159,14 @@ export function benchGraph(): GraphNode[] {
 /** Every project the bench starts, so that `finally` can take down what an interrupted run left. */
 const started: Project[] = [];
 
-function graphProject(nodes: readonly GraphNode[], sequential: boolean, fixture: Fixture): Project {
+function graphProject(nodes: readonly GraphNode[], sequential: boolean, command: readonly string[]): Project {
   const project = new Project();
   started.push(project);
-  const command = [...FIXTURES[fixture]];
   nodes.forEach((node, i) => {
     // Sequential baseline: each service waits for the one before it (and nothing else).
     const deps = sequential ? (i === 0 ? [] : [(nodes[i - 1] as GraphNode).name]) : node.deps;
     project.service(node.name, (s) => {
-      s.command(command).waitFor(Wait.forLog(/^ready/).withTimeout(60_000));
+      s.command([...command]).waitFor(Wait.forLog(/^ready/).withTimeout(60_000));
       for (const d of deps) s.dependsOn(d, { condition: 'healthy' });
       return s;
     });
@@ -162,8 +188,8 @@ function percentile(values: readonly number[], p: number): number {
  * The floor: the graph run by nothing but `spawn()` (stdout piped, each service started once its
  * dependencies printed their line). No state, no files, no events, no checks.
  */
-async function bareRun(nodes: readonly GraphNode[], fixture: Fixture): Promise<number> {
-  const [program, ...args] = FIXTURES[fixture] as [string, ...string[]];
+async function bareRun(nodes: readonly GraphNode[], command: readonly string[]): Promise<number> {
+  const [program, ...args] = command as [string, ...string[]];
   const ready = new Map<string, Promise<void>>();
   const pids: number[] = [];
   const begin = performance.now();
@@ -260,37 +286,42 @@ export async function runEngineBench(options: { readonly sequential?: boolean; r
   const stateDir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
   // Keep the event loop alive: the process runtime unrefs its own timers and children.
   const keepAlive = setInterval(() => undefined, 1_000);
-  const fixture: Fixture = hasPerl() ? 'perl' : 'shell';
+  const binDir = mkdtempSync(join(tmpdir(), 'engine-bench-bin-'));
   const rounds = options.rounds ?? ROUNDS;
   try {
+    const available = fixtures(binDir);
+    const fixture = mainFixture(available);
+    const command = available[fixture] as readonly string[];
     const nodes = benchGraph();
     const criticalPathMs = WIDTHS.length * READY_MS;
     // Warm-up (module loading, JIT) on the same graph, not measured: on the memory runtime,
     // then a small graph on the process runtime.
-    await timedUp(graphProject(nodes, false, fixture), undefined);
-    await timedUp(graphProject(nodes.slice(0, 4), false, fixture), stateDir);
+    await timedUp(graphProject(nodes, false, command), undefined);
+    await timedUp(graphProject(nodes.slice(0, 4), false, command), stateDir);
     const runs: Awaited<ReturnType<typeof timedUp>>[] = [];
     const floors: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      runs.push(await timedUp(graphProject(nodes, false, fixture), stateDir));
-      if (i < 3) floors.push(await bareRun(nodes, fixture));
+      runs.push(await timedUp(graphProject(nodes, false, command), stateDir));
+      if (i < 3) floors.push(await bareRun(nodes, command));
     }
     const graph = [...runs].sort((a, b) => a.upMs - b.upMs)[Math.floor((runs.length - 1) / 2)] as (typeof runs)[number];
-    let shell: EngineBenchResult['shell'];
-    const logLatencies = runs.flatMap((r) => r.logLatencies); // the shell service's lines carry their time
-    if (fixture === 'perl') {
+    const logLatencies = runs.flatMap((r) => r.logLatencies); // native and shell lines carry their time
+    const others: { fixture: Fixture; ratio: number; floorRatio: number }[] = [];
+    for (const other of (['native', 'perl', 'shell'] as const).filter((f) => f !== fixture)) {
+      const otherCommand = available[other];
+      if (!otherCommand) continue;
       const ups: Awaited<ReturnType<typeof timedUp>>[] = [];
-      const shellFloors: number[] = [];
+      const otherFloors: number[] = [];
       for (let i = 0; i < 3; i++) {
-        ups.push(await timedUp(graphProject(nodes, false, 'shell'), stateDir));
-        shellFloors.push(await bareRun(nodes, 'shell'));
+        ups.push(await timedUp(graphProject(nodes, false, otherCommand), stateDir));
+        otherFloors.push(await bareRun(nodes, otherCommand));
       }
-      shell = { ratio: Number((median(ups.map((u) => u.upMs)) / criticalPathMs).toFixed(3)), floorRatio: Number((median(shellFloors) / criticalPathMs).toFixed(3)) };
+      others.push({ fixture: other, ratio: Number((median(ups.map((u) => u.upMs)) / criticalPathMs).toFixed(3)), floorRatio: Number((median(otherFloors) / criticalPathMs).toFixed(3)) });
       logLatencies.push(...ups.flatMap((u) => u.logLatencies));
     }
-    const sequential = options.sequential === false ? undefined : await timedUp(graphProject(nodes, true, fixture), stateDir);
+    const sequential = options.sequential === false ? undefined : await timedUp(graphProject(nodes, true, command), stateDir);
     const port = await portReadiness(stateDir);
-    const engineOnly = await timedUp(graphProject(nodes, false, fixture), undefined);
+    const engineOnly = await timedUp(graphProject(nodes, false, command), undefined);
     const floorMs = median(floors);
     return {
       runtime: 'process',
@@ -305,7 +336,7 @@ export async function runEngineBench(options: { readonly sequential?: boolean; r
       ratio: Number((graph.upMs / criticalPathMs).toFixed(3)),
       floorMs: Math.round(floorMs),
       floorRatio: Number((floorMs / criticalPathMs).toFixed(3)),
-      shell,
+      others,
       sequentialMs: sequential ? Math.round(sequential.upMs) : undefined,
       speedup: sequential ? Number((sequential.upMs / graph.upMs).toFixed(2)) : undefined,
       downMs: Math.round(graph.downMs),
@@ -322,13 +353,15 @@ export async function runEngineBench(options: { readonly sequential?: boolean; r
     await cleanup.close();
     clearInterval(keepAlive);
     rmSync(stateDir, { recursive: true, force: true });
+    rmSync(binDir, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await runEngineBench({ sequential: !process.argv.includes('--quick') });
   console.log(JSON.stringify(result, null, 2));
-  console.log(`up ${result.upMs} ms (median of ${result.rounds}) vs critical path ${result.criticalPathMs} ms: ${result.ratio}× (target ≤ 1.15); floor (bare spawn loop) ${result.floorRatio}×`);
+  console.log(`up ${result.upMs} ms (median of ${result.rounds}, ${result.fixture} service) vs critical path ${result.criticalPathMs} ms: ${result.ratio}× (target ≤ 1.15); floor (bare spawn loop) ${result.floorRatio}×`);
+  for (const o of result.others) console.log(`  ${o.fixture} service: up ${o.ratio}×, floor ${o.floorRatio}×`);
   if (result.sequentialMs !== undefined) console.log(`sequential baseline ${result.sequentialMs} ms: speed-up ${result.speedup}×`);
   console.log(`engine only (memory runtime, real timers): up ${result.engineOnlyUpMs} ms: ${result.engineOnlyRatio}×`);
   console.log(`readiness (port) median ${result.portReadinessMedianMs} ms, p90 ${result.portReadinessP90Ms} ms (target median < 50)`);

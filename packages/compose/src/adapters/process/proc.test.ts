@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isGroupAlive, isProcessAlive, processStartTime, signalGroup, stopGroup, toSignal } from './proc.js';
+import { isGroupAlive, isProcessAlive, processStartTime, signalGroup, stopGroup, toSignal, waitGone } from './proc.js';
 
 const sleeper = () => {
   const child = spawn('sh', ['-c', 'sleep 30 & sleep 30; wait'], { detached: true, stdio: 'ignore' });
@@ -38,6 +38,38 @@ describe('proc', () => {
       expect(isGroupAlive(pid)).toBe(false);
     } finally {
       try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  });
+
+  it('waits for a group that outlived its leader until its last member ends', async () => {
+    // The leader exits at once; the member it left ignores SIGTERM and lives on in the group.
+    const child = spawn('sh', ['-c', `sh -c 'trap "" TERM; echo up; while :; do sleep 0.05; done' & read -r _`], { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+    const pgid = child.pid ?? 0;
+    try {
+      await new Promise((resolve) => child.stdout?.once('data', resolve)); // the member runs, its trap set
+      child.stdin?.end(); // the leader reads end of file and exits
+      await new Promise((resolve) => child.once('exit', resolve));
+      expect(isProcessAlive(pgid)).toBe(false);
+      expect(isGroupAlive(pgid)).toBe(true);
+      expect(await waitGone(pgid, 300)).toBe(false); // past the time a leader is left to be reaped
+      process.kill(-pgid, 'SIGKILL');
+      expect(await waitGone(pgid, 2_000)).toBe(true);
+      expect(isGroupAlive(pgid)).toBe(false);
+    } finally {
+      try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  });
+
+  it('counts a group whose leader is a zombie nobody reaps, with nothing else in it, as gone', async () => {
+    // Perl forks a group leader that exits at once and is never reaped: a zombie alone in its group.
+    const parent = spawn('perl', ['-e', '$| = 1; my $pid = fork(); if (!$pid) { setpgrp(0, 0); exit 0 } print "$pid\\n"; sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pgid = Number(await new Promise<string>((resolve) => parent.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // it has exited
+      expect(isGroupAlive(pgid)).toBe(false);
+      expect(await waitGone(pgid, 2_000)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
     }
   });
 

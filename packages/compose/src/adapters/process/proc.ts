@@ -68,19 +68,31 @@ export function isProcessAlive(pid: number | undefined, startTime?: string): boo
 
 /** True while any live (non-zombie) process is in process group `pgid`. */
 export function isGroupAlive(pgid: number): boolean {
-  if (!hasProc) return signalExists(-pgid);
-  if (!signalExists(-pgid)) return false;
+  const quick = groupAtAGlance(pgid);
+  return quick === 'leader-gone' ? liveGroups(0).has(pgid) : quick === 'alive';
+}
+
+/**
+ * What two cheap checks say of group `pgid`: `gone` (nothing in it), `alive` (its leader runs),
+ * or `leader-gone` (its leader is a zombie or gone, and something, maybe only that zombie, is
+ * still in the group: only a scan of every process tells whether anything lives).
+ */
+function groupAtAGlance(pgid: number): 'gone' | 'alive' | 'leader-gone' {
+  if (!hasProc) return signalExists(-pgid) ? 'alive' : 'gone';
+  if (!signalExists(-pgid)) return 'gone';
   const leader = readStat(pgid);
-  if (leader && leader.pgrp === pgid && leader.state !== 'Z' && leader.state !== 'X') return true; // the common case: no scan
-  return liveGroups().has(pgid);
+  return leader && leader.pgrp === pgid && leader.state !== 'Z' && leader.state !== 'X' ? 'alive' : 'leader-gone';
 }
 
 let groupsCache: { at: number; groups: Set<number> } | undefined;
 
-/** Process groups that hold a live (non-zombie) process; one `/proc` scan shared for 20 ms. */
-function liveGroups(): Set<number> {
-  const now = Date.now();
-  if (groupsCache && now - groupsCache.at < 20) return groupsCache.groups;
+/**
+ * Process groups that hold a live (non-zombie) process, from a `/proc` scan at most `maxAgeMs`
+ * old (pollers share one; a group made since would be missing from it, so only a wait for groups
+ * to end may take an old one).
+ */
+function liveGroups(maxAgeMs: number): Set<number> {
+  if (groupsCache && Date.now() - groupsCache.at < maxAgeMs) return groupsCache.groups;
   const groups = new Set<number>();
   let entries: string[] = [];
   try {
@@ -93,7 +105,7 @@ function liveGroups(): Set<number> {
     const stat = readStat(Number(entry));
     if (stat && stat.state !== 'Z' && stat.state !== 'X') groups.add(stat.pgrp);
   }
-  groupsCache = { at: now, groups };
+  groupsCache = { at: Date.now(), groups }; // fresh from when the scan ended: a scan of a busy host takes milliseconds
   return groups;
 }
 
@@ -134,13 +146,30 @@ export async function stopGroup(
   return (await waitGone(pgid, options.killWaitMs ?? 5_000)) ? 'killed' : 'stuck';
 }
 
-/** Waits until group `pgid` has no live process, polling fast first; false on timeout. */
+/** How long a group whose leader just ended may be left to its parent to reap, before a scan (ms). */
+const REAP_GRACE_MS = 50;
+/** How long waits for groups to end share one scan of every process (ms). */
+const SCAN_SHARED_MS = 20;
+
+/**
+ * Waits until group `pgid` has no live process, polling fast first; false on timeout. A leader
+ * that has just ended is usually reaped within a millisecond, which empties the group of a service
+ * that started nothing: only a group whose leader stays a zombie (or that outlived its leader)
+ * costs a scan of every process, at most one per poll; hundreds of services stopped at once would
+ * otherwise scan back to back.
+ */
 export async function waitGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + Math.max(0, timeoutMs);
   let delay = 5;
+  let leaderGoneAt: number | undefined;
   for (;;) {
-    if (!isGroupAlive(pgid)) return true;
-    if (Date.now() >= deadline) return false;
+    const glance = groupAtAGlance(pgid);
+    if (glance === 'gone') return true;
+    if (glance === 'leader-gone') {
+      leaderGoneAt ??= Date.now();
+      if (Date.now() - leaderGoneAt >= REAP_GRACE_MS && !liveGroups(SCAN_SHARED_MS).has(pgid)) return true;
+    }
+    if (Date.now() >= deadline) return glance === 'leader-gone' && !liveGroups(SCAN_SHARED_MS).has(pgid);
     await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
     delay = Math.min(delay * 2, 100);
   }

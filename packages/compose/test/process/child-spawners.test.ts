@@ -372,6 +372,26 @@ describe.each(spawners)('%s', (name, make) => {
       await exitOf(program);
     });
 
+    it('releases a held child straight through its pipe: a zygote that is busy (stopped here) does not delay it', TEST, async () => {
+      const own = new ZygoteSpawner(inlineSpawner); // not the shared one: this test stops its zygote
+      const held = track(await own.spawnHeld(sh('echo ran', { stdout: join(dir, 'direct-out') })));
+      const dropped = track(await own.spawnHeld(sh('echo never', { stdout: join(dir, 'dropped-out') })));
+      const zygote = procStat(held.pid)?.ppid ?? 0;
+      expect(comm(zygote)).toBe('perl');
+      process.kill(zygote, 'SIGSTOP');
+      try {
+        held.release();
+        await waitFor(async () => (await readFile(join(dir, 'direct-out'), 'utf8')) === 'ran\n', 'the released child to run while its zygote is stopped', 3_000);
+        dropped.drop(); // this process's end of its pipe is closed; the zygote's end closes once it reads the message
+      } finally {
+        process.kill(zygote, 'SIGCONT');
+      }
+      expect(await exitOf(held)).toEqual({ code: 0, signal: null });
+      expect(await exitOf(dropped)).toEqual({ code: 0, signal: null });
+      expect(await readFile(join(dir, 'dropped-out'), 'utf8')).toBe('');
+      process.kill(zygote, 'SIGKILL');
+    });
+
     it('rejects a request holding a NUL character with a TypeError, and forks nothing', TEST, async () => {
       const touch = [join(dir, 'index')];
       await expect(spawner.spawnHeld(sh('echo "$1"', { args: ['-c', 'echo "$1"', 'x', 'a\0b'], touch })).then(track)).rejects.toBeInstanceOf(TypeError);

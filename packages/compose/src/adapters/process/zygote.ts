@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { closeSync, constants as fs, openSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { heldChild, watchByPolling, type ChildExit, type ChildSpawner, type HeldChild, type Running, type SpawnedChild, type SpawnRequest } from './child-spawner.js';
 import { findProgram } from './program-path.js';
@@ -18,7 +19,9 @@ import { processStartTime } from './proc.js';
  * Protocol. In: messages framed as `<byte length>\n<fields separated by NUL>` (no argv, path
  * or environment entry can hold a NUL): `H id cwd stdout stderr path argv0 ntouch touch… argc args… env…`
  * (fork a held child), `R id` (release: it execs), `D id` (drop: it exits). Out: one line each,
- * `S <id> <pid>` (forked), `E <id> <errno>` (fork failed), `X <id> <code> <signal>` (ended; code
+ * `S <id> <pid> <fd>` (forked; `fd` is the zygote's descriptor for the write end of the child's
+ * pipe, which the owner opens again through /proc to release the child without the zygote as a
+ * hop: a byte releases it, end of file from every writer drops it), `E <id> <errno>` (fork failed), `X <id> <code> <signal>` (ended; code
  * -1 when killed by a signal).
  * A child that cannot set itself up or exec writes why to its stderr file and exits with 127.
  * The zygote ends when its stdin closes (its owner exited); its children that wait then read end
@@ -75,7 +78,7 @@ sub hold {
   # first). Its session is the zygote's, which has no terminal: no terminal signal reaches it.
   POSIX::setpgid($pid, $pid);
   $ctl{$id} = $w; $ids{$pid} = $id;
-  say_("S $id $pid");
+  say_("S $id $pid " . fileno($w));
 }
 sub reap {
   while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
@@ -144,6 +147,8 @@ export class ZygoteSpawner implements ChildSpawner {
   private buffer = '';
   private readonly pending = new Map<number, Pending>();
   private readonly running = new Map<number, Running>();
+  /** Held child id → this process's descriptor for the write end of its pipe (see openControl). */
+  private readonly controls = new Map<number, number>();
 
   constructor(private readonly fallback: ChildSpawner) {}
 
@@ -202,12 +207,13 @@ export class ZygoteSpawner implements ChildSpawner {
       const [kind, idText, a, b] = this.buffer.slice(0, end).split(' ');
       this.buffer = this.buffer.slice(end + 1);
       const id = Number(idText);
-      if (kind === 'S') this.spawned(id, Number(a));
+      if (kind === 'S') this.spawned(id, Number(a), Number(b));
       else if (kind === 'E') {
         const pending = this.pending.get(id);
         this.pending.delete(id);
         pending?.reject(Object.assign(new Error(`the process runtime's zygote could not fork (errno ${a})`), { errno: Number(a) }));
       } else if (kind === 'X') {
+        this.closeControl(id);
         const running = this.running.get(id);
         this.running.delete(id);
         const code = Number(a);
@@ -216,14 +222,46 @@ export class ZygoteSpawner implements ChildSpawner {
     }
   }
 
-  private spawned(id: number, pid: number): void {
+  private spawned(id: number, pid: number, controlFd: number): void {
     const pending = this.pending.get(id);
     this.pending.delete(id);
     if (!pending) return;
     let done!: (exit: ChildExit) => void;
     const exited = new Promise<ChildExit>((r) => (done = r));
     this.running.set(id, { pid, startTime: processStartTime(pid), done });
-    pending.resolve(heldChild({ pid, exited }, (release) => this.send([release ? 'R' : 'D', String(id)])));
+    const control = this.openControl(controlFd);
+    if (control !== undefined) this.controls.set(id, control);
+    pending.resolve(heldChild({ pid, exited }, (release) => {
+      const own = this.controls.get(id);
+      this.controls.delete(id);
+      if (own !== undefined) {
+        // Straight into the child's pipe: a release costs the child's wake-up only, not the zygote's too.
+        if (release) tryWrite(own, 'g');
+        closeQuietly(own);
+      }
+      // The zygote closes its end (and writes too on a release: the child reads one byte, whichever comes first).
+      this.send([release ? 'R' : 'D', String(id)]);
+    }));
+  }
+
+  private closeControl(id: number): void {
+    const control = this.controls.get(id);
+    this.controls.delete(id);
+    if (control !== undefined) closeQuietly(control);
+  }
+
+  /**
+   * This process's own descriptor for the write end of a held child's pipe (the zygote's
+   * descriptor `fd`, opened again through /proc), or undefined where that cannot be done.
+   */
+  private openControl(fd: number): number | undefined {
+    const zygotePid = this.zygote?.pid;
+    if (zygotePid === undefined || !Number.isInteger(fd) || fd < 0) return undefined;
+    try {
+      return openSync(`/proc/${zygotePid}/fd/${fd}`, fs.O_WRONLY | fs.O_NONBLOCK);
+    } catch {
+      return undefined;
+    }
   }
 
   private send(fields: readonly string[]): void {
@@ -237,7 +275,26 @@ export class ZygoteSpawner implements ChildSpawner {
     this.broken = true;
     for (const pending of this.pending.values()) pending.reject(new Error('the process runtime\'s zygote stopped before it reported the fork'));
     this.pending.clear();
+    // Held children wait on their pipe: with the zygote's end gone, closing ours ends them.
+    for (const id of [...this.controls.keys()]) this.closeControl(id);
     watchByPolling([...this.running.values()]);
     this.running.clear();
+  }
+}
+
+/** Writes to a non-blocking descriptor; a child that is gone (EPIPE) or a full pipe is left to the zygote's copy of the message. */
+function tryWrite(fd: number, text: string): void {
+  try {
+    writeSync(fd, text);
+  } catch {
+    // see above
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
   }
 }

@@ -51,3 +51,23 @@ describe('serviceConfigHash', () => {
     expect(JSON.stringify(after)).not.toContain('secret-host');
   });
 });
+
+describe('hash stability', () => {
+  // Containers carry these hashes: a change of the bytes hashed would recreate every container of
+  // every project on upgrade. Values computed by the first implementation (a sorted copy of the
+  // config, stringified), with integer-like keys, which a JavaScript object keeps first.
+  const spec = serviceSpec('busybox', {
+    command: ['sh', '-c', 'x'],
+    environment: { A: '1', '10': 'ten', '9': 'nine', B: 'two' },
+    labels: { tier: 'web', '2': 'x' },
+    ports: [{ target: 80, published: 0, protocol: 'tcp' }],
+  });
+
+  test('the config hash and field digests are the bytes they always were', () => {
+    expect(serviceConfigHash(spec)).toBe('acd0257ee322fad059beb2f2b9f18b8ca0c0bb90eabbc97611a4de08408f6ad2');
+    expect(Object.keys(configFields(spec)).filter((k) => k.startsWith('environment.'))).toEqual(['environment.10', 'environment.9', 'environment.A', 'environment.B']);
+    expect(configFields(spec)['environment.10']).toBe('406bfb5c4dcf');
+    expect(configFields(spec)['environment.9']).toBe('42dedc7894c4');
+    expect(configFields(spec)['labels.2']).toBe('ba2df4903a2c');
+  });
+});

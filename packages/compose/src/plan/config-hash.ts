@@ -86,9 +86,11 @@ export function configDigests(spec: ServiceSpec, secretDigests: SecretDigests = 
     const value = config[key];
     const keyed = KEYED.has(key) && value !== null && typeof value === 'object' && !Array.isArray(value);
     // A keyed field has one digest per key (`environment.API_URL`), from the same text the whole is made of.
-    const json = keyed ? canonicalObject(value as Record<string, unknown>, (sub, subJson) => (fields[`${key}.${sub}`] = digest(subJson))) : canonicalValue(value);
+    const subs = new Map<string, string>();
+    const json = keyed ? canonicalObject(value as Record<string, unknown>, (sub, subJson) => subs.set(sub, digest(subJson))) : canonicalValue(value);
     if (json === undefined) continue;
     if (!keyed) fields[key] = digest(json);
+    for (const sub of [...subs.keys()].sort()) fields[`${key}.${sub}`] = subs.get(sub) as string;
     whole += `${whole === '' ? '' : ','}${JSON.stringify(key)}:${json}`;
   }
   const names = Object.keys(secretDigests);

@@ -4,6 +4,7 @@ import type { WaitStrategy } from '../model/wait.js';
 import type { PlanContext } from '../plan/make-plan.js';
 import type { DesiredService, ReplicaPlan, ServicePlan } from '../plan/types.js';
 import type { ContainerInfo } from '../runtime/types.js';
+import type { DependencySpec } from '../spec/types.js';
 import type { EngineClock } from './clock.js';
 import { emit, type EngineEnv } from './env.js';
 import { EngineFailure, portConflictOf, RunCancelled } from './failure.js';
@@ -217,8 +218,7 @@ export class Converger {
   }
 
   async #awaitDependencies(name: string): Promise<void> {
-    const service = (this.#desired.get(name) as DesiredService).spec;
-    const deps = Object.entries(service.depends_on).filter(([dep]) => this.#nodes.has(dep));
+    const deps = this.#dependencies(name);
     if (deps.length === 0) return;
     emit(this.#env, { type: 'service.waiting', service: name, dependencies: deps.map(([d]) => d).sort() });
     await Promise.all(
@@ -309,10 +309,10 @@ export class Converger {
     });
   }
 
-  /** The dependencies of a service that are part of this run. */
-  #dependencies(name: string): string[] {
+  /** The dependencies of a service that are part of this run, with their conditions. */
+  #dependencies(name: string): [string, DependencySpec][] {
     const service = (this.#desired.get(name) as DesiredService).spec;
-    return Object.keys(service.depends_on).filter((dep) => this.#nodes.has(dep));
+    return Object.entries(service.depends_on).filter(([dep]) => this.#nodes.has(dep));
   }
 
   /** Creates a replica's container once: the ahead-of-time creation and the service's own turn share it. */

@@ -232,22 +232,20 @@ export class ZygoteSpawner implements ChildSpawner {
     const control = this.openControl(controlFd);
     if (control !== undefined) this.controls.set(id, control);
     pending.resolve(heldChild({ pid, exited }, (release) => {
-      const own = this.controls.get(id);
-      this.controls.delete(id);
-      if (own !== undefined) {
-        // Straight into the child's pipe: a release costs the child's wake-up only, not the zygote's too.
-        if (release) tryWrite(own, 'g');
-        closeQuietly(own);
-      }
+      // Straight into the child's pipe: a release costs the child's wake-up only, not the zygote's too.
+      this.closeControl(id, release ? 'g' : undefined);
       // The zygote closes its end (and writes too on a release: the child reads one byte, whichever comes first).
       this.send([release ? 'R' : 'D', String(id)]);
     }));
   }
 
-  private closeControl(id: number): void {
+  /** Closes this process's end of held child `id`'s pipe, writing `last` first. */
+  private closeControl(id: number, last?: string): void {
     const control = this.controls.get(id);
     this.controls.delete(id);
-    if (control !== undefined) closeQuietly(control);
+    if (control === undefined) return;
+    if (last !== undefined) tryWrite(control, last);
+    closeQuietly(control);
   }
 
   /**

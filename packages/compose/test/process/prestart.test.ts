@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inlineSpawner, type ChildExit, type ChildSpawner, type HeldChild } from '../../src/adapters/process/child-spawner.js';
 import type { OutputFiles } from '../../src/adapters/process/log-files.js';
 import { Prestarter } from '../../src/adapters/process/prestart.js';
+import { processStartTime } from '../../src/adapters/process/proc.js';
 import { findProgram } from '../../src/adapters/process/program-path.js';
 import type { ContainerRecord } from '../../src/adapters/process/state-store.js';
 import { ZygoteSpawner } from '../../src/adapters/process/zygote.js';
@@ -60,9 +61,9 @@ describe.each(spawners)('Prestarter with %s', (_name, make) => {
     ({ id, command, cwd: extra.cwd ?? dir, env: extra.env ?? {} }) as Partial<ContainerRecord> as ContainerRecord;
   const filesOf = (id: string): OutputFiles => ({ out: join(dir, `${id}.out`), err: join(dir, `${id}.err`), index: join(dir, `${id}.log`) });
   const take = async (id: string): Promise<HeldChild | undefined> => {
-    const child = await within(prestarter.take(id), 5_000, `take(${id})`);
-    if (child) pids.push(child.pid);
-    return child;
+    const stub = await within(prestarter.take(id), 5_000, `take(${id})`);
+    if (stub) pids.push(stub.child.pid);
+    return stub?.child;
   };
   const exitOf = (child: HeldChild): Promise<ChildExit> => within(child.exited, 5_000, 'the stub to exit');
   /** Waits for the one stub (not taken yet) writing to `files.out`; returns its pid. */
@@ -127,6 +128,21 @@ describe.each(spawners)('Prestarter with %s', (_name, make) => {
     expect(await readFile(files.out, 'utf8')).toBe(`now ${pid}\n`);
   });
 
+  it('hands over the stub with its start time, which the exec of the program keeps', TEST, async () => {
+    const files = filesOf('st');
+    prestarter.prepare(record('st', ['sh', '-c', 'echo up; exec sleep 30']), files);
+    const pid = await stubOf(files);
+    const stub = await within(prestarter.take('st'), 5_000, 'take(st)');
+    pids.push(pid);
+    expect(stub?.child.pid).toBe(pid);
+    expect(stub?.startTime).toMatch(/^\d+$/);
+    expect(stub?.startTime).toBe(processStartTime(pid));
+    stub?.child.release();
+    await waitFor(() => existsSync(`/proc/${pid}/exe`) && readlinkSync(`/proc/${pid}/exe`).endsWith('/sleep'), 'the program to exec', 3_000);
+    // Same process, same start time: a start records the time read while the stub waited.
+    expect(processStartTime(pid)).toBe(stub?.startTime);
+  });
+
   it('runs a program given by a path relative to the working folder', TEST, async () => {
     await writeFile(join(dir, 'run.sh'), '#!/bin/sh\necho "script $1"\n');
     await chmod(join(dir, 'run.sh'), 0o755);
@@ -184,7 +200,7 @@ describe.each(spawners)('Prestarter with %s', (_name, make) => {
       await waitFor(() => !alive(removedStub), `stub ${removedStub} to end`, 3_000);
       await sleep(150); // a few more sweeps
       expect(alive(keptStub)).toBe(true);
-      const child = await swept.take('kept');
+      const child = (await swept.take('kept'))?.child;
       expect(child?.pid).toBe(keptStub);
       expect(await swept.take('removed')).toBeUndefined();
       child?.release();

@@ -3,17 +3,27 @@ import { resolve } from 'node:path';
 import type { ChildSpawner, HeldChild } from './child-spawner.js';
 import type { OutputFiles } from './log-files.js';
 import { findProgram } from './program-path.js';
-import { signalGroup } from './proc.js';
+import { processStartTime, signalGroup } from './proc.js';
 import type { ContainerRecord } from './state-store.js';
 
 /** How often stubs are checked against their containers' existence (ms). */
 const SWEEP_MS = 2_000;
 
+/** A held child made for a container's first start, and its process's start time. */
+export interface Stub {
+  readonly child: HeldChild;
+  /**
+   * The process's start time as the kernel records it (see {@link processStartTime}), read
+   * while the stub waited: an `exec` keeps it, so a start need not read it again.
+   */
+  readonly startTime: string | undefined;
+}
+
 interface Entry {
   readonly record: ContainerRecord;
   readonly files: OutputFiles;
   /** Set once the stub is being spawned. */
-  child?: Promise<HeldChild | undefined>;
+  child?: Promise<Stub | undefined>;
   /** Set when the stub ended before it was started (killed from outside). */
   ended?: boolean;
 }
@@ -67,7 +77,7 @@ export class Prestarter {
    * The stub of container `id`, for its first start (released by the caller), spawned now if it
    * was still queued; undefined when there is none (the caller then spawns directly).
    */
-  async take(id: string): Promise<HeldChild | undefined> {
+  async take(id: string): Promise<Stub | undefined> {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     this.entries.delete(id);
@@ -76,8 +86,8 @@ export class Prestarter {
       this.unqueue(entry);
       entry.child = spawnStub(this.spawner, entry);
     }
-    const child = await entry.child;
-    return entry.ended ? undefined : child;
+    const stub = await entry.child;
+    return entry.ended ? undefined : stub;
   }
 
   /** Ends the stub of container `id`, if any (its container is stopped or removed). */
@@ -86,7 +96,7 @@ export class Prestarter {
     if (!entry) return;
     this.entries.delete(id);
     this.unqueue(entry);
-    void entry.child?.then((child) => child && end(child));
+    void entry.child?.then((stub) => stub && end(stub.child));
   }
 
   /** Ends every stub. */
@@ -134,7 +144,7 @@ export class Prestarter {
   }
 }
 
-function spawnStub(spawner: ChildSpawner, entry: Entry): Promise<HeldChild | undefined> {
+function spawnStub(spawner: ChildSpawner, entry: Entry): Promise<Stub | undefined> {
   const { record, files } = entry;
   const env = { ...process.env, ...record.env };
   const [program, ...args] = record.command as [string, ...string[]];
@@ -145,7 +155,7 @@ function spawnStub(spawner: ChildSpawner, entry: Entry): Promise<HeldChild | und
   }), () => undefined);
   // A stub that cannot be spawned (a missing working folder) leaves the start to spawn
   // directly, which reports the error.
-  return stub.catch(() => undefined);
+  return stub.then((child) => ({ child, startTime: processStartTime(child.pid) }), () => undefined);
 }
 
 /** True when `program` (a name on PATH, or a path from `cwd`) can be executed and `cwd` is a folder. */

@@ -316,8 +316,8 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private async launch(supervisor: Supervisor, record: ContainerRecord, manual = false): Promise<ContainerInfo> {
     let started: Started;
     try {
-      this.ensureLogsDir(record.project);
       const stub = manual ? await this.prestarter.take(record.id) : undefined;
+      if (!stub) this.ensureLogsDir(record.project); // a stub's output files are there already
       started = await supervisor.spawn(record, stub);
     } catch (error) {
       await this.store.update(record.project, (state) => {

@@ -2,7 +2,8 @@ import { ProcessSpawnError } from '../../errors/process-spawn-error.js';
 import { exitCodeOf } from './command-runner.js';
 import type { LogBuffer } from './log-buffer.js';
 import type { OutputFiles } from './log-files.js';
-import type { ChildSpawner, HeldChild, SpawnedChild } from './child-spawner.js';
+import type { ChildSpawner, SpawnedChild } from './child-spawner.js';
+import type { Stub } from './prestart.js';
 import { OutputTailer } from './log-tailer.js';
 import { findProgram } from './program-path.js';
 import { processStartTime, signalGroup } from './proc.js';
@@ -38,6 +39,8 @@ export class Supervisor {
   current: Started | undefined;
   /** Tails the output files into {@link logs} (runs from the first spawn until {@link stopTailing}). */
   readonly tailer: OutputTailer;
+  /** Tailing of the current process's output has begun (see {@link tail}). */
+  private tailing = true;
 
   constructor(
     readonly id: string,
@@ -51,20 +54,41 @@ export class Supervisor {
 
   /** Reads the output to its end and stops tailing (the files stay). */
   stopTailing(): void {
+    this.tail();
     this.tailer.stop();
+  }
+
+  /**
+   * Starts tailing the current process's output (once per spawn): watches the files, then reads
+   * what the process wrote before the watchers were there.
+   */
+  private tail(): void {
+    if (this.tailing) return;
+    this.tailing = true;
+    const existing = this.tailer.start();
+    if (existing >= 0) this.logs.reset(existing);
+    this.tailer.catchUp();
   }
 
   /**
    * Spawns the record's command with the host environment plus the record's, or lets `stub` (a
    * process set up for it when the container was created, see prestart.ts) run it.
+   *
+   * A released stub's output is tailed from the next turn of the event loop: the starts that
+   * arrive together (the dependants of a service that just became healthy) are then all released
+   * before this process sets up any of their tailing, so none waits for the others' bookkeeping
+   * to get a CPU. Nothing is lost meanwhile: the tailer reads the files from where the index
+   * ends, and an exit or a stop tails first.
    */
-  async spawn(record: ContainerRecord, stub?: HeldChild): Promise<Started> {
+  async spawn(record: ContainerRecord, stub?: Stub): Promise<Started> {
     const [program, ...args] = record.command;
     if (program === undefined) throw new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: new Error('empty command') });
     let child: SpawnedChild;
     if (stub) {
-      stub.release();
-      child = stub;
+      stub.child.release();
+      child = stub.child;
+      this.tailing = false;
+      setImmediate(() => this.tail());
     } else {
       const env = { ...process.env, ...record.env };
       try {
@@ -73,14 +97,12 @@ export class Supervisor {
       } catch (error) {
         throw new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: error });
       }
+      // The output files exist now (the spawner created them).
+      this.tailing = false;
+      this.tail();
     }
-    // The output files exist now (the spawner created them): the tailer can watch them, then
-    // read what the process wrote before the watchers were there.
-    const existing = this.tailer.start();
-    if (existing >= 0) this.logs.reset(existing);
-    this.tailer.catchUp();
     const pid = child.pid;
-    const started: Started = { pid, startTime: processStartTime(pid), at: Date.now() };
+    const started: Started = { pid, startTime: stub?.startTime ?? processStartTime(pid), at: Date.now() };
     this.current = started;
     this.running = true;
     let done!: () => void;
@@ -88,6 +110,7 @@ export class Supervisor {
     void child.exited.then(({ code, signal }) => {
       // Like a container whose init ends: nothing left of its group survives it.
       signalGroup(pid, 'SIGKILL', undefined);
+      this.tail();
       const exitCode = exitCodeOf(code, signal);
       // Read the output to its end (a trailing partial line included) before the exit is
       // recorded: whoever sees the exit finds every line in the buffer and the index.

@@ -6,7 +6,7 @@
  * when their owner process dies.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -389,6 +389,21 @@ describe.each(spawners)('%s', (name, make) => {
       expect(await exitOf(held)).toEqual({ code: 0, signal: null });
       expect(await exitOf(dropped)).toEqual({ code: 0, signal: null });
       expect(await readFile(join(dir, 'dropped-out'), 'utf8')).toBe('');
+      process.kill(zygote, 'SIGKILL');
+    });
+
+    it('has the zygote close its end of the pipes of children released straight through them, a burst at a time', TEST, async () => {
+      const own = new ZygoteSpawner(inlineSpawner);
+      const held: HeldChild[] = [];
+      for (let i = 0; i < 20; i++) held.push(track(await own.spawnHeld({ ...sh(''), program: '/bin/sleep', argv0: 'sleep', args: ['30'] })));
+      const zygote = procStat(held[0]?.pid ?? 0)?.ppid ?? 0;
+      const pipesOf = (pid: number): number => readdirSync(`/proc/${pid}/fd`).filter((fd) => { try { return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('pipe:'); } catch { return false; } }).length;
+      const before = pipesOf(zygote);
+      for (const child of held) child.release();
+      await waitFor(() => held.every((child) => comm(child.pid) === 'sleep'), 'the programs to run', 3_000);
+      await waitFor(() => pipesOf(zygote) === before - held.length, 'the zygote to close the released pipes', 3_000);
+      for (const child of held) process.kill(-child.pid, 'SIGKILL');
+      for (const child of held) expect(await exitOf(child)).toEqual({ code: null, signal: 'SIGKILL' });
       process.kill(zygote, 'SIGKILL');
     });
 

@@ -18,7 +18,8 @@ import { processStartTime } from './proc.js';
  *
  * Protocol. In: messages framed as `<byte length>\n<fields separated by NUL>` (no argv, path
  * or environment entry can hold a NUL): `H id cwd stdout stderr path argv0 ntouch touch… argc args… env…`
- * (fork a held child), `R id` (release: it execs), `D id` (drop: it exits). Out: one line each,
+ * (fork a held child), `R id` (release: it execs), `D id` (drop: it exits), `C id` (the owner
+ * released it through the pipe: close this end). Out: one line each,
  * `S <id> <pid> <fd>` (forked; `fd` is the zygote's descriptor for the write end of the child's
  * pipe, which the owner opens again through /proc to release the child without the zygote as a
  * hop: a byte releases it, end of file from every writer drops it), `E <id> <errno>` (fork failed), `X <id> <code> <signal>` (ended; code
@@ -110,7 +111,7 @@ while (1) {
     substr($buf, 0, $nl + 1 + $size, '');
     my ($kind, @f) = split /\0/, $message, -1;
     if ($kind eq 'H') { hold(@f) }
-    elsif ($kind eq 'R' || $kind eq 'D') {
+    elsif ($kind eq 'R' || $kind eq 'D' || $kind eq 'C') {
       my $w = delete $ctl{$f[0]};
       next unless $w;
       syswrite($w, 'g') if $kind eq 'R';
@@ -119,6 +120,9 @@ while (1) {
   }
 }
 `;
+
+/** How long releases made straight through a child's pipe are collected before the zygote is told (see notice), ms. */
+const NOTICE_DELAY_MS = 50;
 
 interface Pending {
   readonly resolve: (child: HeldChild) => void;
@@ -149,6 +153,9 @@ export class ZygoteSpawner implements ChildSpawner {
   private readonly running = new Map<number, Running>();
   /** Held child id → this process's descriptor for the write end of its pipe (see openControl). */
   private readonly controls = new Map<number, number>();
+  /** Children released straight through their pipe that the zygote has not been told of yet (see notice). */
+  private readonly notices: number[] = [];
+  private noticeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly fallback: ChildSpawner) {}
 
@@ -233,19 +240,36 @@ export class ZygoteSpawner implements ChildSpawner {
     if (control !== undefined) this.controls.set(id, control);
     pending.resolve(heldChild({ pid, exited }, (release) => {
       // Straight into the child's pipe: a release costs the child's wake-up only, not the zygote's too.
-      this.closeControl(id, release ? 'g' : undefined);
+      const written = this.closeControl(id, release ? 'g' : undefined);
+      if (release && written) this.notice(id);
       // The zygote closes its end (and writes too on a release: the child reads one byte, whichever comes first).
-      this.send([release ? 'R' : 'D', String(id)]);
+      else this.send([release ? 'R' : 'D', String(id)]);
     }));
   }
 
-  /** Closes this process's end of held child `id`'s pipe, writing `last` first. */
-  private closeControl(id: number, last?: string): void {
+  /** Closes this process's end of held child `id`'s pipe, writing `last` first; true when `last` was written. */
+  private closeControl(id: number, last?: string): boolean {
     const control = this.controls.get(id);
     this.controls.delete(id);
-    if (control === undefined) return;
-    if (last !== undefined) tryWrite(control, last);
+    if (control === undefined) return false;
+    const written = last !== undefined && tryWrite(control, last);
     closeQuietly(control);
+    return written;
+  }
+
+  /**
+   * Tells the zygote, a little later and together with the others, that held child `id` was
+   * released straight through its pipe, so that it closes its end. Releases come in bursts (the
+   * dependants of a service that just became healthy); waking the zygote for each one would have
+   * it compete for a CPU with the very programs that are starting.
+   */
+  private notice(id: number): void {
+    this.notices.push(id);
+    this.noticeTimer ??= setTimeout(() => {
+      this.noticeTimer = undefined;
+      const ids = this.notices.splice(0);
+      if (this.zygote && !this.broken) this.zygote.stdin?.write(ids.map((released) => frame(['C', String(released)])).join(''));
+    }, NOTICE_DELAY_MS).unref();
   }
 
   /**
@@ -273,6 +297,9 @@ export class ZygoteSpawner implements ChildSpawner {
     this.broken = true;
     for (const pending of this.pending.values()) pending.reject(new Error('the process runtime\'s zygote stopped before it reported the fork'));
     this.pending.clear();
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = undefined;
+    this.notices.length = 0;
     // Held children wait on their pipe: with the zygote's end gone, closing ours ends them.
     for (const id of [...this.controls.keys()]) this.closeControl(id);
     watchByPolling([...this.running.values()]);
@@ -280,12 +307,12 @@ export class ZygoteSpawner implements ChildSpawner {
   }
 }
 
-/** Writes to a non-blocking descriptor; a child that is gone (EPIPE) or a full pipe is left to the zygote's copy of the message. */
-function tryWrite(fd: number, text: string): void {
+/** Writes to a non-blocking descriptor; false for a child that is gone (EPIPE) or a full pipe, left to the zygote's copy of the message. */
+function tryWrite(fd: number, text: string): boolean {
   try {
-    writeSync(fd, text);
+    return writeSync(fd, text) === Buffer.byteLength(text);
   } catch {
-    // see above
+    return false;
   }
 }
 

@@ -25,12 +25,15 @@
  * A bench runner can import {@link runEngineBench} instead.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readSync, closeSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Project } from '../packages/compose/src/project.js';
 import { processRuntime } from '../packages/compose/src/adapters/process/process-runtime.js';
+import { inlineSpawner, type HeldChild } from '../packages/compose/src/adapters/process/child-spawner.js';
+import { findProgram } from '../packages/compose/src/adapters/process/program-path.js';
+import { ZygoteSpawner } from '../packages/compose/src/adapters/process/zygote.js';
 import { Wait } from '../packages/compose/src/model/wait.js';
 import type { ComposeEvent } from '../packages/compose/src/engine/events.js';
 import type { Runtime } from '../packages/compose/src/runtime/types.js';
@@ -57,6 +60,15 @@ export interface EngineBenchResult {
   readonly floorMs: number;
   /** floorMs / criticalPathMs. */
   readonly floorRatio: number;
+  /**
+   * The held-child floor: the graph run by the process runtime's own start mechanism alone. Every
+   * service is a held child of the zygote before the clock starts; each is released once its
+   * dependencies wrote their line to their output file (seen through `fs.watch`). No state, no
+   * events, no engine: what `up` costs beyond this is its bookkeeping. Undefined without Perl.
+   */
+  readonly heldFloorMs: number | undefined;
+  /** heldFloorMs / criticalPathMs. */
+  readonly heldFloorRatio: number | undefined;
   /** The other services this machine can run: `up` and floor ratios of each, median of 3. */
   readonly others: readonly { readonly fixture: Fixture; readonly ratio: number; readonly floorRatio: number }[];
   /** The same graph started strictly one service after another (undefined with `sequential: false`). */
@@ -220,6 +232,61 @@ async function bareRun(nodes: readonly GraphNode[], command: readonly string[]):
   }
 }
 
+/** See {@link EngineBenchResult.heldFloorMs}. Undefined when the zygote cannot run here (no Perl). */
+async function heldRun(spawner: ZygoteSpawner, nodes: readonly GraphNode[], command: readonly string[], dir: string): Promise<number | undefined> {
+  if (!findProgram('perl', process.env.PATH)) return undefined;
+  const [program, ...args] = command as [string, ...string[]];
+  const path = program.includes('/') ? program : (findProgram(program, process.env.PATH) ?? program);
+  const held = new Map<string, { child: HeldChild; out: string }>();
+  try {
+    for (const [i, node] of nodes.entries()) {
+      const out = join(dir, `held-${i}.out`);
+      const child = await spawner.spawnHeld({ program: path, argv0: program, args, cwd: dir, env: { ...process.env }, stdout: out, stderr: join(dir, `held-${i}.err`) });
+      held.set(node.name, { child, out });
+    }
+    const ready = new Map<string, Promise<void>>();
+    const begin = performance.now();
+    for (const node of nodes) {
+      ready.set(node.name, (async () => {
+        await Promise.all(node.deps.map((d) => ready.get(d)));
+        const { child, out } = held.get(node.name) as { child: HeldChild; out: string };
+        child.release();
+        await lineIn(out, 'ready');
+      })());
+    }
+    await Promise.all(ready.values());
+    return performance.now() - begin;
+  } finally {
+    for (const { child } of held.values()) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    await Promise.all([...held.values()].map(({ child }) => child.exited));
+  }
+}
+
+/** Resolves once `file` holds `text` (watched, with a 100 ms poll behind the watcher). */
+function lineIn(file: string, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const fd = openSync(file, 'r');
+    const buffer = Buffer.alloc(256);
+    const check = () => {
+      const length = readSync(fd, buffer, 0, buffer.length, 0);
+      if (!buffer.subarray(0, length).includes(text)) return;
+      watcher.close();
+      clearInterval(poll);
+      closeSync(fd);
+      resolve();
+    };
+    const watcher = watch(file, check);
+    const poll = setInterval(check, 100);
+    check();
+  });
+}
+
 async function timedUp(project: Project, stateDir: string | undefined): Promise<{ upMs: number; downMs: number; logLatencies: number[] }> {
   const runtime: Runtime = stateDir === undefined ? memoryBenchRuntime(project) : processRuntime({ stateDir });
   const healthyAt = new Map<string, number>();
@@ -300,9 +367,15 @@ export async function runEngineBench(options: { readonly sequential?: boolean; r
     await timedUp(graphProject(nodes.slice(0, 4), false, command), stateDir);
     const runs: Awaited<ReturnType<typeof timedUp>>[] = [];
     const floors: number[] = [];
+    const heldFloors: number[] = [];
+    const heldSpawner = new ZygoteSpawner(inlineSpawner); // its own zygote, as a process runtime has
     for (let i = 0; i < rounds; i++) {
       runs.push(await timedUp(graphProject(nodes, false, command), stateDir));
       if (i < 3) floors.push(await bareRun(nodes, command));
+      if (i < 3) {
+        const held = await heldRun(heldSpawner, nodes, command, mkdtempSync(join(binDir, 'held-')));
+        if (held !== undefined) heldFloors.push(held);
+      }
     }
     const graph = [...runs].sort((a, b) => a.upMs - b.upMs)[Math.floor((runs.length - 1) / 2)] as (typeof runs)[number];
     const logLatencies = runs.flatMap((r) => r.logLatencies); // native and shell lines carry their time
@@ -336,6 +409,8 @@ export async function runEngineBench(options: { readonly sequential?: boolean; r
       ratio: Number((graph.upMs / criticalPathMs).toFixed(3)),
       floorMs: Math.round(floorMs),
       floorRatio: Number((floorMs / criticalPathMs).toFixed(3)),
+      heldFloorMs: heldFloors.length > 0 ? Math.round(median(heldFloors)) : undefined,
+      heldFloorRatio: heldFloors.length > 0 ? Number((median(heldFloors) / criticalPathMs).toFixed(3)) : undefined,
       others,
       sequentialMs: sequential ? Math.round(sequential.upMs) : undefined,
       speedup: sequential ? Number((sequential.upMs / graph.upMs).toFixed(2)) : undefined,

@@ -30,6 +30,7 @@ if (wants('engine')) {
   console.log(`engine: ${r.services} services, depth ${r.depth}, each ready ${r.readyAfterMs} ms after start (${r.fixture} service), on ${r.runtime}`);
   console.log(`  up ${formatMs(r.upMs)} (median of ${r.rounds}: ${r.upRoundsMs.join(', ')} ms) vs critical path ${formatMs(r.criticalPathMs)}: ${r.ratio.toFixed(3)}× (target ≤ 1.15×: ${verdict(r.ratio <= 1.15)})`);
   console.log(`  floor, same graph run by a bare spawn loop (no state, no files, no events): ${formatMs(r.floorMs)} = ${r.floorRatio.toFixed(3)}×; up over the floor: ${(r.upMs / r.floorMs).toFixed(3)}×`);
+  if (r.heldFloorMs !== undefined && r.heldFloorRatio !== undefined) console.log(`  held-child floor, same graph released from the zygote's held children (no state, no events, no engine): ${formatMs(r.heldFloorMs)} = ${r.heldFloorRatio.toFixed(3)}×; up over it: ${(r.upMs / r.heldFloorMs).toFixed(3)}×`);
   const described = { native: 'a native service', perl: 'a Perl service (an interpreter to load)', shell: 'a shell service (forks sleep and date)' } as const;
   for (const o of r.others) console.log(`  with ${described[o.fixture]}: up ${o.ratio.toFixed(3)}×, floor ${o.floorRatio.toFixed(3)}×`);
   if (r.sequentialMs !== undefined) console.log(`  sequential baseline (one service after another) ${formatMs(r.sequentialMs)}: speed-up ${r.speedup?.toFixed(1)}×`);

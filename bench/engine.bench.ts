@@ -38,6 +38,7 @@ import { Wait } from '../packages/compose/src/model/wait.js';
 import type { ComposeEvent } from '../packages/compose/src/engine/events.js';
 import type { Runtime } from '../packages/compose/src/runtime/types.js';
 import { MemoryRuntime } from '../packages/compose/test/support/memory-runtime.js';
+import { findGc } from './stats.js';
 
 /** Figures of one {@link runEngineBench} run (milliseconds). */
 export interface EngineBenchResult {
@@ -204,6 +205,7 @@ async function bareRun(nodes: readonly GraphNode[], command: readonly string[]):
   const [program, ...args] = command as [string, ...string[]];
   const ready = new Map<string, Promise<void>>();
   const pids: number[] = [];
+  collectGarbage();
   const begin = performance.now();
   try {
     for (const node of nodes) {
@@ -245,6 +247,7 @@ async function heldRun(spawner: ZygoteSpawner, nodes: readonly GraphNode[], comm
       held.set(node.name, { child, out });
     }
     const ready = new Map<string, Promise<void>>();
+    collectGarbage();
     const begin = performance.now();
     for (const node of nodes) {
       ready.set(node.name, (async () => {
@@ -287,9 +290,16 @@ function lineIn(file: string, text: string): Promise<void> {
   });
 }
 
+/**
+ * Collects the garbage of the runs before, so that each timed run starts from the same heap (a
+ * collection of what the previous round left would otherwise land in the next one's time).
+ */
+const collectGarbage: () => void = findGc() ?? (() => undefined);
+
 async function timedUp(project: Project, stateDir: string | undefined): Promise<{ upMs: number; downMs: number; logLatencies: number[] }> {
   const runtime: Runtime = stateDir === undefined ? memoryBenchRuntime(project) : processRuntime({ stateDir });
   const healthyAt = new Map<string, number>();
+  collectGarbage();
   const started = performance.now();
   const stack = await project.up({
     runtime,

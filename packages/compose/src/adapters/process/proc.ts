@@ -43,6 +43,14 @@ export function processStartTime(pid: number): string | undefined {
   return readStat(pid)?.startTime;
 }
 
+let ownStart: { readonly value: string | undefined } | undefined;
+
+/** This process's start time (read once). */
+function ownStartTime(): string | undefined {
+  ownStart ??= { value: processStartTime(process.pid) };
+  return ownStart.value;
+}
+
 function signalExists(target: number): boolean {
   try {
     process.kill(target, 0);
@@ -58,6 +66,12 @@ function signalExists(target: number): boolean {
  */
 export function isProcessAlive(pid: number | undefined, startTime?: string): boolean {
   if (pid === undefined || !Number.isInteger(pid) || pid <= 0) return false;
+  // This process (the owner of what it started, on every record it writes): alive, no need to
+  // ask; an older process that had its pid is gone.
+  if (pid === process.pid) {
+    const own = ownStartTime();
+    return startTime === undefined || own === undefined || startTime === own;
+  }
   if (hasProc) {
     const stat = readStat(pid);
     if (!stat || stat.state === 'Z' || stat.state === 'X') return false;

@@ -12,12 +12,15 @@ export function processRuns(record: ContainerRecord): boolean {
   return record.pid !== undefined && isProcessAlive(record.pid, record.pidStartTime);
 }
 
+/** Whether a record's process runs; {@link processRuns} unless the caller knows better. */
+export type RunsCheck = (record: ContainerRecord) => boolean;
+
 /** The state as it really is: a recorded `running` whose process is gone reads `exited`. */
-export function liveState(record: ContainerRecord): ContainerState {
+export function liveState(record: ContainerRecord, runs: RunsCheck = processRuns): ContainerState {
   switch (record.state) {
     case 'running':
     case 'paused':
-      return processRuns(record) ? record.state : 'exited';
+      return runs(record) ? record.state : 'exited';
     case 'restarting':
       return ownerIsDead(record) || record.ownerPid === undefined ? 'exited' : 'restarting';
     default:
@@ -26,8 +29,8 @@ export function liveState(record: ContainerRecord): ContainerState {
 }
 
 /** The port-level view of a record. */
-export function toContainerInfo(record: ContainerRecord): ContainerInfo {
-  const state = liveState(record);
+export function toContainerInfo(record: ContainerRecord, runs: RunsCheck = processRuns): ContainerInfo {
+  const state = liveState(record, runs);
   return {
     id: record.id,
     name: record.name,

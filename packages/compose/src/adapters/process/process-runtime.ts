@@ -106,8 +106,8 @@ class ProcessRuntimeImpl implements ProcessRuntime {
 
   private async startNow(id: string): Promise<ContainerInfo> {
     const record = await this.record(id);
-    if (record.state === 'running' && processRuns(record)) return toContainerInfo(record);
-    if (record.state === 'paused' && processRuns(record)) throw new InvalidArgumentError(`process runtime: container ${id} of service '${record.service}' is paused; unpause it instead of starting it`, { service: record.service });
+    if (record.state === 'running' && this.runs(record)) return toContainerInfo(record, this.runs);
+    if (record.state === 'paused' && this.runs(record)) throw new InvalidArgumentError(`process runtime: container ${id} of service '${record.service}' is paused; unpause it instead of starting it`, { service: record.service });
     const supervisor = this.supervisorFor(record);
     supervisor.stopping = false;
     supervisor.released = false;
@@ -168,13 +168,13 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     await reapLeftovers(this.store, checkName(project));
     const state = await this.store.read(project);
     const records = await Promise.all(Object.values(state.containers).map((r) => this.settled(project, r)));
-    const infos = records.filter((r): r is ContainerRecord => r !== undefined).map(toContainerInfo);
+    const infos = records.filter((r): r is ContainerRecord => r !== undefined).map((r) => toContainerInfo(r, this.runs));
     const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting' || i.state === 'paused') : infos;
     return shown.sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
   }
 
   inspectContainer(id: string): Promise<ContainerInfo> {
-    return keepAliveUntil(this.record(id).then(toContainerInfo));
+    return keepAliveUntil(this.record(id).then((r) => toContainerInfo(r, this.runs)));
   }
 
   reap(project: string): Promise<readonly string[]> {
@@ -291,7 +291,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   /** A record of ours whose process just ended: wait (bounded) until its exit is recorded. */
   private async settled(project: string, record: ContainerRecord | undefined): Promise<ContainerRecord | undefined> {
     const supervisor = record && this.supervisors.get(record.id);
-    if (!record || !supervisor || record.state !== 'running' || processRuns(record) || supervisor.current?.pid !== record.pid) return record;
+    if (!record || !supervisor || record.state !== 'running' || this.runs(record) || supervisor.current?.pid !== record.pid) return record;
     await within(supervisor.exited, 1_000);
     return (await this.store.read(project)).containers[record.id];
   }
@@ -300,6 +300,13 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private ensureLogsDir(project: string): void {
     mkdirSync(this.store.paths(project).logsDir, { recursive: true, mode: 0o700 });
   }
+
+  /**
+   * Whether a record's process runs: what its supervisor knows when this runtime spawned it (no
+   * system call: a listing of hundreds of containers costs nothing per container), else what
+   * the system says ({@link processRuns}).
+   */
+  private readonly runs = (record: ContainerRecord): boolean => this.supervisors.get(record.id)?.runs(record.pid) ?? processRuns(record);
 
   private supervisorFor(record: ContainerRecord): Supervisor {
     let supervisor = this.supervisors.get(record.id);
@@ -365,7 +372,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       await within(supervisor.exited, 2_000);
       return this.inspectContainer(record.id);
     }
-    return toContainerInfo(updated);
+    return toContainerInfo(updated, this.runs);
   }
 
   private async onExit(supervisor: Supervisor, project: string, started: Started, exitCode: number): Promise<void> {

@@ -41,6 +41,8 @@ export class Supervisor {
   readonly tailer: OutputTailer;
   /** Tailing of the current process's output has begun (see {@link tail}). */
   private tailing = true;
+  /** The spawner reported the current process's exit (or none was spawned yet). */
+  private ended = true;
 
   constructor(
     readonly id: string,
@@ -50,6 +52,15 @@ export class Supervisor {
     private readonly spawner: ChildSpawner,
   ) {
     this.tailer = new OutputTailer(files, (line) => logs.append(line));
+  }
+
+  /**
+   * Whether process `pid` runs, as this supervisor knows without asking the system: true from
+   * its spawn until the spawner reports its exit (the zygote reaps it and says so at once),
+   * false after; undefined for a process it did not spawn last.
+   */
+  runs(pid: number | undefined): boolean | undefined {
+    return pid !== undefined && this.current?.pid === pid ? !this.ended : undefined;
   }
 
   /** Reads the output to its end and stops tailing (the files stay). */
@@ -105,9 +116,11 @@ export class Supervisor {
     const started: Started = { pid, startTime: stub?.startTime ?? processStartTime(pid), at: Date.now() };
     this.current = started;
     this.running = true;
+    this.ended = false;
     let done!: () => void;
     this.exited = new Promise<void>((r) => (done = r));
     void child.exited.then(({ code, signal }) => {
+      if (this.current === started) this.ended = true;
       // Like a container whose init ends: nothing left of its group survives it.
       signalGroup(pid, 'SIGKILL', undefined);
       this.tail();

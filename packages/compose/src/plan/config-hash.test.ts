@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { ServiceSpec } from '../spec/types.js';
 import { serviceSpec } from '../../test/support/host-request.js';
-import { configFields, describeFieldChanges, serviceConfigHash } from './config-hash.js';
+import { configDigests, configFields, describeFieldChanges, serviceConfigHash } from './config-hash.js';
+import { desiredState } from './desired.js';
+import type { ProjectSpec } from '../spec/types.js';
 
 const base: ServiceSpec = serviceSpec('app:1', {
   command: ['node', 'server.js'],
@@ -69,5 +71,34 @@ describe('hash stability', () => {
     expect(configFields(spec)['environment.10']).toBe('406bfb5c4dcf');
     expect(configFields(spec)['environment.9']).toBe('42dedc7894c4');
     expect(configFields(spec)['labels.2']).toBe('ba2df4903a2c');
+  });
+});
+
+describe('configDigests without the field digests', () => {
+  test('makes the same hash as with them, and no fields', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.stringMatching(/^[A-Z_0-9]{1,8}$/), fc.string({ maxLength: 12 }), { maxKeys: 6 }),
+        fc.dictionary(fc.stringMatching(/^[a-z.]{1,8}$/), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+        fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[0-9a-f]{64}$/), { maxKeys: 2 }),
+        (environment, labels, secrets) => {
+          const spec: ServiceSpec = { ...base, environment, labels };
+          const full = configDigests(spec, secrets);
+          const hashOnly = configDigests(spec, secrets, false);
+          expect(hashOnly.configHash).toBe(full.configHash);
+          expect(hashOnly.fields).toEqual({});
+          expect(serviceConfigHash(spec, secrets)).toBe(full.configHash);
+        },
+      ),
+    );
+  });
+
+  test('a desired service reads its field digests when first asked, the same as configFields', () => {
+    const spec = { name: 'p', services: { api: base } } as Partial<ProjectSpec> as ProjectSpec;
+    const [api] = desiredState(spec, ['api'], { networks: false, volumes: false, secretDigests: { pw: 'a'.repeat(64) } }).services;
+    expect(api?.configHash).toBe(serviceConfigHash(base, { pw: 'a'.repeat(64) }));
+    expect(api?.fields).toEqual(configFields(base, { pw: 'a'.repeat(64) }));
+    expect(api?.fields).toBe(api?.fields); // made once
+    expect(api?.fields['secret-content.pw']).toBe('aaaaaaaaaaaa');
   });
 });

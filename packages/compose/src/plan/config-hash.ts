@@ -57,7 +57,7 @@ export function hashedConfig(spec: ServiceSpec): Record<string, unknown> {
  * ```
  */
 export function serviceConfigHash(spec: ServiceSpec, secretDigests: SecretDigests = {}): string {
-  return configDigests(spec, secretDigests).configHash;
+  return configDigests(spec, secretDigests, false).configHash;
 }
 
 /**
@@ -76,9 +76,11 @@ export function configFields(spec: ServiceSpec, secretDigests: SecretDigests = {
 
 /**
  * @internal {@link serviceConfigHash} and {@link configFields} of one service in one pass: each
- * field is serialised once, for its own digest and for the whole config's.
+ * field is serialised once, for its own digest and for the whole config's. With `withFields`
+ * false only the hash is made (`fields` is empty): a field's digest is needed only to explain a
+ * change and to label a container, and is most of the work.
  */
-export function configDigests(spec: ServiceSpec, secretDigests: SecretDigests = {}): { readonly configHash: string; readonly fields: Record<string, string> } {
+export function configDigests(spec: ServiceSpec, secretDigests: SecretDigests = {}, withFields = true): { readonly configHash: string; readonly fields: Record<string, string> } {
   const fields: Record<string, string> = {};
   const config = hashedConfig(spec);
   let whole = '';
@@ -87,14 +89,15 @@ export function configDigests(spec: ServiceSpec, secretDigests: SecretDigests = 
     const keyed = KEYED.has(key) && value !== null && typeof value === 'object' && !Array.isArray(value);
     // A keyed field has one digest per key (`environment.API_URL`), from the same text the whole is made of.
     const subs = new Map<string, string>();
-    const json = keyed ? canonicalObject(value as Record<string, unknown>, (sub, subJson) => subs.set(sub, digest(subJson))) : canonicalValue(value);
+    const onKey = withFields ? (sub: string, subJson: string) => void subs.set(sub, digest(subJson)) : undefined;
+    const json = keyed ? canonicalObject(value as Record<string, unknown>, onKey) : canonicalValue(value);
     if (json === undefined) continue;
-    if (!keyed) fields[key] = digest(json);
+    if (withFields && !keyed) fields[key] = digest(json);
     for (const sub of [...subs.keys()].sort()) fields[`${key}.${sub}`] = subs.get(sub) as string;
     whole += `${whole === '' ? '' : ','}${JSON.stringify(key)}:${json}`;
   }
   const names = Object.keys(secretDigests);
-  for (const name of names.sort()) fields[`secret-content.${name}`] = (secretDigests[name] as string).slice(0, 12);
+  if (withFields) for (const name of [...names].sort()) fields[`secret-content.${name}`] = (secretDigests[name] as string).slice(0, 12);
   const secrets = names.length > 0 ? `,"secrets":${canonicalJson(secretDigests)}` : '';
   return { configHash: sha256(`{"config":{${whole}}${secrets}}`), fields };
 }

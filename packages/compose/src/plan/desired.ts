@@ -73,12 +73,18 @@ export function desiredState(spec: ProjectSpec, selected: readonly string[], opt
       const digest = options.secretDigests[secret];
       if (digest !== undefined) digests[secret] = digest;
     }
-    const { configHash, fields } = configDigests(service, digests);
+    // The field digests are made when first read (to explain a change, or to label a container
+    // as it is created): most of a plan's work, and a new service of a fresh project needs them
+    // only when its turn to be created comes.
+    let fields: Readonly<Record<string, string>> | undefined;
     return {
       name,
       spec: service,
-      configHash,
-      fields,
+      configHash: configDigests(service, digests, false).configHash,
+      get fields() {
+        fields ??= configDigests(service, digests).fields;
+        return fields;
+      },
       replicas: Math.max(0, service.deploy.replicas),
       oneShot: options.oneShot?.has(name) ?? false,
     };

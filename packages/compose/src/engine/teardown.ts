@@ -22,57 +22,67 @@ function abortPromise(signal: AbortSignal | undefined): Promise<'forced'> {
   });
 }
 
+/** Stops one container gracefully (killing it when `forceSignal` aborts); resolves once it is stopped. */
 async function stopOne(env: EngineEnv, container: ContainerInfo, spec: ProjectSpec | undefined, options: TeardownOptions): Promise<void> {
   const service = spec?.services[container.service];
-  const base = { service: container.service, replica: container.replica, containerId: container.id };
   const forced = options.forceSignal?.aborted === true;
-  if (!forced && container.state !== 'exited' && container.state !== 'dead') {
-    emit(env, { type: 'service.stopping', ...base });
-    const graceMs = options.graceMs ?? durationMs(service?.stop_grace_period, 10_000);
-    const stop = env.runtime.stopContainer(container.id, { timeoutMs: graceMs, signal: service?.stop_signal });
-    stop.catch(() => undefined);
-    const outcome = await Promise.race([stop.then(() => 'stopped' as const), abortPromise(options.forceSignal)]);
-    if (outcome === 'forced') {
-      // Do not wait for the graceful stop any more: kill (the stop settles on its own).
-      if (options.remove) await env.runtime.removeContainer(container.id, { force: true });
-      else await env.runtime.stopContainer(container.id, { timeoutMs: 0, signal: 'SIGKILL' });
-    }
-    emit(env, { type: 'service.stopped', ...base });
+  if (forced || container.state === 'exited' || container.state === 'dead') return;
+  const base = { service: container.service, replica: container.replica, containerId: container.id };
+  emit(env, { type: 'service.stopping', ...base });
+  const graceMs = options.graceMs ?? durationMs(service?.stop_grace_period, 10_000);
+  const stop = env.runtime.stopContainer(container.id, { timeoutMs: graceMs, signal: service?.stop_signal });
+  stop.catch(() => undefined);
+  const outcome = await Promise.race([stop.then(() => 'stopped' as const), abortPromise(options.forceSignal)]);
+  if (outcome === 'forced') {
+    // Do not wait for the graceful stop any more: kill (the stop settles on its own).
+    if (options.remove) await env.runtime.removeContainer(container.id, { force: true });
+    else await env.runtime.stopContainer(container.id, { timeoutMs: 0, signal: 'SIGKILL' });
   }
-  if (options.remove) {
-    await env.runtime.removeContainer(container.id, { force: true });
-    emit(env, { type: 'service.removed', ...base });
-  }
+  emit(env, { type: 'service.stopped', ...base });
+}
+
+async function removeOne(env: EngineEnv, container: ContainerInfo): Promise<void> {
+  await env.runtime.removeContainer(container.id, { force: true });
+  emit(env, { type: 'service.removed', service: container.service, replica: container.replica, containerId: container.id });
 }
 
 /**
- * @internal Stops (and removes) containers in reverse dependency order: a service goes only
- * once every service that depends on it has gone; independent ones go in parallel. Containers
- * of services the graph does not know go first. Returns how many were handled.
+ * @internal Stops (and removes) containers in reverse dependency order: a service stops only
+ * once every service that depends on it has stopped; independent ones go in parallel. A
+ * stopped container is removed beside the stops that follow (a dependency waits for its
+ * dependants to stop, not to be removed), as Docker Compose does. Containers of services the
+ * graph does not know go first. Returns how many were handled.
  */
 export async function teardownContainers(env: EngineEnv, containers: readonly ContainerInfo[], spec: ProjectSpec | undefined, graph: DependencyGraph | undefined, options: TeardownOptions): Promise<number> {
   const byService = new Map<string, ContainerInfo[]>();
   for (const c of containers) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
-  const done = new Map<string, Promise<void>>();
+  const stopped = new Map<string, Promise<void>>();
+  const removals: Promise<void>[] = [];
   const errors: unknown[] = [];
-  const run = (service: string): Promise<void> => {
-    let promise = done.get(service);
+  const failed = (error: unknown): void => void errors.push(error);
+  const stopService = (service: string): Promise<void> => {
+    let promise = stopped.get(service);
     if (promise) return promise;
     const dependants = graph?.has(service) ? graph.dependantsOf(service).filter((d) => byService.has(d)) : [];
     promise = (async () => {
-      await Promise.all(dependants.map(run));
+      await Promise.all(dependants.map(stopService));
       await Promise.all(
-        (byService.get(service) ?? []).map((c) =>
-          stopOne(env, c, spec, options).catch((error: unknown) => {
-            errors.push(error);
-          }),
-        ),
+        (byService.get(service) ?? []).map(async (c) => {
+          try {
+            await stopOne(env, c, spec, options);
+          } catch (error) {
+            failed(error);
+            return;
+          }
+          if (options.remove) removals.push(removeOne(env, c).catch(failed));
+        }),
       );
     })();
-    done.set(service, promise);
+    stopped.set(service, promise);
     return promise;
   };
-  await Promise.all([...byService.keys()].map(run));
+  await Promise.all([...byService.keys()].map(stopService));
+  await Promise.all(removals);
   if (errors.length > 0) throw errors[0];
   return containers.length;
 }

@@ -50,7 +50,33 @@ describe('the Stack handle', () => {
       await using stack = await project.up({ ...FAST, runtime, onEvent: rec.onEvent });
       expect(stack.services()).toHaveLength(3);
     }
-    expect(rec.types((e) => e.type === 'service.removed')).toEqual(['service.removed:web', 'service.removed:api', 'service.removed:db']);
+    expect(rec.types((e) => e.type === 'service.stopped')).toEqual(['service.stopped:web', 'service.stopped:api', 'service.stopped:db']);
+    expect(rec.types((e) => e.type === 'service.removed').sort()).toEqual(['service.removed:api', 'service.removed:db', 'service.removed:web']);
+    expect(runtime.all()).toEqual([]);
+  });
+
+  test('down stops a dependency once its dependants stopped, without waiting for their removal', async () => {
+    const runtime = memory();
+    const project = new Project().service('db', { command: ['db'] }).service('api', { command: ['api'], depends_on: ['db'] });
+    const stack = await project.up({ ...FAST, runtime });
+    const ids = new Map((await stack.ps()).map((c) => [c.id, c.service]));
+    const log: string[] = [];
+    const remove = runtime.removeContainer.bind(runtime);
+    runtime.removeContainer = async (id, options) => {
+      log.push(`remove ${ids.get(id)}`);
+      if (ids.get(id) === 'api') await new Promise((r) => setTimeout(r, 100)); // a slow removal
+      await remove(id, options);
+      log.push(`removed ${ids.get(id)}`);
+    };
+    const stop = runtime.stopContainer.bind(runtime);
+    runtime.stopContainer = async (id, options) => {
+      log.push(`stop ${ids.get(id)}`);
+      await stop(id, options);
+    };
+    await stack.down();
+    expect(log.indexOf('stop api')).toBeLessThan(log.indexOf('stop db'));
+    expect(log.indexOf('stop db')).toBeLessThan(log.indexOf('removed api')); // db did not wait for api's removal
+    expect(log).toContain('removed db');
     expect(runtime.all()).toEqual([]);
   });
 

@@ -33,6 +33,8 @@ export interface ChildExit {
 export interface SpawnedChild {
   readonly pid: number;
   readonly exited: Promise<ChildExit>;
+  /** Its start time (see processStartTime), when the spawner has read it already. */
+  readonly startTime?: string | undefined;
 }
 
 /** A child whose stdin is a pipe from this process, which it may wait on (see prestart.ts). */
@@ -85,6 +87,7 @@ export function heldChild(child: SpawnedChild, write: (line: boolean) => void): 
   return {
     pid: child.pid,
     exited: child.exited,
+    startTime: child.startTime,
     get released() {
       return released;
     },

@@ -155,7 +155,7 @@ function spawnStub(spawner: ChildSpawner, entry: Entry): Promise<Stub | undefine
   }), () => undefined);
   // A stub that cannot be spawned (a missing working folder) leaves the start to spawn
   // directly, which reports the error.
-  return stub.then((child) => ({ child, startTime: processStartTime(child.pid) }), () => undefined);
+  return stub.then((child) => ({ child, startTime: child.startTime ?? processStartTime(child.pid) }), () => undefined);
 }
 
 /** True when `program` (a name on PATH, or a path from `cwd`) can be executed and `cwd` is a folder. */

@@ -235,10 +235,11 @@ export class ZygoteSpawner implements ChildSpawner {
     if (!pending) return;
     let done!: (exit: ChildExit) => void;
     const exited = new Promise<ChildExit>((r) => (done = r));
-    this.running.set(id, { pid, startTime: processStartTime(pid), done });
+    const startTime = processStartTime(pid);
+    this.running.set(id, { pid, startTime, done });
     const control = this.openControl(controlFd);
     if (control !== undefined) this.controls.set(id, control);
-    pending.resolve(heldChild({ pid, exited }, (release) => {
+    pending.resolve(heldChild({ pid, exited, startTime }, (release) => {
       // Straight into the child's pipe: a release costs the child's wake-up only, not the zygote's too.
       const written = this.closeControl(id, release ? 'g' : undefined);
       if (release && written) this.notice(id);

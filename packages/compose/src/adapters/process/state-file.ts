@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, rmSync, statSync, type BigIntStats } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { open, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StateFileError } from '../../errors/state-file-error.js';
@@ -7,13 +7,27 @@ import type { ProjectPaths } from './paths.js';
 import type { ProjectState } from './state-store.js';
 
 /**
- * Reading and writing one project's state file. Reads are synchronous: a state file is small (a
- * few hundred KiB for hundreds of services) and reads take microseconds from the page cache,
+ * Reading and writing one project's state file.
+ *
+ * The file is a journal: a snapshot (the whole state as one JSON line, starting with a random
+ * `writeId`: `{"version":1,"writeId":"…",…}`), then one line per later write holding only what
+ * that write changed (`{"containers":{"<id>":<record>|null},"networks":{…},"volumes":{…}}`, null
+ * for a removal). A write appends its line; a write that would make the changes outweigh the
+ * snapshot (or that finds the file in a shape it cannot append to) writes a new snapshot instead
+ * (temp file + rename). A start of 200 services thus writes a few KiB per batch instead of the
+ * whole state each time, and renames the file a couple of times instead of dozens.
+ * Files of earlier versions (one JSON object, no newline, with or without a write id) are read
+ * as a snapshot and replaced by a new one at the next write.
+ *
+ * Readers need no lock: a line is visible only once its newline is (JSON escapes newlines in
+ * strings), so a line being appended, or left half-written by a writer that died, is not read.
+ * A writer that finds such a leftover writes a new snapshot rather than append after it.
+ *
+ * Reads are synchronous: a state file is small and reads take microseconds from the page cache,
  * while the thread pool behind the asynchronous calls may be busy for milliseconds. Writes go
- * through the thread pool (see {@link storeState}). The last
- * content this process read or wrote is kept parsed, so the file is parsed again only when
- * another process changed it:
- * - each write starts the file with a random `writeId` (`{"version":1,"writeId":"…",…`);
+ * through the thread pool (see {@link storeState}). The last content this process read or wrote
+ * is kept parsed, so a read parses only what other processes appended since, or everything
+ * when another process wrote a new snapshot:
  * - a lock-free {@link readState} compares the file's inode, size and modification time with the
  *   kept ones, and when the kept content is so recent that a write by another process could carry
  *   the same modification time (file systems stamp with a coarse clock), the write id too (the
@@ -22,17 +36,21 @@ import type { ProjectState } from './state-store.js';
  */
 
 interface Kept {
-  /** The write id found at the start of the file, if any. */
+  /** The snapshot's write id, if any. */
   readonly writeId: string | undefined;
   /** The whole file (kept only for files without a write id, to compare). */
   readonly raw: Buffer | undefined;
-  /** The state's JSON without `version` and `writeId` (to skip writes that change nothing). */
-  readonly body: string | undefined;
-  /** Parsed; shared read-only with every reader of this process. */
+  /** Parsed (the snapshot and the changes after it); shared read-only with every reader of this process. */
   readonly state: ProjectState;
   /** `<inode>:<size>:<mtime ns>` of the file. */
   readonly version: string;
   readonly mtimeMs: number;
+  /** Bytes read up to the end of the last whole line. */
+  readonly consumed: number;
+  /** Bytes of the snapshot line. */
+  readonly snapshotBytes: number;
+  /** Whether a change may be appended: the snapshot has a write id and ends with a newline, and nothing half-written follows the last line. */
+  readonly appendable: boolean;
   /** When the content was last known to be the file's (ms, wall clock). */
   verifiedAt: number;
 }
@@ -42,6 +60,9 @@ const RACY_MS = 100;
 /** Bytes that hold `{"version":1,"writeId":"<24 hex>",`. */
 const PREFIX_BYTES = 64;
 const WRITE_ID = /^\{"version":1,"writeId":"([0-9a-f]{24})"/;
+/** Changes may take this much room after a small snapshot before a new snapshot is written (bytes). */
+const MIN_JOURNAL_BYTES = 16 * 1024;
+const NEWLINE = 0x0a;
 
 const kept = new Map<string, Kept>();
 
@@ -50,20 +71,19 @@ export const emptyState = (project: string): ProjectState => ({ version: 1, proj
 
 const versionOf = (info: BigIntStats): string => `${info.ino}:${info.size}:${info.mtimeNs}`;
 
-interface FileRead {
-  readonly version: string;
-  readonly mtimeMs: number;
-  readonly writeId: string | undefined;
-  /** The whole file, unless the write id showed that the kept copy is current. */
-  readonly raw: Buffer | undefined;
+/** What one line of changes holds: per map, the records written and the ids removed (null). */
+interface Changes {
+  containers?: Record<string, ProjectState['containers'][string] | null>;
+  networks?: Record<string, ProjectState['networks'][string] | null>;
+  volumes?: Record<string, ProjectState['volumes'][string] | null>;
 }
 
 /**
  * Reads the file through one descriptor (so version and content describe the same file): its
- * write id first, and the rest only when `current` (the kept write id) does not match.
- * Undefined when there is no file.
+ * write id first; then, when `last` (the kept copy) holds the same snapshot, only the bytes
+ * after what it read, else the whole file. Undefined when there is no file.
  */
-function readFile(file: string, current: string | undefined): FileRead | undefined {
+function readFile(file: string, project: string, last: Kept | undefined): Kept | undefined {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -73,49 +93,89 @@ function readFile(file: string, current: string | undefined): FileRead | undefin
   }
   try {
     const info = fstatSync(fd, { bigint: true });
+    const size = Number(info.size);
     const head = Buffer.alloc(PREFIX_BYTES);
     const length = readSync(fd, head, 0, PREFIX_BYTES, 0);
     const writeId = WRITE_ID.exec(head.toString('latin1', 0, length))?.[1];
-    const base = { version: versionOf(info), mtimeMs: Number(info.mtimeMs), writeId };
-    if (writeId !== undefined && writeId === current) return { ...base, raw: undefined };
-    return { ...base, raw: readFileSync(fd) };
+    const meta = { version: versionOf(info), mtimeMs: Number(info.mtimeMs), verifiedAt: Date.now() };
+    if (last && writeId !== undefined && writeId === last.writeId && size >= last.consumed) {
+      if (size === last.consumed) return { ...last, ...meta };
+      // Appended to: the byte before the new ones is the newline that ended the last line read
+      // (anything else is a file rewritten in place, by hand say: read whole).
+      const tail = Buffer.alloc(size - last.consumed + 1);
+      const got = readSync(fd, tail, 0, tail.length, last.consumed - 1);
+      if (got === tail.length && tail[0] === NEWLINE) return appendLines(file, last, tail.subarray(1), meta);
+    }
+    const raw = readFileSync(fd);
+    if (last && writeId === undefined && last.writeId === undefined && last.raw?.equals(raw)) {
+      last.verifiedAt = meta.verifiedAt;
+      return last;
+    }
+    return parseFile(file, project, raw, writeId, meta);
   } catch (error) {
+    if (error instanceof StateFileError) throw error;
     throw new StateFileError(file, 'cannot be read', { cause: error });
   } finally {
     closeSync(fd);
   }
 }
 
-function parse(file: string, raw: Buffer): ProjectState {
+function invalid(file: string, cause: unknown): StateFileError {
+  return new StateFileError(file, 'is not a valid process-runtime state file (delete it if no service of the project runs)', { cause });
+}
+
+/** Parses a whole file: its snapshot and the lines of changes after it. */
+function parseFile(file: string, project: string, raw: Buffer, writeId: string | undefined, meta: Pick<Kept, 'version' | 'mtimeMs' | 'verifiedAt'>): Kept {
+  const end = raw.indexOf(NEWLINE);
+  const snapshotBytes = end < 0 ? raw.length : end + 1;
+  let state: ProjectState;
   try {
-    const parsed = JSON.parse(raw.toString('utf8')) as ProjectState;
+    const parsed = JSON.parse(raw.toString('utf8', 0, end < 0 ? raw.length : end)) as ProjectState;
     if (parsed.version !== 1 || typeof parsed.containers !== 'object' || parsed.containers === null) throw new Error('unexpected shape');
-    return { ...parsed, networks: parsed.networks ?? {}, volumes: parsed.volumes ?? {} };
+    state = { ...parsed, project: parsed.project ?? project, networks: parsed.networks ?? {}, volumes: parsed.volumes ?? {} };
   } catch (error) {
-    throw new StateFileError(file, 'is not a valid process-runtime state file (delete it if no service of the project runs)', { cause: error });
+    throw invalid(file, error);
   }
+  const base: Kept = { writeId, raw: writeId === undefined ? raw : undefined, state, ...meta, consumed: snapshotBytes, snapshotBytes, appendable: writeId !== undefined && end >= 0 };
+  return end < 0 ? base : appendLines(file, base, raw.subarray(snapshotBytes), meta);
 }
 
-/** The kept copy when `read` shows it is still the file's content (marked verified now). */
-function stillCurrent(last: Kept | undefined, read: FileRead): Kept | undefined {
-  if (!last) return undefined;
-  const same = read.raw === undefined ? read.writeId === last.writeId : last.raw !== undefined && last.raw.equals(read.raw);
-  if (!same) return undefined;
-  last.verifiedAt = Date.now();
-  return last;
+/** `last` with the whole lines of `tail` (the bytes after `last.consumed`) applied. */
+function appendLines(file: string, last: Kept, tail: Buffer, meta: Pick<Kept, 'version' | 'mtimeMs' | 'verifiedAt'>): Kept {
+  let state = last.state;
+  let offset = 0;
+  for (let end = tail.indexOf(NEWLINE); end >= 0; end = tail.indexOf(NEWLINE, offset)) {
+    let changes: Changes;
+    try {
+      changes = JSON.parse(tail.toString('utf8', offset, end)) as Changes;
+      if (typeof changes !== 'object' || changes === null) throw new Error('unexpected shape');
+    } catch (error) {
+      throw invalid(file, error);
+    }
+    state = applyChanges(state, changes);
+    offset = end + 1;
+  }
+  return { ...last, ...meta, state, consumed: last.consumed + offset, appendable: last.appendable && offset === tail.length };
 }
 
-/** Parses what `read` holds and keeps it. */
-function keepParsed(file: string, read: FileRead): ProjectState {
-  const raw = read.raw ?? readFileSync(file); // (raw is only missing when the write id matched)
-  const state = parse(file, raw);
-  kept.set(file, { writeId: read.writeId, raw: read.writeId === undefined ? raw : undefined, body: undefined, state, version: read.version, mtimeMs: read.mtimeMs, verifiedAt: Date.now() });
-  return state;
+/** A new state with `changes` applied (the maps they touch are copied: `state` is shared). */
+function applyChanges(state: ProjectState, changes: Changes): ProjectState {
+  const apply = <T>(map: Record<string, T>, delta: Record<string, T | null> | undefined): Record<string, T> => {
+    if (!delta) return map;
+    const copy = { ...map };
+    for (const [id, value] of Object.entries(delta)) {
+      if (value === null) delete copy[id];
+      else copy[id] = value;
+    }
+    return copy;
+  };
+  return { ...state, containers: apply(state.containers, changes.containers), networks: apply(state.networks, changes.networks), volumes: apply(state.volumes, changes.volumes) };
 }
 
 /**
- * The project's state as on disk, without the lock (writes are atomic renames). The result is
- * shared with the other readers of this process: treat it as read-only.
+ * The project's state as on disk, without the lock (writes are atomic renames or appends of
+ * whole lines). The result is shared with the other readers of this process: treat it as
+ * read-only.
  */
 export function readState(file: string, project: string): ProjectState {
   let info: BigIntStats;
@@ -127,32 +187,28 @@ export function readState(file: string, project: string): ProjectState {
   }
   const last = kept.get(file);
   if (last && last.version === versionOf(info) && last.verifiedAt - last.mtimeMs > RACY_MS) return last.state;
-  const read = readFile(file, last?.version === versionOf(info) ? last.writeId : undefined);
+  const read = readFile(file, project, last);
   if (!read) return emptyState(project);
-  const current = last?.version === read.version ? stillCurrent(last, read) : undefined;
-  return current ? current.state : keepParsed(file, read);
+  kept.set(file, read);
+  return read.state;
 }
 
-/** What {@link loadDraft} gives: a private copy to change, and the JSON body it came from when known. */
+/** What {@link loadDraft} gives: a private copy to change, and what it was copied from. */
 export interface Draft {
   readonly draft: ProjectState;
-  /** True when there was a file. */
-  readonly existed: boolean;
-  /** The loaded state's body as this process wrote it (undefined when unknown). */
-  readonly body: string | undefined;
+  /** The file's content the draft was copied from (undefined when there was no file). */
+  readonly base: Kept | undefined;
 }
 
 /**
- * Under the project's lock: a private copy of the state to change. Parses only when the file is
- * not what this process kept.
+ * Under the project's lock: a private copy of the state to change. Parses only what the file
+ * holds beyond what this process kept.
  */
 export function loadDraft(file: string, project: string): Draft {
-  const last = kept.get(file);
-  const read = readFile(file, last?.writeId);
-  if (!read) return { draft: emptyState(project), existed: false, body: undefined };
-  const current = stillCurrent(last, read);
-  if (current) return { draft: copyOf(current.state), existed: true, body: current.body };
-  return { draft: copyOf(keepParsed(file, read)), existed: true, body: undefined };
+  const read = readFile(file, project, kept.get(file));
+  if (!read) return { draft: emptyState(project), base: undefined };
+  kept.set(file, read);
+  return { draft: copyOf(read.state), base: read };
 }
 
 /**
@@ -168,21 +224,44 @@ function copyOf(state: ProjectState): ProjectState {
 /** The JSON of each record as last written or read (records are replaced, never changed, once kept). */
 const recordJson = new WeakMap<object, string>();
 
-/**
- * The state's JSON without `version` and `writeId`, the same text as `JSON.stringify` makes.
- * A record whose fields are all the same values as in `previous` (a copy that no change
- * touched) reuses that record's JSON: a write of a 200-service project stringifies the few
- * records its batch changed, not all 200.
- */
-function stateBody(state: ProjectState, previous: ProjectState | undefined): string {
-  const containers = Object.entries(state.containers).map(([id, record]) => {
-    const before = previous?.containers[id];
-    let json = before && sameFields(record, before) ? recordJson.get(before) : undefined;
-    if (json === undefined) json = JSON.stringify(record);
-    recordJson.set(record, json);
-    return `${JSON.stringify(id)}:${json}`;
-  });
-  return `{"project":${JSON.stringify(state.project)},"containers":{${containers.join(',')}},"networks":${JSON.stringify(state.networks)},"volumes":${JSON.stringify(state.volumes)}}`;
+/** A record's JSON, reusing the text of `before` when it has the same fields (a copy no change touched). */
+function jsonOf(record: object, before: object | undefined): string {
+  let json = recordJson.get(record);
+  if (json !== undefined) return json;
+  json = before && sameFields(record, before) ? recordJson.get(before) : undefined;
+  if (json === undefined) json = JSON.stringify(record);
+  recordJson.set(record, json);
+  return json;
+}
+
+/** The JSON of a map of records (`{"<id>":<record>,…}`). */
+function mapJson(map: Record<string, object>, before: Record<string, object> | undefined): string {
+  return `{${Object.entries(map).map(([id, record]) => `${JSON.stringify(id)}:${jsonOf(record, before?.[id])}`).join(',')}}`;
+}
+
+/** The snapshot line of `state` with write id `writeId` (the same text as `JSON.stringify` makes, then a newline). */
+function snapshotLine(state: ProjectState, before: ProjectState | undefined, writeId: string): string {
+  return `{"version":1,"writeId":"${writeId}","project":${JSON.stringify(state.project)},"containers":${mapJson(state.containers, before?.containers)},"networks":${mapJson(state.networks, before?.networks)},"volumes":${mapJson(state.volumes, before?.volumes)}}\n`;
+}
+
+/** The line of changes from `before` to `state`, or undefined when nothing changed. */
+function changesLine(state: ProjectState, before: ProjectState): string | undefined {
+  const parts: string[] = [];
+  for (const key of ['containers', 'networks', 'volumes'] as const) {
+    const now = state[key] as Record<string, object>;
+    const then = before[key] as Record<string, object>;
+    const entries: string[] = [];
+    for (const [id, record] of Object.entries(now)) {
+      const old = then[id];
+      const json = jsonOf(record, old);
+      // Unchanged: the same fields, or equal ones (a record rebuilt with the same content).
+      if (old !== undefined && json === jsonOf(old, undefined)) continue;
+      entries.push(`${JSON.stringify(id)}:${json}`);
+    }
+    for (const id of Object.keys(then)) if (!(id in now)) entries.push(`${JSON.stringify(id)}:null`);
+    if (entries.length > 0) parts.push(`"${key}":{${entries.join(',')}}`);
+  }
+  return parts.length === 0 ? undefined : `{${parts.join(',')}}\n`;
 }
 
 function sameFields(a: object, b: object): boolean {
@@ -192,8 +271,10 @@ function sameFields(a: object, b: object): boolean {
 }
 
 /**
- * Under the project's lock: writes `state` atomically (temp file + rename) unless it is what
- * the file already holds; a project with nothing left loses its file and its empty folders.
+ * Under the project's lock: records `state` (see {@link loadDraft}), unless it is what the file
+ * already holds. It appends a line of the changes, or writes a new snapshot (temp file + rename)
+ * when there is no file, when the file cannot be appended to, or when the changes since the
+ * snapshot would outweigh it. A project with nothing left loses its file and its empty folders.
  * `state` becomes the kept (shared, read-only) view: the caller must not change it any more.
  * The file is written through the thread pool: a write and its rename take milliseconds on a
  * busy disk (file systems mounted with online discard stall on every replaced file), time this
@@ -202,11 +283,12 @@ function sameFields(a: object, b: object): boolean {
  */
 export async function storeState(paths: ProjectPaths, state: ProjectState, loaded: Draft): Promise<void> {
   const file = paths.stateFile;
+  const base = loaded.base;
   const isEmpty = Object.keys(state.containers).length === 0 && Object.keys(state.networks).length === 0 && Object.keys(state.volumes).length === 0;
   try {
     if (isEmpty) {
       kept.delete(file);
-      if (!loaded.existed) return; // no file: nothing to clean up
+      if (!base) return; // no file: nothing to clean up
       rmSync(file, { force: true });
       rmSync(paths.logsDir, { recursive: true, force: true });
       for (const dir of [paths.volumesDir, paths.dataDir]) {
@@ -218,11 +300,24 @@ export async function storeState(paths: ProjectPaths, state: ProjectState, loade
       }
       return;
     }
-    const body = stateBody(state, kept.get(file)?.state);
-    if (loaded.body === body) return; // nothing changed
+    const changes = base ? changesLine(state, base.state) : undefined;
+    if (base && changes === undefined) return; // nothing changed
+    const journalBytes = base ? base.consumed - base.snapshotBytes : 0;
+    if (base?.appendable && changes !== undefined && journalBytes + Buffer.byteLength(changes) <= Math.max(base.snapshotBytes, MIN_JOURNAL_BYTES)) {
+      const handle = await open(file, 'a');
+      let info: BigIntStats;
+      try {
+        await handle.write(changes);
+        info = await handle.stat({ bigint: true });
+      } finally {
+        await handle.close();
+      }
+      kept.set(file, { ...base, state: { ...state, writeId: base.writeId }, version: versionOf(info), mtimeMs: Number(info.mtimeMs), consumed: Number(info.size), verifiedAt: Date.now() });
+      return;
+    }
     const writeId = randomBytes(12).toString('hex');
-    const text = `{"version":1,"writeId":"${writeId}",${body.slice(1)}`;
-    if (!loaded.existed) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const text = snapshotLine(state, base?.state, writeId);
+    if (!base) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await writeFile(temp, text, { mode: 0o600 });
@@ -232,7 +327,8 @@ export async function storeState(paths: ProjectPaths, state: ProjectState, loade
       throw error;
     }
     const info = statSync(file, { bigint: true }); // under the lock: nobody else replaced it
-    kept.set(file, { writeId, raw: undefined, body, state: { ...state, writeId }, version: versionOf(info), mtimeMs: Number(info.mtimeMs), verifiedAt: Date.now() });
+    const bytes = Number(info.size);
+    kept.set(file, { writeId, raw: undefined, state: { ...state, writeId }, version: versionOf(info), mtimeMs: Number(info.mtimeMs), consumed: bytes, snapshotBytes: bytes, appendable: true, verifiedAt: Date.now() });
   } catch (error) {
     throw new StateFileError(file, 'cannot be written', { cause: error });
   }

@@ -1,10 +1,27 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStateFileError } from '../../errors/state-file-error.js';
 import { StateStore } from './state-store.js';
+
+/** The state a journal file holds: its snapshot line with every line of changes applied. */
+function replay(text: string): Record<string, Record<string, unknown>> {
+  const [snapshot = '', ...changes] = text.split('\n').filter((line) => line !== '');
+  const state = JSON.parse(snapshot) as Record<string, Record<string, unknown>>;
+  for (const line of changes) {
+    for (const [key, delta] of Object.entries(JSON.parse(line) as Record<string, Record<string, unknown>>)) {
+      const map = { ...state[key] };
+      for (const [id, value] of Object.entries(delta)) {
+        if (value === null) delete map[id];
+        else map[id] = value;
+      }
+      state[key] = map;
+    }
+  }
+  return state;
+}
 
 describe('StateStore', () => {
   let dir: string;
@@ -125,7 +142,13 @@ describe('StateStore', () => {
       });
     }
     await store.update('p', (s) => void delete s.containers['p.3']);
-    const onDisk = JSON.parse(await readFile(join(dir, 'projects', 'p.json'), 'utf8')) as { containers: Record<string, ReturnType<typeof record> & { pid?: number }> };
+    const text = await readFile(join(dir, 'projects', 'p.json'), 'utf8');
+    const onDisk = replay(text) as { containers: Record<string, ReturnType<typeof record> & { pid?: number }> };
+    // A snapshot, then one line per write holding only what it changed.
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(8); // snapshot, 5 changes of p.7, the removal of p.3, and the final newline
+    expect(lines.slice(1, 6).map((line) => Object.keys((JSON.parse(line) as { containers: object }).containers))).toEqual(Array(5).fill(['p.7']));
+    expect(JSON.parse(lines[6] ?? '')).toEqual({ containers: { 'p.3': null } });
     expect(Object.keys(onDisk.containers)).toHaveLength(49);
     expect(onDisk.containers['p.7']).toMatchObject({ state: 'running', pid: 104, restartCount: 4 });
     expect(onDisk.containers['p.8']).toEqual(record('p.8'));
@@ -142,5 +165,93 @@ describe('StateStore', () => {
     unlock(file);
     expect(tryLock(file)).toBe('acquired');
     unlock(file);
+  });
+  describe('journal', () => {
+    const file = () => join(dir, 'projects', 'p.json');
+    const lineCount = async () => (await readFile(file(), 'utf8')).split('\n').filter((line) => line !== '').length;
+
+    it('writes a new snapshot once the changes would outweigh it, and reads the same state throughout', async () => {
+      const store = new StateStore(dir);
+      await store.update('p', (s) => void (s.networks['n'] = resource('n')));
+      const counts: number[] = [];
+      for (let i = 0; i < 400; i++) {
+        await store.update('p', (s) => void (s.volumes[`v${i % 7}`] = { ...resource(`v${i % 7}`), createdAt: new Date(i).toISOString() }));
+        counts.push(await lineCount());
+      }
+      // Appends grow the file line by line; a snapshot starts it again at one line.
+      expect(counts.filter((count, i) => i > 0 && count < (counts[i - 1] ?? 0)).length).toBeGreaterThan(1);
+      expect(Math.max(...counts)).toBeLessThan(200);
+      const expected = Object.fromEntries(Array.from({ length: 7 }, (_, k) => {
+        const last = 399 - ((399 - k) % 7);
+        return [`v${k}`, { ...resource(`v${k}`), createdAt: new Date(last).toISOString() }];
+      }));
+      expect(replay(await readFile(file(), 'utf8'))['volumes']).toEqual(expected);
+      expect((await new StateStore(dir).read('p')).volumes).toEqual(expected);
+      expect((await store.read('p')).volumes).toEqual(expected);
+    });
+
+    it('reads what another process appended, and not a line it is still writing', async () => {
+      const store = new StateStore(dir);
+      await store.update('p', (s) => void (s.networks['a'] = resource('a')));
+      expect(Object.keys((await store.read('p')).networks)).toEqual(['a']);
+      await appendFile(file(), `${JSON.stringify({ networks: { b: resource('b'), a: null } })}\n`);
+      expect(Object.keys((await store.read('p')).networks)).toEqual(['b']);
+      const half = JSON.stringify({ networks: { c: resource('c') } });
+      await appendFile(file(), half.slice(0, 20));
+      expect(Object.keys((await store.read('p')).networks)).toEqual(['b']);
+      expect(Object.keys((await new StateStore(dir).read('p')).networks)).toEqual(['b']);
+      await appendFile(file(), `${half.slice(20)}\n`);
+      expect(Object.keys((await store.read('p')).networks).sort()).toEqual(['b', 'c']);
+    });
+
+    it('writes a new snapshot instead of appending after a line a dead writer left half-written', async () => {
+      const store = new StateStore(dir);
+      await store.update('p', (s) => void (s.networks['a'] = resource('a')));
+      await appendFile(file(), '{"networks":{"x":{"id":"x","na');
+      await store.update('p', (s) => void (s.networks['b'] = resource('b')));
+      const text = await readFile(file(), 'utf8');
+      expect(text.split('\n')).toHaveLength(2); // one snapshot line, then the final newline
+      expect(Object.keys(replay(text)['networks'] ?? {}).sort()).toEqual(['a', 'b']);
+      expect(Object.keys((await new StateStore(dir).read('p')).networks).sort()).toEqual(['a', 'b']);
+    });
+
+    it('writes a new snapshot over a file of an earlier version (no newline after the state) instead of appending to it', async () => {
+      const store = new StateStore(dir);
+      await store.update('p', (s) => void (s.networks['a'] = resource('a')));
+      const old = (await readFile(file(), 'utf8')).trimEnd().replace(/"writeId":"[0-9a-f]{24}"/, `"writeId":"${'e'.repeat(24)}"`);
+      await writeFile(`${file()}.tmp`, old);
+      await rename(`${file()}.tmp`, file());
+      await store.update('p', (s) => void (s.networks['b'] = resource('b')));
+      const text = await readFile(file(), 'utf8');
+      expect(text.split('\n')).toHaveLength(2);
+      expect(Object.keys(replay(text)['networks'] ?? {}).sort()).toEqual(['a', 'b']);
+    });
+
+    it('reports a line of changes that is not JSON as a typed error', async () => {
+      const store = new StateStore(dir);
+      await store.update('p', (s) => void (s.networks['a'] = resource('a')));
+      await appendFile(file(), '{ nope\n');
+      expect(isStateFileError(await new StateStore(dir).read('p').catch((e: unknown) => e))).toBe(true);
+    });
+
+    it('appends only what changed after a snapshot another process wrote', async () => {
+      const store = new StateStore(dir);
+      await store.update('p', (s) => void (s.networks['a'] = resource('a')));
+      const foreign = { version: 1, writeId: 'd'.repeat(24), project: 'p', containers: {}, networks: { a: resource('a'), b: resource('b'), c: resource('c') }, volumes: {} };
+      await writeFile(`${file()}.tmp`, `${JSON.stringify(foreign)}\n`);
+      await rename(`${file()}.tmp`, file());
+      await store.update('p', (s) => void (s.networks['b'] = { ...resource('b'), createdAt: 'now' }));
+      const lines = (await readFile(file(), 'utf8')).split('\n');
+      expect(lines).toHaveLength(3);
+      expect(JSON.parse(lines[1] ?? '')).toEqual({ networks: { b: { ...resource('b'), createdAt: 'now' } } });
+    });
+
+    it('writes nothing for a change that changes nothing', async () => {
+      const store = new StateStore(dir);
+      await store.update('p', (s) => void (s.networks['a'] = resource('a')));
+      const before = await readFile(file(), 'utf8');
+      await store.update('p', (s) => void (s.networks['a'] = resource('a')));
+      expect(await readFile(file(), 'utf8')).toBe(before);
+    });
   });
 });

@@ -110,16 +110,17 @@ const BACKOFF_FIRST_MS = 2;
 const BACKOFF_MAX_MS = 50;
 
 /**
- * One JSON state file per project under `<stateDir>/projects/`. Reads need no lock (writes are
- * atomic: temp file + rename). Changes go through an in-process write queue per state file:
- * every change that arrives within one turn of the event loop (and while the previous batch is
- * being written, or another process holds the lock) is applied in one read-modify-write, in
- * arrival order, under one lock acquisition and one atomic rename. The changes are applied
- * synchronously; the file is written through the thread pool, with the lock held until the
- * rename is done.
+ * One JSON state file per project under `<stateDir>/projects/`: a snapshot, then a line per
+ * write holding what it changed (see state-file.ts). Reads need no lock (a write appends whole
+ * lines, or renames a new snapshot into place). Changes go through an in-process write queue per
+ * state file: every change that arrives within one turn of the event loop (and while the
+ * previous batch is being written, or another process holds the lock) is applied in one
+ * read-modify-write, in arrival order, under one lock acquisition and one write. The changes are
+ * applied synchronously; the file is written through the thread pool, with the lock held until
+ * the write is done.
  * The lock is tried once; only while another live process holds it do changes back off (2 ms
  * doubling to 50 ms, up to 15 s). A change's promise settles after the file holding it has been
- * renamed into place: whatever it recorded is then visible to every other process.
+ * written: whatever it recorded is then visible to every other process.
  * A project with nothing left loses its state file and its (empty) data folder.
  */
 export class StateStore {

@@ -65,7 +65,8 @@ export class Prestarter {
     const [program] = record.command;
     if (program === undefined || this.entries.has(record.id)) return;
     // A missing program or folder is reported by the start (a typed spawn error), not by a stub.
-    if (!runnable(program, record.cwd, { ...process.env, ...record.env }.PATH)) return;
+    // (`process.env` is read through the C++ environment: one variable, not a copy of all of them.)
+    if (!runnable(program, record.cwd, record.env.PATH ?? process.env.PATH)) return;
     const entry: Entry = { record, files };
     this.entries.set(record.id, entry);
     this.queue.push(entry);

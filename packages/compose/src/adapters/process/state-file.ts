@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, rmSync, statSync, type BigIntStats } from 'node:fs';
+import { writeSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, rmSync, statSync, type BigIntStats } from 'node:fs';
 import { open, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -193,32 +193,92 @@ export function readState(file: string, project: string): ProjectState {
   return read.state;
 }
 
-/** What {@link loadDraft} gives: a private copy to change, and what it was copied from. */
+/** What {@link loadDraft} gives: a private view to change, and what it was made from. */
 export interface Draft {
+  /** The state to change: its `containers` copy a record when a change first reads it. */
   readonly draft: ProjectState;
-  /** The file's content the draft was copied from (undefined when there was no file). */
+  /** The file's content the draft was made from (undefined when there was no file). */
   readonly base: Kept | undefined;
+  readonly containers: ContainerDraft;
 }
 
 /**
- * Under the project's lock: a private copy of the state to change. Parses only what the file
+ * Under the project's lock: a private view of the state to change. Parses only what the file
  * holds beyond what this process kept.
  */
 export function loadDraft(file: string, project: string): Draft {
   const read = readFile(file, project, kept.get(file));
-  if (!read) return { draft: emptyState(project), base: undefined };
-  kept.set(file, read);
-  return { draft: copyOf(read.state), base: read };
+  if (read) kept.set(file, read);
+  const state = read?.state ?? emptyState(project);
+  const containers = new ContainerDraft(state.containers);
+  return { draft: { version: 1, project: state.project, containers: containers.view, networks: { ...state.networks }, volumes: { ...state.volumes } }, base: read, containers };
 }
 
+type Records = ProjectState['containers'];
+
 /**
- * A copy that a change may mutate without touching what readers hold: fresh maps and a fresh
- * object per container (changes assign a record's own fields; its nested values are read-only).
+ * A project's containers as the changes of one batch see them, over the shared (read-only)
+ * records: a record is copied when a change first reads it, so a batch that starts a few of
+ * 200 services copies, compares and writes those few. Changes use it as a plain object (read,
+ * assign, delete, enumerate); enumerating reads, and so copies, every record.
  */
-function copyOf(state: ProjectState): ProjectState {
-  const containers: ProjectState['containers'] = {};
-  for (const [id, record] of Object.entries(state.containers)) containers[id] = { ...record };
-  return { version: 1, project: state.project, containers, networks: { ...state.networks }, volumes: { ...state.volumes } };
+export class ContainerDraft {
+  /** The records the batch read (copies) or set. */
+  readonly touched = new Map<string, Records[string]>();
+  /** The ids the batch deleted. */
+  readonly removed = new Set<string>();
+  readonly view: Records;
+
+  constructor(readonly base: Readonly<Records>) {
+    this.view = new Proxy<Records>({}, {
+      get: (_, id) => (typeof id === 'string' ? this.get(id) : undefined),
+      set: (_, id, record: Records[string]) => this.set(id, record),
+      defineProperty: (_, id, descriptor) => this.set(id, descriptor.value as Records[string]),
+      deleteProperty: (_, id) => {
+        if (typeof id !== 'string') return true;
+        this.touched.delete(id);
+        if (Object.hasOwn(this.base, id)) this.removed.add(id);
+        return true;
+      },
+      has: (_, id) => typeof id === 'string' && this.has(id),
+      ownKeys: () => this.keys(),
+      getOwnPropertyDescriptor: (_, id) => (typeof id === 'string' && this.has(id) ? { value: this.get(id), writable: true, enumerable: true, configurable: true } : undefined),
+    });
+  }
+
+  private get(id: string): Records[string] | undefined {
+    const touched = this.touched.get(id);
+    if (touched !== undefined || this.removed.has(id) || !Object.hasOwn(this.base, id)) return touched;
+    const copy = { ...(this.base[id] as Records[string]) };
+    this.touched.set(id, copy);
+    return copy;
+  }
+
+  private set(id: string | symbol, record: Records[string]): boolean {
+    if (typeof id !== 'string') return false;
+    this.removed.delete(id);
+    this.touched.set(id, record);
+    return true;
+  }
+
+  private has(id: string): boolean {
+    return this.touched.has(id) || (!this.removed.has(id) && Object.hasOwn(this.base, id));
+  }
+
+  private keys(): string[] {
+    const keys = Object.keys(this.base).filter((id) => !this.removed.has(id));
+    for (const id of this.touched.keys()) if (!Object.hasOwn(this.base, id)) keys.push(id);
+    return keys;
+  }
+
+  /** The containers after the batch, as a plain object (the base itself when nothing was touched). */
+  result(): Records {
+    if (this.touched.size === 0 && this.removed.size === 0) return this.base as Records;
+    const result = { ...this.base };
+    for (const id of this.removed) delete result[id];
+    for (const [id, record] of this.touched) result[id] = record;
+    return result;
+  }
 }
 
 /** The JSON of each record as last written or read (records are replaced, never changed, once kept). */
@@ -244,21 +304,29 @@ function snapshotLine(state: ProjectState, before: ProjectState | undefined, wri
   return `{"version":1,"writeId":"${writeId}","project":${JSON.stringify(state.project)},"containers":${mapJson(state.containers, before?.containers)},"networks":${mapJson(state.networks, before?.networks)},"volumes":${mapJson(state.volumes, before?.volumes)}}\n`;
 }
 
-/** The line of changes from `before` to `state`, or undefined when nothing changed. */
-function changesLine(state: ProjectState, before: ProjectState): string | undefined {
+/**
+ * The line of changes from `before` to `state`, or undefined when nothing changed: of the
+ * containers, `candidates` (the ids a batch touched or removed) are compared, of the networks
+ * and volumes all.
+ */
+function changesLine(state: ProjectState, before: ProjectState, candidates: Iterable<string>): string | undefined {
   const parts: string[] = [];
   for (const key of ['containers', 'networks', 'volumes'] as const) {
     const now = state[key] as Record<string, object>;
     const then = before[key] as Record<string, object>;
     const entries: string[] = [];
-    for (const [id, record] of Object.entries(now)) {
-      const old = then[id];
+    for (const id of key === 'containers' ? candidates : new Set([...Object.keys(now), ...Object.keys(then)])) {
+      const record = Object.hasOwn(now, id) ? now[id] : undefined;
+      const old = Object.hasOwn(then, id) ? then[id] : undefined;
+      if (record === undefined) {
+        if (old !== undefined) entries.push(`${JSON.stringify(id)}:null`);
+        continue;
+      }
       const json = jsonOf(record, old);
       // Unchanged: the same fields, or equal ones (a record rebuilt with the same content).
       if (old !== undefined && json === jsonOf(old, undefined)) continue;
       entries.push(`${JSON.stringify(id)}:${json}`);
     }
-    for (const id of Object.keys(then)) if (!(id in now)) entries.push(`${JSON.stringify(id)}:null`);
     if (entries.length > 0) parts.push(`"${key}":{${entries.join(',')}}`);
   }
   return parts.length === 0 ? undefined : `{${parts.join(',')}}\n`;
@@ -271,19 +339,21 @@ function sameFields(a: object, b: object): boolean {
 }
 
 /**
- * Under the project's lock: records `state` (see {@link loadDraft}), unless it is what the file
- * already holds. It appends a line of the changes, or writes a new snapshot (temp file + rename)
- * when there is no file, when the file cannot be appended to, or when the changes since the
- * snapshot would outweigh it. A project with nothing left loses its file and its empty folders.
- * `state` becomes the kept (shared, read-only) view: the caller must not change it any more.
- * The file is written through the thread pool: a write and its rename take milliseconds on a
- * busy disk (file systems mounted with online discard stall on every replaced file), time this
- * thread spends serving readiness checks and logs instead. The caller holds the lock until it
- * settles.
+ * Under the project's lock: records what the changes made of `loaded` (see {@link loadDraft}),
+ * unless it is what the file already holds. It appends a line of the changes, or writes a new
+ * snapshot (temp file + rename) when there is no file, when the file cannot be appended to, or
+ * when the changes since the snapshot would outweigh it. A project with nothing left loses its
+ * file and its empty folders. The result becomes the kept (shared, read-only) view: the caller
+ * must not change the draft any more.
+ * The file is written through the thread pool: a write takes milliseconds on a busy disk (file
+ * systems mounted with online discard stall on every replaced file), time this thread spends
+ * serving readiness checks and logs instead. The caller holds the lock until it settles.
  */
-export async function storeState(paths: ProjectPaths, state: ProjectState, loaded: Draft): Promise<void> {
+export async function storeState(paths: ProjectPaths, loaded: Draft): Promise<void> {
   const file = paths.stateFile;
   const base = loaded.base;
+  const state: ProjectState = { ...loaded.draft, containers: loaded.containers.result() };
+  const candidates = [...loaded.containers.touched.keys(), ...loaded.containers.removed];
   const isEmpty = Object.keys(state.containers).length === 0 && Object.keys(state.networks).length === 0 && Object.keys(state.volumes).length === 0;
   try {
     if (isEmpty) {
@@ -300,17 +370,22 @@ export async function storeState(paths: ProjectPaths, state: ProjectState, loade
       }
       return;
     }
-    const changes = base ? changesLine(state, base.state) : undefined;
+    const changes = base ? changesLine(state, base.state, candidates) : undefined;
     if (base && changes === undefined) return; // nothing changed
     const journalBytes = base ? base.consumed - base.snapshotBytes : 0;
     if (base?.appendable && changes !== undefined && journalBytes + Buffer.byteLength(changes) <= Math.max(base.snapshotBytes, MIN_JOURNAL_BYTES)) {
-      const handle = await open(file, 'a');
       let info: BigIntStats;
+      if ((globalThis as any).__VARIANT === 'sync') {
+        const fd = openSync(file, 'a');
+        try { writeSync(fd, changes); info = fstatSync(fd, { bigint: true }); } finally { closeSync(fd); }
+      } else {
+      const handle = await open(file, 'a');
       try {
         await handle.write(changes);
         info = await handle.stat({ bigint: true });
       } finally {
         await handle.close();
+      }
       }
       kept.set(file, { ...base, state: { ...state, writeId: base.writeId }, version: versionOf(info), mtimeMs: Number(info.mtimeMs), consumed: Number(info.size), verifiedAt: Date.now() });
       return;

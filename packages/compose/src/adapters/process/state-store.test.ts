@@ -246,6 +246,40 @@ describe('StateStore', () => {
       expect(JSON.parse(lines[1] ?? '')).toEqual({ networks: { b: { ...resource('b'), createdAt: 'now' } } });
     });
 
+    it('gives changes a view of the containers that reads, sets, deletes and enumerates like a plain object', async () => {
+      const store = new StateStore(dir);
+      const container = (id: string, pid?: number) => ({ id, name: id, project: 'p', service: id, replica: 1, configHash: 'h', image: 'i', labels: {}, command: ['sh'], cwd: '/', env: {}, ports: [], mounts: [], restart: 'no' as const, stopSignal: 'SIGTERM', stopGraceMs: 1_000, state: 'created' as const, desired: 'running' as const, createdAt: 't', restartCount: 0, health: 'none' as const, ...(pid === undefined ? {} : { pid }) });
+      await store.update('p', (s) => {
+        for (const id of ['a', 'b', 'c']) s.containers[id] = container(id);
+      });
+      const seen = await store.update('p', (s) => {
+        const before = { keys: Object.keys(s.containers), has: 'b' in s.containers, missing: s.containers['zz'] };
+        const b = s.containers['b'];
+        if (b) b.pid = 7; // a change assigns a record's fields
+        delete s.containers['a'];
+        s.containers['d'] = container('d');
+        delete s.containers['c'];
+        s.containers['c'] = container('c', 9); // deleted, then set again
+        return { ...before, after: Object.entries(s.containers).map(([id, r]) => `${id}:${r.pid ?? '-'}`).sort(), hasA: 'a' in s.containers };
+      });
+      expect(seen).toEqual({ keys: ['a', 'b', 'c'], has: true, missing: undefined, after: ['b:7', 'c:9', 'd:-'], hasA: false });
+      const lines = (await readFile(file(), 'utf8')).split('\n').filter((line) => line !== '');
+      expect(Object.keys((JSON.parse(lines.at(-1) ?? '') as { containers: object }).containers).sort()).toEqual(['a', 'b', 'c', 'd']);
+      for (const reader of [store, new StateStore(dir)]) {
+        const state = await reader.read('p');
+        expect(Object.keys(state.containers).sort()).toEqual(['b', 'c', 'd']);
+        expect([state.containers['b']?.pid, state.containers['c']?.pid]).toEqual([7, 9]);
+      }
+      // What a reader holds is never changed by a later batch.
+      const held = await store.read('p');
+      await store.update('p', (s) => {
+        const b = s.containers['b'];
+        if (b) b.pid = 8;
+      });
+      expect(held.containers['b']?.pid).toBe(7);
+      expect((await store.read('p')).containers['b']?.pid).toBe(8);
+    });
+
     it('writes nothing for a change that changes nothing', async () => {
       const store = new StateStore(dir);
       await store.update('p', (s) => void (s.networks['a'] = resource('a')));

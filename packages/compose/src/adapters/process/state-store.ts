@@ -220,7 +220,7 @@ async function commit(project: string, paths: ProjectPaths, batch: readonly Pend
       return { ok: false, value: error };
     }
   });
-  await storeState(paths, draft, loaded);
+  await storeState(paths, loaded);
   return outcomes;
 }
 

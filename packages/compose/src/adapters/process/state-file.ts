@@ -1,5 +1,5 @@
-import { writeSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, rmSync, statSync, type BigIntStats } from 'node:fs';
-import { open, rename, writeFile } from 'node:fs/promises';
+import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, rmSync, statSync, type BigIntStats } from 'node:fs';
+import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StateFileError } from '../../errors/state-file-error.js';
@@ -374,21 +374,11 @@ export async function storeState(paths: ProjectPaths, loaded: Draft): Promise<vo
     if (base && changes === undefined) return; // nothing changed
     const journalBytes = base ? base.consumed - base.snapshotBytes : 0;
     if (base?.appendable && changes !== undefined && journalBytes + Buffer.byteLength(changes) <= Math.max(base.snapshotBytes, MIN_JOURNAL_BYTES)) {
-      let info: BigIntStats;
-      if ((globalThis as any).__VARIANT === 'sync') {
-        const fd = openSync(file, 'a');
-        try { writeSync(fd, changes); info = fstatSync(fd, { bigint: true }); } finally { closeSync(fd); }
-      } else {
-      const handle = await open(file, 'a');
-      try {
-        await handle.write(changes);
-        info = await handle.stat({ bigint: true });
-      } finally {
-        await handle.close();
+      const info = await appendTo(file, changes);
+      if (info) {
+        kept.set(file, { ...base, state: { ...state, writeId: base.writeId }, version: versionOf(info), mtimeMs: Number(info.mtimeMs), consumed: Number(info.size), verifiedAt: Date.now() });
+        return;
       }
-      }
-      kept.set(file, { ...base, state: { ...state, writeId: base.writeId }, version: versionOf(info), mtimeMs: Number(info.mtimeMs), consumed: Number(info.size), verifiedAt: Date.now() });
-      return;
     }
     const writeId = randomBytes(12).toString('hex');
     const text = snapshotLine(state, base?.state, writeId);
@@ -406,5 +396,26 @@ export async function storeState(paths: ProjectPaths, loaded: Draft): Promise<vo
     kept.set(file, { writeId, raw: undefined, state: { ...state, writeId }, version: versionOf(info), mtimeMs: Number(info.mtimeMs), consumed: bytes, snapshotBytes: bytes, appendable: true, verifiedAt: Date.now() });
   } catch (error) {
     throw new StateFileError(file, 'cannot be written', { cause: error });
+  }
+}
+
+/**
+ * Appends `text` to `file` and gives the file's status after it; undefined when the file is
+ * gone (removed by hand: opened without O_CREAT, so that it never becomes a lone line of
+ * changes).
+ */
+async function appendTo(file: string, text: string): Promise<BigIntStats | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, fsConstants.O_WRONLY | fsConstants.O_APPEND);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    await handle.write(text);
+    return await handle.stat({ bigint: true });
+  } finally {
+    await handle.close();
   }
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -278,6 +279,20 @@ describe('StateStore', () => {
       });
       expect(held.containers['b']?.pid).toBe(7);
       expect((await store.read('p')).containers['b']?.pid).toBe(8);
+    });
+
+    it('writes a new snapshot, never a lone line of changes, when the file vanished before the append', async () => {
+      const store = new StateStore(dir);
+      await store.update('p', (s) => void (s.networks['a'] = resource('a')));
+      // Removed (by hand) after this batch read it, before its line is appended.
+      await store.update('p', (s) => {
+        rmSync(file());
+        s.networks['b'] = resource('b');
+      });
+      const text = await readFile(file(), 'utf8');
+      expect(text.startsWith('{"version":1,"writeId":"')).toBe(true);
+      expect(text.split('\n')).toHaveLength(2);
+      expect(Object.keys(replay(text)['networks'] ?? {}).sort()).toEqual(['a', 'b']);
     });
 
     it('writes nothing for a change that changes nothing', async () => {

@@ -10,8 +10,8 @@ import { processStartTime } from './proc.js';
  * The zygote: a small Perl process (Perl is part of every Debian and Ubuntu base system, and of
  * macOS) that forks held children on request. A fork of a 5 MB process costs a fraction of a
  * fork of this one (Node's `spawn()` copies the page tables of the whole Node process, then
- * waits for the exec), and a held child is the forked zygote itself, set up (its own process
- * group in the zygote's terminal-less session, working folder, environment, output files) and
+ * waits for the exec), and a held child is the forked zygote itself, set up (its own session and
+ * process group, as a detached child of Node, working folder, environment, output files) and
  * waiting on a pipe: releasing it `exec`s the service's program at once, with no shell in
  * between. The zygote ignores SIGPIPE (a release may race a child's death); its children get
  * the default back before they exec.
@@ -53,13 +53,17 @@ sub hold {
     POSIX::close($fd) if defined $fd;
   }
   pipe(my $r, my $w) or return say_("E $id " . ($! + 0));
+  pipe(my $ack_r, my $ack_w) or do { my $e = $! + 0; close $r; close $w; return say_("E $id $e") };
   my $pid = fork();
-  if (!defined $pid) { my $e = $! + 0; close $r; close $w; return say_("E $id $e") }
+  if (!defined $pid) { my $e = $! + 0; close $_ for $r, $w, $ack_r, $ack_w; return say_("E $id $e") }
   if ($pid == 0) {
+    # Its own session (so its own process group, and its own scheduling group where the kernel
+    # groups tasks by session), then the zygote may go on.
+    POSIX::setsid();
+    syswrite($ack_w, 's');
     close $_ for values %ctl;
-    close $w; close $wake_r; close $wake_w;
+    close $_ for $w, $ack_r, $ack_w, $wake_r, $wake_w;
     $SIG{CHLD} = 'DEFAULT'; $SIG{PIPE} = 'DEFAULT'; # an ignored signal stays ignored across exec
-    POSIX::setpgid(0, 0);
     my $o = POSIX::open($out, O_WRONLY | O_APPEND | O_CREAT, 0600);
     my $e = POSIX::open($err, O_WRONLY | O_APPEND | O_CREAT, 0600);
     my $n = POSIX::open('/dev/null', O_RDONLY);
@@ -74,10 +78,12 @@ sub hold {
     { no warnings 'exec'; exec { $path } $argv0, @args; }
     fail_("cannot run $path");
   }
-  close $r;
-  # Its own process group before anyone hears of it (the child does the same: whichever runs
-  # first). Its session is the zygote's, which has no terminal: no terminal signal reaches it.
-  POSIX::setpgid($pid, $pid);
+  close $r; close $ack_w;
+  # Its session exists before anyone hears of it (a stop signals its process group): a moment,
+  # for the child to run its first system call (end of file if it died first).
+  my $got;
+  do { $got = sysread($ack_r, my $ack, 1) } while (!defined $got && $! == POSIX::EINTR());
+  close $ack_r;
   $ctl{$id} = $w; $ids{$pid} = $id;
   say_("S $id $pid " . fileno($w));
 }

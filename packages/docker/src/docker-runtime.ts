@@ -71,6 +71,8 @@ class DockerEngineRuntime implements DockerRuntime {
   private readonly publishHost: string;
   private readonly pull: boolean;
   private readonly init: boolean;
+  /** Stop signals of the containers this object inspected, by id (see stopSignalOf). */
+  private readonly stopSignals = new Map<string, string>();
 
   constructor(options: DockerRuntimeOptions) {
     const address = resolveEngineAddress(options.host);
@@ -89,12 +91,23 @@ class DockerEngineRuntime implements DockerRuntime {
   }
 
   private async raw(id: string): Promise<ContainerInspect> {
+    let inspect: ContainerInspect;
     try {
-      return await this.client.json<ContainerInspect>('GET', `${this.path(id)}/json`);
+      inspect = await this.client.json<ContainerInspect>('GET', `${this.path(id)}/json`);
     } catch (error) {
-      if (is(error, 404)) throw new ContainerNotFoundError('docker', id, { cause: error });
+      if (is(error, 404)) {
+        this.stopSignals.delete(id);
+        throw new ContainerNotFoundError('docker', id, { cause: error });
+      }
       throw error;
     }
+    this.stopSignals.set(id, inspect.Config.StopSignal || 'SIGTERM');
+    return inspect;
+  }
+
+  /** A container's stop signal: fixed when it is created, so one inspection (a listing, say) tells it for good. */
+  private async stopSignalOf(id: string): Promise<string> {
+    return this.stopSignals.get(id) ?? ((await this.raw(id)).Config.StopSignal || 'SIGTERM');
   }
 
   async version(): Promise<EngineVersion> {
@@ -171,7 +184,7 @@ class DockerEngineRuntime implements DockerRuntime {
       const wanted = options.signal === undefined ? undefined : signalName(options.signal);
       // `stop` (not `kill`) is what marks a container as stopped by hand, so that its restart
       // policy does not bring it back: use it whenever it sends the wanted signal.
-      if (wanted === undefined || wanted === 'KILL' || wanted === signalName((await this.raw(id)).Config.StopSignal || 'SIGTERM')) {
+      if (wanted === undefined || wanted === 'KILL' || wanted === signalName(await this.stopSignalOf(id))) {
         await stop(wanted === 'KILL' ? 0 : seconds);
         return;
       }
@@ -190,6 +203,7 @@ class DockerEngineRuntime implements DockerRuntime {
   }
 
   async removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
+    this.stopSignals.delete(id);
     try {
       await this.client.json('DELETE', this.path(id), { query: { force: options.force === true, v: false } });
     } catch (error) {

@@ -53,7 +53,7 @@ export class Converger {
   readonly #settings: ConvergeSettings;
   readonly #queue: PQueue;
   /** Paces the creations made ahead of time (see #precreate). */
-  readonly #precreateQueue = new PQueue({ concurrency: Number((globalThis as any).__VARIANT === "c32" ? 32 : PRECREATE_CONCURRENCY) });
+  readonly #precreateQueue = new PQueue({ concurrency: PRECREATE_CONCURRENCY });
   readonly #abort = new AbortController();
   readonly #logAbort = new AbortController();
   readonly #nodes = new Map<string, ServiceNode>();
@@ -186,7 +186,7 @@ export class Converger {
         this.fail(new EngineFailure('health-timeout', { service: name, reason: `readiness check failed: ${error instanceof Error ? error.message : String(error)}`, cause: error }));
         throw new RunCancelled();
       }
-      (globalThis as any).__hl?.set(name, performance.timeOrigin + performance.now()); emit(this.#env, { type: 'service.healthy', service: name });
+      emit(this.#env, { type: 'service.healthy', service: name });
     })();
     return node.ready;
   }
@@ -381,7 +381,7 @@ export class Converger {
   }
 
   async #startContainer(name: string, container: ContainerInfo): Promise<ContainerInfo> {
-    (globalThis as any).__st?.set(name, performance.timeOrigin + performance.now()); emit(this.#env, { type: 'service.starting', service: name, replica: container.replica, containerId: container.id });
+    emit(this.#env, { type: 'service.starting', service: name, replica: container.replica, containerId: container.id });
     const info = await this.#op(() => this.#env.runtime.startContainer(container.id));
     if (this.record.createdContainers.has(info.id)) this.record.createdContainers.set(info.id, info);
     emit(this.#env, { type: 'service.started', service: name, replica: info.replica, containerId: info.id });

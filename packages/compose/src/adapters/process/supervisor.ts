@@ -96,7 +96,7 @@ export class Supervisor {
     if (program === undefined) throw new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: new Error('empty command') });
     let child: SpawnedChild;
     if (stub) {
-      stub.child.release(); (globalThis as any).__rel?.set(record.service, performance.timeOrigin + performance.now());
+      stub.child.release();
       child = stub.child;
       this.tailing = false;
       setImmediate(() => this.tail());

@@ -1,6 +1,7 @@
 // Enforces the layering of @selur/compose (../shared/design/architecture.md): imports inside
 // packages/compose/src only point down the list below, adapters never import the engine or the
-// plan, the docker and cli packages import only the public entries, and no barrel uses `export *`.
+// plan, the docker and cli packages import only the public entries, no barrel uses `export *`,
+// and no product file uses `any`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, dirname, resolve, sep } from 'node:path';
 
@@ -59,8 +60,21 @@ for (const pkg of ['docker', 'cli']) {
   }
 }
 
+// Product code is typed end to end: no `any` (an escape hatch that also marks measurement
+// scaffolding, which belongs in a harness, not in the packages).
+const anyRe = /\bas any\b|:\s*any\b|<any>/;
+for (const pkg of ['compose', 'docker', 'cli']) {
+  const dir = join(root, 'packages', pkg, 'src');
+  try { statSync(dir); } catch { continue; }
+  for (const file of files(dir)) {
+    readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
+      if (anyRe.test(line.replace(/\/\/.*$/, ''))) problems.push(`${relative(root, file)}:${index + 1}: 'any' in product code; give it a type`);
+    });
+  }
+}
+
 if (problems.length > 0) {
   console.error(`architecture: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);
 }
-console.log('architecture: imports point down; public entries only');
+console.log('architecture: imports point down; public entries only; no any');

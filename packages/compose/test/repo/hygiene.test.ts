@@ -14,9 +14,9 @@ const runScript = (script: string) => {
 
 // `pnpm test` is what CI runs, so the repository rules are checked here too.
 describe('repository rules', () => {
-  it('imports point down the layers, adapters never import the engine, other packages use the public entry', () => {
+  it('imports point down the layers, adapters never import the engine, other packages use the public entry, no product file uses any', () => {
     const result = runScript('scripts/lint-architecture.mjs');
-    expect(result.output).toContain('imports point down');
+    expect(result.output).toContain('imports point down; public entries only; no any');
     expect(result.code).toBe(0);
   });
 

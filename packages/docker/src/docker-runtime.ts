@@ -107,7 +107,8 @@ class DockerEngineRuntime implements DockerRuntime {
 
   /** A container's stop signal: fixed when it is created, so one inspection (a listing, say) tells it for good. */
   private async stopSignalOf(id: string): Promise<string> {
-    return this.stopSignals.get(id) ?? ((await this.raw(id)).Config.StopSignal || 'SIGTERM');
+    if (!this.stopSignals.has(id)) await this.raw(id); // (which records it)
+    return this.stopSignals.get(id) ?? 'SIGTERM';
   }
 
   async version(): Promise<EngineVersion> {

@@ -1,4 +1,4 @@
-// Enforces the layering of @selur/compose (../shared/design/architecture.md): imports inside
+// Enforces the layering of @selur/compose (docs/architecture.md): imports inside
 // packages/compose/src only point down the list below, adapters never import the engine or the
 // plan, the docker and cli packages import only the public entries, no barrel uses `export *`,
 // and no product file uses `any`.

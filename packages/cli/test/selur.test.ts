@@ -9,7 +9,7 @@ import { startVordrServer, type FakeVordrServer } from '../../compose/test/serve
 import { runCli, workspace, type Workspace } from './support/cli.js';
 
 // The CLI against the in-process selur-stack servers (Svalinn forwarding to Vörðr, both following
-// ../shared/reference), with a bundle packed and signed here and the key in ct's trust store layout.
+// docs/reference), with a bundle packed and signed here and the key in ct's trust store layout.
 let vordr: FakeVordrServer;
 let svalinn: FakeSvalinn;
 let ws: Workspace;

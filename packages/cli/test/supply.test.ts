@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, workspace } from './support/cli.js';
 
-/** The real bundles made and signed by `ct` (see ../shared/reference/ct.md). */
-const VECTORS = fileURLToPath(new URL('../../../../shared/vectors/ct/', import.meta.url));
+/** The real bundles made and signed by `ct` (see docs/reference/ct.md). */
+const VECTORS = fileURLToPath(new URL('../../selur/test/vectors/ct/', import.meta.url));
 
 const ws = workspace('selur-cli-supply-');
 afterAll(() => ws.remove());

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isInvalidPolicyError, nativeCt, Project } from '@selur/compose';
 
-const vectors = fileURLToPath(new URL('../../../../../shared/vectors/', import.meta.url));
+const vectors = fileURLToPath(new URL('../../../selur/test/vectors/', import.meta.url));
 const keys = { 'test-key': readFileSync(`${vectors}ct/test-key.pub`, 'utf8').trim() };
 
 function project(): Project {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The ct vectors: `<checkout>/../shared/vectors/ct/`. */
-export const VECTORS = fileURLToPath(new URL('../../../../../shared/vectors/ct/', import.meta.url));
+/** The ct vectors: `packages/selur/test/vectors/ct/` (made and signed by the real ct). */
+export const VECTORS = fileURLToPath(new URL('../../../selur/test/vectors/ct/', import.meta.url));
 export const vector = (name: string): string => join(VECTORS, name);
 export const TEST_KEY_PUB = 'd59313a3d1be650f787ce7f38b5945d8f54b85cf3d29b28d50029a92e29449f5';
 export const TEST_KEY_FINGERPRINT = '85fe20fbf4e146723d1be73940e969076f5b0decb0d0834aaa87a98f22d9b071';

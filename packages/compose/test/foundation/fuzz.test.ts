@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isComposeError, parseProject, Project } from '@selur/compose';
 
-const vectors = new URL('../../../../../shared/vectors/compose/', import.meta.url);
+const vectors = new URL('../vectors/compose/', import.meta.url);
 const seeds = ['basic.compose.toml', 'parity.compose.toml'].map((n) => readFileSync(fileURLToPath(new URL(n, vectors)), 'utf8'));
 seeds.push(new Project('seed').volume('v').service('a', { image: 'a', ports: ['80:80'], healthcheck: { test: 'true' }, volumes: ['v:/v'] }).toToml());
 

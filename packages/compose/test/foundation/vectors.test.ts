@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadProject, parseProject } from '@selur/compose';
 
-const vectors = new URL('../../../../../shared/vectors/compose/', import.meta.url);
+const vectors = new URL('../vectors/compose/', import.meta.url);
 const path = (name: string) => fileURLToPath(new URL(name, vectors));
 
 describe('upstream vectors', () => {

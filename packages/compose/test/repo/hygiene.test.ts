@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const runScript = (script: string) => {
+const runScript = (script: string, ...args: string[]) => {
   try {
-    return { code: 0, output: execFileSync(process.execPath, [script], { cwd: root, encoding: 'utf8', stdio: 'pipe' }) };
+    return { code: 0, output: execFileSync(process.execPath, [script, ...args], { cwd: root, encoding: 'utf8', stdio: 'pipe' }) };
   } catch (error) {
     const failed = error as { status?: number; stdout?: string; stderr?: string };
     return { code: failed.status ?? 1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
@@ -18,6 +21,24 @@ describe('repository rules', () => {
     const result = runScript('scripts/lint-architecture.mjs');
     expect(result.output).toContain('imports point down; public entries only; no any');
     expect(result.code).toBe(0);
+  });
+
+  it('no file names a folder beside the checkout: a clone with nothing beside it has everything', () => {
+    const result = runScript('scripts/lint-standalone.mjs');
+    expect(result.output).toMatch(/standalone: \d+ files read, none reaches outside the repository/);
+    expect(result.code).toBe(0);
+  });
+
+  it('the standalone rule fails on a file that reads the team folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'standalone-'));
+    try {
+      writeFileSync(join(dir, 'vectors.test.ts'), `const v = new URL('${['..', 'shared'].join('/')}/vectors/ct/', import.meta.url);\n`);
+      const result = runScript('scripts/lint-standalone.mjs', dir);
+      expect(result.code).toBe(1);
+      expect(result.output).toContain('vectors.test.ts:1:');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('every public export has a doc comment, and every exported value an @example', () => {

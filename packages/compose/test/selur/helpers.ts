@@ -27,8 +27,8 @@ import { startFakeSvalinn, type FakeSvalinn, type FakeSvalinnOptions } from '../
 import { vordrBackend, type ForwardedCall } from '../servers/svalinn-vordr-backend.js';
 import { startVordrServer, type FakeVordrServer } from '../servers/vordr-server.js';
 
-/** The shared vectors: test/selur → compose → packages → main → (root) → shared/vectors. */
-export const VECTORS = fileURLToPath(new URL('../../../../../shared/vectors/', import.meta.url));
+/** The vendored vectors of the selur stack (`packages/selur/test/vectors`, see its README). */
+export const VECTORS = fileURLToPath(new URL('../../../selur/test/vectors/', import.meta.url));
 export const PARITY = join(VECTORS, 'compose/parity.compose.toml');
 export const CT_VECTORS = join(VECTORS, 'ct');
 export const MVP_POLICY = join(VECTORS, 'svalinn/policy/mvp-policy.json');

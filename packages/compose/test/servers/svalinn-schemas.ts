@@ -1,12 +1,12 @@
 /**
- * Svalinn's own JSON Schemas (read from `shared/vectors/svalinn/schemas` at test time), compiled with
+ * Svalinn's own JSON Schemas (read from `packages/selur/test/vectors/svalinn/schemas` at test time), compiled with
  * ajv the way the real server uses them.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /** The vectors folder: test/servers → compose → packages → main → (checkout root) → shared. */
-export const SVALINN_VECTORS = new URL('../../../../../shared/vectors/svalinn/', import.meta.url);
+export const SVALINN_VECTORS = new URL('../../../selur/test/vectors/svalinn/', import.meta.url);
 
 /** Reads one vector file as JSON. */
 export function readSvalinnVector(relative: string): unknown {

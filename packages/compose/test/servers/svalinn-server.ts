@@ -1,6 +1,6 @@
 /**
  * An in-process fake of the Svalinn gateway that follows the real server's contract
- * (`shared/reference/svalinn.md`): its routes, field names, status codes, flat error bodies and quirks.
+ * (`docs/reference/svalinn.md`): its routes, field names, status codes, flat error bodies and quirks.
  * Every request body is validated with ajv against Svalinn's own schemas; every request is recorded
  * (secrets redacted). Faults can be injected. Test-only: not exported from the package.
  */

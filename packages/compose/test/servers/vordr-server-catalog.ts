@@ -1,6 +1,6 @@
 /**
  * The tools a real Vörðr MCP server lists (`tools/list`, `GET /tools`), with their aliases and
- * `input_schema`s, as in `shared/reference/vordr-mcp.md`. Test support only.
+ * `input_schema`s, as in `docs/reference/vordr-mcp.md`. Test support only.
  */
 
 /** One listed tool. */

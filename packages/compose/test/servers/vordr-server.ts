@@ -1,5 +1,5 @@
 /**
- * An in-process fake of the Vörðr MCP server that follows `shared/reference/vordr-mcp.md`:
+ * An in-process fake of the Vörðr MCP server that follows `docs/reference/vordr-mcp.md`:
  * `POST /` JSON-RPC 2.0 (`tools/list`, `tools/call`), `GET /health`, `GET /tools`, both `result`
  * and `error` always present, web-layer 400/415/422, every tool with its aliases and real result
  * shapes. It records every call and injects faults on demand. Loopback only. Test support only.

@@ -1,5 +1,5 @@
 /**
- * Checks that the fake Vörðr behaves as `shared/reference/vordr-mcp.md` says the real server does,
+ * Checks that the fake Vörðr behaves as `docs/reference/vordr-mcp.md` says the real server does,
  * with raw HTTP (no client), so the client tests that rely on it can be trusted.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -8,7 +8,7 @@ import { buildBundle, sha256Hex } from '../ct/native/bundle.js';
 import { nativeCt } from '../ct/native/native-ct.js';
 import { evaluatePolicy } from './evaluate-policy.js';
 
-const HELLO = new URL('../../../../../../shared/vectors/ct/hello.manifest.ctp', import.meta.url);
+const HELLO = new URL('../../../../selur/test/vectors/ct/hello.manifest.ctp', import.meta.url);
 const SLSA = 'https://slsa.dev/provenance/v1';
 const SPDX = 'https://spdx.dev/Document';
 

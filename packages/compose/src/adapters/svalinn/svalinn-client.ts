@@ -1,6 +1,6 @@
 /**
  * The Svalinn gateway port: what the selur stack asks of Svalinn, with the request and response shapes
- * of the real server (see `shared/reference/svalinn.md`). Contracts only; the HTTP implementation is
+ * of the real server (see `docs/reference/svalinn.md`). Contracts only; the HTTP implementation is
  * `svalinnClient()`.
  */
 import type { GatekeeperPolicy } from './gatekeeper-policy.js';

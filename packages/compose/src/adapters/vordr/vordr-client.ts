@@ -1,5 +1,5 @@
 /**
- * The VordrClient port: a typed method per Vörðr tool (see `shared/reference/vordr-mcp.md`), its
+ * The VordrClient port: a typed method per Vörðr tool (see `docs/reference/vordr-mcp.md`), its
  * options and the unsupported operations (params and results: `vordr-types.ts`). Contracts only; the implementation is `vordr-http-client.ts`.
  */
 import type {

@@ -8,7 +8,7 @@ import { checkSignatures } from './check-signatures.js';
 import { trustStore } from './trust-store.js';
 import { writeUstar } from './ustar-writer.js';
 
-const vector = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../../../../../shared/vectors/ct/${name}`, import.meta.url))));
+const vector = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../../../selur/test/vectors/ct/${name}`, import.meta.url))));
 const VECTORS = ['signed.ctp', 'badsig.ctp', 'badman.ctp', 'out-nonl.ctp'].map(vector);
 const STORE = trustStore({ 'test-key': 'd59313a3d1be650f787ce7f38b5945d8f54b85cf3d29b28d50029a92e29449f5' }, undefined);
 const LIMITS = { ...DEFAULT_BUNDLE_LIMITS, maxBundleBytes: 1 << 20, maxMembers: 64 };

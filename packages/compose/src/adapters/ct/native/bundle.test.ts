@@ -5,7 +5,7 @@ import { isBundleError } from '../../../errors/bundle-error.js';
 import { buildBundle, checkContents, DEFAULT_BUNDLE_LIMITS, parseBundle, sha256Hex } from './bundle.js';
 import { writeUstar } from './ustar-writer.js';
 
-const vector = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../../../../shared/vectors/ct/${name}`, import.meta.url)));
+const vector = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../../selur/test/vectors/ct/${name}`, import.meta.url)));
 const encode = (text: string) => new TextEncoder().encode(text);
 const MINI = encode('[metadata]\nname = "mini"\nversion = "1.0"\n');
 const summaryFor = (manifest: Uint8Array, name = 'mini') =>

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isBundleError } from '../../../errors/bundle-error.js';
 import { manifestPackage, withFinalNewline } from './manifest.js';
 
-const hello = readFileSync(fileURLToPath(new URL('../../../../../../../shared/vectors/ct/hello.manifest.ctp', import.meta.url)), 'utf8');
+const hello = readFileSync(fileURLToPath(new URL('../../../../../selur/test/vectors/ct/hello.manifest.ctp', import.meta.url)), 'utf8');
 
 describe('manifest', () => {
   it('reads [metadata] name and version', () => {

@@ -6,7 +6,7 @@ import { DEFAULT_BUNDLE_LIMITS } from './bundle.js';
 import { parseSummary, renderSummary } from './summary.js';
 import { readUstar } from './ustar-reader.js';
 
-const vector = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../../../../shared/vectors/ct/${name}`, import.meta.url)));
+const vector = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../../selur/test/vectors/ct/${name}`, import.meta.url)));
 const summaryOf = (name: string) =>
   Buffer.from(readUstar(vector(name), { maxMembers: 10, maxMemberBytes: DEFAULT_BUNDLE_LIMITS.maxMetadataBytes })[1]!.data).toString('utf8');
 const encode = (text: string) => new TextEncoder().encode(text);

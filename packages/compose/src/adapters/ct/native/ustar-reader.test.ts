@@ -5,7 +5,7 @@ import { isBundleError, type BundleErrorReason } from '../../../errors/bundle-er
 import { readUstar } from './ustar-reader.js';
 import { writeUstar } from './ustar-writer.js';
 
-const vector = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../../../../shared/vectors/ct/${name}`, import.meta.url)));
+const vector = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../../selur/test/vectors/ct/${name}`, import.meta.url)));
 const LIMITS = { maxMembers: 100, maxMemberBytes: 1 << 20 };
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isBundleError } from '../../../errors/bundle-error.js';
 import { writeUstar } from './ustar-writer.js';
 
-const vector = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../../../../shared/vectors/ct/${name}`, import.meta.url)));
+const vector = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../../selur/test/vectors/ct/${name}`, import.meta.url)));
 
 describe('writeUstar', () => {
   it("writes the same header blocks as ct (signed.ctp's manifest member, byte for byte)", () => {

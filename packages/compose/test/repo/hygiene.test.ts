@@ -41,6 +41,12 @@ describe('repository rules', () => {
     }
   });
 
+  it('the public API is what the committed report says (api-report/): a change to it is a reviewed diff', () => {
+    const result = runScript('scripts/api-report.mjs', '--check');
+    expect(result.output).toMatch(/api-report: \d+ entries match the committed reports/);
+    expect(result.code).toBe(0);
+  }, 60_000);
+
   it('every public export has a doc comment, and every exported value an @example', () => {
     const result = runScript('scripts/check-docs.mjs');
     expect(result.output).toMatch(/^(\d+)\/\1 public exports documented/);

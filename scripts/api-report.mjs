@@ -69,6 +69,9 @@ const foreign = (property) => (property.declarations ?? []).every((d) => {
   return program.isSourceFileDefaultLibrary(sf) || sf.fileName.includes('/node_modules/');
 });
 
+/** A member documented `@internal` is not part of the surface (typedoc leaves it out too). */
+const internal = (property) => (property.declarations ?? []).some((d) => ts.getJSDocTags(d).some((t) => t.tagName.text === 'internal'));
+
 const memberLine = (checker, property, decl) => {
   const type = checker.getTypeOfSymbolAtLocation(property, decl);
   const optional = property.flags & ts.SymbolFlags.Optional ? '?' : '';
@@ -84,7 +87,7 @@ function members(checker, type, decl, { skipPrivate }) {
   for (const property of checker.getPropertiesOfType(type)) {
     const d = property.valueDeclaration ?? property.declarations?.[0];
     if (skipPrivate && d && ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
-    if (property.name.startsWith('#') || property.name.startsWith('__') || foreign(property)) continue;
+    if (property.name.startsWith('#') || property.name.startsWith('__') || foreign(property) || internal(property)) continue;
     out.push(...memberLine(checker, property, d ?? decl));
   }
   const index = [checker.getIndexInfoOfType(type, ts.IndexKind.String), checker.getIndexInfoOfType(type, ts.IndexKind.Number)].filter(Boolean);
@@ -112,7 +115,7 @@ function describe(checker, name, symbol) {
       out.push(`  constructor${checker.signatureToString(sig, undefined, FLAGS & ~ts.TypeFormatFlags.WriteArrowStyleSignature).replace(/:\s[^:]*$/, '')};`);
     }
     for (const property of checker.getPropertiesOfType(ctorType)) {
-      if (property.name === 'prototype' || foreign(property)) continue;
+      if (property.name === 'prototype' || foreign(property) || internal(property)) continue;
       const d = property.valueDeclaration;
       if (d && ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
       out.push(...memberLine(checker, property, d ?? decl).map((l) => l.replace(/^  /, '  static ')));

@@ -42,7 +42,7 @@ export type {
 } from './spec/types.js';
 
 // --- wait strategies (shared) ---
-export { Wait, DEFAULT_WAIT_TIMEOUT_MS, port, http, log, command, exitZero } from './model/wait.js';
+export { Wait } from './model/wait.js';
 export type { WaitStrategy, PortWait, HttpWait, LogWait, CommandWait, ExitZeroWait, HealthyWait, AllWait } from './model/wait.js';
 
 // --- runtime port (shared) ---
@@ -92,39 +92,21 @@ export { ComposeFileError, isComposeFileError } from './errors/compose-file-erro
 export { DependencyCycleError, isDependencyCycleError } from './errors/dependency-cycle-error.js';
 export { createGraph } from './graph/dependency-graph.js';
 export type { DependencyGraph } from './graph/dependency-graph.js';
-export { parseDuration, formatDuration } from './spec/duration.js';
-export { parsePort, parsePorts, formatPort } from './spec/port.js';
-export { parseVolumeMount } from './spec/mount.js';
-export { interpolate } from './spec/interpolate.js';
-export type { VariableLookup } from './spec/interpolate.js';
-export { isValidProjectName } from './spec/names.js';
+export { parseDuration } from './spec/duration.js';
 export { composeSchema } from './spec/schema.js';
-export { validateComposeDocument } from './spec/validate.js';
 
 // --- engine: plan, up, stack, events ---
-export { upProject, planUp, downByName, projectEvents } from './engine/up.js';
 export type { UpOptions, DownOptions } from './engine/options.js';
 export type { DownResult } from './engine/down.js';
 export type { Stack, StackService, Endpoint, StackLogLine, StackLogsOptions, StackExecOptions } from './engine/stack-types.js';
-export type { ComposeEvent, ComposeEventType, ComposeEventInput, EventListener, EventBase } from './engine/events.js';
+export type { ComposeEvent, ComposeEventType, EventListener, EventBase } from './engine/events.js';
 export type { EventStreamOptions } from './engine/event-hub.js';
 export { TwoStageAbortController } from './engine/two-stage-abort.js';
-export { acquireProjectLock } from './engine/lock.js';
-export type { ProjectLock, LockOptions } from './engine/lock.js';
-export { systemClock } from './engine/clock.js';
-export type { EngineClock } from './engine/clock.js';
-export { planProject, assertNoChanges } from './plan/make-plan.js';
 export type { PlanOptions } from './plan/make-plan.js';
 export { planToString } from './plan/plan-to-string.js';
-export { diffState } from './plan/diff.js';
-export { serviceConfigHash, configFields, hashedConfig, describeFieldChanges, LABEL_CONFIG_FIELDS } from './plan/config-hash.js';
-export type { SecretDigests } from './plan/config-hash.js';
-export { selectServices } from './plan/select.js';
 export type { SelectOptions } from './plan/select.js';
 export type { ProjectInput } from './plan/project-input.js';
-export type {
-  Plan, PlanAction, ReplicaAction, ReplicaPlan, ServicePlan, ResourcePlan, DesiredState, DesiredService, DesiredResource, ObservedState, DiffOptions,
-} from './plan/types.js';
+export type { Plan, PlanAction, ReplicaAction, ReplicaPlan, ServicePlan, ResourcePlan } from './plan/types.js';
 export { ServiceFailureError, isServiceFailureError } from './errors/service-failure-error.js';
 export type { FailureDiagnostics } from './errors/service-failure-error.js';
 export { HealthTimeoutError, isHealthTimeoutError } from './errors/health-timeout-error.js';

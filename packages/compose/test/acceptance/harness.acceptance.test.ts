@@ -4,7 +4,8 @@
  * the config hash matches and survives `await using`.
  */
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { Project, Wait, isValidProjectName } from '@selur/compose';
+import { Project, Wait } from '@selur/compose';
+import { isValidProjectName } from '../../src/spec/names.js';
 import { composeGlobalSetup, useStack, type ProvidedStack } from '@selur/compose/vitest';
 import { FAST, cleanup, idle, recording, runtime, server, stateDir, track, uniqueName } from './support.js';
 

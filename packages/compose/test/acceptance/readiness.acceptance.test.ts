@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { Project, Wait, command, exitZero, http, log, port, isDependencyFailedError, isHealthTimeoutError, isServiceExitedError, isServiceFailureError, type WaitStrategy } from '@selur/compose';
+import { Project, Wait, isDependencyFailedError, isHealthTimeoutError, isServiceExitedError, isServiceFailureError, type WaitStrategy } from '@selur/compose';
 import { FAST, NODE, cleanup, idle, printer, recorder, rejection, runtime, server, stateDir, uniqueName } from './support.js';
 
 afterEach(cleanup);
@@ -71,15 +71,15 @@ describe('readiness (issue 3)', () => {
     expectReadyBeforeDependant(await orderWith(server(30), Wait.forAll(Wait.forPort(8080), Wait.forLog('listening'))));
   });
 
-  test("the object form takes waitFor with the short aliases (port, http, log, command, exitZero)", async () => {
+  test("the object form takes waitFor with every Wait strategy", async () => {
     const rt = runtime();
     const rec = recorder();
     const project = new Project(uniqueName('aliases'))
-      .service('migrate', { command: [NODE, '-e', 'setTimeout(() => {}, 30)'], waitFor: exitZero() })
-      .service('db', { command: server(20), ports: ['0:5432'], waitFor: port(5432), depends_on: { migrate: { condition: 'service_completed_successfully' } } })
-      .service('api', { command: server(20), ports: ['0:8080'], waitFor: http('/health', { port: 8080, body: 'ok' }), depends_on: { db: { condition: 'service_healthy' } } })
-      .service('worker', { command: printer('ready'), waitFor: log(/ready/), depends_on: { api: { condition: 'service_healthy' } } })
-      .service('probe', { command: idle(), waitFor: command([NODE, '-e', '0']), depends_on: { worker: { condition: 'service_healthy' } } });
+      .service('migrate', { command: [NODE, '-e', 'setTimeout(() => {}, 30)'], waitFor: Wait.forExitZero() })
+      .service('db', { command: server(20), ports: ['0:5432'], waitFor: Wait.forPort(5432), depends_on: { migrate: { condition: 'service_completed_successfully' } } })
+      .service('api', { command: server(20), ports: ['0:8080'], waitFor: Wait.forHttp('/health', { port: 8080, body: 'ok' }), depends_on: { db: { condition: 'service_healthy' } } })
+      .service('worker', { command: printer('ready'), waitFor: Wait.forLog(/ready/), depends_on: { api: { condition: 'service_healthy' } } })
+      .service('probe', { command: idle(), waitFor: Wait.forCommand([NODE, '-e', '0']), depends_on: { worker: { condition: 'service_healthy' } } });
     expect([...project.waitStrategies()].map(([n, w]) => `${n}:${w.kind}`)).toEqual(['api:http', 'db:port', 'migrate:exit-zero', 'probe:command', 'worker:log']);
     const stack = await project.up({ ...FAST, runtime: rt, onEvent: rec.onEvent });
     const healthy = rec.types((e) => e.type === 'service.healthy');

@@ -5,7 +5,6 @@ import { afterAll, describe, expect, test } from 'vitest';
 import {
   Project,
   Wait,
-  acquireProjectLock,
   isCancelledError,
   isDependencyFailedError,
   isHealthTimeoutError,
@@ -17,6 +16,7 @@ import {
   TwoStageAbortController,
   type HealthTimeoutError,
 } from '@selur/compose';
+import { acquireProjectLock } from '../../src/engine/lock.js';
 import { FAST, memory, recorder, rejection } from './helpers.js';
 
 describe('failures on the memory runtime', () => {

@@ -29,7 +29,8 @@ import { startVordrServer, type FakeVordrServer } from '../servers/vordr-server.
 
 /** The vendored vectors of the selur stack (`packages/selur/test/vectors`, see its README). */
 export const VECTORS = fileURLToPath(new URL('../../../selur/test/vectors/', import.meta.url));
-export const PARITY = join(VECTORS, 'compose/parity.compose.toml');
+/** The upstream example the selur runtime must deploy as the upstream tool does (vendored beside the core's loader tests). */
+export const PARITY = fileURLToPath(new URL('../vectors/compose/parity.compose.toml', import.meta.url));
 export const CT_VECTORS = join(VECTORS, 'ct');
 export const MVP_POLICY = join(VECTORS, 'svalinn/policy/mvp-policy.json');
 /** The public key of `test-key`, which signed `signed.ctp`. */

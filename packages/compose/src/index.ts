@@ -97,6 +97,8 @@ export { parsePort, parsePorts, formatPort } from './spec/port.js';
 export { parseVolumeMount } from './spec/mount.js';
 export { interpolate } from './spec/interpolate.js';
 export type { VariableLookup } from './spec/interpolate.js';
+export { parseDotenv } from './toml/dotenv.js';
+export type { DotenvOptions } from './toml/dotenv.js';
 export { isValidProjectName } from './spec/names.js';
 export { composeSchema } from './spec/schema.js';
 export { validateComposeDocument } from './spec/validate.js';

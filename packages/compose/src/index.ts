@@ -15,6 +15,8 @@ export type { ValidationIssue } from './errors/validation-error.js';
 export { UnsupportedOperationError, isUnsupportedOperationError } from './errors/unsupported-operation-error.js';
 export { InvalidArgumentError, isInvalidArgumentError } from './errors/invalid-argument-error.js';
 export { ContainerNotFoundError, isContainerNotFoundError } from './errors/container-not-found-error.js';
+export { REDACTED, secretRedactor } from './errors/redact.js';
+export type { Redactor } from './errors/redact.js';
 
 // --- spec types (shared) ---
 export type {
@@ -110,6 +112,7 @@ export type { DownResult } from './engine/down.js';
 export type { Stack, StackService, Endpoint, StackLogLine, StackLogsOptions, StackExecOptions } from './engine/stack-types.js';
 export type { ComposeEvent, ComposeEventType, ComposeEventInput, EventListener, EventBase } from './engine/events.js';
 export type { EventStreamOptions } from './engine/event-hub.js';
+export { projectSecretRedactor } from './engine/redact.js';
 export { TwoStageAbortController } from './engine/two-stage-abort.js';
 export { acquireProjectLock } from './engine/lock.js';
 export type { ProjectLock, LockOptions } from './engine/lock.js';

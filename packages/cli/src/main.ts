@@ -51,8 +51,8 @@ async function runCommand(parsed: ParsedCommand, io: CliIo): Promise<number> {
   const { createContext } = await import('./context.js');
   const { isCancelledError, isComposeError } = await import('@selur/compose');
   const { HANDLERS } = await import('./commands/handlers.js');
+  // `name` is now a ProjectCommandName: the compiler knows HANDLERS has it.
   const handler = HANDLERS[name];
-  if (!handler) throw new Error(`internal: no handler for '${name}'`);
   const ctx = createContext(parsed, settings, io);
   // Runtimes unref their pipes and timers; the command keeps the process alive until it is done.
   const alive = setInterval(() => undefined, 1 << 30);

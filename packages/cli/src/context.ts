@@ -7,7 +7,8 @@ import type { CliIo } from './io.js';
 import { colors, shouldColor, type Colors } from './render/color.js';
 import { progressSink, type ProgressSink } from './render/progress-sink.js';
 import { createRuntime } from './runtime-factory.js';
-import { readEnvFiles, type Settings } from './settings.js';
+import { readEnvFiles } from './env-files.js';
+import type { Settings } from './settings.js';
 
 /** Everything a command handler gets: the parsed line, settings, output, the project and runtime. */
 export interface Context {
@@ -96,7 +97,7 @@ export function createContext(parsed: ParsedCommand, settings: Settings, io: Cli
           throw new Error(message);
         }
         // Like Docker Compose: the shell's variables win over --env-file values.
-        const env: Record<string, string> = settings.envFiles.length > 0 ? readEnvFiles(settings.envFiles) : {};
+        const env: Record<string, string> = settings.envFiles.length > 0 ? readEnvFiles(settings.envFiles, io.env) : {};
         for (const [key, value] of Object.entries(io.env)) if (value !== undefined) env[key] = value;
         return loadProject(settings.file, {
           ...(settings.projectName !== undefined ? { projectName: settings.projectName } : {}),

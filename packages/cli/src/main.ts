@@ -49,9 +49,10 @@ async function runCommand(parsed: ParsedCommand, io: CliIo): Promise<number> {
   const settings = resolveSettings(parsed.globals, io.env, io.cwd);
   // The SDK is loaded only for commands that need it: help and completion stay instant.
   const { createContext } = await import('./context.js');
+  const { isCancelledError, isComposeError } = await import('@selur/compose');
   const { HANDLERS } = await import('./commands/handlers.js');
+  // `name` is now a ProjectCommandName: the compiler knows HANDLERS has it.
   const handler = HANDLERS[name];
-  if (!handler) throw new Error(`internal: no handler for '${name}'`);
   const ctx = createContext(parsed, settings, io);
   // Runtimes unref their pipes and timers; the command keeps the process alive until it is done.
   const alive = setInterval(() => undefined, 1 << 30);
@@ -59,7 +60,7 @@ async function runCommand(parsed: ParsedCommand, io: CliIo): Promise<number> {
     return await handler(ctx);
   } catch (error) {
     // Ctrl-C made a wait fail (an aborted exec, a cancelled read): that is an interrupt, not an error.
-    if (ctx.signal.aborted && !(error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('E_') && error.code !== 'E_CANCELLED')) {
+    if (ctx.signal.aborted && !(isComposeError(error) && !isCancelledError(error))) {
       io.stderr.write('interrupted\n');
       return ExitCode.interrupted;
     }

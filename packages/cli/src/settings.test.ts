@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors/usage-error.js';
-import { parseEnvText, readEnvFiles, resolveSettings } from './settings.js';
+import { resolveSettings } from './settings.js';
 
 describe('resolveSettings', () => {
   it('defaults to ./compose.toml on the process runtime', () => {
@@ -34,21 +31,5 @@ describe('resolveSettings', () => {
     expect(resolveSettings({ parallel: '0' }, {}, '/').parallel).toBeUndefined();
     expect(() => resolveSettings({}, { SELUR_COMPOSE_PARALLEL: 'many' }, '/')).toThrow(UsageError);
     expect(() => resolveSettings({}, { SELUR_COMPOSE_RUNTIME: 'k8s' }, '/')).toThrow(/SELUR_COMPOSE_RUNTIME must be one of process, docker, selur/);
-  });
-});
-
-describe('env files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'selur-cli-env-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('parses comments, export, quotes and trailing comments', () => {
-    expect(parseEnvText('# c\n\nA=1\nexport B = two \nC="x y"\nD=\'$E\'\nF=v # note\nG="a\\nb"\nbad line\n')).toEqual({ A: '1', B: 'two', C: 'x y', D: '$E', F: 'v', G: 'a\nb' });
-  });
-
-  it('merges files in order and reports an unreadable one', () => {
-    writeFileSync(join(dir, 'a.env'), 'A=1\nB=1\n');
-    writeFileSync(join(dir, 'b.env'), 'B=2\n');
-    expect(readEnvFiles([join(dir, 'a.env'), join(dir, 'b.env')])).toEqual({ A: '1', B: '2' });
-    expect(() => readEnvFiles([join(dir, 'missing.env')])).toThrow(/cannot read the file/);
   });
 });

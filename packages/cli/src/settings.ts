@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import type { OptionValues } from './args/parse.js';
 import { PROGRESS_MODES, RUNTIMES, type ProgressMode, type RuntimeName } from './args/global-options.js';
@@ -73,41 +72,4 @@ export function resolveSettings(globals: OptionValues, env: Readonly<Record<stri
     svalinnUrl: nonEmpty(env['SVALINN_URL']) ?? DEFAULT_SVALINN_URL,
     vordrUrl: nonEmpty(env['VORDR_MCP_URL']),
   };
-}
-
-/**
- * Reads `KEY=VALUE` lines (a `.env` file): `#` comments, blank lines, optional `export `, single
- * or double quotes around the value. Later files win.
- */
-export function readEnvFiles(paths: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const path of paths) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      throw new UsageError(`--env-file ${path}: cannot read the file`);
-    }
-    Object.assign(out, parseEnvText(text));
-  }
-  return out;
-}
-
-/** Parses the text of a `.env` file. */
-export function parseEnvText(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) continue;
-    let value = match[2]!;
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
-      value = value.slice(1, -1);
-      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\"/g, '"');
-    } else value = value.replace(/\s+#.*$/, '');
-    out[match[1]!] = value;
-  }
-  return out;
 }

@@ -96,6 +96,21 @@ describe('selur-compose on the process runtime (subprocess)', { timeout: 120_000
     expect((await upRun.done).code).toBe(130);
   });
 
+  it("up (attached) and logs hide the values of the project's secret files, as the SDK's log events do", async () => {
+    const secret = 's3cr3t-cli-value';
+    s.open(`version = "1.0"\n[secrets.token]\nfile = "./token.txt"\n[services.leaky]\nimage = "node"\nsecrets = ["token"]\ncommand = ${node("console.log('token=' + require('fs').readFileSync(process.env.TOKEN_FILE, 'utf8').trim() + ' ok'); setInterval(() => {}, 1000)")}\n`);
+    s.ws.write('token.txt', `${secret}\n`);
+    const upRun = startCli(['up'], { cwd: s.ws.dir, env: s.ws.env });
+    await upRun.waitFor(/^leaky \| token=\[redacted\] ok$/m);
+    const logs = await s.cli(['logs']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toBe('leaky | token=[redacted] ok\n');
+    upRun.child.kill('SIGINT');
+    const done = await upRun.done;
+    expect(done.code).toBe(130);
+    expect(done.stdout + done.stderr + logs.stderr).not.toContain(secret);
+  });
+
   it('a service that exits during up: exit code is its own, with its last log lines, and nothing is left', async () => {
     s.open(
       `version = "1.0"

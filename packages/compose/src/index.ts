@@ -15,6 +15,8 @@ export type { ValidationIssue } from './errors/validation-error.js';
 export { UnsupportedOperationError, isUnsupportedOperationError } from './errors/unsupported-operation-error.js';
 export { InvalidArgumentError, isInvalidArgumentError } from './errors/invalid-argument-error.js';
 export { ContainerNotFoundError, isContainerNotFoundError } from './errors/container-not-found-error.js';
+export { REDACTED, secretRedactor } from './errors/redact.js';
+export type { Redactor } from './errors/redact.js';
 
 // --- spec types (shared) ---
 export type {
@@ -93,6 +95,8 @@ export { DependencyCycleError, isDependencyCycleError } from './errors/dependenc
 export { createGraph } from './graph/dependency-graph.js';
 export type { DependencyGraph } from './graph/dependency-graph.js';
 export { parseDuration } from './spec/duration.js';
+export { parseDotenv } from './toml/dotenv.js';
+export type { DotenvOptions } from './toml/dotenv.js';
 export { composeSchema } from './spec/schema.js';
 
 // --- engine: plan, up, stack, events ---
@@ -101,6 +105,7 @@ export type { DownResult } from './engine/down.js';
 export type { Stack, StackService, Endpoint, StackLogLine, StackLogsOptions, StackExecOptions } from './engine/stack-types.js';
 export type { ComposeEvent, ComposeEventType, EventListener, EventBase } from './engine/events.js';
 export type { EventStreamOptions } from './engine/event-hub.js';
+export { projectSecretRedactor } from './engine/redact.js';
 export { TwoStageAbortController } from './engine/two-stage-abort.js';
 export type { PlanOptions } from './plan/make-plan.js';
 export { planToString } from './plan/plan-to-string.js';

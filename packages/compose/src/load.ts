@@ -4,6 +4,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { isComposeError } from './errors/compose-error.js';
 import { ComposeFileError } from './errors/compose-file-error.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
+import { ComposeValidationError } from './errors/validation-error.js';
 import { isValidProjectName, sanitizeProjectName } from './spec/names.js';
 import type { VariableLookup } from './spec/interpolate.js';
 import { parseDotenv } from './toml/dotenv.js';
@@ -54,17 +55,24 @@ export interface ParseProjectOptions {
 }
 
 function lookupFor(workingDir: string, env: Readonly<Record<string, string | undefined>> | undefined): VariableLookup {
+  const given: VariableLookup = (name) => (env && Object.hasOwn(env, name) && env[name] !== undefined ? env[name] : process.env[name]);
   let dotenv: Record<string, string> = {};
   const path = resolve(workingDir, '.env');
+  let text: string | undefined;
   try {
-    if (existsSync(path)) dotenv = parseDotenv(readFileSync(path, 'utf8'));
+    if (existsSync(path)) text = readFileSync(path, 'utf8');
   } catch {
-    dotenv = {};
+    // Unreadable: as if there were none.
   }
-  return (name) => {
-    if (env && Object.hasOwn(env, name) && env[name] !== undefined) return env[name];
-    return process.env[name] ?? (Object.hasOwn(dotenv, name) ? dotenv[name] : undefined);
-  };
+  if (text !== undefined) {
+    try {
+      // Like Docker Compose: `.env` interpolates from the environment (and its own earlier keys).
+      dotenv = parseDotenv(text, { lookup: given });
+    } catch (error) {
+      throw new ComposeValidationError([{ code: 'env-file', path: '.env', message: (error as Error).message, file: path }], { cause: error });
+    }
+  }
+  return (name) => given(name) ?? (Object.hasOwn(dotenv, name) ? dotenv[name] : undefined);
 }
 
 function build(texts: ComposeText[], workingDir: string, options: ParseProjectOptions | LoadProjectOptions): Project {

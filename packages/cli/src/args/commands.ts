@@ -16,8 +16,8 @@ const format = (choices: readonly string[], fallback: string): OptionSpec => ({
 });
 const index: OptionSpec = { name: 'index', type: 'string', integer: true, value: 'N', description: 'Which replica, when the service has several', defaultText: '1' };
 
-/** Every command, in the order help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [
+/** The command table, literally typed: its names are {@link CommandName}. */
+const TABLE = [
   {
     name: 'up',
     summary: 'Create and start the stack (or the given services and their dependencies)',
@@ -355,7 +355,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     needsProject: false,
     examples: [{ command: `${BIN} version`, description: 'Versions of the CLI and the SDK' }],
   },
-];
+] as const satisfies readonly CommandSpec[];
+
+/** The full name of every command: `up`, `network ls`. */
+export type CommandName = (typeof TABLE)[number]['name'];
+
+/** The commands that run without a project (`needsProject: false`); `main` answers them itself. */
+export type StandaloneCommandName = Extract<(typeof TABLE)[number], { readonly needsProject: false }>['name'];
+
+/** The commands that need a project: each has a handler (`commands/handlers.ts`). */
+export type ProjectCommandName = Exclude<CommandName, StandaloneCommandName>;
+
+/** A command of the table: its spec, with its name known to be a {@link CommandName}. */
+export type Command = CommandSpec & { readonly name: CommandName };
+
+/** Every command, in the order help lists them. */
+export const COMMANDS: readonly Command[] = TABLE;
 
 /** Commands made of subcommands. */
 export const GROUPS: readonly GroupSpec[] = [
@@ -376,7 +391,7 @@ export const SECTIONS: readonly { readonly title: string; readonly names: readon
 ];
 
 /** Finds a command by its full name (`up`, `network ls`). */
-export function findCommand(name: string): CommandSpec | undefined {
+export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
 }
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { COMMANDS, findCommand, findGroup } from './commands.js';
+import { COMMANDS, findCommand, findGroup, type Command } from './commands.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import type { CommandSpec, GroupSpec, OptionSpec } from './spec.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -10,7 +10,7 @@ export type OptionValues = Readonly<Record<string, string | boolean | readonly s
 /** A command line ready to run. */
 export interface ParsedCommand {
   readonly kind: 'command';
-  readonly command: CommandSpec;
+  readonly command: Command;
   /** Global options, wherever they were given. */
   readonly globals: OptionValues;
   /** The command's own options. */

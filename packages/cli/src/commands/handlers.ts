@@ -1,3 +1,4 @@
+import type { ProjectCommandName } from '../args/commands.js';
 import type { Handler } from './common.js';
 import { config, plan } from './config.js';
 import { exec } from './exec.js';
@@ -8,8 +9,15 @@ import { resourceHandlers } from './resources.js';
 import { run, create } from './oneoff.js';
 import { build, policy, provenance, pull, push, sbom, verify } from './supply.js';
 
+/**
+ * A handler for each of `Names`, and nothing else. With the default, every command of the table
+ * that needs a project: a command added without a handler, or a handler left after its command
+ * is gone, does not compile.
+ */
+export type HandlerTable<Names extends string = ProjectCommandName> = { readonly [K in Names]: Handler };
+
 /** The handler of every command that needs a project, by full command name. */
-export const HANDLERS: Readonly<Record<string, Handler>> = {
+export const HANDLERS = {
   up,
   down,
   create,
@@ -39,4 +47,4 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   sbom,
   provenance,
   ...resourceHandlers,
-};
+} as const satisfies HandlerTable;

@@ -1,5 +1,5 @@
-import { createGraph, parseDuration, Project, UnsupportedOperationError } from '@selur/compose';
-import type { ContainerInfo, DependencyGraph, ProjectSpec, Runtime, Stack } from '@selur/compose';
+import { createGraph, parseDuration, Project, projectSecretRedactor, UnsupportedOperationError } from '@selur/compose';
+import type { ContainerInfo, DependencyGraph, ProjectSpec, Redactor, Runtime, Stack } from '@selur/compose';
 import { BIN } from '../args/commands.js';
 import { flag, intOption, type Context } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -16,8 +16,8 @@ function printLogLine(ctx: Context, width: number) {
   return (line: PrefixedLine) => ctx.print(`${ctx.out.service(line.service, line.label.padEnd(width))} ${ctx.out.dim('|')} ${line.line.text}\n`);
 }
 
-/** Follows the logs of a stack until every service stops or Ctrl-C. */
-async function followStack(ctx: Context, stack: Stack): Promise<void> {
+/** Follows the logs of a stack until every service stops or Ctrl-C (secrets redacted, as in log events). */
+async function followStack(ctx: Context, stack: Stack, redact: Redactor): Promise<void> {
   const containers = await stack.ps();
   const multi = (service: string) => containers.filter((c) => c.service === service).length > 1;
   const width = Math.max(0, ...containers.map((c) => (multi(c.service) ? `${c.service}-${c.replica}` : c.service).length));
@@ -26,7 +26,7 @@ async function followStack(ctx: Context, stack: Stack): Promise<void> {
     label: '',
     lines: (async function* () {
       for await (const line of stack.logs(undefined, { follow: true, signal: ctx.signal })) {
-        yield { stream: line.stream, text: line.text, timestamp: line.timestamp, service: line.service, replica: line.replica };
+        yield { stream: line.stream, text: redact(line.text), timestamp: line.timestamp, service: line.service, replica: line.replica };
       }
     })(),
   };
@@ -79,7 +79,8 @@ export const up: Handler = async (ctx) => {
   if (detach) return ExitCode.ok;
 
   ctx.io.stderr.write(ctx.err.dim(`attached to ${spec.name}; Ctrl-C stops the stack (twice forces)\n`));
-  await keepAlive(() => followStack(ctx, stack));
+  const redact = await projectSecretRedactor(project);
+  await keepAlive(() => followStack(ctx, stack, redact));
   if (ctx.signal.aborted) {
     ctx.io.stderr.write(`stopping ${spec.name}… (Ctrl-C again to force)\n`);
     const down = ctx.progress();

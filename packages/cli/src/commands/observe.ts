@@ -1,4 +1,5 @@
-import type { ContainerInfo, LogLine } from '@selur/compose';
+import { projectSecretRedactor } from '@selur/compose';
+import type { ContainerInfo, LogLine, Redactor } from '@selur/compose';
 import { flag, intOption, stringOption, type Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatTable } from '../render/table.js';
@@ -38,15 +39,16 @@ export const ps: Handler = async (ctx) => {
   return ExitCode.ok;
 };
 
-function formatLogLine(line: PrefixedLine, ctx: Context, width: number, prefix: boolean, timestamps: boolean): string {
+function formatLogLine(line: PrefixedLine, ctx: Context, width: number, prefix: boolean, timestamps: boolean, redact: Redactor): string {
   const head = prefix ? `${ctx.out.service(line.service, line.label.padEnd(width))} ${ctx.out.dim('|')} ` : '';
   const time = timestamps ? `${line.line.timestamp.toISOString()} ` : '';
-  return `${head}${time}${line.line.text}\n`;
+  return `${head}${time}${redact(line.line.text)}\n`;
 }
 
-/** `logs`: output of services, merged; with `-f`, follows until Ctrl-C. */
+/** `logs`: output of services, merged (secrets redacted, as in log events); with `-f`, follows until Ctrl-C. */
 export const logs: Handler = async (ctx) => {
-  const { spec } = await loaded(ctx, { nameOnly: true });
+  const { project, spec } = await loaded(ctx, { nameOnly: true });
+  const redact = await projectSecretRedactor(project);
   const services = selectServices(spec, ctx.parsed.positionals, 'logs');
   const runtime = await ctx.runtime();
   const follow = flag(ctx, 'follow');
@@ -61,7 +63,7 @@ export const logs: Handler = async (ctx) => {
     label: containerLabel(c, containers),
     lines: runtime.logs(c.id, { ...(tail !== undefined ? { tail } : {}), follow, signal: ctx.signal }),
   }));
-  const print = (line: PrefixedLine) => ctx.print(formatLogLine(line, ctx, width, prefix, timestamps));
+  const print = (line: PrefixedLine) => ctx.print(formatLogLine(line, ctx, width, prefix, timestamps, redact));
   await keepAlive(() => mergeLogStreams(sources, { ordered: !follow, signal: ctx.signal }, print));
   // Ctrl-C is how a follow ends: that is success.
   return ExitCode.ok;

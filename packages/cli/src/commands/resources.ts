@@ -75,11 +75,11 @@ const rm = (kind: Kind): Handler => async (ctx: Context) => {
 };
 
 /** Handlers of `network ls|create|rm` and `volume ls|create|rm`. */
-export const resourceHandlers: Readonly<Record<string, Handler>> = {
+export const resourceHandlers = {
   'network ls': ls('network'),
   'network create': create('network'),
   'network rm': rm('network'),
   'volume ls': ls('volume'),
   'volume create': create('volume'),
   'volume rm': rm('volume'),
-};
+} as const satisfies Readonly<Record<`${Kind} ${'ls' | 'create' | 'rm'}`, Handler>>;

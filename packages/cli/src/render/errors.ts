@@ -1,5 +1,15 @@
-import { isComposeError, isComposeValidationError, isUnsupportedOperationError } from '@selur/compose';
-import type { ComposeError, FailureDiagnostics, ValidationIssue } from '@selur/compose';
+import {
+  isCancelledError,
+  isComposeError,
+  isComposeValidationError,
+  isDependencyCycleError,
+  isDependencyFailedError,
+  isInvalidArgumentError,
+  isServiceFailureError,
+  isTomlSyntaxError,
+  isUnsupportedOperationError,
+} from '@selur/compose';
+import type { ServiceFailureError, ValidationIssue } from '@selur/compose';
 import { BIN } from '../args/commands.js';
 import { isUsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
@@ -21,22 +31,6 @@ export interface RenderedError {
   readonly text: string;
   readonly exitCode: number;
 }
-
-/** The codes of the engine's service failures (they carry reason, logs, health output, exit code). */
-const SERVICE_FAILURE_CODES: ReadonlySet<string> = new Set([
-  'E_HEALTH_TIMEOUT',
-  'E_SERVICE_EXITED',
-  'E_DEPENDENCY_FAILED',
-  'E_PORT_CONFLICT',
-  'E_CANCELLED',
-  'E_SERVICE_START',
-]);
-
-/** Matched by the stable codes, so that two loaded copies of the SDK still match. */
-const isTomlSyntax = (error: unknown): error is ComposeError & { reason: string; sourceLine?: string | undefined } =>
-  isComposeError(error) && error.code === 'E_TOML_SYNTAX';
-const isServiceFailure = (error: unknown): error is ComposeError =>
-  isComposeError(error) && SERVICE_FAILURE_CODES.has(error.code) && typeof (error as { reason?: unknown }).reason === 'string';
 
 const HINTS: Readonly<Record<string, string>> = {
   E_VALIDATION: `fix the file; '${BIN} config -q' checks it again`,
@@ -96,15 +90,12 @@ function causeChain(error: unknown, c: Colors): string[] {
   return out;
 }
 
-/** What a service failure error carries (the public diagnostics, plus the blocker of a dependency failure). */
-type FailureFields = FailureDiagnostics & { readonly dependency?: string | undefined };
-
-function serviceFailureLines(error: FailureFields, c: Colors): string[] {
+function serviceFailureLines(error: ServiceFailureError, c: Colors): string[] {
   const logs = error.logs ?? [];
   const skipped = error.skipped ?? [];
   const leftRunning = error.leftRunning ?? [];
   const subject = error.service ? `${error.service}: ` : '';
-  const blocked = typeof error.dependency === 'string' ? `dependency '${error.dependency}' failed: ` : '';
+  const blocked = isDependencyFailedError(error) ? `dependency '${error.dependency}' failed: ` : '';
   const out = [`${c.red('error:')} ${subject}${blocked}${error.reason}`];
   if (error.exitCode !== undefined) out.push(`  exit code: ${error.exitCode}`);
   if (error.healthOutput) {
@@ -125,23 +116,13 @@ function serviceFailureLines(error: FailureFields, c: Colors): string[] {
 export function exitCodeFor(error: unknown, command?: string): number {
   if (isUsageError(error)) return ExitCode.usage;
   if (!isComposeError(error)) return ExitCode.error;
-  switch (error.code) {
-    case 'E_VALIDATION':
-    case 'E_TOML_SYNTAX':
-    case 'E_DEPENDENCY_CYCLE':
-      return ExitCode.validation;
-    case 'E_UNSUPPORTED':
-      return ExitCode.unsupported;
-    case 'E_CANCELLED':
-      return ExitCode.interrupted;
-    case 'E_INVALID_ARGUMENT':
-      return ExitCode.usage;
-    default: {
-      const exit = (error as { exitCode?: unknown }).exitCode;
-      if ((command === 'up' || command === 'run') && typeof exit === 'number' && Number.isInteger(exit) && exit > 0 && exit < 256) return exit;
-      return ExitCode.error;
-    }
-  }
+  if (isComposeValidationError(error) || isTomlSyntaxError(error) || isDependencyCycleError(error)) return ExitCode.validation;
+  if (isUnsupportedOperationError(error)) return ExitCode.unsupported;
+  if (isCancelledError(error)) return ExitCode.interrupted;
+  if (isInvalidArgumentError(error)) return ExitCode.usage;
+  const exit = (error as { exitCode?: unknown }).exitCode;
+  if ((command === 'up' || command === 'run') && typeof exit === 'number' && Number.isInteger(exit) && exit > 0 && exit < 256) return exit;
+  return ExitCode.error;
 }
 
 /**
@@ -166,12 +147,12 @@ export function renderError(error: unknown, options: ErrorRenderOptions): Render
     const n = error.issues.length;
     out.push(`${c.red('error:')} invalid compose project: ${n === 1 ? '1 problem' : `${n} problems`}`);
     for (const issue of error.issues) out.push(...issueLines(issue, options));
-  } else if (isTomlSyntax(error)) {
+  } else if (isTomlSyntaxError(error)) {
     out.push(`${c.red('error:')} ${c.bold(where(error.file, error.line, error.column) || '<compose.toml>')}: invalid TOML: ${error.reason}`);
     const text = error.sourceLine ?? (error.file && error.line ? options.readLine?.(error.file, error.line) : undefined);
     if (text !== undefined && error.line) out.push(...sourcePointer(text, error.line, error.column, c));
-  } else if (isServiceFailure(error)) {
-    out.push(...serviceFailureLines(error as unknown as FailureFields, c));
+  } else if (isServiceFailureError(error)) {
+    out.push(...serviceFailureLines(error, c));
   } else if (isComposeError(error)) {
     const at = where(error.file, error.line, error.column);
     out.push(`${c.red('error:')} ${at ? `${c.bold(at)}: ` : ''}${error.message.split('\n')[0]}`);
@@ -183,10 +164,9 @@ export function renderError(error: unknown, options: ErrorRenderOptions): Render
     out.push(`${c.red('error:')} ${String(error)}`);
   }
   let hint = isComposeError(error) ? HINTS[error.code] : undefined;
-  if (isServiceFailure(error) && exitCode !== ExitCode.interrupted) {
-    const failure = error as unknown as FailureFields;
-    if (failure.rolledBack) hint = `rerun with '${BIN} up --keep-on-failure' to keep what started for debugging`;
-    else if (failure.service && hint) hint = hint.replace('SERVICE', failure.service);
+  if (isServiceFailureError(error) && exitCode !== ExitCode.interrupted) {
+    if (error.rolledBack) hint = `rerun with '${BIN} up --keep-on-failure' to keep what started for debugging`;
+    else if (error.service && hint) hint = hint.replace('SERVICE', error.service);
   }
   if (hint && exitCode !== ExitCode.interrupted) out.push(`${c.yellow('hint:')} ${hint}`);
   if (options.verbose) out.push(...causeChain(error, c));

@@ -1,29 +1,39 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { secretRedactor, type Redactor } from '../errors/redact.js';
+import type { ProjectInput } from '../plan/project-input.js';
 import type { ProjectSpec } from '../spec/types.js';
 
-/** @internal A function that replaces every secret value in a text with `***`. */
-export type Redactor = (text: string) => string;
+export type { Redactor } from '../errors/redact.js';
 
-/** @internal Reads the project's file secrets once and builds a redactor for them (values of 4+ chars). */
-export async function secretRedactor(spec: ProjectSpec, workingDir: string): Promise<Redactor> {
+/** @internal Reads the spec's file secrets once and builds the {@link secretRedactor} for their values. */
+export async function specRedactor(spec: ProjectSpec, workingDir: string): Promise<Redactor> {
   const values: string[] = [];
   await Promise.all(
     Object.values(spec.secrets).map(async (secret) => {
       if (!secret.file) return;
       try {
         const text = (await readFile(resolve(workingDir, secret.file), 'utf8')).replace(/\r?\n$/, '');
-        for (const v of new Set([text, text.trim()])) if (v.length >= 4) values.push(v);
+        values.push(text, text.trim());
       } catch {
         // Unreadable: nothing to redact.
       }
     }),
   );
-  if (values.length === 0) return (text) => text;
-  values.sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text;
-    for (const v of values) if (out.includes(v)) out = out.split(v).join('***');
-    return out;
-  };
+  return secretRedactor(values);
+}
+
+/**
+ * Reads a project's file secrets and builds the redactor the engine uses for its events and
+ * errors ({@link secretRedactor}'s rule and `[redacted]` marker): for output the engine
+ * does not see, such as a runtime's log lines read directly.
+ *
+ * @example
+ * ```ts
+ * const redact = await projectSecretRedactor(project);
+ * for await (const line of runtime.logs(container.id)) console.log(redact(line.text));
+ * ```
+ */
+export function projectSecretRedactor(project: Pick<ProjectInput, 'source' | 'toJSON'>): Promise<Redactor> {
+  return specRedactor(project.toJSON(), project.source.workingDir);
 }

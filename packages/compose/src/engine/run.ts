@@ -14,7 +14,7 @@ import type { EventHub } from './event-hub.js';
 import { EngineFailure, portConflictOf } from './failure.js';
 import { acquireProjectLock } from './lock.js';
 import type { UpOptions } from './options.js';
-import { secretRedactor } from './redact.js';
+import { specRedactor } from './redact.js';
 import { rollbackRun } from './rollback.js';
 
 /** @internal What a converge run produced. */
@@ -54,7 +54,7 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
     const secretsDevMode = options.secretsDevMode ?? devSecretsFromEnv();
     for (const service of ctx.desired.services) assertSecretEnvironmentAllowed(service.name, service.spec, secretsDevMode);
     emit(env, { type: 'plan', plan: ctx.plan });
-    const redact = await secretRedactor(ctx.spec, project.source.workingDir);
+    const redact = await specRedactor(ctx.spec, project.source.workingDir);
     const converger = new Converger(env, ctx, project.source.workingDir, project.waitStrategies(), clock, redact, {
       wait: (options.start ?? true) && (options.wait ?? true),
       parallel: options.parallel ?? Infinity,

@@ -75,23 +75,34 @@ function interpolateAll(value: unknown, lookup: VariableLookup, issues: IssueCol
   return visit(value);
 }
 
-/** Reads each service's `env_file`s and merges them under its `environment` (which wins). */
-function applyEnvFiles(spec: ProjectSpec, workingDir: string, issues: IssueCollector): ProjectSpec {
+/**
+ * Reads each service's `env_file`s and merges them under its `environment` (which wins). Their
+ * `${VAR}` references read the project's variables, as Docker Compose does.
+ */
+function applyEnvFiles(spec: ProjectSpec, workingDir: string, lookup: VariableLookup, issues: IssueCollector): ProjectSpec {
   let services: Record<string, ServiceSpec> | undefined;
   for (const [name, service] of Object.entries(spec.services)) {
     if (service.env_file.length === 0) continue;
     const fromFiles: Record<string, EnvironmentValue> = {};
     service.env_file.forEach((file, i) => {
       const full = isAbsolute(file) ? file : resolve(workingDir, file);
+      const path = `services.${name}.env_file[${i}]`;
+      let text: string;
       try {
-        Object.assign(fromFiles, parseDotenv(readFileSync(full, 'utf8')));
+        text = readFileSync(full, 'utf8');
       } catch (error) {
         issues.report({
           code: 'env-file',
-          path: `services.${name}.env_file[${i}]`,
+          path,
           message: `service '${name}': cannot read env_file '${file}' (${(error as NodeJS.ErrnoException).code ?? 'unreadable'} at ${full})`,
           service: name,
         });
+        return;
+      }
+      try {
+        Object.assign(fromFiles, parseDotenv(text, { lookup }));
+      } catch (error) {
+        issues.report({ code: 'env-file', path, message: `service '${name}': env_file '${file}' ${(error as Error).message}`, service: name });
       }
     });
     (services ??= { ...spec.services })[name] = { ...service, environment: sortRecord({ ...fromFiles, ...service.environment }) };
@@ -137,7 +148,7 @@ export function specFromDocument(parsed: Record<string, unknown>, input: LoadSpe
   const issues = new IssueCollector();
   const document = interpolateAll(parsed, input.lookup, issues) as Record<string, unknown>;
   const normalized = normalizeProject({ sink: issues }, document, input.fallbackName, input.projectName);
-  const spec = applyEnvFiles(normalized, input.workingDir, issues);
+  const spec = applyEnvFiles(normalized, input.workingDir, input.lookup, issues);
   const all = mergeIssues(mergeIssues(issues.issues, semanticIssues(spec)), schemaIssues(document));
   if (all.length > 0) throw new ComposeValidationError(withPositions(all, input.texts), { file: input.texts[0]?.file });
   return spec;

@@ -171,12 +171,24 @@ describe('secrets never leak', () => {
     const plan = await project.plan(runtime);
     const everything = JSON.stringify(rec.events, (_k, v: unknown) => (v instanceof Error ? { ...v, message: v.message } : v)) + planToString(plan) + JSON.stringify(plan) + String(error) + JSON.stringify(error);
     expect(everything).not.toContain(secret);
-    expect(rec.events.filter((e) => e.type === 'log').map((e) => (e.type === 'log' ? e.text : ''))).toEqual(['password is ***']);
-    expect(isHealthTimeoutError(error) && error.logs).toEqual(['password is ***']);
-    expect(isHealthTimeoutError(error) && error.healthOutput).toBe('bad ***');
+    expect(rec.events.filter((e) => e.type === 'log').map((e) => (e.type === 'log' ? e.text : ''))).toEqual(['password is [redacted]']);
+    expect(isHealthTimeoutError(error) && error.logs).toEqual(['password is [redacted]']);
+    expect(isHealthTimeoutError(error) && error.healthOutput).toBe('bad [redacted]');
     // The service was created (with the value, which only the runtime sees).
     const created = runtime.calls.find((c) => c.op === 'createContainer');
     expect(created).toBeDefined();
+  });
+
+  test('a secret shorter than 4 characters is hidden where it stands alone, and ordinary words survive', async () => {
+    writeFileSync(join(dir, 'pin.txt'), 'q7\n');
+    const runtime = memory({ api: { logs: ['PIN=q7 accepted', 'q7x and xq7 are other words'], neverHealthy: true, probeOutput: 'pin "q7" rejected' } });
+    const project = new Project(undefined, { workingDir: dir })
+      .secret('pin', { file: './pin.txt' })
+      .service('api', { command: ['api'], secrets: ['pin'], healthcheck: { test: 'x', interval: '20ms', retries: 1 } });
+    const rec = recorder();
+    const error = await rejection(project.up({ ...FAST, runtime, onEvent: rec.onEvent, logEvents: true }));
+    expect(rec.events.filter((e) => e.type === 'log').map((e) => (e.type === 'log' ? e.text : ''))).toEqual(['PIN=[redacted] accepted', 'q7x and xq7 are other words']);
+    expect(isHealthTimeoutError(error) && error.healthOutput).toBe('pin "[redacted]" rejected');
   });
 
   test('a changed secret file recreates the service that uses it (by digest)', async () => {

@@ -1,15 +1,16 @@
+import { secretRedactor } from '../../errors/redact.js';
 import { SvalinnError } from '../../errors/svalinn-error.js';
 import { SvalinnValidationError, type SvalinnValidationDetail } from '../../errors/svalinn-validation-error.js';
 import { PolicyDeniedError } from '../../errors/policy-denied-error.js';
 import { SvalinnUnavailableError } from '../../errors/svalinn-unavailable-error.js';
 
-/** @internal Replaces every secret in strings (deeply) with `[redacted]`. */
+/** @internal Replaces every secret in strings (deeply), by the SDK's one rule ({@link secretRedactor}). */
 export type Redact = <T>(value: T) => T;
 
 /** @internal Builds a {@link Redact} for the given secrets (empty or missing ones are ignored). */
 export function redactor(secrets: readonly (string | undefined)[]): Redact {
   const list = secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
-  const text = (s: string): string => list.reduce((acc, secret) => acc.split(secret).join('[redacted]'), s);
+  const text = secretRedactor(list);
   const deep = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return text(value);
     if (depth > 8 || typeof value !== 'object' || value === null) return value;

@@ -1,5 +1,6 @@
-import { processRuntime, selurRuntimeFromEnv, type Runtime } from '@selur/compose';
+import { processRuntime, type Runtime } from '@selur/compose';
 import { dockerRuntime } from '@selur/compose-docker';
+import { selurRuntimeFromEnv } from '@selur/compose-selur';
 import type { Settings } from './settings.js';
 
 /**

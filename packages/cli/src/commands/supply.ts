@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { ctCli, evaluatePolicy, nativeCt, parseGatekeeperPolicy, UnsupportedOperationError, verifyProject } from '@selur/compose';
+import { UnsupportedOperationError } from '@selur/compose';
 import type { CtDriver, CtSignatureCheck, ProjectSpec, Runtime } from '@selur/compose';
 import type { DockerRuntime } from '@selur/compose-docker';
+import { ctCli, evaluatePolicy, nativeCt, parseGatekeeperPolicy, verifyProject } from '@selur/compose-selur';
 import { stringOption, type Context } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
@@ -142,7 +143,7 @@ export const verify: Handler = async (ctx) => {
     ctx.warn('no selected service uses a .ctp bundle: nothing to verify');
     return ExitCode.ok;
   }
-  const result = await verifyProject(input, nativeCt(), { requireSignature: spec['x-svalinn']?.verify === true });
+  const result = await verifyProject(input, { requireSignature: spec['x-svalinn']?.verify === true });
   const rows: VerifyRow[] = result.services.map((s) => ({
     service: s.service,
     bundle: s.bundle ?? s.image,
@@ -212,7 +213,7 @@ export const policy: Handler = async (ctx) => {
     ctx.warn('no selected service uses a .ctp bundle: nothing to check');
     return ExitCode.ok;
   }
-  const result = await evaluatePolicy(input, checked, nativeCt());
+  const result = await evaluatePolicy(input, checked);
   if (stringOption(ctx, 'format') === 'json') ctx.print(json(result));
   else {
     ctx.print(

@@ -8,6 +8,7 @@ export default defineConfig({
     alias: {
       '@selur/compose/vitest': src('./packages/compose/src/vitest.ts'),
       '@selur/compose-docker': src('./packages/docker/src/index.ts'),
+      '@selur/compose-selur': src('./packages/selur/src/index.ts'),
       '@selur/compose': src('./packages/compose/src/index.ts'),
     },
   },
@@ -21,6 +22,14 @@ export default defineConfig({
         test: {
           name: 'core',
           include: ['packages/compose/src/**/*.test.ts', 'packages/compose/test/**/*.test.ts', 'packages/cli/src/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The selur stack: ct drivers, Svalinn and Vörðr clients against in-process servers, selurRuntime.
+          name: 'selur',
+          include: ['packages/selur/src/**/*.test.ts', 'packages/selur/test/**/*.test.ts'],
         },
       },
       {

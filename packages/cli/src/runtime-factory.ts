@@ -1,19 +1,30 @@
-import { processRuntime, selurRuntimeFromEnv, type Runtime } from '@selur/compose';
-import { dockerRuntime } from '@selur/compose-docker';
+import { processRuntime, type Runtime } from '@selur/compose';
 import type { Settings } from './settings.js';
 
 /**
  * The runtime `--runtime` names: host processes (state under `$XDG_STATE_HOME/selur-compose`),
  * Docker/Podman (`DOCKER_HOST`), or the selur stack (`SVALINN_URL`, `SVALINN_TOKEN` /
  * `SVALINN_API_KEY`, `VORDR_MCP_URL`, `SELUR_DEV_SECRETS`, bundles verified with the native ct).
+ *
+ * The runtime packages are loaded here, on demand, and nowhere statically: a command on the process
+ * runtime never loads `@selur/compose-docker` or `@selur/compose-selur` (test/module-loading.test.ts).
  */
 export async function createRuntime(settings: Settings, env: Readonly<Record<string, string | undefined>>): Promise<Runtime> {
   switch (settings.runtime) {
     case 'process':
       return processRuntime();
-    case 'docker':
+    case 'docker': {
+      const { dockerRuntime } = await import('@selur/compose-docker');
       return dockerRuntime();
-    case 'selur':
+    }
+    case 'selur': {
+      const { selurRuntimeFromEnv } = await loadSelur();
       return selurRuntimeFromEnv({ env: { ...env, SVALINN_URL: settings.svalinnUrl, ...(settings.vordrUrl ? { VORDR_MCP_URL: settings.vordrUrl } : {}) } });
+    }
   }
+}
+
+/** `@selur/compose-selur`, loaded when a command needs the selur stack (the selur runtime, ct, verification, policy). */
+export function loadSelur(): Promise<typeof import('@selur/compose-selur')> {
+  return import('@selur/compose-selur');
 }

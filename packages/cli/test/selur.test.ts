@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nativeCt, vordrClient } from '@selur/compose';
-import { KEY_ID, manifestFor, newKey } from '../../compose/test/selur/helpers.js';
-import { startFakeSvalinn, type FakeSvalinn } from '../../compose/test/servers/svalinn-server.js';
-import { vordrBackend } from '../../compose/test/servers/svalinn-vordr-backend.js';
-import { startVordrServer, type FakeVordrServer } from '../../compose/test/servers/vordr-server.js';
+import { nativeCt, vordrClient } from '@selur/compose-selur';
+import { KEY_ID, manifestFor, newKey } from '../../selur/test/runtime/helpers.js';
+import { startFakeSvalinn, type FakeSvalinn } from '../../selur/test/servers/svalinn-server.js';
+import { vordrBackend } from '../../selur/test/servers/svalinn-vordr-backend.js';
+import { startVordrServer, type FakeVordrServer } from '../../selur/test/servers/vordr-server.js';
 import { runCli, workspace, type Workspace } from './support/cli.js';
 
 // The CLI against the in-process selur-stack servers (Svalinn forwarding to Vörðr, both following

@@ -131,12 +131,8 @@ export { ProcessSpawnError, isProcessSpawnError } from './errors/process-spawn-e
 export { MissingCommandError, isMissingCommandError } from './errors/missing-command-error.js';
 export { StateFileError, isStateFileError } from './errors/state-file-error.js';
 
-// --- ct driver ---
-export { nativeCt } from './adapters/ct/native/native-ct.js';
-export type { NativeCtOptions } from './adapters/ct/native/native-ct.js';
-export type { BundleLimits } from './adapters/ct/native/bundle.js';
-export { ctCli } from './adapters/ct/cli/ct-cli.js';
-export type { CtCliOptions } from './adapters/ct/cli/ct-cli.js';
+// --- adapter ports: what an adapter of the selur stack implements (implementations: @selur/compose-selur) ---
+export { resolveSecretEnvironment } from './runtime/secret-environment.js';
 export type {
   CtDriver,
   CtCapability,
@@ -156,21 +152,10 @@ export type {
   CtSignOptions,
   CtPushOptions,
   CtFetchOptions,
-} from './adapters/ct/ct-driver.js';
-export { BundleError, isBundleError } from './errors/bundle-error.js';
-export type { BundleErrorReason, BundleErrorOptions } from './errors/bundle-error.js';
-export { CtCommandError, isCtCommandError } from './errors/ct-command-error.js';
-export type { CtCommandErrorOptions } from './errors/ct-command-error.js';
-
-// --- svalinn client ---
-export { svalinnClient } from './adapters/svalinn/svalinn-http-client.js';
-export { DEFAULT_SVALINN_URL } from './adapters/svalinn/svalinn-options.js';
+} from './runtime/ct-driver.js';
 export type {
   SvalinnClient,
-  SvalinnClientOptions,
-  SvalinnRetryOptions,
   SvalinnCallOptions,
-  SvalinnLogEvent,
   SvalinnHealth,
   SvalinnReadiness,
   SvalinnRunApi,
@@ -185,24 +170,10 @@ export type {
   SvalinnVerdict,
   SvalinnPolicies,
   SvalinnMcpTool,
-} from './adapters/svalinn/svalinn-client.js';
-export { validateGatekeeperPolicy, parseGatekeeperPolicy } from './adapters/svalinn/gatekeeper-policy.js';
-export type { GatekeeperPolicy } from './adapters/svalinn/gatekeeper-policy.js';
-export { SvalinnError, isSvalinnError } from './errors/svalinn-error.js';
-export type { SvalinnErrorContext } from './errors/svalinn-error.js';
-export { SvalinnValidationError, isSvalinnValidationError } from './errors/svalinn-validation-error.js';
-export type { SvalinnValidationDetail } from './errors/svalinn-validation-error.js';
-export { PolicyDeniedError, isPolicyDeniedError } from './errors/policy-denied-error.js';
-export { SvalinnUnavailableError, isSvalinnUnavailableError } from './errors/svalinn-unavailable-error.js';
-export type { SvalinnUnavailableReason } from './errors/svalinn-unavailable-error.js';
-export { SvalinnTimeoutError, isSvalinnTimeoutError } from './errors/svalinn-timeout-error.js';
-export { InvalidPolicyError, isInvalidPolicyError } from './errors/invalid-policy-error.js';
-export type { PolicyIssue } from './errors/invalid-policy-error.js';
-
-// --- vordr client ---
-export { vordrClient } from './adapters/vordr/vordr-http-client.js';
-export { VORDR_UNSUPPORTED_OPERATIONS } from './adapters/vordr/vordr-client.js';
-export type { VordrClient, VordrClientOptions, VordrCallOptions, VordrUnsupportedOperation } from './adapters/vordr/vordr-client.js';
+  GatekeeperPolicy,
+} from './runtime/svalinn-client.js';
+export { VORDR_UNSUPPORTED_OPERATIONS } from './runtime/vordr-client.js';
+export type { VordrClient, VordrCallOptions, VordrUnsupportedOperation } from './runtime/vordr-client.js';
 export type {
   VordrContainerState,
   VordrCreateParams,
@@ -226,8 +197,8 @@ export type {
   VordrVolumeRemoveResult,
   VordrHealth,
   VordrToolInfo,
-} from './adapters/vordr/vordr-types.js';
-export { VORDR_RESTART_POLICIES } from './adapters/vordr/vordr-config.js';
+} from './runtime/vordr-types.js';
+export { VORDR_RESTART_POLICIES } from './runtime/vordr-config.js';
 export type {
   VordrContainerConfig,
   VordrPort,
@@ -241,26 +212,5 @@ export type {
   VordrRestartPolicy,
   VordrNetworks,
   VordrNetworkAttachment,
-} from './adapters/vordr/vordr-config.js';
-export { VordrError, isVordrError } from './errors/vordr-error.js';
-export { VordrProtocolError, isVordrProtocolError } from './errors/vordr-protocol-error.js';
-export type { VordrProtocolErrorReason } from './errors/vordr-protocol-error.js';
-export { VordrUnavailableError, isVordrUnavailableError } from './errors/vordr-unavailable-error.js';
-export type { VordrUnavailableReason } from './errors/vordr-unavailable-error.js';
-
-// --- selur runtime ---
-export { selurRuntime } from './adapters/selur/selur-runtime.js';
-export { selurRuntimeFromEnv } from './adapters/selur/selur-from-env.js';
-export type { SelurRuntimeFromEnvOptions } from './adapters/selur/selur-from-env.js';
-export type { SelurRuntime, SelurRuntimeOptions, SelurExecOptions } from './adapters/selur/selur-options.js';
-export type { BundleResolver } from './adapters/selur/bundle-resolver.js';
-export { LABEL_BUNDLE_DIGEST, LABEL_BUNDLE_PATH, LABEL_VORDR_ID } from './adapters/selur/naming.js';
-export { verifyProject } from './adapters/selur/verify-project.js';
-export type { ProjectVerification, ServiceVerification, VerifyProjectOptions } from './adapters/selur/verify-project.js';
-export { evaluatePolicy } from './adapters/selur/evaluate-policy.js';
-export type { PolicyEvaluation, ServicePolicyResult } from './adapters/selur/evaluate-policy.js';
-export type { ProjectBundlesInput, BundleLookupOptions } from './adapters/selur/project-bundles.js';
+} from './runtime/vordr-config.js';
 export { SecretInEnvironmentError, isSecretInEnvironmentError } from './errors/secret-in-environment-error.js';
-export { BundleVerificationError, isBundleVerificationError } from './errors/bundle-verification-error.js';
-export { BundleUnavailableError, isBundleUnavailableError } from './errors/bundle-unavailable-error.js';
-export type { BundleUnavailableReason } from './errors/bundle-unavailable-error.js';

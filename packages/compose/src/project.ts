@@ -1,8 +1,4 @@
-import { nativeCt } from './adapters/ct/native/native-ct.js';
-import type { CtDriver } from './adapters/ct/ct-driver.js';
 import { processRuntime } from './adapters/process/process-runtime.js';
-import { evaluatePolicy, type PolicyEvaluation } from './adapters/selur/evaluate-policy.js';
-import { verifyProject, type ProjectVerification, type VerifyProjectOptions } from './adapters/selur/verify-project.js';
 import type { DownResult } from './engine/down.js';
 import type { EventStreamOptions } from './engine/event-hub.js';
 import type { ComposeEvent } from './engine/events.js';
@@ -117,36 +113,5 @@ export class Project extends ProjectModel {
    */
   events(options: EventStreamOptions = {}): AsyncIterableIterator<ComposeEvent> {
     return projectEvents(this, options);
-  }
-
-  /**
-   * Verifies every service's `.ctp` bundle (manifest hash, CT-SIG-01 signatures against the trust
-   * store) and reports per service. Never throws for a bad bundle: read `report.ok`.
-   *
-   * @param ct - the driver to verify with. @default nativeCt()
-   * @example
-   * ```ts
-   * const report = await project.verify();
-   * if (!report.ok) for (const s of report.services) if (!s.ok) console.error(s.service, s.problems);
-   * ```
-   */
-  verify(ct: CtDriver = nativeCt(), options: VerifyProjectOptions = {}): Promise<ProjectVerification> {
-    return verifyProject(this, ct, options);
-  }
-
-  /**
-   * Evaluates a gatekeeper policy v1 (Svalinn's format) locally against each bundle's
-   * attestations: pass/fail per service with reasons. Throws `InvalidPolicyError` for a policy
-   * that is not valid v1.
-   *
-   * @param ct - the driver that reads the bundles. @default nativeCt()
-   * @example
-   * ```ts
-   * const verdict = await project.policy(JSON.parse(await readFile('mvp-policy.json', 'utf8')));
-   * console.log(verdict.passed ? 'compliant' : verdict.services.filter((s) => !s.passed));
-   * ```
-   */
-  policy(policy: unknown, ct: CtDriver = nativeCt()): Promise<PolicyEvaluation> {
-    return evaluatePolicy(this, policy, ct);
   }
 }

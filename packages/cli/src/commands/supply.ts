@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { ctCli, evaluatePolicy, nativeCt, parseGatekeeperPolicy, UnsupportedOperationError, verifyProject } from '@selur/compose';
+import { UnsupportedOperationError } from '@selur/compose';
 import type { CtDriver, CtSignatureCheck, ProjectSpec, Runtime } from '@selur/compose';
 import type { DockerRuntime } from '@selur/compose-docker';
 import { stringOption, type Context } from '../context.js';
+import { loadSelur } from '../runtime-factory.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatTable } from '../render/table.js';
@@ -19,8 +20,9 @@ export function bundlePath(image: string, workingDir: string): string {
 }
 
 /** The ct driver for registry operations: the real `ct` (`CT_PATH` or on PATH). */
-function registryCt(ctx: Context): CtDriver {
+async function registryCt(ctx: Context): Promise<CtDriver> {
   const path = ctx.io.env['CT_PATH'];
+  const { ctCli } = await loadSelur();
   return ctCli(path ? { path } : {});
 }
 
@@ -81,7 +83,7 @@ export const pull: Handler = async (ctx) => {
     const runtime = await ctx.runtime();
     throw new UnsupportedOperationError(runtime.name, 'pull', { hint: 'nothing to pull: every service names a local .ctp bundle' });
   }
-  const ct = registryCt(ctx);
+  const ct = await registryCt(ctx);
   for (const b of remote) {
     const output = resolve(project.source.workingDir, `${b.service}.ctp`);
     const path = await ct.fetch(b.image, { output });
@@ -101,7 +103,7 @@ export const push: Handler = async (ctx) => {
     throw new UnsupportedOperationError(runtime.name, 'push', { hint: 'only local .ctp bundles are pushed (with ct)' });
   }
   if (!registry) throw new Error('push needs a destination: set SELUR_REGISTRY (e.g. registry.example.com/org)');
-  const ct = registryCt(ctx);
+  const ct = await registryCt(ctx);
   for (const b of local) {
     const path = bundlePath(b.image, project.source.workingDir);
     if (!existsSync(path)) throw new Error(`${b.service}: bundle ${path} does not exist: build it first`);
@@ -142,7 +144,8 @@ export const verify: Handler = async (ctx) => {
     ctx.warn('no selected service uses a .ctp bundle: nothing to verify');
     return ExitCode.ok;
   }
-  const result = await verifyProject(input, nativeCt(), { requireSignature: spec['x-svalinn']?.verify === true });
+  const { verifyProject } = await loadSelur();
+  const result = await verifyProject(input, { requireSignature: spec['x-svalinn']?.verify === true });
   const rows: VerifyRow[] = result.services.map((s) => ({
     service: s.service,
     bundle: s.bundle ?? s.image,
@@ -171,7 +174,7 @@ const attestation = (kind: 'sbom' | 'provenance'): Handler => async (ctx) => {
   const [service] = selectServices(spec, ctx.parsed.positionals, kind);
   const image = spec.services[service!]!.image;
   if (!isBundle(image)) throw new UnsupportedOperationError((await ctx.runtime()).name, kind, { hint: `${service} does not use a .ctp bundle` });
-  const ct = nativeCt();
+  const ct = (await loadSelur()).nativeCt();
   const path = bundlePath(image, project.source.workingDir);
   const result: unknown = kind === 'sbom' ? await ct.sbom(path) : await ct.provenance(path);
   ctx.print(json(result));
@@ -206,13 +209,14 @@ export const policy: Handler = async (ctx) => {
   } catch (error) {
     throw new UsageError(`${path} is not JSON: ${(error as Error).message}`, 'policy');
   }
+  const { evaluatePolicy, parseGatekeeperPolicy } = await loadSelur();
   const checked = parseGatekeeperPolicy(value, { file: path });
   const input = bundleProject(spec, names, project.source.workingDir);
   if (Object.keys(input.spec.services).length === 0) {
     ctx.warn('no selected service uses a .ctp bundle: nothing to check');
     return ExitCode.ok;
   }
-  const result = await evaluatePolicy(input, checked, nativeCt());
+  const result = await evaluatePolicy(input, checked);
   if (stringOption(ctx, 'format') === 'json') ctx.print(json(result));
   else {
     ctx.print(

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Runs the CLI as a real subprocess: the built binary `node packages/cli/dist/cli.js` (built by
- * test/global-setup.ts before the suite), resolving `@selur/compose` and `@selur/compose-docker`
- * through node_modules to their built packages, exactly as an installed CLI does.
+ * test/global-setup.ts before the suite), resolving `@selur/compose`, `@selur/compose-docker` and
+ * `@selur/compose-selur` through node_modules to their built packages, exactly as an installed CLI does.
  */
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BINARY = join(ROOT, 'packages/cli/dist/cli.js');

@@ -18,7 +18,7 @@ export class MissingCommandError extends ComposeError {
   constructor(runtime: string, service: string) {
     super(
       `${runtime} runtime: service '${service}' has no 'command'. The ${runtime} runtime runs a service's command as a host process ` +
-        `and cannot run its image; add command = ["program", "arg", ...] to the service, or use the Docker or selur runtime.`,
+        `and cannot run its image; add command = ["program", "arg", ...] to the service, or use a runtime that runs images.`,
       { code: 'E_MISSING_COMMAND', service, field: `services.${service}.command` },
     );
     this.runtime = runtime;

@@ -9,7 +9,7 @@ import { ComposeError, guardFor } from './compose-error.js';
  *
  * @example
  * ```ts
- * try { await project.up({ runtime: selurRuntime({ ct, svalinn, vordr }) }); }
+ * try { await project.up({ runtime }); }
  * catch (error) { if (isSecretInEnvironmentError(error)) console.error(error.service, error.variable, error.secret); }
  * ```
  */

@@ -12,7 +12,7 @@ import { ComposeError, guardFor } from './compose-error.js';
  */
 export class UnsupportedOperationError extends ComposeError {
   override readonly name = 'UnsupportedOperationError';
-  /** The runtime, driver or client that lacks the operation (e.g. `vordr`, `ct`, `docker`). */
+  /** The runtime, driver or client that lacks the operation (its `name`, e.g. `process`). */
   readonly provider: string;
   /** The operation (e.g. `logs`, `sbom`). */
   readonly operation: string;

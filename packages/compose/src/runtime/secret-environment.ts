@@ -31,7 +31,15 @@ export function assertSecretEnvironmentAllowed(service: string, spec: ServiceSpe
 /**
  * The environment variables that refer to secrets, with the secret files' contents (one final
  * newline dropped). Throws {@link SecretInEnvironmentError} when `devMode` is off or a secret has no
- * readable file.
+ * readable file. The engine applies this rule before it creates a container; a runtime that can be
+ * used without the engine applies it too, so it holds on every path.
+ *
+ * @example
+ * ```ts
+ * // in a Runtime's createContainer(request):
+ * const injected = await resolveSecretEnvironment(request.service, request.spec, request.secrets, devMode);
+ * const environment = { ...request.environment, ...injected };
+ * ```
  */
 export async function resolveSecretEnvironment(service: string, spec: ServiceSpec, secrets: readonly SecretSource[], devMode: boolean): Promise<Record<string, string>> {
   assertSecretEnvironmentAllowed(service, spec, devMode);

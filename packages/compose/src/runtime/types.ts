@@ -2,7 +2,7 @@ import type { NetworkSpec, ServiceSpec, VolumeSpec } from '../spec/types.js';
 
 /**
  * The Runtime port: what the engine needs from whatever runs containers. Contracts only; the
- * implementations live in `adapters/` (process), `@selur/compose-docker` and `adapters/selur`.
+ * implementations live in `adapters/` (process), `@selur/compose-docker` and `@selur/compose-selur`.
  *
  * A runtime knows nothing of dependency order, readiness or rollback: the engine owns those.
  * Every resource it creates carries the project, service, replica and config hash so that the

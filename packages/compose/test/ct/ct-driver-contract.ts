@@ -11,8 +11,17 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isBundleError, isUnsupportedOperationError, type CtDriver } from '../../src/index.js';
+import { isComposeError, isUnsupportedOperationError, type ComposeError, type CtDriver } from '../../src/index.js';
 import { HELLO_MANIFEST_SHA256, newKey, tempDir, TEST_KEY_FINGERPRINT, TEST_KEY_PUB, vector, writeConfig } from './helpers.js';
+
+/**
+ * A broken bundle is reported by the port's stable code, `E_BUNDLE`, with a `reason` (the selur
+ * package's `BundleError` is such an error; a third-party driver throws its own). The suite matches
+ * by code, as every `isXxxError` guard does, so it needs no adapter package.
+ */
+function isBundleError(error: unknown): error is ComposeError & { readonly reason: string } {
+  return isComposeError(error) && error.code === 'E_BUNDLE' && typeof (error as { reason?: unknown }).reason === 'string';
+}
 
 /** The folders a driver under test is built on. */
 export interface CtContractSetup {

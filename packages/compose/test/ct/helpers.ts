@@ -1,7 +1,11 @@
+/**
+ * What the CtDriver contract suite (and the tests of every driver) need: the ct vectors made by the
+ * real `ct` (kept with the selur stack's package), keys in ct's formats, ct's config folder layout.
+ */
 import { generateKeyPairSync, createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The ct vectors: `packages/selur/test/vectors/ct/` (made and signed by the real ct). */
@@ -10,8 +14,6 @@ export const vector = (name: string): string => join(VECTORS, name);
 export const TEST_KEY_PUB = 'd59313a3d1be650f787ce7f38b5945d8f54b85cf3d29b28d50029a92e29449f5';
 export const TEST_KEY_FINGERPRINT = '85fe20fbf4e146723d1be73940e969076f5b0decb0d0834aaa87a98f22d9b071';
 export const HELLO_MANIFEST_SHA256 = 'd47aa5c7ea32b82df371ecf2957fe66312b02f1acc5bf47b73332ba357b68800';
-
-const STANDIN = fileURLToPath(new URL('./fixtures/ct-standin.mjs', import.meta.url));
 
 /** A fresh temp folder; `remove()` deletes it. */
 export async function tempDir(): Promise<{ path: string; remove: () => Promise<void> }> {
@@ -43,12 +45,4 @@ export async function writeConfig(
     }
     if (key.privHex) await writeFile(join(root, 'keys', `${id}.priv`), `${key.privHex}\n`);
   }
-}
-
-/** Installs the stand-in `ct` as an executable in `dir`; returns its path and an env that finds `node`. */
-export async function installStandin(dir: string): Promise<{ path: string; env: Record<string, string> }> {
-  const path = join(dir, 'ct');
-  await copyFile(STANDIN, path);
-  await chmod(path, 0o755);
-  return { path, env: { PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` } };
 }

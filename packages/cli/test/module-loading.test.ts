@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, workspace } from './support/cli.js';
+
+// The runtime packages are loaded only when a command needs them: the built CLI imports
+// `@selur/compose-docker` and `@selur/compose-selur` with `import()` at the point of use, so a
+// command on the process runtime never loads either. Observed from outside: the built binary runs
+// with a resolve hook (support/record-modules.mjs) that writes every module URL it resolves.
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const HOOK = fileURLToPath(new URL('./support/record-modules.mjs', import.meta.url));
+const ADAPTERS = { docker: /\/packages\/docker\/|\/@selur\/compose-docker\//, selur: /\/packages\/selur\/|\/@selur\/compose-selur\// };
+
+const ws = workspace('selur-cli-modules-');
+afterAll(() => ws.remove());
+ws.write('compose.toml', 'version = "1.0"\nname = "lazy"\n\n[services.web]\nimage = "node"\ncommand = ["node", "-e", "setInterval(() => {}, 1000)"]\n');
+
+/** Runs the built CLI with the hook; returns how it exited and every module URL it resolved. */
+async function modulesOf(args: string[], env: Record<string, string> = {}) {
+  const record = join(ws.dir, `modules-${args.join('-').replace(/[^a-z-]/g, '')}.txt`);
+  const result = await runCli(args, { cwd: ws.dir, env: { ...ws.env, ...env, NODE_OPTIONS: `--import ${HOOK}`, SELUR_RECORD_MODULES: record } });
+  const urls = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+  return { result, urls, loaded: (pattern: RegExp) => urls.some((url) => pattern.test(url)) };
+}
+
+describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 }, () => {
+  it('`ps` on the process runtime loads the core, and neither the Docker nor the selur package', async () => {
+    const { result, urls, loaded } = await modulesOf(['ps']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(loaded(/\/packages\/compose\/dist\/index\.js$/)).toBe(true); // the hook sees the workspace packages
+    expect(urls.filter((url) => ADAPTERS.docker.test(url) || ADAPTERS.selur.test(url))).toEqual([]);
+  });
+
+  it('`--runtime docker` loads the Docker package and not the selur one', async () => {
+    const { loaded } = await modulesOf(['--runtime', 'docker', 'ps'], { DOCKER_HOST: `unix://${join(ws.dir, 'no-docker.sock')}` });
+    expect(loaded(ADAPTERS.docker)).toBe(true);
+    expect(loaded(ADAPTERS.selur)).toBe(false);
+  });
+
+  it('`--runtime selur` loads the selur package and not the Docker one', async () => {
+    const closed = 'http://127.0.0.1:9';
+    const { loaded } = await modulesOf(['--runtime', 'selur', 'ps'], { SVALINN_URL: closed, VORDR_MCP_URL: closed });
+    expect(loaded(ADAPTERS.selur)).toBe(true);
+    expect(loaded(ADAPTERS.docker)).toBe(false);
+  });
+
+  it('the built binary keeps both packages external and imports them only with import()', () => {
+    // Every file of dist/ that cli.js reaches (its own chunks, static or dynamic), not stale ones.
+    const dist = join(ROOT, 'packages/cli/dist');
+    const seen = new Set<string>();
+    const walk = (name: string): void => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const text = readFileSync(join(dist, name), 'utf8');
+      for (const match of text.matchAll(/(?:from\s*|import\s*\(\s*)["']\.\/([^"']+\.js)["']/g)) walk(match[1]!);
+    };
+    walk('cli.js');
+    const code = [...seen].map((name) => readFileSync(join(dist, name), 'utf8')).join('\n');
+    for (const name of ['@selur/compose-docker', '@selur/compose-selur']) {
+      expect(code).toContain(`import("${name}")`);
+      expect(code).not.toMatch(new RegExp(`^import [^;]*from ["']${name}["']`, 'm'));
+    }
+  });
+});

@@ -77,9 +77,10 @@ describe('secrets (issue 3)', () => {
 file = "./token.txt"
 [services.leaky]
 image = "local/leaky"
-command = ["${NODE}", "-e", "const s = require('fs').readFileSync(process.env.TOKEN_FILE, 'utf8'); console.log('token is ' + s); console.error(s); setInterval(() => {}, 1000)"]
+command = ["${NODE}", "-e", "const fs = require('fs'); const s = fs.readFileSync(process.env.TOKEN_FILE, 'utf8'); console.log('token is ' + s); console.error(s); fs.writeFileSync('${join(dir, 'printed')}', ''); setInterval(() => {}, 1000)"]
 secrets = ["token"]
-healthcheck = { test = "cat \\"$TOKEN_FILE\\"; exit 1", interval = "100ms", start_interval = "20ms", start_period = "200ms", retries = 1 }
+# The probe fails only once the service has printed, so the failure always carries its output (however slow the machine).
+healthcheck = { test = "while [ ! -f '${join(dir, 'printed')}' ]; do sleep 0.02; done; cat \\"$TOKEN_FILE\\"; exit 1", interval = "100ms", timeout = "20s", start_interval = "20ms", start_period = "200ms", retries = 1 }
 [services.blocked]
 image = "local/blocked"
 command = ["${NODE}", "-e", "setInterval(() => {}, 1000)"]

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, dirname, resolve, sep } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-const layers = ['errors', 'graph', 'spec', 'model', 'toml', 'runtime', 'plan', 'engine', 'adapters'];
+const layers = ['errors', 'graph', 'spec', 'model', 'toml', 'yaml', 'runtime', 'plan', 'engine', 'adapters'];
 const TOP = layers.length; // files directly in src/ (project.ts, load.ts, index.ts, vitest.ts)
 
 function* files(dir) {

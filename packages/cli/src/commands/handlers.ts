@@ -1,5 +1,5 @@
 import type { Handler } from './common.js';
-import { config, plan } from './config.js';
+import { config, convert, plan } from './config.js';
 import { exec } from './exec.js';
 import { down, pause, restart, scale, start, stop, unpause, up } from './lifecycle.js';
 import { events, top } from './monitor.js';
@@ -30,6 +30,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   wait,
   images,
   config,
+  convert,
   plan,
   build,
   pull,

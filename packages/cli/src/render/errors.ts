@@ -32,15 +32,16 @@ const SERVICE_FAILURE_CODES: ReadonlySet<string> = new Set([
   'E_SERVICE_START',
 ]);
 
-/** Matched by the stable codes, so that two loaded copies of the SDK still match. */
+/** Matched by the stable codes, so that two loaded copies of the SDK still match (TOML or YAML syntax). */
 const isTomlSyntax = (error: unknown): error is ComposeError & { reason: string; sourceLine?: string | undefined } =>
-  isComposeError(error) && error.code === 'E_TOML_SYNTAX';
+  isComposeError(error) && (error.code === 'E_TOML_SYNTAX' || error.code === 'E_YAML_SYNTAX');
 const isServiceFailure = (error: unknown): error is ComposeError =>
   isComposeError(error) && SERVICE_FAILURE_CODES.has(error.code) && typeof (error as { reason?: unknown }).reason === 'string';
 
 const HINTS: Readonly<Record<string, string>> = {
   E_VALIDATION: `fix the file; '${BIN} config -q' checks it again`,
   E_TOML_SYNTAX: `fix the file; '${BIN} config -q' checks it again`,
+  E_YAML_SYNTAX: `fix the file; '${BIN} config -q' checks it again`,
   E_DEPENDENCY_CYCLE: 'remove one of the dependencies in the cycle',
   E_HEALTH_TIMEOUT: `look at the output above and '${BIN} logs SERVICE'; fix the service or its healthcheck (or raise its timeout/retries)`,
   E_SERVICE_EXITED: `look at the log lines above and '${BIN} logs SERVICE'`,
@@ -128,6 +129,7 @@ export function exitCodeFor(error: unknown, command?: string): number {
   switch (error.code) {
     case 'E_VALIDATION':
     case 'E_TOML_SYNTAX':
+    case 'E_YAML_SYNTAX':
     case 'E_DEPENDENCY_CYCLE':
       return ExitCode.validation;
     case 'E_UNSUPPORTED':
@@ -167,7 +169,8 @@ export function renderError(error: unknown, options: ErrorRenderOptions): Render
     out.push(`${c.red('error:')} invalid compose project: ${n === 1 ? '1 problem' : `${n} problems`}`);
     for (const issue of error.issues) out.push(...issueLines(issue, options));
   } else if (isTomlSyntax(error)) {
-    out.push(`${c.red('error:')} ${c.bold(where(error.file, error.line, error.column) || '<compose.toml>')}: invalid TOML: ${error.reason}`);
+    const yaml = error.code === 'E_YAML_SYNTAX';
+    out.push(`${c.red('error:')} ${c.bold(where(error.file, error.line, error.column) || (yaml ? '<compose.yaml>' : '<compose.toml>'))}: invalid ${yaml ? 'YAML' : 'TOML'}: ${error.reason}`);
     const text = error.sourceLine ?? (error.file && error.line ? options.readLine?.(error.file, error.line) : undefined);
     if (text !== undefined && error.line) out.push(...sourcePointer(text, error.line, error.column, c));
   } else if (isServiceFailure(error)) {

@@ -3,12 +3,14 @@
  * in the same run (never a timed test). `pnpm bench -- load engine docker` picks some.
  *
  * - load:   a generated 1,000-service compose.toml → Project (parse vs validation+model, heap)
+ * - yaml:   the same 1,000 services as compose.yaml → Project, against the raw `yaml` parse
  * - engine: a 200-service graph on processRuntime vs its critical path and a sequential start;
  *           readiness detection latency
  * - docker: a 10-service stack on Docker vs Debian's docker-compose (needs an engine + docker-compose)
  */
 import { execFileSync } from 'node:child_process';
 import { runLoadBench } from './load.bench.js';
+import { printYamlBench, runYamlBench } from './yaml.bench.js';
 import { runEngineBench } from './engine.bench.js';
 import { runDockerBench, printDockerBench } from './docker.bench.js';
 import { formatMs } from './stats.js';
@@ -24,6 +26,8 @@ if (wants('load')) {
   console.log(`  TOML parse ${formatMs(r.parseMedianMs)}, validation+model ${formatMs(r.validateAndModelMedianMs)}, ratio ${r.ratio.toFixed(2)} (target ≤ 1: ${verdict(r.ratio <= 1)})`);
   console.log(`  retained heap ${r.retainedMb === undefined ? 'n/a (run with --expose-gc)' : `${r.retainedMb.toFixed(2)} MB`} (target < 30 MB), schema compile once ${formatMs(r.schemaCompileMs)}`);
 }
+
+if (wants('yaml')) printYamlBench(runYamlBench());
 
 if (wants('engine')) {
   const r = await runEngineBench();

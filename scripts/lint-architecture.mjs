@@ -17,7 +17,7 @@ import { join, relative, dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
-const layers = ['errors', 'graph', 'spec', 'model', 'toml', 'runtime', 'plan', 'engine', 'adapters'];
+const layers = ['errors', 'graph', 'spec', 'model', 'toml', 'yaml', 'runtime', 'plan', 'engine', 'adapters'];
 const TOP = layers.length; // files directly in src/ (project.ts, load.ts, index.ts, vitest.ts)
 
 // The selur package, lowest level first. A folder imports its own files and the levels below it;

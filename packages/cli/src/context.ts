@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { loadProject, Project, type Runtime } from '@selur/compose';
+import { COMPOSE_FILE_NAMES, loadProject, Project, type Runtime } from '@selur/compose';
 import type { ParsedCommand } from './args/parse.js';
 import { BIN } from './args/commands.js';
 import type { CliIo } from './io.js';
@@ -93,9 +93,11 @@ export function createContext(parsed: ParsedCommand, settings: Settings, io: Cli
         if (!existsSync(settings.file)) {
           const message = settings.fileGiven
             ? `compose file not found: ${settings.file}`
-            : `no ${basename(settings.file)} in ${io.cwd}: pass -f FILE or set SELUR_COMPOSE_FILE`;
+            : `no ${COMPOSE_FILE_NAMES.join(', ')} in ${io.cwd} or its parents: pass -f FILE or set SELUR_COMPOSE_FILE`;
           throw new Error(message);
         }
+        if (settings.ignoredFiles.length > 0)
+          ctx.warn(`found several compose files: using ${settings.file}, not ${settings.ignoredFiles.map((f) => basename(f)).join(', ')}`);
         // Like Docker Compose: the shell's variables win over --env-file values.
         const env: Record<string, string> = settings.envFiles.length > 0 ? readEnvFiles(settings.envFiles, io.env) : {};
         for (const [key, value] of Object.entries(io.env)) if (value !== undefined) env[key] = value;

@@ -9,7 +9,7 @@ export const ExitCode = {
   error: 1,
   /** The command line is wrong. */
   usage: 2,
-  /** The compose file is invalid (TOML syntax or validation). */
+  /** The compose file is invalid (TOML/YAML syntax or validation). */
   validation: 3,
   /** The chosen runtime (or driver) cannot do this. */
   unsupported: 4,

@@ -55,7 +55,7 @@ export const EXIT_CODE_TABLE: readonly (readonly [number | string, string])[] = 
   [ExitCode.ok, 'success'],
   [ExitCode.error, 'failed (a service, the runtime, a check)'],
   [ExitCode.usage, 'wrong command line'],
-  [ExitCode.validation, 'invalid compose file (TOML syntax or validation)'],
+  [ExitCode.validation, 'invalid compose file (TOML/YAML syntax or validation)'],
   [ExitCode.unsupported, 'the runtime cannot do this'],
   [ExitCode.interrupted, 'interrupted (Ctrl-C)'],
   ['N', "run/exec: the command's exit code; up: the failing service's exit code"],

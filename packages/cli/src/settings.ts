@@ -1,4 +1,5 @@
 import { delimiter, isAbsolute, resolve } from 'node:path';
+import { findComposeFiles } from '@selur/compose';
 import type { OptionValues } from './args/parse.js';
 import { PROGRESS_MODES, RUNTIMES, type ProgressMode, type RuntimeName } from './args/global-options.js';
 import { UsageError } from './errors/usage-error.js';
@@ -11,6 +12,8 @@ export interface Settings {
   readonly overrideFiles: readonly string[];
   /** True when the file came from `-f` or `SELUR_COMPOSE_FILE` (not the default). */
   readonly fileGiven: boolean;
+  /** Other compose files found beside the discovered one, which lost to it (warned about). */
+  readonly ignoredFiles: readonly string[];
   readonly projectName?: string | undefined;
   readonly profiles: readonly string[];
   /** `--env-file` paths (absolute), in order. */
@@ -25,7 +28,7 @@ export interface Settings {
   readonly vordrUrl?: string | undefined;
 }
 
-/** The default compose file name, looked up in the working directory. */
+/** The compose file name assumed when none is found (see {@link resolveSettings} for discovery). */
 export const DEFAULT_FILE = 'compose.toml';
 /** Svalinn's default address, as the upstream CLI uses it. */
 export const DEFAULT_SVALINN_URL = 'http://localhost:8080';
@@ -42,7 +45,10 @@ export function resolveSettings(globals: OptionValues, env: Readonly<Record<stri
   const given = list(globals['file']);
   const fromEnv = nonEmpty(env['SELUR_COMPOSE_FILE'])?.split(delimiter).filter(Boolean) ?? [];
   const files = (given.length > 0 ? given : fromEnv).map((f) => resolve(cwd, f));
-  const [file = resolve(cwd, DEFAULT_FILE), ...overrideFiles] = files;
+  // none given: found as Docker Compose finds them (this folder, then its parents; compose.toml
+  // before compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml)
+  const found = files.length > 0 ? undefined : findComposeFiles(cwd);
+  const [file = found?.file ?? resolve(cwd, DEFAULT_FILE), ...overrideFiles] = files;
 
   const runtime = (typeof globals['runtime'] === 'string' ? globals['runtime'] : nonEmpty(env['SELUR_COMPOSE_RUNTIME'])) ?? 'process';
   if (!(RUNTIMES as readonly string[]).includes(runtime))
@@ -61,6 +67,7 @@ export function resolveSettings(globals: OptionValues, env: Readonly<Record<stri
     file,
     overrideFiles,
     fileGiven: files.length > 0,
+    ignoredFiles: found?.ignored ?? [],
     projectName: (typeof globals['project-name'] === 'string' ? globals['project-name'] : undefined) ?? nonEmpty(env['SELUR_PROJECT_NAME']),
     profiles: list(globals['profile']),
     envFiles: list(globals['env-file']).map((f) => (isAbsolute(f) ? f : resolve(cwd, f))),

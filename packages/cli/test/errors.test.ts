@@ -45,7 +45,9 @@ describe('selur-compose errors (subprocess)', { timeout: 60_000 }, () => {
     try {
       const result = await cli(['ps'], empty.dir);
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe(`error: no compose.toml in ${empty.dir}: pass -f FILE or set SELUR_COMPOSE_FILE\n`);
+      expect(result.stderr).toBe(
+        `error: no compose.toml, compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml in ${empty.dir} or its parents: pass -f FILE or set SELUR_COMPOSE_FILE\n`,
+      );
     } finally {
       empty.remove();
     }

@@ -90,6 +90,11 @@ export type {
   DurationInput, EnvironmentInputValue, VolumeInput, NetworkInput, SecretInput,
 } from './spec/input.js';
 export { TomlSyntaxError, isTomlSyntaxError } from './errors/toml-syntax-error.js';
+export { YamlSyntaxError, isYamlSyntaxError } from './errors/yaml-syntax-error.js';
+export { findComposeFiles, COMPOSE_FILE_NAMES } from './load.js';
+export type { FoundComposeFiles } from './load.js';
+export type { ComposeFormat } from './spec/compose-file.js';
+export { mergeComposeDocuments } from './spec/merge.js';
 export { ComposeFileError, isComposeFileError } from './errors/compose-file-error.js';
 export { DependencyCycleError, isDependencyCycleError } from './errors/dependency-cycle-error.js';
 export { createGraph } from './graph/dependency-graph.js';

@@ -215,7 +215,7 @@ const TABLE = [
     summary: 'Validate the file and print the canonical configuration',
     description: 'Defaults filled in, variables interpolated, overrides merged, keys in a stable order. Secrets are never printed.',
     options: [
-      format(['toml', 'json'], 'toml'),
+      format(['toml', 'json', 'yaml'], 'toml'),
       { name: 'services', type: 'boolean', description: 'Print the service names only' },
       { name: 'hash', type: 'boolean', description: 'Print each service with its config hash' },
       { name: 'quiet', short: 'q', type: 'boolean', description: 'Only validate; print nothing' },
@@ -225,6 +225,24 @@ const TABLE = [
       { command: `${BIN} config`, description: 'The canonical TOML' },
       { command: `${BIN} -f compose.toml -f compose.prod.toml config --format json`, description: 'Merged with an override, as JSON' },
       { command: `${BIN} config -q`, description: 'Exit 3 if the file is invalid' },
+      { command: `${BIN} -f docker-compose.yml config --format yaml`, description: 'The canonical YAML of a Docker Compose file' },
+    ],
+  },
+  {
+    name: 'convert',
+    summary: 'Convert the compose file between YAML and TOML',
+    description:
+      'Validates the project and writes its canonical configuration (as `config` prints it: defaults filled in, variables ' +
+      'interpolated, overrides merged) in the other format: YAML becomes TOML, TOML becomes YAML. The format is --to, ' +
+      "else the output file's extension (.toml, .yaml, .yml), else the other one.",
+    options: [
+      { name: 'to', type: 'string', value: 'FORMAT', choices: ['yaml', 'toml'], description: 'Output format', defaultText: "-o's extension, else the other format" },
+      { name: 'output', short: 'o', type: 'string', value: 'FILE', complete: 'file', description: 'Write to FILE instead of stdout' },
+    ],
+    positionals: [],
+    examples: [
+      { command: `${BIN} -f docker-compose.yml convert -o compose.toml`, description: 'A Docker Compose file as compose.toml' },
+      { command: `${BIN} convert --to yaml`, description: 'The project as YAML, on stdout' },
     ],
   },
   {
@@ -384,7 +402,7 @@ export const SECTIONS: readonly { readonly title: string; readonly names: readon
   { title: 'Lifecycle', names: ['up', 'down', 'create', 'start', 'stop', 'restart', 'pause', 'unpause', 'scale'] },
   { title: 'Observe', names: ['ps', 'logs', 'top', 'events', 'inspect', 'health', 'wait', 'images'] },
   { title: 'Run', names: ['exec', 'run'] },
-  { title: 'Configuration', names: ['config', 'plan'] },
+  { title: 'Configuration', names: ['config', 'convert', 'plan'] },
   { title: 'Supply chain', names: ['build', 'pull', 'push', 'verify', 'policy', 'sbom', 'provenance'] },
   { title: 'Resources', names: ['network', 'volume'] },
   { title: 'Other', names: ['completion', 'version'] },

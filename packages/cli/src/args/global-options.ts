@@ -20,7 +20,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
     value: 'FILE',
     complete: 'file',
     description: 'Compose file; repeat to merge override files on top, in order',
-    defaultText: '$SELUR_COMPOSE_FILE or ./compose.toml',
+    defaultText: '$SELUR_COMPOSE_FILE, else compose.toml, compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml here or in a parent folder',
   },
   {
     name: 'project-name',

@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { flag, stringOption } from '../context.js';
+import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { json, loaded, selectServices, type Handler } from './common.js';
 import { planText } from './plan-text.js';
 
-/** `config`: validates and prints the canonical project (TOML or JSON), names, or config hashes. */
+/** `config`: validates and prints the canonical project (TOML, YAML or JSON), names, or config hashes. */
 export const config: Handler = async (ctx) => {
   const { project, spec } = await loaded(ctx);
   project.validate();
@@ -19,7 +22,27 @@ export const config: Handler = async (ctx) => {
     else ctx.print(rows.map((r) => `${r.service} ${r.hash}\n`).join(''));
     return ExitCode.ok;
   }
-  ctx.print(stringOption(ctx, 'format') === 'json' ? json(spec) : ensureNewline(project.toToml()));
+  const format = stringOption(ctx, 'format');
+  ctx.print(format === 'json' ? json(spec) : ensureNewline(format === 'yaml' ? project.toYaml() : project.toToml()));
+  return ExitCode.ok;
+};
+
+const formatOfName = (file: string): 'yaml' | 'toml' | undefined => (/\.ya?ml$/i.test(file) ? 'yaml' : /\.toml$/i.test(file) ? 'toml' : undefined);
+
+/** `convert`: the canonical project in the other format (YAML ↔ TOML), on stdout or in `-o FILE`. */
+export const convert: Handler = async (ctx) => {
+  const { project } = await loaded(ctx);
+  project.validate();
+  const output = stringOption(ctx, 'output');
+  const from = formatOfName(project.source.files[0] ?? '') ?? 'toml';
+  let to = stringOption(ctx, 'to') as 'yaml' | 'toml' | undefined;
+  if (to === undefined && output !== undefined) {
+    to = formatOfName(output);
+    if (to === undefined) throw new UsageError(`cannot tell the format of '${output}' from its extension: name it .toml, .yaml or .yml, or pass --to yaml|toml`, 'convert');
+  }
+  const text = ensureNewline((to ?? (from === 'yaml' ? 'toml' : 'yaml')) === 'yaml' ? project.toYaml() : project.toToml());
+  if (output === undefined) ctx.print(text);
+  else writeFileSync(resolve(ctx.io.cwd, output), text);
   return ExitCode.ok;
 };
 

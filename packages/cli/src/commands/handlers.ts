@@ -1,6 +1,6 @@
 import type { ProjectCommandName } from '../args/commands.js';
 import type { Handler } from './common.js';
-import { config, plan } from './config.js';
+import { config, convert, plan } from './config.js';
 import { exec } from './exec.js';
 import { down, pause, restart, scale, start, stop, unpause, up } from './lifecycle.js';
 import { events, top } from './monitor.js';
@@ -38,6 +38,7 @@ export const HANDLERS = {
   wait,
   images,
   config,
+  convert,
   plan,
   build,
   pull,

@@ -7,6 +7,7 @@ import {
   isInvalidArgumentError,
   isServiceFailureError,
   isTomlSyntaxError,
+  isYamlSyntaxError,
   isUnsupportedOperationError,
 } from '@selur/compose';
 import type { ServiceFailureError, ValidationIssue } from '@selur/compose';
@@ -35,6 +36,7 @@ export interface RenderedError {
 const HINTS: Readonly<Record<string, string>> = {
   E_VALIDATION: `fix the file; '${BIN} config -q' checks it again`,
   E_TOML_SYNTAX: `fix the file; '${BIN} config -q' checks it again`,
+  E_YAML_SYNTAX: `fix the file; '${BIN} config -q' checks it again`,
   E_DEPENDENCY_CYCLE: 'remove one of the dependencies in the cycle',
   E_HEALTH_TIMEOUT: `look at the output above and '${BIN} logs SERVICE'; fix the service or its healthcheck (or raise its timeout/retries)`,
   E_SERVICE_EXITED: `look at the log lines above and '${BIN} logs SERVICE'`,
@@ -116,7 +118,7 @@ function serviceFailureLines(error: ServiceFailureError, c: Colors): string[] {
 export function exitCodeFor(error: unknown, command?: string): number {
   if (isUsageError(error)) return ExitCode.usage;
   if (!isComposeError(error)) return ExitCode.error;
-  if (isComposeValidationError(error) || isTomlSyntaxError(error) || isDependencyCycleError(error)) return ExitCode.validation;
+  if (isComposeValidationError(error) || isTomlSyntaxError(error) || isYamlSyntaxError(error) || isDependencyCycleError(error)) return ExitCode.validation;
   if (isUnsupportedOperationError(error)) return ExitCode.unsupported;
   if (isCancelledError(error)) return ExitCode.interrupted;
   if (isInvalidArgumentError(error)) return ExitCode.usage;
@@ -147,8 +149,9 @@ export function renderError(error: unknown, options: ErrorRenderOptions): Render
     const n = error.issues.length;
     out.push(`${c.red('error:')} invalid compose project: ${n === 1 ? '1 problem' : `${n} problems`}`);
     for (const issue of error.issues) out.push(...issueLines(issue, options));
-  } else if (isTomlSyntaxError(error)) {
-    out.push(`${c.red('error:')} ${c.bold(where(error.file, error.line, error.column) || '<compose.toml>')}: invalid TOML: ${error.reason}`);
+  } else if (isTomlSyntaxError(error) || isYamlSyntaxError(error)) {
+    const yaml = isYamlSyntaxError(error);
+    out.push(`${c.red('error:')} ${c.bold(where(error.file, error.line, error.column) || (yaml ? '<compose.yaml>' : '<compose.toml>'))}: invalid ${yaml ? 'YAML' : 'TOML'}: ${error.reason}`);
     const text = error.sourceLine ?? (error.file && error.line ? options.readLine?.(error.file, error.line) : undefined);
     if (text !== undefined && error.line) out.push(...sourcePointer(text, error.line, error.column, c));
   } else if (isServiceFailureError(error)) {

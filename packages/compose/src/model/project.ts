@@ -8,6 +8,7 @@ import { isValidProjectName } from '../spec/names.js';
 import { copyExtension, sortRecord } from '../spec/normalize-helpers.js';
 import { normalizeProject, normalizeSvalinn } from '../spec/normalize-project.js';
 import { renderToml } from '../spec/render-toml.js';
+import { renderYaml } from '../spec/render-yaml.js';
 import type { NetworkSpec, ProjectSource, ProjectSpec, SecretSpec, SvalinnExtension, VolumeSpec } from '../spec/types.js';
 import { specIssues } from '../spec/validate.js';
 import { Network, Secret, Volume } from './resources.js';
@@ -286,6 +287,19 @@ export class ProjectModel {
   /** The canonical spec as compose.toml text (stable; loads back to an equal project). */
   toToml(): string {
     return renderToml(this.toJSON());
+  }
+
+  /**
+   * The canonical spec as compose.yaml text: the same document as {@link ProjectModel.toToml}
+   * in YAML (stable; loads back to an equal project; Docker Compose reads it too).
+   *
+   * @example
+   * ```ts
+   * await writeFile('compose.yaml', project.toYaml());
+   * ```
+   */
+  toYaml(): string {
+    return renderYaml(this.toJSON());
   }
 
   /**

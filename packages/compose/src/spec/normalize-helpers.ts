@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { attempt, isRecord, joinPath, type IssueSink } from './issues.js';
 import { show } from './show.js';
+import { closestName } from './suggest.js';
+import { isUnsupportedComposeField } from './unsupported-fields.js';
 
 /** Where a normaliser is: the sink, the service (if any) and the field path. */
 export interface NormalizeContext {
@@ -26,11 +28,28 @@ export function parseAt<T>(ctx: NormalizeContext, path: string, parse: () => T):
   return attempt(ctx.sink, path, ctx.service, parse);
 }
 
+/**
+ * What to say about a field that `allowed` lacks: a Compose Specification field that is not
+ * supported yet says so; a typo gets the closest allowed name ("did you mean 'healthcheck'?").
+ */
+export function unknownFieldIssue(path: string, key: string, allowed: Iterable<string>, extensions: boolean): { message: string; code: string } {
+  if (isUnsupportedComposeField(path, key))
+    return {
+      message: `field '${key}' is not supported yet (a Compose Specification field that @selur/compose does not implement); remove it to load this file`,
+      code: 'unsupported-field',
+    };
+  const suggestion = closestName(key, allowed);
+  const note = extensions ? ' (extension fields must start with "x-")' : '';
+  if (suggestion !== undefined) return { message: `unknown field '${key}'; did you mean '${suggestion}'?${note}`, code: 'unknown-field' };
+  return { message: `unknown field '${key}'${note}; expected one of ${[...allowed].join(', ')}`, code: 'unknown-field' };
+}
+
 /** Reports keys of `table` not in `allowed` (and not `x-*` when extensions are allowed). */
 export function checkKeys(ctx: NormalizeContext, path: string, table: Record<string, unknown>, allowed: ReadonlySet<string>, extensions = false): void {
   for (const key of Object.keys(table)) {
     if (allowed.has(key) || (extensions && key.startsWith('x-'))) continue;
-    problem(ctx, joinPath(path, key), `unknown field '${key}'${extensions ? ' (extension fields must start with "x-")' : ''}; expected one of ${[...allowed].join(', ')}`, 'unknown-field');
+    const { message, code } = unknownFieldIssue(path, key, allowed, extensions);
+    problem(ctx, joinPath(path, key), message, code);
   }
 }
 

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isRecord, joinPath, type SpecIssue } from './issues.js';
 import { composeSchema } from './schema.js';
 import { show } from './show.js';
+import { closestName } from './suggest.js';
 
 let compiled: ValidateFunction | undefined;
 
@@ -41,7 +42,10 @@ function describe(error: ErrorObject): { extra?: string; message: string; code: 
       return { extra: String(params['missingProperty']), message: `missing required field '${String(params['missingProperty'])}'`, code: 'missing-field' };
     case 'additionalProperties': {
       const key = String(params['additionalProperty']);
-      return { extra: key, message: `unknown field '${key}' (extension fields must start with "x-")`, code: 'unknown-field' };
+      const properties = isRecord(error.parentSchema) && isRecord(error.parentSchema['properties']) ? Object.keys(error.parentSchema['properties']) : [];
+      const suggestion = closestName(key, properties);
+      const hint = suggestion === undefined ? '' : `; did you mean '${suggestion}'?`;
+      return { extra: key, message: `unknown field '${key}'${hint} (extension fields must start with "x-")`, code: 'unknown-field' };
     }
     case 'type':
       return { message: `must be ${String(params['type']).replace(/,/g, ' or ')}, received ${show(error.data)}`, code: 'type' };

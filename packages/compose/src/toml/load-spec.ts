@@ -2,24 +2,33 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isComposeError } from '../errors/compose-error.js';
 import { ComposeValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import type { ComposeFormat, ParsedComposeFile } from '../spec/compose-file.js';
 import { interpolate, type VariableLookup } from '../spec/interpolate.js';
 import { attempt, IssueCollector, isRecord, joinPath, type SpecIssue } from '../spec/issues.js';
+import { parentPath } from '../spec/locate.js';
 import { sortRecord } from '../spec/normalize-helpers.js';
 import { normalizeProject } from '../spec/normalize-project.js';
 import { schemaIssues } from '../spec/schema-validator.js';
 import { semanticIssues } from '../spec/semantic.js';
 import type { EnvironmentValue, ProjectSpec, ServiceSpec } from '../spec/types.js';
+import { mergeComposeFiles } from '../spec/merge.js';
 import { mergeIssues } from '../spec/validate.js';
 import { parseDotenv } from './dotenv.js';
 import { createLocator, type Locator } from './locator.js';
-import { mergeDocuments } from './merge.js';
-import { parseToml } from './parse.js';
+import { parseTomlFile } from './parse.js';
 
 /** One compose text and the file it came from. */
 export interface ComposeText {
   readonly text: string;
   readonly file?: string | undefined;
+  /** @default by the file's extension (`.yaml`/`.yml`: yaml), else toml */
+  readonly format?: ComposeFormat | undefined;
 }
+
+/** Parses one compose text (the loader passes one that knows every format). */
+export type ComposeTextParser = (text: ComposeText) => ParsedComposeFile;
+
+const parseTomlText: ComposeTextParser = (t) => parseTomlFile(t.text, t.file);
 
 /** What {@link loadSpec} needs. */
 export interface LoadSpecInput {
@@ -33,6 +42,8 @@ export interface LoadSpecInput {
   readonly fallbackName: string;
   /** Overrides the file's `name`. */
   readonly projectName?: string | undefined;
+  /** Parses each text. @default TOML */
+  readonly parse?: ComposeTextParser | undefined;
 }
 
 /** Replaces every string value (not key) of a document by its interpolation; problems become issues. */
@@ -110,15 +121,21 @@ function applyEnvFiles(spec: ProjectSpec, workingDir: string, lookup: VariableLo
   return services ? { ...spec, services } : spec;
 }
 
-function withPositions(issues: readonly SpecIssue[], texts: readonly ComposeText[]): ValidationIssue[] {
-  const locators: Array<{ file: string | undefined; locator: Locator }> = texts.map((t) => ({ file: t.file, locator: createLocator(t.text) })).reverse();
-  const files = texts.map((t) => t.file);
+/** A file and where its fields are. */
+type Located = Pick<ParsedComposeFile, 'file' | 'locate'>;
+
+function withPositions(issues: readonly SpecIssue[], parsed: readonly Located[]): ValidationIssue[] {
+  // the most precise field any file names; among files naming it, the last (where it was set last)
+  const locators = [...parsed].reverse();
+  const files = parsed.map((t) => t.file);
   const located: ValidationIssue[] = issues.map((issue) => {
-    for (const { file, locator } of locators) {
-      const position = locator.locate(issue.path);
-      if (position) return { ...issue, file, line: position.line, column: position.column };
+    for (let path: string | undefined = issue.path; path !== undefined; path = parentPath(path)) {
+      for (const { file, locate } of locators) {
+        const position = locate(path, true);
+        if (position) return { ...issue, file, line: position.line, column: position.column };
+      }
     }
-    return { ...issue, file: texts[0]?.file };
+    return { ...issue, file: parsed[0]?.file };
   });
   // in reading order: by file (merge order), line, column; issues without a position last
   const rank = (i: ValidationIssue) => [files.indexOf(i.file), i.line ?? Number.MAX_SAFE_INTEGER, i.column ?? 0] as const;
@@ -129,39 +146,52 @@ function withPositions(issues: readonly SpecIssue[], texts: readonly ComposeText
   });
 }
 
-/** Parses compose texts and merges them in order (tables merged, arrays appended). @throws {@link TomlSyntaxError} */
-export function parseComposeTexts(texts: readonly ComposeText[]): Record<string, unknown> {
-  let document: Record<string, unknown> = {};
-  texts.forEach((t, i) => {
-    const parsed = parseToml(t.text, t.file);
-    document = i === 0 ? parsed : mergeDocuments(document, parsed);
-  });
-  return document;
+/** Parses each compose text (TOML unless `parse` says otherwise). @throws {@link TomlSyntaxError} (or the parser's syntax error) */
+export function parseComposeFiles(texts: readonly ComposeText[], parse: ComposeTextParser = parseTomlText): ParsedComposeFile[] {
+  return texts.map(parse);
+}
+
+/**
+ * Parses compose texts and merges them in order with the Compose merge rules
+ * ({@link mergeComposeFiles}). @throws {@link TomlSyntaxError} (or the parser's syntax error)
+ */
+export function parseComposeTexts(texts: readonly ComposeText[], parse: ComposeTextParser = parseTomlText): Record<string, unknown> {
+  return mergeComposeFiles(parseComposeFiles(texts, parse));
 }
 
 /**
  * Interpolates, checks and normalises a parsed compose document into a canonical spec. Every
  * problem is collected; when there is any, one {@link ComposeValidationError} carries them all,
- * each with its field path and (where the TOML gives it) file, line and column.
+ * each with its field path and (where the file gives it) file, line and column. `files` are the
+ * parsed files the document was merged from (for positions); by default the texts are read as TOML.
  */
-export function specFromDocument(parsed: Record<string, unknown>, input: LoadSpecInput): ProjectSpec {
+export function specFromDocument(parsed: Record<string, unknown>, input: LoadSpecInput, files?: readonly Located[]): ProjectSpec {
   const issues = new IssueCollector();
   const document = interpolateAll(parsed, input.lookup, issues) as Record<string, unknown>;
   const normalized = normalizeProject({ sink: issues }, document, input.fallbackName, input.projectName);
   const spec = applyEnvFiles(normalized, input.workingDir, input.lookup, issues);
   const all = mergeIssues(mergeIssues(issues.issues, semanticIssues(spec)), schemaIssues(document));
-  if (all.length > 0) throw new ComposeValidationError(withPositions(all, input.texts), { file: input.texts[0]?.file });
+  if (all.length > 0) {
+    const located =
+      files ??
+      input.texts.map((t) => {
+        let locator: Locator | undefined;
+        return { file: t.file, locate: (path: string, exact?: boolean) => (locator ??= createLocator(t.text)).locate(path, exact) };
+      });
+    throw new ComposeValidationError(withPositions(all, located), { file: input.texts[0]?.file });
+  }
   return spec;
 }
 
 /**
  * Parses, merges, interpolates, checks and normalises compose texts into a canonical spec.
  *
- * @throws {@link TomlSyntaxError} for a file that is not TOML; {@link ComposeValidationError} for an invalid project.
+ * @throws {@link TomlSyntaxError} (or `YamlSyntaxError`) for a file that does not parse; {@link ComposeValidationError} for an invalid project.
  */
 export function loadSpec(input: LoadSpecInput): ProjectSpec {
   try {
-    return specFromDocument(parseComposeTexts(input.texts), input);
+    const files = parseComposeFiles(input.texts, input.parse);
+    return specFromDocument(mergeComposeFiles(files), input, files);
   } catch (error) {
     if (isComposeError(error)) throw error;
     // a bug, not bad input: still a typed error, with the origin attached

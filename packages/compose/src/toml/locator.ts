@@ -1,16 +1,7 @@
 import { joinPath } from '../spec/issues.js';
+import { offsetLocator, type Locator, type Position } from '../spec/locate.js';
 
-/** A 1-based position in a file. */
-export interface Position {
-  readonly line: number;
-  readonly column: number;
-}
-
-/** Maps field paths (`services.api.ports[1]`) to where a TOML text defines them. */
-export interface Locator {
-  /** The position of `path`, or of its closest enclosing field that the text names. */
-  locate(path: string): Position | undefined;
-}
+export type { Locator, Position };
 
 const BARE = /[A-Za-z0-9_-]/;
 
@@ -26,8 +17,6 @@ const BARE = /[A-Za-z0-9_-]/;
  */
 export function createLocator(text: string): Locator {
   const positions = new Map<string, number>();
-  const lineStarts = [0];
-  for (let k = 0; k < text.length; k++) if (text[k] === '\n') lineStarts.push(k + 1);
   const arrayTables = new Map<string, number>();
   let i = 0;
   const n = text.length;
@@ -157,25 +146,5 @@ export function createLocator(text: string): Locator {
     if (i === start) i++;
   }
 
-  const toPosition = (offset: number): Position => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if ((lineStarts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (lineStarts[lo] as number) + 1 };
-  };
-  return {
-    locate(path: string): Position | undefined {
-      for (let p = path; ; ) {
-        const offset = positions.get(p);
-        if (offset !== undefined) return toPosition(offset);
-        const parent = p.replace(/(\.[^.[\]]+|\[[^\]]*\])$/, '');
-        if (parent === p || parent === '') return undefined;
-        p = parent;
-      }
-    },
-  };
+  return offsetLocator(text, positions);
 }

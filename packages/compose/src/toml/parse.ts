@@ -1,5 +1,8 @@
 import TOML from '@iarna/toml';
 import { TomlSyntaxError } from '../errors/toml-syntax-error.js';
+import type { ParsedComposeFile } from '../spec/compose-file.js';
+import type { Locator } from '../spec/locate.js';
+import { createLocator } from './locator.js';
 
 /**
  * Parses TOML text to a plain object with @iarna/toml (the only module that touches it).
@@ -23,4 +26,20 @@ export function parseToml(text: string, file?: string): Record<string, unknown> 
     const sourceLine = line === undefined ? undefined : text.split(/\r?\n/)[line - 1];
     throw new TomlSyntaxError(reason, { file, line, column, sourceLine, cause: error });
   }
+}
+
+/**
+ * Parses the TOML text of a compose file into a {@link ParsedComposeFile} (no merge tags; the
+ * locator is built on first use, only when there is something to locate).
+ *
+ * @throws {@link TomlSyntaxError}
+ * @example
+ * ```ts
+ * parseTomlFile('version = "1.0"\n[services.api]\nimage = "a"\n', 'compose.toml').locate('services.api.image'); // { line: 3, column: 1 }
+ * ```
+ */
+export function parseTomlFile(text: string, file?: string): ParsedComposeFile {
+  const document = parseToml(text, file);
+  let locator: Locator | undefined;
+  return { file, format: 'toml', document, resets: [], locate: (path, exact) => (locator ??= createLocator(text)).locate(path, exact) };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseDotenv } from './dotenv.js';
-import { mergeDocuments } from './merge.js';
 import { parseToml } from './parse.js';
 import { isTomlSyntaxError, type TomlSyntaxError } from '../errors/toml-syntax-error.js';
 
@@ -16,15 +15,6 @@ describe('parseToml', () => {
       expect((error as Error).message).toContain('f.toml:2:5');
       expect((error as Error).message).toContain('b = = 2\n      ^');
     }
-  });
-});
-
-describe('mergeDocuments', () => {
-  it('merges tables, appends arrays, replaces scalars, and leaves inputs alone', () => {
-    const base = { a: { x: 1, list: [1, 2] }, s: 'a' };
-    const over = { a: { y: 2, list: [2, 3] }, s: 'b', t: true };
-    expect(mergeDocuments(base, over)).toEqual({ a: { x: 1, y: 2, list: [1, 2, 3] }, s: 'b', t: true });
-    expect(base).toEqual({ a: { x: 1, list: [1, 2] }, s: 'a' });
   });
 });
 

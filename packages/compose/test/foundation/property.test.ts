@@ -96,7 +96,7 @@ const projectArb = fc
     return project;
   });
 
-describe('property: builders -> toToml -> parseProject', () => {
+describe('property: builders -> toToml / toYaml -> parseProject', () => {
   it('gives back an equal project', () => {
     fc.assert(
       fc.property(projectArb, (project) => {
@@ -105,6 +105,21 @@ describe('property: builders -> toToml -> parseProject', () => {
         const loaded = parseProject(toml, { env: {} });
         expect(loaded.toJSON()).toStrictEqual(project.toJSON());
         expect(loaded.toToml()).toBe(toml);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('YAML: builders -> toYaml -> parseProject gives back an equal project, and TOML -> YAML -> TOML the same text', () => {
+    fc.assert(
+      fc.property(projectArb, (project) => {
+        const yaml = project.toYaml();
+        const loaded = parseProject(yaml, { format: 'yaml', env: {} });
+        expect(loaded.toJSON()).toStrictEqual(project.toJSON());
+        expect(loaded.toYaml()).toBe(yaml);
+        const toml = project.toToml();
+        const viaYaml = parseProject(parseProject(toml, { env: {} }).toYaml(), { format: 'yaml', env: {} });
+        expect(viaYaml.toToml()).toBe(toml);
       }),
       { numRuns: 100 },
     );

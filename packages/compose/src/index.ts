@@ -94,7 +94,6 @@ export { YamlSyntaxError, isYamlSyntaxError } from './errors/yaml-syntax-error.j
 export { findComposeFiles, COMPOSE_FILE_NAMES } from './load.js';
 export type { FoundComposeFiles } from './load.js';
 export type { ComposeFormat } from './spec/compose-file.js';
-export { mergeComposeDocuments } from './spec/merge.js';
 export { ComposeFileError, isComposeFileError } from './errors/compose-file-error.js';
 export { DependencyCycleError, isDependencyCycleError } from './errors/dependency-cycle-error.js';
 export { createGraph } from './graph/dependency-graph.js';

@@ -13,7 +13,7 @@ import type { OutputFiles } from '../../src/adapters/process/log-files.js';
 import { Prestarter } from '../../src/adapters/process/prestart.js';
 import { processStartTime } from '../../src/adapters/process/proc.js';
 import { findProgram } from '../../src/adapters/process/program-path.js';
-import type { ContainerRecord } from '../../src/adapters/process/state-store.js';
+import type { ContainerRecord } from '../../src/adapters/process/state/types.js';
 import { ZygoteSpawner } from '../../src/adapters/process/zygote.js';
 import { alive, killGroup, killHard, processesUsing, waitFor, within } from './support.js';
 

@@ -5,11 +5,12 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import { MissingCommandError } from '../../errors/missing-command-error.js';
 import { durationOr } from '../../spec/duration.js';
 import { healthArgv } from './health-command.js';
-import { mountEnvName, newContainerId } from './paths.js';
+import { mountEnvName, newContainerId } from './state/paths.js';
 import { portEnv, publishPorts } from './ports.js';
 import * as resources from './resources.js';
 import { stageSecrets } from './secrets.js';
-import type { ContainerRecord, StateStore } from './state-store.js';
+import type { StateStore } from './state/store.js';
+import type { ContainerRecord } from './state/types.js';
 
 /**
  * Turns a container request into the record of a created (not started) host process: its argv,

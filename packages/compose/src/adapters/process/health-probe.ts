@@ -3,7 +3,8 @@ import { durationOr } from '../../spec/duration.js';
 import { runCommand } from './command-runner.js';
 import { liveState } from './container-info.js';
 import { healthArgv } from './health-command.js';
-import type { ContainerRecord, StateStore } from './state-store.js';
+import type { StateStore } from './state/store.js';
+import type { ContainerRecord } from './state/types.js';
 
 /** Output kept of a probe (characters), as Docker keeps. */
 const HEALTH_OUTPUT_MAX = 4096;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Runtime } from '../../runtime/types.js';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
-import { defaultStateDir } from './paths.js';
+import { defaultStateDir } from './state/paths.js';
 import type { Backoff } from './restart-policy.js';
 
 /**

@@ -4,7 +4,7 @@ import type { ChildSpawner, HeldChild } from './child-spawner.js';
 import type { OutputFiles } from './log-files.js';
 import { findProgram } from './program-path.js';
 import { processStartTime, signalGroup } from './proc.js';
-import type { ContainerRecord } from './state-store.js';
+import type { ContainerRecord } from './state/types.js';
 
 /** How often stubs are checked against their containers' existence (ms). */
 const SWEEP_MS = 2_000;

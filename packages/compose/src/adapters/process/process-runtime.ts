@@ -30,13 +30,14 @@ import { probeHealth } from './health-probe.js';
 import { LogBuffer } from './log-buffer.js';
 import { outputFiles, removeOutputFiles } from './log-files.js';
 import { resolveOptions, type ProcessRuntime, type ProcessRuntimeOptions } from './options.js';
-import { projectOfId } from './paths.js';
+import { projectOfId } from './state/paths.js';
 import { processStartTime, signalGroup, stopGroup } from './proc.js';
 import { reapLeftovers } from './reaper.js';
 import * as resources from './resources.js';
 import { backoffDelay, shouldRestart, type Backoff } from './restart-policy.js';
 import { removeSecrets } from './secrets.js';
-import { StateStore, type ContainerRecord } from './state-store.js';
+import { StateStore } from './state/store.js';
+import type { ContainerRecord } from './state/types.js';
 import { Supervisor, type Started } from './supervisor.js';
 import { stopContainer, within } from './stop-container.js';
 

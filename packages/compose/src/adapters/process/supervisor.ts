@@ -7,7 +7,7 @@ import type { Stub } from './prestart.js';
 import { OutputTailer } from './log-tailer.js';
 import { findProgram } from './program-path.js';
 import { processStartTime, signalGroup } from './proc.js';
-import type { ContainerRecord } from './state-store.js';
+import type { ContainerRecord } from './state/types.js';
 
 /** A started process: its pid (also its process group id) and start time. */
 export interface Started {

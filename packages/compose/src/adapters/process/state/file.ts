@@ -2,9 +2,9 @@ import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, re
 import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StateFileError } from '../../errors/state-file-error.js';
+import { StateFileError } from '../../../errors/state-file-error.js';
 import type { ProjectPaths } from './paths.js';
-import type { ProjectState } from './state-store.js';
+import type { ProjectState } from './types.js';
 
 /**
  * Reading and writing one project's state file.

@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StateFileError } from '../../errors/state-file-error.js';
-import { isProcessAlive, processStartTime } from './proc.js';
+import { StateFileError } from '../../../errors/state-file-error.js';
+import { isProcessAlive, processStartTime } from '../proc.js';
 
 /**
  * The cross-process lock of a state file: a lock file created with `O_EXCL` holding

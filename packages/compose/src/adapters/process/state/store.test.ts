@@ -4,8 +4,8 @@ import { appendFile, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isStateFileError } from '../../errors/state-file-error.js';
-import { StateStore } from './state-store.js';
+import { isStateFileError } from '../../../errors/state-file-error.js';
+import { StateStore } from './store.js';
 
 /** The state a journal file holds: its snapshot line with every line of changes applied. */
 function replay(text: string): Record<string, Record<string, unknown>> {
@@ -159,7 +159,7 @@ describe('StateStore', () => {
   });
 
   it('holds the lock for a write in flight: a second acquisition in this process waits instead of breaking it', async () => {
-    const { tryLock, unlock } = await import('./file-lock.js');
+    const { tryLock, unlock } = await import('./lock.js');
     const file = join(dir, 'x.lock');
     expect(tryLock(file)).toBe('acquired');
     expect(tryLock(file)).toBe('busy');

@@ -1,8 +1,9 @@
 // Enforces the layering of @selur/compose (docs/architecture.md): imports inside
 // packages/compose/src only point down the list below, adapters never import the engine or the
-// plan, the docker and cli packages import only the public entries, no barrel uses `export *`,
-// and no product file uses `any`.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// plan, no two modules of packages/compose/src import each other (directly or through others),
+// the docker and cli packages import only the public entries, no barrel uses `export *`, and no
+// product file uses `any`.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, dirname, resolve, sep } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -28,7 +29,11 @@ const problems = [];
 const importRe = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 const coreSrc = join(root, 'packages/compose/src');
+/** Module → the modules it imports (type-only imports count: they tie the files together too). */
+const graph = new Map();
 for (const file of files(coreSrc)) {
+  const edges = [];
+  graph.set(file, edges);
   const text = readFileSync(file, 'utf8');
   const from = layerOf(coreSrc, file);
   if (/^export (type )?\* from/m.test(text)) problems.push(`${relative(root, file)}: 'export *' hides what is public; export by name`);
@@ -36,6 +41,7 @@ for (const file of files(coreSrc)) {
     const spec = match[1] ?? match[2];
     if (!spec.startsWith('.')) continue;
     const target = resolve(dirname(file), spec);
+    edges.push(moduleFile(target));
     const to = layerOf(coreSrc, target);
     const fromName = from === TOP ? 'top level' : layers[from];
     const toName = to === TOP ? 'top level' : layers[to];
@@ -43,6 +49,49 @@ for (const file of files(coreSrc)) {
     if (fromName === 'adapters' && (toName === 'engine' || toName === 'plan'))
       problems.push(`${relative(root, file)}: an adapter imports the ${toName} (${spec})`);
   }
+}
+
+/** The source file an import of `target` (`./x.js`, `./dir`) reads. */
+function moduleFile(target) {
+  const ts = target.replace(/\.js$/, '.ts');
+  if (existsSync(ts)) return ts;
+  const index = join(target, 'index.ts');
+  return existsSync(index) ? index : ts;
+}
+
+// No import cycles inside packages/compose/src: each group of modules that reach one another
+// (a strongly connected component, Tarjan's algorithm) is reported once, as one problem.
+{
+  let next = 0;
+  const order = new Map();
+  const low = new Map();
+  const stack = [];
+  const onStack = new Set();
+  const visit = (module) => {
+    order.set(module, next);
+    low.set(module, next);
+    next++;
+    stack.push(module);
+    onStack.add(module);
+    for (const to of graph.get(module) ?? []) {
+      if (!graph.has(to)) continue;
+      if (!order.has(to)) {
+        visit(to);
+        low.set(module, Math.min(low.get(module), low.get(to)));
+      } else if (onStack.has(to)) low.set(module, Math.min(low.get(module), order.get(to)));
+    }
+    if (low.get(module) !== order.get(module)) return;
+    const group = [];
+    let member;
+    do {
+      member = stack.pop();
+      onStack.delete(member);
+      group.push(member);
+    } while (member !== module);
+    if (group.length > 1 || graph.get(module).includes(module))
+      problems.push(`import cycle: ${group.reverse().map((m) => relative(root, m)).join(', ')} import one another; move what they share into a module below them`);
+  };
+  for (const module of graph.keys()) if (!order.has(module)) visit(module);
 }
 
 for (const pkg of ['docker', 'cli']) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inlineSpawner, type ChildExit, type ChildSpawner, type HeldChild } from '../../src/adapters/process/child-spawner.js';
-import type { OutputFiles } from '../../src/adapters/process/log-files.js';
+import type { OutputFiles } from '../../src/adapters/process/logs/files.js';
 import { Prestarter } from '../../src/adapters/process/prestart.js';
 import { processStartTime } from '../../src/adapters/process/proc.js';
 import { findProgram } from '../../src/adapters/process/program-path.js';

@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ChildSpawner, HeldChild } from './child-spawner.js';
-import type { OutputFiles } from './log-files.js';
+import type { OutputFiles } from './logs/files.js';
 import { findProgram } from './program-path.js';
 import { processStartTime, signalGroup } from './proc.js';
 import type { ContainerRecord } from './state/types.js';

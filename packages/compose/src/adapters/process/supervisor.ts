@@ -1,10 +1,10 @@
 import { ProcessSpawnError } from '../../errors/process-spawn-error.js';
 import { exitCodeOf } from './command-runner.js';
-import type { LogBuffer } from './log-buffer.js';
-import type { OutputFiles } from './log-files.js';
+import type { LogBuffer } from './logs/buffer.js';
+import type { OutputFiles } from './logs/files.js';
 import type { ChildSpawner, SpawnedChild } from './child-spawner.js';
 import type { Stub } from './prestart.js';
-import { OutputTailer } from './log-tailer.js';
+import { OutputTailer } from './logs/tailer.js';
 import { findProgram } from './program-path.js';
 import { processStartTime, signalGroup } from './proc.js';
 import type { ContainerRecord } from './state/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogBuffer } from './log-buffer.js';
+import { LogBuffer } from './buffer.js';
 
 const line = (text: string) => ({ stream: 'stdout' as const, text, timestamp: new Date(0) });
 

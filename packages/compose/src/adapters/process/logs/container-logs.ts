@@ -1,7 +1,7 @@
-import type { LogLine, LogOptions } from '../../runtime/types.js';
-import type { LogBuffer } from './log-buffer.js';
-import type { OutputFiles } from './log-files.js';
-import { estimateTimes, pause, readAllOutput, readIndexFrom, readRawFrom, selectHistory, type RawLines } from './log-reader.js';
+import type { LogLine, LogOptions } from '../../../runtime/types.js';
+import type { LogBuffer } from './buffer.js';
+import type { OutputFiles } from './files.js';
+import { estimateTimes, pause, readAllOutput, readIndexFrom, readRawFrom, selectHistory, type RawLines } from './reader.js';
 
 /** Poll period of a follower that reads the files (another process's container), ms. */
 const FOLLOW_POLL_MS = 50;

@@ -1,7 +1,7 @@
 import { closeSync, constants, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ProjectPaths } from './state/paths.js';
+import type { ProjectPaths } from '../state/paths.js';
 
 /**
  * The files that hold one container's output, under `<stateDir>/projects/<project>/logs/`:

@@ -3,11 +3,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LogLine } from '../../runtime/types.js';
-import { openOutputFds, type OutputFiles } from './log-files.js';
-import { parseIndexLines } from './log-format.js';
-import { readAllOutput } from './log-reader.js';
-import { OutputTailer } from './log-tailer.js';
+import type { LogLine } from '../../../runtime/types.js';
+import { openOutputFds, type OutputFiles } from './files.js';
+import { parseIndexLines } from './format.js';
+import { readAllOutput } from './reader.js';
+import { OutputTailer } from './tailer.js';
 
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));

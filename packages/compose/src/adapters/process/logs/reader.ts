@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
-import type { LogLine, LogOptions } from '../../runtime/types.js';
-import { parseIndexLines, splitRaw, type IndexedLine } from './log-format.js';
-import type { OutputFiles } from './log-files.js';
+import type { LogLine, LogOptions } from '../../../runtime/types.js';
+import { parseIndexLines, splitRaw, type IndexedLine } from './format.js';
+import type { OutputFiles } from './files.js';
 
 /** Keeps lines at or after `since`, then the last `tail`. */
 export function selectHistory(lines: readonly LogLine[], options: LogOptions): LogLine[] {

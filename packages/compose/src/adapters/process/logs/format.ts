@@ -1,4 +1,4 @@
-import type { LogLine } from '../../runtime/types.js';
+import type { LogLine } from '../../../runtime/types.js';
 
 /** A line of the index: a log line plus the byte offset just after it in its raw file. */
 export interface IndexedLine {

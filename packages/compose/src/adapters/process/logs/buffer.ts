@@ -1,4 +1,4 @@
-import type { LogLine } from '../../runtime/types.js';
+import type { LogLine } from '../../../runtime/types.js';
 
 /**
  * The output of one supervised container as this process saw it: a bounded ring buffer of the

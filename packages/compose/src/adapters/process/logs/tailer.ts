@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, watch, writeSync, type FSWatcher } from 'node:fs';
-import type { LogLine } from '../../runtime/types.js';
-import { formatIndexLine, parseIndexLines, splitRaw } from './log-format.js';
-import type { OutputFiles } from './log-files.js';
+import type { LogLine } from '../../../runtime/types.js';
+import { formatIndexLine, parseIndexLines, splitRaw } from './format.js';
+import type { OutputFiles } from './files.js';
 
 /** Poll period behind `fs.watch` (which may miss events or be unavailable), ms. */
 const POLL_MS = 100;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatIndexLine, MAX_LINE_BYTES, parseIndexLines, splitRaw } from './log-format.js';
+import { formatIndexLine, MAX_LINE_BYTES, parseIndexLines, splitRaw } from './format.js';
 
 describe('index lines', () => {
   it('round-trip through the index format', () => {

@@ -1,5 +1,5 @@
 import type { ContainerInfo, ContainerState } from '../../runtime/types.js';
-import { isProcessAlive } from './proc.js';
+import { isProcessAlive } from './spawn/proc.js';
 import type { ContainerRecord } from './state/types.js';
 
 /** True when the process that supervises `record` (its owner) is gone without releasing it. */

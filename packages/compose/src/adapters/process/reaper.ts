@@ -1,5 +1,5 @@
 import { ownerIsDead, processRuns } from './container-info.js';
-import { stopGroup, toSignal } from './proc.js';
+import { stopGroup, toSignal } from './spawn/proc.js';
 import type { StateStore } from './state/store.js';
 
 /** Grace given to a leftover before SIGKILL, at most (ms). */

@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, wri
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StateFileError } from '../../../errors/state-file-error.js';
-import { isProcessAlive, processStartTime } from '../proc.js';
+import { isProcessAlive, processStartTime } from '../spawn/proc.js';
 
 /**
  * The cross-process lock of a state file: a lock file created with `O_EXCL` holding

@@ -3,7 +3,7 @@ import { closeSync, constants, openSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { openOutputFds } from './logs/files.js';
+import { openOutputFds } from '../logs/files.js';
 import { isProcessAlive, processStartTime } from './proc.js';
 
 /** What to start: argv, working folder, the whole environment, and the files for stdout and stderr. */

@@ -1,10 +1,10 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ChildSpawner, HeldChild } from './child-spawner.js';
-import type { OutputFiles } from './logs/files.js';
+import type { OutputFiles } from '../logs/files.js';
 import { findProgram } from './program-path.js';
 import { processStartTime, signalGroup } from './proc.js';
-import type { ContainerRecord } from './state/types.js';
+import type { ContainerRecord } from '../state/types.js';
 
 /** How often stubs are checked against their containers' existence (ms). */
 const SWEEP_MS = 2_000;

@@ -1,4 +1,4 @@
-import { ownerIsDead, processRuns } from './container-info.js';
+import { ownerIsDead, processRuns } from './state/container-info.js';
 import { stopGroup, toSignal } from './spawn/proc.js';
 import type { StateStore } from './state/store.js';
 

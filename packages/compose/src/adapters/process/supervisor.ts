@@ -1,5 +1,5 @@
 import { ProcessSpawnError } from '../../errors/process-spawn-error.js';
-import { exitCodeOf } from './command-runner.js';
+import { exitCodeOf } from './exec/command-runner.js';
 import type { LogBuffer } from './logs/buffer.js';
 import type { OutputFiles } from './logs/files.js';
 import type { ChildSpawner, SpawnedChild } from './spawn/child-spawner.js';

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { signalGroup } from './spawn/proc.js';
+import { signalGroup } from '../spawn/proc.js';
 
 /** Options of {@link runCommand}. */
 export interface RunOptions {

@@ -1,10 +1,10 @@
-import type { ProbeResult } from '../../runtime/types.js';
-import { durationOr } from '../../spec/duration.js';
+import type { ProbeResult } from '../../../runtime/types.js';
+import { durationOr } from '../../../spec/duration.js';
 import { runCommand } from './command-runner.js';
-import { liveState } from './container-info.js';
+import { liveState } from '../state/container-info.js';
 import { healthArgv } from './health-command.js';
-import type { StateStore } from './state/store.js';
-import type { ContainerRecord } from './state/types.js';
+import type { StateStore } from '../state/store.js';
+import type { ContainerRecord } from '../state/types.js';
 
 /** Output kept of a probe (characters), as Docker keeps. */
 const HEALTH_OUTPUT_MAX = 4096;

@@ -1,6 +1,6 @@
-import type { ContainerInfo, ContainerState } from '../../runtime/types.js';
-import { isProcessAlive } from './spawn/proc.js';
-import type { ContainerRecord } from './state/types.js';
+import type { ContainerInfo, ContainerState } from '../../../runtime/types.js';
+import { isProcessAlive } from '../spawn/proc.js';
+import type { ContainerRecord } from './types.js';
 
 /** True when the process that supervises `record` (its owner) is gone without releasing it. */
 export function ownerIsDead(record: ContainerRecord): boolean {

@@ -1,8 +1,8 @@
 import { copyFile, chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SecretSource } from '../../runtime/types.js';
-import { envName, safeSegment } from './state/paths.js';
+import type { SecretSource } from '../../../runtime/types.js';
+import { envName, safeSegment } from '../state/paths.js';
 
 /**
  * Copies each secret into a fresh private folder (0700) as a 0600 file, and returns the

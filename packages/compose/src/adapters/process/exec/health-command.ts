@@ -1,4 +1,4 @@
-import type { HealthcheckSpec } from '../../spec/types.js';
+import type { HealthcheckSpec } from '../../../spec/types.js';
 
 /**
  * The argv of a healthcheck `test`: a string runs through `sh -c`; an array is Docker's form

@@ -1,16 +1,16 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import type { ContainerRequest } from '../../runtime/types.js';
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
-import { MissingCommandError } from '../../errors/missing-command-error.js';
-import { durationOr } from '../../spec/duration.js';
-import { healthArgv } from './health-command.js';
-import { mountEnvName, newContainerId } from './state/paths.js';
+import type { ContainerRequest } from '../../../runtime/types.js';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.js';
+import { MissingCommandError } from '../../../errors/missing-command-error.js';
+import { durationOr } from '../../../spec/duration.js';
+import { healthArgv } from '../exec/health-command.js';
+import { mountEnvName, newContainerId } from '../state/paths.js';
 import { portEnv, publishPorts } from './ports.js';
 import * as resources from './resources.js';
 import { stageSecrets } from './secrets.js';
-import type { StateStore } from './state/store.js';
-import type { ContainerRecord } from './state/types.js';
+import type { StateStore } from '../state/store.js';
+import type { ContainerRecord } from '../state/types.js';
 
 /**
  * Turns a container request into the record of a created (not started) host process: its argv,

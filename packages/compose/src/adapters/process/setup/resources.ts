@@ -1,10 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LABEL_NETWORK, LABEL_PROJECT, LABEL_VOLUME, type NetworkRequest, type ResourceInfo, type VolumeRequest } from '../../runtime/types.js';
-import { safeSegment, volumeDir } from './state/paths.js';
-import type { StateStore } from './state/store.js';
-import type { ResourceRecord } from './state/types.js';
+import { LABEL_NETWORK, LABEL_PROJECT, LABEL_VOLUME, type NetworkRequest, type ResourceInfo, type VolumeRequest } from '../../../runtime/types.js';
+import { safeSegment, volumeDir } from '../state/paths.js';
+import type { StateStore } from '../state/store.js';
+import type { ResourceRecord } from '../state/types.js';
 
 /**
  * Networks and volumes of the process runtime. Host processes share the host network, so a

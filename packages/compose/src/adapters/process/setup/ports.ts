@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
-import type { PublishedPort } from '../../runtime/types.js';
-import type { PortSpec } from '../../spec/types.js';
-import { envName } from './state/paths.js';
+import type { PublishedPort } from '../../../runtime/types.js';
+import type { PortSpec } from '../../../spec/types.js';
+import { envName } from '../state/paths.js';
 
 /** Ports handed out recently by this process, so two services never get the same free port. */
 const recentlyAllocated = new Map<number, number>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCommand } from './command-runner.js';
-import { isProcessAlive } from './spawn/proc.js';
+import { isProcessAlive } from '../spawn/proc.js';
 
 const base = { cwd: process.cwd(), env: process.env };
 

@@ -32,14 +32,14 @@ import { outputFiles, removeOutputFiles } from './logs/files.js';
 import { resolveOptions, type ProcessRuntime, type ProcessRuntimeOptions } from './options.js';
 import { projectOfId } from './state/paths.js';
 import { processStartTime, signalGroup, stopGroup } from './spawn/proc.js';
-import { reapLeftovers } from './reaper.js';
+import { reapLeftovers } from './supervision/reaper.js';
 import * as resources from './setup/resources.js';
-import { backoffDelay, shouldRestart, type Backoff } from './restart-policy.js';
+import { backoffDelay, shouldRestart, type Backoff } from './supervision/restart-policy.js';
 import { removeSecrets } from './setup/secrets.js';
 import { StateStore } from './state/store.js';
 import type { ContainerRecord } from './state/types.js';
-import { Supervisor, type Started } from './supervisor.js';
-import { stopContainer, within } from './stop-container.js';
+import { Supervisor, type Started } from './supervision/supervisor.js';
+import { stopContainer, within } from './supervision/stop.js';
 
 export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 

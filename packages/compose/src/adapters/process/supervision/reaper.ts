@@ -1,6 +1,6 @@
-import { ownerIsDead, processRuns } from './state/container-info.js';
-import { stopGroup, toSignal } from './spawn/proc.js';
-import type { StateStore } from './state/store.js';
+import { ownerIsDead, processRuns } from '../state/container-info.js';
+import { stopGroup, toSignal } from '../spawn/proc.js';
+import type { StateStore } from '../state/store.js';
 
 /** Grace given to a leftover before SIGKILL, at most (ms). */
 const REAP_GRACE_MS = 3_000;

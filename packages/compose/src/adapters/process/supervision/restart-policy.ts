@@ -1,4 +1,4 @@
-import type { RestartPolicy } from '../../spec/types.js';
+import type { RestartPolicy } from '../../../spec/types.js';
 
 /** Whether a process that exited with `exitCode` after `restarts` restarts is started again. */
 export function shouldRestart(policy: RestartPolicy, exitCode: number, restarts: number): boolean {

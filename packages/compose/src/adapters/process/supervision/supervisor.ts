@@ -1,13 +1,13 @@
-import { ProcessSpawnError } from '../../errors/process-spawn-error.js';
-import { exitCodeOf } from './exec/command-runner.js';
-import type { LogBuffer } from './logs/buffer.js';
-import type { OutputFiles } from './logs/files.js';
-import type { ChildSpawner, SpawnedChild } from './spawn/child-spawner.js';
-import type { Stub } from './spawn/prestart.js';
-import { OutputTailer } from './logs/tailer.js';
-import { findProgram } from './spawn/program-path.js';
-import { processStartTime, signalGroup } from './spawn/proc.js';
-import type { ContainerRecord } from './state/types.js';
+import { ProcessSpawnError } from '../../../errors/process-spawn-error.js';
+import { exitCodeOf } from '../exec/command-runner.js';
+import type { LogBuffer } from '../logs/buffer.js';
+import type { OutputFiles } from '../logs/files.js';
+import type { ChildSpawner, SpawnedChild } from '../spawn/child-spawner.js';
+import type { Stub } from '../spawn/prestart.js';
+import { OutputTailer } from '../logs/tailer.js';
+import { findProgram } from '../spawn/program-path.js';
+import { processStartTime, signalGroup } from '../spawn/proc.js';
+import type { ContainerRecord } from '../state/types.js';
 
 /** A started process: its pid (also its process group id) and start time. */
 export interface Started {

@@ -1,8 +1,8 @@
-import type { StopOptions } from '../../runtime/types.js';
-import { ContainerNotFoundError } from '../../errors/container-not-found-error.js';
-import { projectOfId } from './state/paths.js';
-import { isGroupAlive, stopGroup, toSignal } from './spawn/proc.js';
-import type { StateStore } from './state/store.js';
+import type { StopOptions } from '../../../runtime/types.js';
+import { ContainerNotFoundError } from '../../../errors/container-not-found-error.js';
+import { projectOfId } from '../state/paths.js';
+import { isGroupAlive, stopGroup, toSignal } from '../spawn/proc.js';
+import type { StateStore } from '../state/store.js';
 import type { Supervisor } from './supervisor.js';
 
 /**

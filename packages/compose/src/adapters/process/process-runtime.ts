@@ -24,18 +24,18 @@ import { fileLogs, ownedLogs } from './logs/container-logs.js';
 import { sharedSpawner } from './spawn/shared-spawner.js';
 import { Prestarter } from './spawn/prestart.js';
 import { buildRecord } from './setup/build-record.js';
-import { healthArgv } from './exec/health-command.js';
 import { keepAliveUntil } from './keep-alive.js';
 import { probeHealth } from './exec/health-probe.js';
 import { LogBuffer } from './logs/buffer.js';
 import { outputFiles, removeOutputFiles } from './logs/files.js';
 import { resolveOptions, type ProcessRuntime, type ProcessRuntimeOptions } from './options.js';
 import { projectOfId } from './state/paths.js';
-import { processStartTime, signalGroup, stopGroup } from './spawn/proc.js';
+import { signalGroup, stopGroup } from './spawn/proc.js';
 import { reapLeftovers } from './supervision/reaper.js';
 import * as resources from './setup/resources.js';
 import { backoffDelay, shouldRestart, type Backoff } from './supervision/restart-policy.js';
 import { removeSecrets } from './setup/secrets.js';
+import { ContainerRecords } from './state/records.js';
 import { StateStore } from './state/store.js';
 import type { ContainerRecord } from './state/types.js';
 import { Supervisor, type Started } from './supervision/supervisor.js';
@@ -46,7 +46,6 @@ export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
   'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas', 'pause',
 ]);
-const OWN_START = processStartTime(process.pid);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 class ProcessRuntimeImpl implements ProcessRuntime {
@@ -54,18 +53,20 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   readonly capabilities = CAPABILITIES;
   readonly stateDir: string;
   private readonly store: StateStore;
+  private readonly records: ContainerRecords;
   private readonly supervisors = new Map<string, Supervisor>();
   private readonly bufferLines: number;
   private readonly backoff: Backoff;
   private closed = false;
   private readonly starting = new Map<string, Promise<ContainerInfo>>();
   private readonly spawner = sharedSpawner();
-  private readonly prestarter = new Prestarter(this.spawner, async (record) => (await this.store.read(record.project)).containers[record.id] !== undefined);
+  private readonly prestarter = new Prestarter(this.spawner, async (record) => (await this.records.get(record.id)) !== undefined);
 
   constructor(options: ProcessRuntimeOptions) {
     const resolved = resolveOptions(options);
     this.stateDir = resolved.stateDir;
     this.store = new StateStore(this.stateDir);
+    this.records = new ContainerRecords(this.store);
     this.bufferLines = resolved.logBufferLines;
     this.backoff = resolved.backoff;
   }
@@ -87,7 +88,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     try {
       this.ensureLogsDir(record.project);
       if (!this.closed) this.prestarter.prepare(record, files); // set up while the record is written
-      await this.store.update(record.project, (state) => { state.containers[record.id] = record; });
+      await this.records.add(record);
     } catch (error) {
       this.prestarter.discard(record.id);
       await removeSecrets(record.secretDir);
@@ -116,14 +117,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     supervisor.attempt = 0;
     // `desired: running` is on record before spawning, so a stop that arrives meanwhile (from
     // any process) sets `stopped` and wins: launch() then kills what it spawned.
-    if (record.desired !== 'running') {
-      const found = await this.store.update(record.project, (state) => {
-        const current = state.containers[id];
-        if (current) current.desired = 'running';
-        return current !== undefined;
-      });
-      if (!found) throw new ContainerNotFoundError('process', id, { service: record.service });
-    }
+    if (record.desired !== 'running' && !(await this.records.wantRunning(record))) throw new ContainerNotFoundError('process', id, { service: record.service });
     return this.launch(supervisor, record, true);
   }
 
@@ -136,7 +130,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const supervisor = this.supervisors.get(id);
     if (supervisor) supervisor.stopping = true; // a start in flight kills what it spawns
     await this.starting.get(id)?.catch(() => undefined); // then the stop comes after the start
-    await stopContainer(this.store, id, options, this.supervisors.get(id));
+    await stopContainer(this.records, id, options, this.supervisors.get(id));
   }
 
   removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
@@ -144,12 +138,11 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private async removeNow(id: string, options: { readonly force?: boolean }): Promise<void> {
-    const project = projectOfId(id);
-    const record = project ? (await this.store.read(project)).containers[id] : undefined;
+    const record = await this.records.get(id);
     const supervisor = this.supervisors.get(id);
     if (record) {
       await this.stopNow(id, options.force ? { timeoutMs: 0, signal: 'SIGKILL' } : { timeoutMs: record.stopGraceMs }).catch(() => undefined);
-      await this.store.update(record.project, (state) => { delete state.containers[id]; });
+      await this.records.remove(record);
       await removeSecrets(record.secretDir);
     }
     if (supervisor) {
@@ -166,9 +159,8 @@ class ProcessRuntimeImpl implements ProcessRuntime {
 
   private async list(project: string, options: ListOptions): Promise<readonly ContainerInfo[]> {
     this.spawner.warm(); // an `up` lists first: the spawner is ready by the time it starts something
-    await reapLeftovers(this.store, checkName(project));
-    const state = await this.store.read(project);
-    const records = await Promise.all(Object.values(state.containers).map((r) => this.settled(project, r)));
+    await reapLeftovers(this.records, checkName(project));
+    const records = await Promise.all((await this.records.all(project)).map((r) => this.settled(r)));
     const infos = records.filter((r): r is ContainerRecord => r !== undefined).map((r) => toContainerInfo(r, this.runs));
     const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting' || i.state === 'paused') : infos;
     return shown.sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
@@ -179,7 +171,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   reap(project: string): Promise<readonly string[]> {
-    return keepAliveUntil(reapLeftovers(this.store, checkName(project)));
+    return keepAliveUntil(reapLeftovers(this.records, checkName(project)));
   }
 
   // --- logs, exec, health ---
@@ -193,7 +185,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       return;
     }
     yield* fileLogs(files, options, async () => {
-      const current = (await this.store.read(record.project)).containers[id];
+      const current = await this.records.get(id);
       if (!current || current.state === 'exited') return true;
       if (current.state === 'created' || processRuns(current)) return false;
       return current.ownerPid === undefined || ownerIsDead(current);
@@ -218,7 +210,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {
-    return keepAliveUntil(this.record(id).then((record) => probeHealth(this.store, record, options)));
+    return keepAliveUntil(this.record(id).then((record) => probeHealth(this.records, record, options)));
   }
 
   pauseContainer(id: string): Promise<void> {
@@ -233,15 +225,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private async freeze(id: string, verb: 'pause' | 'unpause'): Promise<void> {
     const from = verb === 'pause' ? 'running' : 'paused';
     const to = verb === 'pause' ? 'paused' : 'running';
-    const project = projectOfId(id);
-    let found: ContainerRecord | undefined;
-    const changed = project ? await this.store.update(project, (state) => {
-      const current = state.containers[id];
-      found = current && { ...current };
-      if (!current || current.state !== from || !processRuns(current)) return false;
-      current.state = to;
-      return true;
-    }) : false;
+    const { found, changed } = await this.records.freeze(id, from, to);
     if (!found) throw new ContainerNotFoundError('process', id);
     if (!changed) {
       const live = toContainerInfo(found).state;
@@ -265,16 +249,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       if (project) byProject.set(project, [...(byProject.get(project) ?? []), id]);
     }
     for (const [project, ids] of byProject) {
-      await this.store.update(project, (state) => {
-        for (const id of ids) {
-          const current = state.containers[id];
-          if (!current || current.ownerPid !== process.pid) continue;
-          current.ownerPid = undefined;
-          current.ownerStartTime = undefined;
-          current.releasedAt = new Date().toISOString();
-          if (current.state === 'restarting') current.state = 'exited';
-        }
-      }).catch(() => undefined);
+      await this.records.release(project, ids).catch(() => undefined);
     }
     // The services keep running: their output keeps going to their files, and is tailed into
     // the index while this process lives. Tailers with nothing left to tail stop now.
@@ -283,18 +258,17 @@ class ProcessRuntimeImpl implements ProcessRuntime {
 
   // --- internals ---
   private async record(id: string): Promise<ContainerRecord> {
-    const project = projectOfId(id);
-    const record = project ? await this.settled(project, (await this.store.read(project)).containers[id]) : undefined;
+    const record = await this.settled(await this.records.get(id));
     if (!record) throw new ContainerNotFoundError('process', id);
     return record;
   }
 
   /** A record of ours whose process just ended: wait (bounded) until its exit is recorded. */
-  private async settled(project: string, record: ContainerRecord | undefined): Promise<ContainerRecord | undefined> {
+  private async settled(record: ContainerRecord | undefined): Promise<ContainerRecord | undefined> {
     const supervisor = record && this.supervisors.get(record.id);
     if (!record || !supervisor || record.state !== 'running' || this.runs(record) || supervisor.current?.pid !== record.pid) return record;
     await within(supervisor.exited, 1_000);
-    return (await this.store.read(project)).containers[record.id];
+    return this.records.get(record.id);
   }
 
   /** The project's log folder (synchronous: a no-op `mkdir` of an existing folder is microseconds, while the thread pool may be busy). */
@@ -328,10 +302,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       if (!stub) this.ensureLogsDir(record.project); // a stub's output files are there already
       started = await supervisor.spawn(record, stub);
     } catch (error) {
-      await this.store.update(record.project, (state) => {
-        const current = state.containers[record.id];
-        if (current) Object.assign(current, { state: 'exited', exitCode: 127, finishedAt: new Date().toISOString() });
-      });
+      await this.records.spawnFailed(record);
       supervisor.logs.end();
       supervisor.stopTailing();
       throw error;
@@ -346,48 +317,31 @@ class ProcessRuntimeImpl implements ProcessRuntime {
    * recorded (a process nobody could find again).
    */
   private async recordStart(supervisor: Supervisor, record: ContainerRecord, started: Started, manual: boolean): Promise<ContainerInfo> {
-    let wanted = true;
-    let updated: ContainerRecord | undefined;
+    let outcome: { readonly record: ContainerRecord; readonly wanted: boolean } | undefined;
     try {
-      updated = await this.store.update(record.project, (state) => {
-        const current = state.containers[record.id];
-        if (!current) return undefined;
-        wanted = current.desired === 'running' && !supervisor.stopping;
-        Object.assign(current, runningFields(current, started, this.closed, manual));
-        return { ...current };
-      });
+      outcome = await this.records.started(record, started, { resetRestarts: manual, released: () => this.closed, wanted: () => !supervisor.stopping });
     } catch (error) {
       supervisor.stopping = true;
       await stopGroup(started.pid, started.startTime, { signal: 'SIGKILL', graceMs: 2_000 });
       throw error;
     }
-    if (!updated) {
+    if (!outcome) {
       supervisor.stopping = true;
       await stopGroup(started.pid, started.startTime, { signal: 'SIGKILL', graceMs: 2_000 });
       throw new ContainerNotFoundError('process', record.id, { service: record.service });
     }
-    if (!wanted) {
+    if (!outcome.wanted) {
       // Stopped while it was starting: it never counts as started.
       supervisor.stopping = true;
       await stopGroup(started.pid, started.startTime, { signal: 'SIGKILL', graceMs: 2_000 });
       await within(supervisor.exited, 2_000);
       return this.inspectContainer(record.id);
     }
-    return toContainerInfo(updated, this.runs);
+    return toContainerInfo(outcome.record, this.runs);
   }
 
   private async onExit(supervisor: Supervisor, project: string, started: Started, exitCode: number): Promise<void> {
-    const decision = await this.store.update(project, (state) => {
-      const current = state.containers[supervisor.id];
-      if (!current) return 'gone' as const;
-      if (current.pid !== started.pid) return 'stale' as const;
-      current.exitCode = exitCode;
-      current.finishedAt = new Date().toISOString();
-      const restart = !supervisor.stopping && !supervisor.released && !this.closed && current.desired === 'running' && shouldRestart(current.restart, exitCode, current.restartCount);
-      current.state = restart ? 'restarting' : 'exited';
-      if (restart) current.restartCount++;
-      return restart ? ('restart' as const) : ('final' as const);
-    }).catch(() => 'final' as const);
+    const decision = await this.records.exited(supervisor.id, project, started.pid, exitCode, (current) => !supervisor.stopping && !supervisor.released && !this.closed && shouldRestart(current.restart, exitCode, current.restartCount)).catch(() => 'final' as const);
     if (decision === 'stale') return;
     if (decision !== 'restart') {
       supervisor.logs.end();
@@ -407,27 +361,15 @@ class ProcessRuntimeImpl implements ProcessRuntime {
 
   private async restart(supervisor: Supervisor, project: string): Promise<void> {
     supervisor.timer = undefined;
-    const record = (await this.store.read(project).catch(() => undefined))?.containers[supervisor.id];
+    const record = await this.records.get(supervisor.id).catch(() => undefined);
     if (!record || supervisor.stopping || supervisor.released || this.closed || record.desired !== 'running' || record.state !== 'restarting') {
-      if (record?.state === 'restarting') await this.store.update(project, (state) => { const c = state.containers[supervisor.id]; if (c?.state === 'restarting') c.state = 'exited'; }).catch(() => undefined);
+      if (record?.state === 'restarting') await this.records.abandonRestart(record).catch(() => undefined);
       supervisor.logs.end();
       supervisor.stopTailing();
       return;
     }
     await this.launch(supervisor, record).catch(() => undefined);
   }
-}
-
-/** What a start records: the process, its owner (none once the runtime object is closed), a fresh run. */
-function runningFields(current: ContainerRecord, started: Started, closed: boolean, manual: boolean): Partial<ContainerRecord> {
-  return {
-    // Started by a closed runtime object (a start in flight during close()): released at once.
-    state: 'running', pid: started.pid, pidStartTime: started.startTime, ownerPid: closed ? undefined : process.pid, ownerStartTime: closed ? undefined : OWN_START,
-    releasedAt: closed ? new Date().toISOString() : undefined,
-    exitCode: undefined, startedAt: new Date(started.at).toISOString(), finishedAt: undefined, reapedAt: undefined,
-    health: healthArgv(current.healthcheck) ? 'starting' : 'none',
-    restartCount: manual ? 0 : current.restartCount,
-  };
 }
 
 function checkName(project: string): string {

@@ -3,7 +3,7 @@ import { durationOr } from '../../../spec/duration.js';
 import { runCommand } from './command-runner.js';
 import { liveState } from '../state/container-info.js';
 import { healthArgv } from './health-command.js';
-import type { StateStore } from '../state/store.js';
+import type { ContainerRecords } from '../state/records.js';
 import type { ContainerRecord } from '../state/types.js';
 
 /** Output kept of a probe (characters), as Docker keeps. */
@@ -14,7 +14,7 @@ const HEALTH_OUTPUT_MAX = 4096;
  * working folder, bounded by the healthcheck timeout and `options.timeoutMs`, and records the
  * result as the container's health. Without a healthcheck, healthy means "the process runs".
  */
-export async function probeHealth(store: StateStore, record: ContainerRecord, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<ProbeResult> {
+export async function probeHealth(records: ContainerRecords, record: ContainerRecord, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<ProbeResult> {
   const argv = healthArgv(record.healthcheck);
   const state = liveState(record);
   const running = state === 'running';
@@ -28,10 +28,7 @@ export async function probeHealth(store: StateStore, record: ContainerRecord, op
   const healthy = result.exitCode === 0 && !result.timedOut;
   const health = healthy ? 'healthy' : 'unhealthy';
   if (record.health !== health) {
-    await store.update(record.project, (draft) => {
-      const current = draft.containers[record.id];
-      if (current && current.pid === record.pid) current.health = health;
-    });
+    await records.setHealth(record, health);
   }
   return { healthy, exitCode: result.exitCode, output };
 }

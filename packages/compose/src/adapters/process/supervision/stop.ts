@@ -1,8 +1,7 @@
 import type { StopOptions } from '../../../runtime/types.js';
 import { ContainerNotFoundError } from '../../../errors/container-not-found-error.js';
-import { projectOfId } from '../state/paths.js';
 import { isGroupAlive, stopGroup, toSignal } from '../spawn/proc.js';
-import type { StateStore } from '../state/store.js';
+import type { ContainerRecords } from '../state/records.js';
 import type { Supervisor } from './supervisor.js';
 
 /**
@@ -11,19 +10,12 @@ import type { Supervisor } from './supervisor.js';
  * `timeoutMs`. When `supervisor` runs the process, waits (bounded) until it has recorded the exit;
  * otherwise records the exit itself (128 + signal, 137 when killed). A stopped one is left alone.
  */
-export async function stopContainer(store: StateStore, id: string, options: StopOptions, supervisor: Supervisor | undefined): Promise<void> {
+export async function stopContainer(records: ContainerRecords, id: string, options: StopOptions, supervisor: Supervisor | undefined): Promise<void> {
   if (supervisor) {
     supervisor.stopping = true;
     supervisor.cancelRestart();
   }
-  const project = projectOfId(id);
-  const record = project ? await store.update(project, (state) => {
-    const current = state.containers[id];
-    if (!current) return undefined;
-    current.desired = 'stopped';
-    if (current.state === 'restarting') current.state = 'exited';
-    return { ...current };
-  }) : undefined;
+  const record = await records.wantStopped(id);
   if (!record) throw new ContainerNotFoundError('process', id);
   if (record.state === 'exited') supervisor?.logs.end();
   const pid = record.pid;
@@ -37,10 +29,7 @@ export async function stopContainer(store: StateStore, id: string, options: Stop
     return;
   }
   const code = outcome !== 'gone' ? 137 : 128 + (typeof signal === 'number' ? signal : signalNumber(signal));
-  await store.update(record.project, (state) => {
-    const current = state.containers[id];
-    if (current && current.pid === pid && (current.state === 'running' || current.state === 'paused')) Object.assign(current, { state: 'exited', exitCode: code, finishedAt: new Date().toISOString() });
-  });
+  await records.stoppedFromOutside(record, pid, code);
 }
 
 /** Waits for `promise`, at most `ms` (the timer keeps the process alive while a call is in flight). */

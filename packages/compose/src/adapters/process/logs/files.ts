@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProjectPaths } from '../state/paths.js';
@@ -22,6 +22,14 @@ export interface OutputFiles {
 /** The output files of container `id`. */
 export function outputFiles(paths: ProjectPaths, id: string): OutputFiles {
   return { out: join(paths.logsDir, `${id}.out`), err: join(paths.logsDir, `${id}.err`), index: join(paths.logsDir, `${id}.log`) };
+}
+
+/**
+ * Makes the project's log folder (synchronous: a no-op `mkdir` of an existing folder is
+ * microseconds, while the thread pool may be busy).
+ */
+export function ensureLogsDir(paths: ProjectPaths): void {
+  mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
 }
 
 /** Opens the raw files for a child's stdout and stderr (append-only, created 0600). Close them after spawning. */

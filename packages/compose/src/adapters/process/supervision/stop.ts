@@ -2,19 +2,16 @@ import type { StopOptions } from '../../../runtime/types.js';
 import { ContainerNotFoundError } from '../../../errors/container-not-found-error.js';
 import { isGroupAlive, stopGroup, toSignal } from '../spawn/proc.js';
 import type { ContainerRecords } from '../state/records.js';
-import type { Supervisor } from './supervisor.js';
+import { within, type Supervisor } from './supervisor.js';
 
 /**
  * Stops a container from any runtime object or process: records `desired: stopped` first (so no
- * supervisor restarts it), then sends the stop signal to its process group and SIGKILL after
- * `timeoutMs`. When `supervisor` runs the process, waits (bounded) until it has recorded the exit;
- * otherwise records the exit itself (128 + signal, 137 when killed). A stopped one is left alone.
+ * supervisor restarts it; the caller has told its own restart loop already), then sends the stop
+ * signal to its process group and SIGKILL after `timeoutMs`. When `supervisor` runs the process,
+ * waits (bounded) until it has recorded the exit; otherwise records the exit itself (128 +
+ * signal, 137 when killed). A stopped one is left alone.
  */
 export async function stopContainer(records: ContainerRecords, id: string, options: StopOptions, supervisor: Supervisor | undefined): Promise<void> {
-  if (supervisor) {
-    supervisor.stopping = true;
-    supervisor.cancelRestart();
-  }
   const record = await records.wantStopped(id);
   if (!record) throw new ContainerNotFoundError('process', id);
   if (record.state === 'exited') supervisor?.logs.end();
@@ -30,13 +27,6 @@ export async function stopContainer(records: ContainerRecords, id: string, optio
   }
   const code = outcome !== 'gone' ? 137 : 128 + (typeof signal === 'number' ? signal : signalNumber(signal));
   await records.stoppedFromOutside(record, pid, code);
-}
-
-/** Waits for `promise`, at most `ms` (the timer keeps the process alive while a call is in flight). */
-export async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
 }
 
 function signalNumber(signal: string): number {

@@ -20,23 +20,14 @@ export interface Started {
  * Runs one container's process at a time (detached: its own process group) with its stdout and
  * stderr connected to append-only files (so it never depends on this process: no pipe, no
  * SIGPIPE when the owner exits), tails those files line by line into the container's
- * {@link LogBuffer} while this process lives, and reports each exit. The restart
- * decision belongs to the runtime; this holds the flags and the timer it needs.
+ * {@link LogBuffer} while this process lives, and reports each exit. Whether an exit is
+ * followed by a restart is not its business: the restart loop that owns it (restart-loop.ts)
+ * decides, and holds what that takes. Its own state changes only through its own methods.
  */
 export class Supervisor {
-  /** True while its process runs (until its exit has been handled). */
-  running = false;
-  /** Set while a stop/remove through a runtime is in progress or done: no restart. */
-  stopping = false;
-  /** Set by `close()`: exits are recorded but nothing restarts. */
-  released = false;
-  /** Pending restart. */
-  timer: NodeJS.Timeout | undefined;
-  /** Restarts in a row that ran briefly (for the backoff). */
-  attempt = 0;
-  /** Settles when the exit of the current process has been handled. */
-  exited: Promise<void> = Promise.resolve();
-  current: Started | undefined;
+  private isRunning = false;
+  private exitHandled: Promise<void> = Promise.resolve();
+  private last: Started | undefined;
   /** Tails the output files into {@link logs} (runs from the first spawn until {@link stopTailing}). */
   readonly tailer: OutputTailer;
   /** Tailing of the current process's output has begun (see {@link tail}). */
@@ -54,13 +45,28 @@ export class Supervisor {
     this.tailer = new OutputTailer(files, (line) => logs.append(line));
   }
 
+  /** True while its process runs (until its exit has been handled). */
+  get running(): boolean {
+    return this.isRunning;
+  }
+
+  /** Settles when the exit of the current process has been handled. */
+  get exited(): Promise<void> {
+    return this.exitHandled;
+  }
+
+  /** The process it started last (running or not), if any. */
+  get current(): Started | undefined {
+    return this.last;
+  }
+
   /**
    * Whether process `pid` runs, as this supervisor knows without asking the system: true from
    * its spawn until the spawner reports its exit (the zygote reaps it and says so at once),
    * false after; undefined for a process it did not spawn last.
    */
   runs(pid: number | undefined): boolean | undefined {
-    return pid !== undefined && this.current?.pid === pid ? !this.ended : undefined;
+    return pid !== undefined && this.last?.pid === pid ? !this.ended : undefined;
   }
 
   /** Reads the output to its end and stops tailing (the files stay). */
@@ -114,13 +120,13 @@ export class Supervisor {
     }
     const pid = child.pid;
     const started: Started = { pid, startTime: stub?.startTime ?? processStartTime(pid), at: Date.now() };
-    this.current = started;
-    this.running = true;
+    this.last = started;
+    this.isRunning = true;
     this.ended = false;
     let done!: () => void;
-    this.exited = new Promise<void>((r) => (done = r));
+    this.exitHandled = new Promise<void>((r) => (done = r));
     void child.exited.then(({ code, signal }) => {
-      if (this.current === started) this.ended = true;
+      if (this.last === started) this.ended = true;
       // Like a container whose init ends: nothing left of its group survives it.
       signalGroup(pid, 'SIGKILL', undefined);
       this.tail();
@@ -131,16 +137,17 @@ export class Supervisor {
       void this.onExit(started, exitCode)
         .catch(() => undefined)
         .finally(() => {
-          if (this.current === started) this.running = false;
+          if (this.last === started) this.isRunning = false;
           done();
         });
     });
     return started;
   }
+}
 
-
-  cancelRestart(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
+/** Waits for `promise`, at most `ms` (the timer keeps the process alive while a call is in flight). */
+export async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }

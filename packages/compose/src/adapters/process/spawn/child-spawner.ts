@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { openOutputFds } from '../logs/files.js';
+import { helperSource } from './helper-source.js';
 import { isProcessAlive, processStartTime } from './proc.js';
 
 /** What to start: argv, working folder, the whole environment, and the files for stdout and stderr. */
@@ -144,56 +145,6 @@ export const inlineSpawner: ChildSpawner = {
   },
 };
 
-/**
- * The code of the spawner thread (plain CommonJS, evaluated by `new Worker(..., { eval: true })`,
- * so it needs no file of its own next to the bundle). Messages in: `{ kind: 'spawn', id, hold,
- * program, argv0, args, cwd, env, stdout, stderr }`, `{ kind: 'release' | 'drop', id }`; out:
- * `{ id, kind: 'spawned', pid }`, `{ id, kind: 'error', error }`, `{ id, kind: 'exit', code, signal }`.
- */
-const THREAD_SOURCE = `
-'use strict';
-const { parentPort } = require('node:worker_threads');
-const { spawn } = require('node:child_process');
-const { openSync, closeSync, constants } = require('node:fs');
-const FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
-const describe = (e) => ({ message: String((e && e.message) || e), code: e && e.code, errno: e && e.errno, syscall: e && e.syscall, path: e && e.path });
-const stdins = new Map();
-function start(m) {
-  let out, err, child;
-  try {
-    for (const path of m.touch || []) closeSync(openSync(path, FLAGS, 0o600));
-    out = openSync(m.stdout, FLAGS, 0o600);
-    err = openSync(m.stderr, FLAGS, 0o600);
-    child = spawn(m.program, m.args, { argv0: m.argv0, cwd: m.cwd, env: m.env, detached: true, stdio: [m.hold ? 'pipe' : 'ignore', out, err] });
-  } catch (e) {
-    parentPort.postMessage({ id: m.id, kind: 'error', error: describe(e) });
-    return;
-  } finally {
-    if (out !== undefined) closeSync(out);
-    if (err !== undefined) closeSync(err);
-  }
-  child.on('error', () => {});
-  if (child.stdin) child.stdin.on('error', () => {});
-  child.once('error', (e) => { if (child.pid === undefined) parentPort.postMessage({ id: m.id, kind: 'error', error: describe(e) }); });
-  child.once('spawn', () => {
-    if (child.stdin) stdins.set(m.id, child.stdin);
-    parentPort.postMessage({ id: m.id, kind: 'spawned', pid: child.pid });
-    child.once('exit', (code, signal) => {
-      stdins.delete(m.id);
-      parentPort.postMessage({ id: m.id, kind: 'exit', code, signal });
-    });
-  });
-}
-parentPort.on('message', (m) => {
-  if (m.kind === 'spawn') return start(m);
-  const stdin = stdins.get(m.id);
-  stdins.delete(m.id);
-  if (!stdin) return;
-  if (m.kind === 'release') stdin.end('\\n');
-  else stdin.destroy();
-});
-`;
-
 type ThreadMessage =
   | { readonly id: number; readonly kind: 'spawned'; readonly pid: number }
   | { readonly id: number; readonly kind: 'error'; readonly error: SerializedError }
@@ -267,8 +218,14 @@ export class ThreadSpawner implements ChildSpawner {
   private thread(): Worker | undefined {
     if (this.broken) return undefined;
     if (this.worker) return this.worker;
+    // The thread's code (spawn-worker.cjs, read once): messages in and out are described there.
+    const source = helperSource('spawn-worker.cjs');
+    if (source === undefined) {
+      this.broken = true;
+      return undefined;
+    }
     try {
-      const worker = new Worker(THREAD_SOURCE, { eval: true, env: {}, stdout: false, stderr: false });
+      const worker = new Worker(source, { eval: true, env: {}, stdout: false, stderr: false });
       worker.on('message', (message: ThreadMessage) => this.receive(message));
       worker.on('error', () => this.fail(worker));
       worker.on('exit', () => this.fail(worker));

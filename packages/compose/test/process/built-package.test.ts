@@ -24,7 +24,6 @@ const hasPerl = findProgram('perl', process.env.PATH) !== undefined;
  * spawner thread, with SELUR_COMPOSE_SPAWN=thread).
  */
 const PROBE = `
-const { createRequire } = require('node:module');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');

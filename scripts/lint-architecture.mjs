@@ -7,8 +7,8 @@
 //   the reverse;
 // - every other package imports other packages only through their public entries, and never
 //   reaches into another package's folder by a relative path;
-// - no package has an import cycle among its own files (imports that load code: `import type` is
-//   erased at build time, so a cycle through types only loads nothing twice);
+// - no package has an import cycle among its own files, type-only imports included (two files
+//   that need each other's types are one concern: their shared types belong in a file below both);
 // - no barrel uses `export *`, and no product file uses `any`.
 //
 //   node scripts/lint-architecture.mjs [ROOT]   (ROOT defaults to the repository; tests pass a copy)
@@ -132,7 +132,7 @@ for (const { dir } of packages) {
 for (const { dir } of packages) {
   const graph = new Map();
   for (const file of files(join(root, 'packages', dir, 'src'))) {
-    graph.set(file, statementsOf(file).filter((s) => s.spec.startsWith('.') && !s.typeOnly).map((s) => resolveRelative(file, s.spec)));
+    graph.set(file, statementsOf(file).filter((s) => s.spec.startsWith('.')).map((s) => resolveRelative(file, s.spec)));
   }
   const state = new Map(); // undefined: not seen, 1: on the current path, 2: done
   const reported = new Set();

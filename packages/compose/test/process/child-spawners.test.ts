@@ -13,14 +13,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inlineSpawner, ThreadSpawner, type ChildExit, type ChildSpawner, type HeldChild, type SpawnedChild, type SpawnRequest } from '../../src/adapters/process/child-spawner.js';
-import { findProgram } from '../../src/adapters/process/program-path.js';
-import { ZygoteSpawner } from '../../src/adapters/process/zygote.js';
+import { inlineSpawner, ThreadSpawner, type ChildExit, type ChildSpawner, type HeldChild, type SpawnedChild, type SpawnRequest } from '../../src/adapters/process/spawn/child-spawner.js';
+import { findProgram } from '../../src/adapters/process/spawn/program-path.js';
+import { ZygoteSpawner } from '../../src/adapters/process/spawn/zygote.js';
 import { alive, killGroup, killHard, processesUsing, waitFor, within } from './support.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const childSpawnerModule = fileURLToPath(new URL('../../src/adapters/process/child-spawner.ts', import.meta.url));
-const zygoteModule = fileURLToPath(new URL('../../src/adapters/process/zygote.ts', import.meta.url));
+const childSpawnerModule = fileURLToPath(new URL('../../src/adapters/process/spawn/child-spawner.ts', import.meta.url));
+const zygoteModule = fileURLToPath(new URL('../../src/adapters/process/spawn/zygote.ts', import.meta.url));
 const PATH = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
 const TEST = { timeout: 10_000 } as const;
 

@@ -8,13 +8,13 @@ import { chmod, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { inlineSpawner, type ChildExit, type ChildSpawner, type HeldChild } from '../../src/adapters/process/child-spawner.js';
-import type { OutputFiles } from '../../src/adapters/process/log-files.js';
-import { Prestarter } from '../../src/adapters/process/prestart.js';
-import { processStartTime } from '../../src/adapters/process/proc.js';
-import { findProgram } from '../../src/adapters/process/program-path.js';
-import type { ContainerRecord } from '../../src/adapters/process/state-store.js';
-import { ZygoteSpawner } from '../../src/adapters/process/zygote.js';
+import { inlineSpawner, type ChildExit, type ChildSpawner, type HeldChild } from '../../src/adapters/process/spawn/child-spawner.js';
+import type { OutputFiles } from '../../src/adapters/process/logs/files.js';
+import { Prestarter } from '../../src/adapters/process/spawn/prestart.js';
+import { processStartTime } from '../../src/adapters/process/spawn/proc.js';
+import { findProgram } from '../../src/adapters/process/spawn/program-path.js';
+import type { ContainerRecord } from '../../src/adapters/process/state/types.js';
+import { ZygoteSpawner } from '../../src/adapters/process/spawn/zygote.js';
 import { alive, killGroup, killHard, processesUsing, waitFor, within } from './support.js';
 
 const TEST = { timeout: 10_000 } as const;

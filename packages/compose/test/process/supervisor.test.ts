@@ -6,10 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inlineSpawner } from '../../src/adapters/process/child-spawner.js';
-import { LogBuffer } from '../../src/adapters/process/log-buffer.js';
-import type { ContainerRecord } from '../../src/adapters/process/state-store.js';
-import { Supervisor } from '../../src/adapters/process/supervisor.js';
+import { inlineSpawner } from '../../src/adapters/process/spawn/child-spawner.js';
+import { LogBuffer } from '../../src/adapters/process/logs/buffer.js';
+import type { ContainerRecord } from '../../src/adapters/process/state/types.js';
+import { Supervisor } from '../../src/adapters/process/supervision/supervisor.js';
 import { alive, waitFor, within } from './support.js';
 
 describe('Supervisor.runs', () => {

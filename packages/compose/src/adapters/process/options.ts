@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { Runtime } from '../../runtime/types.js';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
-import { defaultStateDir } from './paths.js';
-import type { Backoff } from './restart-policy.js';
+import { defaultStateDir } from './state/paths.js';
+import type { Backoff } from './supervision/restart-policy.js';
 
 /**
  * Options of {@link processRuntime}.

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type {
   ContainerInfo,
@@ -18,55 +17,59 @@ import type {
 import { ContainerNotFoundError } from '../../errors/container-not-found-error.js';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import { UnsupportedOperationError } from '../../errors/unsupported-operation-error.js';
-import { runCommand } from './command-runner.js';
-import { ownerIsDead, processRuns, toContainerInfo } from './container-info.js';
-import { fileLogs, ownedLogs } from './container-logs.js';
-import { sharedSpawner } from './shared-spawner.js';
-import { Prestarter } from './prestart.js';
-import { buildRecord } from './container-record.js';
-import { healthArgv } from './health-command.js';
+import { runCommand } from './exec/command-runner.js';
+import { probeHealth } from './exec/health-probe.js';
 import { keepAliveUntil } from './keep-alive.js';
-import { probeHealth } from './health-probe.js';
-import { LogBuffer } from './log-buffer.js';
-import { outputFiles, removeOutputFiles } from './log-files.js';
+import { fileLogs, ownedLogs } from './logs/container-logs.js';
+import { ensureLogsDir, outputFiles, removeOutputFiles } from './logs/files.js';
 import { resolveOptions, type ProcessRuntime, type ProcessRuntimeOptions } from './options.js';
-import { projectOfId } from './paths.js';
-import { processStartTime, signalGroup, stopGroup } from './proc.js';
-import { reapLeftovers } from './reaper.js';
-import * as resources from './resources.js';
-import { backoffDelay, shouldRestart, type Backoff } from './restart-policy.js';
-import { removeSecrets } from './secrets.js';
-import { StateStore, type ContainerRecord } from './state-store.js';
-import { Supervisor, type Started } from './supervisor.js';
-import { stopContainer, within } from './stop-container.js';
+import { buildRecord } from './setup/build-record.js';
+import * as resources from './setup/resources.js';
+import { removeSecrets } from './setup/secrets.js';
+import { Prestarter } from './spawn/prestart.js';
+import { signalGroup } from './spawn/proc.js';
+import { sharedSpawner } from './spawn/shared-spawner.js';
+import { ownerIsDead, processRuns, toContainerInfo } from './state/container-info.js';
+import { ContainerRecords } from './state/records.js';
+import { StateStore } from './state/store.js';
+import type { ContainerRecord } from './state/types.js';
+import { reapLeftovers } from './supervision/reaper.js';
+import { Supervision } from './supervision/supervision.js';
 
 export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
   'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas', 'pause',
 ]);
-const OWN_START = processStartTime(process.pid);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
+/**
+ * The `Runtime` port mapped onto the parts of this folder (see README.md, "Layout"): the state
+ * (state/: one journal file per project, changed through the record operations of
+ * state/records.ts), the spawners and held children (spawn/), the output files and their readers
+ * (logs/), what a container is made of (setup/), exec and health probes (exec/), and the
+ * supervision of what this object started (supervision/). Each call checks its arguments and
+ * keeps the process alive while it is in flight (keep-alive.ts).
+ */
 class ProcessRuntimeImpl implements ProcessRuntime {
   readonly name = 'process' as const;
   readonly capabilities = CAPABILITIES;
   readonly stateDir: string;
   private readonly store: StateStore;
-  private readonly supervisors = new Map<string, Supervisor>();
-  private readonly bufferLines: number;
-  private readonly backoff: Backoff;
-  private closed = false;
-  private readonly starting = new Map<string, Promise<ContainerInfo>>();
+  private readonly records: ContainerRecords;
   private readonly spawner = sharedSpawner();
-  private readonly prestarter = new Prestarter(this.spawner, async (record) => (await this.store.read(record.project)).containers[record.id] !== undefined);
+  private readonly prestarter: Prestarter;
+  private readonly supervision: Supervision;
+  /** Starts in flight: two starts at once make one process, and a stop waits for the start. */
+  private readonly starting = new Map<string, Promise<ContainerInfo>>();
 
   constructor(options: ProcessRuntimeOptions) {
     const resolved = resolveOptions(options);
     this.stateDir = resolved.stateDir;
     this.store = new StateStore(this.stateDir);
-    this.bufferLines = resolved.logBufferLines;
-    this.backoff = resolved.backoff;
+    this.records = new ContainerRecords(this.store);
+    this.prestarter = new Prestarter(this.spawner, async (record) => (await this.records.get(record.id)) !== undefined);
+    this.supervision = new Supervision(this.records, this.spawner, { logBufferLines: resolved.logBufferLines, backoff: resolved.backoff, takeStub: (id) => this.prestarter.take(id) });
   }
 
   // --- networks and volumes ---
@@ -82,11 +85,11 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     checkName(request.project);
     this.spawner.warm(); // a start usually follows: have the spawner's helper ready by then
     const record = await buildRecord(this.store, request);
-    const files = outputFiles(this.store.paths(record.project), record.id);
+    const files = outputFiles(this.records.paths(record.project), record.id);
     try {
-      this.ensureLogsDir(record.project);
-      if (!this.closed) this.prestarter.prepare(record, files); // set up while the record is written
-      await this.store.update(record.project, (state) => { state.containers[record.id] = record; });
+      ensureLogsDir(this.records.paths(record.project));
+      if (!this.supervision.closed) this.prestarter.prepare(record, files); // set up while the record is written
+      await this.records.add(record);
     } catch (error) {
       this.prestarter.discard(record.id);
       await removeSecrets(record.secretDir);
@@ -108,22 +111,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const record = await this.record(id);
     if (record.state === 'running' && this.runs(record)) return toContainerInfo(record, this.runs);
     if (record.state === 'paused' && this.runs(record)) throw new InvalidArgumentError(`process runtime: container ${id} of service '${record.service}' is paused; unpause it instead of starting it`, { service: record.service });
-    const supervisor = this.supervisorFor(record);
-    supervisor.stopping = false;
-    supervisor.released = false;
-    supervisor.cancelRestart();
-    supervisor.attempt = 0;
-    // `desired: running` is on record before spawning, so a stop that arrives meanwhile (from
-    // any process) sets `stopped` and wins: launch() then kills what it spawned.
-    if (record.desired !== 'running') {
-      const found = await this.store.update(record.project, (state) => {
-        const current = state.containers[id];
-        if (current) current.desired = 'running';
-        return current !== undefined;
-      });
-      if (!found) throw new ContainerNotFoundError('process', id, { service: record.service });
-    }
-    return this.launch(supervisor, record, true);
+    const started = await this.supervision.start(record);
+    // Undefined: stopped (from any process) while it started, so it never counts as started.
+    return started ? toContainerInfo(started, this.runs) : this.info(id);
   }
 
   stopContainer(id: string, options: StopOptions): Promise<void> {
@@ -132,10 +122,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
 
   private async stopNow(id: string, options: StopOptions): Promise<void> {
     this.prestarter.discard(id);
-    const supervisor = this.supervisors.get(id);
-    if (supervisor) supervisor.stopping = true; // a start in flight kills what it spawns
-    await this.starting.get(id)?.catch(() => undefined); // then the stop comes after the start
-    await stopContainer(this.store, id, options, this.supervisors.get(id));
+    await this.supervision.stop(id, options, this.starting.get(id));
   }
 
   removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
@@ -143,20 +130,14 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private async removeNow(id: string, options: { readonly force?: boolean }): Promise<void> {
-    const project = projectOfId(id);
-    const record = project ? (await this.store.read(project)).containers[id] : undefined;
-    const supervisor = this.supervisors.get(id);
+    const record = await this.records.get(id);
     if (record) {
       await this.stopNow(id, options.force ? { timeoutMs: 0, signal: 'SIGKILL' } : { timeoutMs: record.stopGraceMs }).catch(() => undefined);
-      await this.store.update(record.project, (state) => { delete state.containers[id]; });
+      await this.records.remove(record);
       await removeSecrets(record.secretDir);
     }
-    if (supervisor) {
-      supervisor.logs.end();
-      supervisor.stopTailing();
-      this.supervisors.delete(id);
-    }
-    if (record) await removeOutputFiles(outputFiles(this.store.paths(record.project), id));
+    this.supervision.remove(id);
+    if (record) await removeOutputFiles(outputFiles(this.records.paths(record.project), id));
   }
 
   listContainers(project: string, options: ListOptions = {}): Promise<readonly ContainerInfo[]> {
@@ -165,34 +146,33 @@ class ProcessRuntimeImpl implements ProcessRuntime {
 
   private async list(project: string, options: ListOptions): Promise<readonly ContainerInfo[]> {
     this.spawner.warm(); // an `up` lists first: the spawner is ready by the time it starts something
-    await reapLeftovers(this.store, checkName(project));
-    const state = await this.store.read(project);
-    const records = await Promise.all(Object.values(state.containers).map((r) => this.settled(project, r)));
+    await reapLeftovers(this.records, checkName(project));
+    const records = await Promise.all((await this.records.all(project)).map((r) => this.supervision.settled(r)));
     const infos = records.filter((r): r is ContainerRecord => r !== undefined).map((r) => toContainerInfo(r, this.runs));
     const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting' || i.state === 'paused') : infos;
     return shown.sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
   }
 
   inspectContainer(id: string): Promise<ContainerInfo> {
-    return keepAliveUntil(this.record(id).then((r) => toContainerInfo(r, this.runs)));
+    return keepAliveUntil(this.info(id));
   }
 
   reap(project: string): Promise<readonly string[]> {
-    return keepAliveUntil(reapLeftovers(this.store, checkName(project)));
+    return keepAliveUntil(reapLeftovers(this.records, checkName(project)));
   }
 
   // --- logs, exec, health ---
   async *logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {
     const record = await this.record(id);
-    const files = outputFiles(this.store.paths(record.project), id);
-    const supervisor = this.supervisors.get(id);
+    const files = outputFiles(this.records.paths(record.project), id);
+    const supervisor = this.supervision.supervisor(id);
     // Ours when this object started the process the record names (running or its last run).
     if (supervisor && supervisor.current?.pid === record.pid) {
       yield* ownedLogs(supervisor.logs, files, options);
       return;
     }
     yield* fileLogs(files, options, async () => {
-      const current = (await this.store.read(record.project)).containers[id];
+      const current = await this.records.get(id);
       if (!current || current.state === 'exited') return true;
       if (current.state === 'created' || processRuns(current)) return false;
       return current.ownerPid === undefined || ownerIsDead(current);
@@ -217,7 +197,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {
-    return keepAliveUntil(this.record(id).then((record) => probeHealth(this.store, record, options)));
+    return keepAliveUntil(this.record(id).then((record) => probeHealth(this.records, record, options)));
   }
 
   pauseContainer(id: string): Promise<void> {
@@ -231,16 +211,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   /** SIGSTOP (pause) or SIGCONT (unpause) to the container's process group, recorded first. */
   private async freeze(id: string, verb: 'pause' | 'unpause'): Promise<void> {
     const from = verb === 'pause' ? 'running' : 'paused';
-    const to = verb === 'pause' ? 'paused' : 'running';
-    const project = projectOfId(id);
-    let found: ContainerRecord | undefined;
-    const changed = project ? await this.store.update(project, (state) => {
-      const current = state.containers[id];
-      found = current && { ...current };
-      if (!current || current.state !== from || !processRuns(current)) return false;
-      current.state = to;
-      return true;
-    }) : false;
+    const { found, changed } = await this.records.freeze(id, from, verb === 'pause' ? 'paused' : 'running');
     if (!found) throw new ContainerNotFoundError('process', id);
     if (!changed) {
       const live = toContainerInfo(found).state;
@@ -254,179 +225,23 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     this.prestarter.discardAll();
-    const byProject = new Map<string, string[]>();
-    for (const [id, supervisor] of this.supervisors) {
-      supervisor.released = true;
-      supervisor.cancelRestart();
-      const project = projectOfId(id);
-      if (project) byProject.set(project, [...(byProject.get(project) ?? []), id]);
-    }
-    for (const [project, ids] of byProject) {
-      await this.store.update(project, (state) => {
-        for (const id of ids) {
-          const current = state.containers[id];
-          if (!current || current.ownerPid !== process.pid) continue;
-          current.ownerPid = undefined;
-          current.ownerStartTime = undefined;
-          current.releasedAt = new Date().toISOString();
-          if (current.state === 'restarting') current.state = 'exited';
-        }
-      }).catch(() => undefined);
-    }
-    // The services keep running: their output keeps going to their files, and is tailed into
-    // the index while this process lives. Tailers with nothing left to tail stop now.
-    for (const supervisor of this.supervisors.values()) if (!supervisor.running) supervisor.stopTailing();
+    await this.supervision.close();
   }
 
   // --- internals ---
+  /** The record of container `id`, its exit recorded when its process just ended; throws when there is none. */
   private async record(id: string): Promise<ContainerRecord> {
-    const project = projectOfId(id);
-    const record = project ? await this.settled(project, (await this.store.read(project)).containers[id]) : undefined;
+    const record = await this.supervision.settled(await this.records.get(id));
     if (!record) throw new ContainerNotFoundError('process', id);
     return record;
   }
 
-  /** A record of ours whose process just ended: wait (bounded) until its exit is recorded. */
-  private async settled(project: string, record: ContainerRecord | undefined): Promise<ContainerRecord | undefined> {
-    const supervisor = record && this.supervisors.get(record.id);
-    if (!record || !supervisor || record.state !== 'running' || this.runs(record) || supervisor.current?.pid !== record.pid) return record;
-    await within(supervisor.exited, 1_000);
-    return (await this.store.read(project)).containers[record.id];
+  private async info(id: string): Promise<ContainerInfo> {
+    return toContainerInfo(await this.record(id), this.runs);
   }
 
-  /** The project's log folder (synchronous: a no-op `mkdir` of an existing folder is microseconds, while the thread pool may be busy). */
-  private ensureLogsDir(project: string): void {
-    mkdirSync(this.store.paths(project).logsDir, { recursive: true, mode: 0o700 });
-  }
-
-  /**
-   * Whether a record's process runs: what its supervisor knows when this runtime spawned it (no
-   * system call: a listing of hundreds of containers costs nothing per container), else what
-   * the system says ({@link processRuns}).
-   */
-  private readonly runs = (record: ContainerRecord): boolean => this.supervisors.get(record.id)?.runs(record.pid) ?? processRuns(record);
-
-  private supervisorFor(record: ContainerRecord): Supervisor {
-    let supervisor = this.supervisors.get(record.id);
-    if (!supervisor) {
-      const buffer = new LogBuffer(this.bufferLines);
-      const files = outputFiles(this.store.paths(record.project), record.id);
-      const created: Supervisor = new Supervisor(record.id, buffer, files, (started, exitCode) => this.onExit(created, record.project, started, exitCode), this.spawner);
-      supervisor = created;
-      this.supervisors.set(record.id, supervisor);
-    }
-    return supervisor;
-  }
-
-  private async launch(supervisor: Supervisor, record: ContainerRecord, manual = false): Promise<ContainerInfo> {
-    let started: Started;
-    try {
-      const stub = manual ? await this.prestarter.take(record.id) : undefined;
-      if (!stub) this.ensureLogsDir(record.project); // a stub's output files are there already
-      started = await supervisor.spawn(record, stub);
-    } catch (error) {
-      await this.store.update(record.project, (state) => {
-        const current = state.containers[record.id];
-        if (current) Object.assign(current, { state: 'exited', exitCode: 127, finishedAt: new Date().toISOString() });
-      });
-      supervisor.logs.end();
-      supervisor.stopTailing();
-      throw error;
-    }
-    supervisor.logs.reopen();
-    return this.recordStart(supervisor, record, started, manual);
-  }
-
-  /**
-   * Records a spawned process as running. A container removed meanwhile, or stopped (from any
-   * process) while it started, has its process killed; so does one whose start cannot be
-   * recorded (a process nobody could find again).
-   */
-  private async recordStart(supervisor: Supervisor, record: ContainerRecord, started: Started, manual: boolean): Promise<ContainerInfo> {
-    let wanted = true;
-    let updated: ContainerRecord | undefined;
-    try {
-      updated = await this.store.update(record.project, (state) => {
-        const current = state.containers[record.id];
-        if (!current) return undefined;
-        wanted = current.desired === 'running' && !supervisor.stopping;
-        Object.assign(current, runningFields(current, started, this.closed, manual));
-        return { ...current };
-      });
-    } catch (error) {
-      supervisor.stopping = true;
-      await stopGroup(started.pid, started.startTime, { signal: 'SIGKILL', graceMs: 2_000 });
-      throw error;
-    }
-    if (!updated) {
-      supervisor.stopping = true;
-      await stopGroup(started.pid, started.startTime, { signal: 'SIGKILL', graceMs: 2_000 });
-      throw new ContainerNotFoundError('process', record.id, { service: record.service });
-    }
-    if (!wanted) {
-      // Stopped while it was starting: it never counts as started.
-      supervisor.stopping = true;
-      await stopGroup(started.pid, started.startTime, { signal: 'SIGKILL', graceMs: 2_000 });
-      await within(supervisor.exited, 2_000);
-      return this.inspectContainer(record.id);
-    }
-    return toContainerInfo(updated, this.runs);
-  }
-
-  private async onExit(supervisor: Supervisor, project: string, started: Started, exitCode: number): Promise<void> {
-    const decision = await this.store.update(project, (state) => {
-      const current = state.containers[supervisor.id];
-      if (!current) return 'gone' as const;
-      if (current.pid !== started.pid) return 'stale' as const;
-      current.exitCode = exitCode;
-      current.finishedAt = new Date().toISOString();
-      const restart = !supervisor.stopping && !supervisor.released && !this.closed && current.desired === 'running' && shouldRestart(current.restart, exitCode, current.restartCount);
-      current.state = restart ? 'restarting' : 'exited';
-      if (restart) current.restartCount++;
-      return restart ? ('restart' as const) : ('final' as const);
-    }).catch(() => 'final' as const);
-    if (decision === 'stale') return;
-    if (decision !== 'restart') {
-      supervisor.logs.end();
-      supervisor.stopTailing();
-      if (decision === 'gone') {
-        // Removed by another runtime object or process: nothing of it may stay behind here.
-        await removeOutputFiles(outputFiles(this.store.paths(project), supervisor.id));
-        if (this.supervisors.get(supervisor.id) === supervisor) this.supervisors.delete(supervisor.id);
-      }
-      return;
-    }
-    const attempt = Date.now() - started.at >= 10_000 ? 0 : supervisor.attempt;
-    supervisor.attempt = attempt + 1;
-    supervisor.timer = setTimeout(() => void this.restart(supervisor, project), backoffDelay(this.backoff, attempt));
-    supervisor.timer.unref();
-  }
-
-  private async restart(supervisor: Supervisor, project: string): Promise<void> {
-    supervisor.timer = undefined;
-    const record = (await this.store.read(project).catch(() => undefined))?.containers[supervisor.id];
-    if (!record || supervisor.stopping || supervisor.released || this.closed || record.desired !== 'running' || record.state !== 'restarting') {
-      if (record?.state === 'restarting') await this.store.update(project, (state) => { const c = state.containers[supervisor.id]; if (c?.state === 'restarting') c.state = 'exited'; }).catch(() => undefined);
-      supervisor.logs.end();
-      supervisor.stopTailing();
-      return;
-    }
-    await this.launch(supervisor, record).catch(() => undefined);
-  }
-}
-
-/** What a start records: the process, its owner (none once the runtime object is closed), a fresh run. */
-function runningFields(current: ContainerRecord, started: Started, closed: boolean, manual: boolean): Partial<ContainerRecord> {
-  return {
-    // Started by a closed runtime object (a start in flight during close()): released at once.
-    state: 'running', pid: started.pid, pidStartTime: started.startTime, ownerPid: closed ? undefined : process.pid, ownerStartTime: closed ? undefined : OWN_START,
-    releasedAt: closed ? new Date().toISOString() : undefined,
-    exitCode: undefined, startedAt: new Date(started.at).toISOString(), finishedAt: undefined, reapedAt: undefined,
-    health: healthArgv(current.healthcheck) ? 'starting' : 'none',
-    restartCount: manual ? 0 : current.restartCount,
-  };
+  private readonly runs = (record: ContainerRecord): boolean => this.supervision.runs(record);
 }
 
 function checkName(project: string): string {

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { signalGroup } from '../spawn/proc.js';
+
+/** Options of {@link runCommand}. */
+export interface RunOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly timeoutMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Keep at most this many characters of each stream (the end is kept). @default 1_000_000 */
+  readonly maxOutput?: number | undefined;
+}
+
+/** The outcome of {@link runCommand}. `exitCode` is 124 on timeout, 128+n when killed by signal n. */
+export interface RunResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
+
+/** The shell-style exit code of a process that ended with `code` or `signal`. */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  if (signal !== null) return 128 + (SIGNAL_NUMBERS[signal] ?? 0);
+  return -1;
+}
+
+/**
+ * Runs argv (no shell) in its own process group, collecting stdout and stderr. On timeout the
+ * whole group is killed and the result says so; on abort the group is killed and the promise
+ * rejects with the signal's reason. A program that cannot start resolves with exit code 127.
+ */
+export function runCommand(argv: readonly string[], options: RunOptions): Promise<RunResult> {
+  const [program, ...args] = argv;
+  if (program === undefined) return Promise.resolve({ exitCode: 127, stdout: '', stderr: 'empty command', timedOut: false });
+  if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+  const max = options.maxOutput ?? 1_000_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let settled = false;
+    const keep = (text: string) => (text.length > max ? text.slice(text.length - max) : text);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = keep(stdout + chunk)));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = keep(stderr + chunk)));
+    const kill = () => {
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL', undefined);
+    };
+    const timer =
+      options.timeoutMs !== undefined && options.timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            kill();
+          }, options.timeoutMs)
+        : undefined;
+    const onAbort = () => {
+      kill();
+      finish(() => reject(options.signal?.reason));
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    function finish(action: () => void): void {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      action();
+    }
+    child.on('error', () => undefined);
+    child.stdout.on('error', () => undefined);
+    child.stderr.on('error', () => undefined);
+    child.once('error', (error) => finish(() => resolve({ exitCode: 127, stdout, stderr: `${stderr}${error.message}`, timedOut: false })));
+    child.once('exit', kill); // nothing of its group may outlive it (and hold the pipes open)
+    child.once('close', (code, signal) => {
+      finish(() => resolve({ exitCode: timedOut ? 124 : exitCodeOf(code, signal), stdout, stderr, timedOut }));
+    });
+  });
+}

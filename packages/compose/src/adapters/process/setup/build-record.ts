@@ -1,0 +1,50 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { ContainerRequest } from '../../../runtime/types.js';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.js';
+import { MissingCommandError } from '../../../errors/missing-command-error.js';
+import { durationOr } from '../../../spec/duration.js';
+import { healthArgv } from '../exec/health-command.js';
+import { mountEnvName, newContainerId } from '../state/paths.js';
+import { portEnv, publishPorts } from './ports.js';
+import * as resources from './resources.js';
+import { stageSecrets } from './secrets.js';
+import type { StateStore } from '../state/store.js';
+import type { ContainerRecord } from '../state/types.js';
+
+/**
+ * Turns a container request into the record of a created (not started) host process: its argv,
+ * working folder, published ports, mount folders, staged secrets and the environment it adds
+ * (`PORT`, `PORT_<target>`, `SELUR_MOUNT_<TARGET>`, `<NAME>_FILE`, which win over the service's own).
+ */
+export async function buildRecord(store: StateStore, request: ContainerRequest): Promise<ContainerRecord> {
+  const { spec, project } = request;
+  if (!spec.command || spec.command.length === 0) throw new MissingCommandError('process', request.service);
+  const cwd = resolve(request.workingDir, expandHome(spec.working_dir ?? '.'));
+  const ports = await publishPorts(spec.ports);
+  const mounts: ContainerRecord['mounts'] = [];
+  const mountEnv: Record<string, string> = {};
+  for (const mount of request.mounts) {
+    const hostPath = mount.type === 'bind' ? resolve(request.workingDir, expandHome(mount.source)) : await resources.volumeMountPath(store, project, mount.source);
+    mounts.push({ target: mount.target, hostPath, readOnly: mount.readOnly });
+    mountEnv[mountEnvName(mount.target)] = hostPath;
+  }
+  let staged: Awaited<ReturnType<typeof stageSecrets>>;
+  try {
+    staged = await stageSecrets(request.secrets);
+  } catch (error) {
+    throw new InvalidArgumentError(`process runtime: cannot copy the secrets of service '${request.service}': ${(error as Error).message}`, { service: request.service, field: `services.${request.service}.secrets`, cause: error });
+  }
+  return {
+    id: newContainerId(project), name: request.name, project, service: request.service, replica: request.replica, configHash: request.configHash, image: spec.image,
+    labels: { ...request.labels }, command: [...spec.command], cwd,
+    env: { ...request.environment, ...portEnv(ports), ...mountEnv, ...staged.env },
+    ports, mounts, secretDir: staged.dir, restart: spec.restart, stopSignal: spec.stop_signal || 'SIGTERM',
+    stopGraceMs: durationOr(spec.stop_grace_period, 10_000), healthcheck: spec.healthcheck,
+    state: 'created', desired: 'running', createdAt: new Date().toISOString(), restartCount: 0, health: healthArgv(spec.healthcheck) ? 'starting' : 'none',
+  };
+}
+
+function expandHome(path: string): string {
+  return path === '~' ? homedir() : path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path;
+}

@@ -1,0 +1,34 @@
+import { copyFile, chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SecretSource } from '../../../runtime/types.js';
+import { envName, safeSegment } from '../state/paths.js';
+
+/**
+ * Copies each secret into a fresh private folder (0700) as a 0600 file, and returns the
+ * `<NAME>_FILE` variables pointing at them. The content is never read into memory here.
+ */
+export async function stageSecrets(secrets: readonly SecretSource[]): Promise<{ dir?: string; env: Record<string, string> }> {
+  if (secrets.length === 0) return { env: {} };
+  const dir = await mkdtemp(join(tmpdir(), 'selur-secrets-'));
+  await chmod(dir, 0o700);
+  const env: Record<string, string> = {};
+  try {
+    for (const secret of secrets) {
+      const file = join(dir, safeSegment(secret.name));
+      await copyFile(secret.file, file);
+      await chmod(file, 0o600);
+      env[`${envName(secret.name)}_FILE`] = file;
+    }
+  } catch (error) {
+    await removeSecrets(dir);
+    throw error;
+  }
+  return { dir, env };
+}
+
+/** Removes a folder made by {@link stageSecrets} (missing is fine). */
+export async function removeSecrets(dir: string | undefined): Promise<void> {
+  if (dir === undefined || !dir.includes('selur-secrets-')) return;
+  await rm(dir, { recursive: true, force: true });
+}

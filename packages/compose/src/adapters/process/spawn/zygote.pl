@@ -1,0 +1,119 @@
+# The process runtime's zygote (see zygote.ts): a small Perl process that forks held children on
+# request. Node reads this file once and runs it with `perl -e`; it is shipped beside the bundle
+# (tsup.config.ts copies it into dist/).
+#
+# Protocol. In (stdin): messages framed as `<byte length>\n<fields separated by NUL>` (no argv,
+# path or environment entry can hold a NUL):
+#   H id cwd stdout stderr path argv0 ntouch touch... argc args... env...   fork a held child
+#   R id   release it: it execs
+#   D id   drop it: it exits 0 without running anything
+#   C id   the owner released it through the pipe itself: close this end
+# Out (stdout), one line each:
+#   S <id> <pid> <fd>       forked; fd is this process's descriptor for the write end of the
+#                           child's pipe, which the owner opens again through /proc to release the
+#                           child without this process as a hop (a byte releases it, end of file
+#                           from every writer drops it)
+#   E <id> <errno>          the fork failed
+#   X <id> <code> <signal>  ended (code -1 when killed by a signal)
+# A held child is in its own session and process group, in its working folder, with its
+# environment and output files (created before S is written), waiting on its pipe. One that cannot
+# set itself up or exec writes why to its stderr file and exits 127. SIGPIPE is ignored here (a
+# release may race a child's death); children get the default back before they exec. The zygote
+# ends when its stdin closes (its owner exited); its children that wait then read end of file and
+# exit, and those that run keep running.
+use strict; use warnings; use POSIX ();
+use Fcntl qw(O_WRONLY O_APPEND O_CREAT O_RDONLY F_SETFD FD_CLOEXEC);
+my (%ctl, %ids);
+pipe(my $wake_r, my $wake_w) or die;
+for ($wake_r, $wake_w) { fcntl($_, F_SETFD, FD_CLOEXEC) }
+$SIG{CHLD} = sub { syswrite($wake_w, 'c') };
+# A release written to a child that has just died (not reaped yet) must not kill the zygote.
+$SIG{PIPE} = 'IGNORE';
+select((select(STDOUT), $| = 1)[0]);
+sub say_ { syswrite(STDOUT, $_[0] . "\n") }
+sub fail_ { syswrite(STDERR, "selur-compose: $_[0]: $!\n"); POSIX::_exit(127) }
+sub hold {
+  my @f = @_;
+  my ($id, $cwd, $out, $err, $path, $argv0, $ntouch) = @f[0 .. 6];
+  my @touch = @f[7 .. 6 + $ntouch];
+  my $argc = $f[7 + $ntouch];
+  my @args = @f[8 + $ntouch .. 7 + $ntouch + $argc];
+  my @env = @f[8 + $ntouch + $argc .. $#f];
+  # The files exist before the fork is reported: whoever hears of it can watch them at once.
+  for my $file (@touch, $out, $err) {
+    my $fd = POSIX::open($file, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    POSIX::close($fd) if defined $fd;
+  }
+  pipe(my $r, my $w) or return say_("E $id " . ($! + 0));
+  pipe(my $ack_r, my $ack_w) or do { my $e = $! + 0; close $r; close $w; return say_("E $id $e") };
+  my $pid = fork();
+  if (!defined $pid) { my $e = $! + 0; close $_ for $r, $w, $ack_r, $ack_w; return say_("E $id $e") }
+  if ($pid == 0) {
+    # Its own session (so its own process group, and its own scheduling group where the kernel
+    # groups tasks by session), then the zygote may go on.
+    POSIX::setsid();
+    syswrite($ack_w, 's');
+    close $_ for values %ctl;
+    close $_ for $w, $ack_r, $ack_w, $wake_r, $wake_w;
+    $SIG{CHLD} = 'DEFAULT'; $SIG{PIPE} = 'DEFAULT'; # an ignored signal stays ignored across exec
+    my $o = POSIX::open($out, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    my $e = POSIX::open($err, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    my $n = POSIX::open('/dev/null', O_RDONLY);
+    POSIX::_exit(127) unless defined $o && defined $e && defined $n;
+    POSIX::dup2($n, 0); POSIX::dup2($o, 1); POSIX::dup2($e, 2);
+    POSIX::close($_) for grep { $_ > 2 } ($n, $o, $e);
+    chdir($cwd) or fail_("cannot enter $cwd");
+    %ENV = map { split(/=/, $_, 2) } @env;
+    my $go = sysread($r, my $byte, 1);
+    POSIX::_exit(0) unless $go;
+    close $r;
+    { no warnings 'exec'; exec { $path } $argv0, @args; }
+    fail_("cannot run $path");
+  }
+  close $r; close $ack_w;
+  # Its session exists before anyone hears of it (a stop signals its process group): a moment,
+  # for the child to run its first system call (end of file if it died first).
+  my $got;
+  do { $got = sysread($ack_r, my $ack, 1) } while (!defined $got && $! == POSIX::EINTR());
+  close $ack_r;
+  $ctl{$id} = $w; $ids{$pid} = $id;
+  say_("S $id $pid " . fileno($w));
+}
+sub reap {
+  while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+    my $id = delete $ids{$pid};
+    next unless defined $id;
+    if (my $w = delete $ctl{$id}) { close $w }
+    my $st = $?;
+    say_($st & 127 ? "X $id -1 " . ($st & 127) : "X $id " . ($st >> 8) . " 0");
+  }
+}
+my $buf = '';
+while (1) {
+  my $rin = '';
+  vec($rin, fileno(STDIN), 1) = 1;
+  vec($rin, fileno($wake_r), 1) = 1;
+  my $n = select(my $rout = $rin, undef, undef, undef);
+  reap();
+  next if $n <= 0;
+  if (vec($rout, fileno($wake_r), 1)) { sysread($wake_r, my $drain, 4096) }
+  next unless vec($rout, fileno(STDIN), 1);
+  my $got = sysread(STDIN, $buf, 1 << 20, length $buf);
+  last unless $got;
+  while (1) {
+    my $nl = index($buf, "\n");
+    last if $nl < 0;
+    my $size = substr($buf, 0, $nl);
+    last if length($buf) < $nl + 1 + $size;
+    my $message = substr($buf, $nl + 1, $size);
+    substr($buf, 0, $nl + 1 + $size, '');
+    my ($kind, @f) = split /\0/, $message, -1;
+    if ($kind eq 'H') { hold(@f) }
+    elsif ($kind eq 'R' || $kind eq 'D' || $kind eq 'C') {
+      my $w = delete $ctl{$f[0]};
+      next unless $w;
+      syswrite($w, 'g') if $kind eq 'R';
+      close $w;
+    }
+  }
+}

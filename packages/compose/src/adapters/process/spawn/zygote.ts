@@ -1,0 +1,224 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { closeSync, constants as fs, openSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { heldChild, watchByPolling, type ChildExit, type ChildSpawner, type HeldChild, type Running, type SpawnedChild, type SpawnRequest } from './child-spawner.js';
+import { helperSource } from './helper-source.js';
+import { findProgram } from './program-path.js';
+import { processStartTime } from './proc.js';
+
+/*
+ * The zygote (zygote.pl, read once and run with `perl -e`): a small Perl process (Perl is part of
+ * every Debian and Ubuntu base system, and of macOS) that forks held children on request. A fork
+ * of a 5 MB process costs a fraction of a fork of this one (Node's `spawn()` copies the page
+ * tables of the whole Node process, then waits for the exec), and a held child is the forked
+ * zygote itself, set up (its own session and process group, as a detached child of Node, working
+ * folder, environment, output files) and waiting on a pipe: releasing it `exec`s the service's
+ * program at once, with no shell in between. The protocol (messages `H`, `R`, `D`, `C` in;
+ * lines `S`, `E`, `X` out) is described at the top of zygote.pl.
+ */
+
+/** How long releases made straight through a child's pipe are collected before the zygote is told (see notice), ms. */
+const NOTICE_DELAY_MS = 50;
+
+interface Pending {
+  readonly resolve: (child: HeldChild) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** One message to the zygote: its byte length, a newline, its fields joined by NUL. */
+function frame(fields: readonly string[]): string {
+  const message = fields.join('\0');
+  return `${Buffer.byteLength(message)}\n${message}`;
+}
+
+/** Signal names by number, as this host numbers them. */
+const SIGNALS = new Map<number, NodeJS.Signals>(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
+
+/**
+ * A {@link ChildSpawner} whose held children come from the zygote (see zygote.pl);
+ * plain spawns, and held ones when Perl is missing or the zygote died, go to `fallback`. The
+ * zygote is started on first need, never keeps this process alive, and is shared by every
+ * process runtime of this process.
+ */
+export class ZygoteSpawner implements ChildSpawner {
+  private zygote: ChildProcess | undefined;
+  private broken = false;
+  private nextId = 1;
+  private buffer = '';
+  private readonly pending = new Map<number, Pending>();
+  private readonly running = new Map<number, Running>();
+  /** Held child id → this process's descriptor for the write end of its pipe (see openControl). */
+  private readonly controls = new Map<number, number>();
+  /** Children released straight through their pipe that the zygote has not been told of yet (see notice). */
+  private readonly notices: number[] = [];
+  private noticeTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly fallback: ChildSpawner) {}
+
+  warm(): void {
+    this.fallback.warm();
+    this.process();
+  }
+
+  spawn(request: SpawnRequest): Promise<SpawnedChild> {
+    return this.fallback.spawn(request);
+  }
+
+  spawnHeld(request: SpawnRequest): Promise<HeldChild> {
+    const zygote = this.process();
+    if (!zygote?.stdin) return this.fallback.spawnHeld(request);
+    const id = this.nextId++;
+    const env = Object.entries(request.env).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => `${k}=${v}`);
+    const touch = request.touch ?? [];
+    const fields = ['H', String(id), request.cwd, request.stdout, request.stderr, request.program, request.argv0, String(touch.length), ...touch, String(request.args.length), ...request.args, ...env];
+    if (fields.some((field) => field.includes('\0'))) return Promise.reject(new TypeError('a command, path or environment variable holds a NUL character'));
+    return new Promise<HeldChild>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      zygote.stdin?.write(frame(fields));
+    });
+  }
+
+  private process(): ChildProcess | undefined {
+    if (this.broken) return undefined;
+    if (this.zygote) return this.zygote;
+    const perl = findProgram('perl', process.env.PATH);
+    const source = helperSource('zygote.pl');
+    if (!perl || source === undefined) {
+      this.broken = true;
+      return undefined;
+    }
+    try {
+      const zygote = spawn(perl, ['-e', source], { detached: true, env: {}, stdio: ['pipe', 'pipe', 'ignore'] });
+      zygote.on('error', () => this.fail(zygote));
+      zygote.once('exit', () => this.fail(zygote));
+      zygote.stdin?.on('error', () => this.fail(zygote));
+      zygote.stdout?.setEncoding('utf8');
+      zygote.stdout?.on('data', (chunk: string) => this.receive(chunk));
+      zygote.unref();
+      for (const pipe of [zygote.stdin, zygote.stdout]) (pipe as Socket | null)?.unref(); // pipes to a child are sockets
+      this.zygote = zygote;
+      return zygote;
+    } catch {
+      this.broken = true;
+      return undefined;
+    }
+  }
+
+  private receive(chunk: string): void {
+    this.buffer += chunk;
+    let end: number;
+    while ((end = this.buffer.indexOf('\n')) >= 0) {
+      const [kind, idText, a, b] = this.buffer.slice(0, end).split(' ');
+      this.buffer = this.buffer.slice(end + 1);
+      const id = Number(idText);
+      if (kind === 'S') this.spawned(id, Number(a), Number(b));
+      else if (kind === 'E') {
+        const pending = this.pending.get(id);
+        this.pending.delete(id);
+        pending?.reject(Object.assign(new Error(`the process runtime's zygote could not fork (errno ${a})`), { errno: Number(a) }));
+      } else if (kind === 'X') {
+        this.closeControl(id);
+        const running = this.running.get(id);
+        this.running.delete(id);
+        const code = Number(a);
+        running?.done(code >= 0 ? { code, signal: null } : { code: null, signal: SIGNALS.get(Number(b)) ?? 'SIGKILL' });
+      }
+    }
+  }
+
+  private spawned(id: number, pid: number, controlFd: number): void {
+    const pending = this.pending.get(id);
+    this.pending.delete(id);
+    if (!pending) return;
+    let done!: (exit: ChildExit) => void;
+    const exited = new Promise<ChildExit>((r) => (done = r));
+    const startTime = processStartTime(pid);
+    this.running.set(id, { pid, startTime, done });
+    const control = this.openControl(controlFd);
+    if (control !== undefined) this.controls.set(id, control);
+    pending.resolve(heldChild({ pid, exited, startTime }, (release) => {
+      // Straight into the child's pipe: a release costs the child's wake-up only, not the zygote's too.
+      const written = this.closeControl(id, release ? 'g' : undefined);
+      if (release && written) this.notice(id);
+      // The zygote closes its end (and writes too on a release: the child reads one byte, whichever comes first).
+      else this.send([release ? 'R' : 'D', String(id)]);
+    }));
+  }
+
+  /** Closes this process's end of held child `id`'s pipe, writing `last` first; true when `last` was written. */
+  private closeControl(id: number, last?: string): boolean {
+    const control = this.controls.get(id);
+    this.controls.delete(id);
+    if (control === undefined) return false;
+    const written = last !== undefined && tryWrite(control, last);
+    closeQuietly(control);
+    return written;
+  }
+
+  /**
+   * Tells the zygote, a little later and together with the others, that held child `id` was
+   * released straight through its pipe, so that it closes its end. Releases come in bursts (the
+   * dependants of a service that just became healthy); waking the zygote for each one would have
+   * it compete for a CPU with the very programs that are starting.
+   */
+  private notice(id: number): void {
+    this.notices.push(id);
+    this.noticeTimer ??= setTimeout(() => {
+      this.noticeTimer = undefined;
+      const ids = this.notices.splice(0);
+      if (this.zygote && !this.broken) this.zygote.stdin?.write(ids.map((released) => frame(['C', String(released)])).join(''));
+    }, NOTICE_DELAY_MS).unref();
+  }
+
+  /**
+   * This process's own descriptor for the write end of a held child's pipe (the zygote's
+   * descriptor `fd`, opened again through /proc), or undefined where that cannot be done.
+   */
+  private openControl(fd: number): number | undefined {
+    const zygotePid = this.zygote?.pid;
+    if (zygotePid === undefined || !Number.isInteger(fd) || fd < 0) return undefined;
+    try {
+      return openSync(`/proc/${zygotePid}/fd/${fd}`, fs.O_WRONLY | fs.O_NONBLOCK);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private send(fields: readonly string[]): void {
+    if (this.zygote && !this.broken) this.zygote.stdin?.write(frame(fields));
+  }
+
+  /** The zygote died: held spawns fall back; children it had forked are watched by polling. */
+  private fail(zygote: ChildProcess): void {
+    if (this.zygote !== zygote) return;
+    this.zygote = undefined;
+    this.broken = true;
+    for (const pending of this.pending.values()) pending.reject(new Error('the process runtime\'s zygote stopped before it reported the fork'));
+    this.pending.clear();
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = undefined;
+    this.notices.length = 0;
+    // Held children wait on their pipe: with the zygote's end gone, closing ours ends them.
+    for (const id of [...this.controls.keys()]) this.closeControl(id);
+    watchByPolling([...this.running.values()]);
+    this.running.clear();
+  }
+}
+
+/** Writes to a non-blocking descriptor; false for a child that is gone (EPIPE) or a full pipe, left to the zygote's copy of the message. */
+function tryWrite(fd: number, text: string): boolean {
+  try {
+    return writeSync(fd, text) === Buffer.byteLength(text);
+  } catch {
+    return false;
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}

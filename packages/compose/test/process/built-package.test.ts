@@ -1,0 +1,107 @@
+/**
+ * The process runtime's helpers in another language (zygote.pl, spawn-worker.cjs) ship with the
+ * package: tsup.config.ts copies every one of them next to the bundle, and both builds (ESM and
+ * CommonJS, which has no import.meta.url of its own) find them there at run time.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'tsup';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import config, { copyRuntimeFiles, runtimeFiles } from '../../tsup.config.js';
+import { findProgram } from '../../src/adapters/process/spawn/program-path.js';
+
+const packageDir = fileURLToPath(new URL('../../', import.meta.url));
+const spawnDir = join(packageDir, 'src/adapters/process/spawn');
+const hasPerl = findProgram('perl', process.env.PATH) !== undefined;
+
+/**
+ * Loads the built package (`esm` or `cjs`), starts one service with the process runtime and
+ * prints what its parent process is (the zygote: `perl`) and how many worker threads run (the
+ * spawner thread, with SELUR_COMPOSE_SPAWN=thread).
+ */
+const PROBE = `
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+(async () => {
+  const [kind, dist] = process.argv.slice(2);
+  const mod = kind === 'cjs' ? require(join(dist, 'index.cjs')) : await import(join(dist, 'index.js'));
+  const stateDir = mkdtempSync(join(tmpdir(), 'built-package-state-'));
+  const runtime = mod.processRuntime({ stateDir });
+  const spec = { image: 'host', command: ['sh', '-c', 'echo "$PPID"; sleep 30'], ports: [], environment: {}, restart: 'no', labels: {} };
+  const info = await runtime.createContainer({ project: 'p', service: 's', name: 'p-s-1', replica: 1, configHash: 'h', labels: {}, spec, environment: {}, secrets: [], mounts: [], workingDir: stateDir, networks: [] });
+  await new Promise((r) => setTimeout(r, 200)); // the held child is made in the background
+  await runtime.startContainer(info.id);
+  let line;
+  for (let i = 0; i < 100 && !line; i++) {
+    for await (const l of runtime.logs(info.id, {})) line = l.text;
+    if (!line) await new Promise((r) => setTimeout(r, 20));
+  }
+  let parent = 'unknown';
+  try { parent = readFileSync('/proc/' + line + '/comm', 'utf8').trim(); } catch {}
+  const workers = process.report.getReport().workers.length;
+  await runtime.removeContainer(info.id, { force: true });
+  await runtime.close();
+  rmSync(stateDir, { recursive: true, force: true });
+  console.log(JSON.stringify({ parent, workers }));
+})();
+`;
+
+describe('the built package', () => {
+  let outDir: string;
+  let probe: string;
+
+  beforeAll(async () => {
+    // Inside the package, so that the bundle finds the package's dependencies as it would installed.
+    await mkdir(join(packageDir, 'node_modules/.cache'), { recursive: true });
+    outDir = await mkdtemp(join(packageDir, 'node_modules/.cache/built-package-'));
+    probe = join(outDir, 'probe.cjs');
+    await writeFile(probe, PROBE);
+    const base = typeof config === 'function' ? await config({}) : config;
+    const options = Array.isArray(base) ? base[0] : base;
+    // As `pnpm build` run in the package: its dependencies stay outside the bundle.
+    const { dependencies = {} } = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    await build({
+      ...options,
+      config: false,
+      entry: { index: join(packageDir, 'src/index.ts') },
+      external: [...(options?.external ?? []), ...Object.keys(dependencies)],
+      outDir,
+      dts: false,
+      sourcemap: false,
+      clean: false,
+      silent: true,
+      onSuccess: () => copyRuntimeFiles(outDir),
+    });
+  }, 120_000);
+  afterAll(() => rm(outDir, { recursive: true, force: true }));
+
+  const run = async (kind: 'esm' | 'cjs', mode: string): Promise<{ parent: string; workers: number }> => {
+    const { stdout } = await promisify(execFile)(process.execPath, [probe, kind, outDir], { env: { ...process.env, SELUR_COMPOSE_SPAWN: mode }, timeout: 20_000 });
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { parent: string; workers: number };
+  };
+
+  it('copies every helper of the spawners that is not TypeScript next to the bundle', async () => {
+    const helpers = (await readdir(spawnDir)).filter((name) => !name.endsWith('.ts')).sort();
+    expect(helpers).toEqual(['spawn-worker.cjs', 'zygote.pl']);
+    expect(runtimeFiles.map((file) => file.slice(file.lastIndexOf('/') + 1)).sort()).toEqual(helpers);
+    const built = await readdir(outDir);
+    for (const helper of helpers) expect(built).toContain(helper);
+  });
+
+  it.each(['esm', 'cjs'] as const)('%s: held children come from the zygote (zygote.pl found beside the bundle)', { timeout: 30_000 }, async (kind) => {
+    expect(hasPerl).toBe(true);
+    expect(await run(kind, 'zygote')).toEqual({ parent: 'perl', workers: 0 });
+  });
+
+  it.each(['esm', 'cjs'] as const)('%s: the spawner thread runs (spawn-worker.cjs found beside the bundle)', { timeout: 30_000 }, async (kind) => {
+    const { parent, workers } = await run(kind, 'thread');
+    expect(workers).toBe(1);
+    expect(parent).not.toBe('perl');
+    expect(parent).not.toBe('unknown');
+  });
+});

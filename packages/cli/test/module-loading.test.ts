@@ -30,6 +30,9 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     expect(result.code, result.stderr).toBe(0);
     expect(loaded(/\/packages\/compose\/dist\/index\.js$/)).toBe(true); // the hook sees the workspace packages
     expect(urls.filter((url) => ADAPTERS.docker.test(url) || ADAPTERS.selur.test(url))).toEqual([]);
+    // The YAML library is required on first use (spec/yaml-library.ts): a static import of it
+    // anywhere in the core would show here, on a project that has no YAML file.
+    expect(urls.filter((url) => /\/node_modules\/(\.pnpm\/yaml@[^/]+\/node_modules\/)?yaml\//.test(url))).toEqual([]);
   });
 
   it('`--runtime docker` loads the Docker package and not the selur one', async () => {

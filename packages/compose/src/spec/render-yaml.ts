@@ -1,4 +1,4 @@
-import { Document, isScalar, visit } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 import { projectToDocument } from './document.js';
 import { isRecord } from './issues.js';
 import type { ProjectSpec } from './types.js';
@@ -36,13 +36,13 @@ const SEXAGESIMAL = /^[-+]?[0-9][0-9_]*(?::[0-9_]*)+(?:\.[0-9_]*)?$/;
  */
 export function renderYaml(spec: ProjectSpec): string {
   const { version: _version, ...document } = projectToDocument(spec);
-  const doc = new Document(escapeDollars(document), { version: '1.1', aliasDuplicateObjects: false });
-  visit(doc, {
+  const doc = new (yamlLibrary().Document)(escapeDollars(document), { version: '1.1', aliasDuplicateObjects: false });
+  yamlLibrary().visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value === 'string' && SEXAGESIMAL.test(node.value)) node.type = 'QUOTE_DOUBLE';
     },
     Pair(_key, pair) {
-      if (isScalar(pair.key) && typeof pair.key.value === 'string' && SEXAGESIMAL.test(pair.key.value)) pair.key.type = 'QUOTE_DOUBLE';
+      if (yamlLibrary().isScalar(pair.key) && typeof pair.key.value === 'string' && SEXAGESIMAL.test(pair.key.value)) pair.key.type = 'QUOTE_DOUBLE';
     },
   });
   return doc.toString({ lineWidth: 0, indentSeq: true });

@@ -10,9 +10,8 @@ let library: typeof Yaml | undefined;
  */
 export function yamlLibrary(): typeof Yaml {
   if (library === undefined) {
-    // ESM: resolve from this module's URL; the CJS build has __filename (and no import.meta).
-    const requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
-    library = requireHere('yaml') as typeof Yaml;
+    // The CJS build gets import.meta.url from tsup's shims.
+    library = createRequire(import.meta.url)('yaml') as typeof Yaml;
   }
   return library;
 }

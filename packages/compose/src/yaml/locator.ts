@@ -1,17 +1,18 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlLibrary } from '../spec/yaml-library.js';
 import { joinPath } from '../spec/issues.js';
 import { offsetLocator, type Locator } from '../spec/locate.js';
 
 /** The key of a pair as the document's plain object has it (`yaml` stringifies non-string keys). */
 export function keyText(key: unknown): string {
-  if (isScalar(key)) return String(key.value);
+  if (yamlLibrary().isScalar(key)) return String(key.value);
   if (key === null || key === undefined) return '';
   return String(key);
 }
 
 /** True for the merge key `<<` (with `merge: true`, `yaml` gives it a symbol value). */
 export function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && (typeof key.value === 'symbol' || (key.value === '<<' && key.type === 'PLAIN'));
+  return yamlLibrary().isScalar(key) && (typeof key.value === 'symbol' || (key.value === '<<' && key.type === 'PLAIN'));
 }
 
 /**
@@ -34,12 +35,12 @@ export function createYamlLocator(text: string, doc: Document): Locator {
   };
   const walk = (node: unknown, path: string, depth: number): void => {
     if (depth > 64) return;
-    if (isAlias(node)) {
+    if (yamlLibrary().isAlias(node)) {
       const target = node.resolve(doc);
       if (target) walk(target, path, depth + 1);
       return;
     }
-    if (isMap(node)) {
+    if (yamlLibrary().isMap(node)) {
       const merges: unknown[] = [];
       for (const pair of node.items) {
         if (isMergeKey(pair.key)) {
@@ -51,18 +52,18 @@ export function createYamlLocator(text: string, doc: Document): Locator {
         walk(pair.value, at, depth + 1);
       }
       for (const merge of merges) {
-        const sources = isSeq(merge) ? merge.items : [merge];
+        const sources = yamlLibrary().isSeq(merge) ? merge.items : [merge];
         for (const source of sources) walk(source, path, depth + 1);
       }
       return;
     }
-    if (isSeq(node)) {
+    if (yamlLibrary().isSeq(node)) {
       node.items.forEach((item, index) => {
         const at = joinPath(path, index);
         const start = (item as Node | null)?.range?.[0];
         record(at, start);
         walk(item, at, depth + 1);
-        if (isScalar(item) && typeof item.value === 'string' && item.value !== '') record(joinPath(path, item.value), start);
+        if (yamlLibrary().isScalar(item) && typeof item.value === 'string' && item.value !== '') record(joinPath(path, item.value), start);
       });
     }
   };

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, parse, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
+import type { Document, Node, YAMLError } from 'yaml';
+import { yamlLibrary } from '../spec/yaml-library.js';
 import { ComposeValidationError } from '../errors/validation-error.js';
 import { YamlSyntaxError } from '../errors/yaml-syntax-error.js';
 import type { ParsedComposeFile } from '../spec/compose-file.js';
@@ -39,7 +40,7 @@ const fromYamlError = (text: string, file: string | undefined, error: YAMLError)
 function takeMergeTags(doc: Document, text: string, file: string | undefined): string[][] {
   const resets: string[][] = [];
   const walk = (node: unknown, path: string[]): void => {
-    if (isMap(node)) {
+    if (yamlLibrary().isMap(node)) {
       for (let i = 0; i < node.items.length; i++) {
         const pair = node.items[i] as (typeof node.items)[number];
         if (isMergeKey(pair.key)) continue;
@@ -53,7 +54,7 @@ function takeMergeTags(doc: Document, text: string, file: string | undefined): s
         if (tag === '!override') untag(pair.value as Node);
         walk(pair.value, at);
       }
-    } else if (isSeq(node)) {
+    } else if (yamlLibrary().isSeq(node)) {
       for (let i = 0; i < node.items.length; i++) {
         const item = node.items[i];
         const tag = tagOf(item);
@@ -67,7 +68,7 @@ function takeMergeTags(doc: Document, text: string, file: string | undefined): s
   };
   walk(doc.contents, []);
   // what is left: tags nobody defined (a compose file knows only !reset and !override)
-  visit(doc, {
+  yamlLibrary().visit(doc, {
     Node(_key, node) {
       const tag = (node as { tag?: string }).tag;
       if (tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!') && tag !== '!reset' && tag !== '!override') {
@@ -81,17 +82,17 @@ function takeMergeTags(doc: Document, text: string, file: string | undefined): s
 }
 
 function tagOf(node: unknown): string | undefined {
-  return node !== null && typeof node === 'object' && !isPair(node) ? (node as { tag?: string }).tag : undefined;
+  return node !== null && typeof node === 'object' && !yamlLibrary().isPair(node) ? (node as { tag?: string }).tag : undefined;
 }
 
 function untag(node: Node): void {
   node.tag = undefined;
-  if (isScalar(node) && node.type === 'PLAIN' && typeof node.source === 'string') node.value = parse(node.source) as unknown;
+  if (yamlLibrary().isScalar(node) && node.type === 'PLAIN' && typeof node.source === 'string') node.value = yamlLibrary().parse(node.source) as unknown;
 }
 
 /** Refuses an alias whose anchor is missing or encloses it (a cycle Docker Compose cannot expand either). */
 function checkAliases(doc: Document, text: string, file: string | undefined): void {
-  visit(doc, {
+  yamlLibrary().visit(doc, {
     Alias(_key, alias, path) {
       const target = alias.resolve(doc);
       if (!target) throw syntaxError(text, file, `alias *${alias.source} refers to no anchor before it`, alias.range?.[0]);
@@ -121,7 +122,7 @@ const RESOURCE_TABLES = ['volumes', 'networks', 'secrets'] as const;
 export function parseYamlFile(text: string, file?: string): ParsedComposeFile {
   // a leading byte-order mark (common from Windows editors) is harmless
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const doc = parseDocument(source, { merge: true, prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+  const doc = yamlLibrary().parseDocument(source, { merge: true, prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) throw fromYamlError(source, file, first);
   const resets = takeMergeTags(doc, source, file);

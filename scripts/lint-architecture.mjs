@@ -1,6 +1,6 @@
 // Enforces the layering of @selur/compose (docs/architecture.md): imports inside
 // packages/compose/src only point down the list below, adapters never import the engine or the
-// plan, the docker and cli packages import only the public entries, no barrel uses `export *`,
+// plan, the docker, kubernetes and cli packages import only the public entries, no barrel uses `export *`,
 // and no product file uses `any`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, dirname, resolve, sep } from 'node:path';
@@ -45,14 +45,14 @@ for (const file of files(coreSrc)) {
   }
 }
 
-for (const pkg of ['docker', 'cli']) {
+for (const pkg of ['docker', 'cli', 'kubernetes']) {
   const dir = join(root, 'packages', pkg, 'src');
   try { statSync(dir); } catch { continue; }
   for (const file of files(dir)) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(importRe)) {
       const spec = match[1] ?? match[2];
-      if (/^@selur\/compose(-docker)?\//.test(spec) && !/^@selur\/compose\/(vitest|schema\.json)$/.test(spec))
+      if (/^@selur\/compose(-docker|-kubernetes)?\//.test(spec) && !/^@selur\/compose\/(vitest|schema\.json)$/.test(spec))
         problems.push(`${relative(root, file)}: imports ${spec}; use the public entry only`);
       if (spec.startsWith('.') && resolve(dirname(file), spec).includes(`${sep}packages${sep}compose${sep}`))
         problems.push(`${relative(root, file)}: reaches into packages/compose by path (${spec})`);
@@ -63,7 +63,7 @@ for (const pkg of ['docker', 'cli']) {
 // Product code is typed end to end: no `any` (an escape hatch that also marks measurement
 // scaffolding, which belongs in a harness, not in the packages).
 const anyRe = /\bas any\b|:\s*any\b|<any>/;
-for (const pkg of ['compose', 'docker', 'cli']) {
+for (const pkg of ['compose', 'docker', 'cli', 'kubernetes']) {
   const dir = join(root, 'packages', pkg, 'src');
   try { statSync(dir); } catch { continue; }
   for (const file of files(dir)) {

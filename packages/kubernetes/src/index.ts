@@ -12,3 +12,7 @@ export type { UnsupportedField } from './errors/unsupported-field-error.js';
 export { SecretFileError, isSecretFileError } from './errors/secret-file-error.js';
 export { KubernetesApiError, isKubernetesApiError } from './errors/kubernetes-api-error.js';
 export { RolloutError, isRolloutError } from './errors/rollout-error.js';
+export { kubernetesRuntime } from './runtime/kubernetes-runtime.js';
+export type {
+  KubernetesRuntime, KubernetesRuntimeOptions, KubernetesUpOptions, KubernetesUpResult, KubernetesDownOptions, KubernetesDownResult,
+} from './runtime/options.js';

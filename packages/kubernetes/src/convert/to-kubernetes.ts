@@ -24,8 +24,8 @@ const ORDER: readonly KubernetesKind[] = ['Namespace', 'ServiceAccount', 'Role',
 
 type Workload = 'Deployment' | 'StatefulSet' | 'Job';
 
-/** A resource name from a compose name: lowercase, `_` and `.` become `-`. */
-function objectName(name: string): string {
+/** @internal A resource name from a compose name (and the default namespace from a project's): lowercase, `_` and `.` become `-`. */
+export function objectName(name: string): string {
   return name.toLowerCase().replace(/[_.]/g, '-');
 }
 

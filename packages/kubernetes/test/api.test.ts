@@ -164,6 +164,20 @@ describe('kubernetesRuntime against the fake API', () => {
     expect(isKubernetesApiError(missing) && missing.statusCode).toBe(404);
   });
 
+  it('exec runs a command in the service container over the exec WebSocket, with its output and exit code', async () => {
+    const { project } = representativeStack();
+    const runtime = runtimeFor();
+    await runtime.up(project);
+    expect(await runtime.exec('shop/api-7c9d0', ['cat', '/etc/hostname'])).toEqual({ exitCode: 0, stdout: 'ran cat /etc/hostname\n', stderr: '' });
+    const call = fake.requests.find((r) => r.path === '/api/v1/namespaces/shop/pods/api-7c9d0/exec');
+    expect([call?.query.getAll('command'), call?.query.get('container'), call?.query.get('stdout'), call?.query.get('stderr'), call?.query.get('tty')])
+      .toEqual([['cat', '/etc/hostname'], 'api', 'true', 'true', 'false']);
+    fake.exec = () => ({ stdout: 'partial\n', stderr: 'boom\n', exitCode: 3 });
+    expect(await runtime.exec('shop/api-7c9d0', ['sh', '-c', 'exit 3'], { timeoutMs: 5000 })).toEqual({ exitCode: 3, stdout: 'partial\n', stderr: 'boom\n' });
+    const unsupported = await runtime.exec('shop/api-7c9d0', ['env'], { env: { A: '1' } }).catch((e: unknown) => e);
+    expect(isUnsupportedOperationError(unsupported)).toBe(true);
+  });
+
   it('API errors are typed: the request, status and the API\'s own reason and message', async () => {
     const { project } = representativeStack();
     fake.failNext('PATCH', '/apis/apps/v1/namespaces/shop/deployments/api', 403, 'Forbidden', 'deployments.apps "api" is forbidden: User "tester" cannot patch resource "deployments"');

@@ -4,11 +4,14 @@
 // `application/apply-patch+yaml`, `fieldManager`, `force`; 201 on create, 200 on update),
 // get, list with `labelSelector` / `fieldSelector` (equality), delete with `propagationPolicy`
 // (dependents go unless Orphan), pod log (text/plain, RFC 3339 timestamps with `timestamps=true`)
-// and Status errors (`kind: Status`, `reason`, `code`). A tiny "controller" fills in workload
+// exec over a WebSocket (`v4.channel.k8s.io`: one channel byte per frame, 1 stdout, 2 stderr,
+// 3 the final Status, `NonZeroExitCode` with an `ExitCode` cause) and Status errors
+// (`kind: Status`, `reason`, `code`). A tiny "controller" fills in workload
 // status and pods as each service's scripted behaviour says.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 
 type Obj = { apiVersion: string; kind: string; metadata: Record<string, unknown> & { name: string; namespace?: string; labels?: Record<string, string> }; spec?: Record<string, unknown>; status?: Record<string, unknown>; [k: string]: unknown };
 
@@ -37,6 +40,8 @@ export interface FakeApi {
   /** Every stored object, keyed `apiVersion/Kind/namespace/name`. */
   readonly objects: Map<string, Obj>;
   behaviour: Record<string, Behaviour>;
+  /** What an exec runs: given the command and container, its output and exit code. */
+  exec: (command: readonly string[], container: string) => { stdout: string; stderr: string; exitCode: number };
   /** Answer the next request matching (method, path prefix) with this Status. */
   failNext(method: string, pathPrefix: string, code: number, reason: string, message: string): void;
   put(object: Obj): void;
@@ -78,6 +83,7 @@ export async function startFakeApi(): Promise<FakeApi> {
     requests,
     objects,
     behaviour: {},
+    exec: (command) => ({ stdout: `ran ${command.join(' ')}\n`, stderr: '', exitCode: 0 }),
     failNext: (method, prefix, code, reason, message) => void failures.push({ method, prefix, code, reason, message }),
     put: (object) => void objects.set(keyOf(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name), object),
     kubeconfig: () => '',
@@ -247,6 +253,27 @@ export async function startFakeApi(): Promise<FakeApi> {
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => send(res, 500, status(500, 'InternalError', String(error))));
   });
+  const sockets = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
+    requests.push({ method: 'GET', path: url.pathname, query: url.searchParams, contentType: undefined, body: undefined });
+    if (!match || req.headers.authorization !== 'Bearer fake-token' || !objects.has(keyOf('v1', 'Pod', match[1], match[2] as string))) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      const result = api.exec(url.searchParams.getAll('command'), url.searchParams.get('container') ?? '');
+      const frame = (channel: number, text: string) => Buffer.concat([Buffer.from([channel]), Buffer.from(text)]);
+      if (result.stdout) ws.send(frame(1, result.stdout));
+      if (result.stderr) ws.send(frame(2, result.stderr));
+      const final = result.exitCode === 0
+        ? { metadata: {}, status: 'Success' }
+        : { metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${url.searchParams.getAll('command').join(' ')}], exit code ${result.exitCode}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(result.exitCode) }] } };
+      ws.send(frame(3, JSON.stringify(final)));
+      ws.close();
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -258,6 +285,6 @@ export async function startFakeApi(): Promise<FakeApi> {
       'users:', '- name: tester', '  user:', '    token: fake-token',
       'contexts:', '- name: fake', '  context:', '    cluster: fake', '    user: tester', '',
     ].join('\n'),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => new Promise<void>((resolve) => { for (const c of sockets.clients) c.terminate(); sockets.close(); server.closeAllConnections(); server.close(() => resolve()); }),
   });
 }

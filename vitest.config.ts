@@ -9,6 +9,7 @@ export default defineConfig({
       '@selur/compose/vitest': src('./packages/compose/src/vitest.ts'),
       '@selur/compose-docker': src('./packages/docker/src/index.ts'),
       '@selur/compose-selur': src('./packages/selur/src/index.ts'),
+      '@selur/compose-kubernetes': src('./packages/kubernetes/src/index.ts'),
       '@selur/compose': src('./packages/compose/src/index.ts'),
     },
   },
@@ -48,6 +49,15 @@ export default defineConfig({
           name: 'docker',
           include: ['packages/docker/src/**/*.test.ts', 'packages/docker/test/**/*.test.ts'],
           globalSetup: ['packages/docker/test/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Manifests, schema validation, a fake API server on 127.0.0.1, and a real `podman kube
+          // play` run: the podman test FAILS (never skips) when podman is missing.
+          name: 'kubernetes',
+          include: ['packages/kubernetes/src/**/*.test.ts', 'packages/kubernetes/test/**/*.test.ts'],
         },
       },
     ],

@@ -1,0 +1,170 @@
+// A real run of generated manifests: `podman kube play` on a multi-service stack built from a
+// local image (FROM scratch + Debian's static busybox; no registry), the services answer on their
+// host ports, `podman kube down` removes them. FAILS (never skips) when podman is missing.
+//
+// Podman 4.3 cannot mount a Secret object (`kube play` panics on a secret volume) nor resolve
+// `secretKeyRef`: the secrets path is covered by schema validation (round-trip.test.ts) instead.
+// It has no Services or Jobs either, so the init containers (which wait on a Service or a Job)
+// are checked by the round-trip tests, not here.
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LABEL_PROJECT, Project } from '@selur/compose';
+import { toKubernetes, toYaml } from '@selur/compose-kubernetes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manifestProblems } from './support/validate.js';
+
+const IMAGE = 'localhost/selur-k8s-test/busybox:1';
+const BUSYBOX = '/bin/busybox';
+const HOW_TO_INSTALL = 'The Kubernetes suite runs generated manifests with `podman kube play` and never skips: `apt-get install -y podman catatonit busybox-static` (Debian).';
+
+let dir = '';
+const env = (): NodeJS.ProcessEnv => ({ ...process.env, CONTAINERS_CONF: join(dir, 'containers.conf') });
+
+function podman(args: readonly string[], timeoutMs = 120_000): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile('podman', [...args], { env: env(), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`podman ${args.join(' ')} failed: ${error.message}\n${stderr.slice(-2000)}`, { cause: error }));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+/** A port free on 127.0.0.1 right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** GETs the URL until it answers 200, at most `attempts` times, `intervalMs` apart (each request bounded too). */
+async function answer(url: string, attempts = 120, intervalMs = 250): Promise<{ body: string; tries: number }> {
+  let last: unknown;
+  for (let tries = 1; tries <= attempts; tries++) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return { body: await response.text(), tries };
+      last = new Error(`HTTP ${response.status}`);
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`${url} did not answer after ${attempts} tries: ${String(last)}`);
+}
+
+describe('podman kube play runs the generated manifests', () => {
+  const suffix = `${process.pid}-${Date.now().toString(36)}`;
+  const name = `kp-${suffix}`;
+  const volume = `data-${suffix}`;
+  const ports = { web: 0, api: 0, store: 0 };
+  let yamlFile = '';
+  let missing: Error | undefined;
+  const timings: Record<string, number> = {};
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'selur-k8s-podman-'));
+    // The sandbox's hard limits are lower than podman's default ulimits.
+    await writeFile(join(dir, 'containers.conf'), '[containers]\ndefault_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]\n');
+    try {
+      await podman(['--version'], 10_000);
+    } catch (error) {
+      // Reported by the test itself, so that it counts as failed (a failing beforeAll reads as "skipped").
+      missing = new Error(`podman is not available: ${(error as Error).message}\n${HOW_TO_INSTALL}`, { cause: error });
+      return;
+    }
+    const exists = await podman(['image', 'exists', IMAGE]).then(() => true, () => false);
+    if (!exists) {
+      const context = join(dir, 'image');
+      await rm(context, { recursive: true, force: true });
+      await import('node:fs/promises').then((fs) => fs.mkdir(context));
+      await cp(BUSYBOX, join(context, 'busybox'));
+      await writeFile(join(context, 'Containerfile'),
+        'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\nRUN ["/bin/mkdir","-p","/tmp","/www","/data"]\nRUN ["/bin/chmod","1777","/tmp"]\nCMD ["/bin/sh"]\n');
+      const started = performance.now();
+      await podman(['build', '-q', '-t', IMAGE, context], 300_000);
+      timings['build image'] = Math.round(performance.now() - started);
+    }
+    ports.web = await freePort();
+    ports.api = await freePort();
+    ports.store = await freePort();
+  }, 360_000);
+
+  afterAll(async () => {
+    if (yamlFile) await podman(['kube', 'down', yamlFile]).catch(() => undefined);
+    await podman(['volume', 'rm', '-f', volume]).catch(() => undefined);
+    if (dir) await rm(dir, { recursive: true, force: true });
+    console.log(`podman timings (ms): ${JSON.stringify(timings)}`);
+  }, 120_000);
+
+  it('three services from a local image answer on their host ports, then kube down removes them', async () => {
+    if (missing) throw missing;
+    const project = new Project(name)
+      .volume(volume)
+      .service('web', {
+        image: IMAGE,
+        command: ['sh', '-c', 'echo web-ok > /www/index.html && exec httpd -f -p 8080 -h /www'],
+        ports: [`${ports.web}:8080`],
+        healthcheck: { test: 'wget -q -O- http://localhost:8080/', interval: '1s', timeout: '1s', retries: 3 },
+      })
+      .service('api', {
+        // user and environment arrive: it serves its own uid and $GREETING
+        image: IMAGE,
+        command: ['sh', '-c', 'mkdir -p /tmp/www && echo "api uid=$(id -u) greeting=$GREETING" > /tmp/www/index.html && exec httpd -f -p 9090 -h /tmp/www'],
+        ports: [`${ports.api}:9090`],
+        user: '1000:1000',
+        environment: { GREETING: 'hello-from-compose' },
+        deploy: { resources: { limits: { cpus: 0.5, memory: '64m' }, reservations: { memory: '16m' } } },
+      })
+      .service('store', {
+        // a named volume becomes a claim podman backs with a volume; the root filesystem is read-only
+        image: IMAGE,
+        command: ['sh', '-c', 'echo stored-ok > /data/index.html && exec httpd -f -p 7070 -h /data'],
+        ports: [`${ports.store}:7070`],
+        volumes: [`${volume}:/data`],
+        read_only: true,
+        stop_grace_period: '2s',
+      });
+    const manifests = toKubernetes(project, { hostPorts: true, imagePullPolicy: 'IfNotPresent', livenessProbes: true });
+    expect(manifests.objects.flatMap((o) => manifestProblems(o))).toEqual([]);
+    expect(manifests.objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'Deployment', 'Deployment', 'PersistentVolumeClaim', 'Service', 'Service', 'Service']);
+    yamlFile = join(dir, 'stack.yaml');
+    await writeFile(yamlFile, toYaml(manifests));
+
+    let started = performance.now();
+    await podman(['kube', 'play', yamlFile]);
+    timings['kube play'] = Math.round(performance.now() - started);
+
+    started = performance.now();
+    const web = await answer(`http://127.0.0.1:${ports.web}/`);
+    const api = await answer(`http://127.0.0.1:${ports.api}/`);
+    const store = await answer(`http://127.0.0.1:${ports.store}/`);
+    timings['all answering'] = Math.round(performance.now() - started);
+    expect(web.body.trim()).toBe('web-ok');
+    expect(api.body.trim()).toBe('api uid=1000 greeting=hello-from-compose');
+    expect(store.body.trim()).toBe('stored-ok');
+
+    // The pods carry the identity labels, and the runtime got the volume podman made for the claim.
+    const { stdout } = await podman(['ps', '--filter', `label=${LABEL_PROJECT}=${name}`, '--format', '{{.Names}}']);
+    expect(stdout.trim().split('\n').sort()).toEqual(['api-pod-0-api', 'store-pod-0-store', 'web-pod-0-web']);
+    const volumes = await podman(['volume', 'ls', '--format', '{{.Name}}']);
+    expect(volumes.stdout.split('\n')).toContain(volume);
+
+    started = performance.now();
+    await podman(['kube', 'down', yamlFile]);
+    timings['kube down'] = Math.round(performance.now() - started);
+    yamlFile = '';
+    const after = await podman(['ps', '-a', '--filter', `label=${LABEL_PROJECT}=${name}`, '--format', '{{.Names}}']);
+    expect(after.stdout.trim()).toBe('');
+    const pods = await podman(['pod', 'ps', '--format', '{{.Name}}']);
+    expect(pods.stdout.split('\n')).not.toContain('web-pod-0');
+    await expect(fetch(`http://127.0.0.1:${ports.web}/`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+  }, 300_000);
+});

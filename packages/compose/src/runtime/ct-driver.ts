@@ -105,8 +105,18 @@ export interface CtVerifyOptions {
    */
   readonly requireSignature?: boolean | undefined;
   /**
-   * Throw a bundle error (code `E_BUNDLE`, `reason` `bad-signature`, `untrusted-key` or `unsigned`) instead of
-   * returning a report with `ok: false`.
+   * Members, by exact name (e.g. `src/main.c`), that may be in the bundle although no signature
+   * covers them. A CT-SIG-01 signature covers the manifest hash only, so nothing authenticates a
+   * `src/...` member (or a directory member): anyone can add, change or remove one without breaking
+   * the signature. Such members are always listed in {@link CtVerifyReport.unsignedMembers}; with
+   * `requireSignature`, each one not named here fails the check (`unsigned-member`), without it each
+   * is a warning. Name a member here only when you check its content by other means.
+   * @default []
+   */
+  readonly allowUnsignedMembers?: readonly string[] | undefined;
+  /**
+   * Throw a bundle error (code `E_BUNDLE`, `reason` `bad-signature`, `untrusted-key`, `unsigned` or
+   * `unsigned-member`) instead of returning a report with `ok: false`.
    * @default false
    */
   readonly throwOnFailure?: boolean | undefined;
@@ -128,8 +138,11 @@ export interface CtSignatureCheck {
 
 /** What went wrong in a {@link CtVerifyReport} that is not `ok`. */
 export interface CtVerifyProblem {
-  readonly reason: 'bad-signature' | 'untrusted-key' | 'unsigned';
+  /** `unsigned-member`: a member no signature covers, with `requireSignature` and not in `allowUnsignedMembers`. */
+  readonly reason: 'bad-signature' | 'untrusted-key' | 'unsigned' | 'unsigned-member';
   readonly message: string;
+  /** The member concerned, for `unsigned-member`. */
+  readonly member?: string | undefined;
 }
 
 /**
@@ -144,7 +157,7 @@ export interface CtVerifyProblem {
  * ```
  */
 export interface CtVerifyReport {
-  /** True when the manifest hash matches and the signature policy is met. */
+  /** True when the manifest hash matches and the signature policy is met (with `requireSignature`: no unsigned member that is not allowed). */
   readonly ok: boolean;
   readonly path: string;
   /** `sha256:` + hex of the whole file. */
@@ -153,6 +166,13 @@ export interface CtVerifyReport {
   readonly manifestSha256: string;
   readonly package: { readonly name: string; readonly version: string };
   readonly signatures: readonly CtSignatureCheck[];
+  /**
+   * Every member that no signature covers, in archive order: all but `manifest.ctp` (covered by
+   * the signed manifest hash) and `summary.json` (whose hash, package and signatures are checked
+   * against the manifest and the keys; only its signature timestamps are unauthenticated). Listed
+   * whether allowed by {@link CtVerifyOptions.allowUnsignedMembers} or not.
+   */
+  readonly unsignedMembers: readonly string[];
   /** Failures (empty when `ok`). */
   readonly problems: readonly CtVerifyProblem[];
   /** Things worth knowing that did not fail the check (e.g. a signature by an unknown key). */
@@ -246,7 +266,12 @@ export interface CtDriver {
   digest(bundlePath: string): Promise<string>;
   /** Read the manifest, summary, member list and attestations, verifying nothing but the format. */
   inspect(bundlePath: string): Promise<CtBundleContents>;
-  /** Check the manifest hash and the signatures. Throws a bundle error (code `E_BUNDLE`) for a broken bundle. */
+  /**
+   * Check the manifest hash and the signatures. Throws a bundle error (code `E_BUNDLE`) for a broken
+   * bundle. A signature covers the manifest hash only: the report lists every other member in
+   * `unsignedMembers`, and with `requireSignature` (strict verification) the check fails when one is
+   * not allowed by name in `allowUnsignedMembers`.
+   */
   verify(bundlePath: string, options?: CtVerifyOptions): Promise<CtVerifyReport>;
   /** Build a bundle from a manifest file (or text). */
   pack(manifest: string | CtManifestText, options: CtPackOptions): Promise<CtPackResult>;

@@ -13,6 +13,8 @@ import { guardFor } from './guard.js';
  *   the manifest lacks `[metadata] name/version`, or the summary names another package than the manifest.
  * - `manifest-hash-mismatch`: `content.manifest_sha256` is not the SHA-256 of `manifest.ctp`.
  * - `bad-signature`, `untrusted-key`, `unsigned`, `bad-key`: CT-SIG-01 signature problems.
+ * - `unsigned-member`: strict verification (`requireSignature`) found a member the signature does
+ *   not cover (anything but `manifest.ctp` and `summary.json`) that `allowUnsignedMembers` does not name.
  * - `malformed`: the real `ct` said "malformed" (exit 10) without more detail.
  */
 export type BundleErrorReason =
@@ -36,6 +38,7 @@ export type BundleErrorReason =
   | 'bad-signature'
   | 'untrusted-key'
   | 'unsigned'
+  | 'unsigned-member'
   | 'bad-key'
   | 'malformed';
 

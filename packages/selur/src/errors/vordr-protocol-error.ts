@@ -19,7 +19,9 @@ export type VordrProtocolErrorReason =
   /** -32700: the server could not parse the request. */
   | 'parse-error'
   /** The response is not JSON, not a JSON-RPC 2.0 envelope, or its result has the wrong shape. */
-  | 'malformed-response';
+  | 'malformed-response'
+  /** The response body is (or declares itself) larger than the client's `maxResponseBytes`; it was not read whole. */
+  | 'oversized-response';
 
 /**
  * The client and the server do not speak the same protocol: a JSON-RPC method the server does
@@ -40,7 +42,7 @@ export class VordrProtocolError extends ComposeError {
   override readonly name = 'VordrProtocolError';
   /** What went wrong. */
   readonly reason: VordrProtocolErrorReason;
-  /** The JSON-RPC method that was called (`tools/call`, `tools/list`). */
+  /** The JSON-RPC method that was called (`tools/call`, `tools/list`), or `GET /health`. */
   readonly method: string;
   /** The tool, for `tools/call`. */
   readonly tool?: string | undefined;

@@ -15,11 +15,13 @@ export type VordrUnavailableReason =
   /** No connection could be made (refused, reset, DNS failure). */
   | 'connection'
   /** No complete answer arrived within the client's timeout. */
-  | 'timeout';
+  | 'timeout'
+  /** The server answered with a redirect (3xx), which the client never follows; `location` says where to. */
+  | 'redirect';
 
 /**
  * Vörðr could not be reached or did not answer at the HTTP level: connection refused, a timeout,
- * or an HTTP 4xx/5xx status. The message says what to check (the address in `VORDR_MCP_URL`,
+ * an HTTP 4xx/5xx status, or a redirect (never followed). The message says what to check (the address in `VORDR_MCP_URL`,
  * the server's logs, the timeout).
  *
  * @example
@@ -39,12 +41,14 @@ export class VordrUnavailableError extends ComposeError {
   readonly status?: number | undefined;
   /** The timeout that elapsed, in milliseconds, for `reason: 'timeout'`. */
   readonly timeoutMs?: number | undefined;
-  /** The start of the response body (at most 200 characters), for `reason: 'http'`. */
+  /** The start of the response body (at most 200 characters, known secrets redacted), for `reason: 'http'`. */
   readonly body?: string | undefined;
+  /** Where a redirect pointed (user name and password removed), for `reason: 'redirect'`. */
+  readonly location?: string | undefined;
 
   constructor(
     message: string,
-    options: { reason: VordrUnavailableReason; url: string; status?: number; timeoutMs?: number; body?: string; cause?: unknown },
+    options: { reason: VordrUnavailableReason; url: string; status?: number; timeoutMs?: number; body?: string; location?: string; cause?: unknown },
   ) {
     super(message, { code: 'E_VORDR_UNAVAILABLE', cause: options.cause });
     this.reason = options.reason;
@@ -52,6 +56,7 @@ export class VordrUnavailableError extends ComposeError {
     if (options.status !== undefined) this.status = options.status;
     if (options.timeoutMs !== undefined) this.timeoutMs = options.timeoutMs;
     if (options.body !== undefined) this.body = options.body;
+    if (options.location !== undefined) this.location = options.location;
   }
 }
 

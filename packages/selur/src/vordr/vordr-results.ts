@@ -34,6 +34,13 @@ export function normaliseState(raw: string): VordrContainerState {
   return STATES[raw.toLowerCase()] ?? 'unknown';
 }
 
+/** A value too long to show, by its kind and size. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
+  if (Array.isArray(value)) return `an array of ${value.length} items`;
+  return typeof value === 'object' && value !== null ? `an object with ${Object.keys(value).length} keys` : typeof value;
+}
+
 /** Reads fields of one tool's result, failing with the tool's name and the field path. */
 export class ResultReader {
   constructor(
@@ -42,7 +49,10 @@ export class ResultReader {
   ) {}
 
   fail(path: string, expected: string, value: unknown): VordrProtocolError {
-    const got = value === undefined ? 'nothing' : JSON.stringify(value)?.slice(0, 80) ?? typeof value;
+    // Shown whole or not at all: a value cut in half could show half a secret that redaction (which
+    // matches whole values) would miss.
+    const json = value === undefined ? undefined : JSON.stringify(value);
+    const got = json === undefined ? (value === undefined ? 'nothing' : typeof value) : json.length <= 80 ? json : describe(value);
     return new VordrProtocolError(
       `Vörðr's ${this.tool} result is malformed: ${path} should be ${expected}, got ${got}; client and server versions may not match`,
       { reason: 'malformed-response', method: this.method, tool: this.tool },

@@ -1,9 +1,17 @@
 /**
  * JSON-RPC 2.0 over HTTP for Vörðr, with ky: one POST per call, incrementing ids, and every
  * failure mapped to a typed error. Internal: used by `vordr-http-client.ts`.
+ *
+ * Hostile-server rules: exactly one HTTP request per call — nothing is retried (a `tools/call` of
+ * `vordr_container_create` or `vordr_container_start` is not idempotent, and the client cannot tell
+ * which calls the server already acted on), so a 503 is reported, never repeated; redirects are
+ * never followed (a 3xx is a typed error naming the location: following would re-send a POST body,
+ * or turn it into a GET, at another address); a body is read only up to `maxResponseBytes` (a
+ * declared or actual larger one is a typed error, the rest is not read); every request is bounded
+ * by the timeout, body included.
  */
 import ky from 'ky';
-import { UnsupportedOperationError } from '@selur/compose';
+import { UnsupportedOperationError, type Redactor } from '@selur/compose';
 import { VordrError } from '../errors/vordr-error.js';
 import { VordrProtocolError, type VordrProtocolErrorReason } from '../errors/vordr-protocol-error.js';
 import { VordrUnavailableError } from '../errors/vordr-unavailable-error.js';
@@ -12,6 +20,40 @@ import { VordrUnavailableError } from '../errors/vordr-unavailable-error.js';
 interface RequestOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal | undefined;
+  /** Redacts known secrets; applied to server text before it is cut to an excerpt (so no secret is cut in half and half shown). */
+  readonly redact?: Redactor | undefined;
+}
+
+/** How much of an HTTP error body is read (only its start is shown). */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+/** A body read up to a limit. */
+interface CappedBody {
+  readonly text: string;
+  /** False when the body was longer than the limit (the rest was not read). */
+  readonly complete: boolean;
+}
+
+/** Reads at most `max` bytes of a body, then cancels it. Bounded in bytes here, in time by the request's abort signal. */
+async function readCapped(response: Response, max: number): Promise<CappedBody> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return { text: '', complete: true };
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let complete = true;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (total + value.length > max) {
+      chunks.push(value.subarray(0, max - total));
+      complete = false;
+      await reader.cancel().catch(() => undefined);
+      break;
+    }
+    chunks.push(value);
+    total += value.length;
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), complete };
 }
 
 const PROTOCOL_CODES: Readonly<Record<number, VordrProtocolErrorReason>> = {
@@ -24,7 +66,9 @@ const PROTOCOL_CODES: Readonly<Record<number, VordrProtocolErrorReason>> = {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Cut to 200 characters: always applied after redaction. */
 const snippet = (text: string): string => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+const same: Redactor = (text) => text;
 
 /** Sends JSON-RPC requests and GETs to one Vörðr server. */
 export class VordrTransport {
@@ -33,6 +77,7 @@ export class VordrTransport {
   constructor(
     readonly url: string,
     private readonly fetchImpl: typeof globalThis.fetch | undefined,
+    private readonly maxResponseBytes: number,
   ) {}
 
   /** `tools/call` of `tool`; resolves with the `result`. */
@@ -44,19 +89,19 @@ export class VordrTransport {
   async call(method: string, params: Record<string, unknown>, tool: string | undefined, options: RequestOptions): Promise<unknown> {
     this.nextId += 1;
     const id = this.nextId;
-    const text = await this.send(this.url, 'post', { jsonrpc: '2.0', id, method, params }, options);
-    const envelope = this.parseJson(text, method, tool);
-    return this.unwrap(envelope, id, method, tool);
+    const text = await this.send(this.url, 'post', { jsonrpc: '2.0', id, method, params }, options, { method, tool });
+    const envelope = this.parseJson(text, method, tool, options.redact);
+    return this.unwrap(envelope, id, method, tool, options.redact);
   }
 
   /** `GET <url>/<path>`; resolves with the parsed JSON body. */
   async get(path: string, options: RequestOptions): Promise<unknown> {
     const base = this.url.endsWith('/') ? this.url : `${this.url}/`;
-    const text = await this.send(new URL(path, base).href, 'get', undefined, options);
-    return this.parseJson(text, `GET /${path}`, undefined);
+    const text = await this.send(new URL(path, base).href, 'get', undefined, options, { method: `GET /${path}`, tool: undefined });
+    return this.parseJson(text, `GET /${path}`, undefined, options.redact);
   }
 
-  private async send(url: string, verb: 'get' | 'post', json: unknown, options: RequestOptions): Promise<string> {
+  private async send(url: string, verb: 'get' | 'post', json: unknown, options: RequestOptions, call: { method: string; tool: string | undefined }): Promise<string> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -74,14 +119,25 @@ export class VordrTransport {
         signal: controller.signal,
         timeout: false,
         retry: 0,
+        redirect: 'manual',
         throwHttpErrors: false,
         ...(this.fetchImpl === undefined ? {} : { fetch: this.fetchImpl }),
       });
-      const text = await response.text();
-      if (!response.ok) throw this.httpError(url, response.status, text);
-      return text;
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel().catch(() => undefined);
+        throw this.redirectError(url, verb, response);
+      }
+      if (!response.ok) throw this.httpError(url, response.status, (options.redact ?? same)((await readCapped(response, ERROR_BODY_BYTES)).text));
+      const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+      if (declared > this.maxResponseBytes) {
+        await response.body?.cancel().catch(() => undefined);
+        throw this.oversized(url, `declares ${declared} bytes, more`, call);
+      }
+      const body = await readCapped(response, this.maxResponseBytes);
+      if (!body.complete) throw this.oversized(url, 'is longer', call);
+      return body.text;
     } catch (error) {
-      if (error instanceof VordrUnavailableError) throw error;
+      if (error instanceof VordrUnavailableError || error instanceof VordrProtocolError) throw error;
       if (timedOut) {
         throw new VordrUnavailableError(
           `Vörðr at ${url} did not answer within ${options.timeoutMs} ms: check that the server is healthy, or raise the client's \`timeout\` option`,
@@ -94,6 +150,24 @@ export class VordrTransport {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  private redirectError(url: string, verb: 'get' | 'post', response: Response): VordrUnavailableError {
+    const location = withoutUserinfo(response.headers.get('location') ?? '', url);
+    const to = location === '' ? 'without a Location' : `to ${location}`;
+    return new VordrUnavailableError(
+      `Vörðr at ${url} answered ${verb.toUpperCase()} with HTTP ${response.status}, a redirect ${to}: the client never follows redirects ` +
+        '(a POST would be re-sent, or turned into a GET, at another address); set VORDR_MCP_URL (or `url`) to the server\'s own address if you trust it',
+      { reason: 'redirect', url, status: response.status, location },
+    );
+  }
+
+  private oversized(url: string, what: string, call: { method: string; tool: string | undefined }): VordrProtocolError {
+    return new VordrProtocolError(
+      `Vörðr at ${url} sent a response that ${what} than the client's limit of ${this.maxResponseBytes} bytes; it was not read whole. ` +
+        'Check that VORDR_MCP_URL points at Vörðr, or raise the `maxResponseBytes` option',
+      { reason: 'oversized-response', method: call.method, tool: call.tool },
+    );
   }
 
   private httpError(url: string, status: number, body: string): VordrUnavailableError {
@@ -126,18 +200,20 @@ export class VordrTransport {
     );
   }
 
-  private parseJson(text: string, method: string, tool: string | undefined): unknown {
+  private parseJson(text: string, method: string, tool: string | undefined, redact: Redactor = same): unknown {
     try {
       return JSON.parse(text) as unknown;
-    } catch (error) {
+    } catch {
+      // No cause: JSON.parse's message quotes the body, and the snippet below is all that is shown of it.
       throw new VordrProtocolError(
-        `Vörðr at ${this.url} answered ${method} with a body that is not JSON (${snippet(JSON.stringify(text))}): check that VORDR_MCP_URL points at Vörðr`,
-        { reason: 'malformed-response', method, tool, cause: error },
+        `Vörðr at ${this.url} answered ${method} with a body that is not JSON (${snippet(JSON.stringify(redact(text.slice(0, ERROR_BODY_BYTES))))}): check that VORDR_MCP_URL points at Vörðr`,
+        { reason: 'malformed-response', method, tool },
       );
     }
   }
 
-  private unwrap(envelope: unknown, id: number, method: string, tool: string | undefined): unknown {
+  private unwrap(envelope: unknown, id: number, method: string, tool: string | undefined, redact: Redactor = same): unknown {
+    const shown = (value: unknown): string => snippet(redact(JSON.stringify(value) ?? 'undefined'));
     const malformed = (what: string): VordrProtocolError =>
       new VordrProtocolError(`Vörðr answered ${tool ?? method} with a malformed JSON-RPC response: ${what}`, {
         reason: 'malformed-response',
@@ -145,11 +221,11 @@ export class VordrTransport {
         tool,
       });
     if (!isRecord(envelope)) throw malformed('expected a JSON object');
-    if (envelope['jsonrpc'] !== '2.0') throw malformed(`"jsonrpc" is ${JSON.stringify(envelope['jsonrpc'])}, expected "2.0"`);
+    if (envelope['jsonrpc'] !== '2.0') throw malformed(`"jsonrpc" is ${shown(envelope['jsonrpc'])}, expected "2.0"`);
     const error = envelope['error'];
     // Both keys are always present, one of them null: test the value, not the key.
     if (error != null) throw this.rpcError(error, method, tool, malformed);
-    if (envelope['id'] !== id) throw malformed(`"id" is ${JSON.stringify(envelope['id'])}, expected ${id}`);
+    if (envelope['id'] !== id) throw malformed(`"id" is ${shown(envelope['id'])}, expected ${id}`);
     if (!('result' in envelope) || envelope['result'] === undefined) throw malformed('neither "result" nor "error" is set');
     return envelope['result'];
   }
@@ -180,5 +256,18 @@ export class VordrTransport {
       });
     }
     return failure;
+  }
+}
+
+/** A Location header resolved against the request URL, without user name or password. */
+function withoutUserinfo(location: string, base: string): string {
+  if (location === '') return '';
+  try {
+    const parsed = new URL(location, base);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return snippet(location.replace(/\/\/[^/@]*@/, '//'));
   }
 }

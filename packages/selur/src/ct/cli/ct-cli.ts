@@ -101,7 +101,7 @@ class CtCli implements CtDriver {
     }
     // ct verify checks the manifest hash only; the signatures are checked here.
     const contents = await this.#reader.inspect(bundlePath);
-    const verdict = await checkSignatures(contents.summary, this.#store, options);
+    const verdict = await checkSignatures(contents.summary, contents.members, this.#store, options);
     const report: CtVerifyReport = {
       ...verdict,
       path: bundlePath,
@@ -205,7 +205,9 @@ function unsupported(operation: string, hint?: string): Promise<never> {
  * maps ct's exit codes (0 ok, 1 manifest hash mismatch, 10 malformed, 11 missing) to a report or a
  * `BundleError`, and then checks the signatures itself, because `ct verify` never does (so
  * `badsig.ctp` fails here too); for that it reads the bundle with the native reader, which is
- * stricter than ct and may refuse a bundle ct accepted. `pack -o X`
+ * stricter than ct and may refuse a bundle ct accepted. As with `nativeCt`, members the signature
+ * does not cover (`src/...`) are listed in `unsignedMembers` and, with `requireSignature`, fail the
+ * check unless named in `allowUnsignedMembers`. `pack -o X`
  * writes `X.ctp`, and the result says so. `digest` and `inspect` read the file directly (ct has no
  * such commands); `sbom`, `provenance`, `attestations`, `policy` and bundle `sign` are
  * `UnsupportedOperationError`s, raised without starting ct.

@@ -18,7 +18,7 @@ async function readAll(bytes: Uint8Array): Promise<'ok' | string> {
   try {
     const parsed = parseBundle(bytes, LIMITS, 'fuzz.ctp');
     checkContents(parsed, 'fuzz.ctp');
-    const verdict = await checkSignatures(parsed.summary, STORE, { requireSignature: true });
+    const verdict = await checkSignatures(parsed.summary, parsed.members, STORE, { requireSignature: true });
     return verdict.problems[0]?.reason ?? 'ok';
   } catch (error) {
     if (isBundleError(error)) return error.reason;

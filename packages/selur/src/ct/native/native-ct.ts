@@ -87,17 +87,7 @@ class NativeCt implements CtDriver {
   }
 
   async verify(bundlePath: string, options?: CtVerifyOptions): Promise<CtVerifyReport> {
-    const { bytes, parsed } = await this.#read(bundlePath);
-    checkContents(parsed, bundlePath);
-    const verdict = await checkSignatures(parsed.summary, this.#store, options);
-    const report: CtVerifyReport = {
-      ...verdict,
-      path: bundlePath,
-      digest: `sha256:${sha256Hex(bytes)}`,
-      manifestSha256: parsed.summary.manifestSha256,
-      package: parsed.summary.package,
-    };
-    return throwIfAsked(report, options);
+    return verifyBundleBytes(await readBundleFile(bundlePath, this.#limits), bundlePath, this.#limits, this.#store, options);
   }
 
   async pack(manifest: string | CtManifestText, options: CtPackOptions): Promise<CtPackResult> {
@@ -185,6 +175,24 @@ class NativeCt implements CtDriver {
   }
 }
 
+/**
+ * What `nativeCt().verify` does once the file is read: parse (strict ustar, ct's layout), check the
+ * manifest hash and package, then the signatures and the members they do not cover.
+ */
+export async function verifyBundleBytes(bytes: Uint8Array, bundlePath: string, limits: BundleLimits, store: TrustStore, options?: CtVerifyOptions): Promise<CtVerifyReport> {
+  const parsed = parseBundle(bytes, limits, bundlePath);
+  checkContents(parsed, bundlePath);
+  const verdict = await checkSignatures(parsed.summary, parsed.members, store, options);
+  const report: CtVerifyReport = {
+    ...verdict,
+    path: bundlePath,
+    digest: `sha256:${sha256Hex(bytes)}`,
+    manifestSha256: parsed.summary.manifestSha256,
+    package: parsed.summary.package,
+  };
+  return throwIfAsked(report, options);
+}
+
 /** `ct pack -o X` writes `X.ctp`; so does this (unless X already ends in `.ctp`). */
 export function outputPath(output: string): string {
   return output.endsWith('.ctp') ? output : `${output}.ctp`;
@@ -204,16 +212,19 @@ function contents(path: string, bytes: Uint8Array, parsed: ParsedBundle): CtBund
 /**
  * A CtDriver in pure TypeScript (no `ct` binary): reads, verifies (manifest hash and CT-SIG-01
  * Ed25519 signatures), packs and signs `.ctp` bundles byte for byte like ct. Stricter than ct: a bad
- * signature, path traversal, truncated or oversized archives and compact summaries all fail with a
- * `BundleError`. It has no OCI client (`push`/`fetch` are unsupported: use {@link ctCli}).
+ * signature, path traversal, truncated or oversized archives, non-zero tar padding or unexpected
+ * header fields, and compact summaries all fail with a `BundleError`. A signature covers the
+ * manifest hash only: `verify` lists every `src/...` member in `unsignedMembers`, and with
+ * `requireSignature` fails on each one not named in `allowUnsignedMembers`. It has no OCI client
+ * (`push`/`fetch` are unsupported: use {@link ctCli}).
  *
  * @example
  * ```ts
  * import { nativeCt } from '@selur/compose-selur';
  * const ct = nativeCt(); // trusts ~/.config/cerro-torre/trust
  * const { path, digest } = await ct.pack('hello.manifest.ctp', { output: 'hello', sign: { keyId: 'me' } });
- * const report = await ct.verify(path, { requireSignature: true });
- * console.log(report.ok, digest);
+ * const report = await ct.verify(path, { requireSignature: true }); // fails on any src/... member not allowed by name
+ * console.log(report.ok, report.unsignedMembers, digest);
  * ```
  */
 export function nativeCt(options: NativeCtOptions = {}): CtDriver {

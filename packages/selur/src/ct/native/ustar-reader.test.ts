@@ -117,4 +117,58 @@ describe('readUstar', () => {
     expect(readUstar(archive, LIMITS)[0]).toMatchObject({ name: 'src', type: 'directory' });
     expect(reasonOf(patchHeader(writeUstar([{ name: 'src/', data: bytes('x') }], 0), 0, 156, '5'))).toBe('malformed-archive');
   });
+
+  describe('strict: every byte outside the member contents is what ct writes', () => {
+    it('reads all four vectors made by the real ct', () => {
+      for (const name of ['signed.ctp', 'badsig.ctp', 'badman.ctp', 'out-nonl.ctp']) expect(reasonOf(vector(name))).toBe('ok');
+    });
+
+    it('refuses a non-zero byte in the padding after a member (each of the padding bytes of signed.ctp)', () => {
+      const archive = vector('signed.ctp');
+      const padding = [...range(512 + 1279, 2048), ...range(2560 + 601, 3584)];
+      const accepted = padding.filter((at) => {
+        const copy = Uint8Array.from(archive);
+        copy[at] = 0x41;
+        return reasonOf(copy) === 'ok';
+      });
+      expect(padding.length).toBe(680);
+      expect(accepted).toEqual([]);
+      const copy = Uint8Array.from(archive);
+      copy[2047] = 1;
+      expect(() => readUstar(copy, LIMITS, 'x.ctp')).toThrow(/manifest\.ctp: non-zero padding after the member data/);
+    });
+
+    it('accepts zero blocks after the end only up to the 10240-byte record', () => {
+      const signed = vector('signed.ctp');
+      expect(reasonOf(Uint8Array.from([...signed, ...new Uint8Array(10240 - signed.length)]))).toBe('ok');
+      expect(reasonOf(Uint8Array.from([...signed, ...new Uint8Array(10240 - signed.length + 512)]))).toBe('malformed-archive');
+      expect(reasonOf(Uint8Array.from([...vector('badsig.ctp'), ...new Uint8Array(512)]))).toBe('malformed-archive');
+    });
+
+    it.each([
+      ['a checksum field ending NUL NUL', 148, null],
+      ['a link name', 157, 'manifest.ctp'],
+      ['bytes after the prefix field', 500, 'x'],
+      ['a devmajor', 329, '0000001\0'],
+      ['a devminor', 337, '0000001\0'],
+      ['a set-uid mode', 100, '0004644\0'],
+      ['garbage after the NUL of uname', 265, 'root\0x'],
+      ['the legacy NUL type flag', 156, '\0'],
+    ] as const)('refuses %s', (_what, at, value) => {
+      let archive: Uint8Array;
+      if (value === null) {
+        archive = Uint8Array.from(vector('signed.ctp'));
+        archive[155] = 0; // "013404\0 " → "013404\0\0": the same checksum value, another byte
+      } else archive = patchHeader(vector('signed.ctp'), 0, at, value);
+      expect(reasonOf(archive)).toBe(at === 156 ? 'unsupported-member' : 'malformed-archive');
+    });
+
+    it('accepts all-NUL devmajor/devminor (as some tar writers leave them)', () => {
+      expect(reasonOf(patchHeader(vector('signed.ctp'), 0, 329, '\0'.repeat(16)))).toBe('ok');
+    });
+  });
 });
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}

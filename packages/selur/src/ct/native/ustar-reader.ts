@@ -23,12 +23,22 @@ export interface UstarLimits {
 }
 
 const BLOCK = 512;
+/** tar's default record (20 blocks): GNU tar and Python pad an archive with zero blocks up to it. */
+const RECORD = 20 * BLOCK;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Strict POSIX ustar reader: header checksums, octal fields, member bounds, names (no absolute
- * paths, no `..`), regular files (and directories) only, two zero blocks at the end and nothing but
- * zeros after them. Throws {@link BundleError} for anything else.
+ * Strict POSIX ustar reader (there is no lenient mode): header checksums, octal fields, member
+ * bounds, names (no absolute paths, no `..`), regular files (type `0`) and directories (type `5`)
+ * only, two zero blocks at the end. Every byte that is not a member's content must be what ct (and
+ * GNU tar, Python's tarfile) writes, so that no byte of the file can change unnoticed:
+ * - the padding after each member's data, up to its 512-byte boundary, is zeros;
+ * - after the two end blocks there are only zero blocks, and only up to the end of the 10240-byte
+ *   tar record (`badsig.ctp` and `badman.ctp` are padded that way; ct itself pads nothing);
+ * - in each header: the checksum is written as six octal digits, NUL, space; `linkname`, the
+ *   12 bytes after `prefix`, and everything after the NUL of a text field are zeros; `devmajor` and
+ *   `devminor` are zero; `mode` has only permission bits (no set-id, no sticky bit).
+ * Throws {@link BundleError} for anything else.
  */
 export function readUstar(bytes: Uint8Array, limits: UstarLimits, bundle?: string): UstarEntry[] {
   const fail = (reason: ConstructorParameters<typeof BundleError>[0], detail: string, offset: number, member?: string) =>
@@ -48,7 +58,10 @@ export function readUstar(bytes: Uint8Array, limits: UstarLimits, bundle?: strin
     if (isZero(header)) {
       if (offset + 2 * BLOCK > bytes.length) throw fail('truncated', 'archive ends after one zero block (two expected)', offset);
       if (!isZero(bytes.subarray(offset + BLOCK, offset + 2 * BLOCK))) throw fail('malformed-archive', 'a zero block is followed by data', offset);
-      if (!isZero(bytes.subarray(offset + 2 * BLOCK))) throw fail('malformed-archive', 'data after the end-of-archive blocks', offset + 2 * BLOCK);
+      const end = offset + 2 * BLOCK;
+      if (!isZero(bytes.subarray(end))) throw fail('malformed-archive', 'data after the end-of-archive blocks', end);
+      const recordEnd = Math.ceil(end / RECORD) * RECORD;
+      if (bytes.length > recordEnd) throw fail('malformed-archive', `zero blocks after the end of the archive's last ${RECORD}-byte record`, recordEnd);
       return entries;
     }
     if (entries.length >= limits.maxMembers) throw fail('oversized', `more than ${limits.maxMembers} members`, offset);
@@ -58,8 +71,10 @@ export function readUstar(bytes: Uint8Array, limits: UstarLimits, bundle?: strin
     const start = offset + BLOCK;
     const end = start + entry.size;
     if (end > bytes.length) throw fail('truncated', `member of ${entry.size} bytes runs past the end of the file`, offset, entry.name);
+    const next = start + Math.ceil(entry.size / BLOCK) * BLOCK;
+    if (!isZero(bytes.subarray(end, next))) throw fail('malformed-archive', 'non-zero padding after the member data', end, entry.name);
     entries.push({ ...entry, data: bytes.subarray(start, end) });
-    offset = start + Math.ceil(entry.size / BLOCK) * BLOCK;
+    offset = next;
   }
 }
 
@@ -69,6 +84,7 @@ function readHeader(h: Uint8Array, offset: number, limits: UstarLimits, fail: Fa
   const magic = text(h, 257, 6);
   const version = text(h, 263, 2);
   if (magic !== 'ustar\0' || version !== '00') throw fail('malformed-archive', 'not a POSIX ustar header (magic "ustar\\0" "00")', offset);
+  if (!/^[0-7]{6}\0 $/.test(text(h, 148, 8))) throw fail('malformed-archive', 'header checksum is not written as six octal digits, NUL, space', offset);
   const stored = octal(h, 148, 8, 'checksum', offset, fail);
   let unsigned = 0;
   let signed = 0;
@@ -83,17 +99,24 @@ function readHeader(h: Uint8Array, offset: number, limits: UstarLimits, fail: Fa
   const name = prefix ? `${prefix}/${rawName}` : rawName;
   const typeflag = String.fromCharCode(h[156] ?? 0);
   let type: 'file' | 'directory';
-  if (typeflag === '0' || typeflag === '\0') type = 'file';
+  if (typeflag === '0') type = 'file';
   else if (typeflag === '5') type = 'directory';
-  else throw fail('unsupported-member', `member type '${typeflag === '\0' ? '\\0' : typeflag}' (only regular files and directories)`, offset, name);
+  else throw fail('unsupported-member', `member type '${typeflag === '\0' ? '\\0' : typeflag}' (only regular files '0' and directories '5')`, offset, name);
   checkName(name, type, offset, fail);
+  if (!isZero(h.subarray(157, 257))) throw fail('malformed-archive', 'a link name on a member that is not a link', offset, name);
+  if (!isZero(h.subarray(500, BLOCK))) throw fail('malformed-archive', 'non-zero bytes after the prefix field (header bytes 500-511)', offset, name);
+  for (const [start, what] of [[329, 'devmajor'], [337, 'devminor']] as const) {
+    if (!isZero(h.subarray(start, start + 8)) && octal(h, start, 8, what, offset, fail) !== 0) throw fail('malformed-archive', `header ${what} is not zero`, offset, name);
+  }
+  const mode = octal(h, 100, 8, 'mode', offset, fail);
+  if (mode > 0o777) throw fail('malformed-archive', `mode ${mode.toString(8)} has bits other than permissions (set-id, sticky)`, offset, name);
   const size = octal(h, 124, 12, 'size', offset, fail);
   if (size > limits.maxMemberBytes) throw fail('oversized', `member of ${size} bytes exceeds the ${limits.maxMemberBytes}-byte limit`, offset, name);
   if (type === 'directory' && size !== 0) throw fail('malformed-archive', 'directory with a size', offset, name);
   return {
     name: type === 'directory' ? name.replace(/\/$/, '') : name,
     type,
-    mode: octal(h, 100, 8, 'mode', offset, fail),
+    mode,
     uid: octal(h, 108, 8, 'uid', offset, fail),
     gid: octal(h, 116, 8, 'gid', offset, fail),
     size,

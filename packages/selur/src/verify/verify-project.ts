@@ -58,6 +58,13 @@ export interface VerifyProjectOptions extends BundleLookupOptions {
   readonly ct?: CtDriver | undefined;
   /** Fail bundles without a valid signature by a trusted key. @default false */
   readonly requireSignature?: boolean | undefined;
+  /**
+   * With `requireSignature`, the bundle members (by exact name, e.g. `src/app.js`) that may stand
+   * outside the signature. A CT-SIG-01 signature covers only the manifest hash, so every other
+   * member of a signed bundle is unauthenticated: strict verification fails on any not named here.
+   * @default []
+   */
+  readonly allowUnsignedMembers?: readonly string[] | undefined;
 }
 
 /**
@@ -84,7 +91,7 @@ export async function verifyProject(project: ProjectBundlesInput, options: Verif
         const found = await lookupBundle(ct, image, service, workingDir, options);
         if ('problem' in found) return { service, image, ok: false, signatures: [], problems: [found.problem], warnings: [] };
         try {
-          const report = await ct.verify(found.bundle, { requireSignature: options.requireSignature ?? false });
+          const report = await ct.verify(found.bundle, { requireSignature: options.requireSignature ?? false, allowUnsignedMembers: options.allowUnsignedMembers ?? [] });
           return {
             service,
             image,

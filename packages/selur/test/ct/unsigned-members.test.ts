@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isInvalidArgumentError } from '@selur/compose';
-import { ctCli, isBundleError, nativeCt } from '@selur/compose-selur';
+import { isInvalidArgumentError, parseProject } from '@selur/compose';
+import { ctCli, isBundleError, nativeCt, verifyProject } from '@selur/compose-selur';
 import { tempDir, TEST_KEY_PUB, vector, writeConfig } from '../../../compose/test/ct/helpers.js';
 import { writeUstar } from '../../src/ct/native/ustar-writer.js';
 import { installStandin } from './standin.js';
@@ -75,5 +75,23 @@ describe('members the signature does not cover (issue 15: signed.ctp + src/evil.
   it('refuses an allowUnsignedMembers that is not a list of names', async () => {
     const thrown = await failure(nativeCt({ keys: {} }).verify(evil, { allowUnsignedMembers: 'src/evil.sh' as never }));
     expect(isInvalidArgumentError(thrown)).toBe(true);
+  });
+});
+
+describe('verifyProject passes allowUnsignedMembers through to the driver', () => {
+  it('a project whose signed bundle carries sources fails strict verification unless they are allowed by name', async () => {
+    const dir = await tempDir();
+    try {
+      await writeFile(join(dir.path, 'app.ctp'), withExtraMember('src/app.js', 'console.log(1)\n'));
+      const project = parseProject('version = "1.0"\n[services.app]\nimage = "./app.ctp"\n', { cwd: dir.path, projectName: 'sources' });
+      const ct = nativeCt({ keys: { 'test-key': TEST_KEY_PUB } });
+      const strict = await verifyProject(project, { ct, requireSignature: true });
+      expect(strict.ok).toBe(false);
+      expect(strict.services[0]?.problems.join('\n')).toContain('src/app.js');
+      const allowed = await verifyProject(project, { ct, requireSignature: true, allowUnsignedMembers: ['src/app.js'] });
+      expect(allowed.ok).toBe(true);
+    } finally {
+      await dir.remove();
+    }
   });
 });

@@ -7,12 +7,14 @@
  * - engine: a 200-service graph on processRuntime vs its critical path and a sequential start;
  *           readiness detection latency
  * - docker: a 10-service stack on Docker vs Debian's docker-compose (needs an engine + docker-compose)
+ * - startup: cold import of @selur/compose and the CLI's version/ps, against `node -e 0` (needs `pnpm build`)
  */
 import { execFileSync } from 'node:child_process';
 import { runLoadBench } from './load.bench.js';
 import { printYamlBench, runYamlBench } from './yaml.bench.js';
 import { runEngineBench } from './engine.bench.js';
 import { runDockerBench, printDockerBench } from './docker.bench.js';
+import { runStartupBench } from './startup.bench.js';
 import { formatMs } from './stats.js';
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -53,4 +55,10 @@ if (wants('docker')) {
   }
   if (available) printDockerBench(await runDockerBench(Number(process.env.BENCH_ROUNDS ?? 3)));
   else console.log('docker: not run (needs a Docker engine and docker-compose: apt-get install docker.io docker-compose busybox-static)');
+}
+
+if (wants('startup')) {
+  const r = runStartupBench();
+  console.log(`startup: median of ${r.rounds} fresh processes each, interleaved; floor \`node -e 0\` ${formatMs(r.floorMs)}`);
+  for (const c of r.cases) console.log(`  ${c.label}: ${formatMs(c.medianMs)} = ${c.ratio.toFixed(2)}× the floor (${formatMs(c.medianMs - r.floorMs)} over it)`);
 }

@@ -77,10 +77,10 @@ export function memoryBackend(): SvalinnBackend & { readonly containers: Readonl
     return hit;
   };
   const make = (request: BackendRunRequest, state: MemoryContainer['state']): MemoryContainer => {
+    const name = request.name ?? `container_${counter + 1}`;
+    if ([...containers.values()].some((c) => c.name === name)) throw new Error(`Container name already in use: ${name}`);
     counter += 1;
     const id = createHash('sha256').update(`svalinn-fake-${counter}`).digest('hex');
-    const name = request.name ?? `container_${counter}`;
-    if ([...containers.values()].some((c) => c.name === name)) throw new Error(`Container name already in use: ${name}`);
     const container: MemoryContainer = { id, name, image: request.image, state, created: new Date(Date.UTC(2026, 0, 1, 0, 0, counter)).toISOString(), config: request.config ?? {}, pid: state === 'Running' ? ++pid : null };
     containers.set(id, container);
     return container;
@@ -117,7 +117,8 @@ export function memoryBackend(): SvalinnBackend & { readonly containers: Readonl
       return { containerId: c.id, status: 'removed' };
     },
     async list() {
-      return { containers: [...containers.values()].map((c) => ({ id: c.id, name: c.name, image: c.image, state: c.state, created: c.created })) };
+      // The gateway lists without `all`: running containers only (recorded).
+      return { containers: [...containers.values()].filter((c) => c.state === 'Running').map((c) => ({ id: c.id, name: c.name, image: c.image, state: c.state, created: c.created })) };
     },
     async get(id) {
       const c = find(id);

@@ -276,7 +276,7 @@ export async function startFakeSvalinn(options: FakeSvalinnOptions = {}): Promis
 
     try {
       const result = await route(method, path, body, record, `http://127.0.0.1:${port}${path}`);
-      if (result === 'metrics') return sendText(res, record, 200, `# TYPE svalinn_requests_total counter\nsvalinn_requests_total ${served}\n`, 'text/plain; version=0.0.4');
+      if (result === 'metrics') return sendText(res, record, 200, `# HELP svalinn_requests_total Total HTTP requests received\n# TYPE svalinn_requests_total counter\nsvalinn_requests_total ${served}\n`, 'text/plain; version=0.0.4');
       send(res, record, result[0], result[1]);
     } catch (error) {
       if (error instanceof HttpFailure) return send(res, record, error.status, error.body);

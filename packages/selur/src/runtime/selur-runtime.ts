@@ -1,6 +1,9 @@
 /**
  * The `Runtime` port on the selur stack: `.ctp` bundles verified by a CtDriver, started through the
- * Svalinn gateway (with the bundle digest), run by Vörðr.
+ * Svalinn gateway (with the bundle digest), run by Vörðr. With `gateway: 'vordr'` containers are
+ * started with Vörðr's `vordr_container_create` instead (no Svalinn). Svalinn enforces no digest on
+ * run today, so the local verification in `createContainer` is the only check of a bundle: it is
+ * never skipped, whatever the gateway.
  *
  * How each operation maps (and the choices where the stack has no direct equivalent):
  *

@@ -35,7 +35,7 @@ export const DEFAULT_SVALINN_UPSTREAM_TIMEOUT = 135_000;
  * svalinnClient({ maxResponseBytes: 2 * DEFAULT_SVALINN_MAX_RESPONSE_BYTES });
  * ```
  */
-export const DEFAULT_SVALINN_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_SVALINN_MAX_RESPONSE_BYTES = 4_194_304;
 
 function positiveInt(value: unknown, field: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;

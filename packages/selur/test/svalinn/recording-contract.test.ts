@@ -1,5 +1,5 @@
 /**
- * The client against the real Svalinn, replayed: every exchange of set-ups B–E in the recording
+ * The client against the real Svalinn, replayed: every exchange of set-ups B–E (and A) in the recording
  * (`test/vectors/svalinn/recorded/exchanges.json`, unmodified) is sent by today's client to a server
  * that answers exactly what the real gateway answered. The client must send what was recorded (same
  * method, path and JSON body) and make of the answer what this table says. A label of B–E without
@@ -104,6 +104,14 @@ const CASES: Readonly<Record<string, Case>> = {
   }),
   // At the HTTP level this is a plain name clash; the selur runtime tells U2 from a real clash (runtime suite).
   'B run, Vörðr envelope with error:null': fails((c, e) => c.run(runRequest(e)), { name: 'SvalinnError', status: 500, message: expect.stringContaining('Container name already in use: shop_nullerr_1') }),
+  // A (beyond B–E): the real Vörðr behind Svalinn, upstream defect U1.
+  'A health': ok((c) => c.health()),
+  'A ready': ok((c) => c.ready()),
+  'A containers.list': fails((c) => c.containers.list(), {
+    name: 'SvalinnUpstreamError', component: 'svalinn', defect: 'U1', serverMessage: 'MCP call failed after 3 retries: MCP error -32601: Method not found: containers/list',
+    message: expect.stringContaining("Svalinn called Vörðr's JSON-RPC method 'containers/list', which Vörðr does not serve"),
+  }),
+  'A run': fails((c, e) => c.run(runRequest({ ...e, http: [e.http![1]!] })), { name: 'SvalinnUpstreamError', defect: 'U1', message: expect.stringContaining("'containers/create'") }),
   'C run, Rokur 409': fails((c, e) => c.run(runRequest(e)), { name: 'PolicyDeniedError', status: 409, rokur: { allowed: false, reason: 'secret policy: image not allowed', policy: 'strict' } }),
   'C run, Rokur 200 allowed:false': fails((c, e) => c.run(runRequest(e)), { name: 'PolicyDeniedError', rokur: { allowed: false, reason: 'missing secret grant' } }),
   // The recorded (old) client sent this run three times; a run is not safe to repeat: one request now.
@@ -127,12 +135,13 @@ const NOT_CLIENT_CALLS: Readonly<Record<string, string>> = {
   'B runApi after health': "asserted in 'B health'",
   'B runApi after run': "asserted in 'B run (auto: v2 probe then v1)'",
   'C rokur calls': 'what the stand-in Rokur received (server side)',
+  'A: JSON-RPC methods the fake Vörðr received': 'what Vörðr received (server side); U1 is asserted by A containers.list / A run',
 };
 
 const isRaw = (e: RecordedExchange) => e.raw === true;
-const clientExchanges = recording.filter((e) => ['B', 'C', 'D', 'E'].includes(setUpOf(e.label)) && !isRaw(e));
+const clientExchanges = recording.filter((e) => ['A', 'B', 'C', 'D', 'E'].includes(setUpOf(e.label)) && !isRaw(e));
 
-describe('the client against the recorded real Svalinn (set-ups B–E, replayed)', () => {
+describe('the client against the recorded real Svalinn (set-ups A–E, replayed)', () => {
   let replay: ReplayServer;
   const clients = new Map<string, SvalinnClient>();
   beforeAll(async () => {
@@ -145,14 +154,14 @@ describe('the client against the recorded real Svalinn (set-ups B–E, replayed)
     let client = clients.get(setUp);
     if (!client) {
       // One client per set-up, as recorded (its run-route detection and MCP ids carry over).
-      // B detects the run route as recorded; C–E were recorded with it known (v1).
-      client = svalinnClient({ url: replay.url, env: {}, retry: { limit: 2, delayMs: 1, maxDelayMs: 2 }, timeout: 5_000, ...(setUp === 'B' ? {} : { runApi: 'v1' as const }) });
+      // A and B detect the run route as recorded; C–E were recorded with it known (v1).
+      client = svalinnClient({ url: replay.url, env: {}, retry: { limit: 2, delayMs: 1, maxDelayMs: 2 }, timeout: 5_000, ...(setUp === 'A' || setUp === 'B' ? {} : { runApi: 'v1' as const }) });
       clients.set(setUp, client);
     }
     return client;
   };
 
-  it('every B–E label has a case (nothing recorded goes unasserted)', () => {
+  it('every A–E label has a case (nothing recorded goes unasserted)', () => {
     const missing = clientExchanges.map((e) => e.label).filter((l) => !(l in CASES) && !(l in NOT_CLIENT_CALLS));
     expect(missing).toEqual([]);
     expect(Object.keys(CASES).length).toBeGreaterThanOrEqual(45);

@@ -334,7 +334,7 @@ class SelurStackRuntime implements SelurRuntime {
     return new SvalinnUpstreamError(
       `Svalinn ${error.method} ${error.path} failed because of upstream defect U2 of Svalinn (most likely; not this SDK): '${run.name}' did not exist before this run, ` +
         `Vörðr created it, and Svalinn, taking Vörðr's "error": null for a failure, sent the create again. Svalinn answered 500: "${error.serverMessage ?? ''}". ` +
-        `Run on Vörðr directly (selurRuntime({ gateway: 'vordr' })) until Svalinn is fixed.`,
+        `Run on Vörðr directly (selurRuntime({ gateway: 'vordr' })) until Svalinn is fixed`,
       { component: 'svalinn', defect: 'U2', method: error.method, path: error.path, status: error.status, serverMessage: error.serverMessage, data: error.data, cause: error },
     );
   }

@@ -84,7 +84,7 @@ function upstreamFailure(serverMessage: string, context: { where: string; method
   const base = { method, path, status, serverMessage, data };
   if (/fetch failed/i.test(serverMessage)) {
     return new SvalinnUnavailableError(
-      `${where}: Svalinn is up but could not reach Vörðr behind it (500 after its own retries: "${serverMessage}"). Check that Vörðr runs and that Svalinn's VORDR_ENDPOINT points at it.`,
+      `${where}: Svalinn is up but could not reach Vörðr behind it (500 after its own retries: "${serverMessage}"). Check that Vörðr runs and that Svalinn's VORDR_ENDPOINT points at it`,
       { ...base, reason: 'vordr', attempts: context.attempts },
     );
   }
@@ -92,21 +92,21 @@ function upstreamFailure(serverMessage: string, context: { where: string; method
   if (notServed) {
     return new SvalinnUpstreamError(
       `${where} failed because of upstream defect U1 of Svalinn (not this SDK): Svalinn called Vörðr's JSON-RPC method '${notServed[1]}', which Vörðr does not serve (it serves tools/call only). Svalinn answered 500: "${serverMessage}". ` +
-        `This Svalinn cannot drive this Vörðr; run on Vörðr directly (selurRuntime({ gateway: 'vordr' })) until Svalinn is fixed.`,
+        `This Svalinn cannot drive this Vörðr; run on Vörðr directly (selurRuntime({ gateway: 'vordr' })) until Svalinn is fixed`,
       { ...base, component: 'svalinn', defect: 'U1' },
     );
   }
   if (/MCP error field is not a valid object/.test(serverMessage)) {
     return new SvalinnUpstreamError(
       `${where} failed because of upstream defect U2 of Svalinn (not this SDK): Vörðr answered with "error": null and Svalinn took that success for a failure (and retried it). Svalinn answered 500: "${serverMessage}". ` +
-        `Run on Vörðr directly (selurRuntime({ gateway: 'vordr' })) until Svalinn is fixed.`,
+        `Run on Vörðr directly (selurRuntime({ gateway: 'vordr' })) until Svalinn is fixed`,
       { ...base, component: 'svalinn', defect: 'U2' },
     );
   }
   if (/Vörðr response missing container id/.test(serverMessage)) {
     return new SvalinnUpstreamError(
       `${where} failed because of upstream defect U3 of Svalinn (not this SDK): Svalinn reads 'id' from Vörðr's create result, where Vörðr returns 'containerId'; the container may exist on Vörðr anyway. Svalinn answered 500: "${serverMessage}". ` +
-        `Run on Vörðr directly (selurRuntime({ gateway: 'vordr' })) until Svalinn is fixed.`,
+        `Run on Vörðr directly (selurRuntime({ gateway: 'vordr' })) until Svalinn is fixed`,
       { ...base, component: 'svalinn', defect: 'U3' },
     );
   }

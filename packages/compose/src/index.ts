@@ -173,7 +173,10 @@ export type {
   SvalinnVerifyRequest,
   SvalinnVerdict,
   SvalinnPolicies,
+  SvalinnPolicyEvaluation,
+  SvalinnRunResult,
   SvalinnMcpTool,
+  SvalinnMcpArguments,
   GatekeeperPolicy,
 } from './runtime/svalinn-client.js';
 export { VORDR_UNSUPPORTED_OPERATIONS } from './runtime/vordr-client.js';

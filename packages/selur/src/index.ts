@@ -23,6 +23,11 @@ export { PolicyDeniedError, isPolicyDeniedError } from './errors/policy-denied-e
 export { SvalinnUnavailableError, isSvalinnUnavailableError } from './errors/svalinn-unavailable-error.js';
 export type { SvalinnUnavailableReason } from './errors/svalinn-unavailable-error.js';
 export { SvalinnTimeoutError, isSvalinnTimeoutError } from './errors/svalinn-timeout-error.js';
+export { SvalinnMcpToolError, isSvalinnMcpToolError } from './errors/svalinn-mcp-tool-error.js';
+export { SvalinnUpstreamError, isSvalinnUpstreamError } from './errors/svalinn-upstream-error.js';
+export type { SvalinnUpstreamDefect } from './errors/svalinn-upstream-error.js';
+export { SvalinnRedirectError, isSvalinnRedirectError } from './errors/svalinn-redirect-error.js';
+export { SvalinnResponseTooLargeError, isSvalinnResponseTooLargeError } from './errors/svalinn-response-too-large-error.js';
 export { InvalidPolicyError, isInvalidPolicyError } from './errors/invalid-policy-error.js';
 export type { PolicyIssue } from './errors/invalid-policy-error.js';
 export { VordrError, isVordrError } from './errors/vordr-error.js';
@@ -43,7 +48,7 @@ export type { CtCliOptions } from './ct/cli/ct-cli.js';
 
 // --- Svalinn client (the SvalinnClient port) ---
 export { svalinnClient } from './svalinn/svalinn-http-client.js';
-export { DEFAULT_SVALINN_URL } from './svalinn/svalinn-options.js';
+export { DEFAULT_SVALINN_URL, DEFAULT_SVALINN_UPSTREAM_TIMEOUT, DEFAULT_SVALINN_MAX_RESPONSE_BYTES } from './svalinn/svalinn-options.js';
 export type { SvalinnClientOptions, SvalinnRetryOptions, SvalinnLogEvent } from './svalinn/svalinn-client-options.js';
 export { validateGatekeeperPolicy, parseGatekeeperPolicy } from './svalinn/gatekeeper-policy.js';
 

@@ -61,7 +61,7 @@ export interface SvalinnHealth {
   readonly version: string;
   /** Whether Svalinn reaches the runtime (Vörðr). */
   readonly vordrConnected: boolean;
-  /** The gateway spec version; `2.x` means `/api/v2/run` is served. */
+  /** The gateway spec version, e.g. `v0.1.0` today; `2.x` would mean `/api/v2/run` is served. */
   readonly specVersion: string;
   readonly timestamp: string;
 }
@@ -150,11 +150,34 @@ export interface SvalinnRunRequest {
 }
 
 /**
+ * What `run()` returns: Vörðr's start result, passed through by Svalinn as it is
+ * (`{containerId, pid, status}`; no `name`, no `image`).
+ *
+ * Svalinn enforces no digest on run today: the v1 route forwards neither `imageDigest`, the
+ * `policy` nor `detach` to Vörðr. The local `ct` verification before the run is the only check of
+ * the bundle (the selur runtime never skips it).
+ *
+ * @example
+ * ```ts
+ * const { containerId, pid, status } = await svalinn.run(request); // status: 'running'
+ * ```
+ */
+export interface SvalinnRunResult {
+  /** Vörðr's container id (64 hex). */
+  readonly containerId: string;
+  /** The container's main process id, when Vörðr reports it. */
+  readonly pid?: number | undefined;
+  /** e.g. `running`. */
+  readonly status?: string | undefined;
+  readonly [key: string]: unknown;
+}
+
+/**
  * A container record as the runtime returns it through Svalinn (fields passed through).
  *
  * @example
  * ```ts
- * const { containerId, status } = await svalinn.run(request);
+ * const { containerId, status } = await svalinn.containers.start(id);
  * ```
  */
 export interface SvalinnContainer {
@@ -186,18 +209,23 @@ export interface SvalinnCreateRequest {
 }
 
 /**
- * An image as `GET /api/v1/images` lists it.
+ * An image as `GET /api/v1/images` lists it: Vörðr's image record, passed through.
  *
  * @example
  * ```ts
- * for (const image of await svalinn.images.list()) console.log(image.name, image.tag, image.verified);
+ * for (const image of await svalinn.images.list()) console.log(image.repository, image.tags.join(','), image.digest);
  * ```
  */
 export interface SvalinnImage {
-  readonly name?: string | undefined;
-  readonly tag?: string | undefined;
-  readonly digest?: string | undefined;
-  readonly verified?: boolean | undefined;
+  readonly id: string;
+  /** `sha256:<64 hex>`. */
+  readonly digest: string;
+  /** e.g. `ghcr.io/acme/api`. */
+  readonly repository: string;
+  /** e.g. `['1.2']`. */
+  readonly tags: readonly string[];
+  /** Size in bytes. */
+  readonly size: number;
   readonly [key: string]: unknown;
 }
 
@@ -243,21 +271,50 @@ export interface SvalinnVerifyRequest {
  * ```
  */
 export interface SvalinnVerdict {
+  /** The image (or digest) that was verified, as Vörðr echoes it. */
+  readonly image?: string | undefined;
   readonly verified?: boolean | undefined;
+  readonly attestations?: readonly unknown[] | undefined;
+  readonly warnings?: readonly unknown[] | undefined;
   readonly [key: string]: unknown;
 }
 
 /**
- * `GET /api/v1/policies`.
+ * One policy's evaluation as `GET /api/v1/policies` reports it (an evaluation result, not the policy
+ * document).
  *
  * @example
  * ```ts
  * const { default: strict } = await svalinn.policies();
+ * if (!strict.allowed) console.error(strict.violations);
+ * ```
+ */
+export interface SvalinnPolicyEvaluation {
+  readonly allowed: boolean;
+  /** `strict` or `permissive`. */
+  readonly mode: string;
+  readonly predicatesFound: readonly string[];
+  readonly missingPredicates: readonly string[];
+  readonly signersVerified: readonly string[];
+  readonly invalidSigners: readonly string[];
+  readonly logCount: number;
+  readonly logQuorumMet: boolean;
+  readonly violations: readonly unknown[];
+  readonly warnings: readonly unknown[];
+  readonly [key: string]: unknown;
+}
+
+/**
+ * `GET /api/v1/policies`: the evaluation of Svalinn's two built-in policies.
+ *
+ * @example
+ * ```ts
+ * const { default: strict, permissive } = await svalinn.policies();
  * ```
  */
 export interface SvalinnPolicies {
-  readonly default: unknown;
-  readonly permissive: unknown;
+  readonly default: SvalinnPolicyEvaluation;
+  readonly permissive: SvalinnPolicyEvaluation;
 }
 
 /**
@@ -279,6 +336,30 @@ export type SvalinnMcpTool =
   | 'svalinn_rm';
 
 /**
+ * The arguments of each Svalinn MCP tool, as the real server reads them (`tools/list`, and its
+ * answers: `svalinn_verify` without `image` answers "Missing required parameter: image",
+ * `svalinn_policy` without `action` "Missing required parameter: action"). The runtime behind
+ * Svalinn answers "Unknown tool" for `svalinn_logs` today.
+ *
+ * @example
+ * ```ts
+ * const args: SvalinnMcpArguments['svalinn_stop'] = { containerId: 'shop_api_1' };
+ * ```
+ */
+export interface SvalinnMcpArguments {
+  readonly svalinn_run: { readonly image: string; readonly name?: string; readonly command?: readonly string[]; readonly detach?: boolean; readonly removeOnExit?: boolean };
+  readonly svalinn_ps: { readonly all?: boolean; readonly filter?: string };
+  readonly svalinn_stop: { readonly containerId: string };
+  /** `image` is required (a digest or reference); `imageDigest` is not read. */
+  readonly svalinn_verify: { readonly image: string; readonly policy?: GatekeeperPolicy };
+  /** `action` is required, e.g. `get`. */
+  readonly svalinn_policy: { readonly action: string };
+  readonly svalinn_logs: { readonly containerId: string };
+  readonly svalinn_exec: { readonly containerId: string; readonly command: readonly string[] };
+  readonly svalinn_rm: { readonly containerId: string; readonly force?: boolean };
+}
+
+/**
  * Which run route a client uses: detected once, then remembered.
  *
  * @example
@@ -293,7 +374,9 @@ export type SvalinnRunApi = 'v1' | 'v2';
  * The Svalinn gateway, one method per route.
  *
  * Errors (those of `svalinnClient()` in `@selur/compose-selur`): 400 → `SvalinnValidationError`,
- * 409 → `PolicyDeniedError` (never retried), 503 → retried, then `SvalinnUnavailableError`,
+ * 409 → `PolicyDeniedError` (never retried), 503 → retried for calls safe to repeat, then
+ * `SvalinnUnavailableError`, a 500 "…fetch failed" → `SvalinnUnavailableError` (Vörðr unreachable),
+ * a known upstream defect → `SvalinnUpstreamError`, a failed MCP tool → `SvalinnMcpToolError`,
  * timeout → `SvalinnTimeoutError`, anything else → `SvalinnError`.
  *
  * @example
@@ -313,8 +396,12 @@ export interface SvalinnClient {
   ready(options?: SvalinnCallOptions): Promise<SvalinnReadiness>;
   /** `GET /metrics`, Prometheus text. */
   metrics(options?: SvalinnCallOptions): Promise<string>;
-  /** Verifies and starts a container: `POST /api/v2/run` where served, else `POST /api/v1/run`. */
-  run(request: SvalinnRunRequest, options?: SvalinnCallOptions): Promise<SvalinnContainer>;
+  /**
+   * Starts a container: `POST /api/v2/run` where served, else `POST /api/v1/run`. Returns Vörðr's
+   * start result. Svalinn checks no digest on run today (v1 forwards neither digest, policy nor
+   * `detach`): verify the bundle locally first. Never retried (a run is not safe to repeat).
+   */
+  run(request: SvalinnRunRequest, options?: SvalinnCallOptions): Promise<SvalinnRunResult>;
   /** `/api/v1/containers` routes. */
   readonly containers: {
     list(options?: SvalinnCallOptions): Promise<readonly SvalinnContainer[]>;
@@ -333,8 +420,13 @@ export interface SvalinnClient {
   };
   /** `POST /api/v1/verify`. */
   verify(request: SvalinnVerifyRequest, options?: SvalinnCallOptions): Promise<SvalinnVerdict>;
-  /** `GET /api/v1/policies`. */
+  /** `GET /api/v1/policies`: the evaluation of the built-in policies. */
   policies(options?: SvalinnCallOptions): Promise<SvalinnPolicies>;
-  /** Calls a tool on `POST /mcp` (JSON-RPC 2.0 `tools/call`); a JSON-RPC error becomes a `SvalinnError`. */
-  mcp(tool: SvalinnMcpTool, args?: Readonly<Record<string, unknown>>, options?: SvalinnCallOptions): Promise<unknown>;
+  /**
+   * Calls a tool on `POST /mcp` (JSON-RPC 2.0 `tools/call`). Resolves with the tool's result decoded
+   * from its JSON text content (the text itself when it is not JSON). A result with `isError: true`
+   * (the real server answers HTTP 200 for failures) or a JSON-RPC error rejects with
+   * `SvalinnMcpToolError`. Never retried.
+   */
+  mcp<T extends SvalinnMcpTool>(tool: T, args?: SvalinnMcpArguments[T], options?: SvalinnCallOptions): Promise<unknown>;
 }

@@ -60,7 +60,10 @@ export class SvalinnError extends ComposeError {
   }
 }
 
-const SVALINN_CODES = new Set(['E_SVALINN', 'E_SVALINN_VALIDATION', 'E_SVALINN_UNAVAILABLE', 'E_SVALINN_TIMEOUT', 'E_POLICY_DENIED']);
+const SVALINN_CODES = new Set([
+  'E_SVALINN', 'E_SVALINN_VALIDATION', 'E_SVALINN_UNAVAILABLE', 'E_SVALINN_TIMEOUT', 'E_POLICY_DENIED',
+  'E_SVALINN_MCP_TOOL', 'E_SVALINN_UPSTREAM', 'E_SVALINN_REDIRECT', 'E_SVALINN_RESPONSE_TOO_LARGE',
+]);
 
 /**
  * True for any error from the Svalinn client ({@link SvalinnError} and its subclasses), even when two

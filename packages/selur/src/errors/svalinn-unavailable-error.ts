@@ -3,19 +3,21 @@ import { SvalinnError } from './svalinn-error.js';
 
 /**
  * Why Svalinn was unavailable: kept answering 503 (`status`), refused or dropped the connection
- * (`connection`), or did not answer in time (`timeout`).
+ * (`connection`), did not answer in time (`timeout`), or answered that it could not reach Vörðr
+ * behind it (`vordr`: a 500 "…fetch failed" after its own retries).
  *
  * @example
  * ```ts
  * if (isSvalinnUnavailableError(error) && error.reason === 'connection') console.error('is Svalinn running?');
  * ```
  */
-export type SvalinnUnavailableReason = 'status' | 'connection' | 'timeout';
+export type SvalinnUnavailableReason = 'status' | 'connection' | 'timeout' | 'vordr';
 
 /**
  * Svalinn could not serve the request: it kept answering 503 after every retry (`reason: 'status'`),
- * refused or dropped the connection (`'connection'`), or did not answer in time (`'timeout'`, see
- * {@link SvalinnTimeoutError}). Transient: trying later may work.
+ * refused or dropped the connection (`'connection'`), did not answer in time (`'timeout'`, see
+ * {@link SvalinnTimeoutError}), or could not reach Vörðr behind it (`'vordr'`: the gateway is up but
+ * its `VORDR_ENDPOINT` is not). Transient: trying later may work.
  *
  * @example
  * ```ts

@@ -28,7 +28,9 @@ export interface SelurRuntimeFromEnvOptions extends Omit<SelurRuntimeOptions, 'c
 /**
  * A selur runtime configured like the upstream CLI: `SVALINN_URL`, `SVALINN_TOKEN` /
  * `SVALINN_API_KEY` for the gateway, `VORDR_MCP_URL` for the runtime, `SELUR_DEV_SECRETS`, and
- * `nativeCt()` (ct's own trust store) unless a driver is given.
+ * `nativeCt()` (ct's own trust store) unless a driver is given. `SELUR_GATEWAY=vordr` (or the
+ * option `gateway: 'vordr'`) starts containers on Vörðr's `tools/call` alone, without Svalinn;
+ * bundles are still verified locally first.
  *
  * @example
  * ```ts
@@ -41,11 +43,13 @@ export function selurRuntimeFromEnv(options: SelurRuntimeFromEnvOptions = {}): S
   const env = options.env ?? process.env;
   const { ct, svalinnOptions, vordrOptions, ...rest } = options;
   const vordrUrl = vordrOptions?.url ?? env['VORDR_MCP_URL'];
+  const gateway = rest.gateway ?? (env['SELUR_GATEWAY'] === 'vordr' ? 'vordr' : 'svalinn');
   return selurRuntime({
     ...rest,
+    gateway,
     env,
     ct: ct ?? nativeCt(),
-    svalinn: svalinnClient({ ...svalinnOptions, env }),
+    ...(gateway === 'vordr' ? {} : { svalinn: svalinnClient({ ...svalinnOptions, env }) }),
     vordr: vordrClient({ ...vordrOptions, ...(vordrUrl === undefined ? {} : { url: vordrUrl }) }),
   });
 }

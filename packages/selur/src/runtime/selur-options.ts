@@ -22,8 +22,20 @@ import type { BundleResolver } from '../verify/bundle-resolver.js';
 export interface SelurRuntimeOptions {
   /** Reads, verifies and digests the `.ctp` bundles (and fetches remote ones, if it can). */
   readonly ct: CtDriver;
-  /** The gateway every container is started through (`run`, with the bundle digest). */
-  readonly svalinn: SvalinnClient;
+  /**
+   * The gateway every container is started through (`run`, with the bundle digest). Not needed with
+   * `gateway: 'vordr'`.
+   */
+  readonly svalinn?: SvalinnClient | undefined;
+  /**
+   * What starts the containers. `svalinn` (default): Svalinn's `run`. `vordr`: Vörðr's `tools/call`
+   * alone (`vordr_container_create`, `vordr_container_start`), for stacks where Svalinn cannot drive
+   * Vörðr (its upstream defects U1–U3). Either way every bundle is verified locally by the CtDriver
+   * before anything starts (Svalinn enforces no digest on run today, so that check is the one that
+   * counts); with `vordr` there is no start gate (Rokur) nor gateway policy.
+   * @default 'svalinn'
+   */
+  readonly gateway?: 'svalinn' | 'vordr' | undefined;
   /** The runtime: networks, volumes, listing, inspect, stop, remove, exec. */
   readonly vordr: VordrClient;
   /**

@@ -1,6 +1,9 @@
 /**
  * The `Runtime` port on the selur stack: `.ctp` bundles verified by a CtDriver, started through the
- * Svalinn gateway (with the bundle digest), run by Vörðr.
+ * Svalinn gateway (with the bundle digest), run by Vörðr. With `gateway: 'vordr'` containers are
+ * started with Vörðr's `vordr_container_create` instead (no Svalinn). Svalinn enforces no digest on
+ * run today, so the local verification in `createContainer` is the only check of a bundle: it is
+ * never skipped, whatever the gateway.
  *
  * How each operation maps (and the choices where the stack has no direct equivalent):
  *
@@ -42,8 +45,11 @@ import {
   type SvalinnRunRequest,
   type VolumeRequest,
   type VordrClient,
+  type VordrContainerConfig,
   type VordrContainerDetails,
 } from '@selur/compose';
+import { isSvalinnError } from '../errors/svalinn-error.js';
+import { SvalinnUpstreamError } from '../errors/svalinn-upstream-error.js';
 import { DEFAULT_BUNDLE_CACHE, resolveBundlePath, type BundleSource } from '../verify/bundle-resolver.js';
 import { containerInfo, derivedHealth, publishedPorts, recordedLabels } from './container-state.js';
 import { ContainerLookup, isNotFound } from './container-lookup.js';
@@ -68,7 +74,12 @@ function checkOptions(options: SelurRuntimeOptions): void {
   const has = (value: unknown, method: string) => typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function';
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('selurRuntime: options must be an object { ct, svalinn, vordr }', { field: 'options' });
   if (!has(options.ct, 'verify')) throw new InvalidArgumentError('selurRuntime: ct must be a CtDriver (e.g. nativeCt() or ctCli())', { field: 'ct' });
-  if (!has(options.svalinn, 'run')) throw new InvalidArgumentError('selurRuntime: svalinn must be a SvalinnClient (svalinnClient({ url }))', { field: 'svalinn' });
+  if (options.gateway !== undefined && options.gateway !== 'svalinn' && options.gateway !== 'vordr') {
+    throw new InvalidArgumentError(`selurRuntime: gateway must be 'svalinn' or 'vordr', got ${JSON.stringify(options.gateway)}`, { field: 'gateway' });
+  }
+  if (options.gateway !== 'vordr' && !has(options.svalinn, 'run')) {
+    throw new InvalidArgumentError("selurRuntime: svalinn must be a SvalinnClient (svalinnClient({ url })), or pass gateway: 'vordr' to start containers on Vörðr directly", { field: 'svalinn' });
+  }
   if (!has(options.vordr, 'containerList')) throw new InvalidArgumentError('selurRuntime: vordr must be a VordrClient (vordrClient({ url }))', { field: 'vordr' });
   if (options.health !== undefined && options.health !== 'running-state' && options.health !== 'unsupported') {
     throw new InvalidArgumentError(`selurRuntime: health must be 'running-state' or 'unsupported', got ${JSON.stringify(options.health)}`, { field: 'health' });
@@ -83,7 +94,8 @@ class SelurStackRuntime implements SelurRuntime {
   readonly name = 'selur';
   readonly capabilities: ReadonlySet<RuntimeCapability>;
   readonly #ct: CtDriver;
-  readonly #svalinn: SvalinnClient;
+  /** Undefined with `gateway: 'vordr'`. */
+  readonly #svalinn: SvalinnClient | undefined;
   readonly #vordr: VordrClient;
   readonly #source: BundleSource;
   readonly #devSecrets: boolean;
@@ -99,7 +111,7 @@ class SelurStackRuntime implements SelurRuntime {
   constructor(options: SelurRuntimeOptions) {
     checkOptions(options);
     this.#ct = options.ct;
-    this.#svalinn = options.svalinn;
+    this.#svalinn = options.gateway === 'vordr' ? undefined : options.svalinn;
     this.#vordr = options.vordr;
     this.#lookup = new ContainerLookup(options.vordr);
     this.#source = { ct: options.ct, resolveBundle: options.resolveBundle, cacheDir: options.bundleCacheDir ?? DEFAULT_BUNDLE_CACHE };
@@ -183,7 +195,8 @@ class SelurStackRuntime implements SelurRuntime {
       case 'running':
         break;
       case 'created':
-        await this.#svalinn.containers.start(details.id);
+        if (this.#svalinn) await this.#svalinn.containers.start(details.id);
+        else await this.#vordr.containerStart(details.id);
         break;
       case 'stopped':
         await this.#runAgain(details);
@@ -281,11 +294,49 @@ class SelurStackRuntime implements SelurRuntime {
 
   // --- helpers ----------------------------------------------------------------------------------
 
-  /** Runs through Svalinn and remembers the Vörðr id it answers. */
+  /**
+   * Starts a verified bundle: through Svalinn's `run`, or with `gateway: 'vordr'` through Vörðr's
+   * `vordr_container_create` (which also starts it). Remembers the Vörðr id it answers.
+   */
   async #run(run: SvalinnRunRequest): Promise<void> {
-    const started = await this.#svalinn.run(run);
-    const vordrId = started.containerId ?? started.id;
-    if (typeof vordrId === 'string' && run.name !== undefined) this.#lookup.remember(run.name, vordrId);
+    let vordrId: string;
+    if (this.#svalinn) {
+      try {
+        vordrId = (await this.#svalinn.run(run)).containerId;
+      } catch (error) {
+        throw await this.#explainRunFailure(run, error);
+      }
+    } else {
+      const config = (run.config ?? {}) as Record<string, unknown>;
+      const command = Array.isArray(config['command']) ? (config['command'] as string[]) : undefined;
+      const created = await this.#vordr.containerCreate({
+        image: run.imageName,
+        ...(run.name === undefined ? {} : { name: run.name }),
+        ...(command === undefined ? {} : { command }),
+        detach: true,
+        config: config as VordrContainerConfig,
+      });
+      vordrId = created.containerId;
+    }
+    if (run.name !== undefined) this.#lookup.remember(run.name, vordrId);
+  }
+
+  /**
+   * Upstream defect U2: Svalinn takes Vörðr's successful create (`"error": null`) for a failure and
+   * retries it, which then fails "Container name already in use". The engine only runs names it did
+   * not find, so a clash on a name that now exists on Vörðr is that defect: said so, typed.
+   */
+  async #explainRunFailure(run: SvalinnRunRequest, error: unknown): Promise<unknown> {
+    if (!isSvalinnError(error) || error.status !== 500 || run.name === undefined) return error;
+    if (!(error.serverMessage ?? '').includes(`Container name already in use: ${run.name}`)) return error;
+    const now = await this.#lookup.find(run.name).catch(() => undefined);
+    if (!now) return error;
+    return new SvalinnUpstreamError(
+      `Svalinn ${error.method} ${error.path} failed because of upstream defect U2 of Svalinn (most likely; not this SDK): '${run.name}' did not exist before this run, ` +
+        `Vörðr created it, and Svalinn, taking Vörðr's "error": null for a failure, sent the create again. Svalinn answered 500: "${error.serverMessage ?? ''}". ` +
+        `Run on Vörðr directly (selurRuntime({ gateway: 'vordr' })) until Svalinn is fixed`,
+      { component: 'svalinn', defect: 'U2', method: error.method, path: error.path, status: error.status, serverMessage: error.serverMessage, data: error.data, cause: error },
+    );
   }
 
   /** Vörðr cannot start a stopped container: remove it and run it again from what it recorded. */

@@ -2,8 +2,10 @@
 import type { SvalinnRunApi } from '@selur/compose';
 
 /**
- * Retry policy for transient failures (503, refused connections, and dropped connections on GET).
- * Timeouts and 409 denials are never retried.
+ * Retry policy for transient failures: a refused connection (the request never arrived) for every
+ * call; a 503 or a dropped connection only for calls safe to repeat (GET, DELETE, stop, verify,
+ * pull). `run`, `containers.create`, `containers.start` and `mcp` are never sent twice once Svalinn
+ * may have received them. Timeouts and 409 denials are never retried.
  *
  * @example
  * ```ts
@@ -43,15 +45,27 @@ export type SvalinnLogEvent =
 export interface SvalinnClientOptions {
   /**
    * Svalinn's base URL.
-   * @default process.env.SVALINN_URL ?? 'http://localhost:8080'
+   * Credentials in it (`http://user:pass@…`) are refused: pass `token` or `apiKey`.
+   * @default process.env.SVALINN_URL ?? 'http://localhost:8000'
    */
   readonly url?: string | undefined;
   /** Bearer token (OIDC JWT). Never printed. @default process.env.SVALINN_TOKEN */
   readonly token?: string | undefined;
   /** API key, sent as `X-API-Key`. Never printed. @default process.env.SVALINN_API_KEY */
   readonly apiKey?: string | undefined;
-  /** Per-attempt timeout in milliseconds. @default 30000 */
+  /** Per-attempt timeout in milliseconds of the calls Svalinn answers alone (health, ready, metrics, policies). @default 30000 */
   readonly timeout?: number | undefined;
+  /**
+   * Per-attempt timeout in milliseconds of the calls Svalinn forwards to Vörðr (`run`, `containers.*`,
+   * `images.*`, `verify`, `mcp`). Longer than Svalinn's worst case (four tries of its 30 s Vörðr
+   * timeout), so the client does not give up on a call the gateway may still carry out.
+   * @default `timeout` when only that is given, else 135000
+   */
+  readonly upstreamTimeout?: number | undefined;
+  /** The most bytes of one answer the client reads; a larger one fails with `SvalinnResponseTooLargeError`. @default 4194304 (4 MiB) */
+  readonly maxResponseBytes?: number | undefined;
+  /** More values to redact from every error message and field (the token and API key always are). */
+  readonly secrets?: readonly string[] | undefined;
   /** Retry policy, or the retry count. @default { limit: 2, delayMs: 200, maxDelayMs: 5000 } */
   readonly retry?: SvalinnRetryOptions | number | undefined;
   /**

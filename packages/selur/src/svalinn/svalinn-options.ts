@@ -3,14 +3,39 @@ import type { SvalinnClientOptions } from './svalinn-client-options.js';
 import type { TransportOptions } from './svalinn-transport.js';
 
 /**
- * The URL a client uses when neither `url` nor `SVALINN_URL` is given (the upstream CLI's default).
+ * The URL a client uses when neither `url` nor `SVALINN_URL` is given: the gateway's port, 8000
+ * (8080 is Vörðr's).
  *
  * @example
  * ```ts
  * svalinnClient().url === DEFAULT_SVALINN_URL; // when SVALINN_URL is unset
  * ```
  */
-export const DEFAULT_SVALINN_URL = 'http://localhost:8080';
+export const DEFAULT_SVALINN_URL = 'http://localhost:8000';
+
+/**
+ * The default per-attempt timeout, in milliseconds, of calls Svalinn forwards to Vörðr (`run`,
+ * `containers.*`, `images.*`, `verify`, `mcp`): longer than Svalinn's own worst case, four tries of
+ * its 30 s Vörðr timeout plus its backoff (about 120.7 s), so the client never gives up on a call the
+ * gateway is still working on (and may still carry out).
+ *
+ * @example
+ * ```ts
+ * svalinnClient({ upstreamTimeout: DEFAULT_SVALINN_UPSTREAM_TIMEOUT });
+ * ```
+ */
+export const DEFAULT_SVALINN_UPSTREAM_TIMEOUT = 135_000;
+
+/**
+ * The default cap, in bytes, of one Svalinn answer (4 MiB). A larger body is not read: the call fails
+ * with `SvalinnResponseTooLargeError`.
+ *
+ * @example
+ * ```ts
+ * svalinnClient({ maxResponseBytes: 2 * DEFAULT_SVALINN_MAX_RESPONSE_BYTES });
+ * ```
+ */
+export const DEFAULT_SVALINN_MAX_RESPONSE_BYTES = 4_194_304;
 
 function positiveInt(value: unknown, field: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -49,11 +74,19 @@ export function readOptions(options: SvalinnClientOptions): TransportOptions & {
   const runApi = options.runApi ?? 'auto';
   if (runApi !== 'auto' && runApi !== 'v1' && runApi !== 'v2') throw new InvalidArgumentError(`svalinnClient option runApi must be 'auto', 'v1' or 'v2'`, { field: 'runApi' });
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new InvalidArgumentError('svalinnClient option fetch must be a function', { field: 'fetch' });
+  if (options.secrets !== undefined && (!Array.isArray(options.secrets) || options.secrets.some((v) => typeof v !== 'string'))) {
+    throw new InvalidArgumentError('svalinnClient option secrets must be an array of strings', { field: 'secrets' });
+  }
+  const timeout = positiveInt(options.timeout, 'timeout', 30_000, 1);
   return {
     url: parsed.href.replace(/\/+$/, ''),
     token: secret(options.token ?? env['SVALINN_TOKEN'], 'token'),
     apiKey: secret(options.apiKey ?? env['SVALINN_API_KEY'], 'apiKey'),
-    timeout: positiveInt(options.timeout, 'timeout', 30_000, 1),
+    secrets: [...(options.secrets ?? [])].filter((v) => v !== ''),
+    timeout,
+    // Given only `timeout`, the caller meant it for every call.
+    upstreamTimeout: positiveInt(options.upstreamTimeout, 'upstreamTimeout', options.timeout === undefined ? DEFAULT_SVALINN_UPSTREAM_TIMEOUT : timeout, 1),
+    maxResponseBytes: positiveInt(options.maxResponseBytes, 'maxResponseBytes', DEFAULT_SVALINN_MAX_RESPONSE_BYTES, 1),
     retryLimit: positiveInt(retry.limit, 'retry.limit', 2, 0),
     retryDelayMs: positiveInt(retry.delayMs, 'retry.delayMs', 200, 0),
     retryMaxDelayMs: positiveInt(retry.maxDelayMs, 'retry.maxDelayMs', 5_000, 0),

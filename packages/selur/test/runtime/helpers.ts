@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE, type ContainerRequest, type CtDriver, type ProjectSpec } from '@selur/compose';
 import { nativeCt, selurRuntime, svalinnClient, vordrClient, type SelurRuntime, type SelurRuntimeOptions, type SvalinnClientOptions } from '@selur/compose-selur';
-import { startFakeSvalinn, type FakeSvalinn, type FakeSvalinnOptions } from '../servers/svalinn-server.js';
+import { startFakeSvalinn, type FakeSvalinn, type FakeSvalinnOptions, type SvalinnBackend } from '../servers/svalinn-server.js';
 import { vordrBackend, type ForwardedCall } from '../servers/svalinn-vordr-backend.js';
 import { startVordrServer, type FakeVordrServer } from '../servers/vordr-server.js';
 
@@ -65,6 +65,8 @@ export interface SelurStack extends AsyncDisposable {
 /** Options of {@link startStack}. */
 export interface StackOptions {
   readonly svalinnServer?: Omit<FakeSvalinnOptions, 'backend'>;
+  /** Wraps the backend of the fake Svalinn (e.g. with an upstream defect). */
+  readonly svalinnBackend?: (inner: SvalinnBackend) => SvalinnBackend;
   readonly svalinnClient?: SvalinnClientOptions;
   readonly vordrTimeout?: number;
   readonly runtime?: Partial<Omit<SelurRuntimeOptions, 'ct' | 'svalinn' | 'vordr'>>;
@@ -78,7 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<SelurStack
   const dir = await mkdtemp(join(tmpdir(), 'selur-test-'));
   const vordr = await startVordrServer();
   const backend = vordrBackend(vordrClient({ url: vordr.url, timeout: 5_000 }));
-  const svalinn = await startFakeSvalinn({ ...options.svalinnServer, backend });
+  const svalinn = await startFakeSvalinn({ ...options.svalinnServer, backend: options.svalinnBackend ? options.svalinnBackend(backend) : backend });
   const key = newKey();
   const ct = nativeCt({ keys: { [KEY_ID]: key.publicHex }, trustDir: false });
   const pack = async (name: string, o: { sign?: boolean; version?: string } = {}) => {

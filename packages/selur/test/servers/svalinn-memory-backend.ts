@@ -15,7 +15,11 @@ export interface BackendRunRequest {
   readonly digest?: string | undefined;
 }
 
-/** The runtime behind the fake server. A thrown error becomes a 500 `{error: message}`. */
+/**
+ * The runtime behind the fake server. A thrown error becomes a 500, its message wrapped as the real
+ * gateway wraps a Vörðr error (`MCP call failed after 3 retries: MCP error -32000: <message>`), unless
+ * it is a {@link GatewayFailure} (the gateway's own message, sent as is).
+ */
 export interface SvalinnBackend {
   /** Reported as `vordrConnected` on `/health`. */
   connected(): boolean;
@@ -32,7 +36,22 @@ export interface SvalinnBackend {
   pull(image: string): Promise<unknown>;
   /** Verify a digest (POST /api/v1/verify, /api/v1/images/verify). */
   verify(digest: string, policy: unknown): Promise<unknown>;
+  /** `svalinn_logs` (Vörðr has no logs tool: throws). */
+  logs?(id: string): Promise<unknown>;
 }
+
+/** A failure of the gateway itself (not of Vörðr): answered as `{error: message}` without wrapping. */
+export class GatewayFailure extends Error {}
+
+/** A Vörðr JSON-RPC error behind the gateway: answered wrapped with this code. */
+export class VordrRpcFailure extends Error {
+  constructor(readonly rpcCode: number, message: string) {
+    super(message);
+  }
+}
+
+/** The image list the recording's set-up B answered (`GET /api/v1/images`). */
+export const RECORDED_IMAGES = [{ id: 'img1', digest: `sha256:${'ab'.repeat(32)}`, repository: 'ghcr.io/acme/api', tags: ['1.2'], size: 1024 }];
 
 interface MemoryContainer {
   id: string;
@@ -44,22 +63,24 @@ interface MemoryContainer {
   pid: number | null;
 }
 
-/** The default backend: containers in a Map, Vörðr's result shapes, deterministic ids. */
+/**
+ * The default backend: containers in a Map, the result shapes of the recording's set-up B (Svalinn in
+ * front of a Vörðr that speaks its dialect), deterministic ids, pids from 4000 as recorded.
+ */
 export function memoryBackend(): SvalinnBackend & { readonly containers: ReadonlyMap<string, Readonly<MemoryContainer>> } {
   const containers = new Map<string, MemoryContainer>();
-  const pulled: string[] = [];
   let counter = 0;
-  let pid = 1000;
+  let pid = 3999;
   const find = (id: string): MemoryContainer => {
     const hit = containers.get(id) ?? [...containers.values()].find((c) => c.name === id);
     if (!hit) throw new Error(`Container not found: ${id}`);
     return hit;
   };
   const make = (request: BackendRunRequest, state: MemoryContainer['state']): MemoryContainer => {
+    const name = request.name ?? `container_${counter + 1}`;
+    if ([...containers.values()].some((c) => c.name === name)) throw new Error(`Container name already in use: ${name}`);
     counter += 1;
     const id = createHash('sha256').update(`svalinn-fake-${counter}`).digest('hex');
-    const name = request.name ?? `container_${counter}`;
-    if ([...containers.values()].some((c) => c.name === name)) throw new Error(`Container name already in use: ${name}`);
     const container: MemoryContainer = { id, name, image: request.image, state, created: new Date(Date.UTC(2026, 0, 1, 0, 0, counter)).toISOString(), config: request.config ?? {}, pid: state === 'Running' ? ++pid : null };
     containers.set(id, container);
     return container;
@@ -69,11 +90,12 @@ export function memoryBackend(): SvalinnBackend & { readonly containers: Readonl
     connected: () => true,
     async run(request) {
       const c = make(request, 'Running');
-      return { containerId: c.id, name: c.name, image: c.image, status: 'running' };
+      // Svalinn's run is create then start: it answers the start result.
+      return { containerId: c.id, pid: c.pid, status: 'running' };
     },
     async create(request) {
       const c = make(request, 'Created');
-      return { containerId: c.id, name: c.name, image: c.image, status: 'created' };
+      return { containerId: c.id, name: c.name, image: c.image, status: 'created', id: c.id };
     },
     async start(id) {
       const c = find(id);
@@ -84,7 +106,7 @@ export function memoryBackend(): SvalinnBackend & { readonly containers: Readonl
     },
     async stop(id) {
       const c = find(id);
-      if (c.state !== 'Running') throw new Error(`Container ${c.id} is not running`);
+      if (c.state !== 'Running') throw new Error(`Container ${c.id} is not running (state: ${c.state})`);
       c.state = 'Stopped';
       c.pid = null;
       return { containerId: c.id, status: 'stopped' };
@@ -95,21 +117,25 @@ export function memoryBackend(): SvalinnBackend & { readonly containers: Readonl
       return { containerId: c.id, status: 'removed' };
     },
     async list() {
-      return { containers: [...containers.values()].map((c) => ({ id: c.id, name: c.name, image: c.image, state: c.state, created: c.created })) };
+      // The gateway lists without `all`: running containers only (recorded).
+      return { containers: [...containers.values()].filter((c) => c.state === 'Running').map((c) => ({ id: c.id, name: c.name, image: c.image, state: c.state, created: c.created })) };
     },
     async get(id) {
       const c = find(id);
-      return { id: c.id, name: c.name, image: c.image, state: c.state, pid: c.pid, bundlePath: `/var/lib/vordr/bundles/${c.id}`, created: c.created, config: JSON.stringify(c.config) };
+      return { id: c.id, name: c.name, image: c.image, state: c.state, pid: c.pid, bundlePath: `/var/lib/vordr/containers/${c.id}/bundle`, created: c.created, config: JSON.stringify(c.config) };
     },
     async images() {
-      return { images: pulled.map((ref) => ({ name: ref.split(':')[0] ?? ref, tag: ref.split(':')[1] ?? 'latest', digest: `sha256:${createHash('sha256').update(ref).digest('hex')}`, verified: false })) };
+      return { images: RECORDED_IMAGES };
     },
-    async pull(image) {
-      if (!pulled.includes(image)) pulled.push(image);
-      return { image, status: 'pulled' };
+    async pull() {
+      // Vörðr lists vordr_pull but answers "Unknown tool" for it.
+      throw new Error('Unknown tool: vordr_pull');
     },
-    async verify(digest, policy) {
-      return { verified: true, digest, policy: policy === undefined ? 'default' : 'custom', attestations: [], warnings: [] };
+    async verify(digest) {
+      return { image: digest, verified: true, attestations: [], warnings: [] };
+    },
+    async logs() {
+      throw new Error('Unknown tool: vordr_logs');
     },
   };
 }

@@ -20,7 +20,7 @@ export interface RecordedRequest {
   status?: number;
 }
 
-/** The start gate's decision for a run or start. */
+/** The start gate's decision for a run or start; `unavailable` is Rokur's own error body (its status was 500). */
 export type GateDecision = 'allow' | { readonly deny: unknown } | { readonly unavailable: Readonly<Record<string, unknown>> };
 
 /** A fault to inject. Matches by method and path (all requests if omitted), `times` times (default 1). */
@@ -42,10 +42,12 @@ export interface FakeSvalinnOptions {
   readonly backend?: SvalinnBackend;
   /** Serve `POST /api/v2/run` (the current real server does not: 404). @default false */
   readonly serveV2?: boolean;
-  /** `specVersion` on `/health`. @default '2.0.0' with serveV2, else '1.0.0' */
+  /** `specVersion` on `/health`. @default '2.0.0' with serveV2, else 'v0.1.0' (recorded) */
   readonly specVersion?: string;
   /** Require auth on everything but /health*, /ready*, /metrics. */
   readonly auth?: { readonly tokens?: readonly string[]; readonly apiKeys?: readonly string[] };
+  /** Answer a bare 500 past this many requests (the real rate limit; public probes not counted). */
+  readonly rateLimit?: number;
   /** The start gate (Rokur). @default () => 'allow' */
   readonly gate?: (context: { readonly route: string; readonly image?: string | undefined; readonly id?: string | undefined }) => GateDecision;
 }

@@ -48,7 +48,9 @@ export function vordrBackend(vordr: VordrClient): SvalinnBackend & { readonly fo
     connected: () => true,
     async run(request) {
       forwarded.push({ op: 'run', arg: request });
-      return create(request, request.detach ?? true);
+      // As the real gateway: create (not started), then start; the start result is the answer.
+      const created = await create(request, false);
+      return vordr.containerStart(created.containerId);
     },
     async create(request) {
       forwarded.push({ op: 'create', arg: request });
@@ -85,7 +87,7 @@ export function vordrBackend(vordr: VordrClient): SvalinnBackend & { readonly fo
     async verify(digest, policy) {
       forwarded.push({ op: 'verify', arg: { digest, policy } });
       const result = await vordr.verifyImage(digest);
-      return { verified: result.verified, digest, attestations: result.attestations, warnings: result.warnings };
+      return { image: digest, verified: result.verified, attestations: result.attestations, warnings: result.warnings };
     },
   };
 }

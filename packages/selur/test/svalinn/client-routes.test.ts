@@ -32,7 +32,7 @@ describe('SvalinnClient routes against the fake Svalinn', () => {
   it('health and ready (a 503 {ready:false} is an answer, not an error)', async () => {
     const { server, client } = await setup();
     const health = await client.health();
-    expect(health).toMatchObject({ status: 'healthy', vordrConnected: true, specVersion: '1.0.0' });
+    expect(health).toMatchObject({ status: 'healthy', vordrConnected: true, specVersion: 'v0.1.0' });
     expect(typeof health.timestamp).toBe('string');
     expect(await client.ready()).toEqual({ ready: true });
     server.setReady(false, 'vordr unreachable');
@@ -44,7 +44,8 @@ describe('SvalinnClient routes against the fake Svalinn', () => {
   it('run on a v1 server: the v2 probe 404s, then v1 carries imageName+image and imageDigest+digest', async () => {
     const { server, client } = await setup();
     const started = await client.run(fullRun);
-    expect(started).toMatchObject({ name: 'shop_api_1', image: 'ghcr.io/acme/api:1.2', status: 'running' });
+    // Vörðr's start result, passed through (recorded): no name, no image.
+    expect(started).toEqual({ containerId: expect.stringMatching(/^[a-f0-9]{64}$/), pid: 4000, status: 'running' });
     expect(started.containerId).toMatch(/^[a-f0-9]{64}$/);
     expect(server.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /api/v2/run 404', 'POST /api/v1/run 201']);
     const v1 = server.requests[1];
@@ -106,17 +107,19 @@ describe('SvalinnClient routes against the fake Svalinn', () => {
     expect(server.requests[0]?.path).toBe('/api/v1/containers/a%2Fb%20c');
   });
 
-  it('images: pull, list, verify', async () => {
+  it('images: pull (Vörðr has no pull tool: 500), list (Vörðr\'s records), verify', async () => {
     const { server, client } = await setup();
-    expect(await client.images.pull('ghcr.io/acme/api:1.2')).toEqual({ image: 'ghcr.io/acme/api:1.2', status: 'pulled' });
-    expect(await client.images.list()).toEqual([expect.objectContaining({ name: 'ghcr.io/acme/api', tag: '1.2', verified: false })]);
-    expect(await client.images.verify({ digest: DIGEST, policy: mvp })).toMatchObject({ verified: true, digest: DIGEST });
+    await expect(client.images.pull('ghcr.io/acme/api:1.2')).rejects.toMatchObject({ status: 500, message: expect.stringContaining('Vörðr answered: Unknown tool: vordr_pull') });
+    const images = await client.images.list();
+    expect(images).toEqual([{ id: 'img1', digest: DIGEST, repository: 'ghcr.io/acme/api', tags: ['1.2'], size: 1024 }]);
+    expect(images[0]?.tags[0]).toBe('1.2');
+    expect(await client.images.verify({ digest: DIGEST, policy: mvp })).toEqual({ image: DIGEST, verified: true, attestations: [], warnings: [] });
     expect(server.requests.map((r) => r.body)).toEqual([{ image: 'ghcr.io/acme/api:1.2' }, undefined, { digest: DIGEST, policy: mvp }]);
   });
 
   it('verify sends both imageDigest (schema) and digest (handler)', async () => {
     const { server, client } = await setup();
-    expect(await client.verify({ imageDigest: DIGEST, bundlePath: '/b/api.ctp' })).toMatchObject({ verified: true, digest: DIGEST });
+    expect(await client.verify({ imageDigest: DIGEST, bundlePath: '/b/api.ctp' })).toMatchObject({ verified: true, image: DIGEST });
     expect(server.requests[0]).toMatchObject({ path: '/api/v1/verify', status: 200, schema: 'gateway-verify-request.v1', body: { imageDigest: DIGEST, digest: DIGEST, bundlePath: '/b/api.ctp' } });
     expect(server.requests[0]?.schemaCheck?.valid).toBe(true);
   });
@@ -124,11 +127,12 @@ describe('SvalinnClient routes against the fake Svalinn', () => {
   it('policies', async () => {
     const { client } = await setup();
     const policies = await client.policies();
-    expect(policies.default).toEqual(mvp);
-    expect(policies.permissive).toMatchObject({ mode: 'permissive' });
+    // Evaluation results, not the policy documents (recorded).
+    expect(policies.default).toMatchObject({ allowed: true, mode: 'strict', logQuorumMet: true, predicatesFound: ['https://slsa.dev/provenance/v1', 'https://spdx.dev/Document'] });
+    expect(policies.permissive).toMatchObject({ allowed: true, mode: 'permissive' });
   });
 
-  it('mcp: JSON-RPC tools/call, result returned, JSON-RPC error thrown', async () => {
+  it('mcp: tools/call; the JSON text content decoded; an isError result (HTTP 200) thrown as SvalinnMcpToolError', async () => {
     const { server, client } = await setup();
     await client.run({ imageName: 'ghcr.io/acme/api:1.2', imageDigest: DIGEST, name: 'shop_api_1' });
     const ps = (await client.mcp('svalinn_ps')) as { containers: { name: string }[] };
@@ -136,12 +140,17 @@ describe('SvalinnClient routes against the fake Svalinn', () => {
     const body = server.requests.at(-1)?.body as Record<string, unknown>;
     expect(body).toMatchObject({ jsonrpc: '2.0', method: 'tools/call', params: { name: 'svalinn_ps', arguments: {} } });
     expect(typeof body['id']).toBe('number');
+    await expect(client.mcp('svalinn_policy', { action: 'get' })).resolves.toMatchObject({ default: { mode: 'strict' } });
     await expect(client.mcp('svalinn_stop', { containerId: 'nope' })).rejects.toMatchObject({
-      name: 'SvalinnError',
+      name: 'SvalinnMcpToolError',
+      code: 'E_SVALINN_MCP_TOOL',
       status: 200,
-      serverMessage: 'Container not found: nope',
-      message: "Svalinn MCP tool 'svalinn_stop' failed (JSON-RPC -32000): Container not found: nope",
+      tool: 'svalinn_stop',
+      toolMessage: 'svalinn_stop failed: MCP call failed after 3 retries: MCP error -32000: Container not found: nope',
+      message: "Svalinn MCP tool 'svalinn_stop' failed: svalinn_stop failed: MCP call failed after 3 retries: MCP error -32000: Container not found: nope",
     });
+    await expect(client.mcp('svalinn_verify', { imageDigest: DIGEST } as never)).rejects.toMatchObject({ toolMessage: 'Missing required parameter: image' });
+    await expect(client.mcp('svalinn_verify', { image: DIGEST })).resolves.toMatchObject({ verified: true });
   });
 
   it('every request body the client sent validated against Svalinn\'s schemas', async () => {

@@ -15,8 +15,9 @@ describe('errors are mapped to typed classes', () => {
     expect(isSvalinnValidationError(error)).toBe(true);
     const e = error as SvalinnValidationError;
     expect(e).toMatchObject({ status: 400, code: 'E_SVALINN_VALIDATION', serverMessage: 'Validation failed', method: 'POST', path: '/api/v1/run' });
-    expect(e.details).toEqual([expect.objectContaining({ keyword: 'type', instancePath: '/trustStore', schemaPath: '#/properties/trustStore/type' })]);
-    expect(e.message).toContain('/trustStore: must be object');
+    // As recorded: no instancePath; the field is named from schemaPath, as a person would.
+    expect(e.details).toEqual([{ keyword: 'type', schemaPath: '#/properties/trustStore/type', message: 'must be object', params: { type: 'object' } }]);
+    expect(e.message).toBe('Svalinn POST /api/v1/run was rejected (400): Validation failed\n  - trustStore: must be an object');
     expect(server.requests).toHaveLength(1);
   });
 
@@ -35,26 +36,34 @@ describe('errors are mapped to typed classes', () => {
     expect(server.requests.filter((r) => r.path.endsWith('/start'))).toHaveLength(1);
   });
 
-  it('503 is retried with backoff, then succeeds', async () => {
+  it('503 on a GET is retried with backoff, then succeeds', async () => {
     const events: SvalinnLogEvent[] = [];
-    const { server, client } = await setup({}, { runApi: 'v1', logger: (e) => events.push(e) });
-    server.fail({ kind: 'json', path: '/api/v1/run', status: 503, body: { error: 'Rokur start gate unavailable', rokurEndpoint: 'http://rokur:9090', attempt: 3 }, times: 2 });
-    expect(await client.run(run)).toMatchObject({ status: 'running' });
-    expect(server.requests.map((r) => r.status)).toEqual([503, 503, 201]);
+    const { server, client } = await setup({}, { logger: (e) => events.push(e) });
+    server.fail({ kind: 'json', path: '/api/v1/containers', status: 503, body: { error: 'busy' }, times: 2 });
+    expect(await client.containers.list()).toEqual([]);
+    expect(server.requests.map((r) => r.status)).toEqual([503, 503, 200]);
     expect(events.filter((e) => e.type === 'retry')).toEqual([
-      { type: 'retry', method: 'POST', path: '/api/v1/run', attempt: 2, status: 503 },
-      { type: 'retry', method: 'POST', path: '/api/v1/run', attempt: 3, status: 503 },
+      { type: 'retry', method: 'GET', path: '/api/v1/containers', attempt: 2, status: 503 },
+      { type: 'retry', method: 'GET', path: '/api/v1/containers', attempt: 3, status: 503 },
     ]);
   });
 
-  it('503 on every attempt → SvalinnUnavailableError after limit+1 attempts (bounded)', async () => {
-    const { server, client } = await setup({ gate: () => ({ unavailable: {} }) }, { runApi: 'v1', retry: { limit: 3, delayMs: 1, maxDelayMs: 2 } });
-    const error = await rejection(client.run(run));
+  it('503 on every attempt of a GET → SvalinnUnavailableError after limit+1 attempts (bounded)', async () => {
+    const { server, client } = await setup({}, { retry: { limit: 3, delayMs: 1, maxDelayMs: 2 } });
+    server.fail({ kind: 'json', path: '/api/v1/images', status: 503, body: { error: 'busy', attempt: 1 }, times: 10 });
+    const error = await rejection(client.images.list());
     expect(error).toBeInstanceOf(SvalinnUnavailableError);
     expect(isSvalinnUnavailableError(error)).toBe(true);
-    expect(error).toMatchObject({ status: 503, reason: 'status', attempts: 4, serverMessage: 'Rokur start gate unavailable' });
-    expect((error as SvalinnError).data).toMatchObject({ rokurEndpoint: 'http://rokur.invalid:9090', attempt: 3 });
+    expect(error).toMatchObject({ status: 503, reason: 'status', attempts: 4, serverMessage: 'busy' });
     expect(server.requests).toHaveLength(4);
+  });
+
+  it('the start gate\'s 503 on run is not retried: the body as recorded (attempt 1, rokurStatusCode, Rokur\'s error)', async () => {
+    const { server, client } = await setup({ gate: () => ({ unavailable: { error: 'rokur backend broken' } }) }, { runApi: 'v1', retry: { limit: 3, delayMs: 1, maxDelayMs: 2 } });
+    const error = await rejection(client.run(run));
+    expect(error).toMatchObject({ name: 'SvalinnUnavailableError', status: 503, reason: 'status', attempts: 1, serverMessage: 'rokur backend broken' });
+    expect((error as SvalinnError).data).toMatchObject({ attempt: 1, rokurStatusCode: 500, rokur: { error: 'rokur backend broken' } });
+    expect(server.requests).toHaveLength(1);
   });
 
   it('a server Retry-After is honoured but capped by maxDelayMs', async () => {
@@ -68,8 +77,8 @@ describe('errors are mapped to typed classes', () => {
     const { server, client } = await setup();
     const error = await rejection(client.containers.get('missing'));
     expect(error).toBeInstanceOf(SvalinnError);
-    expect(error).toMatchObject({ status: 500, serverMessage: 'Container not found: missing', code: 'E_SVALINN' });
-    expect((error as Error).message).toBe('Svalinn GET /api/v1/containers/missing failed (500): Container not found: missing');
+    expect(error).toMatchObject({ status: 500, serverMessage: 'MCP call failed after 3 retries: MCP error -32000: Container not found: missing', code: 'E_SVALINN' });
+    expect((error as Error).message).toBe("Svalinn GET /api/v1/containers/missing failed (500): Vörðr answered: Container not found: missing (JSON-RPC -32000, after Svalinn's 3 retries)");
     expect(server.requests).toHaveLength(1);
   });
 

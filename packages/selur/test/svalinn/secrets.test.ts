@@ -83,15 +83,17 @@ describe('authentication and secrets', () => {
     server.fail({ kind: 'delay', ms: 10_000 });
     errors.push(await rejection(client.images.list())); // timeout
     server.fail({ kind: 'destroy' });
-    errors.push(await rejection(client.images.pull('x:1'))); // dropped connection
+    errors.push(await rejection(client.containers.create({ image: 'x:1' }))); // dropped connection (a create is not re-sent)
     server.fail({ kind: 'json', status: 200, body: { jsonrpc: '2.0', id: 1, result: null, error: { code: -32000, message: `no ${TOKEN}` } } });
+    errors.push(await rejection(client.mcp('svalinn_ps')));
+    server.fail({ kind: 'json', status: 200, body: { jsonrpc: '2.0', id: 2, result: { content: [{ type: 'text', text: `echo ${API_KEY}` }], isError: true } } });
     errors.push(await rejection(client.mcp('svalinn_ps')));
     const refused = svalinnClient({ url: await closedPortUrl(), token: TOKEN, apiKey: API_KEY, env: {}, retry: FAST_RETRY });
     errors.push(await rejection(refused.health()));
 
     expect(errors.map((e) => (e as Error).name)).toEqual([
       'PolicyDeniedError', 'SvalinnValidationError', 'SvalinnError', 'SvalinnError', 'SvalinnError', 'SvalinnError',
-      'SvalinnUnavailableError', 'SvalinnTimeoutError', 'SvalinnUnavailableError', 'SvalinnError', 'SvalinnUnavailableError',
+      'SvalinnUnavailableError', 'SvalinnTimeoutError', 'SvalinnUnavailableError', 'SvalinnMcpToolError', 'SvalinnMcpToolError', 'SvalinnUnavailableError',
     ]);
     for (const error of errors) assertNoSecret(everyRendering(error));
     expect((errors[4] as Error).message).toContain('invalid token [redacted] / key [redacted]');
@@ -101,6 +103,7 @@ describe('authentication and secrets', () => {
     const events: SvalinnLogEvent[] = [];
     const { server, client } = await setup({}, { token: TOKEN, apiKey: API_KEY, logger: (e) => events.push(e) });
     server.fail({ kind: 'json', status: 503, body: { error: `down ${TOKEN}` } });
+    await client.containers.list();
     await client.run(run);
     await client.containers.list();
     expect(events.length).toBeGreaterThanOrEqual(6);

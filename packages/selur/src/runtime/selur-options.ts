@@ -51,6 +51,13 @@ export interface SelurRuntimeOptions {
    * @default false
    */
   readonly requireSignature?: boolean | undefined;
+  /**
+   * With `requireSignature`, the bundle members (exact names, e.g. `src/app.js`) that may stand
+   * outside the signature: CT-SIG-01 signs only the manifest hash, so any other member of a signed
+   * bundle is unauthenticated, and strict verification refuses a bundle with one not named here.
+   * @default []
+   */
+  readonly allowUnsignedMembers?: readonly string[] | undefined;
   /** Maps an image as written to a local bundle file first (e.g. a registry mirror on disk). */
   readonly resolveBundle?: BundleResolver | undefined;
   /** Folder where remote bundles fetched by the CtDriver are kept. @default `<os tmp>/selur-compose/bundles` */

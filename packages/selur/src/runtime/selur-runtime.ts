@@ -99,7 +99,7 @@ class SelurStackRuntime implements SelurRuntime {
   readonly #vordr: VordrClient;
   readonly #source: BundleSource;
   readonly #devSecrets: boolean;
-  readonly #requireSignature: boolean;
+  readonly #verifyOptions: { readonly requireSignature: boolean; readonly allowUnsignedMembers: readonly string[] };
   readonly #sendBundlePath: boolean;
   readonly #health: 'running-state' | 'unsupported';
   readonly #policy: SelurRuntimeOptions['policy'];
@@ -116,7 +116,7 @@ class SelurStackRuntime implements SelurRuntime {
     this.#lookup = new ContainerLookup(options.vordr);
     this.#source = { ct: options.ct, resolveBundle: options.resolveBundle, cacheDir: options.bundleCacheDir ?? DEFAULT_BUNDLE_CACHE };
     this.#devSecrets = options.secretsDevMode ?? (options.env ?? process.env)['SELUR_DEV_SECRETS'] === '1';
-    this.#requireSignature = options.requireSignature ?? false;
+    this.#verifyOptions = { requireSignature: options.requireSignature ?? false, allowUnsignedMembers: options.allowUnsignedMembers ?? [] };
     this.#sendBundlePath = options.sendBundlePath ?? false;
     this.#health = options.health ?? 'unsupported';
     this.capabilities = this.#health === 'running-state' ? new Set<RuntimeCapability>([...CAPABILITIES, 'health']) : CAPABILITIES;
@@ -154,7 +154,7 @@ class SelurStackRuntime implements SelurRuntime {
   async createContainer(request: ContainerRequest): Promise<ContainerInfo> {
     const image = request.spec.image;
     const bundle = await resolveBundlePath(image, request.service, request.workingDir, this.#source);
-    const report = await verifyServiceBundle(this.#ct, bundle, request.service, image, this.#requireSignature);
+    const report = await verifyServiceBundle(this.#ct, bundle, request.service, image, this.#verifyOptions);
     const config = await runConfig(request, this.#devSecrets, { [LABEL_BUNDLE_DIGEST]: report.digest, [LABEL_BUNDLE_PATH]: bundle });
     const run: SvalinnRunRequest = {
       imageName: image,
@@ -348,7 +348,7 @@ class SelurStackRuntime implements SelurRuntime {
     }
     const bundle = labels[LABEL_BUNDLE_PATH];
     if (bundle !== undefined && (await fileExists(bundle))) {
-      const report = await verifyServiceBundle(this.#ct, bundle, containerInfo(details, { deriveHealth: false }).service, details.image, this.#requireSignature);
+      const report = await verifyServiceBundle(this.#ct, bundle, containerInfo(details, { deriveHealth: false }).service, details.image, this.#verifyOptions);
       if (report.digest !== digest) {
         throw new UnsupportedOperationError('selur', 'start a stopped container whose bundle changed', { hint: `${bundle} is now ${report.digest}, it ran ${digest}; recreate it (up)` });
       }

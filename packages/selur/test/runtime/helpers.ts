@@ -58,7 +58,7 @@ export interface SelurStack extends AsyncDisposable {
   /** image as written → packed bundle path, for `nginx:latest.ctp` and `redis:latest.ctp`. */
   readonly bundles: Readonly<Record<string, string>>;
   /** Packs (and signs) another bundle into `dir`. */
-  pack(name: string, options?: { sign?: boolean; version?: string }): Promise<string>;
+  pack(name: string, options?: { sign?: boolean; version?: string; sources?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -83,8 +83,8 @@ export async function startStack(options: StackOptions = {}): Promise<SelurStack
   const svalinn = await startFakeSvalinn({ ...options.svalinnServer, backend: options.svalinnBackend ? options.svalinnBackend(backend) : backend });
   const key = newKey();
   const ct = nativeCt({ keys: { [KEY_ID]: key.publicHex }, trustDir: false });
-  const pack = async (name: string, o: { sign?: boolean; version?: string } = {}) => {
-    const result = await ct.pack({ manifest: await manifestFor(name, o.version) }, { output: join(dir, name), ...(o.sign === false ? {} : { sign: { keyId: KEY_ID, privateKey: key.seedHex } }) });
+  const pack = async (name: string, o: { sign?: boolean; version?: string; sources?: string } = {}) => {
+    const result = await ct.pack({ manifest: await manifestFor(name, o.version) }, { output: join(dir, name), ...(o.sources === undefined ? {} : { sources: o.sources }), ...(o.sign === false ? {} : { sign: { keyId: KEY_ID, privateKey: key.seedHex } }) });
     return result.path;
   };
   const bundles = { 'nginx:latest.ctp': await pack('nginx'), 'redis:latest.ctp': await pack('redis') };

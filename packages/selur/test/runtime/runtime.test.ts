@@ -184,6 +184,21 @@ describe('selurRuntime: bundles', () => {
     expect((await stack.runtime.createContainer(request(stack, 'web', service('nginx:latest.ctp')))).state).toBe('created');
   });
 
+  it('requireSignature refuses a signed bundle whose sources the signature does not cover, unless allowUnsignedMembers names them', async () => {
+    // Each stack has its own signing key: pack the same sources in each.
+    const packWithSources = async (stack: SelurStack) => {
+      await mkdir(join(stack.dir, 'src'));
+      await writeFile(join(stack.dir, 'src', 'app.js'), 'console.log(1)\n');
+      return stack.pack('with-sources', { sources: join(stack.dir, 'src') });
+    };
+    const strict = await setup({ runtime: { requireSignature: true } });
+    const refused = await rejection(strict.runtime.createContainer(request(strict, 'api', service(await packWithSources(strict)))));
+    expect(isBundleVerificationError(refused) && refused.service).toBe('api');
+    expect(String(refused)).toContain('src/app.js');
+    const allowing = await setup({ runtime: { requireSignature: true, allowUnsignedMembers: ['src/app.js'] } });
+    expect((await allowing.runtime.createContainer(request(allowing, 'api', service(await packWithSources(allowing))))).state).toBe('created');
+  });
+
   it('a remote reference needs a driver that can fetch; a missing path is not-found', async () => {
     const stack = await setup({ runtime: { resolveBundle: () => undefined } });
     const remote = await rejection(stack.runtime.createContainer(request(stack, 'api', service('ghcr.io/acme/api:1.2.ctp'))));

@@ -19,6 +19,10 @@ function escapeDollars(value: unknown): unknown {
 /** Digits and colons (`1:30:00`, `80:80`): a YAML 1.1 reader (docker-compose 1.x) takes base-60 ones for integers, so all are quoted. */
 const SEXAGESIMAL = /^[-+]?[0-9][0-9_]*(?::[0-9_]*)+(?:\.[0-9_]*)?$/;
 
+/** A multi-line string with white space at the start or end of a line: a block scalar would not give it back exactly (` \n` came back as `\n`). */
+const BLOCK_UNSAFE = /\n/;
+const EDGE_SPACE = /(^|\n)[ \t]|[ \t](\n|$)/;
+
 /**
  * Renders a canonical {@link ProjectSpec} as a compose.yaml: the same document as
  * {@link renderToml} writes (name, `x-*` extensions, services with short forms where they mean
@@ -39,7 +43,8 @@ export function renderYaml(spec: ProjectSpec): string {
   const doc = new (yamlLibrary().Document)(escapeDollars(document), { version: '1.1', aliasDuplicateObjects: false });
   yamlLibrary().visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && SEXAGESIMAL.test(node.value)) node.type = 'QUOTE_DOUBLE';
+      if (typeof node.value !== 'string') return;
+      if (SEXAGESIMAL.test(node.value) || (BLOCK_UNSAFE.test(node.value) && EDGE_SPACE.test(node.value))) node.type = 'QUOTE_DOUBLE';
     },
     Pair(_key, pair) {
       if (yamlLibrary().isScalar(pair.key) && typeof pair.key.value === 'string' && SEXAGESIMAL.test(pair.key.value)) pair.key.type = 'QUOTE_DOUBLE';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  findComposeFiles, isComposeValidationError, isYamlSyntaxError, loadProject, parseProject, type ComposeValidationError, type YamlSyntaxError,
+  findComposeFiles, isComposeValidationError, isYamlSyntaxError, loadProject, parseProject, Project, type ComposeValidationError, type YamlSyntaxError,
 } from '@selur/compose';
 
 let dir: string;
@@ -80,6 +80,14 @@ describe('YAML compose files', () => {
     expect(again.toYaml()).toBe(yaml);
     const toml = parseProject(TOML).toToml();
     expect(parseProject(parseProject(toml).toYaml(), { format: 'yaml' }).toToml()).toBe(toml);
+  });
+
+  it('toYaml gives back strings with white space at the edges of their lines (found by the property test: " \\n" came back as "\\n")', () => {
+    for (const note of [' \n', 'a \nb', '\tindented\nline', 'line\n  next', 'plain\nlines\n']) {
+      const project = new Project('edges').extension('x-note', note).service('app', { image: 'app', command: ['run'] });
+      const loaded = parseProject(project.toYaml(), { format: 'yaml', env: {} });
+      expect(loaded.toJSON()).toStrictEqual(project.toJSON());
+    }
   });
 
   it('accept any version (informative, as in the Compose Specification)', () => {

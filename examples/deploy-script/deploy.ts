@@ -20,20 +20,21 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isComposeError, isServiceFailureError, loadProject, planToString, processRuntime } from '@selur/compose';
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      file: { type: 'string', short: 'f', default: fileURLToPath(new URL('../quickstart/compose.toml', import.meta.url)) },
-      yes: { type: 'boolean', short: 'y', default: false },
-      down: { type: 'boolean', default: false },
-      'state-dir': { type: 'string' },
-    },
-  }).values;
-} catch (error) {
-  console.error(String((error as Error).message));
-  process.exit(2);
+const options = {
+  file: { type: 'string', short: 'f', default: fileURLToPath(new URL('../quickstart/compose.toml', import.meta.url)) },
+  yes: { type: 'boolean', short: 'y', default: false },
+  down: { type: 'boolean', default: false },
+  'state-dir': { type: 'string' },
+} as const;
+function parse() {
+  try {
+    return parseArgs({ options }).values;
+  } catch (error) {
+    console.error(String((error as Error).message));
+    return process.exit(2);
+  }
 }
+const args = parse();
 
 // The example keeps its state in a temporary folder unless given one; a real deploy script may omit
 // `stateDir` (the default, ~/.local/state/selur-compose, is the one `selur-compose ps`/`down` use).

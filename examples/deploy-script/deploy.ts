@@ -89,6 +89,7 @@ try {
 } catch (error) {
   if (isServiceFailureError(error)) {
     console.error(`${error.code}: ${error.message}`); // service, reason, last log lines, health output
+    console.error(`rolled back: ${error.rolledBack}; not started: ${error.skipped.join(', ') || '-'}`);
     code = 1;
   } else if (isComposeError(error)) {
     console.error(`${error.code}: ${error.message}`);

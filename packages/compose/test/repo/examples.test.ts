@@ -64,6 +64,19 @@ describe('examples', () => {
     expect(down.stdout).toContain("removed 'quickstart'");
   }, 120_000);
 
+  it('deploy-script: a failing deploy prints the typed error and rolls back everything it created', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'selur-examples-broken-'));
+    dirs.push(stateDir);
+    const script = 'examples/deploy-script/deploy.ts';
+    const failed = await run(script, ['--yes', '-f', 'examples/deploy-script/broken.toml', '--state-dir', stateDir]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("E_DEPENDENCY_FAILED: api: dependency 'migrate' failed");
+    expect(failed.stderr).toContain('migrate: table users already exists');
+    expect(failed.stderr).toContain('rolled back: true');
+    const after = await run(script, ['-f', 'examples/deploy-script/broken.toml', '--state-dir', stateDir]);
+    expect(after.stdout).toContain('plan broken-deploy: 4 create'); // nothing was left behind
+  }, 120_000);
+
   it('event-tool: prints a row per service with its phases', async () => {
     const { code, stdout } = await run('examples/event-tool/timeline.ts');
     expect(code).toBe(0);

@@ -78,6 +78,31 @@ describe('guides', () => {
     }
   });
 
+  it('getting started: the TOML and the YAML stack are the same project', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'selur-guides-gs-'));
+    try {
+      const text = read('docs/getting-started.md');
+      const toml = /```toml\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
+      const yaml = /```yaml\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
+      writeFileSync(join(dir, 'compose.toml'), toml);
+      writeFileSync(join(dir, 'compose.yaml'), yaml);
+      const a = await loadProject(join(dir, 'compose.toml'), { env: {} });
+      const b = await loadProject(join(dir, 'compose.yaml'), { env: {} });
+      expect(b.toJSON()).toEqual(a.toJSON());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deploy and CI: the exit-code table is the CLI README\'s', () => {
+    const table = (file: string) => {
+      const text = read(file);
+      const start = text.indexOf('| code | meaning |', text.indexOf('xit codes'));
+      return text.slice(start, text.indexOf('\n\n', start));
+    };
+    expect(table('docs/deploy-and-ci.md')).toBe(table('packages/cli/README.md'));
+  });
+
   const runnable = guides.flatMap((guide) => shellBlocks(`docs/${guide}`).map((b) => ({ guide, ...b })));
   it('every shell block either runs here or says why not', () => {
     for (const block of runnable) expect(block.skip === undefined || block.skip.trim().length > 0, `docs/${block.guide}:${block.line}`).toBe(true);

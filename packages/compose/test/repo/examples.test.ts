@@ -20,7 +20,7 @@ function run(file: string, args: readonly string[] = [], timeout = 60_000): Prom
 
 // Every example under examples/ is executed here (the vitest harness example is a test file of the
 // `core` project itself), so none can rot. Only host processes on 127.0.0.1; no Docker, no cluster.
-describe('examples', () => {
+describe('examples', { timeout: 120_000 }, () => {
   const dirs: string[] = [];
   afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 

@@ -27,7 +27,7 @@ function shellBlocks(file: string): { code: string; skip: string | undefined; li
   }));
 }
 
-describe('guides', () => {
+describe('guides', { timeout: 60_000 }, () => {
   it('each guide is linked from docs/README.md and from the README\'s Documentation section', () => {
     expect(guides.length).toBeGreaterThanOrEqual(5);
     const index = read('docs/README.md');

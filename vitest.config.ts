@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'core',
-          include: ['packages/compose/src/**/*.test.ts', 'packages/compose/test/**/*.test.ts', 'packages/cli/src/**/*.test.ts'],
+          include: ['packages/compose/src/**/*.test.ts', 'packages/compose/test/**/*.test.ts', 'packages/cli/src/**/*.test.ts', 'examples/**/*.test.ts'],
         },
       },
       {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,18 +9,30 @@ const dir = join(root, 'packages/compose/test/repo/.readme-examples');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// The README is the manual: every TypeScript example in it must compile against the real API, so
-// it cannot drift from the code. Each block is its own module (top-level await allowed).
-describe('README examples', () => {
+/** The guides: every Markdown file directly in docs/ (the reference pages and architecture have no TypeScript). */
+const guides = readdirSync(join(root, 'docs'))
+  .filter((f) => f.endsWith('.md'))
+  .sort()
+  .map((f) => `docs/${f}`);
+
+/** The ```ts blocks of a Markdown file. */
+function tsBlocks(file: string): string[] {
+  return [...readFileSync(join(root, file), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+}
+
+// The README and the guides are the manual: every TypeScript example in them must compile against
+// the real API, so they cannot drift from the code. Each block is its own module (top-level await
+// allowed); all are checked by one tsc run.
+describe('README and guide examples', () => {
   it('every ```ts block typechecks against the public API', () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string);
-    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    const sources = ['README.md', ...guides];
+    const blocks = sources.flatMap((file) => tsBlocks(file).map((code, i) => ({ file, i, code })));
+    expect(tsBlocks('README.md').length).toBeGreaterThanOrEqual(4);
     mkdirSync(dir, { recursive: true });
-    const files = blocks.map((code, i) => {
-      const file = join(dir, `example-${i + 1}.ts`);
-      writeFileSync(file, `${code}\nexport {};\n`);
-      return file;
+    const files = blocks.map(({ file, i, code }) => {
+      const path = join(dir, `${file.replace(/[/.]/g, '_')}-${i + 1}.ts`);
+      writeFileSync(path, `${code}\nexport {};\n`);
+      return path;
     });
     writeFileSync(
       join(dir, 'tsconfig.json'),
@@ -33,5 +45,5 @@ describe('README examples', () => {
       output = String((error as { stdout?: string }).stdout ?? error);
     }
     expect(output).toBe('');
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** Runs an example script as a user would (`node --import tsx <file>`), bounded by `timeout` ms. */
+function run(file: string, args: readonly string[] = [], timeout = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', file, ...args], { cwd: root, timeout, killSignal: 'SIGKILL', encoding: 'utf8' }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin?.end(); // no terminal: a script that would ask must not wait
+  });
+}
+
+// Every example under examples/ is executed here (the vitest harness example is a test file of the
+// `core` project itself), so none can rot. Only host processes on 127.0.0.1; no Docker, no cluster.
+describe('examples', { timeout: 120_000 }, () => {
+  const dirs: string[] = [];
+  afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+  it('quickstart: deploys, uses and tears down the stack, leaving nothing behind', async () => {
+    const { code, stdout } = await run('examples/quickstart/deploy.ts');
+    expect(code).toBe(0);
+    expect(stdout).toContain('GET /items');
+    expect(stdout).toContain('left behind: 0 containers');
+  });
+
+  it('web-api-cache/run.ts: the stack declared in TypeScript counts visits', async () => {
+    const { code, stdout } = await run('examples/web-api-cache/run.ts');
+    expect(code).toBe(0);
+    expect(stdout).toContain('visit number 2');
+    expect(stdout).toContain('cache counter: 2');
+  });
+
+  it('web-api-cache/yaml.ts: the same stack from compose.yaml', async () => {
+    const { code, stdout } = await run('examples/web-api-cache/yaml.ts');
+    expect(code).toBe(0);
+    expect(stdout).toContain("loaded 'web-api-cache-yaml': api, cache, web");
+    expect(stdout).toContain('visit number 1');
+  });
+
+  it('deploy-script: refuses without review, deploys with --yes, is idempotent, tears down', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'selur-examples-deploy-'));
+    dirs.push(stateDir);
+    const script = 'examples/deploy-script/deploy.ts';
+    const refused = await run(script, ['--state-dir', stateDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('refusing to deploy without review');
+    expect((await run(script, ['--bogus'])).code).toBe(2);
+    const deployed = await run(script, ['--yes', '--state-dir', stateDir]);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.stdout).toContain("deployed 'quickstart': api=running");
+    const again = await run(script, ['--state-dir', stateDir]);
+    expect(again.stdout).toContain('quickstart: no changes');
+    expect(again.code).toBe(0);
+    const down = await run(script, ['--down', '--state-dir', stateDir]);
+    expect(down.code).toBe(0);
+    expect(down.stdout).toContain("removed 'quickstart'");
+  }, 120_000);
+
+  it('deploy-script: a failing deploy prints the typed error and rolls back everything it created', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'selur-examples-broken-'));
+    dirs.push(stateDir);
+    const script = 'examples/deploy-script/deploy.ts';
+    const failed = await run(script, ['--yes', '-f', 'examples/deploy-script/broken.toml', '--state-dir', stateDir]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("E_DEPENDENCY_FAILED: api: dependency 'migrate' failed");
+    expect(failed.stderr).toContain('migrate: table users already exists');
+    expect(failed.stderr).toContain('rolled back: true');
+    const after = await run(script, ['-f', 'examples/deploy-script/broken.toml', '--state-dir', stateDir]);
+    expect(after.stdout).toContain('plan broken-deploy: 4 create'); // nothing was left behind
+  }, 120_000);
+
+  it('event-tool: prints a row per service with its phases', async () => {
+    const { code, stdout } = await run('examples/event-tool/timeline.ts');
+    expect(code).toBe(0);
+    for (const service of ['api', 'migrate', 'worker']) expect(stdout).toMatch(new RegExp(`^${service}\\s+(-|\\d+)\\s+\\d+\\s+\\d+`, 'm'));
+  });
+
+  it('kubernetes: converts the YAML stack into manifests', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'selur-examples-k8s-'));
+    dirs.push(dir);
+    const out = join(dir, 'stack.yaml');
+    const { code, stderr } = await run('examples/kubernetes/to-kubernetes.ts', [out]);
+    expect(code, stderr).toBe(0);
+    const yaml = readFileSync(out, 'utf8');
+    for (const service of ['web', 'api', 'cache']) expect(yaml).toMatch(new RegExp(`kind: Deployment\\nmetadata:\\n  name: ${service}\\n`));
+    expect(yaml).toContain('kind: Namespace');
+  });
+});

@@ -1,0 +1,171 @@
+// Generates docs/errors.md — every error class of every package, its stable `code`, what causes
+// it (its doc comment) and what to do — from `packages/*/src/errors/*.ts`.
+//
+//   node scripts/gen-error-docs.mjs          writes docs/errors.md
+//   node scripts/gen-error-docs.mjs --check  exit 1 when docs/errors.md differs from the code
+//
+// The cause is the class's own doc comment, so it cannot drift. The advice ("what to do") lives
+// here, keyed by code: a class whose code has no advice fails the script, so a new error cannot
+// ship undocumented.
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'docs/errors.md');
+
+const packages = [
+  ['@selur/compose', 'packages/compose'],
+  ['@selur/compose-docker', 'packages/docker'],
+  ['@selur/compose-selur', 'packages/selur'],
+  ['@selur/compose-kubernetes', 'packages/kubernetes'],
+  ['selur-compose (CLI)', 'packages/cli'],
+];
+
+/** What to do, per code. Keep each one line: the cause is the class's doc comment. */
+const ADVICE = {
+  '(base)': 'Catch it (or test with `isComposeError`) to handle every error of the SDK; branch on `code`.',
+  '(per subclass)': 'Catch it (or `isServiceFailureError`) to read `service`, `reason`, `logs`, `healthOutput`, `exitCode` and `skipped` whatever the cause.',
+  E_CANCELLED: 'Expected after an abort or an earlier failure; look for the first error of the run (the one that is not `E_CANCELLED`).',
+  E_COMPOSE_FILE: 'Check the path (relative to the working folder or `-f`) and its permissions.',
+  E_CONTAINER_NOT_FOUND: 'Something else removed the container: run `plan`/`up` again to recreate it, or `ps` to see what is left.',
+  E_DEPENDENCY_CYCLE: 'Remove one of the `depends_on` edges the message lists.',
+  E_DEPENDENCY_FAILED: 'Fix the dependency named in the message (its own error comes first); this service was not started because of it.',
+  E_HEALTH_TIMEOUT: 'Read `healthOutput` and `logs`: fix the service or its healthcheck/wait strategy, or give it more time (`start_period`, `withTimeout`, `up({ timeout })`).',
+  E_INVALID_ARGUMENT: 'Fix the value named by `field` in your code (builder call or option).',
+  E_MISSING_COMMAND: 'Give the service a `command` (the process runtime runs commands, not images), or use a container runtime.',
+  E_PLAN_CHANGES: 'The deployed stack differs from the file: review the listed changes, then `up` (or fix the drift).',
+  E_PORT_CONFLICT: 'Free the host port or publish another (`0` picks a free one); `ss -ltnp` shows who holds it.',
+  E_PROCESS_SPAWN: 'Check the `command` exists on the host (`PATH`) and is executable, and the `working_dir` exists.',
+  E_PROJECT_LOCKED: 'Another `up`/`down` of the same project runs: wait for it, or raise `lockTimeout`; a dead holder\'s lock is taken over.',
+  E_SECRET_IN_ENVIRONMENT: 'Move the value into a `secrets` entry (a file), and read `<NAME>_FILE` in the service.',
+  E_SERVICE_EXITED: 'Read `exitCode` and `logs`: the service crashed or a one-shot job failed.',
+  E_SERVICE_START: 'Read the reason and `logs`: the runtime could not start the service (command, image, mounts).',
+  E_STATE_FILE: 'The process runtime\'s state file is damaged or unwritable: check the `stateDir` permissions; remove the named file if it is corrupt.',
+  E_TOML_SYNTAX: 'Fix the TOML at the `file:line:column` printed.',
+  E_UNSUPPORTED: 'Use a runtime that has the capability (see the runtimes guide), or avoid the operation on this one.',
+  E_VALIDATION: 'Fix every problem listed (each has its field path and `file:line:column`).',
+  E_YAML_SYNTAX: 'Fix the YAML at the `file:line:column` printed.',
+  E_CTP_ON_DOCKER: 'Docker cannot run `.ctp` bundles: use an OCI image for Docker, or the selur runtime for the bundle.',
+  E_DOCKER_UNREACHABLE: 'Start the Docker/Podman engine, or point `DOCKER_HOST` at its socket.',
+  E_DOCKER_ENGINE: 'Read the engine\'s message and status in the error; `docker info` and the engine logs tell more.',
+  E_EXTERNAL_NOT_FOUND: 'Create the external network or volume first (`docker network create …`), or drop `external: true`.',
+  E_IMAGE_BUILD: 'Read the build output in the message; fix the Dockerfile or the build context.',
+  E_IMAGE_NOT_FOUND: 'Check the image name and tag, log in to the registry, or build it first.',
+  E_BUNDLE: 'The `.ctp` file is malformed: rebuild it with `ct pack`, check it with `ct verify`.',
+  E_BUNDLE_UNAVAILABLE: 'Check the `image` path or reference of the service: the bundle could not be read or fetched.',
+  E_BUNDLE_VERIFICATION: 'Read `report`: re-sign the bundle, add its key to the trust store, or fix the tampered member.',
+  E_CT_COMMAND: 'Check that `ct` is installed and on `PATH` (or use `nativeCt()`); read its output in the message.',
+  E_INVALID_POLICY: 'Fix the policy document at the path printed (Svalinn gatekeeper policy v1).',
+  E_POLICY_DENIED: 'Svalinn\'s policy refused the request: read the reasons, change the stack or the policy.',
+  E_SVALINN: 'Read `status` and `serverMessage`; Svalinn\'s own logs tell more.',
+  E_SVALINN_TIMEOUT: 'Svalinn did not answer in time: check it is running and reachable (`SVALINN_URL`), or raise the timeout.',
+  E_SVALINN_UNAVAILABLE: 'Start Svalinn or fix `SVALINN_URL`.',
+  E_SVALINN_VALIDATION: 'Svalinn rejected the request body: read `data` for the fields; usually a field the stack cannot map.',
+  E_VORDR_TOOL: 'Vörðr\'s tool failed: read the tool name and message; Vörðr\'s logs tell more.',
+  E_VORDR_PROTOCOL: 'The server at `VORDR_MCP_URL` is not a compatible Vörðr (MCP): check the URL and versions.',
+  E_VORDR_UNAVAILABLE: 'Start Vörðr or fix `VORDR_MCP_URL`.',
+  E_K8S_API: 'Read the API server\'s status and message; check the kubeconfig context and RBAC permissions.',
+  E_K8S_ROLLOUT: 'Read the pod conditions and events in the message: image pull, crash loop or readiness probe.',
+  E_K8S_SECRET_FILE: 'The secret\'s `file` could not be read: check its path (relative to the compose file).',
+  E_K8S_UNSUPPORTED_FIELD: 'Kubernetes cannot express the listed fields: remove them, or pass `unsupported: \'warn\'` to convert anyway.',
+  '(exit code 2)': 'Run the command with `--help`: it prints the usage and examples.',
+};
+
+/** The doc comment just before `index` in `text`, as Markdown prose (tags and examples dropped). */
+function docBefore(text, index) {
+  const head = text.slice(0, index);
+  const end = head.lastIndexOf('*/');
+  const start = head.lastIndexOf('/**');
+  if (start < 0 || end < start || head.slice(end + 2).trim() !== '') return '';
+  const lines = head
+    .slice(start + 3, end)
+    .split('\n')
+    .map((l) => l.replace(/^\s*\* ?/, ''));
+  const prose = [];
+  for (const line of lines) {
+    if (line.trim().startsWith('@')) break;
+    prose.push(line);
+  }
+  return prose
+    .join('\n')
+    .trim()
+    .replace(/\{@link\s+([^}|\s]+)(?:\s*\|\s*([^}]+))?\s*\}/g, (_, target, label) => `\`${(label ?? target).trim()}\``)
+    .replace(/\n\n+/g, '<br>')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|');
+}
+
+/** The body of the class declared at `index` (up to the next top-level `}`). */
+function bodyAt(text, index) {
+  const end = text.indexOf('\n}\n', index);
+  return text.slice(index, end < 0 ? undefined : end);
+}
+
+const sections = [];
+const seen = new Set();
+for (const [pkg, dir] of packages) {
+  const errorsDir = join(root, dir, 'src/errors');
+  if (!existsSync(errorsDir)) continue;
+  const rows = [];
+  for (const file of readdirSync(errorsDir).sort()) {
+    if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+    const text = readFileSync(join(errorsDir, file), 'utf8');
+    for (const m of text.matchAll(/export (?:abstract )?class (\w+) extends (\w+)/g)) {
+      const [, name, base] = m;
+      const body = bodyAt(text, m.index);
+      const guard = new RegExp(`guardFor<${name}>\\('(E_[A-Z0-9_]+)'\\)`).exec(text);
+      let code = guard?.[1] ?? /'(E_[A-Z0-9_]+)'/.exec(body)?.[1];
+      if (!code && name === 'ComposeError') code = '(base)';
+      if (!code && (/abstract class/.test(m[0]) || /constructor\(code: string/.test(body))) code = '(per subclass)';
+      if (!code && dir === 'packages/cli') code = '(exit code 2)';
+      if (!code) throw new Error(`${dir}/src/errors/${file}: cannot find the code of ${name}`);
+      if (!(code in ADVICE)) throw new Error(`${dir}/src/errors/${file}: ${name} (${code}) has no advice in scripts/gen-error-docs.mjs`);
+      seen.add(code);
+      const cause = docBefore(text, m.index) || '(no doc comment)';
+      rows.push(`| \`${name}\` | ${code.startsWith('E_') ? `\`${code}\`` : code} | ${base === 'Error' ? '—' : `\`${base}\``} | ${cause} | ${ADVICE[code]} |`);
+    }
+  }
+  if (rows.length === 0) continue;
+  sections.push(`## ${pkg}\n\nFrom \`${dir}/src/errors/\`.\n\n| class | code | extends | cause | what to do |\n|---|---|---|---|---|\n${rows.join('\n')}\n`);
+}
+const stale = Object.keys(ADVICE).filter((code) => !seen.has(code));
+if (stale.length > 0) throw new Error(`scripts/gen-error-docs.mjs: advice for codes no error has: ${stale.join(', ')}`);
+
+const doc = `<!-- Generated by \`node scripts/gen-error-docs.mjs\` from packages/*/src/errors/*.ts: do not edit by hand. -->
+# Troubleshooting: every error
+
+Every error the SDK throws is a \`ComposeError\` with a stable \`code\` (branch on it, or use the
+\`isXxxError\` guard each class exports: guards match by \`code\`, so they work even when two copies
+of a package are loaded), a message a person can act on, and what it knows of where: \`service\`,
+\`file\`, \`line\`, \`column\`, \`field\`. Errors from a failing service (\`ServiceFailureError\` and its
+subclasses) also carry the service's last log lines, its health output, its exit code and the services
+skipped because of it. Secrets never appear in any of them.
+
+\`\`\`ts
+import { isComposeError, isServiceFailureError, loadProject } from '@selur/compose';
+
+try {
+  await (await loadProject('compose.toml')).up();
+} catch (error) {
+  if (isServiceFailureError(error)) console.error(error.service, error.exitCode, error.logs.join('\\n'));
+  else if (isComposeError(error)) console.error(\`\${error.code} at \${error.file ?? '-'}:\${error.line ?? '-'}: \${error.message}\`);
+  else throw error;
+}
+\`\`\`
+
+The command line prints the same message and exits with a code per kind of failure (see
+[deploy scripts and CI](deploy-and-ci.md#exit-codes)).
+
+${sections.join('\n')}`;
+
+if (process.argv.includes('--check')) {
+  const current = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  if (current !== doc) {
+    console.error('docs/errors.md is out of date: run `node scripts/gen-error-docs.mjs`');
+    process.exit(1);
+  }
+} else {
+  writeFileSync(out, doc);
+  console.log(`wrote ${out}`);
+}

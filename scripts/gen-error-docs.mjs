@@ -26,6 +26,10 @@ const packages = [
 const ADVICE = {
   '(base)': 'Catch it (or test with `isComposeError`) to handle every error of the SDK; branch on `code`.',
   '(per subclass)': 'Catch it (or `isServiceFailureError`) to read `service`, `reason`, `logs`, `healthOutput`, `exitCode` and `skipped` whatever the cause.',
+  E_SVALINN_MCP_TOOL: 'The Svalinn tool named by `tool` refused the call: read `toolMessage`, fix the arguments (see the tool list in the selur package README) or the state it names (e.g. an unknown container).',
+  E_SVALINN_REDIRECT: 'Point `SVALINN_URL` at the gateway itself (the `location` in the error is where it redirected): the client never follows a redirect, so no key or request body goes to another host.',
+  E_SVALINN_RESPONSE_TOO_LARGE: 'Something that is not the gateway answered, or an answer grew past `maxResponseBytes`: check `SVALINN_URL`, or raise `maxResponseBytes` if the answer is legitimate.',
+  E_SVALINN_UPSTREAM: 'Not a bug of this SDK: the message names the upstream component (`component`, `defect`) and what it answered. Use `gateway: \'vordr\'` to run on Vörðr directly, or an upstream release with the fix.',
   E_CANCELLED: 'Expected after an abort or an earlier failure; look for the first error of the run (the one that is not `E_CANCELLED`).',
   E_COMPOSE_FILE: 'Check the path (relative to the working folder or `-f`) and its permissions.',
   E_CONTAINER_NOT_FOUND: 'Something else removed the container: run `plan`/`up` again to recreate it, or `ps` to see what is left.',

@@ -11,7 +11,7 @@ import { Converger } from './converge.js';
 import { lastLogLines, ERROR_LOG_LINES, publicError } from './diagnostics.js';
 import { emit, type EngineEnv } from './env.js';
 import type { EventHub } from './event-hub.js';
-import { EngineFailure, portConflictOf } from './failure.js';
+import { conflictingPort, EngineFailure, fixedHostPorts, portConflictOf } from './failure.js';
 import { acquireProjectLock } from './lock.js';
 import type { UpOptions } from './options.js';
 import { specRedactor } from './redact.js';
@@ -65,6 +65,7 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
       logEvents: options.logEvents ?? false,
       secretsDevMode,
       start: options.start ?? true,
+      stableForMs: options.stableFor,
     });
     const onAbort = () => converger.fail(new EngineFailure('cancelled', { reason: 'up was aborted (signal)' }));
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -85,9 +86,11 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
       }
       const logs = await lastLogLines(runtime, logContainers, ERROR_LOG_LINES, redact);
       // A service that died because its port was taken is a port conflict, whatever the runtime said.
+      // The port comes from what the service asked for, never from the log text (a timestamp's `:28`).
       if ((failure.kind === 'exited' || failure.kind === 'health-timeout') && logs.some((l) => portConflictOf(l))) {
         const line = logs.find((l) => portConflictOf(l)) ?? '';
-        failure = new EngineFailure('port', { service: failure.service, reason: line.trim(), port: portConflictOf(line)?.port, exitCode: failure.exitCode, healthOutput: failure.healthOutput });
+        const requested = fixedHostPorts(ctx.spec.services[failure.service ?? '']?.ports ?? []);
+        failure = new EngineFailure('port', { service: failure.service, reason: line.trim(), port: conflictingPort(line, requested), exitCode: failure.exitCode, healthOutput: failure.healthOutput });
       }
       const healthOutput = failure.service ? converger.healthOutput(failure.service) : undefined;
       const base = { logs, skipped, healthOutput: failure.healthOutput ?? healthOutput };

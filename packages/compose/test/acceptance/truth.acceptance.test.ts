@@ -1,0 +1,101 @@
+/**
+ * Issue 14, "a stack that is not up must never be reported up", on processRuntime with node
+ * one-liners: a service that dies before `up()` resolves fails it with ServiceExitedError (its
+ * logs and exit code) unless its restart policy brings it back; `stableFor` holds ready services;
+ * after `up()` a crash is a `service.exited` event and shows in `stack.ps()`.
+ * Every wait is bounded and waits for a condition, never for a span of time.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { Project, Wait, isServiceExitedError, type ComposeEvent, type Stack } from '@selur/compose';
+import { FAST, NODE, cleanup, idle, rejection, runtime, uniqueName } from './support.js';
+
+const scratch: string[] = [];
+afterEach(async () => {
+  await cleanup();
+  for (const d of scratch.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'truth-'));
+  scratch.push(dir);
+  return dir;
+}
+
+/** Prints a line, then exits with `code` (on the next turn, so the line is flushed). */
+const dies = (code: number): string[] => [NODE, '-e', `console.log('about to exit ${code}'); setImmediate(() => process.exit(${code}))`];
+
+/** Waits (bounded) until `check` holds, polling `read`. */
+async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('a service that dies is noticed (issue 14)', () => {
+  test('a service without a healthcheck that exits 3 right after it starts fails up() with ServiceExitedError, its logs and exit code', async () => {
+    const project = new Project(uniqueName('dies')).service('crash', { command: dies(3) }).service('steady', { command: idle() });
+    // The window is long on purpose: it ends at once when the service exits, so a slow machine only makes it safer.
+    const error = await rejection(project.up({ ...FAST, runtime: runtime(), stableFor: 60_000 }));
+    expect(isServiceExitedError(error)).toBe(true);
+    if (!isServiceExitedError(error)) return;
+    expect(error.service).toBe('crash');
+    expect(error.exitCode).toBe(3);
+    expect(error.logs).toContain('about to exit 3');
+    expect(error.rolledBack).toBe(true);
+  });
+
+  test('without stableFor, a service found exited when up() is about to resolve fails it', async () => {
+    const dir = scratchDir();
+    const pidFile = join(dir, 'crash.pid');
+    // `gate` only becomes ready once the crash's process is gone: the crash happens before the last look.
+    const gate = [NODE, '-e', `const fs = require('fs'); const t = setInterval(() => { let pid; try { pid = +fs.readFileSync(${JSON.stringify(pidFile)}, 'utf8'); } catch { return; } try { process.kill(pid, 0); } catch { console.log('crash is gone'); clearInterval(t); setInterval(() => {}, 1000); } }, 10)`];
+    const crash = [NODE, '-e', `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setImmediate(() => process.exit(3))`];
+    const project = new Project(uniqueName('sweep'))
+      .service('crash', { command: crash })
+      .service('gate', (s) => s.command(gate).waitFor(Wait.forLog('crash is gone').withTimeout(30_000)));
+    const error = await rejection(project.up({ ...FAST, runtime: runtime() }));
+    expect(isServiceExitedError(error)).toBe(true);
+    if (!isServiceExitedError(error)) return;
+    expect(error.service).toBe('crash');
+    expect(error.exitCode).toBe(3);
+  });
+
+  test('exit 0 of a long-running service fails too; a one-shot awaited with service_completed_successfully does not', async () => {
+    const zero = new Project(uniqueName('zero')).service('server', { command: dies(0) });
+    const error = await rejection(zero.up({ ...FAST, runtime: runtime(), stableFor: 60_000 }));
+    expect(isServiceExitedError(error)).toBe(true);
+    if (isServiceExitedError(error)) expect(error.exitCode).toBe(0);
+
+    const job = new Project(uniqueName('job')).service('init', { command: dies(0) }).service('app', { command: idle(), depends_on: { init: { condition: 'service_completed_successfully' } } });
+    await using stack = await job.up({ ...FAST, runtime: runtime(), stableFor: 200 });
+    const init = (await stack.ps()).find((c) => c.service === 'init');
+    expect(init).toMatchObject({ state: 'exited', exitCode: 0 });
+  });
+
+  test('a service its restart policy brings back does not fail up(); ps shows its restarts', async () => {
+    const project = new Project(uniqueName('restarts')).service('flaky', { command: dies(3), restart: 'always' });
+    await using stack = await project.up({ ...FAST, runtime: runtime(), stableFor: 200 });
+    const [flaky] = await until(() => stack.ps(), (list) => (list[0]?.restartCount ?? 0) >= 1);
+    expect(flaky?.service).toBe('flaky');
+  });
+
+  test('after up(), a crash is a service.exited event with the exit code, and stack.ps() shows it', async () => {
+    const dir = scratchDir();
+    const trigger = join(dir, 'die');
+    const worker = [NODE, '-e', `const fs = require('fs'); setInterval(() => { if (fs.existsSync(${JSON.stringify(trigger)})) process.exit(5); }, 10)`];
+    const project = new Project(uniqueName('after')).service('worker', { command: worker });
+    const events: ComposeEvent[] = [];
+    await using stack: Stack = await project.up({ ...FAST, runtime: runtime(), onEvent: (e) => events.push(e) });
+    writeFileSync(trigger, '');
+    await until(async () => events.filter((e) => e.type === 'service.exited'), (list) => list.length > 0);
+    expect(events.find((e) => e.type === 'service.exited')).toMatchObject({ type: 'service.exited', service: 'worker', replica: 1, exitCode: 5, restartCount: 0 });
+    expect((await stack.ps())[0]).toMatchObject({ state: 'exited', exitCode: 5, restartCount: 0 });
+  });
+});

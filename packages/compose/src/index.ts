@@ -62,6 +62,8 @@ export type {
   HealthStatus,
   PublishedPort,
   ContainerInfo,
+  HostPortClaim,
+  HostPortConflict,
   SecretSource,
   NetworkRequest,
   VolumeRequest,

@@ -14,6 +14,7 @@ import type { EventHub } from './event-hub.js';
 import { conflictingPort, EngineFailure, fixedHostPorts, portConflictOf } from './failure.js';
 import { acquireProjectLock } from './lock.js';
 import type { UpOptions } from './options.js';
+import { assertHostPortsFree } from './port-preflight.js';
 import { specRedactor } from './redact.js';
 import { rollbackRun } from './rollback.js';
 
@@ -53,6 +54,7 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
     checkCapabilities(runtime, ctx.desired, project.waitStrategies());
     const secretsDevMode = options.secretsDevMode ?? devSecretsFromEnv();
     for (const service of ctx.desired.services) assertSecretEnvironmentAllowed(service.name, service.spec, secretsDevMode);
+    await assertHostPortsFree(runtime, project.name, ctx, options.start ?? true);
     emit(env, { type: 'plan', plan: ctx.plan });
     const redact = await specRedactor(ctx.spec, project.source.workingDir);
     const converger = new Converger(env, ctx, project.source.workingDir, project.waitStrategies(), clock, redact, {

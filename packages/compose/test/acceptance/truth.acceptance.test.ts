@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { Project, Wait, isServiceExitedError, type ComposeEvent, type Stack } from '@selur/compose';
-import { FAST, NODE, cleanup, idle, rejection, runtime, uniqueName } from './support.js';
+import { Project, Wait, isPortConflictError, isServiceExitedError, type ComposeEvent, type Stack } from '@selur/compose';
+import { FAST, NODE, cleanup, idle, recording, rejection, runtime, server, stateDir, uniqueName } from './support.js';
 
 const scratch: string[] = [];
 afterEach(async () => {
@@ -97,5 +97,64 @@ describe('a service that dies is noticed (issue 14)', () => {
     await until(async () => events.filter((e) => e.type === 'service.exited'), (list) => list.length > 0);
     expect(events.find((e) => e.type === 'service.exited')).toMatchObject({ type: 'service.exited', service: 'worker', replica: 1, exitCode: 5, restartCount: 0 });
     expect((await stack.ps())[0]).toMatchObject({ state: 'exited', exitCode: 5, restartCount: 0 });
+  });
+});
+
+/** A free TCP port on 127.0.0.1 (bound to 0, then released). */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('a port clash is never a success (issue 14)', () => {
+  test("stack b with the same fixed host port as running stack a fails with PortConflictError naming both projects, before anything of b is created", async () => {
+    const dir = stateDir();
+    const port = await freePort();
+    const web = (name: string) => new Project(name).service('web', (s) => s.command(server()).port(`${port}:8080`).waitFor(Wait.forHttp('/health', { port: 8080 })));
+    const a = uniqueName('clash-a');
+    const b = uniqueName('clash-b');
+    await using stackA = await web(a).up({ ...FAST, runtime: runtime(dir) });
+    const rtB = recording(runtime(dir));
+    const error = await rejection(web(b).up({ ...FAST, runtime: rtB.runtime }));
+    expect(isPortConflictError(error)).toBe(true);
+    if (!isPortConflictError(error)) return;
+    expect(error.port).toBe(port);
+    expect(error.service).toBe('web');
+    expect(error.project).toBe(b);
+    expect(error.heldBy).toEqual({ project: a, service: 'web' });
+    expect(error.message).toContain(`'${a}'`);
+    expect(error.message).toContain(`'${b}'`);
+    expect(rtB.calls).toEqual([]);
+    expect(await rtB.runtime.listContainers(b)).toEqual([]);
+    expect((await stackA.ps())[0]?.state).toBe('running');
+  });
+
+  test('a fixed host port held by something outside any stack fails with PortConflictError on that port, nothing created', async () => {
+    const { createServer } = await import('node:net');
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = squatter.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const rt = recording(runtime());
+      const name = uniqueName('squat');
+      const error = await rejection(new Project(name).service('web', (s) => s.command(server()).port(`${port}:8080`)).up({ ...FAST, runtime: rt.runtime }));
+      expect(isPortConflictError(error)).toBe(true);
+      if (isPortConflictError(error)) {
+        expect(error.port).toBe(port);
+        expect(error.heldBy).toBeUndefined();
+      }
+      expect(rt.calls).toEqual([]);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 });

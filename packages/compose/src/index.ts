@@ -127,6 +127,7 @@ export { PortConflictError, isPortConflictError } from './errors/port-conflict-e
 export { CancelledError, isCancelledError } from './errors/cancelled-error.js';
 export { ServiceStartError, isServiceStartError } from './errors/service-start-error.js';
 export { ProjectLockedError, isProjectLockedError } from './errors/project-locked-error.js';
+export { ProjectInUseError, isProjectInUseError } from './errors/project-in-use-error.js';
 export { PlanChangesError, isPlanChangesError } from './errors/plan-changes-error.js';
 export type { PlannedChange } from './errors/plan-changes-error.js';
 

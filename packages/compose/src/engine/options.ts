@@ -113,6 +113,10 @@ export interface UpOptions {
    * ```
    */
   readonly stableFor?: number | undefined;
+  /** @internal Converge even when another live process owns running services (`reuse`, and a stack's own operations). */
+  readonly adoptForeign?: boolean | undefined;
+  /** @internal Run the project under this name instead of its own (per-worker names of `useStack`). */
+  readonly projectName?: string | undefined;
   /** @internal Set by `Project.up` when it created the runtime: the stack closes it after `down`. */
   readonly ownRuntime?: boolean | undefined;
   /** @internal Tests and benchmarks: the clock and poll cadence. */

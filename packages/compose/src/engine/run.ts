@@ -13,10 +13,24 @@ import { emit, type EngineEnv } from './env.js';
 import type { EventHub } from './event-hub.js';
 import { conflictingPort, EngineFailure, fixedHostPorts, portConflictOf } from './failure.js';
 import { acquireProjectLock } from './lock.js';
+import { foreignOwner } from './owner.js';
+import { ProjectInUseError } from '../errors/project-in-use-error.js';
 import type { UpOptions } from './options.js';
 import { assertHostPortsFree } from './port-preflight.js';
 import { specRedactor } from './redact.js';
 import { rollbackRun } from './rollback.js';
+
+/**
+ * @internal An `up` never adopts services another live process started (two runs of one named
+ * file would recreate or tear down each other's services): throws {@link ProjectInUseError}.
+ */
+function assertNotOwnedElsewhere(project: string, containers: readonly ContainerInfo[]): void {
+  const owned = containers.map((c) => ({ c, pid: foreignOwner(c) })).filter((x): x is { c: ContainerInfo; pid: number } => x.pid !== undefined);
+  const first = owned[0];
+  if (!first) return;
+  const services = [...new Set(owned.filter((x) => x.pid === first.pid).map((x) => x.c.service))].sort();
+  throw new ProjectInUseError({ project, ownerPid: first.pid, services });
+}
 
 /** @internal What a converge run produced. */
 export interface RunResult {
@@ -54,6 +68,7 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
     checkCapabilities(runtime, ctx.desired, project.waitStrategies());
     const secretsDevMode = options.secretsDevMode ?? devSecretsFromEnv();
     for (const service of ctx.desired.services) assertSecretEnvironmentAllowed(service.name, service.spec, secretsDevMode);
+    if (!options.adoptForeign) assertNotOwnedElsewhere(project.name, ctx.observed.containers);
     await assertHostPortsFree(runtime, project.name, ctx, options.start ?? true);
     emit(env, { type: 'plan', plan: ctx.plan });
     const redact = await specRedactor(ctx.spec, project.source.workingDir);

@@ -177,7 +177,7 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
 
   async #converge(services: readonly string[], extra: UpOptions): Promise<void> {
     const { signal: _s, forceSignal: _f, reuse: _r, services: _sv, start: _st, ...base } = this.#options;
-    this.#absorb(await runConverge(this.#view(), this.runtime, this.#hub, { ...base, ...extra, services, noDeps: true }));
+    this.#absorb(await runConverge(this.#view(), this.runtime, this.#hub, { ...base, ...extra, services, noDeps: true, adoptForeign: true }));
   }
 
   async scale(name: string, replicas: number): Promise<void> {

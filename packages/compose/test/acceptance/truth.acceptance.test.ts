@@ -5,11 +5,14 @@
  * after `up()` a crash is a `service.exited` event and shows in `stack.ps()`.
  * Every wait is bounded and waits for a condition, never for a span of time.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
-import { Project, Wait, isPortConflictError, isServiceExitedError, type ComposeEvent, type Stack } from '@selur/compose';
+import { Project, Wait, isPortConflictError, isProjectInUseError, isServiceExitedError, type ComposeEvent, type Stack } from '@selur/compose';
 import { FAST, NODE, cleanup, idle, recording, rejection, runtime, server, stateDir, uniqueName } from './support.js';
 
 const scratch: string[] = [];
@@ -155,6 +158,69 @@ describe('a port clash is never a success (issue 14)', () => {
       expect(rt.calls).toEqual([]);
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+});
+
+const ownerScript = fileURLToPath(new URL('./fixtures/up-owner.ts', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** Runs `up` of `project` in another process; resolves with that process once its stack is up. */
+function upInAnotherProcess(dir: string, project: string): Promise<{ child: ChildProcess; pid: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ownerScript, dir, project], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the other process did not come up within 60 s: ${stderr}`));
+    }, 60_000);
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve({ child, pid: (JSON.parse(line) as { pid: number }).pid });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the other process exited (${code}): ${stderr}`));
+    });
+  });
+}
+
+/** Lets the other process take its stack down and exit (bounded: killed after 30 s). */
+async function finish(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  child.stdin?.end();
+  await exited;
+  clearTimeout(timer);
+}
+
+describe('two runs of one named file do not destroy each other (issue 14)', () => {
+  test('an up of a named project whose services another live process started fails with ProjectInUseError naming its pid, and changes nothing; reuse: true shares it', async () => {
+    const dir = stateDir();
+    const name = uniqueName('owned');
+    const other = await upInAnotherProcess(dir, name);
+    try {
+      const rt = recording(runtime(dir));
+      const before = await rt.runtime.listContainers(name);
+      const error = await rejection(new Project(name).service('api', { command: idle() }).up({ ...FAST, runtime: rt.runtime }));
+      expect(isProjectInUseError(error)).toBe(true);
+      if (!isProjectInUseError(error)) return;
+      expect(error.ownerPid).toBe(other.pid);
+      expect(error.project).toBe(name);
+      expect(error.services).toEqual(['api']);
+      expect(error.message).toContain(`pid ${other.pid}`);
+      expect(rt.calls).toEqual([]);
+      expect((await rt.runtime.listContainers(name)).map((c) => `${c.id}:${c.state}`)).toEqual(before.map((c) => `${c.id}:${c.state}`));
+
+      // Told to share: it adopts the running stack (same container, nothing recreated) and leaves it running on dispose.
+      const shared = await new Project(name).service('api', { command: [NODE, '-e', 'setInterval(() => {}, 1000)'] }).up({ ...FAST, runtime: rt.runtime, reuse: true });
+      expect((await shared.ps()).map((c) => c.id)).toEqual(before.map((c) => c.id));
+      await shared[Symbol.asyncDispose]();
+      expect((await rt.runtime.listContainers(name))[0]?.state).toBe('running');
+    } finally {
+      await finish(other.child);
     }
   });
 });

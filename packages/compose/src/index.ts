@@ -108,7 +108,7 @@ export { composeSchema } from './spec/schema.js';
 // --- engine: plan, up, stack, events ---
 export type { UpOptions, DownOptions } from './engine/options.js';
 export type { DownResult } from './engine/down.js';
-export type { Stack, StackService, Endpoint, StackLogLine, StackLogsOptions, StackExecOptions } from './engine/stack-types.js';
+export type { Stack, StackContainer, StackService, Endpoint, StackLogLine, StackLogsOptions, StackExecOptions } from './engine/stack-types.js';
 export type { ComposeEvent, ComposeEventType, EventListener, EventBase } from './engine/events.js';
 export type { EventStreamOptions } from './engine/event-hub.js';
 export { projectSecretRedactor } from './engine/redact.js';

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error.js';
 import type { ProjectInput } from '../plan/project-input.js';
+import { oneShotServices } from '../plan/desired.js';
 import { serviceGraph } from '../plan/select.js';
 import type { ContainerInfo, ExecResult, Runtime } from '../runtime/types.js';
 import { downProject } from './down.js';
@@ -12,11 +13,20 @@ import { mergedLogs } from './merge-logs.js';
 import type { DownOptions, UpOptions } from './options.js';
 import { projectView } from './project-view.js';
 import { runConverge, type RunResult } from './run.js';
-import type { Endpoint, Stack, StackExecOptions, StackLogLine, StackLogsOptions, StackService } from './stack-types.js';
+import type { Endpoint, Stack, StackContainer, StackExecOptions, StackLogLine, StackLogsOptions, StackService } from './stack-types.js';
 import { teardownContainers } from './teardown.js';
 
 /** How often a stack looks for replicas that stopped on their own after `up()` (ms). */
 const WATCH_EVERY_MS = 500;
+
+/** The engine's status of a container (see {@link StackContainer.status}). */
+function withStatus(c: ContainerInfo, oneShot: boolean): StackContainer {
+  const stopped = c.state === 'exited' || c.state === 'dead';
+  let status: string = c.state;
+  if (stopped) status = c.exitCode === 0 && oneShot ? 'completed (0)' : c.exitCode === undefined ? c.state : `${c.state} (${c.exitCode})`;
+  else if (c.state === 'running' && c.health !== 'none') status = `running (${c.health})`;
+  return { ...c, health: stopped ? 'none' : c.health, status };
+}
 
 function endpointOf(host: string, port: number): Endpoint {
   const h = host === '' || host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
@@ -80,6 +90,7 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
         const stopped = c.state === 'exited' || c.state === 'dead';
         if (!stopped || before === undefined || before === 'exited' || before === 'dead' || before === 'created') continue;
         if (this.#expectedStops.has(c.id) || this.#down) continue;
+        if (c.exitCode === 0 && this.#oneShot().has(c.service)) continue; // a job that completed, as asked
         this.#healthy.delete(c.service);
         this.#hub.emit(this.name, { type: 'service.exited', service: c.service, replica: c.replica, containerId: c.id, exitCode: c.exitCode, restartCount: c.restartCount ?? 0 }, this.#options.onEvent);
       }
@@ -165,9 +176,17 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
     return this.runtime.exec(container.id, command, rest);
   }
 
-  async ps(): Promise<readonly ContainerInfo[]> {
-    this.#containers = await this.runtime.listContainers(this.name, { all: true });
-    return this.#containers;
+  /** The services that run to completion (their exit 0 is what is asked of them). */
+  #oneShot(): ReadonlySet<string> {
+    const view = this.#view();
+    return oneShotServices(view.toJSON(), new Map([...view.waitStrategies()].map(([n, w]) => [n, w.kind])));
+  }
+
+  async ps(): Promise<readonly StackContainer[]> {
+    const oneShot = this.#oneShot();
+    const listed = (await this.runtime.listContainers(this.name, { all: true })).map((c) => withStatus(c, oneShot.has(c.service)));
+    this.#containers = listed;
+    return listed;
   }
 
   async refresh(): Promise<this> {

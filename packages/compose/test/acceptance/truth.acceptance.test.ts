@@ -82,6 +82,16 @@ describe('a service that dies is noticed (issue 14)', () => {
     expect(init).toMatchObject({ state: 'exited', exitCode: 0 });
   });
 
+  test("a one-shot that finished shows 'completed (0)' in stack.ps(), not a health", async () => {
+    const job = new Project(uniqueName('done'))
+      .service('init', { command: dies(0), healthcheck: { test: 'exit 0', interval: '100ms', start_interval: '20ms', retries: 1 } })
+      .service('app', { command: idle(), depends_on: { init: { condition: 'service_completed_successfully' } } });
+    await using stack = await job.up({ ...FAST, runtime: runtime() });
+    const byService = new Map((await stack.ps()).map((c) => [c.service, c]));
+    expect(byService.get('init')).toMatchObject({ status: 'completed (0)', health: 'none', exitCode: 0 });
+    expect(byService.get('app')?.status).toBe('running');
+  });
+
   test('a service its restart policy brings back does not fail up(); ps shows its restarts', async () => {
     const project = new Project(uniqueName('restarts')).service('flaky', { command: dies(3), restart: 'always' });
     await using stack = await project.up({ ...FAST, runtime: runtime(), stableFor: 200 });

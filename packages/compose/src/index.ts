@@ -62,6 +62,8 @@ export type {
   HealthStatus,
   PublishedPort,
   ContainerInfo,
+  HostPortClaim,
+  HostPortConflict,
   SecretSource,
   NetworkRequest,
   VolumeRequest,
@@ -106,7 +108,7 @@ export { composeSchema } from './spec/schema.js';
 // --- engine: plan, up, stack, events ---
 export type { UpOptions, DownOptions } from './engine/options.js';
 export type { DownResult } from './engine/down.js';
-export type { Stack, StackService, Endpoint, StackLogLine, StackLogsOptions, StackExecOptions } from './engine/stack-types.js';
+export type { Stack, StackContainer, StackService, Endpoint, StackLogLine, StackLogsOptions, StackExecOptions } from './engine/stack-types.js';
 export type { ComposeEvent, ComposeEventType, EventListener, EventBase } from './engine/events.js';
 export type { EventStreamOptions } from './engine/event-hub.js';
 export { projectSecretRedactor } from './engine/redact.js';
@@ -125,6 +127,7 @@ export { PortConflictError, isPortConflictError } from './errors/port-conflict-e
 export { CancelledError, isCancelledError } from './errors/cancelled-error.js';
 export { ServiceStartError, isServiceStartError } from './errors/service-start-error.js';
 export { ProjectLockedError, isProjectLockedError } from './errors/project-locked-error.js';
+export { ProjectInUseError, isProjectInUseError } from './errors/project-in-use-error.js';
 export { PlanChangesError, isPlanChangesError } from './errors/plan-changes-error.js';
 export type { PlannedChange } from './errors/plan-changes-error.js';
 

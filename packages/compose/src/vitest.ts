@@ -5,8 +5,10 @@
  * - {@link composeGlobalSetup} starts one stack for the whole run (vitest `globalSetup`), shares
  *   its endpoints with every worker through `provide`/`inject`, and takes it down at the end.
  *
- * Projects built without a name get a unique one (`p-1a2b3c4d`), so parallel workers never
- * collide; ports published as `0` (or left out) get free host ports. Read them from the stack.
+ * Projects built without a name get a unique one (`p-1a2b3c4d`), and a named project runs under
+ * a name of its own per worker (`shop-w3-41234`; per run for {@link composeGlobalSetup}) unless
+ * `share: true`, so parallel workers never collide; ports published as `0` (or left out) get
+ * free host ports. Read them (and `stack.name`) from the stack.
  *
  * @example Per file
  * ```ts
@@ -38,8 +40,36 @@ import type { Stack, Endpoint } from './engine/stack-types.js';
 import type { UpOptions } from './engine/options.js';
 import type { Project } from './project.js';
 
-/** Options of {@link useStack}: those of `project.up()`. */
-export type UseStackOptions = UpOptions;
+/**
+ * Options of {@link useStack}: those of `project.up()`, and `share`.
+ *
+ * @example
+ * ```ts
+ * const stack = useStack(new Project('shop').service('api', { command: ['node', 'api.js'] }), { share: true });
+ * ```
+ */
+export interface UseStackOptions extends UpOptions {
+  /**
+   * Run a named project under its own name, shared with every worker and process that does the
+   * same (one stack for all; an `up` still refuses services a live process started unless
+   * `reuse`). By default a named project runs under a name of its own per worker (`shop-w3-41234`,
+   * or `shop-w3` with `reuse`, so that a warm stack is found again), so two test files never
+   * recreate or tear down each other's services. Projects without a name are unique anyway.
+   * @default false
+   */
+  readonly share?: boolean | undefined;
+}
+
+/** The name a named project runs under in a test harness (undefined: its own). */
+function harnessName(project: Project, share: boolean | undefined, suffix: string | undefined): string | undefined {
+  if (share || project.generatedName || suffix === undefined) return undefined;
+  return `${project.name}-${suffix}`;
+}
+
+function workerSuffix(reuse: boolean | undefined): string {
+  const worker = `w${process.env['VITEST_POOL_ID'] ?? process.env['VITEST_WORKER_ID'] ?? '0'}`;
+  return reuse ? worker : `${worker}-${process.pid}`;
+}
 
 /**
  * Starts `project` before the tests of the file (`beforeAll`) and takes it down after them
@@ -55,7 +85,8 @@ export type UseStackOptions = UpOptions;
 export function useStack<P extends Project>(project: P, options: UseStackOptions = {}): () => Stack<P> {
   let stack: Stack<P> | undefined;
   beforeAll(async () => {
-    stack = (await project.up(options)) as Stack<P>;
+    const { share, ...up } = options;
+    stack = (await project.up({ ...up, projectName: harnessName(project, share, workerSuffix(up.reuse)) })) as Stack<P>;
   }, options.timeout ?? 120_000);
   afterAll(async () => {
     if (!stack) return;
@@ -85,6 +116,17 @@ export interface GlobalSetupOptions extends UpOptions {
   readonly endpoints?: Readonly<Record<string, number | { readonly service: string; readonly port: number; readonly replica?: number }>> | undefined;
   /** Key under which the data is provided. @default 'selurCompose' */
   readonly key?: string | undefined;
+  /**
+   * Run a named project under its own name. By default it runs under a name of its own per run
+   * (`shop-41234`; its own name with `reuse`, so a warm stack is found again), so two test runs
+   * at once never tear down each other's stack. Workers read the name from `inject(key).project`.
+   * @default false
+   * @example
+   * ```ts
+   * export default composeGlobalSetup(new Project('shop'), { share: true }); // always 'shop'
+   * ```
+   */
+  readonly share?: boolean | undefined;
 }
 
 /** The context vitest passes to a global setup function (only what is used here). */
@@ -103,8 +145,8 @@ export interface GlobalSetupContext {
  */
 export function composeGlobalSetup(project: Project, options: GlobalSetupOptions = {}): (context?: GlobalSetupContext) => Promise<() => Promise<void>> {
   return async (context) => {
-    const { endpoints = {}, key = 'selurCompose', ...up } = options;
-    const stack = await project.up(up);
+    const { endpoints = {}, key = 'selurCompose', share, ...up } = options;
+    const stack = await project.up({ ...up, projectName: harnessName(project, share, up.reuse ? undefined : String(process.pid)) });
     try {
       const shared: Record<string, Endpoint> = {};
       for (const [name, spec] of Object.entries(endpoints)) {

@@ -108,7 +108,8 @@ function serviceFailureLines(error: ServiceFailureError, c: Colors): string[] {
   if (error.rolledBack) out.push('  everything this run created was removed again');
   if (leftRunning.length > 0) out.push(`  left running for debugging: ${leftRunning.join(', ')} (remove with '${BIN} down')`);
   if (logs.length > 0) {
-    out.push(`  last log lines${error.service ? ` of ${error.service}` : ''}:`);
+    const writer = error.logsOf ?? error.service;
+    out.push(`  last log lines${writer ? ` of ${writer}` : ''}:`);
     out.push(...logs.slice(-20).map((l) => `    ${c.dim('|')} ${l}`));
   }
   return out;

@@ -7,11 +7,12 @@ import type { ContainerInfo } from '../runtime/types.js';
 import type { DependencySpec } from '../spec/types.js';
 import type { EngineClock } from './clock.js';
 import { emit, type EngineEnv } from './env.js';
-import { EngineFailure, portConflictOf, RunCancelled } from './failure.js';
+import { conflictingPort, EngineFailure, fixedHostPorts, portConflictOf, RunCancelled } from './failure.js';
 import { waitContainerReady, waitExited, type ReadinessContext } from './readiness.js';
 import type { Redactor } from './redact.js';
 import { containerRequest } from './requests.js';
 import { ensureResources, followLogEvents, type RunRecord } from './resources.js';
+import { exitFailure, holdStable, inspectSettled, type ExitRules } from './liveness.js';
 import { ServiceNode } from './service-node.js';
 import { teardownContainers } from './teardown.js';
 import { resolveSecretEnvironment } from '../runtime/secret-environment.js';
@@ -29,6 +30,8 @@ export interface ConvergeSettings {
   readonly secretsDevMode: boolean;
   /** False: create what is missing or changed, start nothing (`up({ start: false })`). */
   readonly start: boolean;
+  /** Hold each ready service this long (ms), failing the run if it exits meanwhile (`up({ stableFor })`). */
+  readonly stableForMs?: number | undefined;
 }
 
 /** @internal The outcome of a converge: the first failure, if any, and the state of every service. */
@@ -107,6 +110,7 @@ export class Converger {
       await this.#orphans();
       this.#precreate();
       await Promise.all([...this.#nodes.keys()].map((name) => this.#runService(name)));
+      if (!this.#failure && this.#settings.start && this.#settings.wait) await this.#sweepExited();
     } catch (error) {
       this.fail(error instanceof EngineFailure ? error : new EngineFailure('start', { reason: error instanceof Error ? error.message : String(error), cause: error }));
     } finally {
@@ -175,7 +179,11 @@ export class Converger {
       const ctx = this.#readinessContext(name);
       try {
         if (!strategy && desired.oneShot) await this.#completedZero(name);
-        else await Promise.all(node.containers.map((c) => waitContainerReady(ctx, c, strategy, desired.spec.healthcheck)));
+        else {
+          await Promise.all(node.containers.map((c) => waitContainerReady(ctx, c, strategy, desired.spec.healthcheck)));
+          const hold = this.#settings.stableForMs ?? 0;
+          if (hold > 0) await Promise.all(node.containers.map((c) => holdStable(ctx, c, hold, this.#exitRules(name))));
+        }
       } catch (error) {
         if (error instanceof EngineFailure) {
           if (error.kind === 'health-timeout') emit(this.#env, { type: 'service.unhealthy', service: name, output: error.healthOutput ?? '' });
@@ -189,6 +197,34 @@ export class Converger {
       emit(this.#env, { type: 'service.healthy', service: name });
     })();
     return node.ready;
+  }
+
+  /** When an exit of this service before `up()` resolves is fine (see liveness.ts). */
+  #exitRules(name: string): ExitRules {
+    const desired = this.#desired.get(name) as DesiredService;
+    return { restart: desired.spec.restart, mayComplete: desired.oneShot === true };
+  }
+
+  /**
+   * The last look before `up()` resolves: a service that exited (for good, and not as a job that
+   * completed) fails the run, whatever its readiness said earlier — a service with no check is
+   * ready when started, and may die right after.
+   */
+  async #sweepExited(): Promise<void> {
+    const started = [...this.#nodes.values()].filter((n) => n.hasStarted && n.containers.length > 0);
+    if (started.length === 0) return;
+    const now = new Map((await this.#env.runtime.listContainers(this.#env.project, { all: true })).map((c) => [c.id, c]));
+    for (const node of started) {
+      for (const c of node.containers) {
+        let info = now.get(c.id);
+        if (info && (info.state === 'exited' || info.state === 'dead') && info.exitCode === undefined) info = await inspectSettled(this.#readinessContext(node.name), c.id);
+        const failure = info ? exitFailure(node.name, info, this.#exitRules(node.name)) : undefined;
+        if (failure) {
+          this.fail(failure);
+          return;
+        }
+      }
+    }
   }
 
   /**
@@ -260,9 +296,13 @@ export class Converger {
       this.fail(error);
       return;
     }
-    const conflict = portConflictOf(error);
     const reason = this.#redact(error instanceof Error ? error.message : String(error));
-    this.fail(conflict ? new EngineFailure('port', { service: name, reason, port: conflict.port, cause: error }) : new EngineFailure('start', { service: name, reason, cause: error }));
+    if (!portConflictOf(error)) {
+      this.fail(new EngineFailure('start', { service: name, reason, cause: error }));
+      return;
+    }
+    const requested = fixedHostPorts((this.#desired.get(name) as DesiredService).spec.ports);
+    this.fail(new EngineFailure('port', { service: name, reason, port: conflictingPort(reason, requested), cause: error }));
   }
 
   /** Runs one runtime operation through the concurrency cap, unless the run is cancelled. */

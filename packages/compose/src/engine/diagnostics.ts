@@ -40,10 +40,11 @@ export async function lastLogLines(runtime: Runtime, containers: readonly Contai
 }
 
 /** @internal Turns an engine failure into the typed public error. */
-export function publicError(failure: EngineFailure, diagnostics: Omit<FailureDiagnostics, 'service' | 'reason' | 'exitCode' | 'cause'>): ServiceFailureError {
+export function publicError(failure: EngineFailure, diagnostics: Omit<FailureDiagnostics, 'service' | 'logsOf' | 'reason' | 'exitCode' | 'cause'>): ServiceFailureError {
   const d: FailureDiagnostics = {
     ...diagnostics,
     service: failure.service,
+    logsOf: failure.logsOf,
     reason: failure.reason,
     exitCode: failure.exitCode,
     healthOutput: diagnostics.healthOutput ?? failure.healthOutput,

@@ -59,6 +59,9 @@ export interface ReplicaEventFields {
  *   neither); `service.unhealthy`: it did not in time.
  * - `service.failed` (with the typed error), `service.skipped` (not started because of a failure
  *   or a cancel).
+ * - `service.exited`: after `up()` resolved, a replica stopped on its own (a crash, or a clean
+ *   exit nobody asked for), with its exit code and how often the runtime restarted it so far;
+ *   `stack.ps()` shows it too. Stops asked through the engine (`stop`, `down`) are not reported.
  * - `log`: a line of output (with `up({ logEvents: true })`), secrets redacted.
  * - `up.done`, `down.done`, `rollback.started/finished`.
  *
@@ -84,6 +87,7 @@ export type ComposeEvent =
   | (EventBase & ReplicaEventFields & { readonly type: 'service.stopping'; readonly containerId: string })
   | (EventBase & ReplicaEventFields & { readonly type: 'service.stopped'; readonly containerId: string })
   | (EventBase & ReplicaEventFields & { readonly type: 'service.removed'; readonly containerId: string })
+  | (EventBase & ReplicaEventFields & { readonly type: 'service.exited'; readonly containerId: string; readonly exitCode?: number | undefined; readonly restartCount: number })
   | (EventBase & ReplicaEventFields & { readonly type: 'log'; readonly stream: 'stdout' | 'stderr'; readonly text: string })
   | (EventBase & { readonly type: 'up.done'; readonly services: readonly string[]; readonly changed: boolean; readonly durationMs: number })
   | (EventBase & { readonly type: 'down.done'; readonly removedContainers: number; readonly removedNetworks: number; readonly removedVolumes: number })

@@ -36,10 +36,27 @@ export class RunCancelled extends Error {
   }
 }
 
-/** @internal Port-in-use detection over whatever a runtime threw. */
-export function portConflictOf(error: unknown): { port?: number } | undefined {
+/**
+ * @internal Port-in-use detection over whatever a runtime threw or a service wrote. Says only
+ * *that* a port was in use: which one comes from the request ({@link conflictingPort}), never from
+ * the text — a log line's `12:00:28` is no port.
+ */
+export function portConflictOf(error: unknown): boolean {
   const text = error instanceof Error ? `${error.message} ${String((error as { code?: unknown }).code ?? '')}` : String(error);
-  if (!/EADDRINUSE|address already in use|port is already allocated|ports? .*(already )?in use/i.test(text)) return undefined;
-  const m = /(?::|port )(\d{2,5})\b/i.exec(text);
-  return m ? { port: Number(m[1]) } : {};
+  return /EADDRINUSE|address already in use|port is already allocated|ports? .*(already )?in use/i.test(text);
+}
+
+/**
+ * @internal Which of a service's fixed host ports a conflict is about: the one the text names
+ * (only among the requested ports), else the only one it requests; undefined when unknown.
+ */
+export function conflictingPort(text: string, fixedPorts: readonly number[]): number | undefined {
+  const named = fixedPorts.filter((p) => new RegExp(`(?::|port )${p}(?!\\d)`, 'i').test(text));
+  if (named.length === 1) return named[0];
+  return fixedPorts.length === 1 ? fixedPorts[0] : undefined;
+}
+
+/** @internal The fixed (non-zero) host ports a service requests. */
+export function fixedHostPorts(ports: readonly { readonly published?: number | undefined }[]): number[] {
+  return [...new Set(ports.map((p) => p.published ?? 0).filter((p) => p > 0))];
 }

@@ -54,6 +54,16 @@ function safe(part: string): string {
   return part.replace(/[^a-zA-Z0-9_.-]/g, '_');
 }
 
+/** @internal `/proc/<pid>/stat` start time of a process (undefined where there is no /proc). */
+export function processStartTime(pid: number): string | undefined {
+  return procStart(pid);
+}
+
+/** @internal True when `pid` runs and, when `start` is known, is the same process (not a reused pid). */
+export function processAlive(pid: number, start: string | undefined): boolean {
+  return alive({ pid, token: '', startedAt: '', procStart: start });
+}
+
 function procStart(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -100,6 +100,23 @@ export interface UpOptions {
    * ```
    */
   readonly start?: boolean | undefined;
+  /**
+   * Hold every service this long (ms) after it is ready before `up()` resolves: a service that
+   * exits in that window fails the run with `ServiceExitedError` (its logs and exit code), unless
+   * its restart policy brings it back. Catches a server that passes its first check and then dies
+   * (a bad config read late, a port it could not bind). Whatever this is, a service found exited
+   * when `up()` is about to resolve fails the run too.
+   * @default 0
+   * @example
+   * ```ts
+   * await project.up({ stableFor: 500 }); // every service ran for 500 ms after it was ready
+   * ```
+   */
+  readonly stableFor?: number | undefined;
+  /** @internal Converge even when another live process owns running services (`reuse`, and a stack's own operations). */
+  readonly adoptForeign?: boolean | undefined;
+  /** @internal Run the project under this name instead of its own (per-worker names of `useStack`). */
+  readonly projectName?: string | undefined;
   /** @internal Set by `Project.up` when it created the runtime: the stack closes it after `down`. */
   readonly ownRuntime?: boolean | undefined;
   /** @internal Tests and benchmarks: the clock and poll cadence. */

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { LABEL_CONFIG_FIELDS } from '../plan/config-hash.js';
 import { runtimeResourceName, secretsOf } from '../plan/desired.js';
 import type { DesiredService } from '../plan/types.js';
+import { LABEL_OWNER, ownerLabel } from './owner.js';
 import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE, type ContainerRequest, type SecretSource } from '../runtime/types.js';
 import type { ProjectSpec } from '../spec/types.js';
 
@@ -42,6 +43,7 @@ export function containerRequest(spec: ProjectSpec, workingDir: string, desired:
     [LABEL_REPLICA]: String(replica),
     [LABEL_CONFIG_HASH]: desired.configHash,
     [LABEL_CONFIG_FIELDS]: JSON.stringify(desired.fields),
+    [LABEL_OWNER]: ownerLabel(),
   };
   return {
     project: spec.name,

@@ -11,11 +11,26 @@ import { Converger } from './converge.js';
 import { lastLogLines, ERROR_LOG_LINES, publicError } from './diagnostics.js';
 import { emit, type EngineEnv } from './env.js';
 import type { EventHub } from './event-hub.js';
-import { EngineFailure, portConflictOf } from './failure.js';
+import { conflictingPort, EngineFailure, fixedHostPorts, portConflictOf } from './failure.js';
 import { acquireProjectLock } from './lock.js';
+import { foreignOwner } from './owner.js';
+import { ProjectInUseError } from '../errors/project-in-use-error.js';
 import type { UpOptions } from './options.js';
+import { assertHostPortsFree } from './port-preflight.js';
 import { specRedactor } from './redact.js';
 import { rollbackRun } from './rollback.js';
+
+/**
+ * @internal An `up` never adopts services another live process started (two runs of one named
+ * file would recreate or tear down each other's services): throws {@link ProjectInUseError}.
+ */
+function assertNotOwnedElsewhere(project: string, containers: readonly ContainerInfo[]): void {
+  const owned = containers.map((c) => ({ c, pid: foreignOwner(c) })).filter((x): x is { c: ContainerInfo; pid: number } => x.pid !== undefined);
+  const first = owned[0];
+  if (!first) return;
+  const services = [...new Set(owned.filter((x) => x.pid === first.pid).map((x) => x.c.service))].sort();
+  throw new ProjectInUseError({ project, ownerPid: first.pid, services });
+}
 
 /** @internal What a converge run produced. */
 export interface RunResult {
@@ -53,6 +68,8 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
     checkCapabilities(runtime, ctx.desired, project.waitStrategies());
     const secretsDevMode = options.secretsDevMode ?? devSecretsFromEnv();
     for (const service of ctx.desired.services) assertSecretEnvironmentAllowed(service.name, service.spec, secretsDevMode);
+    if (!options.adoptForeign) assertNotOwnedElsewhere(project.name, ctx.observed.containers);
+    await assertHostPortsFree(runtime, project.name, ctx, options.start ?? true);
     emit(env, { type: 'plan', plan: ctx.plan });
     const redact = await specRedactor(ctx.spec, project.source.workingDir);
     const converger = new Converger(env, ctx, project.source.workingDir, project.waitStrategies(), clock, redact, {
@@ -65,6 +82,7 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
       logEvents: options.logEvents ?? false,
       secretsDevMode,
       start: options.start ?? true,
+      stableForMs: options.stableFor,
     });
     const onAbort = () => converger.fail(new EngineFailure('cancelled', { reason: 'up was aborted (signal)' }));
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -85,9 +103,11 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
       }
       const logs = await lastLogLines(runtime, logContainers, ERROR_LOG_LINES, redact);
       // A service that died because its port was taken is a port conflict, whatever the runtime said.
+      // The port comes from what the service asked for, never from the log text (a timestamp's `:28`).
       if ((failure.kind === 'exited' || failure.kind === 'health-timeout') && logs.some((l) => portConflictOf(l))) {
         const line = logs.find((l) => portConflictOf(l)) ?? '';
-        failure = new EngineFailure('port', { service: failure.service, reason: line.trim(), port: portConflictOf(line)?.port, exitCode: failure.exitCode, healthOutput: failure.healthOutput });
+        const requested = fixedHostPorts(ctx.spec.services[failure.service ?? '']?.ports ?? []);
+        failure = new EngineFailure('port', { service: failure.service, reason: line.trim(), port: conflictingPort(line, requested), exitCode: failure.exitCode, healthOutput: failure.healthOutput });
       }
       const healthOutput = failure.service ? converger.healthOutput(failure.service) : undefined;
       const base = { logs, skipped, healthOutput: failure.healthOutput ?? healthOutput };

@@ -22,6 +22,24 @@ export interface Endpoint {
 }
 
 /**
+ * A container as `stack.ps()` reports it: what the runtime read back, with a status the engine
+ * derives the same way on every runtime.
+ *
+ * @example
+ * ```ts
+ * for (const c of await stack.ps()) console.log(c.name, c.status, c.restartCount ?? 0); // 'shop_init_1 completed (0) 0'
+ * ```
+ */
+export interface StackContainer extends ContainerInfo {
+  /**
+   * `running`, `running (healthy)` (or `starting`, `unhealthy`), `completed (0)` for a one-shot
+   * job that finished, `exited (3)`, `restarting`, `created`, `paused`. A stopped container has
+   * health `none`: no health is observed once it stopped.
+   */
+  readonly status: string;
+}
+
+/**
  * A service of a running stack.
  *
  * @example
@@ -121,7 +139,7 @@ export interface Stack<P extends ProjectInput = ProjectInput> extends AsyncDispo
   /** Runs a command in a service (replica 1 unless given). */
   exec(name: string, command: readonly string[], options?: StackExecOptions): Promise<ExecResult>;
   /** Reads the real state back from the runtime (every container of the project). */
-  ps(): Promise<readonly ContainerInfo[]>;
+  ps(): Promise<readonly StackContainer[]>;
   /** Re-reads the state (as `ps`) and returns the stack. */
   refresh(): Promise<this>;
   /** Sets a service's replica count (creating or removing replicas) and waits for readiness. */

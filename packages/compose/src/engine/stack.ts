@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error.js';
 import type { ProjectInput } from '../plan/project-input.js';
+import { oneShotServices } from '../plan/desired.js';
 import { serviceGraph } from '../plan/select.js';
 import type { ContainerInfo, ExecResult, Runtime } from '../runtime/types.js';
 import { downProject } from './down.js';
@@ -12,8 +13,20 @@ import { mergedLogs } from './merge-logs.js';
 import type { DownOptions, UpOptions } from './options.js';
 import { projectView } from './project-view.js';
 import { runConverge, type RunResult } from './run.js';
-import type { Endpoint, Stack, StackExecOptions, StackLogLine, StackLogsOptions, StackService } from './stack-types.js';
+import type { Endpoint, Stack, StackContainer, StackExecOptions, StackLogLine, StackLogsOptions, StackService } from './stack-types.js';
 import { teardownContainers } from './teardown.js';
+
+/** How often a stack looks for replicas that stopped on their own after `up()` (ms). */
+const WATCH_EVERY_MS = 500;
+
+/** The engine's status of a container (see {@link StackContainer.status}). */
+function withStatus(c: ContainerInfo, oneShot: boolean): StackContainer {
+  const stopped = c.state === 'exited' || c.state === 'dead';
+  let status: string = c.state;
+  if (stopped) status = c.exitCode === 0 && oneShot ? 'completed (0)' : c.exitCode === undefined ? c.state : `${c.state} (${c.exitCode})`;
+  else if (c.state === 'running' && c.health !== 'none') status = `running (${c.health})`;
+  return { ...c, health: stopped ? 'none' : c.health, status };
+}
 
 function endpointOf(host: string, port: number): Endpoint {
   const h = host === '' || host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
@@ -33,6 +46,13 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
   #services: string[];
   #containers: readonly ContainerInfo[];
   #down = false;
+  /** Polls the runtime after `up()` for replicas that stop on their own (see {@link RunningStack.#watch}). */
+  #watcher: ReturnType<typeof setInterval> | undefined;
+  #watching = false;
+  /** Last state seen per container id. */
+  readonly #lastState = new Map<string, ContainerInfo['state']>();
+  /** Containers the engine is stopping on purpose (their stop is no crash). */
+  readonly #expectedStops = new Set<string>();
 
   constructor(project: P, name: string, runtime: Runtime, hub: EventHub, result: RunResult, options: UpOptions) {
     this.project = project;
@@ -47,7 +67,45 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
       if (e.project !== name) return;
       if (e.type === 'service.healthy') this.#healthy.add(e.service);
       else if (e.type === 'service.stopping' || e.type === 'service.removed' || e.type === 'service.unhealthy' || e.type === 'service.recreating') this.#healthy.delete(e.service);
+      if (e.type === 'service.stopping' || e.type === 'service.removed') this.#expectedStops.add(e.containerId);
+      else if (e.type === 'service.started') this.#expectedStops.delete(e.containerId);
     });
+    for (const c of result.containers) this.#lastState.set(c.id, c.state);
+    this.#watcher = setInterval(() => void this.#watch(), WATCH_EVERY_MS);
+    this.#watcher.unref();
+  }
+
+  /**
+   * One look at the runtime: a replica last seen running (or restarting) that now reads exited
+   * stopped on its own — a `service.exited` event with its exit code, unless the engine stopped it.
+   */
+  async #watch(): Promise<void> {
+    if (this.#watching || this.#down) return;
+    this.#watching = true;
+    try {
+      const now = await this.runtime.listContainers(this.name, { all: true });
+      for (const c of now) {
+        const before = this.#lastState.get(c.id);
+        this.#lastState.set(c.id, c.state);
+        const stopped = c.state === 'exited' || c.state === 'dead';
+        if (!stopped || before === undefined || before === 'exited' || before === 'dead' || before === 'created') continue;
+        if (this.#expectedStops.has(c.id) || this.#down) continue;
+        if (c.exitCode === 0 && this.#oneShot().has(c.service)) continue; // a job that completed, as asked
+        this.#healthy.delete(c.service);
+        this.#hub.emit(this.name, { type: 'service.exited', service: c.service, replica: c.replica, containerId: c.id, exitCode: c.exitCode, restartCount: c.restartCount ?? 0 }, this.#options.onEvent);
+      }
+      const ids = new Set(now.map((c) => c.id));
+      for (const id of this.#lastState.keys()) if (!ids.has(id)) this.#lastState.delete(id);
+    } catch {
+      // The runtime could not be read this time; the next look tries again.
+    } finally {
+      this.#watching = false;
+    }
+  }
+
+  #stopWatching(): void {
+    if (this.#watcher) clearInterval(this.#watcher);
+    this.#watcher = undefined;
   }
 
   #view(): ProjectInput {
@@ -118,9 +176,17 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
     return this.runtime.exec(container.id, command, rest);
   }
 
-  async ps(): Promise<readonly ContainerInfo[]> {
-    this.#containers = await this.runtime.listContainers(this.name, { all: true });
-    return this.#containers;
+  /** The services that run to completion (their exit 0 is what is asked of them). */
+  #oneShot(): ReadonlySet<string> {
+    const view = this.#view();
+    return oneShotServices(view.toJSON(), new Map([...view.waitStrategies()].map(([n, w]) => [n, w.kind])));
+  }
+
+  async ps(): Promise<readonly StackContainer[]> {
+    const oneShot = this.#oneShot();
+    const listed = (await this.runtime.listContainers(this.name, { all: true })).map((c) => withStatus(c, oneShot.has(c.service)));
+    this.#containers = listed;
+    return listed;
   }
 
   async refresh(): Promise<this> {
@@ -130,7 +196,7 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
 
   async #converge(services: readonly string[], extra: UpOptions): Promise<void> {
     const { signal: _s, forceSignal: _f, reuse: _r, services: _sv, start: _st, ...base } = this.#options;
-    this.#absorb(await runConverge(this.#view(), this.runtime, this.#hub, { ...base, ...extra, services, noDeps: true }));
+    this.#absorb(await runConverge(this.#view(), this.runtime, this.#hub, { ...base, ...extra, services, noDeps: true, adoptForeign: true }));
   }
 
   async scale(name: string, replicas: number): Promise<void> {
@@ -169,6 +235,7 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
     if (this.#down) return;
     await downProject(this.#view(), this.runtime, { onEvent: this.#options.onEvent, lockTimeout: this.#options.lockTimeout, clock: this.#options.clock, ...options, removeOrphans: options.removeOrphans ?? false, hubKey: this.project });
     this.#down = true;
+    this.#stopWatching();
     this.#healthy.clear();
     this.#containers = [];
     this.#unlisten();
@@ -215,6 +282,7 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
 
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.#options.reuse) {
+      this.#stopWatching();
       this.#unlisten();
       if (this.#options.ownRuntime) await this.runtime.close?.();
       return;

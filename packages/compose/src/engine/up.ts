@@ -27,13 +27,13 @@ import { validateUpOptions } from './validate-options.js';
  */
 export async function upProject<P extends ProjectInput>(project: P, runtime: Runtime, options: UpOptions = {}): Promise<Stack<P>> {
   validateUpOptions(options);
-  const name = project.name;
+  const name = options.projectName ?? project.name;
   const hub = hubFor(project);
   let result;
   try {
     if (options.reuse && project.generatedName)
       throw new InvalidArgumentError(`up(): options.reuse needs a named project (a generated name like '${name}' differs on every run, so a warm stack could never be found again); pass a name to new Project()`, { field: 'reuse' });
-    result = await runConverge(projectView(project, name), runtime, hub, options);
+    result = await runConverge(projectView(project, name), runtime, hub, { ...options, adoptForeign: options.reuse === true });
   } catch (error) {
     if (options.ownRuntime) await runtime.close?.();
     throw error;

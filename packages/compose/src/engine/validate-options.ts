@@ -13,5 +13,7 @@ export function validateUpOptions(options: UpOptions): void {
   if (lockTimeout !== undefined && !(Number.isFinite(lockTimeout) && lockTimeout >= 0)) fail('lockTimeout', 'a number of milliseconds ≥ 0', lockTimeout);
   if (onFailure !== undefined && onFailure !== 'rollback' && onFailure !== 'leave') fail('onFailure', "'rollback' or 'leave'", onFailure);
   if (services !== undefined && (!Array.isArray(services) || services.some((s) => typeof s !== 'string'))) fail('services', 'an array of service names', services);
+  const { stableFor } = options;
+  if (stableFor !== undefined && !(Number.isFinite(stableFor) && stableFor >= 0)) fail('stableFor', 'a number of milliseconds ≥ 0', stableFor);
   if (options.forceRecreate && options.noRecreate) fail('noRecreate', 'false when forceRecreate is true', options.noRecreate);
 }

@@ -15,16 +15,22 @@ import { ServiceFailureError, type FailureDiagnostics } from './service-failure-
  */
 export class PortConflictError extends ServiceFailureError {
   override readonly name = 'PortConflictError';
-  /** The host port that was taken, when the runtime said which. */
+  /** The host port that was taken (the one the service asked for). */
   readonly port?: number | undefined;
+  /** The project that could not publish it, when found before the run started. */
+  readonly project?: string | undefined;
+  /** Who publishes it (another project of the same runtime), when known. */
+  readonly heldBy?: { readonly project: string; readonly service: string } | undefined;
 
-  constructor(diagnostics: FailureDiagnostics & { readonly port?: number | undefined }) {
+  constructor(diagnostics: FailureDiagnostics & { readonly port?: number | undefined; readonly project?: string | undefined; readonly heldBy?: { readonly project: string; readonly service: string } | undefined }) {
     super(
       'E_PORT_CONFLICT',
       `${diagnostics.service ? `${diagnostics.service}: ` : ''}host port ${diagnostics.port ?? '(unknown)'} is already in use (${diagnostics.reason}); choose another host port or publish 0 for a free one`,
       diagnostics,
     );
     if (diagnostics.port !== undefined) this.port = diagnostics.port;
+    if (diagnostics.project !== undefined) this.project = diagnostics.project;
+    if (diagnostics.heldBy !== undefined) this.heldBy = { ...diagnostics.heldBy };
   }
 }
 

@@ -15,6 +15,12 @@ export interface FailureDiagnostics {
   readonly reason: string;
   /** The last lines (at most 50) the service wrote, oldest first, secrets redacted. */
   readonly logs?: readonly string[] | undefined;
+  /**
+   * The service that wrote {@link FailureDiagnostics.logs}: the failed one, or the dependency
+   * whose failure blocked it (a failed `pg-init` that kept `db` from starting).
+   * @default service
+   */
+  readonly logsOf?: string | undefined;
   /** Output of the last healthcheck probe or wait-strategy attempt, secrets redacted. */
   readonly healthOutput?: string | undefined;
   /** Exit code, when the service exited. */
@@ -45,7 +51,8 @@ function describe(message: string, d: FailureDiagnostics): string {
   if (d.skipped && d.skipped.length > 0) parts.push(`skipped: ${d.skipped.join(', ')}`);
   if (d.rolledBack) parts.push('everything this run created was removed (rollback)');
   if (d.leftRunning && d.leftRunning.length > 0) parts.push(`left in place for debugging (onFailure: 'leave'): ${d.leftRunning.join(', ')}; run down() to remove`);
-  const tail = d.logs && d.logs.length > 0 ? `\nlast log lines:\n${d.logs.slice(-10).map((l) => `  | ${l}`).join('\n')}` : '';
+  const writer = d.logsOf ?? d.service;
+  const tail = d.logs && d.logs.length > 0 ? `\nlast log lines${writer ? ` of ${writer}` : ''}:\n${d.logs.slice(-10).map((l) => `  | ${l}`).join('\n')}` : '';
   return parts.join('; ') + tail;
 }
 
@@ -66,6 +73,8 @@ export class ServiceFailureError extends ComposeError {
   override readonly name: string = 'ServiceFailureError';
   readonly reason: string;
   readonly logs: readonly string[];
+  /** The service that wrote {@link ServiceFailureError.logs} (the failed one, or the dependency that blocked it). */
+  readonly logsOf?: string | undefined;
   readonly healthOutput?: string | undefined;
   readonly exitCode?: number | undefined;
   readonly skipped: readonly string[];
@@ -76,6 +85,8 @@ export class ServiceFailureError extends ComposeError {
     super(describe(message, diagnostics), { code, service: diagnostics.service, cause: diagnostics.cause });
     this.reason = diagnostics.reason;
     this.logs = diagnostics.logs ?? [];
+    const logsOf = diagnostics.logsOf ?? diagnostics.service;
+    if (logsOf !== undefined) this.logsOf = logsOf;
     if (diagnostics.healthOutput !== undefined) this.healthOutput = diagnostics.healthOutput;
     if (diagnostics.exitCode !== undefined) this.exitCode = diagnostics.exitCode;
     this.skipped = diagnostics.skipped ?? [];

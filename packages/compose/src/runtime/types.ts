@@ -201,6 +201,38 @@ export interface ProbeResult {
   readonly output: string;
 }
 
+/**
+ * A fixed host port a run is about to publish: what {@link Runtime.checkHostPorts} is asked.
+ *
+ * @example
+ * ```ts
+ * const claim: HostPortClaim = { service: 'web', host: '127.0.0.1', port: 8080, protocol: 'tcp' };
+ * ```
+ */
+export interface HostPortClaim {
+  readonly service: string;
+  /** Host address to bind. */
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: 'tcp' | 'udp';
+}
+
+/**
+ * A claim that cannot be met: the port is taken (by another project of this runtime, when it
+ * knows which, or by something else on the host).
+ *
+ * @example
+ * ```ts
+ * for (const c of await runtime.checkHostPorts?.('b', claims) ?? []) console.log(c.port, c.heldBy?.project);
+ * ```
+ */
+export interface HostPortConflict extends HostPortClaim {
+  /** The project (and service) of this runtime that publishes it, when known. */
+  readonly heldBy?: { readonly project: string; readonly service: string } | undefined;
+  /** What the check saw, e.g. `listen EADDRINUSE 127.0.0.1:8080`. */
+  readonly detail: string;
+}
+
 /** Options for listing containers. */
 export interface ListOptions {
   /** Include containers that are not running. @default true */
@@ -259,6 +291,14 @@ export interface Runtime {
   pauseContainer?(id: string): Promise<void>;
   /** Resume a paused container (see {@link Runtime.pauseContainer}). */
   unpauseContainer?(id: string): Promise<void>;
+
+  /**
+   * Checks, before anything of a run is created, that the fixed host ports it will publish are
+   * free: not published by another project of this runtime, and bindable on the host. Returns
+   * the claims that cannot be met (empty when all can). Optional: a runtime without it finds out
+   * when a service starts.
+   */
+  checkHostPorts?(project: string, claims: readonly HostPortClaim[]): Promise<readonly HostPortConflict[]>;
 
   /** Release connections, timers and supervisors held by this runtime object (not the containers). */
   close?(): Promise<void>;

@@ -183,9 +183,13 @@ await rt.close();
         });
       });
     try {
-      const [one, two] = await Promise.all([run(), run()]);
-      // Both saw the same, single set of containers: one created them, the other found them unchanged.
-      expect(one).toBe(two);
+      const outcomes = await Promise.allSettled([run(), run()]);
+      // One created them. The other either found them unchanged (the first had exited by then) or,
+      // while the first still ran, refused to adopt its services (issue 14): never a second set.
+      const ok = outcomes.filter((o): o is PromiseFulfilledResult<string> => o.status === 'fulfilled').map((o) => o.value);
+      expect(ok.length).toBeGreaterThanOrEqual(1);
+      if (ok.length === 2) expect(ok[0]).toBe(ok[1]);
+      for (const o of outcomes) if (o.status === 'rejected') expect(String(o.reason)).toContain('ProjectInUseError');
       const rt = runtime(stateDir);
       const containers = await rt.listContainers(name);
       expect(containers.map((c) => `${c.name}:${c.state}`).sort()).toEqual([`${name}_a_1:running`, `${name}_b_1:running`]);

@@ -33,3 +33,32 @@ describe('composeGlobalSetup', () => {
     expect(names.size).toBe(200);
   });
 });
+
+describe('named projects in a test harness (issue 14)', () => {
+  const rt = memory();
+  const named = new Project('shop').service('api', { command: ['api'] });
+  const own = useStack(named, { ...FAST, runtime: rt });
+  const sharedRt = memory();
+  const shared = useStack(new Project('shop').service('api', { command: ['api'] }), { ...FAST, runtime: sharedRt, share: true });
+
+  test('useStack runs a named project under a name of its own per worker', () => {
+    expect(own().name).toBe(`shop-w${process.env['VITEST_POOL_ID'] ?? process.env['VITEST_WORKER_ID'] ?? '0'}-${process.pid}`);
+    expect(rt.all().map((c) => c.name)).toEqual([`${own().name}_api_1`]);
+  });
+
+  test('share: true keeps its own name', () => {
+    expect(shared().name).toBe('shop');
+    expect(sharedRt.all().map((c) => c.name)).toEqual(['shop_api_1']);
+  });
+
+  test('composeGlobalSetup runs a named project under a name of its own per run, and provides it; share keeps the name', async () => {
+    for (const [share, expected] of [[false, `shop-${process.pid}`], [true, 'shop']] as const) {
+      const mem = memory();
+      const provided = new Map<string, unknown>();
+      const teardown = await composeGlobalSetup(new Project('shop').service('api', { command: ['api'] }), { ...FAST, runtime: mem, share })({ provide: (k, v) => provided.set(k, v) });
+      expect((provided.get('selurCompose') as ProvidedStack).project).toBe(expected);
+      expect(mem.all().map((c) => c.name)).toEqual([`${expected}_api_1`]);
+      await teardown();
+    }
+  });
+});

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type {
   ContainerInfo,
+  HostPortClaim,
+  HostPortConflict,
   ContainerRequest,
   ExecOptions,
   ExecResult,
@@ -26,6 +28,7 @@ import { resolveOptions, type ProcessRuntime, type ProcessRuntimeOptions } from 
 import { buildRecord } from './setup/build-record.js';
 import * as resources from './setup/resources.js';
 import { removeSecrets } from './setup/secrets.js';
+import { checkHostPorts } from './setup/port-check.js';
 import { Prestarter } from './spawn/prestart.js';
 import { signalGroup } from './spawn/proc.js';
 import { sharedSpawner } from './spawn/shared-spawner.js';
@@ -79,6 +82,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   ensureVolume(request: VolumeRequest) { return resources.ensureVolume(this.store, checkProject(request)); }
   removeVolume(project: string, runtimeName: string) { return resources.removeVolume(this.store, checkName(project), runtimeName); }
   listVolumes(project: string): Promise<readonly ResourceInfo[]> { return resources.listVolumes(this.store, checkName(project)); }
+
+  // --- ports ---
+  checkHostPorts(project: string, claims: readonly HostPortClaim[]): Promise<readonly HostPortConflict[]> { return checkHostPorts(this.store, checkName(project), claims); }
 
   // --- containers ---
   async createContainer(request: ContainerRequest): Promise<ContainerInfo> {

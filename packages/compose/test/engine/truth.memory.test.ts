@@ -1,0 +1,46 @@
+/**
+ * Issue 14, on the in-memory runtime (the engine alone, as Docker sees it through the Runtime
+ * port): exits before `up()` resolves fail it; a port conflict's port comes from the request,
+ * never from log text; an error's log lines name the service that wrote them.
+ */
+import { describe, expect, test } from 'vitest';
+import { Project, isDependencyFailedError, isPortConflictError, isServiceExitedError } from '../../src/index.js';
+import { FAST, memory, rejection } from './helpers.js';
+
+describe('truthful failures (issue 14)', () => {
+  test('a service that exits 3 right after it starts fails up() generically (stableFor), with its exit code', async () => {
+    const runtime = memory({ crash: { exitCode: 3, exitAfterMs: 0, logs: ['bye'] } });
+    const error = await rejection(new Project('p').service('crash', { command: ['c'] }).up({ ...FAST, runtime, stableFor: 60_000 }));
+    expect(isServiceExitedError(error)).toBe(true);
+    if (isServiceExitedError(error)) {
+      expect(error.exitCode).toBe(3);
+      expect(error.logs).toEqual(['bye']);
+    }
+  });
+
+  test("the port of a conflict is the requested one, not the ':28' of a log timestamp", async () => {
+    const runtime = memory({ web: { exitCode: 1, exitAfterMs: 0, logs: ['[2026-12-06 12:00:28] bind(): Address already in use'] } });
+    const error = await rejection(new Project('p').service('web', { command: ['w'], ports: ['8080:80'] }).up({ ...FAST, runtime, stableFor: 60_000 }));
+    expect(isPortConflictError(error)).toBe(true);
+    if (isPortConflictError(error)) expect(error.port).toBe(8080);
+  });
+
+  test('with several fixed ports and none named, the conflict does not guess a port', async () => {
+    const runtime = memory({ web: { exitCode: 1, exitAfterMs: 0, logs: ['12:00:28 Address already in use'] } });
+    const error = await rejection(new Project('p').service('web', { command: ['w'], ports: ['8080:80', '8443:443'] }).up({ ...FAST, runtime, stableFor: 60_000 }));
+    expect(isPortConflictError(error)).toBe(true);
+    if (isPortConflictError(error)) expect(error.port).toBeUndefined();
+  });
+
+  test("a failed pg-init's lines are labelled as pg-init's, not db's", async () => {
+    const runtime = memory({ 'pg-init': { exitCode: 1, exitAfterMs: 0, logs: ['init failed: role missing'] } });
+    const project = new Project('p').service('pg-init', { command: ['i'] }).service('db', { command: ['d'], depends_on: { 'pg-init': { condition: 'service_completed_successfully' } } });
+    const error = await rejection(project.up({ ...FAST, runtime }));
+    expect(isDependencyFailedError(error)).toBe(true);
+    if (!isDependencyFailedError(error)) return;
+    expect(error.service).toBe('db');
+    expect(error.logsOf).toBe('pg-init');
+    expect(error.logs).toEqual(['init failed: role missing']);
+    expect(error.message).toContain('last log lines of pg-init:');
+  });
+});

@@ -422,7 +422,10 @@ export class Converger {
 
   async #startContainer(name: string, container: ContainerInfo): Promise<ContainerInfo> {
     emit(this.#env, { type: 'service.starting', service: name, replica: container.replica, containerId: container.id });
-    const info = await this.#op(() => this.#env.runtime.startContainer(container.id));
+    const info = await this.#op(() => {
+      this.#node(name).startSent = true;
+      return this.#env.runtime.startContainer(container.id);
+    });
     if (this.record.createdContainers.has(info.id)) this.record.createdContainers.set(info.id, info);
     emit(this.#env, { type: 'service.started', service: name, replica: info.replica, containerId: info.id });
     if (this.#settings.logEvents) followLogEvents(this.#env, name, info, this.#logAbort.signal, this.#redact);

@@ -95,7 +95,8 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
     const services = ctx.desired.services.map((s) => s.name);
     if (outcome.failure) {
       let failure = outcome.failure;
-      const skipped = services.filter((n) => !outcome.nodes.get(n)?.hasStarted && n !== failure.service).sort();
+      // Skipped: never attempted. A service whose start was sent and failed too is not "skipped".
+      const skipped = services.filter((n) => !outcome.nodes.get(n)?.hasStarted && !outcome.nodes.get(n)?.startSent && n !== failure.service).sort();
       for (const s of skipped) emit(env, { type: 'service.skipped', service: s, reason: failure.kind === 'cancelled' ? 'cancelled' : `${failure.service ?? 'a service'} failed` });
       let logContainers = failure.logsOf ? (outcome.nodes.get(failure.logsOf)?.containers ?? []) : [];
       if (failure.logsOf && logContainers.length === 0) {

@@ -24,6 +24,8 @@ export class ServiceNode {
   readonly name: string;
   readonly started = deferred<void>();
   hasStarted = false;
+  /** A start was sent to the runtime (it may have failed): such a service was attempted, not skipped. */
+  startSent = false;
   containers: ContainerInfo[] = [];
   ready?: Promise<void>;
   completed?: Promise<number>;

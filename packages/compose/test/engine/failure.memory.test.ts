@@ -54,6 +54,17 @@ describe('failures on the memory runtime', () => {
     await first.down();
   });
 
+  test('a service whose start was sent and failed is not listed as skipped (two independent starts both fail)', async () => {
+    const runtime = memory({ api: { failStart: new Error('api: start refused'), startDelayMs: 30 }, web: { failStart: new Error('web: start refused'), startDelayMs: 30 } });
+    const project = new Project().service('api', { command: ['api'] }).service('web', { command: ['web'] }).service('after', { command: ['after'], depends_on: ['api', 'web'] });
+    const error = await rejection(project.up({ ...FAST, runtime }));
+    expect(isServiceFailureError(error)).toBe(true);
+    if (!isServiceFailureError(error)) return;
+    // Both starts were sent (parallel); only the one that depends on them was never attempted.
+    expect(error.skipped).toEqual(['after']);
+    expect(error.message).not.toMatch(/skipped: .*\b(api|web)\b/);
+  });
+
   test("onFailure: 'leave' keeps what was made and says so", async () => {
     const runtime = memory({ api: { exitCode: 3, logs: ['boom'] } });
     const project = new Project().service('db', { command: ['db'] }).service('api', (s) => s.command(['api']).dependsOn('db').waitFor(Wait.forLog('listening')));

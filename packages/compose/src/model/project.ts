@@ -74,6 +74,7 @@ export class ProjectModel {
   readonly #secrets = new Map<string, Secret>();
   #extensions: Record<string, unknown> = {};
   #svalinn: SvalinnExtension | undefined;
+  #activeProfiles: readonly string[] | undefined;
 
   /**
    * @param name - the project name; when absent a unique one (`p-1a2b3c4d`) is generated.
@@ -234,8 +235,27 @@ export class ProjectModel {
   }
 
   /**
-   * A copy of this project with only the services active for `profiles`: services without
-   * profiles, services with one of them, and everything those depend on.
+   * The profiles this project was narrowed to by {@link ProjectModel.withProfiles} (or by
+   * `loadProject(file, { profiles })`), undefined when it never was. `plan` and `up` treat them
+   * as active, so the services such a project holds are the services they run (their
+   * `profiles` fields are kept, so `toToml()` still says which profile each belongs to).
+   *
+   * @example
+   * ```ts
+   * const project = await loadProject('compose.toml', { profiles: ['debug'] });
+   * project.activeProfiles; // ['debug']
+   * await project.up(); // runs the debug services too, with no profiles passed again
+   * ```
+   */
+  get activeProfiles(): readonly string[] | undefined {
+    return this.#activeProfiles;
+  }
+
+  /**
+   * A copy of this project with only the services active for `profiles` (added to the
+   * {@link ProjectModel.activeProfiles} this project already has): services without profiles,
+   * services with one of them, and everything those depend on. The copy remembers them as its
+   * active profiles, so its `plan` and `up` run exactly the services it holds.
    *
    * @example
    * ```ts
@@ -243,6 +263,7 @@ export class ProjectModel {
    * ```
    */
   withProfiles(...profiles: string[]): this {
+    profiles = [...new Set([...(this.#activeProfiles ?? []), ...profiles])];
     const spec = this.toJSON();
     const active = new Set(Object.keys(spec.services).filter((n) => {
       const own = (spec.services[n] as ProjectSpec['services'][string]).profiles;
@@ -261,6 +282,7 @@ export class ProjectModel {
     const Ctor = this.constructor as new (name: string, options: ProjectModelOptions) => this;
     const copy = new Ctor(this.name, { workingDir: this.source.workingDir, files: this.source.files });
     copy.adoptSpec({ ...spec, services }, this.waitStrategies());
+    copy.#activeProfiles = profiles;
     return copy;
   }
 

@@ -9,7 +9,7 @@ import { parseVolumeMount } from '../spec/mount.js';
 import { compact, copyExtension, sortRecord, type NormalizeContext } from '../spec/normalize-helpers.js';
 import {
   normalizeBuild, normalizeDependency, normalizeDeploy, normalizeEnvironment, normalizeHealthcheck, normalizeResources,
-  normalizeService,
+  normalizeService, EMPTY_COMMAND,
 } from '../spec/normalize-service.js';
 import { parsePorts } from '../spec/port.js';
 import type { DependencyConditionAlias, DependencySpec, RestartPolicy, ServiceSpec } from '../spec/types.js';
@@ -98,11 +98,19 @@ export class Service {
     return this;
   }
 
-  /** Overrides the command: an argv array, or a string split like a shell would. */
+  /**
+   * Overrides the command: an argv array, or a string split like a shell would. An empty array
+   * removes the override (the image's or bundle's own command runs, as `command: []` in Docker
+   * Compose); an empty string is refused.
+   */
   command(command: string | readonly string[]): this {
-    if (typeof command === 'string') this.#spec.command = this.#parse('command', (p) => splitCommand(command, p));
-    else if (Array.isArray(command) && command.every((c) => typeof c === 'string')) this.#spec.command = [...command];
-    else this.#fail('command', 'must be an array of strings or a command string');
+    if (typeof command === 'string') {
+      if (command.trim() === '') this.#fail('command', EMPTY_COMMAND);
+      this.#spec.command = this.#parse('command', (p) => splitCommand(command, p));
+    } else if (Array.isArray(command) && command.every((c) => typeof c === 'string')) {
+      if (command.length > 0) this.#spec.command = [...command];
+      else delete this.#spec.command;
+    } else this.#fail('command', 'must be an array of strings or a command string');
     return this;
   }
 

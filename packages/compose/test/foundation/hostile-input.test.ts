@@ -5,7 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isComposeError, isComposeValidationError, loadProject, parseProject, type ValidationIssue } from '@selur/compose';
+import { FAST, memory } from '../engine/helpers.js';
+import { isComposeError, isComposeValidationError, loadProject, parseProject, Project, type ValidationIssue } from '@selur/compose';
 
 const BASE = 'version = "1.0"\n[services.a]\nimage = "a"\n';
 
@@ -43,5 +44,45 @@ describe('interpolation is linear and bounded', () => {
     const deep = `${'${A-'.repeat(60_000)}x${'}'.repeat(60_000)}`;
     const issues = issuesOf(`${BASE}environment = { X = "${deep}" }\n`);
     expect(issues).toEqual([expect.objectContaining({ code: 'interpolation', path: 'services.a.environment.X', line: 4, message: expect.stringContaining('nested more than 64 deep') })]);
+  });
+});
+
+describe('profiles given at load are the ones up runs', () => {
+  it('loadProject(f, { profiles }) keeps the profiled service and up() starts it without the profiles again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostile-profiles-'));
+    const file = join(dir, 'compose.toml');
+    writeFileSync(file, 'version = "1.0"\n[services.api]\nimage = "a"\ncommand = ["api"]\n[services.debug]\nimage = "d"\ncommand = ["debug"]\nprofiles = ["debug"]\n');
+    const project = await loadProject(file, { env: {}, profiles: ['debug'] });
+    expect(project.serviceNames()).toEqual(['api', 'debug']);
+    expect(project.activeProfiles).toEqual(['debug']);
+    expect(project.toJSON().services['debug']?.profiles).toEqual(['debug']);
+    const runtime = memory();
+    const stack = await project.up({ ...FAST, runtime });
+    expect(runtime.all().map((c) => c.service).sort()).toEqual(['api', 'debug']);
+    await stack.down();
+    // without profiles at load the debug service is not there, and withProfiles adds to what a project has
+    const plain = await loadProject(file, { env: {} });
+    expect(plain.serviceNames()).toEqual(['api']);
+    expect(project.withProfiles().serviceNames()).toEqual(['api', 'debug']);
+  });
+});
+
+describe('command', () => {
+  it('command = [] is "no override" (as in Docker Compose): left out of the spec, so toToml/toYaml round-trip the project', () => {
+    const project = parseProject(`${BASE}command = []\n`, { env: {} });
+    expect(project.toJSON().services['a']?.command).toBeUndefined();
+    expect(parseProject(project.toToml(), { env: {} }).toJSON()).toStrictEqual(project.toJSON());
+    expect(parseProject(project.toYaml(), { env: {}, format: 'yaml' }).toJSON()).toStrictEqual(project.toJSON());
+    expect(parseProject('services:\n  a:\n    image: a\n    command: []\n', { env: {}, format: 'yaml', projectName: 'p' }).toJSON().services['a']?.command).toBeUndefined();
+  });
+
+  it('an empty command string is a located issue (in the loader) and a typed error (in the builders)', () => {
+    for (const empty of ['""', '"   "', '"${UNSET}"']) {
+      const issues = issuesOf(`${BASE}command = ${empty}\n`);
+      expect(issues).toEqual([expect.objectContaining({ path: 'services.a.command', line: 4, column: 1, message: expect.stringContaining('must not be an empty string') })]);
+    }
+    expect(() => new Project('p').service('a', { image: 'a', command: '' })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    expect(() => new Project('p').service('a', (s) => s.image('a').command(' '))).toThrow(/must not be an empty string/);
+    expect(new Project('p').service('a', (s) => s.image('a').command(['x']).command([])).toJSON().services['a']?.command).toBeUndefined();
   });
 });

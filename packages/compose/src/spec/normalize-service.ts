@@ -74,15 +74,19 @@ export function normalizeEnvironment(ctx: NormalizeContext, path: string, value:
 /** Normalises `depends_on` (array of names, or table of long forms). */
 export function normalizeDependsOn(ctx: NormalizeContext, path: string, value: unknown): Record<string, DependencySpec> {
   const out: Record<string, DependencySpec> = {};
+  // a dependency that is not a valid service name can never be met; `__proto__` would replace the record's prototype
+  const valid = (name: string, at: string) =>
+    isValidResourceName(name) || (problem(ctx, at, `'${name}' is not a valid service name (letters, digits, '.', '-', '_'; starting with a letter or digit)`, 'invalid-name') ?? false);
   if (Array.isArray(value)) {
-    for (const name of stringList(ctx, path, value)) out[name] = { condition: 'service_started', required: true, restart: false };
+    const names = stringList(ctx, path, value);
+    for (const name of names) if (valid(name, joinPath(path, name))) out[name] = { condition: 'service_started', required: true, restart: false };
     return sortRecord(out);
   }
   if (!isRecord(value)) {
     problem(ctx, path, `must be an array of service names or a table { NAME = { condition = "service_healthy" } }, received ${show(value)}`, 'type');
     return out;
   }
-  for (const name of Object.keys(value).sort()) out[name] = normalizeDependency(ctx, joinPath(path, name), value[name]);
+  for (const name of Object.keys(value).sort()) if (valid(name, joinPath(path, name))) out[name] = normalizeDependency(ctx, joinPath(path, name), value[name]);
   return out;
 }
 

@@ -86,3 +86,29 @@ describe('command', () => {
     expect(new Project('p').service('a', (s) => s.image('a').command(['x']).command([])).toJSON().services['a']?.command).toBeUndefined();
   });
 });
+
+describe('names: every name that is not valid is a located issue; Object.prototype names are plain names', () => {
+  it('[services.__proto__] is the normal located "not a valid name" issue, not an internal one', () => {
+    const issues = issuesOf(`${BASE}[services.__proto__]\nimage = "b"\n`);
+    expect(issues).toEqual([expect.objectContaining({ code: 'invalid-name', path: 'services.__proto__', line: 4, column: 1, message: expect.stringContaining('is not a valid name') })]);
+    for (const section of ['volumes', 'networks', 'secrets'])
+      expect(issuesOf(`${BASE}[${section}.__proto__]\n`)).toEqual([expect.objectContaining({ code: 'invalid-name', line: 4 })]);
+    expect(issuesOf(`${BASE}depends_on = ["__proto__"]\n`)).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'invalid-name', path: 'services.a.depends_on.__proto__', line: 4 })]));
+  });
+
+  it('a service named constructor (or toString, hasOwnProperty…) loads, round-trips, and touches no global', () => {
+    const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+    const text = `version = "1.0"\n${names.map((n) => `[services.${n}]\nimage = "${n}"\n[services.${n}.x-meta]\nk = 1\n`).join('')}`;
+    const project = parseProject(text, { env: {}, projectName: 'p' });
+    expect(project.serviceNames()).toEqual([...names].sort());
+    expect(project.toJSON().services['constructor']?.image).toBe('constructor');
+    // (toStrictEqual compares `.constructor`, which a service named constructor shadows)
+    expect(JSON.stringify(parseProject(project.toToml(), { env: {} }).toJSON())).toBe(JSON.stringify(project.toJSON()));
+    expect((Object as unknown as Record<string, unknown>)['image']).toBeUndefined();
+    expect((Object.prototype.toString as unknown as Record<string, unknown>)['image']).toBeUndefined();
+    // and as dotted keys and inline tables
+    const dotted = parseProject(`${BASE}x-a.constructor.b = 1\nx-b = { toString = { c = 2 } }\n`, { env: {}, projectName: 'p' });
+    expect(dotted.toJSON().services['a']?.extensions).toEqual({ 'x-a': { constructor: { b: 1 } }, 'x-b': { toString: { c: 2 } } });
+    expect((Object as unknown as Record<string, unknown>)['b']).toBeUndefined();
+  });
+});

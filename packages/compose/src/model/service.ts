@@ -6,6 +6,7 @@ import type {
 } from '../spec/input.js';
 import { attempt, throwingSink } from '../spec/issues.js';
 import { parseVolumeMount } from '../spec/mount.js';
+import { plainData } from '../spec/plain-data.js';
 import { compact, copyExtension, sortRecord, type NormalizeContext } from '../spec/normalize-helpers.js';
 import {
   normalizeBuild, normalizeDependency, normalizeDeploy, normalizeEnvironment, normalizeHealthcheck, normalizeResources,
@@ -66,7 +67,7 @@ export class Service {
     const trusted = adopting;
     adopting = undefined;
     this.name = checkName('service', name);
-    this.#spec = trusted ? { ...trusted } : (normalizeService(this.#ctx, `services.${name}`, input) as Draft);
+    this.#spec = trusted ? { ...trusted } : (normalizeService(this.#ctx, `services.${name}`, plainData(input, `services.${name}`)) as Draft);
   }
 
   /** @internal Adopts an already-canonical spec without re-checking it (the loader's fast path). */
@@ -280,7 +281,7 @@ export class Service {
   /** Sets an `x-*` extension field (kept as given, ignored by the engine). */
   extension(key: `x-${string}`, value: unknown): this {
     if (typeof key !== 'string' || !key.startsWith('x-')) this.#fail(String(key), 'extension keys must start with "x-"');
-    this.#spec.extensions = sortRecord({ ...this.#spec.extensions, [key]: copyExtension(value) }) as ServiceSpec['extensions'];
+    this.#spec.extensions = sortRecord({ ...this.#spec.extensions, [key]: copyExtension(plainData(value, this.#path(key))) }) as ServiceSpec['extensions'];
     return this;
   }
 

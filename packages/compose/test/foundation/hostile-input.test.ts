@@ -112,3 +112,56 @@ describe('names: every name that is not valid is a located issue; Object.prototy
     expect((Object as unknown as Record<string, unknown>)['b']).toBeUndefined();
   });
 });
+
+describe('deep nesting, cycles, throwing getters and Proxies are typed errors', () => {
+  const nested = (depth: number): unknown => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = [value];
+    return value;
+  };
+
+  it('an x- value 3,000 levels deep in a file is a located too-deep issue (TOML, and YAML)', () => {
+    // TOML: past the parser's bound (1000) a located syntax error, below it our own limit
+    for (const depth of [70, 900]) {
+      const issues = issuesOf(`${BASE}x-d = ${'['.repeat(depth)}${']'.repeat(depth)}\n`);
+      expect(issues).toEqual([expect.objectContaining({ code: 'too-deep', line: 4, message: expect.stringContaining('nested more than 64 levels deep') })]);
+    }
+    expect(() => parseProject(`${BASE}x-d = ${'['.repeat(3000)}${']'.repeat(3000)}\n`, { env: {}, file: 'c.toml' })).toThrow(
+      expect.objectContaining({ code: 'E_TOML_SYNTAX', line: 4 }),
+    );
+    const yaml = `services:\n  a:\n    image: a\n    x-d: ${'['.repeat(3000)}${']'.repeat(3000)}\n`;
+    let error: unknown;
+    try {
+      parseProject(yaml, { env: {}, format: 'yaml', file: 'c.yaml', projectName: 'p' });
+    } catch (e) {
+      error = e;
+    }
+    expect(isComposeError(error)).toBe(true);
+    expect((error as { issues?: ValidationIssue[]; line?: number }).issues?.[0]?.line ?? (error as { line?: number }).line).toBe(4);
+  });
+
+  it('a YAML alias that refers to itself is a located issue, not a stack overflow', () => {
+    expect(() => parseProject('services:\n  a:\n    image: a\n    x-loop: &l\n      - *l\n', { env: {}, format: 'yaml', file: 'c.yaml', projectName: 'p' })).toThrow(
+      expect.objectContaining({ code: 'E_YAML_SYNTAX', line: 5, message: expect.stringContaining('refers to a node that contains it') }),
+    );
+  });
+
+  it('the builders refuse deep values, cycles, throwing getters and Proxies with InvalidArgumentError', () => {
+    const typed = (f: () => unknown, message: RegExp) => expect(f).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT', message: expect.stringMatching(message) }));
+    typed(() => new Project('p').service('a', { image: 'a', 'x-d': nested(3000) } as never), /nested more than 64/);
+    const cyclic: Record<string, unknown> = { image: 'a' };
+    cyclic['x-c'] = { self: cyclic };
+    typed(() => new Project('p').service('a', cyclic as never), /refers to itself/);
+    const getter = { image: 'a', get command(): string { throw new Error('boom'); } };
+    typed(() => new Project('p').service('a', getter), /services\.a\.command: reading the field threw: boom/);
+    const trap = new Proxy({ image: 'a' }, { get: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); } });
+    typed(() => new Project('p').service('a', trap), /a Proxy is not accepted/);
+    typed(() => new Project('p').service('a', { image: 'a', environment: new Proxy({}, {}) }), /services\.a\.environment: a Proxy/);
+    typed(() => new Project('p').extension('x-d', nested(3000)), /nested more than 64/);
+    typed(() => new Project('p').service('a', (s) => s.image('a').extension('x-c', cyclic)), /refers to itself/);
+    typed(() => Project.fromJSON(cyclic as never), /refers to itself/);
+    // shared (not cyclic) references are fine
+    const shared = { k: 1 };
+    expect(new Project('p').service('a', { image: 'a', 'x-a': [shared, shared] } as never).toJSON().services['a']?.extensions).toEqual({ 'x-a': [{ k: 1 }, { k: 1 }] });
+  });
+});

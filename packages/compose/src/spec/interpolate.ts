@@ -13,12 +13,26 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 export type VariableLookup = (name: string) => string | undefined;
 
 /**
- * The longest text {@link interpolate} accepts, in UTF-16 code units (1 MiB); its result may
- * not be longer either. A compose value past it is refused with a typed error, not processed.
+ * The longest compose string that is interpolated, in UTF-16 code units (1 MiB); its result may
+ * not be longer either. A value past it is refused (a located `interpolation` issue when
+ * loading a file), not processed.
+ *
+ * @example
+ * ```ts
+ * if (value.length > MAX_INTERPOLATION_LENGTH) throw new Error('too long for a compose value');
+ * ```
  */
 export const MAX_INTERPOLATION_LENGTH = 1_048_576;
 
-/** How deeply `${…}` may nest inside defaults (`${A:-${B:-${C}}}` nests 3 deep). */
+/**
+ * How deeply `${…}` may nest inside defaults (`${A:-${B:-${C}}}` nests 3 deep); deeper is a
+ * located `interpolation` issue when loading a file.
+ *
+ * @example
+ * ```ts
+ * MAX_INTERPOLATION_DEPTH; // 64
+ * ```
+ */
 export const MAX_INTERPOLATION_DEPTH = 64;
 
 /** @internal Work counter: the characters examined by the last {@link interpolate} calls (tests assert it stays linear). */

@@ -6,6 +6,11 @@ import { joinPath, type SpecIssue } from './issues.js';
  * How deeply a compose value may nest (tables and arrays; `services.a.x-meta.k` is 4 deep). A
  * deeper value is refused: in a file as a located `too-deep` issue, in the builders with an
  * `InvalidArgumentError`. Real compose files nest under 10.
+ *
+ * @example
+ * ```ts
+ * new Project('p').extension('x-deep', deepValue); // InvalidArgumentError past MAX_NESTING_DEPTH levels
+ * ```
  */
 export const MAX_NESTING_DEPTH = 64;
 

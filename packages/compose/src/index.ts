@@ -101,6 +101,8 @@ export { DependencyCycleError, isDependencyCycleError } from './errors/dependenc
 export { createGraph } from './graph/dependency-graph.js';
 export type { DependencyGraph } from './graph/dependency-graph.js';
 export { parseDuration } from './spec/duration.js';
+export { MAX_INTERPOLATION_DEPTH, MAX_INTERPOLATION_LENGTH } from './spec/interpolate.js';
+export { MAX_NESTING_DEPTH } from './spec/plain-data.js';
 export { parseDotenv } from './toml/dotenv.js';
 export type { DotenvOptions } from './toml/dotenv.js';
 export { composeSchema } from './spec/schema.js';

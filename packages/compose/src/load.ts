@@ -63,7 +63,12 @@ export interface ParseProjectOptions {
 }
 
 function lookupFor(workingDir: string, env: Readonly<Record<string, string | undefined>> | undefined): VariableLookup {
-  const given: VariableLookup = (name) => (env && Object.hasOwn(env, name) && env[name] !== undefined ? env[name] : process.env[name]);
+  // own properties only: `${constructor}` or `$toString` must not read Object.prototype
+  const own = (record: Readonly<Record<string, string | undefined>> | NodeJS.ProcessEnv | undefined, name: string) => {
+    const value = record !== undefined && Object.hasOwn(record, name) ? record[name] : undefined;
+    return typeof value === 'string' ? value : undefined;
+  };
+  const given: VariableLookup = (name) => own(env, name) ?? own(process.env, name);
   let dotenv: Record<string, string> = {};
   const path = resolve(workingDir, '.env');
   let text: string | undefined;

@@ -45,6 +45,12 @@ import type { Runtime } from './runtime/types.js';
  * ```
  */
 export class Project extends ProjectModel {
+  /** `options` with this project's {@link ProjectModel.activeProfiles} added to its `profiles`: a project narrowed at load runs what it holds. */
+  #withActiveProfiles<O extends { readonly profiles?: readonly string[] | undefined }>(options: O): O {
+    const narrowed = this.activeProfiles ?? [];
+    return narrowed.length === 0 ? options : { ...options, profiles: [...new Set([...narrowed, ...(options.profiles ?? [])])] };
+  }
+
   /**
    * What `up` would change, without changing anything: per service, network and volume one of
    * create / recreate / scale / start / remove / unchanged, each with its reasons.
@@ -60,7 +66,7 @@ export class Project extends ProjectModel {
   async plan(runtime?: Runtime, options: PlanOptions = {}): Promise<Plan> {
     const rt = runtime ?? processRuntime();
     try {
-      return await planUp(this, rt, options);
+      return await planUp(this, rt, this.#withActiveProfiles(options));
     } finally {
       if (!runtime) await rt.close?.();
     }
@@ -78,7 +84,7 @@ export class Project extends ProjectModel {
    */
   up(options: UpOptions = {}): Promise<Stack<this>> {
     const runtime = options.runtime ?? processRuntime();
-    return upProject(this, runtime, { ...options, ownRuntime: options.runtime === undefined });
+    return upProject(this, runtime, { ...this.#withActiveProfiles(options), ownRuntime: options.runtime === undefined });
   }
 
   /**

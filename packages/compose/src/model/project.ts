@@ -7,6 +7,7 @@ import { IssueCollector, isRecord, throwingSink } from '../spec/issues.js';
 import { isValidProjectName } from '../spec/names.js';
 import { copyExtension, sortRecord } from '../spec/normalize-helpers.js';
 import { normalizeProject, normalizeSvalinn } from '../spec/normalize-project.js';
+import { plainData } from '../spec/plain-data.js';
 import { renderToml } from '../spec/render-toml.js';
 import { renderYaml } from '../spec/render-yaml.js';
 import type { NetworkSpec, ProjectSource, ProjectSpec, SecretSpec, SvalinnExtension, VolumeSpec } from '../spec/types.js';
@@ -14,6 +15,8 @@ import { specIssues } from '../spec/validate.js';
 import { Network, Secret, Volume } from './resources.js';
 import { Service } from './service.js';
 import type { WaitStrategy } from './wait.js';
+
+const KEEP_WAIT: ReadonlySet<string> = new Set(['waitFor']);
 
 /** A canonical spec as a compose document: the `extensions` records become `x-*` keys again (everything else is accepted as is). */
 function inlineExtensions(spec: Record<string, unknown>): Record<string, unknown> {
@@ -74,6 +77,7 @@ export class ProjectModel {
   readonly #secrets = new Map<string, Secret>();
   #extensions: Record<string, unknown> = {};
   #svalinn: SvalinnExtension | undefined;
+  #activeProfiles: readonly string[] | undefined;
 
   /**
    * @param name - the project name; when absent a unique one (`p-1a2b3c4d`) is generated.
@@ -100,6 +104,7 @@ export class ProjectModel {
    */
   static fromJSON<T extends typeof ProjectModel>(this: T, spec: ProjectSpec, source: Partial<ProjectSource> = {}): InstanceType<T> {
     const collector = new IssueCollector();
+    spec = plainData(spec, 'spec');
     const document = isRecord(spec) ? inlineExtensions(spec) : spec;
     const name = isRecord(spec) && typeof spec.name === 'string' ? spec.name : undefined;
     const canonical = normalizeProject({ sink: collector }, document, name ?? 'default');
@@ -143,8 +148,10 @@ export class ProjectModel {
       this.#services.set(name, result);
     } else {
       // `waitFor` is SDK-only (not a compose field): set it like the fluent `.waitFor()`.
-      const { waitFor, ...fields } = typeof input === 'object' && input !== null ? input : { waitFor: undefined };
-      const service = new Service(name, typeof input === 'object' && input !== null ? fields : input);
+      // a snapshot of plain data first: Proxies, throwing getters, cycles and deep nesting are typed errors
+      const safe = typeof input === 'object' && input !== null ? plainData(input, `services.${name}`, KEEP_WAIT) : input;
+      const { waitFor, ...fields } = typeof safe === 'object' && safe !== null ? safe : { waitFor: undefined };
+      const service = new Service(name, typeof safe === 'object' && safe !== null ? fields : safe);
       if (waitFor !== undefined) service.waitFor(waitFor);
       this.#services.set(name, service);
     }
@@ -153,19 +160,19 @@ export class ProjectModel {
 
   /** Declares a named volume. */
   volume(name: string, input: VolumeInput = {}): this {
-    this.#volumes.set(name, new Volume(name, input));
+    this.#volumes.set(name, new Volume(name, plainData(input, `volumes.${name}`)));
     return this;
   }
 
   /** Declares a named network (`driver: 'selur'` for zero-copy, default `bridge`). */
   network(name: string, input: NetworkInput = {}): this {
-    this.#networks.set(name, new Network(name, input));
+    this.#networks.set(name, new Network(name, plainData(input, `networks.${name}`)));
     return this;
   }
 
   /** Declares a secret: `{ file: './path' }` or `{ external: true }`. */
   secret(name: string, input: SecretInput): this {
-    this.#secrets.set(name, new Secret(name, input));
+    this.#secrets.set(name, new Secret(name, plainData(input, `secrets.${name}`)));
     return this;
   }
 
@@ -173,13 +180,13 @@ export class ProjectModel {
   extension(key: `x-${string}`, value: unknown): this {
     if (typeof key !== 'string' || !key.startsWith('x-') || key === 'x-svalinn')
       throw new InvalidArgumentError(`extension keys must start with "x-" (use svalinn() for x-svalinn), received ${JSON.stringify(key)}`, { field: String(key) });
-    this.#extensions = sortRecord({ ...this.#extensions, [key]: copyExtension(value) });
+    this.#extensions = sortRecord({ ...this.#extensions, [key]: copyExtension(plainData(value, key)) });
     return this;
   }
 
   /** Sets the `x-svalinn` table (policy, verify, attestations). */
   svalinn(settings: SvalinnExtension): this {
-    this.#svalinn = normalizeSvalinn({ sink: throwingSink }, 'x-svalinn', settings);
+    this.#svalinn = normalizeSvalinn({ sink: throwingSink }, 'x-svalinn', plainData(settings, 'x-svalinn'));
     return this;
   }
 
@@ -234,8 +241,27 @@ export class ProjectModel {
   }
 
   /**
-   * A copy of this project with only the services active for `profiles`: services without
-   * profiles, services with one of them, and everything those depend on.
+   * The profiles this project was narrowed to by {@link ProjectModel.withProfiles} (or by
+   * `loadProject(file, { profiles })`), undefined when it never was. `plan` and `up` treat them
+   * as active, so the services such a project holds are the services they run (their
+   * `profiles` fields are kept, so `toToml()` still says which profile each belongs to).
+   *
+   * @example
+   * ```ts
+   * const project = await loadProject('compose.toml', { profiles: ['debug'] });
+   * project.activeProfiles; // ['debug']
+   * await project.up(); // runs the debug services too, with no profiles passed again
+   * ```
+   */
+  get activeProfiles(): readonly string[] | undefined {
+    return this.#activeProfiles;
+  }
+
+  /**
+   * A copy of this project with only the services active for `profiles` (added to the
+   * {@link ProjectModel.activeProfiles} this project already has): services without profiles,
+   * services with one of them, and everything those depend on. The copy remembers them as its
+   * active profiles, so its `plan` and `up` run exactly the services it holds.
    *
    * @example
    * ```ts
@@ -243,6 +269,7 @@ export class ProjectModel {
    * ```
    */
   withProfiles(...profiles: string[]): this {
+    profiles = [...new Set([...(this.#activeProfiles ?? []), ...profiles])];
     const spec = this.toJSON();
     const active = new Set(Object.keys(spec.services).filter((n) => {
       const own = (spec.services[n] as ProjectSpec['services'][string]).profiles;
@@ -261,6 +288,7 @@ export class ProjectModel {
     const Ctor = this.constructor as new (name: string, options: ProjectModelOptions) => this;
     const copy = new Ctor(this.name, { workingDir: this.source.workingDir, files: this.source.files });
     copy.adoptSpec({ ...spec, services }, this.waitStrategies());
+    copy.#activeProfiles = profiles;
     return copy;
   }
 

@@ -6,10 +6,11 @@ import type {
 } from '../spec/input.js';
 import { attempt, throwingSink } from '../spec/issues.js';
 import { parseVolumeMount } from '../spec/mount.js';
+import { plainData } from '../spec/plain-data.js';
 import { compact, copyExtension, sortRecord, type NormalizeContext } from '../spec/normalize-helpers.js';
 import {
   normalizeBuild, normalizeDependency, normalizeDeploy, normalizeEnvironment, normalizeHealthcheck, normalizeResources,
-  normalizeService,
+  normalizeService, EMPTY_COMMAND,
 } from '../spec/normalize-service.js';
 import { parsePorts } from '../spec/port.js';
 import type { DependencyConditionAlias, DependencySpec, RestartPolicy, ServiceSpec } from '../spec/types.js';
@@ -66,7 +67,7 @@ export class Service {
     const trusted = adopting;
     adopting = undefined;
     this.name = checkName('service', name);
-    this.#spec = trusted ? { ...trusted } : (normalizeService(this.#ctx, `services.${name}`, input) as Draft);
+    this.#spec = trusted ? { ...trusted } : (normalizeService(this.#ctx, `services.${name}`, plainData(input, `services.${name}`)) as Draft);
   }
 
   /** @internal Adopts an already-canonical spec without re-checking it (the loader's fast path). */
@@ -98,11 +99,19 @@ export class Service {
     return this;
   }
 
-  /** Overrides the command: an argv array, or a string split like a shell would. */
+  /**
+   * Overrides the command: an argv array, or a string split like a shell would. An empty array
+   * removes the override (the image's or bundle's own command runs, as `command: []` in Docker
+   * Compose); an empty string is refused.
+   */
   command(command: string | readonly string[]): this {
-    if (typeof command === 'string') this.#spec.command = this.#parse('command', (p) => splitCommand(command, p));
-    else if (Array.isArray(command) && command.every((c) => typeof c === 'string')) this.#spec.command = [...command];
-    else this.#fail('command', 'must be an array of strings or a command string');
+    if (typeof command === 'string') {
+      if (command.trim() === '') this.#fail('command', EMPTY_COMMAND);
+      this.#spec.command = this.#parse('command', (p) => splitCommand(command, p));
+    } else if (Array.isArray(command) && command.every((c) => typeof c === 'string')) {
+      if (command.length > 0) this.#spec.command = [...command];
+      else delete this.#spec.command;
+    } else this.#fail('command', 'must be an array of strings or a command string');
     return this;
   }
 
@@ -272,7 +281,7 @@ export class Service {
   /** Sets an `x-*` extension field (kept as given, ignored by the engine). */
   extension(key: `x-${string}`, value: unknown): this {
     if (typeof key !== 'string' || !key.startsWith('x-')) this.#fail(String(key), 'extension keys must start with "x-"');
-    this.#spec.extensions = sortRecord({ ...this.#spec.extensions, [key]: copyExtension(value) }) as ServiceSpec['extensions'];
+    this.#spec.extensions = sortRecord({ ...this.#spec.extensions, [key]: copyExtension(plainData(value, this.#path(key))) }) as ServiceSpec['extensions'];
     return this;
   }
 

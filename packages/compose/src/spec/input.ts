@@ -94,7 +94,10 @@ export type BuildInput =
  */
 export interface ServiceInput {
   readonly image?: string | undefined;
-  /** A string is split like a shell would (quotes, no expansion). */
+  /**
+   * A string is split like a shell would (quotes, no expansion). `[]` means no override (as in
+   * Docker Compose: the image's or bundle's own command); an empty string is refused.
+   */
   readonly command?: string | readonly string[] | undefined;
   /** A table, or `KEY=VALUE` strings. */
   readonly environment?: Readonly<Record<string, EnvironmentInputValue>> | readonly string[] | undefined;

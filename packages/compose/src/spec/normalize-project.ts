@@ -105,7 +105,11 @@ function table<T>(
   }
   for (const name of Object.keys(value).sort()) {
     const path = joinPath(key, name);
-    if (!isValidResourceName(name)) problem(ctx, path, `'${name}' is not a valid name (letters, digits, '.', '-', '_'; starting with a letter or digit)`, 'invalid-name');
+    if (!isValidResourceName(name)) {
+      // reported and left out: `__proto__` as a key of `out` would replace its prototype
+      problem(ctx, path, `'${name}' is not a valid name (letters, digits, '.', '-', '_'; starting with a letter or digit)`, 'invalid-name');
+      continue;
+    }
     const item = each(name, path, value[name]);
     if (item !== undefined) out[name] = item;
   }

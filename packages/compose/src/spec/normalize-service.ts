@@ -16,6 +16,9 @@ import type {
 type Draft = { -readonly [K in keyof ServiceSpec]: ServiceSpec[K] };
 import { parseCpus, parseDependencyCondition, parseMemory, parseRestartPolicy, splitCommand } from './values.js';
 
+/** Why an empty command string is refused. */
+export const EMPTY_COMMAND = 'must not be an empty string (was a variable unset?); leave command out, or write command = [], to keep the image\'s own command';
+
 /** Fields a service table may have (besides `x-*`). */
 export const SERVICE_KEYS: ReadonlySet<string> = new Set([
   'image', 'command', 'environment', 'env_file', 'ports', 'depends_on', 'volumes', 'networks', 'secrets', 'restart',
@@ -71,15 +74,19 @@ export function normalizeEnvironment(ctx: NormalizeContext, path: string, value:
 /** Normalises `depends_on` (array of names, or table of long forms). */
 export function normalizeDependsOn(ctx: NormalizeContext, path: string, value: unknown): Record<string, DependencySpec> {
   const out: Record<string, DependencySpec> = {};
+  // a dependency that is not a valid service name can never be met; `__proto__` would replace the record's prototype
+  const valid = (name: string, at: string) =>
+    isValidResourceName(name) || (problem(ctx, at, `'${name}' is not a valid service name (letters, digits, '.', '-', '_'; starting with a letter or digit)`, 'invalid-name') ?? false);
   if (Array.isArray(value)) {
-    for (const name of stringList(ctx, path, value)) out[name] = { condition: 'service_started', required: true, restart: false };
+    const names = stringList(ctx, path, value);
+    for (const name of names) if (valid(name, joinPath(path, name))) out[name] = { condition: 'service_started', required: true, restart: false };
     return sortRecord(out);
   }
   if (!isRecord(value)) {
     problem(ctx, path, `must be an array of service names or a table { NAME = { condition = "service_healthy" } }, received ${show(value)}`, 'type');
     return out;
   }
-  for (const name of Object.keys(value).sort()) out[name] = normalizeDependency(ctx, joinPath(path, name), value[name]);
+  for (const name of Object.keys(value).sort()) if (valid(name, joinPath(path, name))) out[name] = normalizeDependency(ctx, joinPath(path, name), value[name]);
   return out;
 }
 
@@ -209,14 +216,19 @@ export function normalizeService(ctx: NormalizeContext, path: string, value: unk
   if (build !== undefined) spec.build = normalizeBuild(ctx, `${path}.build`, build);
   const command = raw['command'];
   if (typeof command === 'string') {
-    try {
-      spec.command = splitCommand(command, `${path}.command`);
-    } catch (error) {
-      fromError(ctx, `${path}.command`, error);
-    }
+    // an empty string is refused (it is most often a variable that was not set: command = "${CMD}")
+    if (command.trim() === '') problem(ctx, `${path}.command`, EMPTY_COMMAND);
+    else
+      try {
+        spec.command = splitCommand(command, `${path}.command`);
+      } catch (error) {
+        fromError(ctx, `${path}.command`, error);
+      }
   } else if (command !== undefined) {
-    if (Array.isArray(command) && command.every((item) => typeof item === 'string')) spec.command = [...(command as string[])];
-    else problem(ctx, `${path}.command`, `must be an array of strings or a command string, received ${show(command)}`, 'type');
+    // `command = []` is "no override", as in Docker Compose: the canonical spec leaves it out, so toToml/toYaml round-trip it
+    if (Array.isArray(command) && command.every((item) => typeof item === 'string')) {
+      if (command.length > 0) spec.command = [...(command as string[])];
+    } else problem(ctx, `${path}.command`, `must be an array of strings or a command string, received ${show(command)}`, 'type');
   }
   const dependsOn = raw['depends_on'];
   spec.depends_on = dependsOn === undefined ? {} : normalizeDependsOn(ctx, `${path}.depends_on`, dependsOn);

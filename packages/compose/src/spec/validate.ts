@@ -34,8 +34,8 @@ export function specIssues(spec: ProjectSpec): SpecIssue[] {
  *
  * @example
  * ```ts
- * import TOML from '@iarna/toml';
- * for (const issue of validateComposeDocument(TOML.parse(text))) console.log(issue.path, issue.message);
+ * import { parse } from 'smol-toml';
+ * for (const issue of validateComposeDocument(parse(text))) console.log(issue.path, issue.message);
  * ```
  */
 export function validateComposeDocument(document: unknown): ValidationIssue[] {

@@ -6,6 +6,7 @@ import type { ComposeFormat, ParsedComposeFile } from '../spec/compose-file.js';
 import { interpolate, type VariableLookup } from '../spec/interpolate.js';
 import { attempt, IssueCollector, isRecord, joinPath, type SpecIssue } from '../spec/issues.js';
 import { parentPath } from '../spec/locate.js';
+import { depthIssues } from '../spec/plain-data.js';
 import { sortRecord } from '../spec/normalize-helpers.js';
 import { normalizeProject } from '../spec/normalize-project.js';
 import { schemaIssues } from '../spec/schema-validator.js';
@@ -191,6 +192,9 @@ export function specFromDocument(parsed: Record<string, unknown>, input: LoadSpe
 export function loadSpec(input: LoadSpecInput): ProjectSpec {
   try {
     const files = parseComposeFiles(input.texts, input.parse);
+    // before anything walks the documents recursively: values nested past the limit are located issues
+    const deep = files.flatMap((f) => withPositions(depthIssues(f.document), [f]));
+    if (deep.length > 0) throw new ComposeValidationError(deep, { file: input.texts[0]?.file });
     return specFromDocument(mergeComposeFiles(files), input, files);
   } catch (error) {
     if (isComposeError(error)) throw error;

@@ -1,11 +1,54 @@
-import TOML from '@iarna/toml';
+import { parse as parseTomlText, TomlDate } from 'smol-toml';
 import { TomlSyntaxError } from '../errors/toml-syntax-error.js';
 import type { ParsedComposeFile } from '../spec/compose-file.js';
 import type { Locator } from '../spec/locate.js';
 import { createLocator } from './locator.js';
 
+/** TOML tables nest at most this deep in the parser (the loader refuses deeper values earlier, as a located issue). */
+const PARSER_MAX_DEPTH = 1000;
+
 /**
- * Parses TOML text to a plain object with @iarna/toml (the only module that touches it).
+ * smol-toml's tables have no prototype; the rest of the loader expects plain objects. Copies
+ * tables into `{}` (a `__proto__` key stays an own data property), dates into plain `Date`s
+ * whose ISO text is kept by {@link TomlDate}'s own `toISOString` for local dates and times.
+ * Iterative: the depth is bounded by the parser.
+ */
+function plain(root: unknown): unknown {
+  const convert = (value: unknown): unknown => {
+    if (value instanceof TomlDate) return value;
+    if (Array.isArray(value)) return value.slice();
+    if (typeof value === 'object' && value !== null) return {};
+    return value;
+  };
+  const out = convert(root);
+  const work: Array<[unknown, unknown]> = [[root, out]];
+  while (work.length > 0) {
+    const [from, to] = work.pop() as [unknown, unknown];
+    if (Array.isArray(from)) {
+      const target = to as unknown[];
+      for (let i = 0; i < from.length; i++) {
+        const item = convert(from[i]);
+        target[i] = item;
+        if (item !== from[i] && typeof item === 'object' && item !== null) work.push([from[i], item]);
+      }
+    } else if (typeof from === 'object' && from !== null && !(from instanceof Date)) {
+      const target = to as Record<string, unknown>;
+      for (const key of Object.keys(from)) {
+        const value = (from as Record<string, unknown>)[key];
+        const item = convert(value);
+        if (key === '__proto__') Object.defineProperty(target, key, { value: item, enumerable: true, writable: true, configurable: true });
+        else target[key] = item;
+        if (item !== value && typeof item === 'object' && item !== null) work.push([value, item]);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Parses TOML text to a plain object with smol-toml (the only module that touches it). Keys
+ * are data: `[services.constructor]` or `[services.__proto__]` are tables of that name, never
+ * `Object.prototype`'s members.
  *
  * @throws {@link TomlSyntaxError} with file, 1-based line and column and the offending line.
  * @example
@@ -16,14 +59,15 @@ import { createLocator } from './locator.js';
 export function parseToml(text: string, file?: string): Record<string, unknown> {
   try {
     // a leading byte-order mark (common from Windows editors) is not TOML but is harmless
-    return TOML.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Record<string, unknown>;
+    return plain(parseTomlText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { maxDepth: PARSER_MAX_DEPTH })) as Record<string, unknown>;
   } catch (error) {
-    const e = error as { line?: unknown; col?: unknown; message?: unknown };
-    const line = typeof e.line === 'number' ? e.line + 1 : undefined;
-    const column = typeof e.col === 'number' ? e.col + 1 : undefined;
+    const e = error as { line?: unknown; column?: unknown; message?: unknown };
+    const line = typeof e.line === 'number' ? e.line : undefined;
+    const column = typeof e.column === 'number' ? e.column : undefined;
     const raw = typeof e.message === 'string' ? e.message : String(error);
-    const reason = (raw.split('\n')[0] ?? raw).replace(/ at row \d+, col \d+, pos \d+:?$/, '').trim() || 'invalid TOML';
-    const sourceLine = line === undefined ? undefined : text.split(/\r?\n/)[line - 1];
+    const reason = (raw.split('\n')[0] ?? raw).replace(/^Invalid TOML document: /, '').trim() || 'invalid TOML';
+    const whole = line === undefined ? undefined : text.split(/\r?\n/)[line - 1];
+    const sourceLine = whole !== undefined && whole.length > 200 ? `${whole.slice(0, 200)}…` : whole;
     throw new TomlSyntaxError(reason, { file, line, column, sourceLine, cause: error });
   }
 }

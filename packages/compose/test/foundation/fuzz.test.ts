@@ -6,14 +6,40 @@ import { isComposeError, parseProject, Project } from '@selur/compose';
 
 const vectors = new URL('../vectors/compose/', import.meta.url);
 const seeds = ['basic.compose.toml', 'parity.compose.toml'].map((n) => readFileSync(fileURLToPath(new URL(n, vectors)), 'utf8'));
+const yamlSeeds = seeds.map((t) => parseProject(t, { env: {}, projectName: 'seed' }).toYaml());
 seeds.push(new Project('seed').volume('v').service('a', { image: 'a', ports: ['80:80'], healthcheck: { test: 'true' }, volumes: ['v:/v'] }).toToml());
 
-/** Loads `text`; any outcome is fine except an error that is not a ComposeError. */
-function loadsOrThrowsTyped(text: string): void {
+/**
+ * The fuzz runs are seeded: a fresh seed per run (printed on failure), or the one in FUZZ_SEED to
+ * replay a failure: `FUZZ_SEED=123 pnpm vitest run --project core packages/compose/test/foundation/fuzz.test.ts`.
+ */
+const SEED = process.env['FUZZ_SEED'] !== undefined ? Number(process.env['FUZZ_SEED']) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
+/** Loader cases run per property below (at least 10,000 in all, bounded to keep CI under ~10 s). */
+let loaderCases = 0;
+
+function check<Ts>(property: fc.IProperty<Ts>, numRuns: number): void {
   try {
-    parseProject(text, { file: 'fuzz.toml', env: {}, cwd: '/nonexistent-fuzz-dir' }).toToml();
+    fc.assert(property, { seed: SEED, numRuns });
+  } catch (error) {
+    throw new Error(`fuzz failure; replay with FUZZ_SEED=${SEED}\n${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Loads `text`; it either loads (and renders) or fails with a ComposeError: a syntax error with
+ * its line, or validation issues that are never `internal`. Anything else fails the property.
+ */
+function loadsOrThrowsTyped(text: string, format: 'toml' | 'yaml' = 'toml'): void {
+  loaderCases++;
+  try {
+    const project = parseProject(text, { file: `fuzz.${format}`, format, env: {}, cwd: '/nonexistent-fuzz-dir', projectName: 'fuzz' });
+    if (format === 'toml') project.toToml();
+    else project.toYaml();
   } catch (error) {
     if (!isComposeError(error)) throw error;
+    const e = error as { code: string; line?: number; issues?: ReadonlyArray<{ code: string; path: string; line?: number }> };
+    if (e.code === 'E_TOML_SYNTAX' || e.code === 'E_YAML_SYNTAX') expect(e.line, `${e.code} without a line`).toBeTypeOf('number');
+    for (const issue of e.issues ?? []) expect(issue.code, `${issue.path}: an internal issue`).not.toBe('internal');
   }
 }
 
@@ -80,23 +106,58 @@ describe('hostile but well-defined inputs', () => {
 });
 
 describe('fuzz: only ComposeErrors escape the loader', () => {
-  it('random bytes', () => {
-    fc.assert(
+  it('random bytes (TOML and YAML)', () => {
+    check(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         loadsOrThrowsTyped(Buffer.from(bytes).toString('utf8'));
         loadsOrThrowsTyped(Buffer.from(bytes).toString('latin1'));
+        loadsOrThrowsTyped(Buffer.from(bytes).toString('utf8'), 'yaml');
       }),
-      { numRuns: 500 },
+      2000,
     );
   });
 
-  it('random mutations of valid files', () => {
-    fc.assert(
+  it('random mutations of valid files (TOML and YAML)', () => {
+    check(
       fc.property(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 6 }), (seed, steps) => {
         loadsOrThrowsTyped(mutate(seed, steps));
       }),
-      { numRuns: 1000 },
+      2500,
     );
+    check(
+      fc.property(fc.constantFrom(...yamlSeeds), fc.array(mutation, { minLength: 1, maxLength: 6 }), (seed, steps) => {
+        loadsOrThrowsTyped(mutate(seed, steps), 'yaml');
+      }),
+      500,
+    );
+  });
+
+  it('hostile fragments: Object.prototype names, nested and huge interpolation, deep nesting', () => {
+    const protoName = fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'a', 'x-a');
+    const interpolation = fc.oneof(
+      fc.tuple(fc.oneof(fc.constantFrom('${', '${A-', '${A:-', '${A:?', '${A+', '$', '$$', '}'), protoName.map((n) => '${' + n + ':-d}'), protoName.map((n) => '$' + n)), fc.nat(200)).map(([piece, n]) => piece.repeat(n)),
+      fc.nat(120).map((n) => `${'${A-'.repeat(n)}x${'}'.repeat(n)}`),
+    );
+    const hostileValue = fc.oneof(
+      interpolation.map((t) => JSON.stringify(t)),
+      fc.nat(120).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`),
+      fc.nat(120).map((n) => `${'{ a = '.repeat(n)}1${' }'.repeat(n)}`),
+      fc.constantFrom('[]', '""', '"  "', '{}', '[{}]', '1979-05-27T07:32:00Z', 'inf'),
+    );
+    const field = fc.constantFrom('image', 'command', 'environment', 'depends_on', 'x-a', 'profiles', 'volumes', 'labels', 'networks');
+    check(
+      fc.property(protoName, fc.array(fc.tuple(fc.oneof(field, protoName), hostileValue), { maxLength: 4 }), fc.constantFrom('services', 'volumes', 'networks', 'secrets'), (name, fields, section) => {
+        const body = fields.map(([k, v]) => `${JSON.stringify(k)} = ${v}`).join('\n');
+        loadsOrThrowsTyped(`version = "1.0"\n[services.a]\nimage = "a"\n[${section}.${JSON.stringify(name)}]\n${body}\n`);
+      }),
+      1000,
+    );
+    expect({}).not.toHaveProperty('polluted');
+    expect((Object as unknown as Record<string, unknown>)['image']).toBeUndefined();
+  });
+
+  it('ran at least 10,000 loader cases (seed printed on failure, FUZZ_SEED replays)', () => {
+    expect(loaderCases).toBeGreaterThanOrEqual(10_000);
   });
 
   it('random well-formed documents of the wrong shape', () => {

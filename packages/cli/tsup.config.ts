@@ -9,5 +9,5 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   banner: { js: '#!/usr/bin/env node' },
-  external: ['@selur/compose', '@selur/compose-docker', '@selur/compose-selur'],
+  external: ['@selur/compose', '@selur/compose-docker', '@selur/compose-kubernetes', '@selur/compose-selur'],
 });

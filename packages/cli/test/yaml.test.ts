@@ -90,4 +90,27 @@ describe('selur-compose with YAML files (subprocess)', { timeout: 60_000 }, () =
       ws.remove();
     }
   });
+
+  it('convert --to kubernetes writes the manifests of a Docker Compose file (Deployments, Services) as multi-document YAML', async () => {
+    const ws = workspace('selur-cli-k8s-');
+    try {
+      ws.write('docker-compose.yml', DOCKER.replace(/\n    <<: \*defaults/g, ''));
+      const result = await runCli(['convert', '--to', 'kubernetes', '-o', 'k8s.yaml'], { cwd: ws.dir, env: ws.env });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const text = readFileSync(join(ws.dir, 'k8s.yaml'), 'utf8');
+      const kinds = [...text.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
+      expect(kinds.filter((k) => k === 'Deployment')).toHaveLength(2);
+      expect(kinds).toContain('Service');
+      expect(text).toContain('image: nginx:1.27');
+      // A field with no faithful mapping fails by name, never dropped.
+      ws.write('docker-compose.yml', DOCKER.replace('    depends_on: [db]\n', '    depends_on: [db]\n    volumes: ["./html:/usr/share/nginx/html"]\n'));
+      const refused = await runCli(['convert', '--to', 'kubernetes'], { cwd: ws.dir, env: ws.env });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/web/);
+      expect(refused.stderr).toMatch(/volumes|bind/);
+    } finally {
+      ws.remove();
+    }
+  });
 });

@@ -230,19 +230,22 @@ const TABLE = [
   },
   {
     name: 'convert',
-    summary: 'Convert the compose file between YAML and TOML',
+    summary: 'Convert the compose file between YAML and TOML, or to Kubernetes manifests',
     description:
       'Validates the project and writes its canonical configuration (as `config` prints it: defaults filled in, variables ' +
       'interpolated, overrides merged) in the other format: YAML becomes TOML, TOML becomes YAML. The format is --to, ' +
-      "else the output file's extension (.toml, .yaml, .yml), else the other one.",
+      "else the output file's extension (.toml, .yaml, .yml), else the other one. `--to kubernetes` writes the project's " +
+      'Kubernetes manifests (Deployments, Services, Jobs, Secrets, claims) as one multi-document YAML; a field with no ' +
+      'faithful mapping fails the conversion by name.',
     options: [
-      { name: 'to', type: 'string', value: 'FORMAT', choices: ['yaml', 'toml'], description: 'Output format', defaultText: "-o's extension, else the other format" },
+      { name: 'to', type: 'string', value: 'FORMAT', choices: ['yaml', 'toml', 'kubernetes'], description: 'Output format', defaultText: "-o's extension, else the other format" },
       { name: 'output', short: 'o', type: 'string', value: 'FILE', complete: 'file', description: 'Write to FILE instead of stdout' },
     ],
     positionals: [],
     examples: [
       { command: `${BIN} -f docker-compose.yml convert -o compose.toml`, description: 'A Docker Compose file as compose.toml' },
       { command: `${BIN} convert --to yaml`, description: 'The project as YAML, on stdout' },
+      { command: `${BIN} convert --to kubernetes -o k8s.yaml`, description: 'Kubernetes manifests, for kubectl apply -f' },
     ],
   },
   {

@@ -35,7 +35,15 @@ export const convert: Handler = async (ctx) => {
   project.validate();
   const output = stringOption(ctx, 'output');
   const from = formatOfName(project.source.files[0] ?? '') ?? 'toml';
-  let to = stringOption(ctx, 'to') as 'yaml' | 'toml' | undefined;
+  let to = stringOption(ctx, 'to') as 'yaml' | 'toml' | 'kubernetes' | undefined;
+  if (to === 'kubernetes') {
+    // Loaded only for this command, as the runtime packages are.
+    const { toKubernetes, toYaml } = await import('@selur/compose-kubernetes');
+    const manifests = ensureNewline(toYaml(toKubernetes(project)));
+    if (output === undefined) ctx.print(manifests);
+    else writeFileSync(resolve(ctx.io.cwd, output), manifests);
+    return ExitCode.ok;
+  }
   if (to === undefined && output !== undefined) {
     to = formatOfName(output);
     if (to === undefined) throw new UsageError(`cannot tell the format of '${output}' from its extension: name it .toml, .yaml or .yml, or pass --to yaml|toml`, 'convert');

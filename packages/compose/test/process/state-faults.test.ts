@@ -5,6 +5,7 @@
  * services are real processes; every wait is bounded.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,15 @@ depends_on = ["api"]
 `;
 
 type Fault = (file: string) => Promise<void>;
+
+/** True once `pid` carries the process runtime's marker in its environment. */
+function marked(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').includes('\0SELUR_COMPOSE_CONTAINER=');
+  } catch {
+    return false;
+  }
+}
 
 /** Cuts the file to `fraction` of its size. */
 const cutAt = (fraction: number): Fault => async (file) => {
@@ -76,6 +86,10 @@ describe('state-file faults: down always leaves nothing running', () => {
     await rt.close();
     expect(started).toHaveLength(3);
     expect(started.every(alive)).toBe(true);
+    // A started service carries its marker once it has exec'd its program (a held child of the
+    // zygote gets its environment from the zygote until then): a fault now would be the state
+    // file lost within a millisecond of the start.
+    await waitFor(() => started.every(marked), 'every service to exec its program');
     pids.push(...started);
     return started;
   }

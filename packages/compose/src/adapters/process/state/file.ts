@@ -116,7 +116,9 @@ interface Changes {
  * write id first; then, when `last` (the kept copy) holds the same snapshot, only the bytes
  * after what it read, else the whole file. Undefined when there is no file.
  */
-function readFile(file: string, project: string, last: Kept | undefined): Kept | undefined {
+function readFile(file: string, project: string, kept: Kept | undefined): Kept | undefined {
+  // A damaged copy is no base to read on from: the whole file is read again.
+  const last = kept?.damage === undefined && (kept?.consumed ?? 0) > 0 ? kept : undefined;
   let fd: number;
   try {
     fd = openSync(file, 'r');

@@ -11,7 +11,7 @@ import type { ContainerRecord, ProjectState } from './types.js';
 
 /** How far {@link adoptMarked} trusts the state. */
 export type AdoptMode =
-  /** The state is whole: only processes of containers it does not know, or whose recorded process is gone, are taken in (a `created` container's process is its held child). */
+  /** The state is whole: only processes of containers it does not know, or whose recorded process is gone, are taken in (a `created` container's process is its held child, unless it runs the service's argv). */
   | 'strays'
   /** The state is a salvage: every marked process is taken in unless its record names it already. */
   | 'salvage';
@@ -40,8 +40,16 @@ export function missing(state: ProjectState, found: ReadonlyMap<string, MarkedPr
   return [...found.values()].filter((marked) => {
     const current = Object.hasOwn(state.containers, marked.id) ? state.containers[marked.id] : undefined;
     if (current && current.pid === marked.pid && (current.pidStartTime === marked.startTime || marked.startTime === undefined) && (current.state === 'running' || current.state === 'paused')) return false;
-    return !(current && mode === 'strays' && (current.state === 'created' || processRuns(current)));
+    if (!current || mode === 'salvage') return true;
+    if (processRuns(current)) return false; // its own process runs: the marked one is an exec beside it
+    // A created container's process is its held child (waiting to exec), unless it runs the
+    // service's argv already: then the state lost the start.
+    return current.state !== 'created' || sameArgv(marked.command, current.command);
   });
+}
+
+function sameArgv(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((arg, index) => arg === b[index]);
 }
 
 /** {@link adoptMarked} over a fresh scan of the process table. */

@@ -2,10 +2,19 @@
  * The `selur-compose` executable: runs {@link main} with the real process and exits with its code.
  * It lets Node exit on its own (so that log files and output are flushed) and only forces the exit
  * if some handle a runtime left open would keep the process alive.
+ *
+ * dist/cli.js starts with a launcher (see tsup.config.ts) that runs Node with `--` before this
+ * script, so Node reads none of the CLI's options (`--env-file` above all).
  */
 import { processIo } from './io.js';
 import { main } from './main.js';
 
-const code = await main(process.argv.slice(2), processIo());
+const io = processIo();
+// Process warnings (a repaired state file of the process runtime, SELUR_STATE_RECOVERED) are
+// one `warning:` line like the CLI's own, not Node's `(node:<pid>) …` and its trace hint.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => void io.stderr.write(`warning: ${warning.message}\n`));
+
+const code = await main(process.argv.slice(2), io);
 process.exitCode = code;
 setTimeout(() => process.exit(code), 2_000).unref();

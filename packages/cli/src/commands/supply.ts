@@ -64,9 +64,16 @@ function bundles(spec: ProjectSpec, names: readonly string[]): { service: string
   return names.map((service) => ({ service, image: spec.services[service]!.image })).filter((s) => isBundle(s.image));
 }
 
-/** `pull`: fetches remote `.ctp` bundles with ct, and OCI images through the Docker runtime. */
+/**
+ * `pull`: fetches remote `.ctp` bundles with ct, and OCI images through the Docker runtime. On the
+ * process runtime nothing is pulled (it runs commands, and reads no image or bundle): exit 4, as
+ * the README says, rather than a ct failure (exit 1).
+ */
 export const pull: Handler = async (ctx) => {
   const { project, spec } = await loaded(ctx);
+  if (ctx.settings.runtime === 'process') {
+    throw new UnsupportedOperationError('process', 'pull', { hint: 'host processes run each service\'s command and use no image or bundle; pull with --runtime docker (OCI images) or --runtime selur (.ctp bundles)' });
+  }
   const names = selectServices(spec, ctx.parsed.positionals, 'pull');
   const remote = bundles(spec, names).filter((b) => !isLocalPath(b.image));
   const images = names.map((service) => ({ service, image: spec.services[service]!.image })).filter((s) => !isBundle(s.image));

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
  * `@selur/compose-selur` through node_modules to their built packages, exactly as an installed CLI does.
  */
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const BINARY = join(ROOT, 'packages/cli/dist/cli.js');
+export const BINARY = join(ROOT, 'packages/cli/dist/cli.js');
 
 /** What a finished run printed and how it exited. */
 export interface CliResult {
@@ -62,8 +62,11 @@ export interface RunningCli {
 }
 
 /** Starts `selur-compose args…` in `cwd`. The process is killed after `timeoutMs` (a bounded test). */
-export function startCli(args: readonly string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): RunningCli {
-  const child = spawn(process.execPath, [BINARY, ...args], { cwd: options.cwd, env: baseEnv(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: readonly string[], options: CliOptions): RunningCli {
+  // As the launcher does (see tsup.config.ts): `--` so that Node reads none of the CLI's options;
+  // `bin` runs the file itself, through its launcher, as an installed `selur-compose` is run.
+  const [command, argv] = options.bin ? [BINARY, args] : [process.execPath, ['--', BINARY, ...args]];
+  const child = spawn(command, argv, { cwd: options.cwd, env: baseEnv(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -105,8 +108,17 @@ export function startCli(args: readonly string[], options: { cwd: string; env?: 
   };
 }
 
+/** How {@link startCli} runs the CLI. */
+export interface CliOptions {
+  readonly cwd: string;
+  readonly env?: Record<string, string>;
+  readonly timeoutMs?: number;
+  /** Run `dist/cli.js` as an executable (its launcher), not `node -- dist/cli.js`. */
+  readonly bin?: boolean;
+}
+
 /** Runs `selur-compose args…` to the end. */
-export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
   return startCli(args, options).done;
 }
 

@@ -6,6 +6,7 @@ import { MissingCommandError } from '../../../errors/missing-command-error.js';
 import { durationOr } from '../../../spec/duration.js';
 import { healthArgv } from '../exec/health-command.js';
 import { mountEnvName, newContainerId } from '../state/paths.js';
+import { markerEnv } from '../state/process-table.js';
 import { portEnv, publishPorts } from './ports.js';
 import * as resources from './resources.js';
 import { stageSecrets } from './secrets.js';
@@ -15,7 +16,8 @@ import type { ContainerRecord } from '../state/types.js';
 /**
  * Turns a container request into the record of a created (not started) host process: its argv,
  * working folder, published ports, mount folders, staged secrets and the environment it adds
- * (`PORT`, `PORT_<target>`, `SELUR_MOUNT_<TARGET>`, `<NAME>_FILE`, which win over the service's own).
+ * (`PORT`, `PORT_<target>`, `SELUR_MOUNT_<TARGET>`, `<NAME>_FILE` and the `SELUR_COMPOSE_*` marker of
+ * state/process-table.ts, which win over the service's own).
  */
 export async function buildRecord(store: StateStore, request: ContainerRequest): Promise<ContainerRecord> {
   const { spec, project } = request;
@@ -35,10 +37,11 @@ export async function buildRecord(store: StateStore, request: ContainerRequest):
   } catch (error) {
     throw new InvalidArgumentError(`process runtime: cannot copy the secrets of service '${request.service}': ${(error as Error).message}`, { service: request.service, field: `services.${request.service}.secrets`, cause: error });
   }
+  const id = newContainerId(project);
   return {
-    id: newContainerId(project), name: request.name, project, service: request.service, replica: request.replica, configHash: request.configHash, image: spec.image,
+    id, name: request.name, project, service: request.service, replica: request.replica, configHash: request.configHash, image: spec.image,
     labels: { ...request.labels }, command: [...spec.command], cwd,
-    env: { ...request.environment, ...portEnv(ports), ...mountEnv, ...staged.env },
+    env: { ...request.environment, ...portEnv(ports), ...mountEnv, ...staged.env, ...markerEnv(store.stateDir, { id, project, service: request.service, replica: request.replica }) },
     ports, mounts, secretDir: staged.dir, restart: spec.restart, stopSignal: spec.stop_signal || 'SIGTERM',
     stopGraceMs: durationOr(spec.stop_grace_period, 10_000), healthcheck: spec.healthcheck,
     state: 'created', desired: 'running', createdAt: new Date().toISOString(), restartCount: 0, health: healthArgv(spec.healthcheck) ? 'starting' : 'none',

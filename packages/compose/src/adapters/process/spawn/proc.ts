@@ -6,7 +6,8 @@ import { readFileSync, readdirSync } from 'node:fs';
  * start time is unknown and liveness falls back to `kill(pid, 0)`.
  */
 
-interface Stat {
+/** A process's fields of `/proc/<pid>/stat` that the runtime reads. */
+export interface Stat {
   readonly state: string;
   readonly pgrp: number;
   readonly startTime: string;
@@ -37,6 +38,14 @@ const hasProc = (() => {
     return false;
   }
 })();
+
+/**
+ * What `/proc/<pid>/stat` says of `pid`: its state letter, process group and start time; undefined
+ * when it is gone (or there is no `/proc`).
+ */
+export function processStat(pid: number): Stat | undefined {
+  return readStat(pid);
+}
 
 /** The start time of `pid` (clock ticks since boot, as text), or undefined when unknown. */
 export function processStartTime(pid: number): string | undefined {

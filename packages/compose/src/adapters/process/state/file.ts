@@ -1,4 +1,5 @@
-import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, rmSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, statSync, type BigIntStats } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -19,9 +20,18 @@ import type { ProjectState } from './types.js';
  * Files of earlier versions (one JSON object, no newline, with or without a write id) are read
  * as a snapshot and replaced by a new one at the next write.
  *
+ * Every line ends with `,"crc":"<8 hex>"}`: the CRC-32 of the line before that suffix, so a line
+ * that was torn, overwritten or cut is told from a whole one (lines of earlier versions, without
+ * it, are read as they are).
+ *
  * Readers need no lock: a line is visible only once its newline is (JSON escapes newlines in
- * strings), so a line being appended, or left half-written by a writer that died, is not read.
- * A writer that finds such a leftover writes a new snapshot rather than append after it.
+ * strings), so a line being appended is not read. A file that is not what writes leave (empty,
+ * not JSON, a line whose CRC does not match, a format version this code does not know, shorter
+ * than what this process read of it, or, under the lock, ending in a partial line: a write torn by
+ * a crash, a truncated file) is *damaged*: what reads whole before the damage is kept (the
+ * *salvage*) and the damage is described; the store then rebuilds the state from the salvage and
+ * the live processes (see recovery.ts) and writes it as a new snapshot, keeping the damaged file
+ * beside it as `<project>.json.damaged`.
  *
  * Reads are synchronous: a state file is small and reads take microseconds from the page cache,
  * while the thread pool behind the asynchronous calls may be busy for milliseconds. Writes go
@@ -51,6 +61,10 @@ interface Kept {
   readonly snapshotBytes: number;
   /** Whether a change may be appended: the snapshot has a write id and ends with a newline, and nothing half-written follows the last line. */
   readonly appendable: boolean;
+  /** Bytes follow the last whole line (a line being appended, or a torn one). */
+  readonly partialTail: boolean;
+  /** What is wrong with the file, when it is damaged ({@link state} then holds the salvage). */
+  readonly damage: string | undefined;
   /** When the content was last known to be the file's (ms, wall clock). */
   verifiedAt: number;
 }
@@ -63,6 +77,25 @@ const WRITE_ID = /^\{"version":1,"writeId":"([0-9a-f]{24})"/;
 /** Changes may take this much room after a small snapshot before a new snapshot is written (bytes). */
 const MIN_JOURNAL_BYTES = 16 * 1024;
 const NEWLINE = 0x0a;
+/** `,"crc":"<8 hex>"}`: how every line written ends. */
+const SEAL_BYTES = 18;
+const SEAL = /,"crc":"([0-9a-f]{8})"\}$/;
+/** The format version this code reads and writes. */
+const FORMAT_VERSION = 1;
+
+/** A JSON object's text sealed with the CRC-32 of what precedes the seal, and a newline. */
+function sealed(json: string): string {
+  const body = json.slice(0, -1);
+  return `${body},"crc":"${crc32(body).toString(16).padStart(8, '0')}"}\n`;
+}
+
+/** The JSON of line `raw[start, end)` when it is whole: its seal matches (or it has none: an earlier version's line); else undefined. */
+function unsealed(raw: Buffer, start: number, end: number): string | undefined {
+  const text = raw.toString('utf8', start, end);
+  const seal = SEAL.exec(text.slice(-SEAL_BYTES));
+  if (!seal) return text;
+  return crc32(raw.subarray(start, end - SEAL_BYTES)) === Number.parseInt(seal[1] as string, 16) ? text : undefined;
+}
 
 const kept = new Map<string, Kept>();
 
@@ -83,7 +116,9 @@ interface Changes {
  * write id first; then, when `last` (the kept copy) holds the same snapshot, only the bytes
  * after what it read, else the whole file. Undefined when there is no file.
  */
-function readFile(file: string, project: string, last: Kept | undefined): Kept | undefined {
+function readFile(file: string, project: string, kept: Kept | undefined): Kept | undefined {
+  // A damaged copy is no base to read on from: the whole file is read again.
+  const last = kept?.damage === undefined && (kept?.consumed ?? 0) > 0 ? kept : undefined;
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -98,6 +133,11 @@ function readFile(file: string, project: string, last: Kept | undefined): Kept |
     const length = readSync(fd, head, 0, PREFIX_BYTES, 0);
     const writeId = WRITE_ID.exec(head.toString('latin1', 0, length))?.[1];
     const meta = { version: versionOf(info), mtimeMs: Number(info.mtimeMs), verifiedAt: Date.now() };
+    if (last && writeId !== undefined && writeId === last.writeId && size < last.consumed) {
+      const raw = readFileSync(fd);
+      const read = parseFile(file, project, raw, writeId, meta);
+      return { ...read, damage: read.damage ?? `is shorter (${size} bytes) than what was read of it before (${last.consumed} bytes): it was truncated` };
+    }
     if (last && writeId !== undefined && writeId === last.writeId && size >= last.consumed) {
       if (size === last.consumed) return { ...last, ...meta };
       // Appended to: the byte before the new ones is the newline that ended the last line read
@@ -120,42 +160,60 @@ function readFile(file: string, project: string, last: Kept | undefined): Kept |
   }
 }
 
-function invalid(file: string, cause: unknown): StateFileError {
-  return new StateFileError(file, 'is not a valid process-runtime state file (delete it if no service of the project runs)', { cause });
+/** Why a snapshot line cannot be read, or undefined when it can (`parsed` is then its state). */
+function snapshotProblem(text: string | undefined): { problem: string } | { parsed: ProjectState & { crc?: unknown } } {
+  if (text === undefined) return { problem: 'its snapshot line does not match its checksum (torn or overwritten)' };
+  if (text.trim() === '') return { problem: 'is empty' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { problem: 'is not JSON (its snapshot line cannot be read)' };
+  }
+  const object = parsed as Partial<ProjectState> | null;
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) return { problem: 'does not hold a state object' };
+  if (typeof object.version === 'number' && object.version > FORMAT_VERSION) return { problem: `has format version ${object.version}, newer than this version of @selur/compose reads (${FORMAT_VERSION}): it was written by a newer selur-compose` };
+  if (object.version !== FORMAT_VERSION || typeof object.containers !== 'object' || object.containers === null) return { problem: 'does not hold a process-runtime state (unexpected version or shape)' };
+  return { parsed: object as ProjectState };
 }
 
-/** Parses a whole file: its snapshot and the lines of changes after it. */
+/** Parses a whole file: its snapshot and the lines of changes after it (a damaged file gives its salvage and the damage). */
 function parseFile(file: string, project: string, raw: Buffer, writeId: string | undefined, meta: Pick<Kept, 'version' | 'mtimeMs' | 'verifiedAt'>): Kept {
   const end = raw.indexOf(NEWLINE);
   const snapshotBytes = end < 0 ? raw.length : end + 1;
-  let state: ProjectState;
-  try {
-    const parsed = JSON.parse(raw.toString('utf8', 0, end < 0 ? raw.length : end)) as ProjectState;
-    if (parsed.version !== 1 || typeof parsed.containers !== 'object' || parsed.containers === null) throw new Error('unexpected shape');
-    state = { ...parsed, project: parsed.project ?? project, networks: parsed.networks ?? {}, volumes: parsed.volumes ?? {} };
-  } catch (error) {
-    throw invalid(file, error);
+  const read = snapshotProblem(unsealed(raw, 0, end < 0 ? raw.length : end));
+  if ('problem' in read) {
+    // A snapshot is renamed into place whole, newline included: one that ends early was cut.
+    const problem = end < 0 && writeId !== undefined && raw.length > 0 ? 'ends inside its snapshot line: it was truncated or torn' : read.problem;
+    return { writeId, raw: undefined, state: emptyState(project), ...meta, consumed: 0, snapshotBytes: 0, appendable: false, partialTail: false, damage: problem };
   }
-  const base: Kept = { writeId, raw: writeId === undefined ? raw : undefined, state, ...meta, consumed: snapshotBytes, snapshotBytes, appendable: writeId !== undefined && end >= 0 };
+  const { crc: _crc, ...parsed } = read.parsed;
+  const state: ProjectState = { ...parsed, project: parsed.project ?? project, networks: parsed.networks ?? {}, volumes: parsed.volumes ?? {} };
+  const base: Kept = { writeId, raw: writeId === undefined ? raw : undefined, state, ...meta, consumed: snapshotBytes, snapshotBytes, appendable: writeId !== undefined && end >= 0, partialTail: false, damage: undefined };
   return end < 0 ? base : appendLines(file, base, raw.subarray(snapshotBytes), meta);
 }
 
 /** `last` with the whole lines of `tail` (the bytes after `last.consumed`) applied. */
-function appendLines(file: string, last: Kept, tail: Buffer, meta: Pick<Kept, 'version' | 'mtimeMs' | 'verifiedAt'>): Kept {
+function appendLines(_file: string, last: Kept, tail: Buffer, meta: Pick<Kept, 'version' | 'mtimeMs' | 'verifiedAt'>): Kept {
   let state = last.state;
   let offset = 0;
   for (let end = tail.indexOf(NEWLINE); end >= 0; end = tail.indexOf(NEWLINE, offset)) {
-    let changes: Changes;
+    const text = unsealed(tail, offset, end);
+    let changes: Changes | undefined;
     try {
-      changes = JSON.parse(tail.toString('utf8', offset, end)) as Changes;
-      if (typeof changes !== 'object' || changes === null) throw new Error('unexpected shape');
-    } catch (error) {
-      throw invalid(file, error);
+      changes = text === undefined ? undefined : (JSON.parse(text) as Changes);
+    } catch {
+      changes = undefined;
+    }
+    if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) {
+      const line = `line at byte ${last.consumed + offset}`;
+      const problem = text === undefined ? `its ${line} does not match its checksum (torn or overwritten)` : `its ${line} is not a JSON object of changes`;
+      return { ...last, ...meta, state, consumed: last.consumed + offset, appendable: false, partialTail: false, damage: last.damage ?? problem };
     }
     state = applyChanges(state, changes);
     offset = end + 1;
   }
-  return { ...last, ...meta, state, consumed: last.consumed + offset, appendable: last.appendable && offset === tail.length };
+  return { ...last, ...meta, state, consumed: last.consumed + offset, appendable: last.appendable && offset === tail.length, partialTail: offset !== tail.length };
 }
 
 /** A new state with `changes` applied (the maps they touch are copied: `state` is shared). */
@@ -172,25 +230,40 @@ function applyChanges(state: ProjectState, changes: Changes): ProjectState {
   return { ...state, containers: apply(state.containers, changes.containers), networks: apply(state.networks, changes.networks), volumes: apply(state.volumes, changes.volumes) };
 }
 
+/** What {@link readState} found: the state, and whether the file needs a look under the lock. */
+export interface StateRead {
+  /** The state (the salvage of a damaged file). */
+  readonly state: ProjectState;
+  /**
+   * Why the file must be checked under the lock (and repaired there when it is damaged): its
+   * damage, or a partial last line (a line being appended, or a torn one). Undefined when whole.
+   */
+  readonly suspect: string | undefined;
+}
+
 /**
  * The project's state as on disk, without the lock (writes are atomic renames or appends of
  * whole lines). The result is shared with the other readers of this process: treat it as
  * read-only.
  */
-export function readState(file: string, project: string): ProjectState {
+export function readState(file: string, project: string): StateRead {
   let info: BigIntStats;
   try {
     info = statSync(file, { bigint: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState(project);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState(project), suspect: undefined };
     throw new StateFileError(file, 'cannot be read', { cause: error });
   }
   const last = kept.get(file);
-  if (last && last.version === versionOf(info) && last.verifiedAt - last.mtimeMs > RACY_MS) return last.state;
+  if (last && last.version === versionOf(info) && last.verifiedAt - last.mtimeMs > RACY_MS) return { state: last.state, suspect: suspicion(last) };
   const read = readFile(file, project, last);
-  if (!read) return emptyState(project);
+  if (!read) return { state: emptyState(project), suspect: undefined };
   kept.set(file, read);
-  return read.state;
+  return { state: read.state, suspect: suspicion(read) };
+}
+
+function suspicion(read: Kept): string | undefined {
+  return read.damage ?? (read.partialTail ? 'ends in a partial line (a write torn by a crash, or the file was truncated)' : undefined);
 }
 
 /** What {@link loadDraft} gives: a private view to change, and what it was made from. */
@@ -200,6 +273,8 @@ export interface Draft {
   /** The file's content the draft was made from (undefined when there was no file). */
   readonly base: Kept | undefined;
   readonly containers: ContainerDraft;
+  /** What is wrong with the file (the draft then starts from its salvage, and the write replaces it). */
+  readonly damage: string | undefined;
 }
 
 /**
@@ -211,7 +286,9 @@ export function loadDraft(file: string, project: string): Draft {
   if (read) kept.set(file, read);
   const state = read?.state ?? emptyState(project);
   const containers = new ContainerDraft(state.containers);
-  return { draft: { version: 1, project: state.project, containers: containers.view, networks: { ...state.networks }, volumes: { ...state.volumes } }, base: read, containers };
+  // Under the lock nobody is appending: a partial last line is a torn write, or a truncation.
+  const damage = read && suspicion(read);
+  return { draft: { version: 1, project: state.project, containers: containers.view, networks: { ...state.networks }, volumes: { ...state.volumes } }, base: read, containers, damage };
 }
 
 type Records = ProjectState['containers'];
@@ -301,7 +378,7 @@ function mapJson(map: Record<string, object>, before: Record<string, object> | u
 
 /** The snapshot line of `state` with write id `writeId` (the same text as `JSON.stringify` makes, then a newline). */
 function snapshotLine(state: ProjectState, before: ProjectState | undefined, writeId: string): string {
-  return `{"version":1,"writeId":"${writeId}","project":${JSON.stringify(state.project)},"containers":${mapJson(state.containers, before?.containers)},"networks":${mapJson(state.networks, before?.networks)},"volumes":${mapJson(state.volumes, before?.volumes)}}\n`;
+  return sealed(`{"version":1,"writeId":"${writeId}","project":${JSON.stringify(state.project)},"containers":${mapJson(state.containers, before?.containers)},"networks":${mapJson(state.networks, before?.networks)},"volumes":${mapJson(state.volumes, before?.volumes)}}`);
 }
 
 /**
@@ -329,7 +406,7 @@ function changesLine(state: ProjectState, before: ProjectState, candidates: Iter
     }
     if (entries.length > 0) parts.push(`"${key}":{${entries.join(',')}}`);
   }
-  return parts.length === 0 ? undefined : `{${parts.join(',')}}\n`;
+  return parts.length === 0 ? undefined : sealed(`{${parts.join(',')}}`);
 }
 
 function sameFields(a: object, b: object): boolean {
@@ -356,6 +433,14 @@ export async function storeState(paths: ProjectPaths, loaded: Draft): Promise<vo
   const candidates = [...loaded.containers.touched.keys(), ...loaded.containers.removed];
   const isEmpty = Object.keys(state.containers).length === 0 && Object.keys(state.networks).length === 0 && Object.keys(state.volumes).length === 0;
   try {
+    if (loaded.damage !== undefined && base) {
+      // Kept for inspection (the last damaged copy only); the state is written anew below.
+      renameSync(file, `${file}.damaged`);
+      kept.delete(file);
+      if (isEmpty) return;
+      await writeSnapshot(paths, state, undefined, false);
+      return;
+    }
     if (isEmpty) {
       kept.delete(file);
       if (!base) return; // no file: nothing to clean up
@@ -380,23 +465,29 @@ export async function storeState(paths: ProjectPaths, loaded: Draft): Promise<vo
         return;
       }
     }
-    const writeId = randomBytes(12).toString('hex');
-    const text = snapshotLine(state, base?.state, writeId);
-    if (!base) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, text, { mode: 0o600 });
-      await rename(temp, file);
-    } catch (error) {
-      rmSync(temp, { force: true });
-      throw error;
-    }
-    const info = statSync(file, { bigint: true }); // under the lock: nobody else replaced it
-    const bytes = Number(info.size);
-    kept.set(file, { writeId, raw: undefined, state: { ...state, writeId }, version: versionOf(info), mtimeMs: Number(info.mtimeMs), consumed: bytes, snapshotBytes: bytes, appendable: true, verifiedAt: Date.now() });
+    await writeSnapshot(paths, state, base?.state, base !== undefined);
   } catch (error) {
     throw new StateFileError(file, 'cannot be written', { cause: error });
   }
+}
+
+/** Writes `state` as a new snapshot (temp file + rename) and keeps it. */
+async function writeSnapshot(paths: ProjectPaths, state: ProjectState, before: ProjectState | undefined, folderExists: boolean): Promise<void> {
+  const file = paths.stateFile;
+  const writeId = randomBytes(12).toString('hex');
+  const text = snapshotLine(state, before, writeId);
+  if (!folderExists) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, text, { mode: 0o600 });
+    await rename(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  const info = statSync(file, { bigint: true }); // under the lock: nobody else replaced it
+  const bytes = Number(info.size);
+  kept.set(file, { writeId, raw: undefined, state: { ...state, writeId }, version: versionOf(info), mtimeMs: Number(info.mtimeMs), consumed: bytes, snapshotBytes: bytes, appendable: true, partialTail: false, damage: undefined, verifiedAt: Date.now() });
 }
 
 /**

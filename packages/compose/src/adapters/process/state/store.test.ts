@@ -1,18 +1,34 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { appendFile, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStateFileError } from '../../../errors/state-file-error.js';
 import { StateStore } from './store.js';
 
+/** One line of the journal as JSON, without its checksum. */
+function unseal(line: string): Record<string, Record<string, unknown>> {
+  const { crc: _crc, ...rest } = JSON.parse(line) as Record<string, Record<string, unknown>>;
+  return rest;
+}
+
+/** `text` (lines of JSON, sealed or not) with every line sealed anew, as a writer does. */
+function reseal(text: string): string {
+  return text.split('\n').map((line) => {
+    if (line === '') return line;
+    const body = line.replace(/,"crc":"[0-9a-f]{8}"\}$/, '}').slice(0, -1);
+    return `${body},"crc":"${crc32(body).toString(16).padStart(8, '0')}"}`;
+  }).join('\n');
+}
+
 /** The state a journal file holds: its snapshot line with every line of changes applied. */
 function replay(text: string): Record<string, Record<string, unknown>> {
   const [snapshot = '', ...changes] = text.split('\n').filter((line) => line !== '');
-  const state = JSON.parse(snapshot) as Record<string, Record<string, unknown>>;
+  const state = unseal(snapshot);
   for (const line of changes) {
-    for (const [key, delta] of Object.entries(JSON.parse(line) as Record<string, Record<string, unknown>>)) {
+    for (const [key, delta] of Object.entries(unseal(line))) {
       const map = { ...state[key] };
       for (const [id, value] of Object.entries(delta)) {
         if (value === null) delete map[id];
@@ -22,6 +38,14 @@ function replay(text: string): Record<string, Record<string, unknown>> {
     }
   }
   return state;
+}
+
+/** Collects the process warnings emitted until `stop()`. */
+function captureWarnings(): { readonly messages: string[]; stop(): void } {
+  const messages: string[] = [];
+  const listener = (warning: Error) => void messages.push(warning.message);
+  process.on('warning', listener);
+  return { messages, stop: () => void process.off('warning', listener) };
 }
 
 describe('StateStore', () => {
@@ -65,7 +89,7 @@ describe('StateStore', () => {
     // Another process's write: same length, new write id, renamed into place right away.
     const file = join(dir, 'projects', 'p.json');
     const text = await readFile(file, 'utf8');
-    const foreign = text.replaceAll('aaaa', 'bbbb').replace(/"writeId":"[0-9a-f]{24}"/, `"writeId":"${'f'.repeat(24)}"`);
+    const foreign = reseal(text.replaceAll('aaaa', 'bbbb').replace(/"writeId":"[0-9a-f]{24}"/, `"writeId":"${'f'.repeat(24)}"`));
     expect(foreign).toHaveLength(text.length);
     await writeFile(`${file}.other.tmp`, foreign);
     await rename(`${file}.other.tmp`, file);
@@ -81,6 +105,7 @@ describe('StateStore', () => {
     const file = join(dir, 'projects', 'p.json');
     const legacy = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     delete legacy['writeId'];
+    delete legacy['crc'];
     legacy['networks'] = { y: resource('y') };
     await writeFile(`${file}.tmp`, JSON.stringify(legacy));
     await rename(`${file}.tmp`, file);
@@ -124,10 +149,26 @@ describe('StateStore', () => {
     }
   });
 
-  it('reports a corrupt state file as a typed error', async () => {
+  it('replaces a corrupt state file by the state rebuilt from the live processes, keeps it aside and reports it', async () => {
     const store = new StateStore(dir);
     await store.update('p', (s) => void (s.networks['x'] = resource('x')));
     await writeFile(join(dir, 'projects', 'p.json'), '{ nope');
+    const warnings = captureWarnings();
+    try {
+      expect(await store.read('p')).toMatchObject({ containers: {}, networks: {} });
+    } finally {
+      warnings.stop();
+    }
+    expect(warnings.messages).toEqual([expect.stringContaining('is not JSON')]);
+    expect(await readFile(join(dir, 'projects', 'p.json.damaged'), 'utf8')).toBe('{ nope');
+    expect(await readdir(join(dir, 'projects'))).toEqual(['p.json.damaged']); // nothing left to record
+  });
+
+  it('still reads an I/O failure as a typed error', async () => {
+    const store = new StateStore(dir);
+    await store.update('p', (s) => void (s.networks['x'] = resource('x')));
+    await rm(join(dir, 'projects', 'p.json'));
+    await mkdir(join(dir, 'projects', 'p.json'));
     expect(isStateFileError(await store.read('p').catch((e: unknown) => e))).toBe(true);
   });
   it('writes the field a change made, and keeps every other record as it was (record JSON reused)', async () => {
@@ -148,8 +189,8 @@ describe('StateStore', () => {
     // A snapshot, then one line per write holding only what it changed.
     const lines = text.split('\n');
     expect(lines).toHaveLength(8); // snapshot, 5 changes of p.7, the removal of p.3, and the final newline
-    expect(lines.slice(1, 6).map((line) => Object.keys((JSON.parse(line) as { containers: object }).containers))).toEqual(Array(5).fill(['p.7']));
-    expect(JSON.parse(lines[6] ?? '')).toEqual({ containers: { 'p.3': null } });
+    expect(lines.slice(1, 6).map((line) => Object.keys(unseal(line)['containers'] ?? {}))).toEqual(Array(5).fill(['p.7']));
+    expect(unseal(lines[6] ?? '')).toEqual({ containers: { 'p.3': null } });
     expect(Object.keys(onDisk.containers)).toHaveLength(49);
     expect(onDisk.containers['p.7']).toMatchObject({ state: 'running', pid: 104, restartCount: 4 });
     expect(onDisk.containers['p.8']).toEqual(record('p.8'));
@@ -191,18 +232,27 @@ describe('StateStore', () => {
       expect((await store.read('p')).volumes).toEqual(expected);
     });
 
-    it('reads what another process appended, and not a line it is still writing', async () => {
+    it('reads what another process appended, and a line it is still writing only once it is whole', async () => {
       const store = new StateStore(dir);
       await store.update('p', (s) => void (s.networks['a'] = resource('a')));
       expect(Object.keys((await store.read('p')).networks)).toEqual(['a']);
-      await appendFile(file(), `${JSON.stringify({ networks: { b: resource('b'), a: null } })}\n`);
+      await appendFile(file(), reseal(`${JSON.stringify({ networks: { b: resource('b'), a: null } })}\n`));
       expect(Object.keys((await store.read('p')).networks)).toEqual(['b']);
-      const half = JSON.stringify({ networks: { c: resource('c') } });
-      await appendFile(file(), half.slice(0, 20));
-      expect(Object.keys((await store.read('p')).networks)).toEqual(['b']);
-      expect(Object.keys((await new StateStore(dir).read('p')).networks)).toEqual(['b']);
-      await appendFile(file(), `${half.slice(20)}\n`);
-      expect(Object.keys((await store.read('p')).networks).sort()).toEqual(['b', 'c']);
+      // The writer holds the lock while it appends: a reader that sees a partial line waits for it.
+      const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+      try {
+        const start = (await readFile(`/proc/${holder.pid}/stat`, 'utf8')).split(') ')[1]?.split(' ')[19];
+        await writeFile(join(dir, 'projects', 'p.json.lock'), `${holder.pid} ${start}`);
+        const half = reseal(`${JSON.stringify({ networks: { c: resource('c') } })}\n`);
+        await appendFile(file(), half.slice(0, 20));
+        const reading = new StateStore(dir).read('p');
+        await appendFile(file(), half.slice(20));
+        await rm(join(dir, 'projects', 'p.json.lock'));
+        expect(Object.keys((await reading).networks).sort()).toEqual(['b', 'c']);
+        expect(Object.keys((await store.read('p')).networks).sort()).toEqual(['b', 'c']);
+      } finally {
+        holder.kill('SIGKILL');
+      }
     });
 
     it('writes a new snapshot instead of appending after a line a dead writer left half-written', async () => {
@@ -219,7 +269,7 @@ describe('StateStore', () => {
     it('writes a new snapshot over a file of an earlier version (no newline after the state) instead of appending to it', async () => {
       const store = new StateStore(dir);
       await store.update('p', (s) => void (s.networks['a'] = resource('a')));
-      const old = (await readFile(file(), 'utf8')).trimEnd().replace(/"writeId":"[0-9a-f]{24}"/, `"writeId":"${'e'.repeat(24)}"`);
+      const old = reseal((await readFile(file(), 'utf8')).replace(/"writeId":"[0-9a-f]{24}"/, `"writeId":"${'e'.repeat(24)}"`)).trimEnd();
       await writeFile(`${file()}.tmp`, old);
       await rename(`${file()}.tmp`, file());
       await store.update('p', (s) => void (s.networks['b'] = resource('b')));
@@ -228,11 +278,38 @@ describe('StateStore', () => {
       expect(Object.keys(replay(text)['networks'] ?? {}).sort()).toEqual(['a', 'b']);
     });
 
-    it('reports a line of changes that is not JSON as a typed error', async () => {
+    it('keeps what precedes a line of changes that is not JSON, reports it and writes a new snapshot', async () => {
       const store = new StateStore(dir);
       await store.update('p', (s) => void (s.networks['a'] = resource('a')));
       await appendFile(file(), '{ nope\n');
-      expect(isStateFileError(await new StateStore(dir).read('p').catch((e: unknown) => e))).toBe(true);
+      const warnings = captureWarnings();
+      try {
+        expect(Object.keys((await new StateStore(dir).read('p')).networks)).toEqual(['a']);
+      } finally {
+        warnings.stop();
+      }
+      expect(warnings.messages).toEqual([expect.stringMatching(/line at byte \d+ is not a JSON object/)]);
+      expect((await readFile(file(), 'utf8')).split('\n')).toHaveLength(2);
+    });
+
+    it('detects a line whose checksum does not match, and one cut short (a truncated file)', async () => {
+      const store = new StateStore(dir);
+      await store.update('p', (s) => void (s.networks['a'] = resource('a')));
+      await store.update('p', (s) => void (s.networks['b'] = resource('b')));
+      await store.update('p', (s) => void (s.networks['c'] = resource('c')));
+      const text = await readFile(file(), 'utf8');
+      const warnings = captureWarnings();
+      try {
+        // The second line changed (still JSON): its checksum tells.
+        await writeFile(file(), text.replace('"b"', '"bb"'));
+        expect(Object.keys((await new StateStore(dir).read('p')).networks)).toEqual(['a']);
+        // Cut inside the last line: under the lock nobody is appending, so it is torn.
+        await writeFile(file(), text.slice(0, text.length - 10));
+        expect(Object.keys((await new StateStore(dir).read('p')).networks).sort()).toEqual(['a', 'b']);
+      } finally {
+        warnings.stop();
+      }
+      expect(warnings.messages).toEqual([expect.stringContaining('does not match its checksum'), expect.stringContaining('ends in a partial line')]);
     });
 
     it('appends only what changed after a snapshot another process wrote', async () => {
@@ -244,7 +321,7 @@ describe('StateStore', () => {
       await store.update('p', (s) => void (s.networks['b'] = { ...resource('b'), createdAt: 'now' }));
       const lines = (await readFile(file(), 'utf8')).split('\n');
       expect(lines).toHaveLength(3);
-      expect(JSON.parse(lines[1] ?? '')).toEqual({ networks: { b: { ...resource('b'), createdAt: 'now' } } });
+      expect(unseal(lines[1] ?? '')).toEqual({ networks: { b: { ...resource('b'), createdAt: 'now' } } });
     });
 
     it('gives changes a view of the containers that reads, sets, deletes and enumerates like a plain object', async () => {

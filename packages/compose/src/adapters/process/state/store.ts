@@ -2,6 +2,8 @@ import { StateFileError } from '../../../errors/state-file-error.js';
 import { tryLock, unlock } from './lock.js';
 import { projectPaths, type ProjectPaths } from './paths.js';
 import { loadDraft, readState, storeState } from './file.js';
+import { findMarked } from './process-table.js';
+import { adoptLive, adoptMarked, missing, reportRecovery } from './recovery.js';
 import type { ProjectState, StateChange } from './types.js';
 
 interface Pending {
@@ -12,6 +14,8 @@ interface Pending {
 
 /** Changes waiting to be written, per state file (shared by every store object of this process). */
 interface WriteQueue {
+  /** The state folder the file is in (the marker of its processes names it). */
+  readonly stateDir: string;
   pending: Pending[];
   /** The scheduled flush (an immediate, or a back-off timer while another process holds the lock). */
   scheduled: NodeJS.Immediate | NodeJS.Timeout | undefined;
@@ -57,7 +61,26 @@ export class StateStore {
    * (parsed once per version of the file): treat it as read-only; change state with `update`.
    */
   async read(project: string): Promise<ProjectState> {
-    return readState(this.paths(project).stateFile, project);
+    const file = this.paths(project).stateFile;
+    const read = readState(file, project);
+    if (read.suspect === undefined) return read.state;
+    // Damaged, or a partial last line (being appended, or torn): look again under the lock,
+    // where a damaged file is repaired (see commit), then read what that left.
+    await this.update(project, () => undefined);
+    return readState(file, project).state;
+  }
+
+  /**
+   * Takes into the project's state the running processes that carry its marker but that it does
+   * not record (a state file deleted, or truncated at a line boundary): see recovery.ts. Reports
+   * them (a process warning) and returns their ids.
+   */
+  async adoptStrays(project: string): Promise<string[]> {
+    const found = findMarked(this.stateDir, project);
+    if (found.size === 0 || missing(await this.read(project), found, 'strays').length === 0) return [];
+    const adopted = await this.update(project, (state) => adoptMarked(state, found, 'strays'));
+    if (adopted.length > 0) reportRecovery(this.paths(project).stateFile, undefined, adopted);
+    return adopted;
   }
 
   /**
@@ -71,7 +94,7 @@ export class StateStore {
     return new Promise<T>((resolve, reject) => {
       let queue = queues.get(paths.stateFile);
       if (!queue) {
-        queue = { pending: [], scheduled: undefined, busySince: undefined, delay: 0, writing: false };
+        queue = { stateDir: this.stateDir, pending: [], scheduled: undefined, busySince: undefined, delay: 0, writing: false };
         queues.set(paths.stateFile, queue);
       }
       queue.pending.push({ change, resolve: resolve as (value: unknown) => void, reject });
@@ -111,7 +134,7 @@ function flush(project: string, paths: ProjectPaths, queue: WriteQueue): void {
   // While this batch is written, changes that arrive wait for the next one (`writing` keeps
   // update() from scheduling a flush): they are written together once this one is done.
   queue.writing = true;
-  void commit(project, paths, batch)
+  void commit(project, paths, queue.stateDir, batch)
     .catch((error: unknown) => batch.map(() => ({ ok: false, value: error })))
     .then((outcomes) => {
       unlock(paths.lockFile);
@@ -127,9 +150,14 @@ function flush(project: string, paths: ProjectPaths, queue: WriteQueue): void {
 }
 
 /** Applies a batch to the state file and writes it (under the lock). */
-async function commit(project: string, paths: ProjectPaths, batch: readonly Pending[]): Promise<{ ok: boolean; value: unknown }[]> {
+async function commit(project: string, paths: ProjectPaths, stateDir: string, batch: readonly Pending[]): Promise<{ ok: boolean; value: unknown }[]> {
   const loaded = loadDraft(paths.stateFile, project);
   const draft = loaded.draft;
+  if (loaded.damage !== undefined) {
+    // A damaged file: the draft holds what was whole; the live processes fill in the rest.
+    const adopted = adoptLive(stateDir, draft, 'salvage');
+    reportRecovery(paths.stateFile, loaded.damage, adopted);
+  }
   const outcomes = batch.map((item) => {
     try {
       const value = item.change(draft);

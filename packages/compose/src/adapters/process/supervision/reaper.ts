@@ -6,10 +6,13 @@ import type { ContainerRecords } from '../state/records.js';
 const REAP_GRACE_MS = 3_000;
 
 /**
- * Stops the processes of `project` whose owner died without releasing them (`close()`), and
+ * Takes in the project's running processes that its state file does not record (they are
+ * released: nobody reaps them, anyone may stop them), then stops the processes of `project` whose owner died without releasing them (`close()`), and
  * records them as exited (exit code 137 when something had to be killed). Returns their ids.
  */
 export async function reapLeftovers(records: ContainerRecords, project: string): Promise<string[]> {
+  // First what runs but is not recorded (a state file deleted or cut short): see state/recovery.ts.
+  await records.store.adoptStrays(project);
   const leftovers = (await records.all(project)).filter((r) => (r.state === 'running' || r.state === 'restarting' || r.state === 'paused') && ownerIsDead(r));
   if (leftovers.length === 0) return [];
   const killed = await Promise.all(leftovers.map(async (r) => {

@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { processStat } from '../spawn/proc.js';
+
+/**
+ * The marker every service process carries in its environment, and the scan of the process
+ * table that finds a project's processes from it (without its state file: a state file that is
+ * corrupt, torn or deleted still leaves `down` able to stop what runs).
+ *
+ * `SELUR_COMPOSE_STATE_DIR` (the runtime's state folder, absolute), `SELUR_COMPOSE_PROJECT`,
+ * `SELUR_COMPOSE_SERVICE`, `SELUR_COMPOSE_REPLICA` and `SELUR_COMPOSE_CONTAINER` (the container
+ * id) are set for every service (they win over the service's own `environment`). Processes the
+ * service starts inherit them, and stay in its process group unless they leave it.
+ */
+
+/** The names of the marker variables. */
+export const MARKER = {
+  stateDir: 'SELUR_COMPOSE_STATE_DIR',
+  project: 'SELUR_COMPOSE_PROJECT',
+  service: 'SELUR_COMPOSE_SERVICE',
+  replica: 'SELUR_COMPOSE_REPLICA',
+  container: 'SELUR_COMPOSE_CONTAINER',
+} as const;
+
+/** The marker of one container (added to its environment). */
+export function markerEnv(stateDir: string, record: { readonly id: string; readonly project: string; readonly service: string; readonly replica: number }): Record<string, string> {
+  return {
+    [MARKER.stateDir]: stateDir,
+    [MARKER.project]: record.project,
+    [MARKER.service]: record.service,
+    [MARKER.replica]: String(record.replica),
+    [MARKER.container]: record.id,
+  };
+}
+
+/** A process group found carrying the marker of one container. */
+export interface MarkedProcess {
+  readonly id: string;
+  readonly service: string;
+  readonly replica: number;
+  /** The group's leader pid (the group id). */
+  readonly pid: number;
+  /** The leader's start time; undefined when the leader is gone and only other members remain. */
+  readonly startTime: string | undefined;
+  /** The leader's argv (empty when unknown). */
+  readonly command: string[];
+  /** The leader's working folder (empty when unknown). */
+  readonly cwd: string;
+}
+
+/**
+ * The live process groups that carry the marker of `project` under `stateDir`, one per container
+ * (the oldest group when several carry the same container id). Reads `/proc/<pid>/environ` of
+ * every process (only this user's are readable); nothing on systems without `/proc`.
+ */
+export function findMarked(stateDir: string, project: string): Map<string, MarkedProcess> {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return new Map();
+  }
+  const needle = Buffer.from(`${MARKER.stateDir}=${stateDir}\0`);
+  const found = new Map<string, MarkedProcess & { readonly leader: boolean; readonly ticks: number }>();
+  for (const entry of entries) {
+    const first = entry.charCodeAt(0);
+    if (first < 48 || first > 57) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${entry}/environ`);
+    } catch {
+      continue; // gone, or another user's
+    }
+    const at = environ.indexOf(needle);
+    if (at < 0 || (at > 0 && environ[at - 1] !== 0)) continue;
+    const env = parseEnviron(environ);
+    const id = env.get(MARKER.container);
+    if (env.get(MARKER.project) !== project || id === undefined || !id.startsWith(`${project}.`)) continue;
+    const stat = processStat(pid);
+    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+    const leader = stat.pgrp === pid;
+    const groupLeader = leader ? stat : processStat(stat.pgrp);
+    // A member whose leader still runs is found through the leader; one whose leader is gone stands for its group.
+    if (!leader && groupLeader && groupLeader.state !== 'Z' && groupLeader.state !== 'X') continue;
+    const candidate = {
+      id, service: env.get(MARKER.service) ?? '', replica: Number(env.get(MARKER.replica) ?? '1') || 1,
+      pid: stat.pgrp, startTime: leader ? stat.startTime : undefined, leader, ticks: Number(stat.startTime),
+      command: leader ? readCmdline(pid) : [], cwd: leader ? readCwd(pid) : '',
+    };
+    const known = found.get(id);
+    // The service's own group is the oldest (an exec beside it, or a process that left the group, came later).
+    if (!known || (candidate.leader && !known.leader) || (candidate.leader === known.leader && candidate.ticks < known.ticks)) found.set(id, candidate);
+  }
+  const result = new Map<string, MarkedProcess>();
+  for (const [id, { leader: _leader, ticks: _ticks, ...marked }] of found) result.set(id, marked);
+  return result;
+}
+
+function parseEnviron(environ: Buffer): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const entry of environ.toString('utf8').split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0 && entry.startsWith('SELUR_COMPOSE_')) env.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  return env;
+}
+
+function readCmdline(pid: number): string[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return text.split('\0').filter((arg, index, all) => index < all.length - 1 || arg !== '');
+  } catch {
+    return [];
+  }
+}
+
+function readCwd(pid: number): string {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return '';
+  }
+}

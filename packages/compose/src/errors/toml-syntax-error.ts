@@ -1,4 +1,5 @@
 import { ComposeError, guardFor } from './compose-error.js';
+import { syntaxErrorText } from './syntax-error-text.js';
 
 /**
  * A compose file is not valid TOML. Carries the file, the 1-based line and column, and the
@@ -23,12 +24,7 @@ export class TomlSyntaxError extends ComposeError {
     reason: string,
     context: { file?: string | undefined; line?: number | undefined; column?: number | undefined; sourceLine?: string | undefined; cause?: unknown },
   ) {
-    const where = `${context.file ?? '<compose.toml>'}${context.line ? `:${context.line}${context.column ? `:${context.column}` : ''}` : ''}`;
-    const pointer =
-      context.sourceLine !== undefined
-        ? `\n  ${context.sourceLine}\n  ${' '.repeat(Math.max(0, (context.column ?? 1) - 1))}^`
-        : '';
-    super(`Invalid TOML at ${where}: ${reason}${pointer}`, {
+    super(syntaxErrorText('TOML', '<compose.toml>', reason, context), {
       code: 'E_TOML_SYNTAX',
       file: context.file,
       line: context.line,

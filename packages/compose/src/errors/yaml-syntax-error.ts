@@ -1,4 +1,5 @@
 import { ComposeError, guardFor } from './compose-error.js';
+import { syntaxErrorText } from './syntax-error-text.js';
 
 /**
  * A compose file is not valid YAML (or uses YAML that a compose file may not: several documents,
@@ -29,10 +30,7 @@ export class YamlSyntaxError extends ComposeError {
     reason: string,
     context: { file?: string | undefined; line?: number | undefined; column?: number | undefined; sourceLine?: string | undefined; cause?: unknown },
   ) {
-    const where = `${context.file ?? '<compose.yaml>'}${context.line ? `:${context.line}${context.column ? `:${context.column}` : ''}` : ''}`;
-    const pointer =
-      context.sourceLine !== undefined ? `\n  ${context.sourceLine}\n  ${' '.repeat(Math.max(0, (context.column ?? 1) - 1))}^` : '';
-    super(`Invalid YAML at ${where}: ${reason}${pointer}`, {
+    super(syntaxErrorText('YAML', '<compose.yaml>', reason, context), {
       code: 'E_YAML_SYNTAX',
       file: context.file,
       line: context.line,

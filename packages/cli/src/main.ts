@@ -46,10 +46,10 @@ async function runCommand(parsed: ParsedCommand, io: CliIo): Promise<number> {
     io.stdout.write(`${BIN} ${cliVersion()} (@selur/compose ${sdkVersion()}, node ${process.versions.node})\n`);
     return ExitCode.ok;
   }
-  const settings = resolveSettings(parsed.globals, io.env, io.cwd);
-  // The SDK is loaded only for commands that need it: help and completion stay instant.
+  // The SDK is loaded only for commands that need it: version, help and completion stay instant.
+  const { findComposeFiles, isCancelledError, isComposeError } = await import('@selur/compose');
+  const settings = resolveSettings(parsed.globals, io.env, io.cwd, findComposeFiles);
   const { createContext } = await import('./context.js');
-  const { isCancelledError, isComposeError } = await import('@selur/compose');
   const { HANDLERS } = await import('./commands/handlers.js');
   // `name` is now a ProjectCommandName: the compiler knows HANDLERS has it.
   const handler = HANDLERS[name];

@@ -1,5 +1,5 @@
 import { delimiter, isAbsolute, resolve } from 'node:path';
-import { findComposeFiles } from '@selur/compose';
+import type { FoundComposeFiles } from '@selur/compose';
 import type { OptionValues } from './args/parse.js';
 import { PROGRESS_MODES, RUNTIMES, type ProgressMode, type RuntimeName } from './args/global-options.js';
 import { UsageError } from './errors/usage-error.js';
@@ -30,8 +30,8 @@ export interface Settings {
 
 /** The compose file name assumed when none is found (see {@link resolveSettings} for discovery). */
 export const DEFAULT_FILE = 'compose.toml';
-/** Svalinn's default address, as the upstream CLI uses it. */
-export const DEFAULT_SVALINN_URL = 'http://localhost:8080';
+/** The Svalinn gateway's default address: it listens on 8000 (8080 is Vörðr's), as `svalinnClient` assumes. */
+export const DEFAULT_SVALINN_URL = 'http://localhost:8000';
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : []);
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
@@ -41,7 +41,13 @@ const nonEmpty = (value: string | undefined): string | undefined => (value === u
  * `SELUR_PROJECT_NAME`, `SELUR_COMPOSE_PARALLEL`, `SELUR_COMPOSE_RUNTIME`, `SVALINN_URL`,
  * `VORDR_MCP_URL`) and the defaults. Options win over variables.
  */
-export function resolveSettings(globals: OptionValues, env: Readonly<Record<string, string | undefined>>, cwd: string): Settings {
+export function resolveSettings(
+  globals: OptionValues,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+  // The SDK's discovery, handed in: importing the SDK here would load it for `version` and `--help` too.
+  findComposeFiles: (dir: string) => FoundComposeFiles | undefined,
+): Settings {
   const given = list(globals['file']);
   const fromEnv = nonEmpty(env['SELUR_COMPOSE_FILE'])?.split(delimiter).filter(Boolean) ?? [];
   const files = (given.length > 0 ? given : fromEnv).map((f) => resolve(cwd, f));

@@ -35,6 +35,12 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     expect(urls.filter((url) => /\/node_modules\/(\.pnpm\/yaml@[^/]+\/node_modules\/)?yaml\//.test(url))).toEqual([]);
   });
 
+  it('`version` loads nothing of the SDK (it answers before any project is read)', async () => {
+    const { result, urls } = await modulesOf(['version']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(urls.filter((url) => /\/(packages|@selur)\/compose\/dist\//.test(url))).toEqual([]);
+  });
+
   it('`--runtime docker` loads the Docker package and not the selur one', async () => {
     const { loaded } = await modulesOf(['--runtime', 'docker', 'ps'], { DOCKER_HOST: `unix://${join(ws.dir, 'no-docker.sock')}` });
     expect(loaded(ADAPTERS.docker)).toBe(true);

@@ -76,7 +76,7 @@ export const ENVIRONMENT_VARIABLES: readonly { readonly name: string; readonly d
   { name: 'SELUR_PROJECT_NAME', description: 'Project name (like -p)' },
   { name: 'SELUR_COMPOSE_PARALLEL', description: 'Concurrency cap (like --parallel)' },
   { name: 'SELUR_COMPOSE_RUNTIME', description: 'Runtime (like --runtime)' },
-  { name: 'SVALINN_URL', description: 'Svalinn gateway for --runtime selur (default http://localhost:8080)' },
+  { name: 'SVALINN_URL', description: 'Svalinn gateway for --runtime selur (default http://localhost:8000)' },
   { name: 'VORDR_MCP_URL', description: 'Vörðr MCP endpoint for --runtime selur' },
   { name: 'NO_COLOR', description: 'Disable colours' },
 ];

@@ -31,6 +31,7 @@ const ADVICE = {
   E_SVALINN_RESPONSE_TOO_LARGE: 'Something that is not the gateway answered, or an answer grew past `maxResponseBytes`: check `SVALINN_URL`, or raise `maxResponseBytes` if the answer is legitimate.',
   E_SVALINN_UPSTREAM: 'Not a bug of this SDK: the message names the upstream component (`component`, `defect`) and what it answered. Use `gateway: \'vordr\'` to run on Vörðr directly, or an upstream release with the fix.',
   E_PROJECT_IN_USE: 'Another live process (its pid is in the message) runs this project: stop it, use another project name (`useStack` gives one per worker), or pass `reuse: true` to share its services on purpose.',
+  E_UNSUPPORTED_FIELD: 'The runtime cannot apply the fields listed in `fields` (each with its service or resource): remove them, run on a runtime that honours them (see the runtimes guide), or pass `unsupported: \'warn\'` (CLI: `--compat`) to run without them, with a warning for each.',
   E_CANCELLED: 'Expected after an abort or an earlier failure; look for the first error of the run (the one that is not `E_CANCELLED`).',
   E_COMPOSE_FILE: 'Check the path (relative to the working folder or `-f`) and its permissions.',
   E_CONTAINER_NOT_FOUND: 'Something else removed the container: run `plan`/`up` again to recreate it, or `ps` to see what is left.',

@@ -13,6 +13,8 @@ export type { ErrorContext, ComposeErrorOptions } from './errors/compose-error.j
 export { ComposeValidationError, isComposeValidationError } from './errors/validation-error.js';
 export type { ValidationIssue } from './errors/validation-error.js';
 export { UnsupportedOperationError, isUnsupportedOperationError } from './errors/unsupported-operation-error.js';
+export { UnsupportedFieldError, isUnsupportedFieldError } from './errors/unsupported-field-error.js';
+export type { UnsupportedFieldUse } from './errors/unsupported-field-error.js';
 export { InvalidArgumentError, isInvalidArgumentError } from './errors/invalid-argument-error.js';
 export { ContainerNotFoundError, isContainerNotFoundError } from './errors/container-not-found-error.js';
 export { REDACTED, secretRedactor } from './errors/redact.js';
@@ -38,10 +40,25 @@ export type {
   VolumeSpec,
   NetworkSpec,
   SecretSpec,
+  ConfigSpec,
+  FileObjectSpec,
+  ServiceFileRef,
+  ServiceNetworkSpec,
+  UpdateConfigSpec,
+  PlacementSpec,
+  DeployRestartPolicySpec,
+  UlimitSpec,
+  LoggingSpec,
+  HookSpec,
+  WatchSpec,
+  IpamSpec,
+  IpamPoolSpec,
   SvalinnExtension,
   ProjectSpec,
   ProjectSource,
 } from './spec/types.js';
+export { COMPOSE_FIELDS, serviceFieldsInUse, projectFieldsInUse } from './spec/fields-in-use.js';
+export type { ComposeField } from './spec/fields-in-use.js';
 
 // --- wait strategies (shared) ---
 export { Wait } from './model/wait.js';
@@ -65,6 +82,7 @@ export type {
   HostPortClaim,
   HostPortConflict,
   SecretSource,
+  ConfigSource,
   NetworkRequest,
   VolumeRequest,
   ResourceInfo,
@@ -84,12 +102,13 @@ export { Project } from './project.js';
 export type { ProjectModelOptions } from './model/project.js';
 export { Service } from './model/service.js';
 export type { DependsOnOptions } from './model/service.js';
-export { Volume, Network, Secret } from './model/resources.js';
+export { Volume, Network, Secret, Config } from './model/resources.js';
 export { loadProject, parseProject } from './load.js';
 export type { LoadProjectOptions, ParseProjectOptions } from './load.js';
 export type {
   ServiceInput, PortInput, VolumeMountInput, DependencyInput, HealthcheckInput, DeployInput, ResourcesInput, BuildInput,
-  DurationInput, EnvironmentInputValue, VolumeInput, NetworkInput, SecretInput,
+  DurationInput, EnvironmentInputValue, VolumeInput, NetworkInput, SecretInput, ConfigInput, FileRefInput, HookInput, StringMapInput,
+  UpdateConfigInput, IpamPoolInput,
 } from './spec/input.js';
 export { TomlSyntaxError, isTomlSyntaxError } from './errors/toml-syntax-error.js';
 export { YamlSyntaxError, isYamlSyntaxError } from './errors/yaml-syntax-error.js';

@@ -29,6 +29,9 @@ import type { DockerRuntime, DockerRuntimeOptions, EngineVersion } from './optio
 import * as resources from './resources.js';
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
+  'field:user', 'field:read_only', 'field:deploy.resources.limits.cpus', 'field:deploy.resources.limits.memory',
+  'field:deploy.resources.limits.pids', 'field:deploy.resources.reservations', 'field:network.ipam', 'field:network.driver_opts',
+  'field:volume.driver_opts',
   'networks',
   'volumes',
   'ports',

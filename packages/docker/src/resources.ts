@@ -44,7 +44,13 @@ export async function ensureNetwork(client: EngineClient, request: NetworkReques
   if (existing) return { info: networkInfo(request.project, existing), created: false };
   if (request.spec.external) throw new ExternalResourceNotFoundError('network', request.runtimeName);
   const { spec } = request;
-  const ipam = spec.ipam?.subnet || spec.ipam?.gateway ? { Driver: 'default', Config: [{ Subnet: spec.ipam.subnet, Gateway: spec.ipam.gateway }] } : undefined;
+  const ipam = spec.ipam
+    ? {
+        Driver: spec.ipam.driver ?? 'default',
+        Config: spec.ipam.config.map((pool) => ({ Subnet: pool.subnet, Gateway: pool.gateway, IPRange: pool.ip_range, AuxiliaryAddresses: pool.aux_addresses })),
+        Options: spec.ipam.options,
+      }
+    : undefined;
   try {
     await client.json('POST', '/networks/create', {
       body: {

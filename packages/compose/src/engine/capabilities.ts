@@ -1,4 +1,7 @@
+import { UnsupportedFieldError, type UnsupportedFieldUse } from '../errors/unsupported-field-error.js';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error.js';
+import { projectFieldsInUse, serviceFieldsInUse } from '../spec/fields-in-use.js';
+import type { ProjectSpec } from '../spec/types.js';
 import type { WaitStrategy } from '../model/wait.js';
 import type { DesiredState } from '../plan/types.js';
 import type { Runtime, RuntimeCapability } from '../runtime/types.js';
@@ -30,4 +33,28 @@ export function checkCapabilities(runtime: Runtime, desired: DesiredState, waits
       }
     }
   }
+}
+
+/**
+ * @internal Every Compose field the selected services (and the resources they use) need that the
+ * runtime cannot apply. Empty when the runtime honours them all.
+ */
+export function unsupportedFields(runtime: Runtime, spec: ProjectSpec, desired: DesiredState): UnsupportedFieldUse[] {
+  const out: UnsupportedFieldUse[] = [];
+  for (const service of desired.services)
+    for (const field of serviceFieldsInUse(service.spec)) if (!runtime.capabilities.has(`field:${field}`)) out.push({ field, where: `service '${service.name}'` });
+  const kinds: Record<string, string> = { network: 'network', volume: 'volume', secret: 'secret', config: 'config' };
+  for (const { field, resource } of projectFieldsInUse(spec, desired.services.map((s) => s.name)))
+    if (!runtime.capabilities.has(`field:${field}`)) out.push({ field, where: `${kinds[field.split('.')[0] as string] ?? 'resource'} '${resource}'` });
+  return out;
+}
+
+/**
+ * @internal Refuses (typed, listing them all) or reports the fields the runtime cannot apply,
+ * before anything is created. Returns the fields that will be left out, for warnings.
+ */
+export function checkFields(runtime: Runtime, spec: ProjectSpec, desired: DesiredState, mode: 'error' | 'warn'): UnsupportedFieldUse[] {
+  const fields = unsupportedFields(runtime, spec, desired);
+  if (fields.length > 0 && mode === 'error') throw new UnsupportedFieldError(runtime.name, fields);
+  return fields;
 }

@@ -91,6 +91,7 @@ export type ComposeEvent =
   | (EventBase & ReplicaEventFields & { readonly type: 'log'; readonly stream: 'stdout' | 'stderr'; readonly text: string })
   | (EventBase & { readonly type: 'up.done'; readonly services: readonly string[]; readonly changed: boolean; readonly durationMs: number })
   | (EventBase & { readonly type: 'down.done'; readonly removedContainers: number; readonly removedNetworks: number; readonly removedVolumes: number })
+  | (EventBase & { readonly type: 'warning'; readonly code: string; readonly message: string; readonly service?: string | undefined; readonly field?: string | undefined })
   | (EventBase & { readonly type: 'rollback.started'; readonly reason: string })
   | (EventBase & { readonly type: 'rollback.finished'; readonly removedContainers: number; readonly removedNetworks: number; readonly removedVolumes: number });
 

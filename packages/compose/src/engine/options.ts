@@ -113,6 +113,18 @@ export interface UpOptions {
    * ```
    */
   readonly stableFor?: number | undefined;
+  /**
+   * What to do with Compose fields the runtime cannot apply (`cap_add` on host processes,
+   * `networks.aliases` where there are no networks, …). `'error'` refuses the project before
+   * anything is created, with an `UnsupportedFieldError` listing them all; `'warn'` runs without
+   * them and emits a `warning` event for each (the CLI's `--compat` prints them on stderr).
+   * @default 'error'
+   * @example
+   * ```ts
+   * await project.up({ runtime: processRuntime(), unsupported: 'warn', onEvent: (e) => e.type === 'warning' && console.warn(e.message) });
+   * ```
+   */
+  readonly unsupported?: 'error' | 'warn' | undefined;
   /** @internal Converge even when another live process owns running services (`reuse`, and a stack's own operations). */
   readonly adoptForeign?: boolean | undefined;
   /** @internal Run the project under this name instead of its own (per-worker names of `useStack`). */

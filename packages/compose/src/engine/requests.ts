@@ -4,8 +4,8 @@ import { LABEL_CONFIG_FIELDS } from '../plan/config-hash.js';
 import { runtimeResourceName, secretsOf } from '../plan/desired.js';
 import type { DesiredService } from '../plan/types.js';
 import { LABEL_OWNER, ownerLabel } from './owner.js';
-import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE, type ContainerRequest, type SecretSource } from '../runtime/types.js';
-import type { ProjectSpec } from '../spec/types.js';
+import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE, type ConfigSource, type ContainerRequest, type SecretSource } from '../runtime/types.js';
+import type { ProjectSpec, ServiceNetworkSpec } from '../spec/types.js';
 
 /** `<project>_<service>_<replica>`. */
 export function containerName(project: string, service: string, replica: number): string {
@@ -17,6 +17,12 @@ function bindSource(source: string, workingDir: string): string {
   return isAbsolute(source) ? source : resolve(workingDir, source);
 }
 
+function compactRef<T extends object>(ref: T): T {
+  const out = {} as T;
+  for (const key in ref) if (ref[key] !== undefined) out[key] = ref[key];
+  return out;
+}
+
 /** @internal Everything a runtime needs to create one replica of a desired service. */
 export function containerRequest(spec: ProjectSpec, workingDir: string, desired: DesiredService, replica: number, withNetworks: boolean): ContainerRequest {
   const service = desired.spec;
@@ -25,14 +31,35 @@ export function containerRequest(spec: ProjectSpec, workingDir: string, desired:
   const secrets: SecretSource[] = [];
   for (const name of secretsOf(service)) {
     const secret = spec.secrets[name];
-    if (secret?.file) secrets.push({ name, file: resolve(workingDir, secret.file) });
+    const ref = service.secrets.find((r) => r.source === name);
+    if (secret?.file) secrets.push(compactRef({ name, file: resolve(workingDir, secret.file), target: ref?.target, uid: ref?.uid, gid: ref?.gid, mode: ref?.mode }));
   }
+  const configs: ConfigSource[] = [];
+  for (const ref of service.configs ?? []) {
+    const config = spec.configs[ref.source];
+    if (config?.file)
+      configs.push(compactRef({ name: ref.source, file: resolve(workingDir, config.file), target: ref.target ?? `/${ref.source}`, uid: ref.uid, gid: ref.gid, mode: ref.mode }));
+  }
+  const networkSettings: Record<string, ServiceNetworkSpec> = {};
+  const logical = Object.keys(service.networks);
+  // higher priority first (Docker Compose connects them in that order); ties keep name order
+  logical.sort((a, b) => (service.networks[b]?.priority ?? 0) - (service.networks[a]?.priority ?? 0));
   const networks = withNetworks
-    ? (service.networks.length > 0 ? service.networks : ['default']).map((n) => runtimeResourceName(spec.name, n, spec.networks[n]?.external ?? false))
+    ? (logical.length > 0 ? logical : ['default']).map((n) => {
+        const runtimeName = runtimeResourceName(spec.name, n, spec.networks[n]?.external ?? false, spec.networks[n]?.name);
+        const settings = service.networks[n];
+        if (settings !== undefined && Object.keys(settings).length > 0) networkSettings[runtimeName] = settings;
+        return runtimeName;
+      })
     : [];
   const mounts = service.volumes.map((m) => ({
     type: m.type,
-    source: m.type === 'bind' ? bindSource(m.source, workingDir) : runtimeResourceName(spec.name, m.source, spec.volumes[m.source]?.external ?? false),
+    source:
+      m.type === 'bind'
+        ? bindSource(m.source, workingDir)
+        : m.type === 'tmpfs' || m.source === ''
+          ? ''
+          : runtimeResourceName(spec.name, m.source, spec.volumes[m.source]?.external ?? false, spec.volumes[m.source]?.name),
     target: m.target,
     readOnly: m.read_only,
   }));
@@ -55,7 +82,9 @@ export function containerRequest(spec: ProjectSpec, workingDir: string, desired:
     workingDir,
     environment,
     secrets,
+    configs,
     networks,
+    networkSettings,
     mounts,
     labels,
   };

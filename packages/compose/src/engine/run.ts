@@ -4,7 +4,7 @@ import type { ProjectInput } from '../plan/project-input.js';
 import { serviceGraph } from '../plan/select.js';
 import type { Plan } from '../plan/types.js';
 import type { ContainerInfo, Runtime } from '../runtime/types.js';
-import { checkCapabilities } from './capabilities.js';
+import { checkCapabilities, checkFields } from './capabilities.js';
 import { assertSecretEnvironmentAllowed, devSecretsFromEnv } from '../runtime/secret-environment.js';
 import { systemClock } from './clock.js';
 import { Converger } from './converge.js';
@@ -66,6 +66,8 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
     const started = clock.now();
     const ctx = await computePlan(project, runtime, options);
     checkCapabilities(runtime, ctx.desired, project.waitStrategies());
+    for (const left of checkFields(runtime, ctx.spec, ctx.desired, options.unsupported ?? 'error'))
+      emit(env, { type: 'warning', code: 'unsupported-field', field: left.field, service: left.where.startsWith('service ') ? left.where.slice(9, -1) : undefined, message: `the ${runtime.name} runtime cannot apply \`${left.field}\` (${left.where}); running without it` });
     const secretsDevMode = options.secretsDevMode ?? devSecretsFromEnv();
     for (const service of ctx.desired.services) assertSecretEnvironmentAllowed(service.name, service.spec, secretsDevMode);
     if (!options.adoptForeign) assertNotOwnedElsewhere(project.name, ctx.observed.containers);

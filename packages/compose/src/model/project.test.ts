@@ -73,7 +73,7 @@ describe('ProjectModel', () => {
         'dependency-cycle services.api.depends_on.worker',
         'duplicate-port services.worker.ports[1]',
         'missing-image services.api.image',
-        'unknown-network services.api.networks[0]',
+        'unknown-network services.api.networks.nope',
         'unknown-volume services.api.volumes[0]',
       ]);
     }
@@ -92,8 +92,8 @@ describe('ProjectModel', () => {
   });
 
   it('secrets need exactly one source', () => {
-    expect(() => new ProjectModel('x').secret('s', {} as never)).toThrow(/file = "\.\/path" or external = true/);
-    expect(() => new ProjectModel('x').secret('s', { file: './a', external: true } as never)).toThrow(/both/);
+    expect(() => new ProjectModel('x').secret('s', {} as never)).toThrow(/needs file = "…" or environment = "…" or external = true/);
+    expect(() => new ProjectModel('x').secret('s', { file: './a', external: true } as never)).toThrow(/has file and external; keep exactly one/);
   });
 
   it('fromJSON rejects a malformed spec with a validation error', () => {

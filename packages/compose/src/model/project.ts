@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ComposeValidationError } from '../errors/validation-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { createGraph, type DependencyGraph } from '../graph/dependency-graph.js';
-import type { NetworkInput, SecretInput, ServiceInput, VolumeInput } from '../spec/input.js';
+import type { ConfigInput, NetworkInput, SecretInput, ServiceInput, VolumeInput } from '../spec/input.js';
 import { IssueCollector, isRecord, throwingSink } from '../spec/issues.js';
 import { isValidProjectName } from '../spec/names.js';
 import { copyExtension, sortRecord } from '../spec/normalize-helpers.js';
@@ -10,9 +10,9 @@ import { normalizeProject, normalizeSvalinn } from '../spec/normalize-project.js
 import { plainData } from '../spec/plain-data.js';
 import { renderToml } from '../spec/render-toml.js';
 import { renderYaml } from '../spec/render-yaml.js';
-import type { NetworkSpec, ProjectSource, ProjectSpec, SecretSpec, SvalinnExtension, VolumeSpec } from '../spec/types.js';
+import type { ConfigSpec, NetworkSpec, ProjectSource, ProjectSpec, SecretSpec, SvalinnExtension, VolumeSpec } from '../spec/types.js';
 import { specIssues } from '../spec/validate.js';
-import { Network, Secret, Volume } from './resources.js';
+import { Config, Network, Secret, Volume } from './resources.js';
 import { Service } from './service.js';
 import type { WaitStrategy } from './wait.js';
 
@@ -75,6 +75,7 @@ export class ProjectModel {
   readonly #volumes = new Map<string, Volume>();
   readonly #networks = new Map<string, Network>();
   readonly #secrets = new Map<string, Secret>();
+  readonly #configs = new Map<string, Config>();
   #extensions: Record<string, unknown> = {};
   #svalinn: SvalinnExtension | undefined;
   #activeProfiles: readonly string[] | undefined;
@@ -124,7 +125,8 @@ export class ProjectModel {
     }
     for (const [name, volume] of Object.entries(spec.volumes)) this.#volumes.set(name, new Volume(name, volume));
     for (const [name, network] of Object.entries(spec.networks)) this.#networks.set(name, new Network(name, network));
-    for (const [name, secret] of Object.entries(spec.secrets)) this.#secrets.set(name, new Secret(name, secret as SecretInput));
+    for (const [name, secret] of Object.entries(spec.secrets)) this.#secrets.set(name, new Secret(name, secret));
+    for (const [name, config] of Object.entries(spec.configs)) this.#configs.set(name, new Config(name, config));
     this.#extensions = { ...spec.extensions };
     this.#svalinn = spec['x-svalinn'];
   }
@@ -170,9 +172,15 @@ export class ProjectModel {
     return this;
   }
 
-  /** Declares a secret: `{ file: './path' }` or `{ external: true }`. */
+  /** Declares a secret: `{ file: './path' }`, `{ environment: 'VAR' }` or `{ external: true }`. */
   secret(name: string, input: SecretInput): this {
     this.#secrets.set(name, new Secret(name, plainData(input, `secrets.${name}`)));
+    return this;
+  }
+
+  /** Declares a config: `{ file: './path' }`, `{ content: '…' }`, `{ environment: 'VAR' }` or `{ external: true }`. */
+  config(name: string, input: ConfigInput): this {
+    this.#configs.set(name, new Config(name, plainData(input, `configs.${name}`)));
     return this;
   }
 
@@ -213,6 +221,11 @@ export class ProjectModel {
   /** The secret called `name`, if any. */
   getSecret(name: string): Secret | undefined {
     return this.#secrets.get(name);
+  }
+
+  /** The config called `name`, if any. */
+  getConfig(name: string): Config | undefined {
+    return this.#configs.get(name);
   }
 
   /**
@@ -304,6 +317,7 @@ export class ProjectModel {
       name: this.name,
       networks: map(this.#networks) as Record<string, NetworkSpec>,
       secrets: map(this.#secrets) as Record<string, SecretSpec>,
+      configs: map(this.#configs) as Record<string, ConfigSpec>,
       services: map(this.#services),
       version: '1.0',
       volumes: map(this.#volumes) as Record<string, VolumeSpec>,

@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { NetworkInput, SecretInput, VolumeInput } from '../spec/input.js';
+import type { ConfigInput, NetworkInput, SecretInput, VolumeInput } from '../spec/input.js';
 import { throwingSink } from '../spec/issues.js';
 import { isValidResourceName } from '../spec/names.js';
-import { normalizeNetwork, normalizeSecret, normalizeVolume } from '../spec/normalize-project.js';
-import type { NetworkSpec, SecretSpec, VolumeSpec } from '../spec/types.js';
+import { normalizeFileObject, normalizeNetwork, normalizeSecret, normalizeVolume } from '../spec/normalize-project.js';
+import type { ConfigSpec, NetworkSpec, SecretSpec, VolumeSpec } from '../spec/types.js';
 
 /** @internal Throws unless `name` is a valid resource name. */
 export function checkName(kind: string, name: unknown, service?: string): string {
@@ -83,12 +83,41 @@ export class Secret {
   constructor(name: string, input: SecretInput | SecretSpec) {
     this.name = checkName('secret', name);
     const spec = normalizeSecret({ sink: throwingSink }, `secrets.${name}`, input, name);
-    if (spec === undefined) throw new InvalidArgumentError(`secret '${name}' needs { file: './path' } or { external: true }`, { field: `secrets.${name}` });
+    if (spec === undefined) throw new InvalidArgumentError(`secret '${name}' needs { file: './path' }, { environment: 'VAR' } or { external: true }`, { field: `secrets.${name}` });
     this.#spec = spec;
   }
 
   /** The canonical spec. */
   toJSON(): SecretSpec {
+    return this.#spec;
+  }
+}
+
+/**
+ * A config of a project: a file (relative to the project's working directory), an environment
+ * variable, inline content, or an external config. Services mount it read-only.
+ *
+ * @example
+ * ```ts
+ * new Project('shop').config('nginx_conf', { file: './nginx.conf' });
+ * ```
+ */
+export class Config {
+  /** The config's name in the project. */
+  readonly name: string;
+  readonly #spec: ConfigSpec;
+
+  /** @throws {@link InvalidArgumentError} unless exactly one source is given. */
+  constructor(name: string, input: ConfigInput | ConfigSpec) {
+    this.name = checkName('config', name);
+    const spec = normalizeFileObject({ sink: throwingSink }, `configs.${name}`, input, name, 'config');
+    if (spec === undefined)
+      throw new InvalidArgumentError(`config '${name}' needs { file: './path' }, { content: '…' }, { environment: 'VAR' } or { external: true }`, { field: `configs.${name}` });
+    this.#spec = spec;
+  }
+
+  /** The canonical spec. */
+  toJSON(): ConfigSpec {
     return this.#spec;
   }
 }

@@ -66,7 +66,7 @@ describe('Service builders', () => {
     expect(spec.ports).toEqual([{ protocol: 'tcp', published: 8080, target: 80 }, { protocol: 'tcp', target: 443 }]);
     expect(spec.depends_on['db']).toEqual({ condition: 'service_completed_successfully', required: false, restart: true });
     expect(Object.keys(spec.depends_on)).toEqual(['cache', 'db']);
-    expect(spec.networks).toEqual(['a', 'b']);
+    expect(spec.networks).toEqual({ a: {}, b: {} });
     expect(spec.healthcheck).toEqual({ disable: false, interval: '30s', retries: 3, start_interval: '1s', start_period: '0s', test: ['CMD', 'true'], timeout: '30s' });
     expect(spec.deploy).toEqual({ replicas: 2, strategy: 'recreate' });
     expect(spec.build).toEqual({ args: {}, context: './api', dockerfile: 'Dockerfile' });

@@ -1,24 +1,30 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { canonicalDuration } from '../spec/duration.js';
 import type {
-  BuildInput, DependencyInput, DeployInput, DurationInput, EnvironmentInputValue, HealthcheckInput, PortInput, ResourcesInput,
-  ServiceInput, VolumeMountInput,
+  BuildInput, DependencyInput, DeployInput, DurationInput, EnvironmentInputValue, FileRefInput, HealthcheckInput, PortInput,
+  ResourcesInput, ServiceInput, VolumeMountInput,
 } from '../spec/input.js';
 import { attempt, throwingSink } from '../spec/issues.js';
 import { parseVolumeMount } from '../spec/mount.js';
 import { plainData } from '../spec/plain-data.js';
 import { compact, copyExtension, sortRecord, type NormalizeContext } from '../spec/normalize-helpers.js';
-import {
-  normalizeBuild, normalizeDependency, normalizeDeploy, normalizeEnvironment, normalizeHealthcheck, normalizeResources,
-  normalizeService, EMPTY_COMMAND,
-} from '../spec/normalize-service.js';
+import { commandList, fileRefs, serviceNetworks } from '../spec/normalize-container.js';
+import { normalizeDeploy, normalizeResources } from '../spec/normalize-deploy.js';
+import { normalizeBuild, normalizeDependency, normalizeEnvironment, normalizeHealthcheck, normalizeService, EMPTY_COMMAND } from '../spec/normalize-service.js';
 import { parsePorts } from '../spec/port.js';
-import type { DependencyConditionAlias, DependencySpec, RestartPolicy, ServiceSpec } from '../spec/types.js';
+import type { DependencyConditionAlias, DependencySpec, RestartPolicy, ServiceNetworkSpec, ServiceSpec } from '../spec/types.js';
 import { parseRestartPolicy, splitCommand } from '../spec/values.js';
 import { checkName } from './resources.js';
 import { isWaitStrategy, type WaitStrategy } from './wait.js';
 
 type Draft = { -readonly [K in keyof ServiceSpec]: ServiceSpec[K] };
+
+/** Adds refs, a later one replacing an earlier one at the same target. */
+function mergeRefs<T extends { readonly source: string; readonly target?: string | undefined }>(current: readonly T[], added: readonly T[]): T[] {
+  const key = (ref: T) => ref.target ?? ref.source;
+  const next = current.filter((ref) => !added.some((a) => key(a) === key(ref)));
+  return [...next, ...added];
+}
 
 let adopting: ServiceSpec | undefined;
 
@@ -170,17 +176,43 @@ export class Service {
     return this;
   }
 
-  /** Attaches declared networks. */
-  network(...names: string[]): this {
-    for (const name of names) checkName('network', name, this.name);
-    this.#spec.networks = [...new Set([...this.#spec.networks, ...names])];
+  /**
+   * Attaches declared networks: names, or `{ name, aliases, ipv4_address, ipv6_address, priority }`.
+   *
+   * @example
+   * ```ts
+   * s.network('front', { name: 'back', aliases: ['db'] });
+   * ```
+   */
+  network(...networks: (string | ({ readonly name: string } & ServiceNetworkSpec))[]): this {
+    const table: Record<string, unknown> = {};
+    for (const item of networks) {
+      if (typeof item === 'string') table[checkName('network', item, this.name)] = {};
+      else if (typeof item === 'object' && item !== null) {
+        const { name, ...settings } = item;
+        table[checkName('network', name, this.name)] = plainData(settings, this.#path(`networks.${name}`));
+      } else this.#fail('networks', 'expected a network name or { name, aliases, … }');
+    }
+    this.#spec.networks = sortRecord({ ...this.#spec.networks, ...serviceNetworks(this.#ctx, this.#path('networks'), table) });
     return this;
   }
 
-  /** Mounts declared secrets at `/run/secrets/NAME`. */
-  secret(...names: string[]): this {
-    for (const name of names) checkName('secret', name, this.name);
-    this.#spec.secrets = [...new Set([...this.#spec.secrets, ...names])];
+  /** Mounts declared secrets: names (at `/run/secrets/NAME`) or `{ source, target, uid, gid, mode }`. */
+  secret(...secrets: FileRefInput[]): this {
+    this.#spec.secrets = mergeRefs(this.#spec.secrets, fileRefs(this.#ctx, this.#path('secrets'), plainData(secrets, this.#path('secrets'))));
+    return this;
+  }
+
+  /** Mounts declared configs: names (at `/NAME`) or `{ source, target, uid, gid, mode }`. */
+  config(...configs: FileRefInput[]): this {
+    this.#spec.configs = mergeRefs(this.#spec.configs ?? [], fileRefs(this.#ctx, this.#path('configs'), plainData(configs, this.#path('configs'))));
+    return this;
+  }
+
+  /** Overrides the image's entrypoint: an argv array, or a string split like a shell would; `[]` clears it. */
+  entrypoint(entrypoint: string | readonly string[]): this {
+    const parsed = commandList(this.#ctx, this.#path('entrypoint'), entrypoint);
+    if (parsed !== undefined) this.#spec.entrypoint = parsed;
     return this;
   }
 

@@ -40,9 +40,19 @@ function sha256(text: string): string {
  * ```
  */
 export function hashedConfig(spec: ServiceSpec): Record<string, unknown> {
-  const { build: _build, depends_on: _deps, profiles: _profiles, deploy, ...rest } = spec;
+  const { build: _build, depends_on: _deps, profiles: _profiles, deploy, networks, secrets, ...rest } = spec;
   const { replicas: _replicas, ...deployRest } = deploy;
-  return { ...rest, deploy: deployRest };
+  // networks and secrets in their short forms (names) when nothing more is said: the bytes hashed
+  // before the long forms existed, so no container is recreated by an upgrade of this package
+  const names = Object.keys(networks);
+  const shortNetworks = names.every((name) => Object.keys(networks[name] ?? {}).length === 0);
+  const shortSecrets = secrets.every((ref) => Object.keys(ref).length === 1);
+  return {
+    ...rest,
+    deploy: deployRest,
+    networks: shortNetworks ? names : networks,
+    secrets: shortSecrets ? secrets.map((ref) => ref.source) : secrets,
+  };
 }
 
 /**

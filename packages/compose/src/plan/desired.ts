@@ -7,7 +7,7 @@ import type { DesiredResource, DesiredService, DesiredState } from './types.js';
 
 /** The secrets a service uses: its `secrets` list and the secrets its environment refers to. */
 export function secretsOf(spec: ServiceSpec): string[] {
-  const names = new Set(spec.secrets);
+  const names = new Set(spec.secrets.map((ref) => ref.source));
   for (const value of Object.values(spec.environment)) if (typeof value === 'object' && value !== null) names.add(value.secret);
   return [...names].sort();
 }
@@ -29,8 +29,8 @@ export async function secretDigests(spec: ProjectSpec, workingDir: string): Prom
 }
 
 /** Runtime name of a network or volume: `<project>_<name>` unless external. */
-export function runtimeResourceName(project: string, name: string, external: boolean): string {
-  return external ? name : `${project}_${name}`;
+export function runtimeResourceName(project: string, name: string, external: boolean, explicit?: string): string {
+  return explicit ?? (external ? name : `${project}_${name}`);
 }
 
 /** Options of {@link desiredState}. */
@@ -92,20 +92,24 @@ export function desiredState(spec: ProjectSpec, selected: readonly string[], opt
   const networkNames = new Set<string>();
   const volumeNames = new Set<string>();
   for (const s of services) {
-    if (s.spec.networks.length === 0) networkNames.add('default');
-    for (const n of s.spec.networks) networkNames.add(n);
-    for (const m of s.spec.volumes) if (m.type === 'volume') volumeNames.add(m.source);
+    let any = false;
+    for (const n in s.spec.networks) {
+      networkNames.add(n);
+      any = true;
+    }
+    if (!any) networkNames.add('default');
+    for (const m of s.spec.volumes) if (m.type === 'volume' && m.source !== '') volumeNames.add(m.source);
   }
   const networks: DesiredResource[] = options.networks
     ? [...networkNames].sort().map((name) => {
         const external = spec.networks[name]?.external ?? false;
-        return { name, runtimeName: runtimeResourceName(spec.name, name, external), external };
+        return { name, runtimeName: runtimeResourceName(spec.name, name, external, spec.networks[name]?.name), external };
       })
     : [];
   const volumes: DesiredResource[] = options.volumes
     ? [...volumeNames].sort().map((name) => {
         const external = spec.volumes[name]?.external ?? false;
-        return { name, runtimeName: runtimeResourceName(spec.name, name, external), external };
+        return { name, runtimeName: runtimeResourceName(spec.name, name, external, spec.volumes[name]?.name), external };
       })
     : [];
   const chosen = new Set(selected);

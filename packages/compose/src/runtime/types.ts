@@ -1,4 +1,5 @@
-import type { NetworkSpec, ServiceSpec, VolumeSpec } from '../spec/types.js';
+import type { ComposeField } from '../spec/fields-in-use.js';
+import type { NetworkSpec, ServiceNetworkSpec, ServiceSpec, VolumeSpec } from '../spec/types.js';
 
 /**
  * The Runtime port: what the engine needs from whatever runs containers. Contracts only; the
@@ -30,8 +31,13 @@ export const LABEL_NETWORK = 'io.selur.compose.network';
 /** Label key on a volume: its logical name in the project. @example `labels[LABEL_VOLUME] === 'pgdata'` */
 export const LABEL_VOLUME = 'io.selur.compose.volume';
 
-/** Things a runtime may or may not be able to do. The engine checks before asking. */
+/**
+ * Things a runtime may or may not be able to do. The engine checks before asking. `field:<name>`
+ * says the runtime applies that Compose field (see `COMPOSE_FIELDS`); a project using a field its
+ * runtime lacks is refused before anything is created.
+ */
 export type RuntimeCapability =
+  | `field:${ComposeField}`
   | 'networks'
   | 'volumes'
   | 'ports'
@@ -95,6 +101,25 @@ export interface SecretSource {
   readonly name: string;
   /** Absolute path of the file that holds the secret. */
   readonly file: string;
+  /** Where the service reads it: absolute, or relative to `/run/secrets`. @default `/run/secrets/NAME` */
+  readonly target?: string | undefined;
+  readonly uid?: string | undefined;
+  readonly gid?: string | undefined;
+  /** File mode. @default 0o444 */
+  readonly mode?: number | undefined;
+}
+
+/** A config as handed to a runtime: its name, the file that holds it and where the service reads it. */
+export interface ConfigSource {
+  readonly name: string;
+  /** Absolute path of the file that holds the config. */
+  readonly file: string;
+  /** Absolute path inside the service. @default `/NAME` */
+  readonly target: string;
+  readonly uid?: string | undefined;
+  readonly gid?: string | undefined;
+  /** File mode. @default 0o444 */
+  readonly mode?: number | undefined;
 }
 
 /** A network as handed to a runtime. */
@@ -142,10 +167,18 @@ export interface ContainerRequest {
   readonly environment: Readonly<Record<string, string>>;
   /** Secrets to mount (at `/run/secrets/NAME`, or as files for host processes). */
   readonly secrets: readonly SecretSource[];
-  /** Runtime names of the networks, in order. */
+  /** Configs to mount. */
+  readonly configs: readonly ConfigSource[];
+  /** Runtime names of the networks, in order (highest `priority` first). */
   readonly networks: readonly string[];
-  /** Volume mounts with sources mapped: bind sources absolute, named volumes to runtime names. */
-  readonly mounts: readonly { readonly type: 'bind' | 'volume'; readonly source: string; readonly target: string; readonly readOnly: boolean }[];
+  /** Per-network settings (aliases, fixed addresses), keyed by runtime network name; absent when none. */
+  readonly networkSettings: Readonly<Record<string, ServiceNetworkSpec>>;
+  /**
+   * Volume mounts with sources mapped: bind sources absolute, named volumes to runtime names, an
+   * anonymous volume with an empty source, tmpfs with none. Options (bind propagation, volume
+   * subpath, tmpfs size) are in the same entry of `spec.volumes`.
+   */
+  readonly mounts: readonly { readonly type: 'bind' | 'volume' | 'tmpfs'; readonly source: string; readonly target: string; readonly readOnly: boolean }[];
   /** Labels to record (project, service, replica, config hash and the service's own). */
   readonly labels: Readonly<Record<string, string>>;
 }

@@ -1,6 +1,12 @@
 import { formatVolumeMount, hasShortForm } from './mount.js';
 import { formatPort } from './port.js';
-import type { DependencySpec, NetworkSpec, ProjectSpec, ServiceSpec, VolumeSpec } from './types.js';
+import { CONTAINER_KEYS } from './normalize-container.js';
+import type { DependencySpec, NetworkSpec, ProjectSpec, ServiceFileRef, ServiceSpec, VolumeSpec } from './types.js';
+
+/** Names alone when no reference has a long-form field, else the long form for each. */
+function refsToDocument(refs: readonly ServiceFileRef[]): unknown[] {
+  return refs.map((r) => (Object.keys(r).length === 1 ? r.source : { ...r }));
+}
 
 /** A compose document: the TOML-shaped plain object (what compose.toml parses to). */
 export type ComposeDocument = Record<string, unknown>;
@@ -16,7 +22,8 @@ function put(out: Record<string, unknown>, key: string, value: unknown, keep = t
 
 /** A canonical service as a compose table: short forms where they say the same, empty fields left out, defaults kept. */
 export function serviceToDocument(spec: ServiceSpec): Record<string, unknown> {
-  const out: Record<string, unknown> = { image: spec.image };
+  // a build-only service has no image (it is named <project>-<service> when built)
+  const out: Record<string, unknown> = spec.image === '' && spec.build !== undefined ? {} : { image: spec.image };
   put(out, 'command', spec.command === undefined ? undefined : [...spec.command]);
   put(out, 'environment', spec.environment);
   put(out, 'env_file', spec.env_file);
@@ -25,8 +32,9 @@ export function serviceToDocument(spec: ServiceSpec): Record<string, unknown> {
   const deps = Object.entries(spec.depends_on);
   put(out, 'depends_on', deps.every(([, d]) => isDefaultDependency(d)) ? deps.map(([name]) => name) : spec.depends_on);
   put(out, 'volumes', spec.volumes.map((v) => (hasShortForm(v) ? formatVolumeMount(v) : { ...v })));
-  put(out, 'networks', spec.networks);
-  put(out, 'secrets', spec.secrets);
+  const networks = Object.entries(spec.networks);
+  put(out, 'networks', networks.every(([, n]) => Object.keys(n).length === 0) ? networks.map(([name]) => name) : spec.networks);
+  put(out, 'secrets', refsToDocument(spec.secrets));
   put(out, 'profiles', spec.profiles);
   out['restart'] = spec.restart;
   if (spec.healthcheck) {
@@ -41,6 +49,13 @@ export function serviceToDocument(spec: ServiceSpec): Record<string, unknown> {
   out['stop_grace_period'] = spec.stop_grace_period;
   out['stop_signal'] = spec.stop_signal;
   out['read_only'] = spec.read_only;
+  for (const key of CONTAINER_KEYS) {
+    const value = spec[key as keyof ServiceSpec];
+    if (value === undefined) continue;
+    if (key === 'configs') put(out, key, refsToDocument(value as readonly ServiceFileRef[]));
+    else if (key === 'entrypoint' || typeof value !== 'object') out[key] = Array.isArray(value) ? [...value] : value; // `entrypoint = []` clears, so it is kept
+    else put(out, key, value);
+  }
   for (const [key, value] of Object.entries(spec.extensions)) out[key] = value;
   return out;
 }
@@ -51,6 +66,8 @@ function resourceToDocument(spec: VolumeSpec | NetworkSpec): Record<string, unkn
   if ('ipam' in spec) put(out, 'ipam', spec.ipam);
   put(out, 'labels', spec.labels);
   if (spec.external) out['external'] = true;
+  for (const key of ['name', 'internal', 'attachable', 'enable_ipv6', 'enable_ipv4'] as const)
+    if (key in spec) put(out, key, (spec as unknown as Record<string, unknown>)[key]);
   return out;
 }
 
@@ -79,5 +96,6 @@ export function projectToDocument(spec: ProjectSpec): ComposeDocument {
   put(out, 'volumes', map(spec.volumes, resourceToDocument));
   put(out, 'networks', map(spec.networks, resourceToDocument));
   put(out, 'secrets', map(spec.secrets, (s) => ({ ...s })));
+  put(out, 'configs', map(spec.configs, (c) => ({ ...c })));
   return out;
 }

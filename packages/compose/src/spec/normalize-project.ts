@@ -1,67 +1,82 @@
 import { joinPath, isRecord } from './issues.js';
 import { isValidProjectName, isValidResourceName } from './names.js';
 import { bool, checkKeys, compact, extensionsOf, problem, str, stringRecord, type NormalizeContext } from './normalize-helpers.js';
+import { normalizeIpam } from './normalize-ipam.js';
 import { normalizeService } from './normalize-service.js';
 import { show } from './show.js';
-import type { NetworkSpec, ProjectSpec, SecretSpec, ServiceSpec, SvalinnExtension, VolumeSpec } from './types.js';
+import type { ConfigSpec, NetworkSpec, ProjectSpec, SecretSpec, ServiceSpec, SvalinnExtension, VolumeSpec } from './types.js';
 
 /** Fields the top level of a compose file may have (besides `x-*`). */
-export const PROJECT_KEYS: ReadonlySet<string> = new Set(['version', 'name', 'services', 'volumes', 'networks', 'secrets', 'x-svalinn']);
+export const PROJECT_KEYS: ReadonlySet<string> = new Set(['version', 'name', 'services', 'volumes', 'networks', 'secrets', 'configs', 'x-svalinn']);
+
+function runtimeName(ctx: NormalizeContext, path: string, value: unknown): string | undefined {
+  return value === undefined ? undefined : str(ctx, joinPath(path, 'name'), value, true);
+}
 
 /** Normalises a named volume table. */
 export function normalizeVolume(ctx: NormalizeContext, path: string, value: unknown): VolumeSpec {
   const raw = isRecord(value) ? value : {};
   if (value !== undefined && !isRecord(value)) problem(ctx, path, `a volume must be a table { driver, driver_opts, labels, external }, received ${show(value)}`, 'type');
-  checkKeys(ctx, path, raw, new Set(['driver', 'driver_opts', 'labels', 'external']));
-  return {
+  checkKeys(ctx, path, raw, new Set(['driver', 'driver_opts', 'labels', 'external', 'name']));
+  return compact({
     driver: raw['driver'] === undefined ? 'local' : (str(ctx, joinPath(path, 'driver'), raw['driver'], true) ?? 'local'),
     driver_opts: raw['driver_opts'] === undefined ? {} : stringRecord(ctx, joinPath(path, 'driver_opts'), raw['driver_opts']),
     external: raw['external'] === undefined ? false : (bool(ctx, joinPath(path, 'external'), raw['external']) ?? false),
     labels: raw['labels'] === undefined ? {} : stringRecord(ctx, joinPath(path, 'labels'), raw['labels'], true),
-  };
-}
-
-/** Normalises a named network table (the Docker `ipam.config[0]` form is accepted). */
-export function normalizeNetwork(ctx: NormalizeContext, path: string, value: unknown): NetworkSpec {
-  const raw = isRecord(value) ? value : {};
-  if (value !== undefined && !isRecord(value)) problem(ctx, path, `a network must be a table { driver, driver_opts, ipam, labels, external }, received ${show(value)}`, 'type');
-  checkKeys(ctx, path, raw, new Set(['driver', 'driver_opts', 'ipam', 'labels', 'external']));
-  let ipam: NetworkSpec['ipam'];
-  const rawIpam = raw['ipam'];
-  if (rawIpam !== undefined) {
-    const at = joinPath(path, 'ipam');
-    if (!isRecord(rawIpam)) problem(ctx, at, `must be a table { subnet, gateway }, received ${show(rawIpam)}`, 'type');
-    else {
-      const config = Array.isArray(rawIpam['config']) && isRecord(rawIpam['config'][0]) ? rawIpam['config'][0] : rawIpam;
-      checkKeys(ctx, at, rawIpam, new Set(['subnet', 'gateway', 'driver', 'config']));
-      ipam = compact({
-        gateway: config['gateway'] === undefined ? undefined : str(ctx, joinPath(at, 'gateway'), config['gateway'], true),
-        subnet: config['subnet'] === undefined ? undefined : str(ctx, joinPath(at, 'subnet'), config['subnet'], true),
-      });
-    }
-  }
-  return compact({
-    driver: raw['driver'] === undefined ? 'bridge' : (str(ctx, joinPath(path, 'driver'), raw['driver'], true) ?? 'bridge'),
-    driver_opts: raw['driver_opts'] === undefined ? {} : stringRecord(ctx, joinPath(path, 'driver_opts'), raw['driver_opts']),
-    external: raw['external'] === undefined ? false : (bool(ctx, joinPath(path, 'external'), raw['external']) ?? false),
-    ipam,
-    labels: raw['labels'] === undefined ? {} : stringRecord(ctx, joinPath(path, 'labels'), raw['labels'], true),
+    name: runtimeName(ctx, path, raw['name']),
   });
 }
 
-/** Normalises a secret table: exactly one of `file` and `external = true`. */
+const NETWORK_FLAGS = ['internal', 'attachable', 'enable_ipv6', 'enable_ipv4'] as const;
+
+/** Normalises a named network table. */
+export function normalizeNetwork(ctx: NormalizeContext, path: string, value: unknown): NetworkSpec {
+  const raw = isRecord(value) ? value : {};
+  if (value !== undefined && value !== null && !isRecord(value))
+    problem(ctx, path, `a network must be a table { driver, driver_opts, ipam, labels, external, internal, … }, received ${show(value)}`, 'type');
+  checkKeys(ctx, path, raw, new Set(['driver', 'driver_opts', 'ipam', 'labels', 'external', 'name', ...NETWORK_FLAGS]));
+  const flags: Partial<Record<(typeof NETWORK_FLAGS)[number], boolean>> = {};
+  for (const key of NETWORK_FLAGS) if (raw[key] !== undefined) flags[key] = bool(ctx, joinPath(path, key), raw[key]);
+  return compact({
+    ...flags,
+    driver: raw['driver'] === undefined ? 'bridge' : (str(ctx, joinPath(path, 'driver'), raw['driver'], true) ?? 'bridge'),
+    driver_opts: raw['driver_opts'] === undefined ? {} : stringRecord(ctx, joinPath(path, 'driver_opts'), raw['driver_opts']),
+    external: raw['external'] === undefined ? false : (bool(ctx, joinPath(path, 'external'), raw['external']) ?? false),
+    ipam: raw['ipam'] === undefined ? undefined : normalizeIpam(ctx, joinPath(path, 'ipam'), raw['ipam']),
+    labels: raw['labels'] === undefined ? {} : stringRecord(ctx, joinPath(path, 'labels'), raw['labels'], true),
+    name: runtimeName(ctx, path, raw['name']),
+  });
+}
+
+const SOURCES = ['file', 'environment', 'content', 'external'] as const;
+
+/**
+ * Normalises a secret or config table: exactly one source — `file`, `environment`, `content`
+ * (configs only) or `external = true` — and an optional runtime `name`.
+ */
+export function normalizeFileObject(ctx: NormalizeContext, path: string, value: unknown, name: string, kind: 'secret' | 'config'): SecretSpec | undefined {
+  const allowed = kind === 'secret' ? SOURCES.filter((s) => s !== 'content') : SOURCES;
+  const shape = allowed.map((s) => (s === 'external' ? 'external = true' : `${s} = "…"`)).join(' or ');
+  if (!isRecord(value)) return problem(ctx, path, `a ${kind} must be a table { ${shape} }, received ${show(value)}`, 'type');
+  checkKeys(ctx, path, value, new Set([...allowed, 'name']));
+  const named = runtimeName(ctx, path, value['name']);
+  const given = allowed.filter((key) => value[key] !== undefined && value[key] !== false);
+  if (given.length > 1) return problem(ctx, path, `${kind} '${name}' has ${given.join(' and ')}; keep exactly one`, 'secret-source');
+  const key = given[0];
+  if (key === undefined) return problem(ctx, path, `${kind} '${name}' needs ${shape}`, 'secret-source');
+  if (key === 'external') {
+    const external = bool(ctx, joinPath(path, 'external'), value['external']);
+    return external === true ? compact({ external: true as const, name: named }) : undefined;
+  }
+  // content may be empty (an empty config file is legitimate); the others name something
+  const text = str(ctx, joinPath(path, key), value[key], key !== 'content');
+  if (text === undefined) return undefined;
+  return compact({ [key]: text, name: named }) as SecretSpec;
+}
+
+/** Normalises a secret table (see {@link normalizeFileObject}). */
 export function normalizeSecret(ctx: NormalizeContext, path: string, value: unknown, name = path): SecretSpec | undefined {
-  if (!isRecord(value)) return problem(ctx, path, `a secret must be a table { file = "./path" } or { external = true }, received ${show(value)}`, 'type');
-  checkKeys(ctx, path, value, new Set(['file', 'external']));
-  const file = value['file'] === undefined ? undefined : str(ctx, joinPath(path, 'file'), value['file'], true);
-  const external = value['external'] === undefined ? false : bool(ctx, joinPath(path, 'external'), value['external']);
-  if (file !== undefined && external === true)
-    return problem(ctx, path, `secret '${name}' has both file and external = true; keep exactly one`, 'secret-source');
-  if (file !== undefined) return { file };
-  if (external === true) return { external: true };
-  if (value['file'] === undefined && (value['external'] === undefined || value['external'] === false))
-    problem(ctx, path, `secret '${name}' needs file = "./path" or external = true`, 'secret-source');
-  return undefined;
+  return normalizeFileObject(ctx, path, value, name, 'secret');
 }
 
 const POLICIES = ['strict', 'standard', 'permissive'];
@@ -141,6 +156,7 @@ export function normalizeProject(ctx: NormalizeContext, document: unknown, fallb
     name: name ?? fallbackName,
     networks: table(ctx, 'networks', raw['networks'], (_n, path, item) => normalizeNetwork(ctx, path, item)),
     secrets: table(ctx, 'secrets', raw['secrets'], (secret, path, item) => normalizeSecret(ctx, path, item, secret)),
+    configs: table<ConfigSpec>(ctx, 'configs', raw['configs'], (config, path, item) => normalizeFileObject(ctx, path, item, config, 'config')),
     services,
     version: '1.0',
     volumes: table(ctx, 'volumes', raw['volumes'], (_n, path, item) => normalizeVolume(ctx, path, item)),

@@ -2,19 +2,18 @@ import { canonicalDuration } from './duration.js';
 import { joinPath, isRecord } from './issues.js';
 import { parseVolumeMount } from './mount.js';
 import { isValidResourceName } from './names.js';
+import { CONTAINER_KEYS, extraHosts, fileRefs, normalizeContainerFields, serviceNetworks } from './normalize-container.js';
+import { foldShortForms, normalizeDeploy, SHORT_FORM_KEYS } from './normalize-deploy.js';
 import {
   bool, checkKeys, compact, copyExtension, fromError, int, parseAt, problem, sortRecord, str, stringList, stringRecord,
   type NormalizeContext,
 } from './normalize-helpers.js';
 import { parsePorts } from './port.js';
 import { show } from './show.js';
-import type {
-  BuildSpec, DependencySpec, DeploySpec, DurationString, EnvironmentValue, HealthcheckSpec, PortSpec, ResourcesSpec,
-  ServiceSpec, VolumeMountSpec,
-} from './types.js';
+import type { BuildSpec, DependencySpec, DurationString, EnvironmentValue, HealthcheckSpec, PortSpec, ServiceSpec, VolumeMountSpec } from './types.js';
 
 type Draft = { -readonly [K in keyof ServiceSpec]: ServiceSpec[K] };
-import { parseCpus, parseDependencyCondition, parseMemory, parseRestartPolicy, splitCommand } from './values.js';
+import { parseDependencyCondition, parseMemory, parseRestartPolicy, splitCommand } from './values.js';
 
 /** Why an empty command string is refused. */
 export const EMPTY_COMMAND = 'must not be an empty string (was a variable unset?); leave command out, or write command = [], to keep the image\'s own command';
@@ -23,12 +22,14 @@ export const EMPTY_COMMAND = 'must not be an empty string (was a variable unset?
 export const SERVICE_KEYS: ReadonlySet<string> = new Set([
   'image', 'command', 'environment', 'env_file', 'ports', 'depends_on', 'volumes', 'networks', 'secrets', 'restart',
   'healthcheck', 'deploy', 'build', 'profiles', 'labels', 'working_dir', 'workdir', 'user', 'stop_grace_period',
-  'stop_signal', 'read_only',
+  'stop_signal', 'read_only', ...CONTAINER_KEYS, ...SHORT_FORM_KEYS,
 ]);
 
 const HEALTHCHECK_KEYS = new Set(['test', 'interval', 'timeout', 'retries', 'start_period', 'startPeriod', 'start_interval', 'startInterval', 'disable']);
-const DEPLOY_KEYS = new Set(['replicas', 'strategy', 'resources']);
-const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target']);
+const BUILD_KEYS = new Set([
+  'context', 'dockerfile', 'args', 'target', 'dockerfile_inline', 'labels', 'cache_from', 'cache_to', 'tags', 'platforms', 'network',
+  'shm_size', 'no_cache', 'pull', 'privileged', 'extra_hosts', 'secrets', 'ssh', 'additional_contexts',
+]);
 const DEPENDENCY_KEYS = new Set(['condition', 'required', 'restart']);
 
 function duration(ctx: NormalizeContext, base: string, key: string, value: unknown, fallback: DurationString): DurationString {
@@ -133,50 +134,36 @@ export function normalizeHealthcheck(ctx: NormalizeContext, path: string, value:
   };
 }
 
-/** Normalises `deploy.resources`. */
-export function normalizeResources(ctx: NormalizeContext, path: string, value: unknown): ResourcesSpec | undefined {
-  if (!isRecord(value)) return problem(ctx, path, `must be a table { limits, reservations }, received ${show(value)}`, 'type');
-  checkKeys(ctx, path, value, new Set(['limits', 'reservations']));
-  const part = (key: 'limits' | 'reservations') => {
-    const table = value[key];
-    if (table === undefined) return undefined;
-    const at = joinPath(path, key);
-    if (!isRecord(table)) return problem(ctx, at, `must be a table { cpus, memory${key === 'limits' ? ', pids' : ''} }`, 'type');
-    checkKeys(ctx, at, table, new Set(key === 'limits' ? ['cpus', 'memory', 'pids'] : ['cpus', 'memory']));
-    return compact({
-      cpus: table['cpus'] === undefined ? undefined : parseAt(ctx, joinPath(at, 'cpus'), () => parseCpus(table['cpus'], joinPath(at, 'cpus'))),
-      memory: table['memory'] === undefined ? undefined : parseAt(ctx, joinPath(at, 'memory'), () => parseMemory(table['memory'], joinPath(at, 'memory'))),
-      pids: table['pids'] === undefined ? undefined : int(ctx, joinPath(at, 'pids'), table['pids'], 1),
-    });
-  };
-  return compact({ limits: part('limits'), reservations: part('reservations') });
-}
-
-/** Normalises `deploy`. */
-export function normalizeDeploy(ctx: NormalizeContext, path: string, value: unknown): DeploySpec {
-  const fallback: DeploySpec = { replicas: 1, strategy: 'rolling' };
-  if (value === undefined) return fallback;
-  if (!isRecord(value)) return problem(ctx, path, `must be a table { replicas, strategy, resources }, received ${show(value)}`, 'type') ?? fallback;
-  checkKeys(ctx, path, value, DEPLOY_KEYS);
-  const strategy = value['strategy'] ?? 'rolling';
-  if (strategy !== 'rolling' && strategy !== 'recreate') problem(ctx, joinPath(path, 'strategy'), `must be "rolling" or "recreate", received ${show(strategy)}`);
-  return compact({
-    replicas: value['replicas'] === undefined ? 1 : (int(ctx, joinPath(path, 'replicas'), value['replicas']) ?? 1),
-    resources: value['resources'] === undefined ? undefined : normalizeResources(ctx, joinPath(path, 'resources'), value['resources']),
-    strategy: strategy === 'recreate' ? 'recreate' : 'rolling',
-  });
-}
-
 /** Normalises `build` (a string is the context). */
 export function normalizeBuild(ctx: NormalizeContext, path: string, value: unknown): BuildSpec | undefined {
   if (typeof value === 'string') return { args: {}, context: value, dockerfile: 'Dockerfile' };
-  if (!isRecord(value)) return problem(ctx, path, `must be a context path or a table { context, dockerfile, args, target }, received ${show(value)}`, 'type');
+  if (!isRecord(value)) return problem(ctx, path, `must be a context path or a table { context, dockerfile, args, target, … }, received ${show(value)}`, 'type');
   checkKeys(ctx, path, value, BUILD_KEYS);
+  const at = (key: string) => joinPath(path, key);
+  const optional = <T>(key: string, parse: (at: string, item: unknown) => T | undefined): T | undefined =>
+    value[key] === undefined ? undefined : parse(at(key), value[key]);
+  if (value['dockerfile'] !== undefined && value['dockerfile_inline'] !== undefined)
+    problem(ctx, path, 'has both dockerfile and dockerfile_inline; keep one', 'conflict');
   return compact({
-    args: value['args'] === undefined ? {} : stringRecord(ctx, joinPath(path, 'args'), value['args']),
-    context: value['context'] === undefined ? '.' : (str(ctx, joinPath(path, 'context'), value['context'], true) ?? '.'),
-    dockerfile: value['dockerfile'] === undefined ? 'Dockerfile' : (str(ctx, joinPath(path, 'dockerfile'), value['dockerfile'], true) ?? 'Dockerfile'),
-    target: value['target'] === undefined ? undefined : str(ctx, joinPath(path, 'target'), value['target'], true),
+    additional_contexts: optional('additional_contexts', (p, v) => stringRecord(ctx, p, v, true)),
+    args: value['args'] === undefined ? {} : stringRecord(ctx, at('args'), value['args'], true),
+    cache_from: optional('cache_from', (p, v) => stringList(ctx, p, v)),
+    cache_to: optional('cache_to', (p, v) => stringList(ctx, p, v)),
+    context: value['context'] === undefined ? '.' : (str(ctx, at('context'), value['context'], true) ?? '.'),
+    dockerfile: value['dockerfile'] === undefined ? 'Dockerfile' : (str(ctx, at('dockerfile'), value['dockerfile'], true) ?? 'Dockerfile'),
+    dockerfile_inline: optional('dockerfile_inline', (p, v) => str(ctx, p, v, true)),
+    extra_hosts: optional('extra_hosts', (p, v) => extraHosts(ctx, p, v)),
+    labels: optional('labels', (p, v) => stringRecord(ctx, p, v, true)),
+    network: optional('network', (p, v) => str(ctx, p, v, true)),
+    no_cache: optional('no_cache', (p, v) => bool(ctx, p, v)),
+    platforms: optional('platforms', (p, v) => stringList(ctx, p, v)),
+    privileged: optional('privileged', (p, v) => bool(ctx, p, v)),
+    pull: optional('pull', (p, v) => bool(ctx, p, v)),
+    secrets: optional('secrets', (p, v) => fileRefs(ctx, p, v)),
+    shm_size: optional('shm_size', (p, v) => parseAt(ctx, p, () => parseMemory(v, p))),
+    ssh: optional('ssh', (p, v) => (isRecord(v) ? Object.entries(stringRecord(ctx, p, v)).map(([k, x]) => `${k}=${x}`) : stringList(ctx, p, v, true))),
+    tags: optional('tags', (p, v) => stringList(ctx, p, v)),
+    target: optional('target', (p, v) => str(ctx, p, v, true)),
   });
 }
 
@@ -232,7 +219,7 @@ export function normalizeService(ctx: NormalizeContext, path: string, value: unk
   }
   const dependsOn = raw['depends_on'];
   spec.depends_on = dependsOn === undefined ? {} : normalizeDependsOn(ctx, `${path}.depends_on`, dependsOn);
-  spec.deploy = normalizeDeploy(ctx, `${path}.deploy`, raw['deploy']);
+  spec.deploy = foldShortForms(ctx, path, raw, normalizeDeploy(ctx, `${path}.deploy`, raw['deploy']), raw['deploy'] !== undefined);
   const envFile = raw['env_file'];
   spec.env_file = envFile === undefined ? [] : stringList(ctx, `${path}.env_file`, envFile, true);
   const environment = raw['environment'];
@@ -248,7 +235,7 @@ export function normalizeService(ctx: NormalizeContext, path: string, value: unk
   const labels = raw['labels'];
   spec.labels = labels === undefined ? {} : stringRecord(ctx, `${path}.labels`, labels, true);
   const networks = raw['networks'];
-  spec.networks = networks === undefined ? [] : isRecord(networks) ? Object.keys(networks) : stringList(ctx, `${path}.networks`, networks);
+  spec.networks = networks === undefined ? {} : serviceNetworks(ctx, `${path}.networks`, networks);
   const ports = raw['ports'];
   spec.ports = ports === undefined ? [] : list<PortSpec[]>(ctx, `${path}.ports`, ports, parsePorts).flat();
   const profiles = raw['profiles'];
@@ -265,7 +252,7 @@ export function normalizeService(ctx: NormalizeContext, path: string, value: unk
     }
   }
   const secrets = raw['secrets'];
-  spec.secrets = secrets === undefined ? [] : stringList(ctx, `${path}.secrets`, secrets);
+  spec.secrets = secrets === undefined ? [] : fileRefs(ctx, `${path}.secrets`, secrets);
   spec.stop_grace_period = duration(ctx, path, 'stop_grace_period', raw['stop_grace_period'], '10s');
   const stopSignal = raw['stop_signal'];
   spec.stop_signal = stopSignal === undefined ? 'SIGTERM' : (str(ctx, `${path}.stop_signal`, stopSignal, true) ?? 'SIGTERM');
@@ -282,10 +269,21 @@ export function normalizeService(ctx: NormalizeContext, path: string, value: unk
     const parsed = str(ctx, `${path}.${workdirKey}`, workdir, true);
     if (parsed !== undefined) spec.working_dir = parsed;
   }
-  checkNames(ctx, `${path}.networks`, spec.networks);
-  checkNames(ctx, `${path}.secrets`, spec.secrets);
+  normalizeContainerFields(ctx, path, raw, spec);
+  if (spec.links !== undefined) spec.depends_on = linkDependencies(spec.links, spec.depends_on);
+  checkNames(ctx, `${path}.networks`, Object.keys(spec.networks));
   checkNames(ctx, `${path}.profiles`, spec.profiles);
   return spec;
+}
+
+/** A link (`service` or `service:alias`) implies a dependency on the service, as in Docker Compose. */
+function linkDependencies(links: readonly string[], dependsOn: Readonly<Record<string, DependencySpec>>): Record<string, DependencySpec> {
+  const out: Record<string, DependencySpec> = { ...dependsOn };
+  for (const link of links) {
+    const target = link.split(':')[0] as string;
+    if (isValidResourceName(target) && !Object.hasOwn(out, target)) out[target] = { condition: 'service_started', required: true, restart: false };
+  }
+  return sortRecord(out);
 }
 
 function checkNames(ctx: NormalizeContext, path: string, names: readonly string[]): void {

@@ -58,17 +58,30 @@ export function parsePort(input: unknown, field = 'port'): PortSpec {
   if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
     const o = input as Record<string, unknown>;
     for (const key of Object.keys(o))
-      if (!['target', 'published', 'host_ip', 'protocol', 'mode'].includes(key)) fail(input, field, `unknown key '${key}'`);
+      if (!['target', 'published', 'host_ip', 'protocol', 'mode', 'name', 'app_protocol'].includes(key)) fail(input, field, `unknown key '${key}'`);
     const protocol = o['protocol'] ?? 'tcp';
     if (protocol !== 'tcp' && protocol !== 'udp') fail(input, field, `protocol must be "tcp" or "udp"`);
     const hostIp = o['host_ip'];
     if (hostIp !== undefined && (typeof hostIp !== 'string' || hostIp.length === 0)) fail(input, field, 'host_ip must be a non-empty string');
-    return make(
+    const mode = o['mode'];
+    if (mode !== undefined && mode !== 'host' && mode !== 'ingress') fail(input, field, 'mode must be "host" or "ingress"');
+    for (const key of ['name', 'app_protocol'] as const)
+      if (o[key] !== undefined && (typeof o[key] !== 'string' || o[key] === '')) fail(input, field, `${key} must be a non-empty string`);
+    const spec = make(
       portNumber(o['target'], input, field, false),
       o['published'] === undefined ? undefined : portNumber(o['published'], input, field, true),
       hostIp,
       protocol,
     );
+    if (mode === undefined && o['name'] === undefined && o['app_protocol'] === undefined) return spec;
+    // keys in sorted order, as make() writes them
+    const out: Record<string, unknown> = {};
+    const extra = { app_protocol: o['app_protocol'], mode, name: o['name'] };
+    for (const key of Object.keys({ ...spec, ...extra }).sort()) {
+      const value = key in extra ? extra[key as keyof typeof extra] : spec[key as keyof PortSpec];
+      if (value !== undefined) out[key] = value;
+    }
+    return out as unknown as PortSpec;
   }
   fail(input, field, 'wrong type');
 }
@@ -81,7 +94,9 @@ export function parsePort(input: unknown, field = 'port'): PortSpec {
  * formatPort({ target: 80, published: 8080, protocol: 'tcp' }); // '8080:80'
  * ```
  */
-export function formatPort(port: PortSpec): string {
+export function formatPort(port: PortSpec): string | PortSpec {
+  // the long-form-only fields have no short form
+  if (port.mode !== undefined || port.name !== undefined || port.app_protocol !== undefined) return { ...port };
   const ip = port.host_ip === undefined ? '' : port.host_ip.includes(':') ? `[${port.host_ip}]:` : `${port.host_ip}:`;
   const host = port.published === undefined ? '' : `${port.published}:`;
   return `${ip}${host}${port.target}${port.protocol === 'tcp' ? '' : `/${port.protocol}`}`;

@@ -50,7 +50,7 @@ function unknown(kind: string, name: string, declared: readonly string[], hint: 
  */
 export function semanticIssues(spec: ProjectSpec): SpecIssue[] {
   const issues: SpecIssue[] = [];
-  const { services, volumes, networks, secrets } = spec;
+  const { services, volumes, networks, secrets, configs } = spec;
   const names = (record: object) => Object.keys(record);
   // host port -> first publisher (service, index, ip)
   const published = new Map<string, Array<{ ip: string; service: string; index: number }>>();
@@ -58,8 +58,9 @@ export function semanticIssues(spec: ProjectSpec): SpecIssue[] {
   for (const name in services) {
     const service = services[name] as ProjectSpec['services'][string];
     const base = joinPath('services', name);
-    if (service.image.trim() === '')
-      report(issues, name, 'missing-image', `${base}.image`, 'image must be a non-empty bundle or image reference (e.g. image = "ghcr.io/org/app:v1.ctp")');
+    // a service with `build` and no image gets `<project>-<service>` (as Docker Compose names it)
+    if (service.image.trim() === '' && service.build === undefined)
+      report(issues, name, 'missing-image', `${base}.image`, 'image must be a non-empty bundle or image reference (e.g. image = "ghcr.io/org/app:v1.ctp"), or give the service a build');
     const deps: string[] = [];
     for (const dependency in service.depends_on) {
       if (Object.hasOwn(services, dependency)) deps.push(dependency);
@@ -68,21 +69,32 @@ export function semanticIssues(spec: ProjectSpec): SpecIssue[] {
           unknown('dependency', dependency, names(services), `define [services.${dependency}] or remove it from depends_on`));
     }
     edges[name] = deps;
-    for (let i = 0; i < service.networks.length; i++) {
-      const network = service.networks[i] as string;
+    for (const network in service.networks) {
       if (!Object.hasOwn(networks, network))
-        report(issues, name, 'unknown-network', `${base}.networks[${i}]`, unknown('network', network, names(networks), `add [networks.${network}]`));
+        report(issues, name, 'unknown-network', joinPath(`${base}.networks`, network), unknown('network', network, names(networks), `add [networks.${network}]`));
     }
     for (let i = 0; i < service.volumes.length; i++) {
       const mount = service.volumes[i] as ProjectSpec['services'][string]['volumes'][number];
-      if (mount.type === 'volume' && !Object.hasOwn(volumes, mount.source))
+      if (mount.type === 'volume' && mount.source !== '' && !Object.hasOwn(volumes, mount.source))
         report(issues, name, 'unknown-volume', `${base}.volumes[${i}]`,
           unknown('volume', mount.source, names(volumes), `add [volumes.${mount.source}], or write ./${mount.source} for a bind mount`));
     }
     for (let i = 0; i < service.secrets.length; i++) {
-      const secret = service.secrets[i] as string;
+      const secret = (service.secrets[i] as { source: string }).source;
       if (!Object.hasOwn(secrets, secret))
         report(issues, name, 'unknown-secret', `${base}.secrets[${i}]`, unknown('secret', secret, names(secrets), `add [secrets.${secret}] with file = "./path" or external = true`));
+    }
+    const used = service.configs ?? [];
+    for (let i = 0; i < used.length; i++) {
+      const config = (used[i] as { source: string }).source;
+      if (!Object.hasOwn(configs, config))
+        report(issues, name, 'unknown-config', `${base}.configs[${i}]`, unknown('config', config, names(configs), `add [configs.${config}] with file = "./path", content or external = true`));
+    }
+    const links = service.links ?? [];
+    for (let i = 0; i < links.length; i++) {
+      const target = (links[i] as string).split(':')[0] as string;
+      if (!Object.hasOwn(services, target))
+        report(issues, name, 'unknown-dependency', `${base}.links[${i}]`, unknown('linked service', target, names(services), `define [services.${target}] or remove the link`));
     }
     for (const key in service.environment) {
       const value = service.environment[key];

@@ -35,20 +35,22 @@ describe('closestName', () => {
 
 describe('unknown and unsupported fields', () => {
   it('names Compose Specification fields that are not supported yet, by where they are', () => {
-    expect(isUnsupportedComposeField('services.api', 'entrypoint')).toBe(true);
-    expect(isUnsupportedComposeField('services["my app"]', 'container_name')).toBe(true);
-    expect(isUnsupportedComposeField('', 'configs')).toBe(true);
-    expect(isUnsupportedComposeField('services.api.deploy', 'restart_policy')).toBe(true);
-    expect(isUnsupportedComposeField('networks.front', 'internal')).toBe(true);
-    expect(isUnsupportedComposeField('services.api.healthcheck', 'entrypoint')).toBe(false);
+    expect(isUnsupportedComposeField('services.api', 'volumes_from')).toBe(true);
+    expect(isUnsupportedComposeField('services["my app"]', 'gpus')).toBe(true);
+    expect(isUnsupportedComposeField('', 'models')).toBe(true);
+    expect(isUnsupportedComposeField('services.api.build', 'entitlements')).toBe(true);
+    // implemented now: no longer "not supported"
+    expect(isUnsupportedComposeField('services.api', 'entrypoint')).toBe(false);
+    expect(isUnsupportedComposeField('networks.front', 'internal')).toBe(false);
+    expect(isUnsupportedComposeField('services.api.healthcheck', 'volumes_from')).toBe(false);
     expect(isUnsupportedComposeField('services.api', 'entrypont')).toBe(false);
   });
 
   it('says "not supported yet", "did you mean", or lists what is allowed', () => {
     const allowed = ['image', 'healthcheck'];
-    expect(unknownFieldIssue('services.api', 'entrypoint', allowed, true)).toEqual({
+    expect(unknownFieldIssue('services.api', 'volumes_from', allowed, true)).toEqual({
       code: 'unsupported-field',
-      message: "field 'entrypoint' is not supported yet (a Compose Specification field that @selur/compose does not implement); remove it to load this file",
+      message: "field 'volumes_from' is not supported yet (a Compose Specification field that @selur/compose does not implement); remove it to load this file",
     });
     expect(unknownFieldIssue('services.api', 'helthcheck', allowed, true).message).toBe(`unknown field 'helthcheck'; did you mean 'healthcheck'? (extension fields must start with "x-")`);
     expect(unknownFieldIssue('services.api.deploy', 'bogus', allowed, false).message).toBe("unknown field 'bogus'; expected one of image, healthcheck");

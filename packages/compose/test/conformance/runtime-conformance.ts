@@ -183,7 +183,7 @@ export function describeRuntimeConformance(name: string, setup: () => Promise<Co
 
     test('makes secrets readable as files, and never shows their content', ['secrets', 'exec.output', 'executes'], async () => {
       const file = await secretFile('s3cr3t-value');
-      const info = await run(project('secrets'), 'app', { command: fixture.sh('sleep 30'), secrets: ['api_key'] }, { secrets: [{ name: 'api_key', file }] });
+      const info = await run(project('secrets'), 'app', { command: fixture.sh('sleep 30'), secrets: [{ source: 'api_key' }] }, { secrets: [{ name: 'api_key', file }] });
       const result = await runtime.exec(info.id, fixture.sh(`cat "${fixture.secretPath('api_key')}"`));
       expect(result).toMatchObject({ exitCode: 0, stdout: 's3cr3t-value' });
       expect(JSON.stringify(await inspect(info.id))).not.toContain('s3cr3t-value');
@@ -192,14 +192,14 @@ export function describeRuntimeConformance(name: string, setup: () => Promise<Co
     test('never shows a secret\'s content in inspect or list', ['secrets'], async () => {
       const p = project('secretinfo');
       const file = await secretFile('s3cr3t-value');
-      const info = await run(p, 'app', { command: fixture.sh('sleep 30'), secrets: ['api_key'] }, { secrets: [{ name: 'api_key', file }] });
+      const info = await run(p, 'app', { command: fixture.sh('sleep 30'), secrets: [{ source: 'api_key' }] }, { secrets: [{ name: 'api_key', file }] });
       expect(JSON.stringify(await inspect(info.id))).not.toContain('s3cr3t-value');
       expect(JSON.stringify(await runtime.listContainers(p))).not.toContain('s3cr3t-value');
     });
 
     test('hands secrets to the backend as read-only files at the secret path, not their content', ['secrets', 'backend-view'], async () => {
       const file = await secretFile('s3cr3t-value');
-      const info = await run(project('secretcfg'), 'app', { command: fixture.sh('sleep 30'), secrets: ['api_key'] }, { secrets: [{ name: 'api_key', file }] });
+      const info = await run(project('secretcfg'), 'app', { command: fixture.sh('sleep 30'), secrets: [{ source: 'api_key' }] }, { secrets: [{ name: 'api_key', file }] });
       const config = await backend(info.id);
       expect(config.mounts).toContainEqual({ source: file, target: fixture.secretPath('api_key'), readOnly: true });
       expect(JSON.stringify(config)).not.toContain('s3cr3t-value');
@@ -361,8 +361,8 @@ export function describeRuntimeConformance(name: string, setup: () => Promise<Co
       await runtime.ensureNetwork({ project: p, name: 'default', runtimeName: net, spec: { driver: 'bridge', ...noDriverOpts } });
       await runtime.ensureVolume({ project: p, name: 'cache', runtimeName: vol, spec: { driver: 'local', ...noDriverOpts } });
       const mounts = [{ type: 'volume' as const, source: vol, target: '/cache', readOnly: false }];
-      const one = await run(p, 'one', { command: fixture.sh('sleep 30'), networks: ['default'] }, { networks: [net], mounts });
-      const two = await run(p, 'two', { command: fixture.sh('sleep 30'), networks: ['default'] }, { networks: [net] });
+      const one = await run(p, 'one', { command: fixture.sh('sleep 30'), networks: { default: {} } }, { networks: [net], mounts });
+      const two = await run(p, 'two', { command: fixture.sh('sleep 30'), networks: { default: {} } }, { networks: [net] });
       expect((await runtime.listContainers(p)).length).toBe(2);
       for (const c of [one, two]) {
         await runtime.stopContainer(c.id, { timeoutMs: 2_000 });
@@ -387,7 +387,7 @@ export function describeRuntimeConformance(name: string, setup: () => Promise<Co
       },
       secrets: async (p) => {
         const file = await secretFile('s3cr3t-value');
-        return refusal(() => run(p, 'app', { command: fixture.sh('sleep 30'), secrets: ['api_key'] }, { secrets: [{ name: 'api_key', file }] }));
+        return refusal(() => run(p, 'app', { command: fixture.sh('sleep 30'), secrets: [{ source: 'api_key' }] }, { secrets: [{ name: 'api_key', file }] }));
       },
       'bind-mounts': (p) => refusal(() => run(p, 'app', { command: fixture.sh('sleep 30') }, { mounts: [{ type: 'bind', source: scratch, target: '/conf', readOnly: true }] })),
       logs: async (p) => {

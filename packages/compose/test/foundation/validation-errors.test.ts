@@ -56,7 +56,7 @@ describe('semantic rules, with paths and positions', () => {
         '[networks.front]',
       ].join('\n'),
     );
-    expect(only(issues, 'unknown-network')).toMatchObject([{ path: 'services.api.networks[1]', line: 4, column: 22 }]);
+    expect(only(issues, 'unknown-network')).toMatchObject([{ path: 'services.api.networks.back', line: 4, column: 22 }]);
     expect(only(issues, 'unknown-volume')).toMatchObject([{ path: 'services.api.volumes[1]', line: 5, column: 24 }]);
     const secrets = only(issues, 'unknown-secret');
     expect(secrets.map((i) => i.path)).toEqual(['services.api.secrets[0]', 'services.api.environment.KEY']);

@@ -43,7 +43,7 @@ describe('upstream vectors', () => {
     const web = spec.services['web'];
     expect(web?.healthcheck).toMatchObject({ test: 'curl -f http://localhost/', interval: '10s', timeout: '3s', retries: 3 });
     expect(web?.volumes[0]).toMatchObject({ source: 'webdata', read_only: true });
-    expect(web?.networks).toEqual(['front']);
+    expect(web?.networks).toEqual({ front: {} });
     expect(spec.services['redis']?.restart).toBe('on-failure');
     expect(spec.networks['back']?.driver).toBe('bridge');
   });

@@ -95,7 +95,7 @@ describe('YAML compose files', () => {
   });
 
   it('report validation issues at file:line:column, with "did you mean"', () => {
-    write('compose.yaml', 'services:\n  web:\n    image: nginx\n    helthcheck:\n      test: [CMD, true]\n    ports: ["80:http"]\n    entrypoint: [sh]\n');
+    write('compose.yaml', 'services:\n  web:\n    image: nginx\n    helthcheck:\n      test: [CMD, true]\n    ports: ["80:http"]\n    volumes_from: [db]\n');
     try {
       parseProject(readFileSync(join(dir, 'compose.yaml'), 'utf8'), { file: join(dir, 'compose.yaml') });
       expect.unreachable();
@@ -105,7 +105,7 @@ describe('YAML compose files', () => {
       expect(issues).toEqual([
         { path: 'services.web.helthcheck', line: 4, column: 5, code: 'unknown-field', message: expect.stringContaining("did you mean 'healthcheck'?") },
         { path: 'services.web.ports[0]', line: 6, column: 13, code: 'invalid-value', message: expect.any(String) },
-        { path: 'services.web.entrypoint', line: 7, column: 5, code: 'unsupported-field', message: expect.stringContaining("field 'entrypoint' is not supported yet") },
+        { path: 'services.web.volumes_from', line: 7, column: 5, code: 'unsupported-field', message: expect.stringContaining("field 'volumes_from' is not supported yet") },
       ]);
       expect((error as Error).message).toContain(`${join(dir, 'compose.yaml')}:4:5: services.web.helthcheck:`);
     }

@@ -14,7 +14,7 @@ export function serviceSpec(image: string, overrides: Partial<ServiceSpec> = {})
     ports: [],
     depends_on: {},
     volumes: [],
-    networks: [],
+    networks: {},
     secrets: [],
     restart: 'no',
     deploy: { replicas: 1, strategy: 'rolling' },
@@ -40,7 +40,9 @@ export function hostRequest(workingDir: string, project: string, service: string
     workingDir,
     environment: {},
     secrets: [],
+    configs: [],
     networks: [],
+    networkSettings: {},
     mounts: [],
     labels: { [LABEL_PROJECT]: project },
   };

@@ -6,7 +6,7 @@ export interface PortBinding {
 }
 
 export interface EngineMount {
-  Type: 'bind' | 'volume';
+  Type: 'bind' | 'volume' | 'tmpfs';
   Source: string;
   Target: string;
   ReadOnly: boolean;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_SERVICE, LABEL_VOLUME, type Project, type ServiceSpec } from '@selur/compose';
+import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_SERVICE, LABEL_VOLUME, serviceFieldsInUse, type ComposeField, type Project, type ServiceSpec } from '@selur/compose';
 import type {
   V1Container, V1ContainerPort, V1EnvVar, V1ObjectMeta, V1PersistentVolumeClaim, V1PodSpec, V1PodTemplateSpec, V1SecurityContext,
   V1ServicePort, V1Volume, V1VolumeMount,
@@ -19,6 +19,11 @@ export const WAITER = 'selur-compose-job-waiter';
 /** Annotation recording a service's `depends_on` as given (what Kubernetes does not enforce is still visible). */
 export const ANNOTATION_DEPENDS_ON = 'io.selur.compose/depends-on';
 
+/** The Compose fields this converter maps (the rest are refused by name). */
+const MAPPED_FIELDS: ReadonlySet<ComposeField> = new Set<ComposeField>([
+  'entrypoint', 'user', 'read_only', 'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.limits.pids',
+  'deploy.resources.reservations',
+]);
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const ORDER: readonly KubernetesKind[] = ['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'Secret', 'PersistentVolumeClaim', 'Service', 'Job', 'StatefulSet', 'Deployment'];
 
@@ -106,6 +111,10 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
   const secretObject = (name: string) => objectName(name);
   for (const [name, secret] of Object.entries(spec.secrets)) {
     if (secret.external) continue; // expected to exist: a Secret named like the secret, with the same key
+    if (secret.file === undefined) {
+      refuse(`secrets.${name}`, 'only file secrets (and external ones) are converted; write the value to a file');
+      continue;
+    }
     const path = isAbsolute(secret.file) ? secret.file : resolve(workingDir, secret.file);
     let data: Record<string, string> | undefined;
     if (options.secretValues !== 'omit') {
@@ -186,12 +195,16 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
     const workload = workloads.get(service) as Workload;
     if (!DNS_LABEL.test(service) || service.length > 63) no('name', `'${service}' is not a valid Kubernetes Service name (RFC 1035 label: lowercase letters, digits and '-', starting with a letter); other services reach it by this name`);
 
+    // every Compose field this converter does not map yet is refused by name, never dropped
+    for (const field of serviceFieldsInUse(s)) if (!MAPPED_FIELDS.has(field)) no(field, 'has no mapping to Kubernetes in this converter yet');
+
     // image, build, command
     if (s.build !== undefined) no('build', 'Kubernetes does not build images; build and push it, then name it in `image`');
     if (/\.ctp$/.test(s.image)) no('image', `'${s.image}' is a selur bundle, not an OCI image Kubernetes can pull`);
     const container: V1Container = { name: service, image: s.image };
     if (options.imagePullPolicy) container.imagePullPolicy = options.imagePullPolicy;
     if (s.command !== undefined) container.args = [...s.command]; // compose `command` replaces the image's CMD, as `args` does
+    if (s.entrypoint !== undefined) container.command = [...s.entrypoint]; // and `entrypoint` the ENTRYPOINT, as `command` does
     if (s.working_dir !== undefined) container.workingDir = s.working_dir;
 
     // environment (secret references become secretKeyRef)
@@ -257,7 +270,7 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
 
     // stop signal, grace period, networks, restart
     if (s.stop_signal !== 'SIGTERM') no('stop_signal', `Kubernetes always stops a container with SIGTERM, not ${s.stop_signal}`);
-    if (s.networks.length > 0) no('networks', 'pods share one flat network in Kubernetes; compose network membership would need NetworkPolicies, which are not generated');
+    if (Object.keys(s.networks).length > 0) no('networks', 'pods share one flat network in Kubernetes; compose network membership would need NetworkPolicies, which are not generated');
     let restartPolicy: 'Always' | 'OnFailure' | 'Never' = 'Always';
     let backoffLimit: number | undefined;
     if (workload === 'Job') {
@@ -290,7 +303,7 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
         volumes.push({ name: volumeName, persistentVolumeClaim: { claimName: objectName(mount.source), ...(mount.read_only ? { readOnly: true } : {}) } });
       }
     }
-    for (const secret of s.secrets) {
+    for (const { source: secret } of s.secrets) {
       const volumeName = `secret-${objectName(secret)}`;
       volumes.push({ name: volumeName, secret: { secretName: secretObject(secret), items: [{ key: secret, path: secret }] } });
       mounts.push({ name: volumeName, mountPath: `/run/secrets/${secret}`, subPath: secret, readOnly: true });
@@ -329,7 +342,7 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
     }
 
     // the pod
-    const hash = configHash(s, Object.fromEntries(s.secrets.filter((n) => secretDigests[n] !== undefined).map((n) => [n, secretDigests[n] as string])));
+    const hash = configHash(s, Object.fromEntries(s.secrets.filter((r) => secretDigests[r.source] !== undefined).map((r) => [r.source, secretDigests[r.source] as string])));
     const selector = { [LABEL_PROJECT]: spec.name, [LABEL_SERVICE]: service };
     const labels = identity({ 'app.kubernetes.io/name': service, [LABEL_SERVICE]: service, [LABEL_CONFIG_HASH]: hash });
     const annotations: Record<string, string> = { ...s.labels };

@@ -7,11 +7,11 @@ import { runConfig, vordrSeconds } from './run-config.js';
 
 function request(overrides: Partial<ServiceSpec>, extra: Partial<ContainerRequest> = {}): ContainerRequest {
   const spec: ServiceSpec = {
-    image: 'api.ctp', environment: {}, env_file: [], ports: [], depends_on: {}, volumes: [], networks: [], secrets: [], restart: 'no',
+    image: 'api.ctp', environment: {}, env_file: [], ports: [], depends_on: {}, volumes: [], networks: {}, secrets: [], restart: 'no',
     deploy: { replicas: 1, strategy: 'rolling' }, profiles: [], labels: {}, stop_grace_period: '10s', stop_signal: 'SIGTERM', read_only: false, extensions: {},
     ...overrides,
   };
-  return { project: 'p', service: 's', replica: 1, name: 'p_s_1', configHash: 'h', spec, workingDir: '/srv/p', environment: {}, secrets: [], networks: [], mounts: [], labels: {}, ...extra };
+  return { project: 'p', service: 's', replica: 1, name: 'p_s_1', configHash: 'h', spec, workingDir: '/srv/p', environment: {}, secrets: [], configs: [], networks: [], networkSettings: {}, mounts: [], labels: {}, ...extra };
 }
 
 describe('vordrSeconds', () => {
@@ -41,7 +41,7 @@ describe('runConfig', () => {
   });
 
   it('refuses a secret it cannot mount from a file', async () => {
-    await expect(runConfig(request({ secrets: ['ext'] }), false, {})).rejects.toMatchObject({ name: 'UnsupportedOperationError', operation: 'external secrets', service: 's' });
+    await expect(runConfig(request({ secrets: [{ source: 'ext' }] }), false, {})).rejects.toMatchObject({ name: 'UnsupportedOperationError', operation: 'external secrets', service: 's' });
   });
 });
 

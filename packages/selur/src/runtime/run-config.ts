@@ -99,7 +99,7 @@ export async function runConfig(request: ContainerRequest, devSecrets: boolean, 
     const source = m.type === 'bind' && !isAbsolute(m.source) ? resolve(request.workingDir, m.source) : m.source;
     return mountString(service, source, m.target, m.readOnly);
   });
-  for (const name of spec.secrets) {
+  for (const { source: name } of spec.secrets) {
     const secret = request.secrets.find((s) => s.name === name);
     if (!secret) throw new UnsupportedOperationError('selur', 'external secrets', { service, hint: `secret '${name}' has no file; Vörðr mounts secrets from files only` });
     volumes.push(mountString(service, secret.file, `/run/secrets/${name}`, true));

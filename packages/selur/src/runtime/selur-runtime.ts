@@ -59,7 +59,9 @@ import type { SelurExecOptions, SelurRuntime, SelurRuntimeOptions } from './selu
 import { verifyServiceBundle } from '../verify/verify-bundle.js';
 import { ensureNetwork, ensureVolume, listNetworks, listVolumes, removeNetwork } from './vordr-resources.js';
 
-const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(['networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'exec', 'restart-policy', 'replicas']);
+const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
+  'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'exec', 'restart-policy', 'replicas', 'field:read_only',
+]);
 
 /** The config keys a run sends, kept when a stopped container is run again. */
 const RUN_CONFIG_KEYS = ['env', 'ports', 'volumes', 'networks', 'command', 'workdir', 'readOnlyRoot', 'privileged', 'restart', 'healthcheck', 'labels'] as const;

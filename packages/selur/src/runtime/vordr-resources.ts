@@ -32,7 +32,7 @@ export async function ensureNetwork(vordr: VordrClient, request: NetworkRequest)
   const existing = await found();
   if (existing) return { info: network(request.project, request.name, request.runtimeName, existing.id), created: false };
   try {
-    const made = await vordr.networkCreate({ name: request.runtimeName, driver: request.spec.driver, subnet: request.spec.ipam?.subnet });
+    const made = await vordr.networkCreate({ name: request.runtimeName, driver: request.spec.driver, subnet: request.spec.ipam?.config[0]?.subnet });
     return { info: network(request.project, request.name, request.runtimeName, made.id), created: true };
   } catch (error) {
     const raced = isVordrError(error) ? await found() : undefined;

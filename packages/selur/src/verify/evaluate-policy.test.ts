@@ -21,11 +21,11 @@ function key(): { seedHex: string; publicHex: string; fingerprint: string } {
 
 function service(image: string): ServiceSpec {
   return {
-    image, environment: {}, env_file: [], ports: [], depends_on: {}, volumes: [], networks: [], secrets: [], restart: 'no',
+    image, environment: {}, env_file: [], ports: [], depends_on: {}, volumes: [], networks: {}, secrets: [], restart: 'no',
     deploy: { replicas: 1, strategy: 'rolling' }, profiles: [], labels: {}, stop_grace_period: '10s', stop_signal: 'SIGTERM', read_only: false, extensions: {},
   };
 }
-const spec = (image: string): ProjectSpec => ({ name: 'attested', version: '1.0', services: { api: service(image) }, volumes: {}, networks: {}, secrets: {}, extensions: {} });
+const spec = (image: string): ProjectSpec => ({ name: 'attested', version: '1.0', services: { api: service(image) }, volumes: {}, networks: {}, secrets: {}, configs: {}, extensions: {} });
 
 describe('evaluatePolicy on a bundle with predicate and log attestations', () => {
   let dir: string;

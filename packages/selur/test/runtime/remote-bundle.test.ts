@@ -23,10 +23,10 @@ describe('selurRuntime with a fetching driver', () => {
     const cache = join(stack.dir, 'cache');
     const runtime = selurRuntime({ ct, svalinn: svalinnClient({ url: stack.svalinn.url, env: {}, runApi: 'v1' }), vordr: vordrClient({ url: stack.vordr.url }), bundleCacheDir: cache, requireSignature: true, env: {} });
     const spec = {
-      image: 'ghcr.io/acme/web:1.ctp', environment: {}, env_file: [], ports: [], depends_on: {}, volumes: [], networks: [], secrets: [], restart: 'no' as const,
+      image: 'ghcr.io/acme/web:1.ctp', environment: {}, env_file: [], ports: [], depends_on: {}, volumes: [], networks: {}, secrets: [], restart: 'no' as const,
       deploy: { replicas: 1, strategy: 'rolling' as const }, profiles: [], labels: {}, stop_grace_period: '10s' as const, stop_signal: 'SIGTERM', read_only: false, extensions: {},
     };
-    const base = { project: 'shop', service: 'web', replica: 1, name: 'shop_web_1', configHash: 'h', spec, workingDir: stack.dir, environment: {}, secrets: [], networks: [], mounts: [], labels: {} };
+    const base = { project: 'shop', service: 'web', replica: 1, name: 'shop_web_1', configHash: 'h', spec, workingDir: stack.dir, environment: {}, secrets: [], configs: [], networks: [], networkSettings: {}, mounts: [], labels: {} };
     const info = await runtime.startContainer((await runtime.createContainer(base)).id);
     const fetched = join(cache, 'ghcr.io_acme_web_1.ctp');
     expect(info.labels[LABEL_BUNDLE_PATH]).toBe(fetched);

@@ -23,7 +23,7 @@ async function setup(options: StackOptions = {}): Promise<SelurStack> {
 /** A full canonical service spec. */
 function service(image: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec {
   return {
-    image, environment: {}, env_file: [], ports: [], depends_on: {}, volumes: [], networks: [], secrets: [], restart: 'no',
+    image, environment: {}, env_file: [], ports: [], depends_on: {}, volumes: [], networks: {}, secrets: [], restart: 'no',
     deploy: { replicas: 1, strategy: 'rolling' }, profiles: [], labels: {}, stop_grace_period: '10s', stop_signal: 'SIGTERM', read_only: false, extensions: {},
     ...overrides,
   };
@@ -34,7 +34,7 @@ function request(stack: SelurStack, name: string, spec: ServiceSpec, extra: Part
   for (const [k, v] of Object.entries(spec.environment)) if (typeof v === 'string') environment[k] = v;
   return {
     project: 'shop', service: name, replica: 1, name: `shop_${name}_1`, configHash: `hash-${name}`, spec, workingDir: stack.dir, environment,
-    secrets: [], networks: [], mounts: [], labels: { [LABEL_PROJECT]: 'shop', 'io.selur.compose.service': name, 'io.selur.compose.replica': '1', 'io.selur.compose.config-hash': `hash-${name}` },
+    secrets: [], configs: [], networks: [], networkSettings: {}, mounts: [], labels: { [LABEL_PROJECT]: 'shop', 'io.selur.compose.service': name, 'io.selur.compose.replica': '1', 'io.selur.compose.config-hash': `hash-${name}` },
     ...extra,
   };
 }
@@ -48,7 +48,7 @@ describe('selurRuntime: what it says it can do', () => {
   it('declares the capabilities it has, and not the ones Vörðr lacks', async () => {
     const stack = await setup();
     expect(stack.runtime.name).toBe('selur');
-    expect([...stack.runtime.capabilities].sort()).toEqual(['bind-mounts', 'exec', 'networks', 'ports', 'replicas', 'restart-policy', 'secrets', 'volumes']);
+    expect([...stack.runtime.capabilities].sort()).toEqual(['bind-mounts', 'exec', 'field:read_only', 'networks', 'ports', 'replicas', 'restart-policy', 'secrets', 'volumes']);
   });
 
   it('checks its options at once, naming the bad one', async () => {
@@ -88,7 +88,7 @@ describe('selurRuntime: the config sent to the gateway', () => {
     const secretFile = join(stack.dir, 'db-password.txt');
     await writeFile(secretFile, 'hunter2\n');
     const spec = service('nginx:latest.ctp', {
-      secrets: ['db_password'],
+      secrets: [{ source: 'db_password' }],
       ports: [{ target: 80, published: 8080, protocol: 'tcp' }, { target: 53, published: 5353, protocol: 'udp', host_ip: '0.0.0.0' }, { target: 9000, published: 9000, protocol: 'tcp', host_ip: '::1' }],
       command: ['nginx', '-g', 'daemon off;'],
       working_dir: '/srv',

@@ -43,6 +43,8 @@ export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
   'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas', 'pause',
+  // the entrypoint is prepended to the command, as a container runtime does
+  'field:entrypoint',
 ]);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 

@@ -21,7 +21,9 @@ import type { ContainerRecord } from '../state/types.js';
  */
 export async function buildRecord(store: StateStore, request: ContainerRequest): Promise<ContainerRecord> {
   const { spec, project } = request;
-  if (!spec.command || spec.command.length === 0) throw new MissingCommandError('process', request.service);
+  // the entrypoint comes first, as in a container: `entrypoint = ["node"]`, `command = ["server.js"]`
+  const argv = [...(spec.entrypoint ?? []), ...(spec.command ?? [])];
+  if (argv.length === 0) throw new MissingCommandError('process', request.service);
   const cwd = resolve(request.workingDir, expandHome(spec.working_dir ?? '.'));
   const ports = await publishPorts(spec.ports);
   const mounts: ContainerRecord['mounts'] = [];
@@ -40,7 +42,7 @@ export async function buildRecord(store: StateStore, request: ContainerRequest):
   const id = newContainerId(project);
   return {
     id, name: request.name, project, service: request.service, replica: request.replica, configHash: request.configHash, image: spec.image,
-    labels: { ...request.labels }, command: [...spec.command], cwd,
+    labels: { ...request.labels }, command: argv, cwd,
     env: { ...request.environment, ...portEnv(ports), ...mountEnv, ...staged.env, ...markerEnv(store.stateDir, { id, project, service: request.service, replica: request.replica }) },
     ports, mounts, secretDir: staged.dir, restart: spec.restart, stopSignal: spec.stop_signal || 'SIGTERM',
     stopGraceMs: durationOr(spec.stop_grace_period, 10_000), healthcheck: spec.healthcheck,

@@ -1,0 +1,234 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isComposeValidationError, type ComposeValidationError } from '../errors/validation-error.js';
+import { loadProject } from '../load.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'selur-extends-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes files (path → lines) under the test folder. */
+function write(files: Record<string, string[]>): void {
+  for (const [path, lines] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), `${lines.join('\n')}\n`);
+  }
+}
+
+async function validationErrorOf(main: string): Promise<ComposeValidationError> {
+  try {
+    await loadProject(join(dir, main), { env: {} });
+  } catch (error) {
+    if (isComposeValidationError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ComposeValidationError');
+}
+
+describe('extends', () => {
+  it('merges a service of the same file under the extending one, recursively (mappings by key, sequences appended, scalars replaced)', async () => {
+    write({
+      'compose.yaml': [
+        'services:',
+        '  base:',
+        '    image: busybox',
+        '    user: root',
+        '    environment: { TZ: utc, PORT: "80" }',
+        '    profiles: [all]',
+        '    volumes: ["common:/var/lib/backup/data:rw"]',
+        '  common:',
+        '    extends: base',
+        '    profiles: [all, common]',
+        '  cli:',
+        '    extends: { service: common }',
+        '    environment: [PORT=8080]',
+        '    volumes: ["cli:/var/lib/backup/data:ro"]',
+        '    profiles: [cli]',
+        'volumes: { common: {}, cli: {} }',
+      ],
+    });
+    const project = await loadProject(join(dir, 'compose.yaml'), { env: {}, profiles: ['all'] });
+    const cli = project.toJSON().services['cli'];
+    expect(cli?.image).toBe('busybox');
+    expect(cli?.user).toBe('root');
+    expect(cli?.environment).toEqual({ PORT: '8080', TZ: 'utc' });
+    expect(cli?.volumes).toEqual([{ type: 'volume', source: 'cli', target: '/var/lib/backup/data', read_only: true }]);
+    expect(cli?.profiles).toEqual(['all', 'common', 'cli']);
+    expect(project.toJSON().services['common']?.user).toBe('root');
+  });
+
+  it('reads a service of another file, whose relative paths stay relative to its own folder', async () => {
+    write({
+      'compose.yaml': ['services:', '  web:', '    extends: { file: lib/common.yaml, service: app }', '    command: [serve]'],
+      'lib/common.yaml': ['services:', '  app:', '    image: app:1', '    build: ./src', '    env_file: app.env', '    volumes: ["./data:/data", "named:/named"]'],
+      'compose.override.yaml': ['volumes:', '  named: {}'],
+      'lib/app.env': ['FROM_FILE=yes'],
+    });
+    const web = (await loadProject(join(dir, 'compose.yaml'), { env: {} })).toJSON().services['web'];
+    expect(web?.build?.context).toBe('./lib/src');
+    expect(web?.environment).toEqual({ FROM_FILE: 'yes' });
+    expect(web?.volumes.map((v) => v.source)).toEqual(['./lib/data', 'named']);
+    expect(web?.command).toEqual(['serve']);
+  });
+
+  it('follows extends across files (a file extending a service of a third one, relative to its own folder)', async () => {
+    write({
+      'compose.yaml': ['services:', '  web:', '    extends: { file: a/one.yaml, service: one }'],
+      'a/one.yaml': ['services:', '  one:', '    extends: { file: ../b/two.yaml, service: two }', '    environment: { ONE: "1" }'],
+      'b/two.yaml': ['services:', '  two:', '    image: two:1', '    environment: { TWO: "2" }', '    build: { context: . }'],
+    });
+    const web = (await loadProject(join(dir, 'compose.yaml'), { env: {} })).toJSON().services['web'];
+    expect(web?.image).toBe('two:1');
+    expect(web?.environment).toEqual({ ONE: '1', TWO: '2' });
+    expect(web?.build?.context).toBe('./b');
+  });
+
+  it('keeps depends_on and links of the base (the spec no longer forbids them; the referenced services must exist)', async () => {
+    write({
+      'compose.yaml': ['services:', '  db: { image: db }', '  base: { image: b, depends_on: [db] }', '  web: { extends: base }'],
+    });
+    const web = (await loadProject(join(dir, 'compose.yaml'), { env: {} })).toJSON().services['web'];
+    expect(Object.keys(web?.depends_on ?? {})).toEqual(['db']);
+  });
+
+  it('applies !reset and !override of the extending service to what it inherits', async () => {
+    write({
+      'compose.yaml': [
+        'services:',
+        '  base: { image: b, ports: ["8080:80"], environment: { A: "1", B: "1" } }',
+        '  web:',
+        '    extends: base',
+        '    ports: !reset []',
+        '    environment: !override { C: "3" }',
+      ],
+    });
+    const web = (await loadProject(join(dir, 'compose.yaml'), { env: {} })).toJSON().services['web'];
+    expect(web?.ports).toEqual([]);
+    expect(web?.environment).toEqual({ C: '3' });
+  });
+
+  it('refuses a cycle with a located error naming the chain', async () => {
+    write({ 'compose.yaml': ['services:', '  a:', '    image: x', '    extends: b', '  b:', '    extends: { service: a }'] });
+    const error = await validationErrorOf('compose.yaml');
+    // reported where the cycle closes
+    expect(error.issues[0]).toMatchObject({ code: 'extends-cycle', file: join(dir, 'compose.yaml'), line: 6, column: 5, service: 'b' });
+    expect(error.issues[0]?.message).toContain('a → b → a');
+  });
+
+  it('refuses a cycle across files', async () => {
+    write({
+      'compose.yaml': ['services:', '  web:', '    extends: { file: other.yaml, service: o }'],
+      'other.yaml': ['services:', '  o:', '    extends: { file: compose.yaml, service: web }'],
+    });
+    const error = await validationErrorOf('compose.yaml');
+    expect(error.issues[0]?.code).toBe('extends-cycle');
+  });
+
+  it('names the missing service or file where extends is written', async () => {
+    write({ 'compose.yaml': ['services:', '  web:', '    image: x', '    extends: nope', '  api:', '    extends: { file: missing.yaml, service: x }'] });
+    const error = await validationErrorOf('compose.yaml');
+    expect(error.issues[0]).toMatchObject({ code: 'extends', line: 4, column: 5 });
+    expect(error.issues[0]?.message).toContain("extends 'nope', which this file does not define (it defines: web, api)");
+    write({ 'compose.yaml': ['services:', '  api:', '    extends: { file: missing.yaml, service: x }'] });
+    const missing = await validationErrorOf('compose.yaml');
+    expect(missing.issues[0]).toMatchObject({ code: 'extends', path: 'services.api.extends.file', line: 3, column: 16 });
+  });
+
+  it('locates a problem in an inherited field in the file and line that define it', async () => {
+    write({
+      'compose.yaml': ['services:', '  web:', '    extends: { file: lib/base.yaml, service: base }'],
+      'lib/base.yaml': ['services:', '  base:', '    image: x', '    restart: sometimes'],
+    });
+    const error = await validationErrorOf('compose.yaml');
+    const issue = error.issues.find((i) => i.path === 'services.web.restart');
+    expect(issue).toMatchObject({ file: join(dir, 'lib/base.yaml'), line: 4, column: 5 });
+  });
+
+  it('works in TOML files too', async () => {
+    write({ 'compose.toml': ['version = "1.0"', '[services.base]', 'image = "b"', 'user = "root"', '[services.web]', 'extends = "base"', 'image = "w"'] });
+    const web = (await loadProject(join(dir, 'compose.toml'), { env: {} })).toJSON().services['web'];
+    expect(web).toMatchObject({ image: 'w', user: 'root' });
+  });
+});
+
+describe('include', () => {
+  it('adds the resources of included projects (short and long form, path lists merged), paths relative to their own folder', async () => {
+    write({
+      'compose.yaml': [
+        'include:',
+        '  - sub/compose.yaml',
+        '  - path: [other/compose.yaml, other/override.yaml]',
+        'services:',
+        '  web: { image: web, depends_on: [db, cache] }',
+      ],
+      'sub/compose.yaml': ['services:', '  db:', '    image: db', '    volumes: ["./data:/data", "dbdata:/var/db"]', 'volumes:', '  dbdata: {}'],
+      'other/compose.yaml': ['services:', '  cache: { image: cache:1 }'],
+      'other/override.yaml': ['services:', '  cache: { image: cache:2 }'],
+    });
+    const spec = (await loadProject(join(dir, 'compose.yaml'), { env: {} })).toJSON();
+    expect(Object.keys(spec.services).sort()).toEqual(['cache', 'db', 'web']);
+    expect(spec.services['db']?.volumes.map((v) => v.source)).toEqual(['./sub/data', 'dbdata']);
+    expect(spec.services['cache']?.image).toBe('cache:2');
+    expect(Object.keys(spec.volumes)).toEqual(['dbdata']);
+  });
+
+  it("interpolates an included file with its own .env (or env_file), the including project's variables winning", async () => {
+    write({
+      'compose.yaml': ['include:', '  - a/compose.yaml', '  - path: b/compose.yaml', '    env_file: b/vars.env', 'services:', '  web: { image: "web:$${NOT_A_VAR}" }'],
+      'a/compose.yaml': ['services:', '  a: { image: "a:${TAG}", command: ["echo", "$$HOME"] }'],
+      'a/.env': ['TAG=from-a'],
+      'b/compose.yaml': ['services:', '  b: { image: "b:${TAG}-${OWN}" }'],
+      'b/vars.env': ['TAG=from-b', 'OWN=own'],
+    });
+    const spec = (await loadProject(join(dir, 'compose.yaml'), { env: {} })).toJSON();
+    expect(spec.services['a']?.image).toBe('a:from-a');
+    expect(spec.services['a']?.command).toEqual(['echo', '$HOME']);
+    expect(spec.services['b']?.image).toBe('b:from-b-own');
+    expect(spec.services['web']?.image).toBe('web:${NOT_A_VAR}');
+    const overridden = (await loadProject(join(dir, 'compose.yaml'), { env: { TAG: 'mine' } })).toJSON();
+    expect(overridden.services['a']?.image).toBe('a:mine');
+    expect(overridden.services['b']?.image).toBe('b:mine-own');
+  });
+
+  it('applies includes recursively and lets an override file (-f) change an included service', async () => {
+    write({
+      'compose.yaml': ['include: [one/compose.yaml]', 'services:', '  web: { image: web }'],
+      'one/compose.yaml': ['include: [../two/compose.yaml]', 'services:', '  one: { image: one }'],
+      'two/compose.yaml': ['services:', '  two: { image: two }'],
+      'compose.override.yaml': ['services:', '  two: { image: two:patched }'],
+    });
+    const spec = (await loadProject(join(dir, 'compose.yaml'), { env: {} })).toJSON();
+    expect(Object.keys(spec.services).sort()).toEqual(['one', 'two', 'web']);
+    expect(spec.services['two']?.image).toBe('two:patched');
+  });
+
+  it('refuses a resource that the including file defines differently, located where it does; an identical one is fine', async () => {
+    write({
+      'compose.yaml': ['include: [sub/compose.yaml]', 'services:', '  db:', '    image: postgres', 'networks:', '  front: {}'],
+      'sub/compose.yaml': ['services:', '  db: { image: mysql }', 'networks:', '  front: {}'],
+    });
+    const error = await validationErrorOf('compose.yaml');
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]).toMatchObject({ code: 'include-conflict', path: 'services.db', file: join(dir, 'compose.yaml'), line: 3, column: 3 });
+  });
+
+  it('refuses an include cycle and a missing file, located at the include entry', async () => {
+    write({ 'compose.yaml': ['include: [a.yaml]', 'services: { web: { image: w } }'], 'a.yaml': ['include: [compose.yaml]', 'services: { a: { image: a } }'] });
+    expect((await validationErrorOf('compose.yaml')).issues[0]).toMatchObject({ code: 'include-cycle', file: join(dir, 'a.yaml'), line: 1 });
+    write({ 'compose.yaml': ['services: { web: { image: w } }', 'include:', '  - nowhere.yaml'] });
+    expect((await validationErrorOf('compose.yaml')).issues[0]).toMatchObject({ code: 'include', line: 3, column: 5 });
+  });
+
+  it('locates a problem inside an included file in that file', async () => {
+    write({
+      'compose.yaml': ['include: [sub/compose.yaml]', 'services:', '  web: { image: w }'],
+      'sub/compose.yaml': ['services:', '  db:', '    image: db', '    ports: ["not a port"]'],
+    });
+    const error = await validationErrorOf('compose.yaml');
+    expect(error.issues[0]).toMatchObject({ file: join(dir, 'sub/compose.yaml'), line: 4, column: 13 });
+  });
+});

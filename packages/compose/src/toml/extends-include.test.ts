@@ -155,6 +155,35 @@ describe('extends', () => {
   });
 });
 
+describe('extends and include with the YAML merge tags and syntax errors', () => {
+  it('an override file resets a field of an included service with !reset, and replaces one with !override', async () => {
+    write({
+      'compose.yaml': ['include: [sub/compose.yaml]', 'services:', '  web: { image: w }'],
+      'sub/compose.yaml': ['services:', '  db:', '    image: db', '    ports: ["5432:5432"]', '    environment: { A: "1", B: "2" }'],
+      'compose.override.yaml': ['services:', '  db:', '    ports: !reset []', '    environment: !override { C: "3" }'],
+    });
+    const db = (await loadProject(join(dir, 'compose.yaml'), { env: {} })).toJSON().services['db'];
+    expect(db?.ports).toEqual([]);
+    expect(db?.environment).toEqual({ C: '3' });
+  });
+
+  it('a syntax error in an extended or included file names that file, line and column', async () => {
+    write({ 'compose.yaml': ['services:', '  web:', '    extends: { file: bad.yaml, service: x }'], 'bad.yaml': ['services:', '  x:', '    image: [unclosed'] });
+    await expect(loadProject(join(dir, 'compose.yaml'), { env: {} })).rejects.toMatchObject({ code: 'E_YAML_SYNTAX', file: join(dir, 'bad.yaml'), line: 4 });
+    write({ 'compose.yaml': ['include: [bad.toml]', 'services: { web: { image: w } }'], 'bad.toml': ['[services.x', 'image = "x"'] });
+    await expect(loadProject(join(dir, 'compose.yaml'), { env: {} })).rejects.toMatchObject({ code: 'E_TOML_SYNTAX', file: join(dir, 'bad.toml'), line: 1 });
+  });
+
+  it('a TOML file extends a service of a YAML file', async () => {
+    write({
+      'compose.toml': ['version = "1.0"', '[services.web]', 'extends = { file = "docker-compose.yml", service = "app" }', 'user = "web"'],
+      'docker-compose.yml': ['services:', '  app:', '    image: app:1', '    environment: [A=1]'],
+    });
+    const web = (await loadProject(join(dir, 'compose.toml'), { env: {} })).toJSON().services['web'];
+    expect(web).toMatchObject({ image: 'app:1', user: 'web', environment: { A: '1' } });
+  });
+});
+
 describe('include', () => {
   it('adds the resources of included projects (short and long form, path lists merged), paths relative to their own folder', async () => {
     write({

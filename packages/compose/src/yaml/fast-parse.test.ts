@@ -192,6 +192,14 @@ describe('fastParseYaml: the same plain object as the yaml package, or no answer
     );
   });
 
+  it('keeps __proto__ and constructor keys as data, as the yaml package does', () => {
+    const text = '__proto__:\n  polluted: 1\nservices:\n  constructor:\n    image: x\n';
+    const fast = fastParseYaml(text);
+    expect(fast && Object.keys(fast)).toEqual(['__proto__', 'services']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expectSameAsFull(text);
+  });
+
   it('declines what only the full parser handles: tags, anchors, aliases, merge keys, several documents, duplicate keys', () => {
     for (const text of ['a: !reset []\n', 'a: &x 1\nb: *x\n', 'a:\n  <<: {b: 1}\n', 'a: 1\n---\nb: 2\n', 'a: 1\na: 2\n', '? a\n: 1\n', '[a, b]: 1\n', '~: 1\n', '- a\n'])
       expect(fastParseYaml(text), text).toBeUndefined();

@@ -1,13 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isComposeValidationError, type ComposeValidationError } from '../errors/validation-error.js';
 import { loadProject } from '../load.js';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'selur-extends-'));
+  dir = realpathSync(mkdtempSync(join(tmpdir(), 'selur-extends-')));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -259,5 +261,57 @@ describe('include', () => {
     });
     const error = await validationErrorOf('compose.yaml');
     expect(error.issues[0]).toMatchObject({ file: join(dir, 'sub/compose.yaml'), line: 4, column: 13 });
+  });
+});
+
+describe('extends agrees with docker-compose config (Debian 1.29.2, which .ci/run installs; fails, never skips, without it)', () => {
+  // 1.29 has no include (Compose v2.20+) and refuses bases with depends_on, links or volumes_from
+  // (the current specification inherits them), so only extends without those is compared. It lists
+  // an overriding mount last where we replace it in place: volumes are compared as sets.
+  it('same images, users, commands, environment, ports, volumes (paths of another file resolved in its folder) and build contexts', async () => {
+    write({
+      'compose.yaml': [
+        'services:',
+        '  base:',
+        '    image: busybox',
+        '    user: root',
+        '    environment: { TZ: utc, PORT: "80" }',
+        '    volumes: ["common:/var/lib/data:rw", "./a:/a"]',
+        '    command: ["echo", "base"]',
+        '  cli:',
+        '    extends: base',
+        '    environment: [PORT=8080]',
+        '    ports: ["9090:90"]',
+        '    volumes: ["cli:/var/lib/data:ro"]',
+        '    command: ["echo", "cli"]',
+        '  web:',
+        '    extends: { file: lib/common.yaml, service: app }',
+        '    environment: { OWN: "1" }',
+        '    ports: ["7071:71"]',
+        'volumes: { common: {}, cli: {} }',
+      ],
+      'lib/common.yaml': ['services:', '  app:', '    image: app:1', '    build: ./src', '    environment: { FROM: lib }', '    volumes: ["./data:/data"]', '    ports: ["7070:70"]'],
+      'lib/src/Dockerfile': ['FROM scratch'],
+    });
+    const env = { ...process.env };
+    for (const key of Object.keys(env)) if (key.startsWith('COMPOSE_')) delete env[key];
+    const run = spawnSync('docker-compose', ['-f', join(dir, 'compose.yaml'), 'config'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+    expect(run.error, 'docker-compose must be installed (.ci/run installs it)').toBeUndefined();
+    expect(run.status, run.stderr).toBe(0);
+    type DockerService = { image?: string; user?: string; command?: string[]; environment?: Record<string, string>; ports?: Array<{ published: number; target: number }>; volumes?: string[]; build?: { context: string } };
+    const theirs = (parse(run.stdout) as { services: Record<string, DockerService> }).services;
+    const ours = (await loadProject(join(dir, 'compose.yaml'), { env: {} })).toJSON().services;
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
+    for (const [name, d] of Object.entries(theirs)) {
+      const s = ours[name];
+      expect(s?.image, name).toBe(d.image);
+      expect(s?.user, name).toBe(d.user);
+      expect(s?.command, name).toEqual(d.command);
+      expect(s?.environment, name).toEqual(d.environment ?? {});
+      expect(s?.ports.map((p) => `${p.published}:${p.target}`).sort(), name).toEqual((d.ports ?? []).map((p) => `${p.published}:${p.target}`).sort());
+      const mine = (s?.volumes ?? []).map((v) => `${v.type === 'bind' ? resolve(dir, v.source) : v.source}:${v.target}:${v.read_only ? 'ro' : 'rw'}`);
+      expect(mine.sort(), name).toEqual((d.volumes ?? []).map((v) => (v.split(':').length === 2 ? `${v}:rw` : v)).sort());
+      expect(s?.build ? resolve(dir, s.build.context) : undefined, name).toBe(d.build?.context);
+    }
   });
 });

@@ -109,6 +109,10 @@ describe('mergeComposeDocuments: the Compose merge rules', () => {
       deploy: { labels: { d: '1', e: '2' } },
     });
     expect(apiOf(mergeComposeDocuments(svc({ extra_hosts: ['db:10.0.0.1', 'a=1.1.1.1'] }), svc({ extra_hosts: ['db=10.0.0.2'] })))?.['extra_hosts']).toEqual(['db=10.0.0.2', 'a=1.1.1.1']);
+    expect(apiOf(mergeComposeDocuments(svc({ build: { extra_hosts: ['db:1.1.1.1'], additional_contexts: ['a=./a'] } }), svc({ build: { extra_hosts: { db: '2.2.2.2' }, additional_contexts: { b: './b' } } })))?.['build']).toEqual({
+      extra_hosts: { db: '2.2.2.2' },
+      additional_contexts: { a: './a', b: './b' },
+    });
   });
 
   it('replaces logging whole when the driver changes, else merges its options', () => {

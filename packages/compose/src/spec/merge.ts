@@ -18,7 +18,8 @@ import { parsePorts } from './port.js';
  *     an override entry with the same identity replaces the earlier one in place, a new one is
  *     appended;
  *   - `environment`, `labels`, `annotations`, `sysctls`, `extra_hosts`, `build.args`,
- *     `build.labels`, `deploy.labels`, `driver_opts` are key/value sets: the `KEY=VALUE` list form
+ *     `build.labels`, `build.extra_hosts`, `build.additional_contexts`, `deploy.labels`,
+ *     `driver_opts` are key/value sets: the `KEY=VALUE` list form
  *     (`HOST:IP` too for `extra_hosts`) and the table form merge by key (the result is a table when
  *     either side is one);
  *   - `depends_on` and a service's `networks` merge by name (list and table forms mix);
@@ -93,7 +94,8 @@ function isKeyValueSet(path: Segments): boolean {
   const field = serviceField(path);
   if (field !== undefined && SERVICE_KEY_VALUES.has(field)) return true;
   const last = path[path.length - 1];
-  if (path.length === 4 && path[0] === 'services' && path[2] === 'build' && (last === 'args' || last === 'labels')) return true;
+  if (path.length === 4 && path[0] === 'services' && path[2] === 'build' && (last === 'args' || last === 'labels' || last === 'extra_hosts' || last === 'additional_contexts'))
+    return true;
   if (path.length === 4 && path[0] === 'services' && path[2] === 'deploy' && last === 'labels') return true;
   if (path.length === 4 && path[0] === 'networks' && path[2] === 'ipam' && last === 'options') return true;
   return path.length === 3 && (path[0] === 'volumes' || path[0] === 'networks' || path[0] === 'secrets' || path[0] === 'configs') && (last === 'labels' || last === 'driver_opts');
@@ -117,7 +119,7 @@ function mergeValue(base: unknown, override: unknown, path: Segments): unknown {
   if (last.startsWith('x-') && !(path.length === 1 && last === 'x-svalinn') && !(path.length === 2 && NAMED.has(path[0] as string))) return override;
   const field = serviceField(path);
   if (field === 'command' || field === 'entrypoint' || (path.length === 4 && path[0] === 'services' && path[2] === 'healthcheck' && last === 'test')) return override;
-  if (isKeyValueSet(path)) return mergeKeyValues(base, override, field === 'extra_hosts');
+  if (isKeyValueSet(path)) return mergeKeyValues(base, override, last === 'extra_hosts');
   if (field === 'logging' && isRecord(base) && isRecord(override) && base['driver'] !== undefined && override['driver'] !== undefined && base['driver'] !== override['driver'])
     return override;
   if (field === 'depends_on') return mergeNamed(base, override, path, () => ({ condition: 'service_started' }));

@@ -153,7 +153,8 @@ function extendsOf(source: Source, name: string, value: unknown): { service: str
  * cycles refused), and the locators of its fields. Memoised per file and service.
  */
 function resolveService(ctx: Context, source: Source, name: string, chain: readonly string[]): ResolvedService {
-  const key = `${source.key}\u0000${name}`;
+  // the folder is part of the key: a file reached through include and through extends has different ones
+  const key = `${source.dir}\u0001${source.key}\u0000${name}`;
   const done = ctx.services.get(key);
   if (done) return done;
   const services = source.parsed.document['services'] as Record<string, unknown>;
@@ -167,7 +168,7 @@ function resolveService(ctx: Context, source: Source, name: string, chain: reado
     const file = resolve(source.dir, ext.file);
     target = file === source.key ? source : load(ctx, source, joinPath(at, 'file'), file, dirname(file), 'extends');
   }
-  const targetKey = `${target.key}\u0000${ext.service}`;
+  const targetKey = `${target.dir}\u0001${target.key}\u0000${ext.service}`;
   if (chain.includes(targetKey) || targetKey === key) {
     const names = [...chain, key, targetKey].map((k) => k.split('\u0000')[1]);
     fail(source, at, 'extends-cycle', `service '${name}' extends itself through ${names.join(' → ')}; remove one extends of the cycle`, name);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedComposeFile } from './compose-file.js';
-import { mergeComposeDocuments, mergeComposeFiles } from './merge.js';
+import { extendService, mergeComposeDocuments, mergeComposeFiles } from './merge.js';
 
 const svc = (api: Record<string, unknown>) => ({ services: { api } });
 const apiOf = (doc: Record<string, unknown>) => (doc['services'] as Record<string, Record<string, unknown>>)['api'];
@@ -62,6 +62,79 @@ describe('mergeComposeDocuments: the Compose merge rules', () => {
       ['services', 'nope', 'x'],
     ]);
     expect(apiOf(merged)).toEqual({ image: 'a', ports: ['443:443'], environment: { B: '2' } });
+  });
+
+  it('replaces entrypoint like command', () => {
+    expect(apiOf(mergeComposeDocuments(svc({ entrypoint: ['sh', '-c'] }), svc({ entrypoint: ['tini'] })))?.['entrypoint']).toEqual(['tini']);
+  });
+
+  it('keeps secrets and configs unique by target (defaults /run/secrets/<source> and /<source>), devices by container path, env_file by path', () => {
+    const merged = mergeComposeDocuments(
+      svc({
+        secrets: ['db', { source: 'tls', target: '/etc/tls' }],
+        configs: ['nginx', { source: 'app', target: '/app.conf' }],
+        devices: ['/dev/fuse', '/dev/sda:/dev/xvda:r'],
+        env_file: ['a.env', { path: 'b.env', required: false }],
+      }),
+      svc({
+        secrets: [{ source: 'db2', target: 'db' }, { source: 'tls2', target: '/etc/tls' }, { source: 'db', target: '/other' }],
+        configs: [{ source: 'nginx2', target: '/nginx' }, 'app'],
+        devices: ['/dev/sdb:/dev/xvda:rw', '/dev/fuse:/dev/fuse'],
+        env_file: [{ path: 'a.env', required: false }, 'b.env', 'c.env'],
+      }),
+    );
+    expect(apiOf(merged)).toEqual({
+      secrets: [{ source: 'db2', target: 'db' }, { source: 'tls2', target: '/etc/tls' }, { source: 'db', target: '/other' }],
+      configs: [{ source: 'nginx2', target: '/nginx' }, { source: 'app', target: '/app.conf' }, 'app'],
+      devices: ['/dev/fuse:/dev/fuse', '/dev/sdb:/dev/xvda:rw'],
+      env_file: [{ path: 'a.env', required: false }, 'b.env', 'c.env'],
+    });
+  });
+
+  it('appends dns, cap_add, expose… without repeating an item', () => {
+    const merged = mergeComposeDocuments(svc({ dns: ['1.1.1.1'], cap_add: ['NET_ADMIN'], expose: ['80'] }), svc({ dns: ['8.8.8.8', '1.1.1.1'], cap_add: ['NET_ADMIN', 'SYS_TIME'], expose: ['81'] }));
+    expect(apiOf(merged)).toEqual({ dns: ['1.1.1.1', '8.8.8.8'], cap_add: ['NET_ADMIN', 'SYS_TIME'], expose: ['80', '81'] });
+  });
+
+  it('merges annotations, sysctls, extra_hosts (= or :), build and deploy labels by key', () => {
+    const merged = mergeComposeDocuments(
+      svc({ annotations: ['a=1'], sysctls: { 'net.core.somaxconn': 1024 }, extra_hosts: ['db:10.0.0.1', 'x=10.0.0.9'], build: { labels: ['l=1'] }, deploy: { labels: { d: '1' } } }),
+      svc({ annotations: { b: '2' }, sysctls: ['net.ipv4.tcp_syncookies=0'], extra_hosts: { db: '10.0.0.2' }, build: { labels: { m: '2' } }, deploy: { labels: ['e=2'] } }),
+    );
+    expect(apiOf(merged)).toEqual({
+      annotations: { a: '1', b: '2' },
+      sysctls: { 'net.core.somaxconn': 1024, 'net.ipv4.tcp_syncookies': '0' },
+      extra_hosts: { db: '10.0.0.2', x: '10.0.0.9' },
+      build: { labels: { l: '1', m: '2' } },
+      deploy: { labels: { d: '1', e: '2' } },
+    });
+    expect(apiOf(mergeComposeDocuments(svc({ extra_hosts: ['db:10.0.0.1', 'a=1.1.1.1'] }), svc({ extra_hosts: ['db=10.0.0.2'] })))?.['extra_hosts']).toEqual(['db=10.0.0.2', 'a=1.1.1.1']);
+    expect(apiOf(mergeComposeDocuments(svc({ build: { extra_hosts: ['db:1.1.1.1'], additional_contexts: ['a=./a'] } }), svc({ build: { extra_hosts: { db: '2.2.2.2' }, additional_contexts: { b: './b' } } })))?.['build']).toEqual({
+      extra_hosts: { db: '2.2.2.2' },
+      additional_contexts: { a: './a', b: './b' },
+    });
+  });
+
+  it('replaces logging whole when the driver changes, else merges its options', () => {
+    const base = svc({ logging: { driver: 'json-file', options: { 'max-size': '1m' } } });
+    expect(apiOf(mergeComposeDocuments(base, svc({ logging: { driver: 'syslog', options: { tag: 'x' } } })))?.['logging']).toEqual({ driver: 'syslog', options: { tag: 'x' } });
+    expect(apiOf(mergeComposeDocuments(base, svc({ logging: { options: { 'max-file': '3' } } })))?.['logging']).toEqual({ driver: 'json-file', options: { 'max-size': '1m', 'max-file': '3' } });
+  });
+
+  it('keeps ipam.config entries unique by subnet', () => {
+    const merged = mergeComposeDocuments(
+      { networks: { n: { ipam: { config: [{ subnet: '10.0.0.0/24', gateway: '10.0.0.1' }, { subnet: '10.1.0.0/24' }] } } } },
+      { networks: { n: { ipam: { config: [{ subnet: '10.0.0.0/24', gateway: '10.0.0.254' }, { subnet: '10.2.0.0/24' }] } } } },
+    );
+    expect(merged).toEqual({ networks: { n: { ipam: { config: [{ subnet: '10.0.0.0/24', gateway: '10.0.0.254' }, { subnet: '10.1.0.0/24' }, { subnet: '10.2.0.0/24' }] } } } });
+  });
+
+  it('extendService: the extending service wins, its resets clear what it inherits', () => {
+    expect(extendService({ image: 'busybox', environment: { TZ: 'utc', PORT: '80' } }, { environment: { PORT: '8080' } })).toEqual({
+      image: 'busybox',
+      environment: { TZ: 'utc', PORT: '8080' },
+    });
+    expect(extendService({ image: 'b', ports: ['80:80'] }, { ports: ['81:81'] }, [['ports']])).toEqual({ image: 'b', ports: ['81:81'] });
   });
 
   it('does not read keys through Object.prototype', () => {

@@ -4,8 +4,7 @@ import { isComposeError } from '../errors/compose-error.js';
 import { ComposeValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { ComposeFormat, ParsedComposeFile } from '../spec/compose-file.js';
 import { interpolate, type VariableLookup } from '../spec/interpolate.js';
-import { attempt, IssueCollector, isRecord, joinPath, type SpecIssue } from '../spec/issues.js';
-import { parentPath } from '../spec/locate.js';
+import { IssueCollector } from '../spec/issues.js';
 import { depthIssues } from '../spec/plain-data.js';
 import { sortRecord } from '../spec/normalize-helpers.js';
 import { normalizeProject } from '../spec/normalize-project.js';
@@ -17,6 +16,8 @@ import { mergeIssues } from '../spec/validate.js';
 import { parseDotenv } from './dotenv.js';
 import { createLocator, type Locator } from './locator.js';
 import { parseTomlFile } from './parse.js';
+import { interpolateAll, withPositions, type Located } from './document-tools.js';
+import { resolveComposeFiles, usesExtendsOrInclude } from './extends-include.js';
 
 /** One compose text and the file it came from. */
 export interface ComposeText {
@@ -45,46 +46,6 @@ export interface LoadSpecInput {
   readonly projectName?: string | undefined;
   /** Parses each text. @default TOML */
   readonly parse?: ComposeTextParser | undefined;
-}
-
-/** Replaces every string value (not key) of a document by its interpolation; problems become issues. */
-function interpolateAll(value: unknown, lookup: VariableLookup, issues: IssueCollector): unknown {
-  // the field path is kept as a stack of segments and only joined when a value has a `$`
-  const segments: Array<string | number> = [];
-  const pathOf = () => segments.reduce<string>((p, s) => joinPath(p, s), '');
-  const visit = (node: unknown): unknown => {
-    if (typeof node === 'string') {
-      if (!node.includes('$')) return node;
-      const path = pathOf();
-      return attempt(issues, path, /^services\.([^.[]+)/.exec(path)?.[1], () => interpolate(node, lookup, path), 'interpolation') ?? node;
-    }
-    if (Array.isArray(node)) {
-      let out: unknown[] | undefined;
-      for (let i = 0; i < node.length; i++) {
-        const item: unknown = node[i];
-        if (typeof item === 'string' && !item.includes('$')) continue;
-        segments.push(i);
-        const next = visit(item);
-        segments.pop();
-        if (next !== item) (out ??= [...node])[i] = next;
-      }
-      return out ?? node;
-    }
-    if (isRecord(node)) {
-      let out: Record<string, unknown> | undefined;
-      for (const key in node) {
-        const item = node[key];
-        if (typeof item !== 'object' && (typeof item !== 'string' || !item.includes('$'))) continue;
-        segments.push(key);
-        const next = visit(item);
-        segments.pop();
-        if (next !== item) (out ??= { ...node })[key] = next;
-      }
-      return out ?? node;
-    }
-    return node;
-  };
-  return visit(value);
 }
 
 /**
@@ -120,31 +81,6 @@ function applyEnvFiles(spec: ProjectSpec, workingDir: string, lookup: VariableLo
     (services ??= { ...spec.services })[name] = { ...service, environment: sortRecord({ ...fromFiles, ...service.environment }) };
   }
   return services ? { ...spec, services } : spec;
-}
-
-/** A file and where its fields are. */
-type Located = Pick<ParsedComposeFile, 'file' | 'locate'>;
-
-function withPositions(issues: readonly SpecIssue[], parsed: readonly Located[]): ValidationIssue[] {
-  // the most precise field any file names; among files naming it, the last (where it was set last)
-  const locators = [...parsed].reverse();
-  const files = parsed.map((t) => t.file);
-  const located: ValidationIssue[] = issues.map((issue) => {
-    for (let path: string | undefined = issue.path; path !== undefined; path = parentPath(path)) {
-      for (const { file, locate } of locators) {
-        const position = locate(path, true);
-        if (position) return { ...issue, file, line: position.line, column: position.column };
-      }
-    }
-    return { ...issue, file: parsed[0]?.file };
-  });
-  // in reading order: by file (merge order), line, column; issues without a position last
-  const rank = (i: ValidationIssue) => [files.indexOf(i.file), i.line ?? Number.MAX_SAFE_INTEGER, i.column ?? 0] as const;
-  return located.sort((a, b) => {
-    const [fa, la, ca] = rank(a);
-    const [fb, lb, cb] = rank(b);
-    return fa - fb || la - lb || ca - cb;
-  });
 }
 
 /** Parses each compose text (TOML unless `parse` says otherwise). @throws {@link TomlSyntaxError} (or the parser's syntax error) */
@@ -195,7 +131,15 @@ export function loadSpec(input: LoadSpecInput): ProjectSpec {
     // before anything walks the documents recursively: values nested past the limit are located issues
     const deep = files.flatMap((f) => withPositions(depthIssues(f.document), [f]));
     if (deep.length > 0) throw new ComposeValidationError(deep, { file: input.texts[0]?.file });
-    return specFromDocument(mergeComposeFiles(files), input, files);
+    if (!usesExtendsOrInclude(files)) return specFromDocument(mergeComposeFiles(files), input, files);
+    const parse = input.parse ?? parseTomlText;
+    const resolved = resolveComposeFiles(files, { parse: (text, file) => parse({ text, file }), workingDir: input.workingDir, lookup: input.lookup });
+    const located = resolved.flatMap((r) => [...r.located, r.parsed]);
+    return specFromDocument(
+      mergeComposeFiles(resolved.map((r) => r.parsed)),
+      input,
+      located,
+    );
   } catch (error) {
     if (isComposeError(error)) throw error;
     // a bug, not bad input: still a typed error, with the origin attached

@@ -5,6 +5,7 @@ import { YamlSyntaxError } from '../errors/yaml-syntax-error.js';
 import type { ParsedComposeFile } from '../spec/compose-file.js';
 import { isRecord } from '../spec/issues.js';
 import type { Locator } from '../spec/locate.js';
+import { fastParseYaml } from './fast-parse.js';
 import { createYamlLocator, isMergeKey, keyText } from './locator.js';
 
 /** At most this many aliases are expanded in one file (a "billion laughs" file is refused, not expanded). */
@@ -122,7 +123,14 @@ const RESOURCE_TABLES = ['volumes', 'networks', 'secrets'] as const;
 export function parseYamlFile(text: string, file?: string): ParsedComposeFile {
   // a leading byte-order mark (common from Windows editors) is harmless
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const doc = yamlLibrary().parseDocument(source, { merge: true, prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+  const fast = fastParseYaml(source);
+  if (fast !== undefined) {
+    // the located Document is only built when a problem needs a line and column
+    let locator: Locator | undefined;
+    const locate = (path: string, exact?: boolean) => (locator ??= createYamlLocator(source, parseDocumentOf(source))).locate(path, exact);
+    return finish(fast, file, [], locate);
+  }
+  const doc = parseDocumentOf(source);
   const first = doc.errors[0];
   if (first) throw fromYamlError(source, file, first);
   const resets = takeMergeTags(doc, source, file);
@@ -145,7 +153,15 @@ export function parseYamlFile(text: string, file?: string): ParsedComposeFile {
       { file },
     );
   }
-  const document: Record<string, unknown> = value;
+  return finish(value, file, resets, locate);
+}
+
+function parseDocumentOf(source: string): Document {
+  return yamlLibrary().parseDocument(source, { merge: true, prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+}
+
+/** What every compose file gets: `version` dropped (informative), empty resource entries made `{}`. */
+function finish(document: Record<string, unknown>, file: string | undefined, resets: string[][], locate: Locator['locate']): ParsedComposeFile {
   const version = document['version'];
   if (typeof version === 'string' || typeof version === 'number') delete document['version'];
   for (const table of RESOURCE_TABLES) {

@@ -64,6 +64,7 @@ export type {
   ContainerInfo,
   HostPortClaim,
   HostPortConflict,
+  PortListener,
   SecretSource,
   NetworkRequest,
   VolumeRequest,

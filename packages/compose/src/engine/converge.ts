@@ -16,6 +16,7 @@ import { exitFailure, holdStable, inspectSettled, type ExitRules } from './liven
 import { ServiceNode } from './service-node.js';
 import { teardownContainers } from './teardown.js';
 import { resolveSecretEnvironment } from '../runtime/secret-environment.js';
+import { peerVariables } from './peer-env.js';
 
 /** @internal Settings of one converge. */
 export interface ConvergeSettings {
@@ -360,23 +361,52 @@ export class Converger {
     const key = `${desired.name}#${replica}`;
     let created = this.#precreated.get(key);
     if (!created) {
-      created = priority === 0
-        ? (this.#precreateQueue.add(async () => {
-            // Each waits for a turn of the event loop first: hundreds of creations that finish at
-            // once (a runtime that answers from memory) would otherwise hold off I/O for their whole run.
-            await new Promise((resolve) => setImmediate(resolve));
-            return this.#create(desired, replica, 0);
-          }) as Promise<ContainerInfo>)
-        : this.#create(desired, replica, priority);
+      // The addresses of its dependencies are known before a creation takes a place in the queue.
+      created = this.#peerEnvironment(desired).then((peers) =>
+        priority === 0
+          ? (this.#precreateQueue.add(async () => {
+              // Each waits for a turn of the event loop first: hundreds of creations that finish at
+              // once (a runtime that answers from memory) would otherwise hold off I/O for their whole run.
+              await new Promise((resolve) => setImmediate(resolve));
+              return this.#create(desired, replica, 0, peers);
+            }) as Promise<ContainerInfo>)
+          : this.#create(desired, replica, priority, peers),
+      );
       this.#precreated.set(key, created);
     }
     return created;
   }
 
-  async #create(desired: DesiredService, replica: number, priority: number): Promise<ContainerInfo> {
+  /**
+   * On a runtime whose services share the host's network (`host-network`), the variables that
+   * say where each dependency answers (`DB_HOST`, `DB_PORT`, `DB_PORT_5432`, see peerVariables):
+   * a dependency of this run once it has started (its published ports are then final), one that
+   * is not part of the run from what runs. Empty on other runtimes, where services reach each
+   * other by service name and container port.
+   */
+  async #peerEnvironment(desired: DesiredService): Promise<Record<string, string>> {
+    const deps = Object.keys(desired.spec.depends_on);
+    if (deps.length === 0 || !this.#env.runtime.capabilities.has('host-network')) return {};
+    const env: Record<string, string> = {};
+    for (const dep of deps) {
+      const node = this.#nodes.get(dep);
+      let containers: readonly ContainerInfo[];
+      if (node && this.#settings.start) {
+        await this.#race(node.started.promise);
+        containers = node.containers;
+      } else {
+        containers = this.#ctx.observed.containers.filter((c) => c.service === dep && (c.state === 'running' || c.state === 'created'));
+      }
+      Object.assign(env, peerVariables(dep, containers));
+    }
+    return env;
+  }
+
+  async #create(desired: DesiredService, replica: number, priority: number, peers: Readonly<Record<string, string>> = {}): Promise<ContainerInfo> {
     const base = containerRequest(this.#ctx.spec, this.#workingDir, desired, replica, this.#env.runtime.capabilities.has('networks'));
     const injected = await resolveSecretEnvironment(desired.name, desired.spec, base.secrets, this.#settings.secretsDevMode);
-    const request = Object.keys(injected).length === 0 ? base : { ...base, environment: { ...base.environment, ...injected } };
+    // What the service sets itself wins over a dependency's address.
+    const request = Object.keys(injected).length === 0 && Object.keys(peers).length === 0 ? base : { ...base, environment: { ...peers, ...base.environment, ...injected } };
     const created = await this.#op(async () => {
       emit(this.#env, { type: 'service.creating', service: desired.name, replica });
       this.record.attemptedNames.add(request.name);

@@ -46,7 +46,13 @@ export type RuntimeCapability =
   | 'replicas'
   | 'build'
   | 'pause'
-  | 'stats';
+  | 'stats'
+  /**
+   * Services share the host's network: they reach each other at published host ports (so the
+   * engine gives each service its dependencies' addresses as `DB_HOST`/`DB_PORT` variables),
+   * not by service name.
+   */
+  | 'host-network';
 
 /** Container lifecycle state, normalised across runtimes. */
 export type ContainerState = 'created' | 'running' | 'restarting' | 'paused' | 'exited' | 'dead' | 'unknown';

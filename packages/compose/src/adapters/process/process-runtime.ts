@@ -45,7 +45,7 @@ import { Supervision } from './supervision/supervision.js';
 export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
-  'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas', 'pause',
+  'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas', 'pause', 'host-network',
 ]);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 

@@ -53,7 +53,13 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
   if (options.signal?.aborted) throw new CancelledError({ reason: 'aborted before up started' });
   let lock;
   try {
-    lock = await acquireProjectLock(runtime.name, project.name, { timeoutMs: options.lockTimeout, signal: options.signal, clock });
+    lock = await acquireProjectLock(runtime.name, project.name, {
+      timeoutMs: options.lockTimeout,
+      signal: options.signal,
+      clock,
+      operation: 'up',
+      onWait: (h) => emit(env, { type: 'project.waiting', holderPid: h.pid, operation: h.operation, heldSince: h.since }),
+    });
   } catch (error) {
     if (options.signal?.aborted) throw new CancelledError({ reason: 'aborted while waiting for the project lock' });
     throw error;

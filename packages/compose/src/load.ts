@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { isComposeError } from './errors/compose-error.js';
 import { ComposeFileError } from './errors/compose-file-error.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
-import { ComposeValidationError } from './errors/validation-error.js';
+import { ComposeValidationError, type ValidationIssue } from './errors/validation-error.js';
 import { isValidProjectName, sanitizeProjectName } from './spec/names.js';
 import type { VariableLookup } from './spec/interpolate.js';
 import { composeFormatOf, type ComposeFormat, type ParsedComposeFile } from './spec/compose-file.js';
@@ -111,6 +111,7 @@ function build(texts: ComposeText[], workingDir: string, options: ParseProjectOp
   const projectName = options.projectName ?? fromVariable;
   // A name given from outside is what `${COMPOSE_PROJECT_NAME}` reads in the file.
   const lookup: VariableLookup = projectName === undefined ? variables : (name) => (name === PROJECT_NAME_VARIABLE ? projectName : variables(name));
+  const warnings: ValidationIssue[] = [];
   const spec = loadSpec({
     texts,
     parse: parseComposeText,
@@ -118,8 +119,9 @@ function build(texts: ComposeText[], workingDir: string, options: ParseProjectOp
     workingDir,
     fallbackName: sanitizeProjectName(basename(workingDir)),
     projectName,
+    warnings,
   });
-  const project = new Project(spec.name, { workingDir, files: texts.flatMap((t) => (t.file ? [t.file] : [])) });
+  const project = new Project(spec.name, { workingDir, files: texts.flatMap((t) => (t.file ? [t.file] : [])), warnings });
   project.adoptSpec(spec);
   const profiled = Object.values(spec.services).some((s) => s.profiles.length > 0);
   return profiled ? project.withProfiles(...(options.profiles ?? [])) : project;

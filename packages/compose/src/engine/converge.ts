@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import PQueue from 'p-queue';
+import type PQueue from 'p-queue';
 import type { WaitStrategy } from '../model/wait.js';
 import type { PlanContext } from '../plan/make-plan.js';
 import type { DesiredService, ReplicaPlan, ServicePlan } from '../plan/types.js';
@@ -17,6 +17,22 @@ import { ServiceNode } from './service-node.js';
 import { teardownContainers } from './teardown.js';
 import { resolveSecretEnvironment } from '../runtime/secret-environment.js';
 import { peerVariables } from './peer-env.js';
+
+
+let Queue: typeof PQueue | undefined;
+
+/**
+ * @internal Loads p-queue (an ES module, so not with require) before the first converge:
+ * `import('@selur/compose')` does not pay for it, a program that never runs `up` never loads it.
+ */
+export async function loadQueue(): Promise<void> {
+  Queue ??= (await import('p-queue')).default;
+}
+
+function queue(options: { readonly concurrency: number }): PQueue {
+  if (!Queue) throw new Error('internal: loadQueue() was not awaited before the converge');
+  return new Queue(options);
+}
 
 /** @internal Settings of one converge. */
 export interface ConvergeSettings {
@@ -57,7 +73,7 @@ export class Converger {
   readonly #settings: ConvergeSettings;
   readonly #queue: PQueue;
   /** Paces the creations made ahead of time (see #precreate). */
-  readonly #precreateQueue = new PQueue({ concurrency: PRECREATE_CONCURRENCY });
+  readonly #precreateQueue = queue({ concurrency: PRECREATE_CONCURRENCY });
   readonly #abort = new AbortController();
   readonly #logAbort = new AbortController();
   readonly #nodes = new Map<string, ServiceNode>();
@@ -78,7 +94,7 @@ export class Converger {
     this.#clock = clock;
     this.#redact = redact;
     this.#settings = settings;
-    this.#queue = new PQueue({ concurrency: settings.parallel });
+    this.#queue = queue({ concurrency: settings.parallel });
     // Every waiting service listens on these: hundreds of listeners are expected, not a leak.
     setMaxListeners(0, this.#abort.signal, this.#logAbort.signal);
     for (const d of ctx.desired.services) {

@@ -52,12 +52,14 @@ const { join } = require('node:path');
 `;
 
 /**
- * Loads the built package and prints whether `ajv` was loaded by the import, and whether it was
- * once a project had been validated (it is required on first use: most of the import's cost).
+ * Loads the built package and prints whether `ajv` and `smol-toml` were loaded by the import,
+ * and whether they were once a project had been parsed and validated (each is required on first
+ * use: together most of the import's cost).
  */
 const AJV_PROBE = `
 const { join } = require('node:path');
-const ajvLoaded = () => Object.keys(require.cache).some((file) => /[\\\\/]ajv[\\\\/]/.test(file));
+const loaded = (name) => Object.keys(require.cache).some((file) => file.includes('/node_modules/' + name + '/'));
+const ajvLoaded = () => ({ ajv: loaded('ajv'), toml: loaded('smol-toml') });
 (async () => {
   const [kind, dist] = process.argv.slice(2);
   const mod = kind === 'cjs' ? require(join(dist, 'index.cjs')) : await import(join(dist, 'index.js'));
@@ -104,9 +106,9 @@ describe('the built package', () => {
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { parent: string; workers: number };
   };
 
-  it.each(['esm', 'cjs'] as const)('%s: importing the package does not load ajv; validating a project does, and validates (issue 14: SDK cold start)', { timeout: 30_000 }, async (kind) => {
+  it.each(['esm', 'cjs'] as const)('%s: importing the package loads neither ajv nor smol-toml; parsing and validating a project does, and works (issue 14: SDK cold start)', { timeout: 30_000 }, async (kind) => {
     const { stdout } = await promisify(execFile)(process.execPath, [join(outDir, 'ajv-probe.cjs'), kind, outDir], { timeout: 20_000 });
-    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ atImport: false, afterValidation: true, name: 'lazy', invalid: 'E_VALIDATION' });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ atImport: { ajv: false, toml: false }, afterValidation: { ajv: true, toml: true }, name: 'lazy', invalid: 'E_VALIDATION' });
   });
 
   it('copies every helper of the spawners that is not TypeScript next to the bundle', async () => {

@@ -8,6 +8,8 @@
  *           readiness detection latency
  * - docker: a 10-service stack on Docker vs Debian's docker-compose (needs an engine + docker-compose)
  * - startup: cold import of @selur/compose and the CLI's version/ps, against `node -e 0` (needs `pnpm build`)
+ * - scale:  up then down of 50 → 2,000 sleep services on processRuntime, cost per service against
+ *           the 50-service cost of the same run, the longest silence in down, the heap held
  */
 import { execFileSync } from 'node:child_process';
 import { runLoadBench } from './load.bench.js';
@@ -15,6 +17,7 @@ import { printYamlBench, runYamlBench } from './yaml.bench.js';
 import { runEngineBench } from './engine.bench.js';
 import { runDockerBench, printDockerBench } from './docker.bench.js';
 import { runStartupBench } from './startup.bench.js';
+import { printScaleBench, runScaleBench } from './scale.bench.js';
 import { formatMs } from './stats.js';
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -62,3 +65,5 @@ if (wants('startup')) {
   console.log(`startup: median of ${r.rounds} fresh processes each, interleaved; floor \`node -e 0\` ${formatMs(r.floorMs)}`);
   for (const c of r.cases) console.log(`  ${c.label}: ${formatMs(c.medianMs)} = ${c.ratio.toFixed(2)}× the floor (${formatMs(c.medianMs - r.floorMs)} over it)`);
 }
+
+if (wants('scale')) printScaleBench(await runScaleBench());

@@ -101,12 +101,15 @@ export function createContext(parsed: ParsedCommand, settings: Settings, io: Cli
         // Like Docker Compose: the shell's variables win over --env-file values.
         const env: Record<string, string> = settings.envFiles.length > 0 ? readEnvFiles(settings.envFiles, io.env) : {};
         for (const [key, value] of Object.entries(io.env)) if (value !== undefined) env[key] = value;
-        return loadProject(settings.file, {
+        const loaded = await loadProject(settings.file, {
           ...(settings.projectName !== undefined ? { projectName: settings.projectName } : {}),
           env,
           ...(settings.overrideFiles.length > 0 ? { overrideFiles: [...settings.overrideFiles] } : {}),
           ...(settings.profiles.length > 0 ? { profiles: [...settings.profiles] } : {}),
         });
+        // What loading found worth a warning (an unset variable used bare, say), where it is.
+        for (const w of loaded.source.warnings ?? []) ctx.warn(`${w.file ? `${w.file}${w.line !== undefined ? `:${w.line}:${w.column ?? 1}` : ''}: ` : ''}${w.path}: ${w.message}`);
+        return loaded;
       })();
       return project;
     },

@@ -50,6 +50,15 @@ write('compose.prod.toml', 'version = "1.0"\n[services.api]\nenvironment = { MOD
 write('vars.env', 'API_URL=http://from-env-file\n');
 
 describe('main (in-process)', () => {
+  it('an unset variable used bare is a warning on stderr at its file and line; $PORT gets the $$PORT hint (issue 14)', async () => {
+    write('unset.toml', 'version = "1.0"\nname = "vars"\n[services.api]\nimage = "node"\ncommand = ["node", "api.js", "${SELUR_TEST_UNSET_CLI}"]\nhealthcheck = { test = "curl -f http://127.0.0.1:$PORT/" }\n');
+    const r = await run(['-f', 'unset.toml', 'config']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: ${join(dir, 'unset.toml')}:5:`);
+    expect(r.stderr).toContain('services.api.command[2]: variable SELUR_TEST_UNSET_CLI is not set');
+    expect(r.stderr).toContain('did you mean `$$PORT`');
+  });
+
   it('config prints the canonical TOML, interpolated', async () => {
     const r = await run(['config']);
     expect(r.code, r.stderr).toBe(0);

@@ -23,6 +23,12 @@ describe('resolveSettings', () => {
     expect(s).toMatchObject({ file: '/w/a.toml', overrideFiles: ['/etc/b.toml'], fileGiven: true, projectName: 'shop', parallel: 4, runtime: 'docker', svalinnUrl: 'http://127.0.0.1:9000', vordrUrl: 'http://127.0.0.1:9001' });
   });
 
+  it("takes Docker Compose's COMPOSE_PROJECT_NAME when neither -p nor SELUR_PROJECT_NAME names the project", () => {
+    expect(resolveSettings({}, { COMPOSE_PROJECT_NAME: 'legacy' }, '/w', findComposeFiles).projectName).toBe('legacy');
+    expect(resolveSettings({}, { COMPOSE_PROJECT_NAME: 'legacy', SELUR_PROJECT_NAME: 'shop' }, '/w', findComposeFiles).projectName).toBe('shop');
+    expect(resolveSettings({ 'project-name': 'cli' }, { COMPOSE_PROJECT_NAME: 'legacy' }, '/w', findComposeFiles).projectName).toBe('cli');
+  });
+
   it('lets options win over variables', () => {
     const s = resolveSettings({ file: ['x.toml', 'y.toml'], 'project-name': 'cli', parallel: '2', runtime: 'process', verbose: true }, { SELUR_COMPOSE_FILE: 'a.toml', SELUR_PROJECT_NAME: 'env', SELUR_COMPOSE_PARALLEL: '9', SELUR_COMPOSE_RUNTIME: 'docker' }, '/w', findComposeFiles);
     expect(s).toMatchObject({ file: '/w/x.toml', overrideFiles: ['/w/y.toml'], projectName: 'cli', parallel: 2, runtime: 'process', verbose: true });

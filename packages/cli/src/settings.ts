@@ -38,7 +38,7 @@ const nonEmpty = (value: string | undefined): string | undefined => (value === u
 
 /**
  * Combines the parsed global options with the environment (`SELUR_COMPOSE_FILE`,
- * `SELUR_PROJECT_NAME`, `SELUR_COMPOSE_PARALLEL`, `SELUR_COMPOSE_RUNTIME`, `SVALINN_URL`,
+ * `SELUR_PROJECT_NAME`, then Docker Compose's `COMPOSE_PROJECT_NAME`, `SELUR_COMPOSE_PARALLEL`, `SELUR_COMPOSE_RUNTIME`, `SVALINN_URL`,
  * `VORDR_MCP_URL`) and the defaults. Options win over variables.
  */
 export function resolveSettings(
@@ -74,7 +74,7 @@ export function resolveSettings(
     overrideFiles,
     fileGiven: files.length > 0,
     ignoredFiles: found?.ignored ?? [],
-    projectName: (typeof globals['project-name'] === 'string' ? globals['project-name'] : undefined) ?? nonEmpty(env['SELUR_PROJECT_NAME']),
+    projectName: (typeof globals['project-name'] === 'string' ? globals['project-name'] : undefined) ?? nonEmpty(env['SELUR_PROJECT_NAME']) ?? nonEmpty(env['COMPOSE_PROJECT_NAME']),
     profiles: list(globals['profile']),
     envFiles: list(globals['env-file']).map((f) => (isAbsolute(f) ? f : resolve(cwd, f))),
     runtime: runtime as RuntimeName,

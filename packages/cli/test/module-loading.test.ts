@@ -33,6 +33,8 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     // The YAML library is required on first use (spec/yaml-library.ts): a static import of it
     // anywhere in the core would show here, on a project that has no YAML file.
     expect(urls.filter((url) => /\/node_modules\/(\.pnpm\/yaml@[^/]+\/node_modules\/)?yaml\//.test(url))).toEqual([]);
+    // p-queue is imported before the first converge (engine/converge.ts): `ps` runs none.
+    expect(urls.filter((url) => /\/p-queue\//.test(url))).toEqual([]);
   });
 
   it('`version` loads nothing of the SDK (it answers before any project is read)', async () => {

@@ -81,6 +81,7 @@ export type {
   ContainerInfo,
   HostPortClaim,
   HostPortConflict,
+  PortListener,
   SecretSource,
   ConfigSource,
   NetworkRequest,

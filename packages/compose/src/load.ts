@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { isComposeError } from './errors/compose-error.js';
 import { ComposeFileError } from './errors/compose-file-error.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
-import { ComposeValidationError } from './errors/validation-error.js';
+import { ComposeValidationError, type ValidationIssue } from './errors/validation-error.js';
 import { isValidProjectName, sanitizeProjectName } from './spec/names.js';
 import type { VariableLookup } from './spec/interpolate.js';
 import { composeFormatOf, type ComposeFormat, type ParsedComposeFile } from './spec/compose-file.js';
@@ -23,7 +23,12 @@ import { Project } from './project.js';
  * ```
  */
 export interface LoadProjectOptions {
-  /** Project name; overrides the file's `name` and the folder name. */
+  /**
+   * Project name; overrides the file's `name` and the folder name, and is what
+   * `${COMPOSE_PROJECT_NAME}` reads in the file. @default the variable `COMPOSE_PROJECT_NAME`
+   * (from `env`, the process environment or `.env`, as Docker Compose reads it), else the file's
+   * `name`, else the folder's name
+   */
   readonly projectName?: string | undefined;
   /** Extra variables for interpolation; they win over the process environment and `.env`. */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
@@ -56,7 +61,7 @@ export interface ParseProjectOptions {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Folder that relative paths resolve against, and where `.env` is read. @default the file's folder, else process.cwd() */
   readonly cwd?: string | undefined;
-  /** Project name; overrides the text's `name`. */
+  /** Project name; overrides the text's `name` and is what `${COMPOSE_PROJECT_NAME}` reads. @default the variable `COMPOSE_PROJECT_NAME`, else the text's `name` */
   readonly projectName?: string | undefined;
   /** Profiles to activate. @default [] */
   readonly profiles?: readonly string[] | undefined;
@@ -88,20 +93,35 @@ function lookupFor(workingDir: string, env: Readonly<Record<string, string | und
   return (name) => given(name) ?? (Object.hasOwn(dotenv, name) ? dotenv[name] : undefined);
 }
 
+/** The variable that names the project, as in Docker Compose: read when no `projectName` is given, and set for the file when one is. */
+const PROJECT_NAME_VARIABLE = 'COMPOSE_PROJECT_NAME';
+
 function build(texts: ComposeText[], workingDir: string, options: ParseProjectOptions | LoadProjectOptions): Project {
   if (options.projectName !== undefined && !isValidProjectName(options.projectName))
     throw new InvalidArgumentError(`projectName must be lowercase letters, digits, '-' or '_', starting with a letter or digit; received ${JSON.stringify(options.projectName)}`, {
       field: 'projectName',
     });
+  const variables = lookupFor(workingDir, options.env);
+  // Docker Compose's order: the explicit name (`-p`), then COMPOSE_PROJECT_NAME, then the file's `name`, then the folder.
+  const fromVariable = options.projectName === undefined ? variables(PROJECT_NAME_VARIABLE) || undefined : undefined;
+  if (fromVariable !== undefined && !isValidProjectName(fromVariable))
+    throw new InvalidArgumentError(`${PROJECT_NAME_VARIABLE} must be lowercase letters, digits, '-' or '_', starting with a letter or digit; received ${JSON.stringify(fromVariable)}`, {
+      field: PROJECT_NAME_VARIABLE,
+    });
+  const projectName = options.projectName ?? fromVariable;
+  // A name given from outside is what `${COMPOSE_PROJECT_NAME}` reads in the file.
+  const lookup: VariableLookup = projectName === undefined ? variables : (name) => (name === PROJECT_NAME_VARIABLE ? projectName : variables(name));
+  const warnings: ValidationIssue[] = [];
   const spec = loadSpec({
     texts,
     parse: parseComposeText,
-    lookup: lookupFor(workingDir, options.env),
+    lookup,
     workingDir,
     fallbackName: sanitizeProjectName(basename(workingDir)),
-    projectName: options.projectName,
+    projectName,
+    warnings,
   });
-  const project = new Project(spec.name, { workingDir, files: texts.flatMap((t) => (t.file ? [t.file] : [])) });
+  const project = new Project(spec.name, { workingDir, files: texts.flatMap((t) => (t.file ? [t.file] : [])), warnings });
   project.adoptSpec(spec);
   const profiled = Object.values(spec.services).some((s) => s.profiles.length > 0);
   return profiled ? project.withProfiles(...(options.profiles ?? [])) : project;

@@ -107,6 +107,17 @@ export interface ProvidedStack {
   readonly endpoints: Readonly<Record<string, Endpoint>>;
 }
 
+declare module 'vitest' {
+  /**
+   * What workers read with `inject('selurCompose')`: the {@link ProvidedStack} that
+   * {@link composeGlobalSetup} provided under its default key. Importing `@selur/compose/vitest`
+   * anywhere in the program (the global setup file does) makes `inject('selurCompose')` typed.
+   */
+  export interface ProvidedContext {
+    selurCompose: ProvidedStack;
+  }
+}
+
 /** Options of {@link composeGlobalSetup}. */
 export interface GlobalSetupOptions extends UpOptions {
   /**

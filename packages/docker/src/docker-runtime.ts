@@ -4,6 +4,8 @@ import type {
   ContainerRequest,
   ExecOptions,
   ExecResult,
+  HostPortClaim,
+  HostPortConflict,
   ListOptions,
   LogLine,
   LogOptions,
@@ -20,6 +22,7 @@ import { BundleNotRunnableError } from './errors/bundle-not-runnable-error.js';
 import { isDockerEngineError, type DockerEngineError } from './errors/docker-engine-error.js';
 import { ImageNotFoundError } from './errors/image-not-found-error.js';
 import { execInContainer } from './exec.js';
+import { checkHostPorts } from './host-ports.js';
 import { buildImage, pullImage, type BuildImageOptions, type BuildImageResult } from './images.js';
 import { containerLogs } from './logs.js';
 import { containerCreateBody } from './mapping/container-config.js';
@@ -71,6 +74,8 @@ class DockerEngineRuntime implements DockerRuntime {
   readonly capabilities = CAPABILITIES;
   readonly host: string;
   private readonly client: EngineClient;
+  /** The engine runs on this host (a unix socket): a bind test here tells whether a host process holds a port. */
+  private readonly localEngine: boolean;
   private readonly publishHost: string;
   private readonly pull: boolean;
   private readonly init: boolean;
@@ -83,6 +88,7 @@ class DockerEngineRuntime implements DockerRuntime {
       throw new InvalidArgumentError(`dockerRuntime: apiVersion must look like '1.41', got '${options.apiVersion}'`, { field: 'apiVersion' });
     }
     this.client = new EngineClient(address, options.apiVersion);
+    this.localEngine = address.kind === 'unix';
     this.host = address.display;
     this.publishHost = options.publishHost ?? '127.0.0.1';
     this.pull = options.pull ?? true;
@@ -232,6 +238,15 @@ class DockerEngineRuntime implements DockerRuntime {
     return infos
       .filter((info): info is ContainerInfo => info !== undefined)
       .sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica);
+  }
+
+  /**
+   * Before a run creates anything: a fixed host port published by a running container of another
+   * project (named by its project and service when it carries ours or Docker Compose's labels),
+   * or, with a local engine, held by a host process, is a conflict.
+   */
+  checkHostPorts(project: string, claims: readonly HostPortClaim[]): Promise<readonly HostPortConflict[]> {
+    return checkHostPorts(this.client, project, claims, { localEngine: this.localEngine });
   }
 
   async inspectContainer(id: string): Promise<ContainerInfo> {

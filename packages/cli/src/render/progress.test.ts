@@ -91,6 +91,8 @@ describe('renderEventLine', () => {
     );
     expect(renderEventLine(at(0, { type: 'rollback.started', reason: 'api failed\nmore' }), plain)).toBe('rolling back: api failed');
     expect(renderEventLine(at(0, { type: 'up.done', services: ['a'], changed: false, durationMs: 3 }), plain)).toBe('up: everything is up to date');
+    // Issue 14: a down that waits for another process's up says who it waits for.
+    expect(renderEventLine(at(12_000, { type: 'project.waiting', holderPid: 4242, operation: 'up', heldSince: new Date(T0).toISOString() }), plain)).toMatch(/^waiting for `up` of pid 4242, started 12(\.0)?\s?s ago/);
   });
 });
 

@@ -90,6 +90,10 @@ function summaryOf(event: ComposeEvent): string | undefined {
       return `down: removed ${plural(event.removedContainers, 'container')}, ${plural(event.removedNetworks, 'network')}, ${plural(event.removedVolumes, 'volume')}`;
     case 'rollback.started':
       return `rolling back: ${firstLine(event.reason)}`;
+    case 'project.waiting': {
+      const held = Math.max(0, event.time.getTime() - Date.parse(event.heldSince));
+      return `waiting for ${event.operation ? `\`${event.operation}\` of ` : ''}pid ${event.holderPid}, started ${formatElapsed(held)} ago (Ctrl-C stops waiting)`;
+    }
     case 'rollback.finished':
       return `rolled back: removed ${plural(event.removedContainers, 'container')}, ${plural(event.removedNetworks, 'network')}, ${plural(event.removedVolumes, 'volume')}`;
     default:

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import PQueue from 'p-queue';
+import type PQueue from 'p-queue';
 import type { WaitStrategy } from '../model/wait.js';
 import type { PlanContext } from '../plan/make-plan.js';
 import type { DesiredService, ReplicaPlan, ServicePlan } from '../plan/types.js';
@@ -16,6 +16,23 @@ import { exitFailure, holdStable, inspectSettled, type ExitRules } from './liven
 import { ServiceNode } from './service-node.js';
 import { teardownContainers } from './teardown.js';
 import { resolveSecretEnvironment } from '../runtime/secret-environment.js';
+import { peerVariables } from './peer-env.js';
+
+
+let Queue: typeof PQueue | undefined;
+
+/**
+ * @internal Loads p-queue (an ES module, so not with require) before the first converge:
+ * `import('@selur/compose')` does not pay for it, a program that never runs `up` never loads it.
+ */
+export async function loadQueue(): Promise<void> {
+  Queue ??= (await import('p-queue')).default;
+}
+
+function queue(options: { readonly concurrency: number }): PQueue {
+  if (!Queue) throw new Error('internal: loadQueue() was not awaited before the converge');
+  return new Queue(options);
+}
 
 /** @internal Settings of one converge. */
 export interface ConvergeSettings {
@@ -56,7 +73,7 @@ export class Converger {
   readonly #settings: ConvergeSettings;
   readonly #queue: PQueue;
   /** Paces the creations made ahead of time (see #precreate). */
-  readonly #precreateQueue = new PQueue({ concurrency: PRECREATE_CONCURRENCY });
+  readonly #precreateQueue = queue({ concurrency: PRECREATE_CONCURRENCY });
   readonly #abort = new AbortController();
   readonly #logAbort = new AbortController();
   readonly #nodes = new Map<string, ServiceNode>();
@@ -77,7 +94,7 @@ export class Converger {
     this.#clock = clock;
     this.#redact = redact;
     this.#settings = settings;
-    this.#queue = new PQueue({ concurrency: settings.parallel });
+    this.#queue = queue({ concurrency: settings.parallel });
     // Every waiting service listens on these: hundreds of listeners are expected, not a leak.
     setMaxListeners(0, this.#abort.signal, this.#logAbort.signal);
     for (const d of ctx.desired.services) {
@@ -360,23 +377,52 @@ export class Converger {
     const key = `${desired.name}#${replica}`;
     let created = this.#precreated.get(key);
     if (!created) {
-      created = priority === 0
-        ? (this.#precreateQueue.add(async () => {
-            // Each waits for a turn of the event loop first: hundreds of creations that finish at
-            // once (a runtime that answers from memory) would otherwise hold off I/O for their whole run.
-            await new Promise((resolve) => setImmediate(resolve));
-            return this.#create(desired, replica, 0);
-          }) as Promise<ContainerInfo>)
-        : this.#create(desired, replica, priority);
+      // The addresses of its dependencies are known before a creation takes a place in the queue.
+      created = this.#peerEnvironment(desired).then((peers) =>
+        priority === 0
+          ? (this.#precreateQueue.add(async () => {
+              // Each waits for a turn of the event loop first: hundreds of creations that finish at
+              // once (a runtime that answers from memory) would otherwise hold off I/O for their whole run.
+              await new Promise((resolve) => setImmediate(resolve));
+              return this.#create(desired, replica, 0, peers);
+            }) as Promise<ContainerInfo>)
+          : this.#create(desired, replica, priority, peers),
+      );
       this.#precreated.set(key, created);
     }
     return created;
   }
 
-  async #create(desired: DesiredService, replica: number, priority: number): Promise<ContainerInfo> {
+  /**
+   * On a runtime whose services share the host's network (`host-network`), the variables that
+   * say where each dependency answers (`DB_HOST`, `DB_PORT`, `DB_PORT_5432`, see peerVariables):
+   * a dependency of this run once it has started (its published ports are then final), one that
+   * is not part of the run from what runs. Empty on other runtimes, where services reach each
+   * other by service name and container port.
+   */
+  async #peerEnvironment(desired: DesiredService): Promise<Record<string, string>> {
+    const deps = Object.keys(desired.spec.depends_on);
+    if (deps.length === 0 || !this.#env.runtime.capabilities.has('host-network')) return {};
+    const env: Record<string, string> = {};
+    for (const dep of deps) {
+      const node = this.#nodes.get(dep);
+      let containers: readonly ContainerInfo[];
+      if (node && this.#settings.start) {
+        await this.#race(node.started.promise);
+        containers = node.containers;
+      } else {
+        containers = this.#ctx.observed.containers.filter((c) => c.service === dep && (c.state === 'running' || c.state === 'created'));
+      }
+      Object.assign(env, peerVariables(dep, containers));
+    }
+    return env;
+  }
+
+  async #create(desired: DesiredService, replica: number, priority: number, peers: Readonly<Record<string, string>> = {}): Promise<ContainerInfo> {
     const base = containerRequest(this.#ctx.spec, this.#workingDir, desired, replica, this.#env.runtime.capabilities.has('networks'));
     const injected = await resolveSecretEnvironment(desired.name, desired.spec, base.secrets, this.#settings.secretsDevMode);
-    const request = Object.keys(injected).length === 0 ? base : { ...base, environment: { ...base.environment, ...injected } };
+    // What the service sets itself wins over a dependency's address.
+    const request = Object.keys(injected).length === 0 && Object.keys(peers).length === 0 ? base : { ...base, environment: { ...peers, ...base.environment, ...injected } };
     const created = await this.#op(async () => {
       emit(this.#env, { type: 'service.creating', service: desired.name, replica });
       this.record.attemptedNames.add(request.name);

@@ -43,7 +43,7 @@ function owned<R extends { readonly name: string }>(list: readonly R[], declared
  */
 export async function downProject(project: ProjectInput, runtime: Runtime, options: DownOptions & { readonly clock?: EngineClock | undefined; readonly hubKey?: object } = {}): Promise<DownResult> {
   const env: EngineEnv = { project: project.name, runtime, hub: hubFor(options.hubKey ?? project), onEvent: options.onEvent };
-  const lock = await acquireProjectLock(runtime.name, project.name, { timeoutMs: options.lockTimeout, clock: options.clock });
+  const lock = await acquireProjectLock(runtime.name, project.name, { timeoutMs: options.lockTimeout, clock: options.clock, operation: 'down', onWait: (h) => emit(env, { type: 'project.waiting', holderPid: h.pid, operation: h.operation, heldSince: h.since }) });
   try {
     const spec = specOf(project);
     const known = new Set(spec ? Object.keys(spec.services) : []);

@@ -64,6 +64,8 @@ export interface ReplicaEventFields {
  *   `stack.ps()` shows it too. Stops asked through the engine (`stop`, `down`) are not reported.
  * - `log`: a line of output (with `up({ logEvents: true })`), secrets redacted.
  * - `up.done`, `down.done`, `rollback.started/finished`.
+ * - `project.waiting`: another live process holds the project's lock (its `up` or `down` is
+ *   running); this run waits for it (`lockTimeout`). Says who: its pid, what it does, since when.
  *
  * @example
  * ```ts
@@ -93,6 +95,7 @@ export type ComposeEvent =
   | (EventBase & { readonly type: 'down.done'; readonly removedContainers: number; readonly removedNetworks: number; readonly removedVolumes: number })
   | (EventBase & { readonly type: 'warning'; readonly code: string; readonly message: string; readonly service?: string | undefined; readonly field?: string | undefined })
   | (EventBase & { readonly type: 'rollback.started'; readonly reason: string })
+  | (EventBase & { readonly type: 'project.waiting'; readonly holderPid: number; readonly operation?: string | undefined; readonly heldSince: string })
   | (EventBase & { readonly type: 'rollback.finished'; readonly removedContainers: number; readonly removedNetworks: number; readonly removedVolumes: number });
 
 /**

@@ -26,6 +26,18 @@ describe('acquireProjectLock', () => {
     await again.release();
   });
 
+  test('a waiter is told once who holds the lock: its pid, what it does, since when (issue 14)', async () => {
+    const lock = await acquireProjectLock('rt', 'p-told', { dir, operation: 'up' });
+    const told: unknown[] = [];
+    const waiter = acquireProjectLock('rt', 'p-told', { dir, timeoutMs: 5_000, operation: 'down', onWait: (holder) => told.push(holder) });
+    for (let i = 0; i < 200 && told.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await lock.release();
+    const next = await waiter;
+    expect(told).toEqual([{ pid: process.pid, operation: 'up', since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
+    expect(JSON.parse(readFileSync(next.file, 'utf8'))).toMatchObject({ pid: process.pid, operation: 'down' });
+    await next.release();
+  });
+
   test('the lock passes to a waiter when released', async () => {
     const lock = await acquireProjectLock('rt', 'p2', { dir });
     const waiter = acquireProjectLock('rt', 'p2', { dir, timeoutMs: 5_000 });

@@ -10,6 +10,8 @@ interface LockContent {
   readonly pid: number;
   readonly token: string;
   readonly startedAt: string;
+  /** What the holder does (`up`, `down`), when it said. */
+  readonly operation?: string | undefined;
   /** `/proc/<pid>/stat` start time, to tell a reused pid from the holder. */
   readonly procStart?: string | undefined;
 }
@@ -43,6 +45,18 @@ export interface LockOptions {
   readonly clock?: EngineClock | undefined;
   /** Folder of the lock files. @default os.tmpdir()/selur-compose-locks */
   readonly dir?: string | undefined;
+  /** What this holder does (`up`, `down`): another process waiting for the lock is told. */
+  readonly operation?: string | undefined;
+  /** Called once, when the lock is found held by another live process and the wait begins. */
+  readonly onWait?: ((holder: LockHolder) => void) | undefined;
+}
+
+/** @internal Who holds a project lock another process waits for. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly operation?: string | undefined;
+  /** When it took the lock (ISO 8601), as it wrote. */
+  readonly since: string;
 }
 
 /** @internal Default folder of lock files. */
@@ -146,11 +160,12 @@ export async function acquireProjectLock(runtime: string, project: string, optio
   const dir = options.dir ?? lockDir();
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${safe(runtime)}-${safe(project)}.lock`);
-  const content: LockContent = { pid: process.pid, token: randomUUID(), startedAt: new Date().toISOString(), procStart: procStart(process.pid) };
+  const content: LockContent = { pid: process.pid, token: randomUUID(), startedAt: new Date().toISOString(), procStart: procStart(process.pid), ...(options.operation ? { operation: options.operation } : {}) };
   const timeoutMs = options.timeoutMs ?? 60_000;
   const started = clock.now();
   const delays = backoff(5, 250, 2);
   let holder: LockContent | undefined;
+  let told = false;
   for (;;) {
     if (await tryCreate(file, content)) break;
     holder = await readHolder(file);
@@ -162,6 +177,10 @@ export async function acquireProjectLock(runtime: string, project: string, optio
       // Unreadable: a holder mid-write, or a torn file from a crash. Give up on it after a while.
       const age = await stat(file).then((s) => Date.now() - s.mtimeMs, () => 0);
       if (age > 10_000) await unlink(file).catch(() => undefined);
+    }
+    if (holder && !told) {
+      told = true;
+      options.onWait?.({ pid: holder.pid, operation: holder.operation, since: holder.startedAt });
     }
     const waited = clock.now() - started;
     if (waited >= timeoutMs) {

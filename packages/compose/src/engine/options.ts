@@ -125,6 +125,19 @@ export interface UpOptions {
    * ```
    */
   readonly unsupported?: 'error' | 'warn' | undefined;
+  /**
+   * Tear the stack down when this process gets SIGINT (Ctrl-C) or SIGTERM: an `up` in flight is
+   * cancelled and rolls back what it made; a stack that is up is taken down. A second signal
+   * forces (no more graceful stops). Then the handlers are removed and the signal is sent again,
+   * so the process ends as it would have (exit by that signal); a `down()` removes them earlier.
+   * For deploy scripts and harnesses: without it, Ctrl-C ends the script and leaves the stack running.
+   * @default false
+   * @example
+   * ```ts
+   * await using stack = await project.up({ handleSignals: true }); // Ctrl-C takes it down
+   * ```
+   */
+  readonly handleSignals?: boolean | undefined;
   /** @internal Converge even when another live process owns running services (`reuse`, and a stack's own operations). */
   readonly adoptForeign?: boolean | undefined;
   /** @internal Run the project under this name instead of its own (per-worker names of `useStack`). */

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { HttpWait, WaitStrategy } from '../model/wait.js';
-import type { ContainerInfo, Runtime } from '../runtime/types.js';
+import type { ContainerInfo, PublishedPort, Runtime } from '../runtime/types.js';
 import type { HealthcheckSpec } from '../spec/types.js';
 import { backoff, type EngineClock } from './clock.js';
 import { durationOr as durationMs } from '../spec/duration.js';
@@ -81,10 +81,22 @@ async function poll(ctx: ReadinessContext, container: ContainerInfo, timeoutMs: 
   }
 }
 
-function publishedPort(ctx: ReadinessContext, info: ContainerInfo, target: number): { host: string; port: number } {
+function publishedPort(ctx: ReadinessContext, info: ContainerInfo, target: number): { host: string; port: number; published: PublishedPort } {
   const p = info.ports.find((x) => x.target === target && x.protocol === 'tcp');
   if (!p) throw new EngineFailure('health-timeout', { service: ctx.service, reason: `container port ${target} is not published (add it to ports) so it cannot be checked` });
-  return { host: p.host === '0.0.0.0' || p.host === '' ? '127.0.0.1' : p.host === '::' ? '::1' : p.host, port: p.published };
+  return { host: p.host === '0.0.0.0' || p.host === '' ? '127.0.0.1' : p.host === '::' ? '::1' : p.host, port: p.published, published: p };
+}
+
+/**
+ * After a probe of a published port was answered: whether the container's own processes
+ * answered it (a runtime that shares the host's ports says; another project's server on the
+ * port is not this service being ready). Reports the stranger as the probe's output.
+ */
+async function answeredByContainer(ctx: ReadinessContext, info: ContainerInfo, port: PublishedPort): Promise<boolean> {
+  const who = await ctx.runtime.portListener?.(info.id, port);
+  if (who?.owner !== 'other') return true;
+  ctx.onProbe?.(ctx.redact(who.detail));
+  return false;
 }
 
 function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
@@ -219,17 +231,17 @@ export async function waitContainerReady(ctx: ReadinessContext, container: Conta
       return;
     case 'port':
       return poll(ctx, container, strategy.timeoutMs, `port ${strategy.port}`, async (info) => {
-        const { host, port } = publishedPort(ctx, info, strategy.port);
+        const { host, port, published } = publishedPort(ctx, info, strategy.port);
         const ok = await tcpOpen(host, port, 1_000);
         ctx.onProbe?.(ok ? `connected to ${host}:${port}` : `connect ${host}:${port} refused`);
-        return ok;
+        return ok && (await answeredByContainer(ctx, info, published));
       });
     case 'http':
       return poll(ctx, container, strategy.timeoutMs, `GET ${strategy.path}`, async (info) => {
-        const { host, port } = publishedPort(ctx, info, strategy.port);
+        const { host, port, published } = publishedPort(ctx, info, strategy.port);
         const res = await httpGet(host, port, strategy.path, 2_000);
         ctx.onProbe?.(ctx.redact(`GET ${strategy.path} → ${res.status} ${res.body.slice(0, 200)}`));
-        return statusOk(strategy.status, res.status) && bodyOk(strategy.body, res.body);
+        return statusOk(strategy.status, res.status) && bodyOk(strategy.body, res.body) && (await answeredByContainer(ctx, info, published));
       });
     case 'log':
       if (!ctx.runtime.capabilities.has('logs.follow')) {

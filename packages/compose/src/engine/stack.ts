@@ -47,8 +47,10 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
   #containers: readonly ContainerInfo[];
   #down = false;
   /** Polls the runtime after `up()` for replicas that stop on their own (see {@link RunningStack.#watch}). */
-  #watcher: ReturnType<typeof setInterval> | undefined;
+  #watcher: ReturnType<typeof setTimeout> | undefined;
   #watching = false;
+  /** Which chain of looks is current (a stop ends it, a start makes a new one). */
+  #watchGeneration = 0;
   /** Last state seen per container id. */
   readonly #lastState = new Map<string, ContainerInfo['state']>();
   /** Containers the engine is stopping on purpose (their stop is no crash). */
@@ -71,8 +73,27 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
       else if (e.type === 'service.started') this.#expectedStops.delete(e.containerId);
     });
     for (const c of result.containers) this.#lastState.set(c.id, c.state);
-    this.#watcher = setInterval(() => void this.#watch(), WATCH_EVERY_MS);
-    this.#watcher.unref();
+    this.#startWatching();
+  }
+
+  /**
+   * Looks at the runtime every {@link WATCH_EVERY_MS}, or less often when a look is costly: the
+   * next look comes after at least ten times what the last one took (a listing of hundreds of
+   * host processes reads /proc), so watching never takes more than a tenth of a CPU.
+   */
+  #startWatching(): void {
+    this.#stopWatching();
+    const generation = ++this.#watchGeneration;
+    const next = (delay: number) => {
+      this.#watcher = setTimeout(() => {
+        const started = Date.now();
+        void this.#watch().finally(() => {
+          if (generation === this.#watchGeneration && this.#watcher !== undefined && !this.#down) next(Math.max(WATCH_EVERY_MS, 10 * (Date.now() - started)));
+        });
+      }, delay);
+      this.#watcher.unref();
+    };
+    next(WATCH_EVERY_MS);
   }
 
   /**
@@ -104,7 +125,8 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
   }
 
   #stopWatching(): void {
-    if (this.#watcher) clearInterval(this.#watcher);
+    this.#watchGeneration++;
+    if (this.#watcher) clearTimeout(this.#watcher);
     this.#watcher = undefined;
   }
 
@@ -233,7 +255,15 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
 
   async down(options: DownOptions = {}): Promise<void> {
     if (this.#down) return;
-    await downProject(this.#view(), this.runtime, { onEvent: this.#options.onEvent, lockTimeout: this.#options.lockTimeout, clock: this.#options.clock, ...options, removeOrphans: options.removeOrphans ?? false, hubKey: this.project });
+    // Nothing to watch for while the stack is taken down (the engine stops every replica itself),
+    // and each look lists every container: hundreds of them compete with the stops.
+    this.#stopWatching();
+    try {
+      await downProject(this.#view(), this.runtime, { onEvent: this.#options.onEvent, lockTimeout: this.#options.lockTimeout, clock: this.#options.clock, ...options, removeOrphans: options.removeOrphans ?? false, hubKey: this.project });
+    } catch (error) {
+      this.#startWatching(); // still up, at least in part
+      throw error;
+    }
     this.#down = true;
     this.#stopWatching();
     this.#healthy.clear();

@@ -8,6 +8,7 @@ import { hubFor, type EventStreamOptions } from './event-hub.js';
 import type { ComposeEvent } from './events.js';
 import type { DownOptions, UpOptions } from './options.js';
 import { projectView } from './project-view.js';
+import { SignalTeardown } from './signals.js';
 import { runConverge } from './run.js';
 import { createStack } from './stack.js';
 import type { Stack } from './stack-types.js';
@@ -27,6 +28,7 @@ import { validateUpOptions } from './validate-options.js';
  */
 export async function upProject<P extends ProjectInput>(project: P, runtime: Runtime, options: UpOptions = {}): Promise<Stack<P>> {
   validateUpOptions(options);
+  if (options.handleSignals) return upHandlingSignals(project, runtime, options);
   const name = options.projectName ?? project.name;
   const hub = hubFor(project);
   let result;
@@ -39,6 +41,23 @@ export async function upProject<P extends ProjectInput>(project: P, runtime: Run
     throw error;
   }
   return createStack(project, name, runtime, hub, result, options);
+}
+
+/** `up({ handleSignals: true })`: the up, and later the stack, are torn down on SIGINT/SIGTERM of this process. */
+async function upHandlingSignals<P extends ProjectInput>(project: P, runtime: Runtime, options: UpOptions): Promise<Stack<P>> {
+  const signals = new SignalTeardown();
+  const signal = options.signal ? AbortSignal.any([options.signal, signals.abort.signal]) : signals.abort.signal;
+  const forceSignal = options.forceSignal ? AbortSignal.any([options.forceSignal, signals.force.signal]) : signals.force.signal;
+  let stack: Stack<P>;
+  try {
+    stack = await upProject(project, runtime, { ...options, handleSignals: false, signal, forceSignal });
+  } catch (error) {
+    if (signals.received) signals.resend();
+    else signals.dispose();
+    throw error;
+  }
+  signals.attach(() => stack.down({ forceSignal }), hubFor(project), stack.name);
+  return stack;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ValidationIssue } from '../errors/validation-error.js';
 import { randomBytes } from 'node:crypto';
 import { ComposeValidationError } from '../errors/validation-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
@@ -49,6 +50,8 @@ export interface ProjectModelOptions {
   readonly files?: readonly string[] | undefined;
   /** Source of the random part of a generated name (`p-` + its result). @default 8 random hex digits */
   readonly idSource?: (() => string) | undefined;
+  /** @internal What loading the files warned about (see `ProjectSource.warnings`). */
+  readonly warnings?: readonly ValidationIssue[] | undefined;
 }
 
 /**
@@ -94,7 +97,7 @@ export class ProjectModel {
       );
     this.name = chosen;
     this.generatedName = generated;
-    this.source = { workingDir: options.workingDir ?? process.cwd(), files: [...(options.files ?? [])] };
+    this.source = { workingDir: options.workingDir ?? process.cwd(), files: [...(options.files ?? [])], ...(options.warnings && options.warnings.length > 0 ? { warnings: [...options.warnings] } : {}) };
   }
 
   /**

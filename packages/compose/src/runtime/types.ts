@@ -52,7 +52,13 @@ export type RuntimeCapability =
   | 'replicas'
   | 'build'
   | 'pause'
-  | 'stats';
+  | 'stats'
+  /**
+   * Services share the host's network: they reach each other at published host ports (so the
+   * engine gives each service its dependencies' addresses as `DB_HOST`/`DB_PORT` variables),
+   * not by service name.
+   */
+  | 'host-network';
 
 /** Container lifecycle state, normalised across runtimes. */
 export type ContainerState = 'created' | 'running' | 'restarting' | 'paused' | 'exited' | 'dead' | 'unknown';
@@ -266,6 +272,19 @@ export interface HostPortConflict extends HostPortClaim {
   readonly detail: string;
 }
 
+/**
+ * Who listens on a host port a container publishes (what {@link Runtime.portListener} says):
+ * the container's own processes, something else (a `detail` saying what, when known), or
+ * `unknown` (nothing listens yet, or the runtime cannot tell).
+ *
+ * @example
+ * ```ts
+ * const who = await runtime.portListener?.(info.id, info.ports[0]!);
+ * if (who?.owner === 'other') console.error(who.detail);
+ * ```
+ */
+export type PortListener = { readonly owner: 'container' } | { readonly owner: 'other'; readonly detail: string } | { readonly owner: 'unknown' };
+
 /** Options for listing containers. */
 export interface ListOptions {
   /** Include containers that are not running. @default true */
@@ -332,6 +351,14 @@ export interface Runtime {
    * when a service starts.
    */
   checkHostPorts?(project: string, claims: readonly HostPortClaim[]): Promise<readonly HostPortConflict[]>;
+
+  /**
+   * Who listens on `port`, a host port the container publishes: a readiness probe that connects
+   * there is only the container's answer when the runtime says `container` or `unknown`. A
+   * runtime whose containers share the host's ports (the process runtime) implements it, so a
+   * probe another project's server answers never makes a service ready. Optional.
+   */
+  portListener?(id: string, port: PublishedPort): Promise<PortListener>;
 
   /** Release connections, timers and supervisors held by this runtime object (not the containers). */
   close?(): Promise<void>;

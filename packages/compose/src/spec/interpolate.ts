@@ -71,7 +71,8 @@ function quote(text: string): string {
  * One pass over the text, no recursion: linear in its length. Limits: the text and the result
  * at most {@link MAX_INTERPOLATION_LENGTH} characters, `${…}` nested at most
  * {@link MAX_INTERPOLATION_DEPTH} deep. A `$` not followed by a name or `{` is kept as is.
- * Lookup results that are not strings count as unset.
+ * Lookup results that are not strings count as unset. `onUnset` is told each variable used bare
+ * (`$V`, `${V}`: no default) that is unset, and so became the empty string.
  *
  * @throws {@link InvalidArgumentError} for a required variable without a value, a malformed
  * `${…}` anywhere in the text, or a text past a limit.
@@ -80,13 +81,19 @@ function quote(text: string): string {
  * interpolate('postgres://${DB_HOST:-localhost}:5432', (name) => process.env[name]);
  * ```
  */
-export function interpolate(text: string, lookup: VariableLookup, field = 'value'): string {
+export function interpolate(text: string, lookup: VariableLookup, field = 'value', onUnset?: (name: string) => void): string {
   if (!text.includes('$')) return text;
   if (text.length > MAX_INTERPOLATION_LENGTH)
     throw new InvalidArgumentError(`${field}: the text is ${text.length} characters long; interpolation accepts at most ${MAX_INTERPOLATION_LENGTH}`, { field });
   const read = (name: string): string | undefined => {
     const value = lookup(name);
     return typeof value === 'string' ? value : undefined;
+  };
+  // A variable used bare (no default): unset, it becomes '' and the caller may warn.
+  const bare = (name: string): string => {
+    const value = read(name);
+    if (value === undefined) onUnset?.(name);
+    return value ?? '';
   };
   const fail = (message: string): never => {
     throw new InvalidArgumentError(`${field}: ${message}`, { field });
@@ -146,7 +153,7 @@ export function interpolate(text: string, lookup: VariableLookup, field = 'value
       interpolationWork.steps += after - i;
       const c = text[after];
       if (c === '}') {
-        emit(live ? (read(name as string) ?? '') : '');
+        emit(live ? bare(name as string) : '');
         i = after + 1;
         continue;
       }
@@ -168,7 +175,7 @@ export function interpolate(text: string, lookup: VariableLookup, field = 'value
       NAME.lastIndex = i + 1;
       const name = (NAME.exec(text) as RegExpExecArray)[0];
       interpolationWork.steps += name.length;
-      emit(live ? (read(name) ?? '') : '');
+      emit(live ? bare(name) : '');
       i += 1 + name.length;
     } else {
       emit('$');

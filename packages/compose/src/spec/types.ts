@@ -1,3 +1,4 @@
+import type { ValidationIssue } from '../errors/validation-error.js';
 /**
  * The canonical data shapes of a compose project: what `project.toJSON()` returns, what the TOML
  * loader produces and what the builders produce. Keys follow compose.toml (snake_case) so that the
@@ -413,4 +414,11 @@ export interface ProjectSource {
   readonly workingDir: string;
   /** The compose files, in merge order, when loaded from files. */
   readonly files: readonly string[];
+  /**
+   * What loading the files found worth a warning, located like validation issues: each variable
+   * used bare (`${VAR}`, `$VAR`) that is not set (it became the empty string), code
+   * `unset-variable`, with a hint when it looks like one the runtime sets itself (`$PORT`: write
+   * `$$PORT`). The CLI prints them on stderr. Absent for projects built in code.
+   */
+  readonly warnings?: readonly ValidationIssue[] | undefined;
 }

@@ -5,7 +5,7 @@ import { attempt, isRecord, joinPath, type IssueCollector, type SpecIssue } from
 import { parentPath } from '../spec/locate.js';
 
 /** Replaces every string value (not key) of a document by its interpolation; problems become issues. */
-export function interpolateAll(value: unknown, lookup: VariableLookup, issues: IssueCollector): unknown {
+export function interpolateAll(value: unknown, lookup: VariableLookup, issues: IssueCollector, onUnset?: (name: string, path: string) => void): unknown {
   // the field path is kept as a stack of segments and only joined when a value has a `$`
   const segments: Array<string | number> = [];
   const pathOf = () => segments.reduce<string>((p, s) => joinPath(p, s), '');
@@ -13,7 +13,8 @@ export function interpolateAll(value: unknown, lookup: VariableLookup, issues: I
     if (typeof node === 'string') {
       if (!node.includes('$')) return node;
       const path = pathOf();
-      return attempt(issues, path, /^services\.([^.[]+)/.exec(path)?.[1], () => interpolate(node, lookup, path), 'interpolation') ?? node;
+      const unset = onUnset ? (name: string) => onUnset(name, path) : undefined;
+      return attempt(issues, path, /^services\.([^.[]+)/.exec(path)?.[1], () => interpolate(node, lookup, path, unset), 'interpolation') ?? node;
     }
     if (Array.isArray(node)) {
       let out: unknown[] | undefined;

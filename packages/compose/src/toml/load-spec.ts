@@ -46,6 +46,20 @@ export interface LoadSpecInput {
   readonly projectName?: string | undefined;
   /** Parses each text. @default TOML */
   readonly parse?: ComposeTextParser | undefined;
+  /** Receives the warnings (located): each unset variable used bare. */
+  readonly warnings?: ValidationIssue[] | undefined;
+}
+
+/** Variables the runtimes set in a service's environment themselves: `$PORT` in the file is read too early. */
+const RUNTIME_VARIABLE = /^PORT(_\d+(_UDP)?)?$/;
+
+/** The warning for a variable used bare that is not set. */
+function unsetWarning(name: string, path: string): ValidationIssue {
+  const service = /^services\.([^.[]+)/.exec(path)?.[1];
+  const hint = RUNTIME_VARIABLE.test(name) && /\.(command|entrypoint|healthcheck|environment)/.test(path)
+    ? `; did you mean \`$$${name}\`? The runtime sets ${name} when the service starts, but the file is interpolated before that: \`$$\` keeps the \`$\` for the service's shell`
+    : '';
+  return { code: 'unset-variable', path, message: `variable ${name} is not set: it became the empty string (set it, or write \${${name}:-default})${hint}`, ...(service ? { service } : {}) };
 }
 
 /**
@@ -104,19 +118,19 @@ export function parseComposeTexts(texts: readonly ComposeText[], parse: ComposeT
  */
 export function specFromDocument(parsed: Record<string, unknown>, input: LoadSpecInput, files?: readonly Located[]): ProjectSpec {
   const issues = new IssueCollector();
-  const document = interpolateAll(parsed, input.lookup, issues) as Record<string, unknown>;
+  const found: ValidationIssue[] = [];
+  const document = interpolateAll(parsed, input.lookup, issues, input.warnings ? (name, path) => void found.push(unsetWarning(name, path)) : undefined) as Record<string, unknown>;
   const normalized = normalizeProject({ sink: issues }, document, input.fallbackName, input.projectName);
   const spec = applyEnvFiles(normalized, input.workingDir, input.lookup, issues);
   const all = mergeIssues(mergeIssues(issues.issues, semanticIssues(spec)), schemaIssues(document));
-  if (all.length > 0) {
-    const located =
-      files ??
-      input.texts.map((t) => {
-        let locator: Locator | undefined;
-        return { file: t.file, locate: (path: string, exact?: boolean) => (locator ??= createLocator(t.text)).locate(path, exact) };
-      });
-    throw new ComposeValidationError(withPositions(all, located), { file: input.texts[0]?.file });
-  }
+  const located = () =>
+    files ??
+    input.texts.map((t) => {
+      let locator: Locator | undefined;
+      return { file: t.file, locate: (path: string, exact?: boolean) => (locator ??= createLocator(t.text)).locate(path, exact) };
+    });
+  if (all.length > 0) throw new ComposeValidationError(withPositions(all, located()), { file: input.texts[0]?.file });
+  if (found.length > 0) input.warnings?.push(...withPositions(found, located()));
   return spec;
 }
 

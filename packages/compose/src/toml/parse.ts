@@ -1,8 +1,21 @@
-import { parse as parseTomlText, TomlDate } from 'smol-toml';
+import { createRequire } from 'node:module';
+import type * as SmolToml from 'smol-toml';
 import { TomlSyntaxError } from '../errors/toml-syntax-error.js';
 import type { ParsedComposeFile } from '../spec/compose-file.js';
 import type { Locator } from '../spec/locate.js';
 import { createLocator } from './locator.js';
+
+let library: typeof SmolToml | undefined;
+
+/**
+ * smol-toml, required the first time a TOML text is parsed: `import('@selur/compose')` does not
+ * pay for it (a program that builds its project in code never parses TOML). Synchronous,
+ * because `parseProject` is; the CJS build gets import.meta.url from tsup's shims.
+ */
+function smolToml(): typeof SmolToml {
+  library ??= createRequire(import.meta.url)('smol-toml') as typeof SmolToml;
+  return library;
+}
 
 /** TOML tables nest at most this deep in the parser (the loader refuses deeper values earlier, as a located issue). */
 const PARSER_MAX_DEPTH = 1000;
@@ -14,6 +27,7 @@ const PARSER_MAX_DEPTH = 1000;
  * Iterative: the depth is bounded by the parser.
  */
 function plain(root: unknown): unknown {
+  const { TomlDate } = smolToml();
   const convert = (value: unknown): unknown => {
     if (value instanceof TomlDate) return value;
     if (Array.isArray(value)) return value.slice();
@@ -59,7 +73,7 @@ function plain(root: unknown): unknown {
 export function parseToml(text: string, file?: string): Record<string, unknown> {
   try {
     // a leading byte-order mark (common from Windows editors) is not TOML but is harmless
-    return plain(parseTomlText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { maxDepth: PARSER_MAX_DEPTH })) as Record<string, unknown>;
+    return plain(smolToml().parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { maxDepth: PARSER_MAX_DEPTH })) as Record<string, unknown>;
   } catch (error) {
     const e = error as { line?: unknown; column?: unknown; message?: unknown };
     const line = typeof e.line === 'number' ? e.line : undefined;

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, expectTypeOf, inject, test } from 'vitest';
 import { Project } from '@selur/compose';
 import { composeGlobalSetup, useStack, type ProvidedStack } from '@selur/compose/vitest';
 import { FAST, memory } from './helpers.js';
@@ -60,5 +60,15 @@ describe('named projects in a test harness (issue 14)', () => {
       expect(mem.all().map((c) => c.name)).toEqual([`${expected}_api_1`]);
       await teardown();
     }
+  });
+});
+
+describe("inject('selurCompose') (issue 14)", () => {
+  // Checked by the type checker (`pnpm test` and `pnpm lint` run tsc over the tests first):
+  // without the ProvidedContext declaration of @selur/compose/vitest, 'selurCompose' is no key
+  // of vitest's ProvidedContext and this file does not compile.
+  test('is typed as the ProvidedStack that composeGlobalSetup provides, and nothing provides it in this project', () => {
+    expectTypeOf(inject<'selurCompose'>).returns.toEqualTypeOf<ProvidedStack>();
+    expect(inject('selurCompose')).toBeUndefined();
   });
 });

@@ -51,6 +51,26 @@ const { join } = require('node:path');
 })();
 `;
 
+/**
+ * Loads the built package and prints whether `ajv` and `smol-toml` were loaded by the import,
+ * and whether they were once a project had been parsed and validated (each is required on first
+ * use: together most of the import's cost).
+ */
+const AJV_PROBE = `
+const { join } = require('node:path');
+const loaded = (name) => Object.keys(require.cache).some((file) => file.includes('/node_modules/' + name + '/'));
+const ajvLoaded = () => ({ ajv: loaded('ajv'), toml: loaded('smol-toml') });
+(async () => {
+  const [kind, dist] = process.argv.slice(2);
+  const mod = kind === 'cjs' ? require(join(dist, 'index.cjs')) : await import(join(dist, 'index.js'));
+  const atImport = ajvLoaded();
+  const project = mod.parseProject('version = "1.0"\\nname = "lazy"\\n[services.api]\\nimage = "api.ctp"\\ncommand = ["api"]\\n');
+  let invalid = '';
+  try { mod.parseProject('version = "1.0"\\nname = "bad"\\n[services.api]\\nimage = 3\\n'); } catch (error) { invalid = error.code; }
+  console.log(JSON.stringify({ atImport, afterValidation: ajvLoaded(), name: project.name, invalid }));
+})();
+`;
+
 describe('the built package', () => {
   let outDir: string;
   let probe: string;
@@ -61,6 +81,7 @@ describe('the built package', () => {
     outDir = await mkdtemp(join(packageDir, 'node_modules/.cache/built-package-'));
     probe = join(outDir, 'probe.cjs');
     await writeFile(probe, PROBE);
+    await writeFile(join(outDir, 'ajv-probe.cjs'), AJV_PROBE);
     const base = typeof config === 'function' ? await config({}) : config;
     const options = Array.isArray(base) ? base[0] : base;
     // As `pnpm build` run in the package: its dependencies stay outside the bundle.
@@ -84,6 +105,11 @@ describe('the built package', () => {
     const { stdout } = await promisify(execFile)(process.execPath, [probe, kind, outDir], { env: { ...process.env, SELUR_COMPOSE_SPAWN: mode }, timeout: 20_000 });
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { parent: string; workers: number };
   };
+
+  it.each(['esm', 'cjs'] as const)('%s: importing the package loads neither ajv nor smol-toml; parsing and validating a project does, and works (issue 14: SDK cold start)', { timeout: 30_000 }, async (kind) => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(outDir, 'ajv-probe.cjs'), kind, outDir], { timeout: 20_000 });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ atImport: { ajv: false, toml: false }, afterValidation: { ajv: true, toml: true }, name: 'lazy', invalid: 'E_VALIDATION' });
+  });
 
   it('copies every helper of the spawners that is not TypeScript next to the bundle', async () => {
     const helpers = (await readdir(spawnDir)).filter((name) => !name.endsWith('.ts')).sort();

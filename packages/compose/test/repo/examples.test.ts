@@ -45,6 +45,13 @@ describe('examples', { timeout: 120_000 }, () => {
     expect(stdout).toContain('visit number 1');
   });
 
+  it('web-api-cache/any-ports.ts: two copies on free ports, each service finding its dependency through <DEP>_HOST and <DEP>_PORT', async () => {
+    const { code, stdout, stderr } = await run('examples/web-api-cache/any-ports.ts');
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/first: GET http:\/\/127\.0\.0\.1:\d+ -> <h1>Hello<\/h1><p>visit number 1<\/p>/);
+    expect(stdout).toMatch(/second: GET http:\/\/127\.0\.0\.1:\d+ -> <h1>Hello<\/h1><p>visit number 3<\/p>/);
+  });
+
   it('deploy-script: refuses without review, deploys with --yes, is idempotent, tears down', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'selur-examples-deploy-'));
     dirs.push(stateDir);

@@ -10,7 +10,9 @@ import type {
   LogLine,
   LogOptions,
   NetworkRequest,
+  PortListener,
   ProbeResult,
+  PublishedPort,
   ResourceInfo,
   RuntimeCapability,
   StopOptions,
@@ -21,6 +23,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import { UnsupportedOperationError } from '../../errors/unsupported-operation-error.js';
 import { runCommand } from './exec/command-runner.js';
 import { probeHealth } from './exec/health-probe.js';
+import { foreignListener, recordPortListener } from './exec/own-ports.js';
 import { keepAliveUntil } from './keep-alive.js';
 import { fileLogs, ownedLogs } from './logs/container-logs.js';
 import { ensureLogsDir, outputFiles, removeOutputFiles } from './logs/files.js';
@@ -42,7 +45,7 @@ import { Supervision } from './supervision/supervision.js';
 export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
-  'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas', 'pause',
+  'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas', 'pause', 'host-network',
   // the entrypoint is prepended to the command, as a container runtime does
   'field:entrypoint',
 ]);
@@ -205,7 +208,12 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {
-    return keepAliveUntil(this.record(id).then((record) => probeHealth(this.records, record, options)));
+    return keepAliveUntil(this.record(id).then((record) => probeHealth(this.records, record, options, (r) => foreignListener(this.store, r))));
+  }
+
+  /** Whether the service's own process tree listens on `port` (read from `/proc`). */
+  portListener(id: string, port: PublishedPort): Promise<PortListener> {
+    return keepAliveUntil(this.record(id).then((record) => recordPortListener(this.store, record, port)));
   }
 
   pauseContainer(id: string): Promise<void> {

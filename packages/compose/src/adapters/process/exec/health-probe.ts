@@ -12,9 +12,15 @@ const HEALTH_OUTPUT_MAX = 4096;
 /**
  * Runs the record's healthcheck once as a host command with the service's environment and
  * working folder, bounded by the healthcheck timeout and `options.timeoutMs`, and records the
- * result as the container's health. Without a healthcheck, healthy means "the process runs".
+ * result as the container's health. A check that passes while `foreign` says a published port
+ * is answered by another process is unhealthy. Without a healthcheck, healthy means "the process runs".
  */
-export async function probeHealth(records: ContainerRecords, record: ContainerRecord, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<ProbeResult> {
+export async function probeHealth(
+  records: ContainerRecords,
+  record: ContainerRecord,
+  options: { readonly timeoutMs?: number; readonly signal?: AbortSignal },
+  foreign: (record: ContainerRecord) => Promise<string | undefined> = async () => undefined,
+): Promise<ProbeResult> {
   const argv = healthArgv(record.healthcheck);
   const state = liveState(record);
   const running = state === 'running';
@@ -24,8 +30,15 @@ export async function probeHealth(records: ContainerRecords, record: ContainerRe
   const timeoutMs = Math.min(...limits);
   const result = await runCommand(argv, { cwd: record.cwd, env: { ...process.env, ...record.env }, timeoutMs, signal: options.signal, maxOutput: HEALTH_OUTPUT_MAX });
   const combined = `${result.stdout}${result.stderr}`.trim();
-  const output = (result.timedOut ? `health check timed out after ${timeoutMs} ms. ${combined}` : combined).slice(0, HEALTH_OUTPUT_MAX);
-  const healthy = result.exitCode === 0 && !result.timedOut;
+  let output = (result.timedOut ? `health check timed out after ${timeoutMs} ms. ${combined}` : combined).slice(0, HEALTH_OUTPUT_MAX);
+  let healthy = result.exitCode === 0 && !result.timedOut;
+  // A check that passed on a port another process answers (another project's server, the
+  // service's own having failed to bind) is not the service's health.
+  const stranger = healthy ? await foreign(record) : undefined;
+  if (stranger !== undefined) {
+    healthy = false;
+    output = `${stranger}. ${output}`.slice(0, HEALTH_OUTPUT_MAX);
+  }
   const health = healthy ? 'healthy' : 'unhealthy';
   if (record.health !== health) {
     await records.setHealth(record, health);

@@ -29,8 +29,8 @@ export async function checkHostPorts(store: StateStore, project: string, claims:
   return conflicts.sort((a, b) => a.port - b.port);
 }
 
-/** Ports published by live containers of the other projects of the state folder. */
-async function heldByOthers(store: StateStore, project: string): Promise<Map<string, { project: string; service: string }>> {
+/** Ports published by live containers of the other projects of the state folder, by `protocol/port`. */
+export async function heldByOthers(store: StateStore, project: string): Promise<Map<string, { project: string; service: string }>> {
   const out = new Map<string, { project: string; service: string }>();
   const names = await readdir(join(store.stateDir, 'projects')).catch(() => [] as string[]);
   const others = names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length)).filter((n) => n !== project);

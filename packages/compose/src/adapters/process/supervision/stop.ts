@@ -1,6 +1,6 @@
 import type { StopOptions } from '../../../runtime/types.js';
 import { ContainerNotFoundError } from '../../../errors/container-not-found-error.js';
-import { isGroupAlive, stopGroup, toSignal } from '../spawn/proc.js';
+import { isGroupAlive, isProcessAlive, stopGroup, toSignal } from '../spawn/proc.js';
 import type { ContainerRecords } from '../state/records.js';
 import { within, type Supervisor } from './supervisor.js';
 
@@ -21,12 +21,34 @@ export async function stopContainer(records: ContainerRecords, id: string, optio
   const signal = toSignal(options.signal ?? record.stopSignal);
   // A paused group gets the stop signal, then SIGCONT so that it can act on it.
   const outcome = await stopGroup(pid, record.pidStartTime, { signal, graceMs: Math.max(0, options.timeoutMs), resume: paused });
-  if (supervisor?.current?.pid === pid) {
-    await within(supervisor.exited, 2_000);
-    return;
-  }
+  // The supervisor records the exit when the spawner reports it; under load that report can lag
+  // seconds behind the process being gone (hundreds of stops at once waited 2 s each for it). A
+  // stop waits for the report only while the process is there, then a moment; else it records
+  // the exit itself (the report, when it comes, finds the record exited already).
+  if (supervisor?.current?.pid === pid && (await reportedOrGone(supervisor.exited, pid, record.pidStartTime))) return;
   const code = outcome !== 'gone' ? 137 : 128 + (typeof signal === 'number' ? signal : signalNumber(signal));
   await records.stoppedFromOutside(record, pid, code);
+}
+
+/** How long a report may trail the process's end before the stop records the exit itself (ms). */
+const REPORT_GRACE_MS = 50;
+/** Bound on the whole wait (ms), as before. */
+const REPORT_WAIT_MS = 2_000;
+
+/** True when `exited` settled (the supervisor recorded the exit); false when the process ended and no report followed within a moment. */
+async function reportedOrGone(exited: Promise<void>, pid: number, startTime: string | undefined): Promise<boolean> {
+  let reported = false;
+  void exited.then(() => (reported = true));
+  const deadline = Date.now() + REPORT_WAIT_MS;
+  let goneAt: number | undefined;
+  let delay = 2;
+  while (!reported && Date.now() < deadline) {
+    if (goneAt === undefined && !isProcessAlive(pid, startTime)) goneAt = Date.now();
+    if (goneAt !== undefined && Date.now() - goneAt >= REPORT_GRACE_MS) break;
+    await within(exited, delay);
+    delay = Math.min(delay * 2, 25);
+  }
+  return reported;
 }
 
 function signalNumber(signal: string): number {

@@ -8,9 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** Runs an example script as a user would (`node --import tsx <file>`), bounded by `timeout` ms. */
-function run(file: string, args: readonly string[] = [], timeout = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(file: string, args: readonly string[] = [], timeout = 60_000, nodeOptions: readonly string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', file, ...args], { cwd: root, timeout, killSignal: 'SIGKILL', encoding: 'utf8' }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', ...nodeOptions, file, ...args], { cwd: root, timeout, killSignal: 'SIGKILL', encoding: 'utf8' }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -81,6 +81,22 @@ describe('examples', { timeout: 120_000 }, () => {
     const { code, stdout } = await run('examples/event-tool/timeline.ts');
     expect(code).toBe(0);
     for (const service of ['api', 'migrate', 'worker']) expect(stdout).toMatch(new RegExp(`^${service}\\s+(-|\\d+)\\s+\\d+\\s+\\d+`, 'm'));
+  });
+
+  it('node-test-harness: the node:test suites pass, and leave nothing running', async () => {
+    const { code, stdout, stderr } = await run('examples/node-test-harness/web.node-test.ts', [], 90_000, ['--test', '--test-reporter=tap']);
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
+    expect(stdout).toContain('# pass 4');
+    expect(stdout).toContain('# fail 0');
+  }, 120_000);
+
+  it('otel: prints the span tree of an up and a down', async () => {
+    const { code, stdout, stderr } = await run('examples/otel/trace.ts');
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^compose up \(ok\)$/m);
+    expect(stdout).toMatch(/^ {2}service api \(ok\)$/m);
+    expect(stdout).toMatch(/^ {4}wait-healthy api \(ok\)$/m);
+    expect(stdout).toMatch(/^compose down \(ok\)$/m);
   });
 
   it('kubernetes: converts the YAML stack into manifests', async () => {

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,24 @@ describe('examples', { timeout: 120_000 }, () => {
     expect(stdout).toContain('# pass 4');
     expect(stdout).toContain('# fail 0');
   }, 120_000);
+
+  it('jest-harness: the Jest suite passes against a build of @selur/compose', async () => {
+    // A build of its own (not dist/, which the CLI tests build at the same time), inside the package
+    // so that its dependencies resolve; the spawners' helper files sit beside the bundle.
+    const out = join(root, 'packages/compose/.jest-dist');
+    rmSync(out, { recursive: true, force: true });
+    execFileSync(join(root, 'node_modules/.bin/tsup'), ['src/index.ts', '--format', 'esm', '--platform', 'node', '--target', 'node20', '--no-dts', '--no-config', '--silent', '--out-dir', out], { cwd: join(root, 'packages/compose'), stdio: 'pipe' });
+    for (const helper of ['zygote.pl', 'spawn-worker.cjs']) copyFileSync(join(root, 'packages/compose/src/adapters/process/spawn', helper), join(out, helper));
+    dirs.push(out);
+    const result = await new Promise<{ code: number; output: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--experimental-vm-modules', join(root, 'examples/node_modules/jest/bin/jest.js'), '--config', 'examples/jest-harness/jest.config.mjs', '--ci'], { cwd: root, env: { ...process.env, SELUR_COMPOSE_ENTRY: join(out, 'index.js') }, timeout: 90_000, killSignal: 'SIGKILL', encoding: 'utf8' }, (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) || 1 : 0, output: `${stdout}\n${stderr}` });
+      });
+      child.stdin?.end();
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/Tests:\s+2 passed, 2 total/);
+  }, 150_000);
 
   it('otel: prints the span tree of an up and a down', async () => {
     const { code, stdout, stderr } = await run('examples/otel/trace.ts');

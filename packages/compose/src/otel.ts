@@ -149,6 +149,7 @@ class RunTrace {
   readonly #services = new Map<string, ServiceSpans>();
   readonly #resources = new Map<string, Span>();
   #rollback: { span: Span; context: Context } | undefined;
+  #finished = false;
 
   constructor(tracer: Tracer, operation: Operation, attributes: Attributes) {
     this.#tracer = tracer;
@@ -162,7 +163,7 @@ class RunTrace {
   listener(then: EventListener | undefined): EventListener {
     return (event) => {
       try {
-        this.record(event);
+        if (!this.#finished) this.record(event); // a stack's later events (exits) are not part of the run
       } finally {
         then?.(event);
       }
@@ -286,6 +287,7 @@ class RunTrace {
    * run's span with its outcome.
    */
   finish(error?: unknown): void {
+    this.#finished = true;
     const now = new Date();
     const outcome = error === undefined ? 'ok' : 'cancelled';
     if (this.#rollback) {

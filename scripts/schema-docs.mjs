@@ -110,6 +110,118 @@ export const FIELD_DOCS = {
   'secrets.*.external': d('The secret is provided by the runtime (e.g. created beforehand) rather than read from a file.', [true]),
 };
 
+/**
+ * Descriptions of the Compose fields the core model is gaining (deploy modes and policies, the
+ * long forms of networks and secrets, configs, capabilities, …), written before the schema has
+ * them: an entry here is used once its field exists, and is not reported while it does not. When
+ * the schema has a field, move its entry up into FIELD_DOCS (where a stale entry is an error).
+ */
+export const PENDING_FIELD_DOCS = {
+  'services.*.entrypoint': d('Overrides the image\'s entrypoint: a list of arguments or a string.', [['/bin/sh', '-c']]),
+  'services.*.container_name': d('A fixed container name instead of `<project>-<service>-<replica>` (the service can then have one replica only).', ['shop-db']),
+  'services.*.hostname': d('The host name inside the container.', ['api']),
+  'services.*.domainname': d('The domain name inside the container.', ['example.internal']),
+  'services.*.platform': d('The platform to run (`os/arch[/variant]`).', ['linux/amd64']),
+  'services.*.pull_policy': d('When to pull the image: `always`, `never`, `missing`, `build`, or `daily`/`weekly`/`every_<duration>`.', ['missing']),
+  'services.*.network_mode': d('The network mode: `bridge`, `host`, `none`, `service:<name>` or `container:<id>` (instead of `networks`).', ['host']),
+  'services.*.pid': d('The PID namespace: `host`, or `service:<name>` / `container:<id>` to share one.', ['host']),
+  'services.*.ipc': d('The IPC namespace: `private`, `shareable`, `host`, or `service:<name>` / `container:<id>`.', ['shareable']),
+  'services.*.shm_size': d('Size of `/dev/shm`, with a unit.', ['256m']),
+  'services.*.memswap_limit': d('Memory plus swap the service may use (`-1`: unlimited swap).', ['1g']),
+  'services.*.cpu_shares': d('Relative CPU weight against other containers.', [512]),
+  'services.*.init': d('Run an init process as PID 1 that reaps zombies and forwards signals.', [true]),
+  'services.*.privileged': d('Run with extended privileges.', [false]),
+  'services.*.stdin_open': d('Keep standard input open (`docker run -i`).', [true]),
+  'services.*.tty': d('Allocate a terminal (`docker run -t`).', [true]),
+  'services.*.cap_add': d('Linux capabilities to add.', [['NET_ADMIN']]),
+  'services.*.cap_drop': d('Linux capabilities to drop.', [['ALL']]),
+  'services.*.dns': d('DNS servers.', [['1.1.1.1']]),
+  'services.*.dns_search': d('DNS search domains.', [['example.internal']]),
+  'services.*.dns_opt': d('Options for the resolver (`resolv.conf`).', [['use-vc']]),
+  'services.*.security_opt': d('Security options (`label=…`, `seccomp=…`, `no-new-privileges`).', [['no-new-privileges:true']]),
+  'services.*.expose': d('Ports (or ranges) the service listens on without publishing them on the host.', [['3000', '8000-8010']]),
+  'services.*.devices': d('Host devices to map into the service (`HOST[:CONTAINER[:PERMISSIONS]]`).', [['/dev/fuse']]),
+  'services.*.tmpfs': d('Paths to mount as tmpfs inside the service.', [['/tmp']]),
+  'services.*.extra_hosts': d('Entries added to `/etc/hosts`: host name → addresses (or `HOST=IP` / `HOST:IP` strings).', [{ 'db.local': ['10.0.0.5'] }]),
+  'services.*.sysctls': d('Kernel parameters to set in the service\'s namespaces.', [{ 'net.core.somaxconn': '1024' }]),
+  'services.*.ulimits': d('Resource limits per name: a number (soft = hard) or `{ soft, hard }`.', [{ nofile: { soft: 20000, hard: 40000 } }]),
+  'services.*.ulimits.*.soft': d('The soft limit.', [20000]),
+  'services.*.ulimits.*.hard': d('The hard limit.', [40000]),
+  'services.*.logging': d('How the runtime records the service\'s output.'),
+  'services.*.logging.driver': d('The logging driver.', ['json-file']),
+  'services.*.logging.options': d('Options of the logging driver.', [{ 'max-size': '10m' }]),
+  'services.*.annotations': d('Annotations recorded on the containers (OCI annotations).', [{ 'org.example.owner': 'payments' }]),
+  'services.*.configs': d('Configs this service reads (names from the top-level `configs`), a name or `{ source, target, uid, gid, mode }`.', [['app_config']]),
+  'services.*.configs[].source': d('The config\'s name in the top-level `configs`.', ['app_config']),
+  'services.*.configs[].target': d('Where it appears in the service (default `/<source>`).', ['/etc/app/config.yaml']),
+  'services.*.configs[].uid': d('The owner\'s user id.', ['1000']),
+  'services.*.configs[].gid': d('The owner\'s group id.', ['1000']),
+  'services.*.configs[].mode': d('The file mode, as a number (octal in YAML: `0440`).', [288]),
+  'services.*.secrets[].source': d('The secret\'s name in the top-level `secrets`.', ['db_password']),
+  'services.*.secrets[].target': d('Where it appears in the service (default `/run/secrets/<source>`).', ['db_password']),
+  'services.*.secrets[].uid': d('The owner\'s user id.', ['1000']),
+  'services.*.secrets[].gid': d('The owner\'s group id.', ['1000']),
+  'services.*.secrets[].mode': d('The file mode, as a number (octal in YAML: `0400`).', [256]),
+  'services.*.networks.*.aliases': d('Other names the service has on this network.', [['database']]),
+  'services.*.networks.*.ipv4_address': d('A fixed IPv4 address on this network.', ['172.28.0.10']),
+  'services.*.networks.*.ipv6_address': d('A fixed IPv6 address on this network.', ['2001:db8::10']),
+  'services.*.networks.*.priority': d('The order in which the service joins its networks (highest first).', [100]),
+  'services.*.ports[].name': d('A name for the port.', ['http']),
+  'services.*.ports[].app_protocol': d('The application protocol (a hint for tools).', ['http']),
+  'services.*.volumes[].bind': d('Options of a bind mount.'),
+  'services.*.volumes[].bind.propagation': d('Mount propagation.', ['rprivate']),
+  'services.*.volumes[].bind.create_host_path': d('Create the host path when it does not exist.', [true]),
+  'services.*.volumes[].bind.selinux': d('SELinux relabelling: `z` (shared) or `Z` (private).', ['z']),
+  'services.*.volumes[].volume': d('Options of a volume mount.'),
+  'services.*.volumes[].volume.nocopy': d('Do not copy the image\'s data at the target into a new volume.', [true]),
+  'services.*.volumes[].volume.subpath': d('Mount a folder inside the volume instead of its root.', ['data']),
+  'services.*.volumes[].tmpfs': d('Options of a tmpfs mount.'),
+  'services.*.volumes[].tmpfs.size': d('Size of the tmpfs.', ['64m']),
+  'services.*.volumes[].tmpfs.mode': d('File mode of the tmpfs root.', [1777]),
+  'services.*.volumes[].consistency': d('Consistency of the mount (kept for Docker Desktop; no effect on Linux).', ['cached']),
+  'services.*.post_start': d('Commands run inside the service right after it started.', [[{ command: ['sh', '-c', 'echo started'] }]]),
+  'services.*.pre_stop': d('Commands run inside the service before it is stopped.', [[{ command: ['sh', '-c', 'echo stopping'] }]]),
+  'services.*.develop': d('Development settings (`watch`), for `selur-compose watch`-style tools.'),
+  'services.*.develop.watch': d('Paths to watch and what to do when they change.', [[{ path: './src', action: 'sync', target: '/app/src' }]]),
+  'services.*.mem_limit': d('Short form of `deploy.resources.limits.memory`.', ['512m']),
+  'services.*.mem_reservation': d('Short form of `deploy.resources.reservations.memory`.', ['128m']),
+  'services.*.cpus': d('Short form of `deploy.resources.limits.cpus`.', [0.5]),
+  'services.*.pids_limit': d('Short form of `deploy.resources.limits.pids`.', [100]),
+  'services.*.scale': d('Short form of `deploy.replicas`.', [2]),
+  'services.*.deploy.mode': d('`replicated` (the given number of replicas), `global` (one per node), or their one-shot forms `replicated-job`, `global-job`.', ['replicated']),
+  'services.*.deploy.placement': d('Where replicas may run (Swarm).'),
+  'services.*.deploy.placement.constraints': d('Conditions a node must meet.', [['node.role == worker']]),
+  'services.*.deploy.placement.preferences': d('How to spread replicas over nodes.', [[{ spread: 'node.labels.zone' }]]),
+  'services.*.deploy.placement.max_replicas_per_node': d('At most this many replicas on one node.', [1]),
+  'services.*.deploy.update_config': d('How a changed service is rolled out.'),
+  'services.*.deploy.rollback_config': d('How a failed roll-out is rolled back.'),
+  'services.*.deploy.restart_policy': d('When the runtime restarts a replica (the `deploy` form of `restart`).'),
+  'services.*.deploy.restart_policy.condition': d('Restart on `none`, `on-failure` or `any` exit.', ['on-failure']),
+  'services.*.deploy.restart_policy.delay': d('Time between restarts.', ['5s']),
+  'services.*.deploy.restart_policy.max_attempts': d('Give up after this many restarts.', [3]),
+  'services.*.deploy.restart_policy.window': d('How long a restart must run to count as successful.', ['2m']),
+  'services.*.deploy.endpoint_mode': d('How clients reach the replicas: `vip` (one virtual IP) or `dnsrr` (DNS round-robin).', ['vip']),
+  'services.*.deploy.labels': d('Labels on the service (not on its containers).', [{ 'com.example.tier': 'api' }]),
+  'secrets.*.environment': d('Take the value from this environment variable of the process that loads the file.', ['DB_PASSWORD']),
+  'secrets.*.content': d('The value itself (avoid for real secrets: it is in the file).', ['not-a-secret']),
+  'secrets.*.name': d('The name on the runtime (default `<project>_<name>`).', ['shop_db_password']),
+  'configs': d('Configuration files services can read, keyed by name.'),
+  'configs.*.file': d('The file holding the config, relative to the compose file.', ['./config/app.yaml']),
+  'configs.*.external': d('The config exists on the runtime already.', [true]),
+  'configs.*.environment': d('Take the content from this environment variable.', ['APP_CONFIG']),
+  'configs.*.content': d('The content itself.', ['debug = false']),
+  'configs.*.name': d('The name on the runtime (default `<project>_<name>`).', ['shop_app_config']),
+  'networks.*.name': d('The name on the runtime (default `<project>_<name>`).', ['shop-front']),
+  'networks.*.internal': d('An internal network: no route to the outside.', [true]),
+  'networks.*.attachable': d('Standalone containers may join it (Swarm overlay networks).', [true]),
+  'networks.*.enable_ipv6': d('Enable IPv6 on the network.', [true]),
+  'networks.*.ipam.options': d('Options of the IPAM driver.', [{ foo: 'bar' }]),
+  'networks.*.ipam.config[].subnet': d('The subnet, in CIDR form.', ['172.28.0.0/16']),
+  'networks.*.ipam.config[].gateway': d('The gateway address.', ['172.28.0.1']),
+  'networks.*.ipam.config[].ip_range': d('The range addresses are taken from.', ['172.28.5.0/24']),
+  'networks.*.ipam.config[].aux_addresses': d('Addresses the driver must not hand out, by host name.', [{ router: '172.28.1.5' }]),
+};
+
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -157,14 +269,14 @@ export function annotate(schema) {
   for (const key of Object.keys(FIELD_DOCS)) if (!paths.has(key)) problems.push(`FIELD_DOCS['${key}'] names no field of the schema`);
   const done = new Set();
   for (const field of fields) {
-    const docs = FIELD_DOCS[field.path];
+    const docs = FIELD_DOCS[field.path] ?? PENDING_FIELD_DOCS[field.path];
     // a node shared by several paths (a definition reached twice) is annotated once, by its first path
     if (docs && !done.has(field.node)) {
       if (docs.description && !field.node.description) field.node.description = docs.description;
       if (docs.examples) field.node.examples = docs.examples;
       done.add(field.node);
     }
-    if (!field.node.description && !FIELD_DOCS[field.path]?.description && !problems.some((p) => p.includes(`'${field.path}'`))) problems.push(`field '${field.path}' has no description (add it to FIELD_DOCS in scripts/schema-docs.mjs)`);
+    if (!field.node.description && !docs?.description && !problems.some((p) => p.includes(`'${field.path}'`))) problems.push(`field '${field.path}' has no description (add it to FIELD_DOCS in scripts/schema-docs.mjs)`);
   }
   return { schema, fields, problems };
 }

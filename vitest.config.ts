@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@selur/compose/vitest': src('./packages/compose/src/vitest.ts'),
+      '@selur/compose/otel': src('./packages/compose/src/otel.ts'),
       '@selur/compose-docker': src('./packages/docker/src/index.ts'),
       '@selur/compose-selur': src('./packages/selur/src/index.ts'),
       '@selur/compose-kubernetes': src('./packages/kubernetes/src/index.ts'),

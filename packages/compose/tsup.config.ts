@@ -19,14 +19,14 @@ export async function copyRuntimeFiles(outDir: string): Promise<void> {
 }
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', vitest: 'src/vitest.ts' },
+  entry: { index: 'src/index.ts', vitest: 'src/vitest.ts', otel: 'src/otel.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'node20',
   platform: 'node',
-  external: ['vitest'],
+  external: ['vitest', '@opentelemetry/api'],
   // The CommonJS build has no import.meta.url: tsup's shim gives it the bundle's own file URL.
   shims: true,
   onSuccess: () => copyRuntimeFiles('dist'),

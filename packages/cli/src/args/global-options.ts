@@ -78,5 +78,6 @@ export const ENVIRONMENT_VARIABLES: readonly { readonly name: string; readonly d
   { name: 'SELUR_COMPOSE_RUNTIME', description: 'Runtime (like --runtime)' },
   { name: 'SVALINN_URL', description: 'Svalinn gateway for --runtime selur (default http://localhost:8000)' },
   { name: 'VORDR_MCP_URL', description: 'Vörðr MCP endpoint for --runtime selur' },
+  { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', description: 'Send OpenTelemetry traces of plan/up/down over OTLP/HTTP (also _TRACES_ENDPOINT, _HEADERS; OTEL_SERVICE_NAME)' },
   { name: 'NO_COLOR', description: 'Disable colours' },
 ];

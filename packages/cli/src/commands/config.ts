@@ -5,6 +5,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { json, loaded, selectServices, type Handler } from './common.js';
 import { planText } from './plan-text.js';
+import { cliTracing } from './telemetry.js';
 
 /** `config`: validates and prints the canonical project (TOML, YAML or JSON), names, or config hashes. */
 export const config: Handler = async (ctx) => {
@@ -62,7 +63,15 @@ function ensureNewline(text: string): string {
 export const plan: Handler = async (ctx) => {
   const { project, spec } = await loaded(ctx);
   const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'plan') : undefined;
-  const result = await project.plan(await ctx.runtime(), services ? { services: [...services] } : {});
+  const runtime = await ctx.runtime();
+  const options = services ? { services: [...services] } : {};
+  const tracing = await cliTracing(ctx.io.env, (text) => ctx.warn(text));
+  let result;
+  try {
+    result = await (tracing ? tracing.plan(project, runtime, options) : project.plan(runtime, options));
+  } finally {
+    await tracing?.flush();
+  }
   if (stringOption(ctx, 'format') === 'json') ctx.print(json(result));
   else ctx.print(planText(result, ctx.out));
   if (flag(ctx, 'expect-no-changes') && result.hasChanges) return ExitCode.error;

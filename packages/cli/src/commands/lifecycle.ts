@@ -1,11 +1,12 @@
 import { createGraph, parseDuration, Project, projectSecretRedactor, UnsupportedOperationError } from '@selur/compose';
-import type { ContainerInfo, DependencyGraph, ProjectSpec, Redactor, Runtime, Stack } from '@selur/compose';
+import type { ComposeEvent, ContainerInfo, DependencyGraph, ProjectSpec, Redactor, Runtime, Stack, UpOptions } from '@selur/compose';
 import { BIN } from '../args/commands.js';
 import { flag, intOption, type Context } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
 import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
+import { cliTracing } from './telemetry.js';
 
 const seconds = (ctx: Context, name: string) => {
   const value = intOption(ctx, name);
@@ -55,9 +56,10 @@ export const up: Handler = async (ctx) => {
     if (code !== ExitCode.ok) return code;
   }
   const sink = ctx.progress();
+  const tracing = await cliTracing(ctx.io.env, (text) => ctx.warn(text));
   let stack: Stack;
   try {
-    stack = await project.up({
+    const options = {
       runtime,
       ...(services ? { services: [...services] } : {}),
       noDeps: flag(ctx, 'no-deps'),
@@ -71,10 +73,12 @@ export const up: Handler = async (ctx) => {
       onFailure: flag(ctx, 'keep-on-failure') ? 'leave' : 'rollback',
       signal: ctx.signal,
       forceSignal: ctx.forceSignal,
-      onEvent: (event) => sink.onEvent(event),
-    });
+      onEvent: (event: ComposeEvent) => sink.onEvent(event),
+    } satisfies UpOptions;
+    stack = await (tracing ? tracing.up(project, options) : project.up(options));
   } finally {
     sink.close();
+    await tracing?.flush();
   }
   if (detach) return ExitCode.ok;
 
@@ -86,6 +90,7 @@ export const up: Handler = async (ctx) => {
     const down = ctx.progress();
     await stack.down({ forceSignal: ctx.forceSignal, onEvent: (event) => down.onEvent(event) });
     down.close();
+    await tracing?.flush();
     return ExitCode.interrupted;
   }
   const finished = await stack.ps();
@@ -98,17 +103,20 @@ export const down: Handler = async (ctx) => {
   const { project } = await loaded(ctx, { nameOnly: true });
   const runtime = await ctx.runtime();
   const sink = ctx.progress();
+  const tracing = await cliTracing(ctx.io.env, (text) => ctx.warn(text));
   try {
-    await project.down({
+    const options = {
       runtime,
       volumes: flag(ctx, 'volumes'),
       ...(seconds(ctx, 'timeout') !== undefined ? { timeout: seconds(ctx, 'timeout') } : {}),
       ...(flag(ctx, 'remove-orphans') ? { removeOrphans: true } : {}),
       forceSignal: ctx.forceSignal,
-      onEvent: (event) => sink.onEvent(event),
-    });
+      onEvent: (event: ComposeEvent) => sink.onEvent(event),
+    };
+    await (tracing ? tracing.down(project, options) : project.down(options));
   } finally {
     sink.close();
+    await tracing?.flush();
   }
   return ExitCode.ok;
 };

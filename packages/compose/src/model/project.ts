@@ -36,7 +36,7 @@ function inlineExtensions(spec: Record<string, unknown>): Record<string, unknown
 }
 
 /**
- * Options of the {@link ProjectModel} constructor.
+ * Options of the `Project` (and `ProjectModel`) constructor.
  *
  * @example
  * ```ts
@@ -70,7 +70,7 @@ export interface ProjectModelOptions {
 export class ProjectModel {
   /** The project name (lowercase letters, digits, `-`, `_`). */
   readonly name: string;
-  /** True when no name was given and {@link ProjectModel.name} was generated (unique per object). */
+  /** True when no name was given and `name` was generated (unique per object). */
   readonly generatedName: boolean;
   /** Where the project came from; relative paths resolve against `source.workingDir`. */
   readonly source: ProjectSource;
@@ -257,7 +257,7 @@ export class ProjectModel {
   }
 
   /**
-   * The profiles this project was narrowed to by {@link ProjectModel.withProfiles} (or by
+   * The profiles this project was narrowed to by `withProfiles` (or by
    * `loadProject(file, { profiles })`), undefined when it never was. `plan` and `up` treat them
    * as active, so the services such a project holds are the services they run (their
    * `profiles` fields are kept, so `toToml()` still says which profile each belongs to).
@@ -275,7 +275,7 @@ export class ProjectModel {
 
   /**
    * A copy of this project with only the services active for `profiles` (added to the
-   * {@link ProjectModel.activeProfiles} this project already has): services without profiles,
+   * `activeProfiles` this project already has): services without profiles,
    * services with one of them, and everything those depend on. The copy remembers them as its
    * active profiles, so its `plan` and `up` run exactly the services it holds.
    *

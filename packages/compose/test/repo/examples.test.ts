@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** Runs an example script as a user would (`node --import tsx <file>`), bounded by `timeout` ms. */
-function run(file: string, args: readonly string[] = [], timeout = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(file: string, args: readonly string[] = [], timeout = 60_000, nodeOptions: readonly string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', file, ...args], { cwd: root, timeout, killSignal: 'SIGKILL', encoding: 'utf8' }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', ...nodeOptions, file, ...args], { cwd: root, timeout, killSignal: 'SIGKILL', encoding: 'utf8' }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -88,6 +88,40 @@ describe('examples', { timeout: 120_000 }, () => {
     const { code, stdout } = await run('examples/event-tool/timeline.ts');
     expect(code).toBe(0);
     for (const service of ['api', 'migrate', 'worker']) expect(stdout).toMatch(new RegExp(`^${service}\\s+(-|\\d+)\\s+\\d+\\s+\\d+`, 'm'));
+  });
+
+  it('node-test-harness: the node:test suites pass, and leave nothing running', async () => {
+    const { code, stdout, stderr } = await run('examples/node-test-harness/web.node-test.ts', [], 90_000, ['--test', '--test-reporter=tap']);
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
+    expect(stdout).toContain('# pass 4');
+    expect(stdout).toContain('# fail 0');
+  }, 120_000);
+
+  it('jest-harness: the Jest suite passes against a build of @selur/compose', async () => {
+    // A build of its own (not dist/, which the CLI tests build at the same time), inside the package
+    // so that its dependencies resolve; the spawners' helper files sit beside the bundle.
+    const out = join(root, 'packages/compose/.jest-dist');
+    rmSync(out, { recursive: true, force: true });
+    execFileSync(join(root, 'node_modules/.bin/tsup'), ['src/index.ts', '--format', 'esm', '--platform', 'node', '--target', 'node20', '--no-dts', '--no-config', '--silent', '--out-dir', out], { cwd: join(root, 'packages/compose'), stdio: 'pipe' });
+    for (const helper of ['zygote.pl', 'spawn-worker.cjs']) copyFileSync(join(root, 'packages/compose/src/adapters/process/spawn', helper), join(out, helper));
+    dirs.push(out);
+    const result = await new Promise<{ code: number; output: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--experimental-vm-modules', join(root, 'examples/node_modules/jest/bin/jest.js'), '--config', 'examples/jest-harness/jest.config.mjs', '--ci'], { cwd: root, env: { ...process.env, SELUR_COMPOSE_ENTRY: join(out, 'index.js') }, timeout: 90_000, killSignal: 'SIGKILL', encoding: 'utf8' }, (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) || 1 : 0, output: `${stdout}\n${stderr}` });
+      });
+      child.stdin?.end();
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/Tests:\s+2 passed, 2 total/);
+  }, 150_000);
+
+  it('otel: prints the span tree of an up and a down', async () => {
+    const { code, stdout, stderr } = await run('examples/otel/trace.ts');
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^compose up \(ok\)$/m);
+    expect(stdout).toMatch(/^ {2}service api \(ok\)$/m);
+    expect(stdout).toMatch(/^ {4}wait-healthy api \(ok\)$/m);
+    expect(stdout).toMatch(/^compose down \(ok\)$/m);
   });
 
   it('kubernetes: converts the YAML stack into manifests', async () => {

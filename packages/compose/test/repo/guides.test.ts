@@ -60,6 +60,21 @@ describe('guides', { timeout: 60_000 }, () => {
     expect(output).toBe('');
   });
 
+  for (const [doc, script] of [
+    ['docs/model.md', 'scripts/gen-model-docs.mjs'],
+    ['docs/cli.md', 'scripts/gen-cli-docs.mjs'],
+  ] as const) {
+    it(`${doc} is what ${script} generates (the schema, the runtimes' capabilities, the CLI's command table)`, () => {
+      let output = '';
+      try {
+        execFileSync(process.execPath, [join(root, script), '--check'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+      } catch (error) {
+        output = String((error as { stderr?: string }).stderr ?? error);
+      }
+      expect(output).toBe('');
+    }, 60_000);
+  }
+
   it('every ```toml and ```yaml block of a guide is a valid compose file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'selur-guides-'));
     try {

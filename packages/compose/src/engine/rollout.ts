@@ -112,6 +112,11 @@ async function stopOld(ctx: RolloutContext, entries: readonly Entry[]): Promise<
   await teardownContainers(ctx.env, entries.map((e) => e.old), ctx.spec, undefined, { remove: false });
 }
 
+/** The old containers of replaced replicas, as stopped (removing them does not stop them again). */
+function stopped(entries: readonly Entry[]): ContainerInfo[] {
+  return entries.map((e) => ({ ...e.old, state: 'exited' }));
+}
+
 /**
  * Puts the old version of some replicas back: removes their new containers, starts the old ones
  * and, unless the run is cancelled, waits until they are ready again. Best effort: a restore

@@ -89,7 +89,7 @@ async function sample(rt: ProcessRuntime, project: string, inRollout: () => bool
         out.answering.push(answers.filter((a) => a !== undefined).length);
       }
     }
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
   }
   return out;
 }
@@ -103,7 +103,7 @@ function rolloutWindow(events: ComposeEvent[]): () => boolean {
   };
 }
 
-describe('rolling updates on processRuntime', () => {
+describe("rolling updates on processRuntime", { timeout: 90_000 }, () => {
   test('start-first: one replica at a time, never fewer than 3 answering; the plan says so', async () => {
     const rt = runtime();
     const name = `roll-sf-${Math.random().toString(16).slice(2, 8)}`;

@@ -103,7 +103,7 @@ function rolloutWindow(events: ComposeEvent[]): () => boolean {
   };
 }
 
-describe("rolling updates on processRuntime", { timeout: 90_000 }, () => {
+describe('rolling updates on processRuntime', { timeout: 90_000 }, () => {
   test('start-first: one replica at a time, never fewer than 3 answering; the plan says so', async () => {
     const rt = runtime();
     const name = `roll-sf-${Math.random().toString(16).slice(2, 8)}`;

@@ -223,7 +223,7 @@ describe('rolling updates on processRuntime', { timeout: 90_000 }, () => {
         expect(isRolloutFailedError(error)).toBe(true);
         if (!isRolloutFailedError(error)) return;
         expect([error.batch, error.replica, error.failureAction, error.rolledBack]).toEqual([2, 2, failureAction, failureAction === 'rollback']);
-        const after = (await rt.listContainers(name, { all: true })).sort((a, b) => a.replica - b.replica);
+        const after = [...(await rt.listContainers(name, { all: true }))].sort((a, b) => a.replica - b.replica);
         expect(after.map((c) => `${c.replica}:${c.state}`)).toEqual(['1:running', '2:running', '3:running']);
         const versions = await Promise.all(after.map((c) => get(c, '/version')));
         if (failureAction === 'rollback') {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { Project, planToString, processRuntime, isRolloutFailedError, type ComposeEvent, type ContainerInfo, type ProcessRuntime, type ServiceInput } from '@selur/compose';
+import { Project, planToString, processRuntime, isCancelledError, isRolloutFailedError, type ComposeEvent, type ContainerInfo, type ProcessRuntime, type ServiceInput } from '@selur/compose';
 import { rejection } from './helpers.js';
 
 const stateDirs: string[] = [];
@@ -238,5 +238,55 @@ describe('rolling updates on processRuntime', { timeout: 90_000 }, () => {
       }
       expect(await rt.listContainers(name)).toEqual([]);
     }
+  });
+
+  test('continue: a failed batch keeps its old replica and the rollout goes on', async () => {
+    const rt = runtime();
+    const name = `roll-cont-${Math.random().toString(16).slice(2, 8)}`;
+    const marker = join(stateDirs[stateDirs.length - 1] as string, `${name}.marker`);
+    const deploy = { replicas: 3, update_config: { parallelism: 1, order: 'start-first', failure_action: 'continue' } } as const;
+    const make = (env: Record<string, string>) => new Project(name).service('web', web(env, deploy));
+    const stack = await make({ VERSION: 'v1' }).up({ ...FAST, runtime: rt });
+    try {
+      const events: ComposeEvent[] = [];
+      await make({ VERSION: 'v2', BREAK_AFTER: marker }).up({ ...FAST, runtime: rt, onEvent: (e) => events.push(e) });
+      expect(events.flatMap((e) => (e.type === 'rollout.batch' ? [`${e.batch}: ${e.replaced} replaced, ${e.failed} failed`] : []))).toEqual(['1: 1 replaced, 0 failed', '2: 1 replaced, 1 failed', '3: 1 replaced, 2 failed']);
+      expect(events.filter((e) => e.type === 'warning' && e.code === 'rollout-batch-failed')).toHaveLength(2);
+      expect(events.find((e) => e.type === 'rollout.completed')).toMatchObject({ replaced: 1, failed: 2 });
+      const after = [...(await running(rt, name))].sort((a, b) => a.replica - b.replica);
+      expect(await Promise.all(after.map((c) => get(c, '/version')))).toEqual(['v2', 'v1', 'v1']);
+      // The replicas left on the old version are still to be replaced.
+      const plan = await make({ VERSION: 'v2', BREAK_AFTER: marker }).plan(rt);
+      expect(plan.services[0]?.replicas.map((r) => `${r.replica}:${r.action}`)).toEqual(['1:unchanged', '2:recreate', '3:recreate']);
+    } finally {
+      await stack.down();
+    }
+  });
+
+  test('an up aborted mid-rollout puts every old replica back', async () => {
+    const rt = runtime();
+    const name = `roll-abort-${Math.random().toString(16).slice(2, 8)}`;
+    const deploy = { replicas: 3, update_config: { parallelism: 1, order: 'stop-first' } } as const;
+    const make = (version: string) => new Project(name).service('web', web({ VERSION: version }, deploy));
+    const stack = await make('v1').up({ ...FAST, runtime: rt });
+    try {
+      const before = await running(rt, name);
+      const controller = new AbortController();
+      const error = await rejection(make('v2').up({ ...FAST, runtime: rt, signal: controller.signal, onEvent: (e) => { if (e.type === 'rollout.batch' && e.batch === 2) controller.abort(); } }));
+      expect(isCancelledError(error)).toBe(true);
+      const all = await rt.listContainers(name, { all: true });
+      expect(all.map((c) => c.id).sort()).toEqual(before.map((c) => c.id).sort());
+      // Restarted without waiting (the run was cancelled): give them a bounded moment to listen.
+      let versions: (string | undefined)[] = [];
+      for (let i = 0; i < 100; i++) {
+        versions = await Promise.all((await running(rt, name)).map((c) => get(c, '/version')));
+        if (versions.length === 3 && versions.every((v) => v === 'v1')) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(versions).toEqual(['v1', 'v1', 'v1']);
+    } finally {
+      await stack.down();
+    }
+    expect(await rt.listContainers(name)).toEqual([]);
   });
 });

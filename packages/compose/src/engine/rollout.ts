@@ -11,6 +11,8 @@ import type { Redactor } from './redact.js';
 import { containerName } from './requests.js';
 import { teardownContainers } from './teardown.js';
 
+const RUNNING: ReadonlySet<string> = new Set(['running', 'restarting']);
+
 /** How often a new replica is inspected during its `monitor` window (ms). */
 const MONITOR_INSPECT_MS = 50;
 
@@ -108,7 +110,8 @@ async function monitor(ctx: ReadinessContext, container: ContainerInfo, ms: numb
 
 /** Stops old containers, keeping them: a rollback starts them again, a completed rollout removes them. */
 async function stopOld(ctx: RolloutContext, entries: readonly Entry[]): Promise<void> {
-  for (const e of entries) e.oldStopped = true;
+  // Only what ran is started again by a restore: an old replica found stopped stays stopped.
+  for (const e of entries) e.oldStopped = RUNNING.has(e.old.state);
   await teardownContainers(ctx.env, entries.map((e) => e.old), ctx.spec, undefined, { remove: false });
 }
 

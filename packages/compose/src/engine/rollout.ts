@@ -6,6 +6,7 @@ import type { HealthcheckSpec, ProjectSpec } from '../spec/types.js';
 import { ERROR_LOG_LINES, lastLogLines } from './diagnostics.js';
 import { emit, type EngineEnv } from './env.js';
 import { EngineFailure, RunCancelled } from './failure.js';
+import { inspectSettled } from './liveness.js';
 import { waitContainerReady, type ReadinessContext } from './readiness.js';
 import type { Redactor } from './redact.js';
 import { containerName } from './requests.js';
@@ -93,7 +94,8 @@ async function monitor(ctx: ReadinessContext, container: ContainerInfo, ms: numb
   const restarts = container.restartCount ?? 0;
   for (;;) {
     if (ctx.signal.aborted) throw new RunCancelled();
-    const info = await ctx.runtime.inspectContainer(container.id);
+    // settled: an exit whose code the runtime has not recorded yet is read again for it
+    const info = await inspectSettled(ctx, container.id);
     if (info.state === 'exited' || info.state === 'dead' || (info.restartCount ?? 0) > restarts) {
       const how = info.state === 'exited' || info.state === 'dead' ? `exited with code ${info.exitCode ?? '?'}` : 'was restarted by the runtime';
       throw new EngineFailure('exited', { service: ctx.service, reason: `${how} while monitored after it was ready`, exitCode: info.exitCode });

@@ -28,7 +28,8 @@ afterAll(async () => {
 const NODE = process.execPath;
 /**
  * A server on $PORT that answers /version with $VERSION. With $BROKEN set it says so and never
- * listens; with $BREAK_AFTER set to a file, it serves the first time (creating the file) and is
+ * listens; with $DIE_AFTER_MS it exits with code 7 that long after its first connection (the
+ * readiness probe's: it dies once ready); with $BREAK_AFTER set to a file, it serves the first time (creating the file) and is
  * broken every later time: the first batch of a rollout passes, the next fails.
  */
 const SERVER = [
@@ -39,7 +40,11 @@ const SERVER = [
    let broken = !!process.env.BROKEN;
    if (marker) { if (fs.existsSync(marker)) broken = true; else fs.writeFileSync(marker, 'x'); }
    if (broken) { console.log('broken ' + process.env.VERSION); setInterval(() => {}, 60000); }
-   else require('http').createServer((q, s) => s.end(q.url === '/version' ? process.env.VERSION : 'ok')).listen(+process.env.PORT, '127.0.0.1', () => console.log('listening ' + process.env.VERSION));`,
+   else {
+     const server = require('http').createServer((q, s) => s.end(q.url === '/version' ? process.env.VERSION : 'ok'));
+     if (process.env.DIE_AFTER_MS) server.once('connection', () => setTimeout(() => { console.log('dying'); process.exit(7); }, +process.env.DIE_AFTER_MS));
+     server.listen(+process.env.PORT, '127.0.0.1', () => console.log('listening ' + process.env.VERSION));
+   }`,
 ];
 const PROBE = `${JSON.stringify(NODE)} -e "require('net').connect(+process.env.PORT, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))"`;
 const FAST = { pollFirstMs: 5, pollCapMs: 50, lockTimeout: 10_000 } as const;
@@ -290,5 +295,31 @@ describe('rolling updates on processRuntime', { timeout: 90_000 }, () => {
       await stack.down();
     }
     expect(await rt.listContainers(name)).toEqual([]);
+  });
+
+  test('a new replica that dies within the monitor window fails its batch', async () => {
+    const rt = runtime();
+    const name = `roll-mon-${Math.random().toString(16).slice(2, 8)}`;
+    const deploy = { replicas: 2, update_config: { parallelism: 1, order: 'start-first', monitor: '5s', failure_action: 'rollback' } } as const;
+    const make = (env: Record<string, string>) => new Project(name).service('web', web(env, deploy));
+    const stack = await make({ VERSION: 'v1' }).up({ ...FAST, runtime: rt });
+    try {
+      const before = await running(rt, name);
+      expect(planToString(await make({ VERSION: 'v2' }).plan(rt))).toContain('web: rolling update, 2 replicas, 1 at a time, start-first, monitor 5s, on failure rollback (');
+      const events: ComposeEvent[] = [];
+      const error = await rejection(make({ VERSION: 'v2', DIE_AFTER_MS: '1000' }).up({ ...FAST, runtime: rt, onEvent: (e) => events.push(e) }));
+      expect(isRolloutFailedError(error)).toBe(true);
+      if (!isRolloutFailedError(error)) return;
+      expect([error.batch, error.replica, error.exitCode, error.rolledBack]).toEqual([1, 1, 7, true]);
+      expect(error.reason).toBe('exited with code 7 while monitored after it was ready');
+      expect(error.logs).toEqual(['listening v2', 'dying']);
+      // It was ready (it listened) before it died: the old replica 1 was still running then.
+      expect(events.some((e) => e.type === 'service.stopping' && before.some((c) => c.id === e.containerId))).toBe(false);
+      const after = await running(rt, name);
+      expect(after.map((c) => c.id).sort()).toEqual(before.map((c) => c.id).sort());
+      expect(await Promise.all(after.map((c) => get(c, '/version')))).toEqual(['v1', 'v1']);
+    } finally {
+      await stack.down();
+    }
   });
 });

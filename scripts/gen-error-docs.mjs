@@ -46,6 +46,7 @@ const ADVICE = {
   E_PROJECT_LOCKED: 'Another `up`/`down` of the same project runs: wait for it, or raise `lockTimeout`; a dead holder\'s lock is taken over.',
   E_SECRET_IN_ENVIRONMENT: 'Move the value into a `secrets` entry (a file), and read `<NAME>_FILE` in the service.',
   E_SERVICE_EXITED: 'Read `exitCode` and `logs`: the service crashed or a one-shot job failed.',
+  E_ROLLOUT_FAILED: 'Read `reason`, `healthOutput` and `logs` (the failed new replica\'s, batch `batch`, replica `replica`): fix the new version or its healthcheck, then `up` again. With `rolledBack` the old replicas run as before; after `failure_action: pause` the first `replaced` replicas run the new version and the next `up` finishes the rollout.',
   E_SERVICE_START: 'Read the reason and `logs`: the runtime could not start the service (command, image, mounts).',
   E_STATE_FILE: 'The process runtime\'s state file is damaged or unwritable: check the `stateDir` permissions; remove the named file if it is corrupt.',
   E_TOML_SYNTAX: 'Fix the TOML at the `file:line:column` printed.',

@@ -61,8 +61,13 @@ function honouredBy(path, runtimes) {
   const top = path.startsWith('services.*.') ? path.slice('services.*.'.length).split(/[.[]/)[0] : undefined;
   const declared = top === undefined ? [] : runtimes.filter((r) => r.capabilities.has(`field:${top}`));
   if (top !== undefined && runtimes.some((r) => [...r.capabilities].some((c) => c === `field:${top}` || c.startsWith(`field:${top}.`)))) {
-    const precise = runtimes.filter((r) => r.capabilities.has(`field:${path.slice('services.*.'.length).replace(/\[\]/g, '')}`));
-    return (precise.length > 0 ? precise : declared).map((r) => r.name);
+    // the field itself, else its closest declared parent (`deploy.update_config` for its `.order`)
+    const parts = path.slice('services.*.'.length).replace(/\[\]/g, '').split('.');
+    for (let n = parts.length; n > 1; n--) {
+      const precise = runtimes.filter((r) => r.capabilities.has(`field:${parts.slice(0, n).join('.')}`));
+      if (precise.length > 0) return precise.map((r) => r.name);
+    }
+    return declared.map((r) => r.name);
   }
   const prefix = Object.keys(NEEDS).filter((k) => path === k || path.startsWith(`${k}.`) || path.startsWith(`${k}[`)).sort((a, b) => b.length - a.length)[0];
   if (prefix !== undefined) return runtimes.filter((r) => r.capabilities.has(NEEDS[prefix])).map((r) => r.name);

@@ -139,7 +139,7 @@ export type { PlanOptions } from './plan/make-plan.js';
 export { planToString } from './plan/plan-to-string.js';
 export type { SelectOptions } from './plan/select.js';
 export type { ProjectInput } from './plan/project-input.js';
-export type { Plan, PlanAction, ReplicaAction, ReplicaPlan, ServicePlan, ResourcePlan } from './plan/types.js';
+export type { Plan, PlanAction, ReplicaAction, ReplicaPlan, ServicePlan, ResourcePlan, RolloutPlan } from './plan/types.js';
 export { ServiceFailureError, isServiceFailureError } from './errors/service-failure-error.js';
 export type { FailureDiagnostics } from './errors/service-failure-error.js';
 export { HealthTimeoutError, isHealthTimeoutError } from './errors/health-timeout-error.js';
@@ -148,6 +148,7 @@ export { DependencyFailedError, isDependencyFailedError } from './errors/depende
 export { PortConflictError, isPortConflictError } from './errors/port-conflict-error.js';
 export { CancelledError, isCancelledError } from './errors/cancelled-error.js';
 export { ServiceStartError, isServiceStartError } from './errors/service-start-error.js';
+export { RolloutFailedError, isRolloutFailedError, type RolloutFailureDetails } from './errors/rollout-failed-error.js';
 export { ProjectLockedError, isProjectLockedError } from './errors/project-locked-error.js';
 export { ProjectInUseError, isProjectInUseError } from './errors/project-in-use-error.js';
 export { PlanChangesError, isPlanChangesError } from './errors/plan-changes-error.js';

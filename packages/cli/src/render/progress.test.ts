@@ -54,6 +54,27 @@ describe('reduceProgress + renderProgressFrame', () => {
     expect(renderProgressFrame(state, T0, plain)).toEqual(['up: 2 services ready in 2.0s']);
   });
 
+  it('summarises a rolling update as it goes', () => {
+    const steps = [
+      at(0, { type: 'rollout.started', service: 'web', replicas: 3, batches: 3, parallelism: 1, order: 'start-first', failureAction: 'rollback' }),
+      at(10, { type: 'rollout.batch', service: 'web', batch: 1, batches: 3, replaced: 1, total: 3, failed: 0 }),
+      at(20, { type: 'rollout.failed', service: 'web', batch: 2, replica: 2, reason: 'healthcheck did not pass within 1000 ms', failureAction: 'rollback' }),
+      at(30, { type: 'rollout.rolledBack', service: 'web', restored: 2 }),
+    ];
+    const summaries: string[] = [];
+    steps.reduce((state, e) => {
+      const next = reduceProgress(state, e);
+      summaries.push(...renderProgressFrame(next, T0, plain));
+      return next;
+    }, EMPTY_PROGRESS);
+    expect(summaries).toEqual([
+      'web: rolling update of 3 replicas, 1 at a time, start-first',
+      'web: rolling update 1/3',
+      'web: rolling update failed at batch 2 (replica 2): healthcheck did not pass within 1000 ms; rollback',
+      'web: rolled back, 2 old replicas running again',
+    ]);
+  });
+
   it('cuts long details to the width', () => {
     const state = reduceProgress(EMPTY_PROGRESS, at(0, { type: 'service.skipped', service: 'web', reason: 'x'.repeat(200) }));
     const [line] = renderProgressFrame(state, T0, plain, 60);

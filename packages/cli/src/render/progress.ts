@@ -94,6 +94,16 @@ function summaryOf(event: ComposeEvent): string | undefined {
       const held = Math.max(0, event.time.getTime() - Date.parse(event.heldSince));
       return `waiting for ${event.operation ? `\`${event.operation}\` of ` : ''}pid ${event.holderPid}, started ${formatElapsed(held)} ago (Ctrl-C stops waiting)`;
     }
+    case 'rollout.started':
+      return `${event.service}: rolling update of ${plural(event.replicas, 'replica')}, ${event.parallelism} at a time, ${event.order}`;
+    case 'rollout.batch':
+      return `${event.service}: rolling update ${event.replaced}/${event.total}${event.failed > 0 ? ` (${event.failed} failed, kept old)` : ''}`;
+    case 'rollout.completed':
+      return `${event.service}: rolled out ${plural(event.replaced, 'replica')}`;
+    case 'rollout.failed':
+      return `${event.service}: rolling update failed at batch ${event.batch} (replica ${event.replica}): ${firstLine(event.reason)}; ${event.failureAction}`;
+    case 'rollout.rolledBack':
+      return `${event.service}: rolled back, ${plural(event.restored, 'old replica')} running again`;
     case 'rollback.finished':
       return `rolled back: removed ${plural(event.removedContainers, 'container')}, ${plural(event.removedNetworks, 'network')}, ${plural(event.removedVolumes, 'volume')}`;
     default:

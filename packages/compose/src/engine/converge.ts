@@ -17,6 +17,7 @@ import { ServiceNode } from './service-node.js';
 import { teardownContainers } from './teardown.js';
 import { resolveSecretEnvironment } from '../runtime/secret-environment.js';
 import { peerVariables } from './peer-env.js';
+import { rollOut, type RolloutTarget } from './rollout.js';
 
 
 let Queue: typeof PQueue | undefined;
@@ -418,8 +419,9 @@ export class Converger {
     return env;
   }
 
-  async #create(desired: DesiredService, replica: number, priority: number, peers: Readonly<Record<string, string>> = {}): Promise<ContainerInfo> {
-    const base = containerRequest(this.#ctx.spec, this.#workingDir, desired, replica, this.#env.runtime.capabilities.has('networks'));
+  async #create(desired: DesiredService, replica: number, priority: number, peers: Readonly<Record<string, string>> = {}, name?: string): Promise<ContainerInfo> {
+    const made = containerRequest(this.#ctx.spec, this.#workingDir, desired, replica, this.#env.runtime.capabilities.has('networks'));
+    const base = name === undefined ? made : { ...made, name };
     const injected = await resolveSecretEnvironment(desired.name, desired.spec, base.secrets, this.#settings.secretsDevMode);
     // What the service sets itself wins over a dependency's address.
     const request = Object.keys(injected).length === 0 && Object.keys(peers).length === 0 ? base : { ...base, environment: { ...peers, ...base.environment, ...injected } };
@@ -443,8 +445,42 @@ export class Converger {
       await this.#op(() => teardownContainers(this.#env, infos, this.#ctx.spec, undefined, { remove: true }));
     }
     const kept = plan.replicas.filter((r) => r.action !== 'remove');
-    const containers = await Promise.all(kept.map((r) => this.#applyReplica(name, r)));
+    const rolled = plan.rollout && this.#settings.start ? kept.filter((r) => r.action === 'recreate' && this.#observed.has(r.containerId ?? '')) : [];
+    const rest = kept.filter((r) => !rolled.includes(r));
+    const containers = await Promise.all(rest.map((r) => this.#applyReplica(name, r)));
+    if (rolled.length > 0) {
+      this.#changed = true;
+      containers.push(...(await this.#rollOut(name, rolled.map((r) => ({ replica: r.replica, old: this.#observed.get(r.containerId ?? '') as ContainerInfo })))));
+    }
     return containers.sort((a, b) => a.replica - b.replica);
+  }
+
+  /** Replaces a changed service's replicas as a rolling update (see rollout.ts). */
+  #rollOut(name: string, targets: RolloutTarget[]): Promise<ContainerInfo[]> {
+    const desired = this.#desired.get(name) as DesiredService;
+    const plan = this.#plans.get(name) as ServicePlan;
+    if (!plan.rollout) return Promise.resolve([]);
+    return rollOut(
+      {
+        env: this.#env,
+        spec: this.#ctx.spec,
+        service: name,
+        configHash: desired.configHash,
+        rollout: plan.rollout,
+        readiness: this.#readinessContext(name),
+        strategy: this.#waits.get(name),
+        healthcheck: desired.spec.healthcheck,
+        redact: this.#redact,
+        usedNames: new Set(this.#ctx.observed.containers.map((c) => c.name)),
+        create: async (replica, containerName) => this.#create(desired, replica, 1, await this.#peerEnvironment(desired), containerName),
+        start: (container) => this.#startContainer(name, container),
+        forget: (container) => {
+          this.record.createdContainers.delete(container.id);
+          this.record.attemptedNames.delete(container.name);
+        },
+      },
+      targets,
+    );
   }
 
   async #applyReplica(name: string, r: ReplicaPlan): Promise<ContainerInfo> {

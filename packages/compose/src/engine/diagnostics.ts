@@ -2,6 +2,7 @@ import { CancelledError } from '../errors/cancelled-error.js';
 import { DependencyFailedError } from '../errors/dependency-failed-error.js';
 import { HealthTimeoutError } from '../errors/health-timeout-error.js';
 import { PortConflictError } from '../errors/port-conflict-error.js';
+import { RolloutFailedError } from '../errors/rollout-failed-error.js';
 import { ServiceExitedError } from '../errors/service-exited-error.js';
 import type { FailureDiagnostics, ServiceFailureError } from '../errors/service-failure-error.js';
 import { ServiceStartError } from '../errors/service-start-error.js';
@@ -63,5 +64,9 @@ export function publicError(failure: EngineFailure, diagnostics: Omit<FailureDia
       return new CancelledError(d);
     case 'start':
       return new ServiceStartError(d);
+    case 'rollout': {
+      const r = failure.rollout ?? { batch: 0, batches: 0, replica: 0, failureAction: 'rollback', replaced: 0, rolledBack: false };
+      return new RolloutFailedError({ ...d, batch: r.batch, batches: r.batches, replica: r.replica, failureAction: r.failureAction, replaced: r.replaced, rolledBack: r.rolledBack });
+    }
   }
 }

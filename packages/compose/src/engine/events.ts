@@ -63,6 +63,9 @@ export interface ReplicaEventFields {
  *   exit nobody asked for), with its exit code and how often the runtime restarted it so far;
  *   `stack.ps()` shows it too. Stops asked through the engine (`stop`, `down`) are not reported.
  * - `log`: a line of output (with `up({ logEvents: true })`), secrets redacted.
+ * - `rollout.started` → `rollout.batch` (after each batch: replaced n of m) → `rollout.completed`:
+ *   a changed service replaced as a rolling update (see `ServicePlan.rollout`); a failed batch
+ *   reports `rollout.failed`, then `rollout.rolledBack` once the old replicas run again.
  * - `up.done`, `down.done`, `rollback.started/finished`.
  * - `project.waiting`: another live process holds the project's lock (its `up` or `down` is
  *   running); this run waits for it (`lockTimeout`). Says who: its pid, what it does, since when.
@@ -95,6 +98,11 @@ export type ComposeEvent =
   | (EventBase & { readonly type: 'down.done'; readonly removedContainers: number; readonly removedNetworks: number; readonly removedVolumes: number })
   | (EventBase & { readonly type: 'warning'; readonly code: string; readonly message: string; readonly service?: string | undefined; readonly field?: string | undefined })
   | (EventBase & { readonly type: 'rollback.started'; readonly reason: string })
+  | (EventBase & { readonly type: 'rollout.started'; readonly service: string; readonly replicas: number; readonly batches: number; readonly parallelism: number; readonly order: 'start-first' | 'stop-first'; readonly failureAction: 'rollback' | 'pause' | 'continue' })
+  | (EventBase & { readonly type: 'rollout.batch'; readonly service: string; readonly batch: number; readonly batches: number; readonly replaced: number; readonly total: number; readonly failed: number })
+  | (EventBase & { readonly type: 'rollout.completed'; readonly service: string; readonly replaced: number; readonly failed: number })
+  | (EventBase & { readonly type: 'rollout.failed'; readonly service: string; readonly batch: number; readonly replica: number; readonly reason: string; readonly failureAction: 'rollback' | 'pause' | 'continue' })
+  | (EventBase & { readonly type: 'rollout.rolledBack'; readonly service: string; readonly restored: number })
   | (EventBase & { readonly type: 'project.waiting'; readonly holderPid: number; readonly operation?: string | undefined; readonly heldSince: string })
   | (EventBase & { readonly type: 'rollback.finished'; readonly removedContainers: number; readonly removedNetworks: number; readonly removedVolumes: number });
 

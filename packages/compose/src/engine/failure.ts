@@ -1,5 +1,16 @@
 /** @internal Why a service failed, before it becomes a public error (which needs logs and `skipped`). */
-export type FailureKind = 'health-timeout' | 'exited' | 'dependency' | 'port' | 'cancelled' | 'start';
+export type FailureKind = 'health-timeout' | 'exited' | 'dependency' | 'port' | 'cancelled' | 'start' | 'rollout';
+
+/** @internal Where a rolling update failed and what it did about it (kind `rollout`). */
+export interface RolloutFailureInfo {
+  readonly batch: number;
+  readonly batches: number;
+  readonly replica: number;
+  readonly failureAction: 'rollback' | 'pause' | 'continue';
+  readonly replaced: number;
+  /** The old replicas run again. */
+  readonly rolledBack: boolean;
+}
 
 /** @internal A failure inside the engine. Mapped to a typed public error when the run ends. */
 export class EngineFailure extends Error {
@@ -12,10 +23,24 @@ export class EngineFailure extends Error {
   readonly port: number | undefined;
   /** The service whose logs explain it (the dependency, for a dependency failure). */
   readonly logsOf: string | undefined;
+  /** Log lines read before the container that wrote them was removed (a failed new replica of a rollout). */
+  readonly logs: readonly string[] | undefined;
+  readonly rollout: RolloutFailureInfo | undefined;
 
   constructor(
     kind: FailureKind,
-    fields: { service?: string | undefined; reason: string; exitCode?: number | undefined; healthOutput?: string | undefined; dependency?: string | undefined; port?: number | undefined; logsOf?: string | undefined; cause?: unknown },
+    fields: {
+      service?: string | undefined;
+      reason: string;
+      exitCode?: number | undefined;
+      healthOutput?: string | undefined;
+      dependency?: string | undefined;
+      port?: number | undefined;
+      logsOf?: string | undefined;
+      logs?: readonly string[] | undefined;
+      rollout?: RolloutFailureInfo | undefined;
+      cause?: unknown;
+    },
   ) {
     super(fields.reason, fields.cause === undefined ? undefined : { cause: fields.cause });
     this.kind = kind;
@@ -26,6 +51,8 @@ export class EngineFailure extends Error {
     this.dependency = fields.dependency;
     this.port = fields.port;
     this.logsOf = fields.logsOf ?? fields.service;
+    this.logs = fields.logs;
+    this.rollout = fields.rollout;
   }
 }
 

@@ -107,11 +107,11 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
       // Skipped: never attempted. A service whose start was sent and failed too is not "skipped".
       const skipped = services.filter((n) => !outcome.nodes.get(n)?.hasStarted && !outcome.nodes.get(n)?.startSent && n !== failure.service).sort();
       for (const s of skipped) emit(env, { type: 'service.skipped', service: s, reason: failure.kind === 'cancelled' ? 'cancelled' : `${failure.service ?? 'a service'} failed` });
-      let logContainers = failure.logsOf ? (outcome.nodes.get(failure.logsOf)?.containers ?? []) : [];
-      if (failure.logsOf && logContainers.length === 0) {
+      let logContainers = failure.logsOf && !failure.logs ? (outcome.nodes.get(failure.logsOf)?.containers ?? []) : [];
+      if (failure.logsOf && !failure.logs && logContainers.length === 0) {
         logContainers = (await runtime.listContainers(project.name, { all: true }).catch(() => [])).filter((c) => c.service === failure.logsOf);
       }
-      const logs = await lastLogLines(runtime, logContainers, ERROR_LOG_LINES, redact);
+      const logs = failure.logs ? [...failure.logs] : await lastLogLines(runtime, logContainers, ERROR_LOG_LINES, redact);
       // A service that died because its port was taken is a port conflict, whatever the runtime said.
       // The port comes from what the service asked for, never from the log text (a timestamp's `:28`).
       if ((failure.kind === 'exited' || failure.kind === 'health-timeout') && logs.some((l) => portConflictOf(l))) {

@@ -42,6 +42,7 @@ export const SERVICE_FAILURE_CODES: ReadonlySet<string> = new Set([
   'E_PORT_CONFLICT',
   'E_CANCELLED',
   'E_SERVICE_START',
+  'E_ROLLOUT_FAILED',
 ]);
 
 function describe(message: string, d: FailureDiagnostics): string {

@@ -43,6 +43,8 @@ export interface DesiredOptions {
   readonly secretDigests: SecretDigests;
   /** Services that are one-shot jobs (see {@link DesiredService.oneShot}). */
   readonly oneShot?: ReadonlySet<string> | undefined;
+  /** The engine may roll changed services out (see {@link DesiredState.rollingUpdates}). */
+  readonly rollingUpdates?: boolean | undefined;
 }
 
 /** Services that run to completion: an `exit-zero` wait, or a `service_completed_successfully` dependency of another. */
@@ -113,5 +115,5 @@ export function desiredState(spec: ProjectSpec, selected: readonly string[], opt
       })
     : [];
   const chosen = new Set(selected);
-  return { project: spec.name, services, unselected: Object.keys(spec.services).filter((n) => !chosen.has(n)).sort(), networks, volumes };
+  return { project: spec.name, services, unselected: Object.keys(spec.services).filter((n) => !chosen.has(n)).sort(), networks, volumes, rollingUpdates: options.rollingUpdates ?? false };
 }

@@ -75,4 +75,42 @@ describe('diffState', () => {
     const plan = diffState(state([desired('a', spec('a:2'))]), { containers: [c], networks: [], volumes: [] });
     expect(plan.services[0]?.reasons).toEqual(['config changed']);
   });
+
+  test('a recreated service with several replicas or an update_config is a rollout, when the runtime can roll', () => {
+    const rolling = (s: DesiredState): DesiredState => ({ ...s, rollingUpdates: true });
+    const update = { parallelism: 2, delay: '5s', order: 'start-first', failure_action: 'pause', monitor: '0s', max_failure_ratio: 0 } as const;
+    const withDeploy = (image: string, deploy: ServiceSpec['deploy'], ports: ServiceSpec['ports'] = []): ServiceSpec => serviceSpec(image, { deploy, ports, stop_grace_period: '10s' });
+    const old = (service: string, n: number, s: ServiceSpec) => Array.from({ length: n }, (_, i) => container(service, i + 1, s));
+    const observed = {
+      containers: [
+        ...old('web', 3, spec('w:1', 3)),
+        ...old('one', 1, spec('o:1')),
+        ...old('api', 1, withDeploy('a:1', { replicas: 1, strategy: 'rolling', update_config: update })),
+        ...old('bound', 2, withDeploy('b:1', { replicas: 2, strategy: 'rolling', update_config: update }, [{ target: 80, published: 8080, protocol: 'tcp' }])),
+        ...old('plain', 3, withDeploy('p:1', { replicas: 3, strategy: 'recreate' })),
+      ],
+      networks: [],
+      volumes: [],
+    };
+    const wanted = state([
+      desired('web', spec('w:2', 3)),
+      desired('one', spec('o:2')),
+      desired('api', withDeploy('a:2', { replicas: 1, strategy: 'rolling', update_config: update })),
+      desired('bound', withDeploy('b:2', { replicas: 2, strategy: 'rolling', update_config: update }, [{ target: 80, published: 8080, protocol: 'tcp' }])),
+      desired('plain', withDeploy('p:2', { replicas: 3, strategy: 'recreate' })),
+    ]);
+    const plan = diffState(rolling(wanted), observed);
+    expect(planToString(plan).split('\n').slice(1)).toEqual([
+      '+ network default: create (missing)',
+      '~ service api: rolling update, 1 replica, all at once, start-first, delay 5s, on failure pause (image changed)',
+      '~ service bound: rolling update, 2 replicas, all at once, stop-first, delay 5s, on failure pause, start-first needs a second copy of its fixed host port: stop-first used (image changed)',
+      '~ service one: recreate (image changed)',
+      '~ service plain: recreate (image changed)',
+      '~ service web: rolling update, 3 replicas, 1 at a time, stop-first, on failure rollback (image changed)',
+    ]);
+    expect(plan.services.find((s) => s.name === 'web')?.rollout).toEqual({ order: 'stop-first', parallelism: 1, batches: 3, replicas: 3, delay: '0s', monitor: '0s', failureAction: 'rollback', maxFailureRatio: 0 });
+    expect(plan.summary.recreate).toBe(5);
+    // A runtime that cannot roll (no field:deploy.update_config): every one is a plain recreate.
+    expect(diffState(wanted, observed).services.map((s) => s.rollout)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
 });

@@ -10,6 +10,7 @@ import type {
   PlanAction,
   ReplicaPlan,
   ResourcePlan,
+  RolloutPlan,
   ServicePlan,
 } from './types.js';
 
@@ -99,6 +100,38 @@ function propagateRestarts(desired: readonly DesiredService[], plans: Map<string
   }
 }
 
+/**
+ * The rolling update of a recreated service, or undefined when its replicas are simply replaced:
+ * a single replica without `update_config`, or `deploy.strategy: recreate`.
+ */
+function rolloutOf(desired: DesiredService, plan: ServicePlan): RolloutPlan | undefined {
+  if (plan.action !== 'recreate') return undefined;
+  const replaced = plan.replicas.filter((r) => r.action === 'recreate').length;
+  const deploy = desired.spec.deploy;
+  if (replaced === 0 || deploy.strategy === 'recreate' || desired.oneShot) return undefined;
+  const config = deploy.update_config;
+  if (!config && desired.replicas <= 1) return undefined;
+  const parallelism = !config || config.parallelism <= 0 ? (config ? replaced : 1) : Math.min(config.parallelism, replaced);
+  let order = config?.order ?? 'stop-first';
+  let note: string | undefined;
+  // Two processes of one service cannot both bind a fixed host port: the old one stops first.
+  if (order === 'start-first' && desired.spec.ports.some((p) => (p.published ?? 0) > 0)) {
+    order = 'stop-first';
+    note = 'start-first needs a second copy of its fixed host port: stop-first used';
+  }
+  return {
+    order,
+    parallelism,
+    batches: Math.ceil(replaced / parallelism),
+    replicas: replaced,
+    delay: config?.delay ?? '0s',
+    monitor: config?.monitor ?? '0s',
+    failureAction: config?.failure_action ?? 'rollback',
+    maxFailureRatio: config?.max_failure_ratio ?? 0,
+    ...(note ? { note } : {}),
+  };
+}
+
 function resourcePlans(kind: 'network' | 'volume', desired: readonly DesiredResource[], observed: readonly { runtimeName: string }[]): ResourcePlan[] {
   const have = new Set(observed.map((o) => o.runtimeName));
   return desired
@@ -129,6 +162,11 @@ export function diffState(desired: DesiredState, observed: ObservedState, option
   const plans = new Map<string, ServicePlan>();
   for (const service of desired.services) plans.set(service.name, servicePlan(service, byService.get(service.name) ?? [], options));
   propagateRestarts(desired.services, plans);
+  for (const service of desired.rollingUpdates ? desired.services : []) {
+    const plan = plans.get(service.name);
+    const rollout = plan && rolloutOf(service, plan);
+    if (plan && rollout) plans.set(service.name, { ...plan, rollout });
+  }
   const known = new Set([...desired.services.map((s) => s.name), ...desired.unselected]);
   for (const [name, list] of byService) {
     if (known.has(name)) continue;

@@ -42,6 +42,7 @@ export async function computePlan(project: ProjectInput, runtime: Runtime, optio
     volumes: runtime.capabilities.has('volumes'),
     secretDigests: digests,
     oneShot: oneShotServices(spec, waitKinds),
+    rollingUpdates: runtime.capabilities.has('field:deploy.update_config'),
   });
   const observed = await observeProject(runtime, spec.name);
   const plan = diffState(desired, observed, options);

@@ -1,11 +1,22 @@
-import type { Plan, PlanAction, ResourcePlan, ServicePlan } from './types.js';
+import type { Plan, PlanAction, ResourcePlan, RolloutPlan, ServicePlan } from './types.js';
 
 const MARK: Record<PlanAction, string> = { create: '+', recreate: '~', scale: '±', start: '>', remove: '-', unchanged: ' ' };
 const ORDER: readonly PlanAction[] = ['create', 'recreate', 'scale', 'start', 'remove', 'unchanged'];
 
+/** `rolling update, 3 replicas, 1 at a time, start-first, on failure rollback`. */
+function rolloutText(r: RolloutPlan): string {
+  const parts = [`rolling update, ${r.replicas} replica${r.replicas === 1 ? '' : 's'}`, r.parallelism >= r.replicas ? 'all at once' : `${r.parallelism} at a time`, r.order];
+  if (r.delay !== '0s') parts.push(`delay ${r.delay}`);
+  if (r.monitor !== '0s') parts.push(`monitor ${r.monitor}`);
+  parts.push(`on failure ${r.failureAction}`);
+  if (r.note) parts.push(r.note);
+  return parts.join(', ');
+}
+
 function line(item: ServicePlan | ResourcePlan): string {
   const reasons = item.reasons.length > 0 ? ` (${item.reasons.join('; ')})` : '';
-  return `${MARK[item.action]} ${item.kind} ${item.name}: ${item.action}${reasons}`;
+  const what = item.kind === 'service' && item.rollout ? rolloutText(item.rollout) : item.action;
+  return `${MARK[item.action]} ${item.kind} ${item.name}: ${what}${reasons}`;
 }
 
 /**
@@ -15,9 +26,10 @@ function line(item: ServicePlan | ResourcePlan): string {
  * @example
  * ```ts
  * console.log(planToString(plan));
- * // plan shop: 1 create, 1 recreate, 1 unchanged
+ * // plan shop: 1 create, 2 recreate, 1 unchanged
  * // + network default: create (missing)
  * // ~ service api: recreate (environment.API_URL changed)
+ * // ~ service queue: rolling update, 3 replicas, 1 at a time, start-first, on failure rollback (image changed)
  * // + service web: create (no container yet)
  * //   service db: unchanged
  * ```

@@ -1,5 +1,5 @@
 import type { ContainerInfo, ResourceInfo } from '../runtime/types.js';
-import type { ServiceSpec } from '../spec/types.js';
+import type { DurationString, ServiceSpec } from '../spec/types.js';
 
 /**
  * What the engine will do to a service.
@@ -61,6 +61,42 @@ export interface ServicePlan {
   readonly replicas: readonly ReplicaPlan[];
   /** True for a service that is running but no longer in the project. */
   readonly orphan: boolean;
+  /**
+   * Present when the engine replaces the recreated replicas as a rolling update (a service with
+   * several replicas, or one with `deploy.update_config`, whose `deploy.strategy` is not
+   * `recreate`): a batch at a time, each gated on readiness.
+   */
+  readonly rollout?: RolloutPlan | undefined;
+}
+
+/**
+ * How the engine rolls a changed service: what `deploy.update_config` says, resolved.
+ *
+ * @example
+ * ```ts
+ * const web = plan.services.find((s) => s.name === 'web');
+ * web?.rollout; // { order: 'start-first', parallelism: 1, batches: 3, replicas: 3, delay: '0s', monitor: '0s', failureAction: 'rollback', maxFailureRatio: 0 }
+ * ```
+ */
+export interface RolloutPlan {
+  /** `start-first`: the new replica is ready before the old one stops; `stop-first`: the old one stops first. */
+  readonly order: 'start-first' | 'stop-first';
+  /** Replicas replaced per batch (`update_config.parallelism`, `0` resolved to all). */
+  readonly parallelism: number;
+  /** How many batches. */
+  readonly batches: number;
+  /** How many replicas are replaced. */
+  readonly replicas: number;
+  /** Wait between two batches. */
+  readonly delay: DurationString;
+  /** How long each new replica is watched after it is ready; an exit in that window fails the batch. */
+  readonly monitor: DurationString;
+  /** What a failed batch does: `rollback` (the default without `update_config`), `pause` or `continue`. */
+  readonly failureAction: 'rollback' | 'pause' | 'continue';
+  /** Share of replaced replicas that may fail before `failureAction` applies. */
+  readonly maxFailureRatio: number;
+  /** Why the order differs from what `update_config.order` says, e.g. start-first with a fixed host port. */
+  readonly note?: string | undefined;
 }
 
 /**
@@ -157,6 +193,12 @@ export interface DesiredState {
   readonly unselected: readonly string[];
   readonly networks: readonly DesiredResource[];
   readonly volumes: readonly DesiredResource[];
+  /**
+   * The runtime lets the engine replace a changed service's replicas as a rolling update (it
+   * declares `field:deploy.update_config`); else they are recreated in place.
+   * @default false
+   */
+  readonly rollingUpdates?: boolean | undefined;
 }
 
 /**

@@ -48,6 +48,8 @@ const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(
   'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas', 'pause', 'host-network',
   // the entrypoint is prepended to the command, as a container runtime does
   'field:entrypoint',
+  // the engine replaces a changed service's processes a batch at a time (engine/rollout.ts)
+  'field:deploy.update_config',
 ]);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 

@@ -136,7 +136,7 @@ export type { EventStreamOptions } from './engine/event-hub.js';
 export { projectSecretRedactor } from './engine/redact.js';
 export { TwoStageAbortController } from './engine/two-stage-abort.js';
 export type { PlanOptions } from './plan/make-plan.js';
-export { planToString } from './plan/plan-to-string.js';
+export { planToString, rolloutToString } from './plan/plan-to-string.js';
 export type { SelectOptions } from './plan/select.js';
 export type { ProjectInput } from './plan/project-input.js';
 export type { Plan, PlanAction, ReplicaAction, ReplicaPlan, ServicePlan, ResourcePlan, RolloutPlan } from './plan/types.js';

@@ -1,4 +1,4 @@
-import type { Plan } from '@selur/compose';
+import { rolloutToString, type Plan } from '@selur/compose';
 import type { Colors } from '../render/color.js';
 
 const MARK: Readonly<Record<string, string>> = { create: '+', recreate: '~', scale: '±', start: '>', remove: '-', unchanged: ' ' };
@@ -11,7 +11,8 @@ export function planText(plan: Plan, c: Colors): string {
     const mark = MARK[item.action] ?? '?';
     const paint = item.action === 'create' ? c.green : item.action === 'remove' ? c.red : item.action === 'unchanged' ? c.dim : c.yellow;
     const reasons = item.reasons.length > 0 ? ` (${item.reasons.join('; ')})` : '';
-    lines.push(paint(`${mark} ${item.kind} ${item.name}: ${item.action}`) + reasons);
+    const what = item.kind === 'service' && item.rollout ? rolloutToString(item.rollout) : item.action;
+    lines.push(paint(`${mark} ${item.kind} ${item.name}: ${what}`) + reasons);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,8 +3,18 @@ import type { Plan, PlanAction, ResourcePlan, RolloutPlan, ServicePlan } from '.
 const MARK: Record<PlanAction, string> = { create: '+', recreate: '~', scale: '±', start: '>', remove: '-', unchanged: ' ' };
 const ORDER: readonly PlanAction[] = ['create', 'recreate', 'scale', 'start', 'remove', 'unchanged'];
 
-/** `rolling update, 3 replicas, 1 at a time, start-first, on failure rollback`. */
-function rolloutText(r: RolloutPlan): string {
+/**
+ * How a rolling update will go, in one phrase: the text `planToString` and the CLI print after a
+ * service's name.
+ *
+ * @example
+ * ```ts
+ * const web = plan.services.find((s) => s.name === 'web');
+ * if (web?.rollout) console.log(rolloutToString(web.rollout));
+ * // rolling update, 3 replicas, 1 at a time, start-first, on failure rollback
+ * ```
+ */
+export function rolloutToString(r: RolloutPlan): string {
   const parts = [`rolling update, ${r.replicas} replica${r.replicas === 1 ? '' : 's'}`, r.parallelism >= r.replicas ? 'all at once' : `${r.parallelism} at a time`, r.order];
   if (r.delay !== '0s') parts.push(`delay ${r.delay}`);
   if (r.monitor !== '0s') parts.push(`monitor ${r.monitor}`);
@@ -15,7 +25,7 @@ function rolloutText(r: RolloutPlan): string {
 
 function line(item: ServicePlan | ResourcePlan): string {
   const reasons = item.reasons.length > 0 ? ` (${item.reasons.join('; ')})` : '';
-  const what = item.kind === 'service' && item.rollout ? rolloutText(item.rollout) : item.action;
+  const what = item.kind === 'service' && item.rollout ? rolloutToString(item.rollout) : item.action;
   return `${MARK[item.action]} ${item.kind} ${item.name}: ${what}${reasons}`;
 }
 

@@ -11,9 +11,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUnsupportedFieldError, loadProject, type Stack } from '@selur/compose';
+import { isSecretInEnvironmentError, isUnsupportedFieldError, loadProject, type Stack } from '@selur/compose';
 import { dockerRuntime } from '@selur/compose-docker';
-import { TEST_IMAGE, ensureTestImage, sweep, uniqueProject } from './support/engine.js';
+import { TEST_IMAGE, containerRequest, ensureTestImage, sweep, uniqueProject } from './support/engine.js';
 import { rawEngine } from './support/raw-engine.js';
 
 const fixture = (file: string) => fileURLToPath(new URL(`./fixtures/compose-fields/${file}`, import.meta.url));
@@ -157,6 +157,31 @@ describe('Compose fields the Docker runtime does not apply', () => {
       expect(await runtime.listNetworks(refusedName)).toEqual([]);
     } finally {
       await sweep(runtime, refusedName);
+    }
+  });
+});
+
+describe('secrets in environment, on the runtime alone (without the engine filling them in)', () => {
+  it('are refused outside development mode, and injected from the secret file in it', async () => {
+    const project = uniqueProject('fields-secret-env');
+    const secrets = [{ name: 'db_password', file: fixture('db_password.txt') }];
+    const request = containerRequest(project, 'app', { command: ['sleep', '30'], environment: { DB_PASSWORD: { secret: 'db_password' } } }, { secrets });
+    const strict = dockerRuntime({ secretsDevMode: false });
+    const dev = dockerRuntime({ secretsDevMode: true });
+    try {
+      const refused = await strict.createContainer(request).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isSecretInEnvironmentError(refused), String(refused)).toBe(true);
+      expect(await strict.listContainers(project)).toEqual([]);
+      const created = await dev.createContainer(request);
+      await dev.startContainer(created.id);
+      expect((await dev.exec(created.id, ['sh', '-c', 'echo "$DB_PASSWORD"'])).stdout).toBe('not-a-real-password\n');
+    } finally {
+      await sweep(dev, project);
+      await strict.close();
+      await dev.close();
     }
   });
 });

@@ -38,7 +38,8 @@ import * as resources from './resources.js';
  * The Compose fields this runtime applies (see the table in the package README). Left out, so
  * that the engine refuses them by name: what Engine API 1.41 cannot express (`annotations`,
  * `volumes.volume.subpath`, `networks.mac_address`), what the engine does not hand to runtimes
- * (inline or environment-sourced configs and secrets, external ones), Swarm's (`deploy.*` but
+ * (inline or environment-sourced configs and secrets, external ones), `network.enable_ipv4`
+ * (API 1.47), Swarm's (`deploy.*` but
  * resources, `ports.mode.ingress`), and what belongs to a tool around the runtime (`develop`,
  * `post_start`, `pre_stop`, `pull_policy`, `platform`, `links`, `build.*` options).
  */
@@ -51,7 +52,7 @@ const FIELDS = [
   'volumes.volume.nocopy', 'volumes.consistency',
   'networks.aliases', 'networks.ipv4_address', 'networks.ipv6_address', 'networks.link_local_ips',
   'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.limits.pids', 'deploy.resources.reservations',
-  'network.ipam', 'network.driver_opts', 'volume.driver_opts',
+  'network.internal', 'network.attachable', 'network.enable_ipv6', 'network.ipam', 'network.driver_opts', 'volume.driver_opts',
 ] as const satisfies readonly ComposeField[];
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([

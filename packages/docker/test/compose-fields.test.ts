@@ -66,6 +66,10 @@ describe('Compose fields on Docker, observed inside the containers', () => {
     const inspect = await rawEngine<{ NetworkSettings: { Networks: Record<string, { Aliases: string[] | null }> } }>('GET', `/containers/${api?.id}/json`);
     expect(Object.keys(inspect.json.NetworkSettings.Networks).sort()).toEqual([`${projectName}_back`, `${projectName}_front`]);
     expect(inspect.json.NetworkSettings.Networks[`${projectName}_back`]?.Aliases).toEqual(expect.arrayContaining(['api', 'api-alias', 'backend']));
+    const front = await rawEngine<{ Internal: boolean; Attachable: boolean }>('GET', `/networks/${projectName}_front`);
+    expect(front.json).toMatchObject({ Internal: true, Attachable: true });
+    const back = await rawEngine<{ Internal: boolean; Attachable: boolean }>('GET', `/networks/${projectName}_back`);
+    expect(back.json).toMatchObject({ Internal: false, Attachable: false });
   });
 
   it('entrypoint and init: docker-init is PID 1 and runs the entrypoint with the command', async () => {

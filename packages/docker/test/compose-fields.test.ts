@@ -6,12 +6,14 @@
  * their targets with their owner and mode, a dropped capability missing from CapEff (and present
  * in a container that keeps it), `ulimit -n`, docker-init as PID 1 running the entrypoint, the
  * extra hosts in /etc/hosts, both tmpfs mounts with their sizes, the hostname and domain name,
- * the sysctl. Fields it does not apply are refused by name before anything is created.
+ * the sysctl, a fixed IPv4 address, a sidecar in another service's network and PID namespaces,
+ * internal and attachable networks. Fields it does not apply are refused by name before anything
+ * is created.
  * Fails (never skips) without a Docker engine.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSecretInEnvironmentError, isUnsupportedFieldError, loadProject, type Stack } from '@selur/compose';
+import { LABEL_PROJECT, isSecretInEnvironmentError, isUnsupportedFieldError, loadProject, type Stack } from '@selur/compose';
 import { dockerRuntime } from '@selur/compose-docker';
 import { TEST_IMAGE, containerRequest, ensureTestImage, sweep, uniqueProject } from './support/engine.js';
 import { rawEngine } from './support/raw-engine.js';
@@ -40,8 +42,21 @@ async function sh(service: string, script: string): Promise<string> {
   return result.stdout;
 }
 
+/** The fixture's fixed subnet: a stack an earlier run left behind (killed half-way) would hold it. */
+const SUBNET = '10.213.117.0/24';
+
+async function sweepEarlierRuns(): Promise<void> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [LABEL_PROJECT] }));
+  const listed = await rawEngine<{ Labels: Record<string, string> | null; IPAM?: { Config?: { Subnet?: string }[] | null } }[]>('GET', `/networks?filters=${filters}`);
+  for (const network of listed.json) {
+    const project = network.Labels?.[LABEL_PROJECT];
+    if (project?.startsWith('selurtest-fields-') && network.IPAM?.Config?.some((c) => c.Subnet === SUBNET)) await sweep(runtime, project);
+  }
+}
+
 beforeAll(async () => {
   await ensureTestImage(runtime);
+  await sweepEarlierRuns();
   const project = await loadProject(fixture('compose.yaml'), { projectName, env: { IMAGE: TEST_IMAGE } });
   stack = await project.up({ runtime, timeout: 60_000, pollFirstMs: 5, pollCapMs: 100 });
 }, 120_000);
@@ -142,6 +157,21 @@ describe('Compose fields on Docker, observed inside the containers', () => {
     expect(Object.keys(inspect.json.Config.ExposedPorts).sort()).toEqual(['8080/tcp', '9000/udp', '9001/udp']);
     expect(Object.keys(inspect.json.HostConfig.PortBindings ?? {})).toEqual([]);
     expect(inspect.json.Config.Labels['tier']).toBe('backend');
+  });
+});
+
+describe('Compose fields on Docker: namespaces and fixed addresses', () => {
+  it('networks.ipv4_address: the fixed address on the network (ipam subnet), reachable from another container', async () => {
+    expect(await sh('client', 'ip -4 addr show')).toMatch(/inet 10\.213\.117\.50\//);
+    // from sidecar, in api's network namespace (api itself dropped NET_RAW, which ping needs)
+    expect(await sh('sidecar', 'ping -c1 -W2 10.213.117.50')).toMatch(/1 packets received/);
+  });
+
+  it('network_mode and pid service:NAME: the sidecar shares api\'s network and process namespaces', async () => {
+    expect(await sh('sidecar', 'wget -q -O - http://127.0.0.1:8080/')).toBe('from-api\n');
+    expect(await sh('sidecar', 'hostname')).toBe('api-host\n');
+    expect(await sh('sidecar', 'ps -o comm')).toMatch(/^httpd$/m);
+    expect(await sh('client', 'ps -o comm')).not.toMatch(/^httpd$/m);
   });
 });
 

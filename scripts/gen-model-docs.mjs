@@ -56,19 +56,31 @@ const NEEDS = {
   networks: 'networks',
 };
 
-/** Who honours a field: runtimes declaring `field:<name>` for it, else the capability it needs, else every runtime. */
-function honouredBy(path, runtimes) {
-  const top = path.startsWith('services.*.') ? path.slice('services.*.'.length).split(/[.[]/)[0] : undefined;
-  const declared = top === undefined ? [] : runtimes.filter((r) => r.capabilities.has(`field:${top}`));
-  if (top !== undefined && runtimes.some((r) => [...r.capabilities].some((c) => c === `field:${top}` || c.startsWith(`field:${top}.`)))) {
-    // the field itself, else its closest declared parent (`deploy.update_config` for its `.order`)
-    const parts = path.slice('services.*.'.length).replace(/\[\]/g, '').split('.');
-    for (let n = parts.length; n > 1; n--) {
-      const precise = runtimes.filter((r) => r.capabilities.has(`field:${parts.slice(0, n).join('.')}`));
-      if (precise.length > 0) return precise.map((r) => r.name);
-    }
-    return declared.map((r) => r.name);
+/**
+ * The gated Compose field (see `COMPOSE_FIELDS`) a schema path falls under: the path itself or its
+ * nearest ancestor that is one (`services.*.volumes[].tmpfs.size` → `volumes.tmpfs`,
+ * `services.*.secrets[].uid` → `secrets.ownership`, `networks.*.internal` → `network.internal`).
+ */
+function gatedField(path, fields) {
+  let sub;
+  if (path.startsWith('services.*.')) sub = path.slice('services.*.'.length);
+  else {
+    const top = /^(networks|volumes|secrets|configs)\.\*\.(.+)$/.exec(path);
+    if (top === null) return undefined;
+    sub = `${top[1].slice(0, -1)}.${top[2]}`;
   }
+  const parts = sub.replace(/\[\]/g, '').replace(/\.\*/g, '').replace(/^(secrets|configs)\.(uid|gid)$/, '$1.ownership').split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const name = parts.slice(0, n).join('.');
+    if (fields.has(name)) return name;
+  }
+  return undefined;
+}
+
+/** Who honours a field: runtimes declaring `field:<name>` for the gated field it falls under, else the capability it needs, else every runtime. */
+function honouredBy(path, runtimes, fields) {
+  const gated = gatedField(path, fields);
+  if (gated !== undefined) return runtimes.filter((r) => r.capabilities.has(`field:${gated}`)).map((r) => r.name);
   const prefix = Object.keys(NEEDS).filter((k) => path === k || path.startsWith(`${k}.`) || path.startsWith(`${k}[`)).sort((a, b) => b.length - a.length)[0];
   if (prefix !== undefined) return runtimes.filter((r) => r.capabilities.has(NEEDS[prefix])).map((r) => r.name);
   if (path === 'services.*.volumes' || path.startsWith('services.*.volumes[')) return runtimes.filter((r) => r.capabilities.has('volumes') || r.capabilities.has('bind-mounts')).map((r) => r.name);
@@ -121,6 +133,7 @@ if (schema.problems.length > 0) {
   process.exit(1);
 }
 const runtimes = await runtimeCapabilities();
+const composeFields = new Set((await tsImport(join(root, 'packages/compose/src/index.ts'), import.meta.url)).COMPOSE_FIELDS);
 const names = runtimes.map((r) => r.name);
 
 const lines = [
@@ -193,7 +206,7 @@ for (const [title, inSection] of SECTIONS) {
     const node = field.node;
     const examples = Array.isArray(node.examples) && node.examples.length > 0 ? ` Example: ${node.examples.map(code).join(', ')}.` : '';
     const required = field.required ? ' **Required.**' : '';
-    const who = honouredBy(field.path, runtimes);
+    const who = honouredBy(field.path, runtimes, composeFields);
     const runtimesCell = who.length === names.length ? 'all' : who.length === 0 ? 'none yet' : who.join(', ');
     lines.push(`| \`${field.path}\` | ${cell(typeOf(node, schema.schema))} | ${node.default === undefined ? '' : cell(code(node.default))} | ${cell(`${node.description ?? ''}${required}${examples}`)} | ${runtimesCell} |`);
   }

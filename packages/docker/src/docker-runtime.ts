@@ -1,5 +1,6 @@
-import { ContainerNotFoundError, InvalidArgumentError, PortConflictError, isContainerNotFoundError, LABEL_PROJECT, LABEL_SERVICE } from '@selur/compose';
+import { ContainerNotFoundError, InvalidArgumentError, PortConflictError, isContainerNotFoundError, LABEL_PROJECT, LABEL_SERVICE, resolveSecretEnvironment } from '@selur/compose';
 import type {
+  ComposeField,
   ContainerInfo,
   ContainerRequest,
   ExecOptions,
@@ -25,16 +26,38 @@ import { execInContainer } from './exec.js';
 import { checkHostPorts } from './host-ports.js';
 import { buildImage, pullImage, type BuildImageOptions, type BuildImageResult } from './images.js';
 import { containerLogs } from './logs.js';
-import { containerCreateBody } from './mapping/container-config.js';
+import { containerCreateBody, containerNameOf, laterNetworks } from './mapping/container-config.js';
+import { copyFilesInto } from './copy-files.js';
+import { secretAndConfigFiles } from './mapping/files.js';
 import { containerInfo } from './mapping/container-info.js';
 import type { ContainerInspect } from './mapping/engine-types.js';
 import type { DockerRuntime, DockerRuntimeOptions, EngineVersion } from './options.js';
 import * as resources from './resources.js';
 
+/**
+ * The Compose fields this runtime applies (see the table in the package README). Left out, so
+ * that the engine refuses them by name: what Engine API 1.41 cannot express (`annotations`,
+ * `volumes.volume.subpath`, `networks.mac_address`), what the engine does not hand to runtimes
+ * (inline or environment-sourced configs and secrets, external ones), `network.enable_ipv4`
+ * (API 1.47), Swarm's (`deploy.*` but resources and `update_config`, which the engine carries out
+ * itself as a rolling update, `ports.mode.ingress`), and what belongs to a tool around the runtime (`develop`,
+ * `post_start`, `pre_stop`, `pull_policy`, `platform`, `links`, `build.*` options).
+ */
+const FIELDS = [
+  'cap_add', 'cap_drop', 'container_name', 'cpu_shares', 'devices', 'dns', 'dns_opt', 'dns_search', 'domainname', 'entrypoint',
+  'expose', 'extra_hosts', 'hostname', 'init', 'ipc', 'logging', 'memswap_limit', 'network_mode', 'pid', 'privileged',
+  'read_only', 'security_opt', 'shm_size', 'stdin_open', 'sysctls', 'tmpfs', 'tty', 'ulimits', 'user',
+  'configs', 'configs.ownership', 'configs.mode', 'secrets.target', 'secrets.ownership', 'secrets.mode',
+  'volumes.anonymous', 'volumes.tmpfs', 'volumes.bind.create_host_path', 'volumes.bind.propagation', 'volumes.bind.selinux',
+  'volumes.volume.nocopy', 'volumes.consistency',
+  'networks.aliases', 'networks.ipv4_address', 'networks.ipv6_address', 'networks.link_local_ips',
+  'deploy.update_config',
+  'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.limits.pids', 'deploy.resources.reservations',
+  'network.internal', 'network.attachable', 'network.enable_ipv6', 'network.ipam', 'network.driver_opts', 'volume.driver_opts',
+] as const satisfies readonly ComposeField[];
+
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
-  'field:user', 'field:read_only', 'field:deploy.resources.limits.cpus', 'field:deploy.resources.limits.memory',
-  'field:deploy.resources.limits.pids', 'field:deploy.resources.reservations', 'field:network.ipam', 'field:network.driver_opts',
-  'field:volume.driver_opts',
+  ...FIELDS.map((field): RuntimeCapability => `field:${field}`),
   'networks',
   'volumes',
   'ports',
@@ -79,6 +102,7 @@ class DockerEngineRuntime implements DockerRuntime {
   private readonly publishHost: string;
   private readonly pull: boolean;
   private readonly init: boolean;
+  private readonly secretsDevMode: boolean;
   /** Stop signals of the containers this object inspected, by id (see stopSignalOf). */
   private readonly stopSignals = new Map<string, string>();
 
@@ -93,6 +117,7 @@ class DockerEngineRuntime implements DockerRuntime {
     this.publishHost = options.publishHost ?? '127.0.0.1';
     this.pull = options.pull ?? true;
     this.init = options.init ?? false;
+    this.secretsDevMode = options.secretsDevMode ?? process.env['SELUR_DEV_SECRETS'] === '1';
   }
 
   private path(id: string): string {
@@ -147,8 +172,10 @@ class DockerEngineRuntime implements DockerRuntime {
   async createContainer(request: ContainerRequest): Promise<ContainerInfo> {
     const image = request.spec.image;
     if (image.endsWith('.ctp')) throw new BundleNotRunnableError(image, { service: request.service });
-    const body = containerCreateBody(request, { publishHost: this.publishHost, init: this.init });
-    const create = () => this.client.json<{ Id: string }>('POST', '/containers/create', { query: { name: request.name }, body });
+    const name = containerNameOf(request);
+    const body = containerCreateBody(await this.withSecretEnvironment(request), { publishHost: this.publishHost, init: this.init });
+    const { copies } = secretAndConfigFiles(request);
+    const create = () => this.client.json<{ Id: string }>('POST', '/containers/create', { query: { name }, body });
     let created: { Id: string };
     try {
       created = await create();
@@ -159,16 +186,28 @@ class DockerEngineRuntime implements DockerRuntime {
       created = await create();
     }
     try {
-      for (const network of request.networks.slice(1)) {
-        await this.client.json('POST', `/networks/${encodeURIComponent(network)}/connect`, {
-          body: { Container: created.Id, EndpointConfig: { Aliases: [request.service] } },
-        });
+      for (const { network, endpoint } of laterNetworks(request)) {
+        await this.client.json('POST', `/networks/${encodeURIComponent(network)}/connect`, { body: { Container: created.Id, EndpointConfig: endpoint } });
       }
+      await copyFilesInto(this.client, created.Id, copies, request.service);
     } catch (error) {
       await this.removeContainer(created.Id, { force: true });
       throw error;
     }
     return this.inspectContainer(created.Id);
+  }
+
+  /**
+   * Environment variables that refer to a secret (`KEY: { secret: NAME }`) and that the caller
+   * has not filled in (the engine does, under its own rule): the same rule applies here, so that a
+   * runtime used without the engine never starts a container without them, nor leaks them outside
+   * development mode.
+   */
+  private async withSecretEnvironment(request: ContainerRequest): Promise<ContainerRequest> {
+    const missing = Object.entries(request.spec.environment).some(([key, value]) => typeof value !== 'string' && request.environment[key] === undefined);
+    if (!missing) return request;
+    const injected = await resolveSecretEnvironment(request.service, request.spec, request.secrets, this.secretsDevMode);
+    return { ...request, environment: { ...request.environment, ...injected } };
   }
 
   async startContainer(id: string): Promise<ContainerInfo> {

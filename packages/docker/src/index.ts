@@ -9,7 +9,7 @@ export { dockerRuntime } from './docker-runtime.js';
 export type { DockerRuntime, DockerRuntimeOptions, EngineVersion } from './options.js';
 export type { BuildImageOptions, BuildImageResult } from './images.js';
 export { DEFAULT_DOCKER_SOCKET } from './client/docker-host.js';
-export { SECRETS_DIR } from './mapping/container-config.js';
+export { SECRETS_DIR } from './mapping/files.js';
 export { EXEC_TIMEOUT_EXIT_CODE } from './exec.js';
 
 // --- errors ---

@@ -40,6 +40,13 @@ export interface DockerRuntimeOptions {
    * @default false
    */
   readonly init?: boolean | undefined;
+  /**
+   * Development mode for secrets in `environment` (`KEY: { secret: NAME }`): inject the secret
+   * file's content into the variable. Off, such a variable the caller has not filled in (the
+   * engine fills it under its own rule) is refused with `SecretInEnvironmentError`.
+   * @default `SELUR_DEV_SECRETS=1` in the environment
+   */
+  readonly secretsDevMode?: boolean | undefined;
 }
 
 /**

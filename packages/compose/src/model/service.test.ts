@@ -82,3 +82,32 @@ describe('Service builders', () => {
     expect(new Service('a').healthcheck({ disable: true }).toJSON().healthcheck?.disable).toBe(true);
   });
 });
+
+describe('Service.toJSON keeps the container fields', () => {
+  it('from compose input and from the builders, absent when not written', () => {
+    const s = new Service('api', {
+      image: 'busybox',
+      cap_drop: ['NET_RAW'],
+      hostname: 'api-host',
+      init: true,
+      tmpfs: '/scratch',
+      ulimits: { nofile: { soft: 1024, hard: 2048 } },
+      extra_hosts: ['db.internal:10.0.0.5'],
+      configs: [{ source: 'app', target: '/etc/app.conf', mode: 0o440 }],
+    }).entrypoint(['/bin/sh', '-c']);
+    const spec = s.toJSON();
+    expect(spec).toMatchObject({
+      cap_drop: ['NET_RAW'],
+      hostname: 'api-host',
+      init: true,
+      tmpfs: ['/scratch'],
+      ulimits: { nofile: { soft: 1024, hard: 2048 } },
+      extra_hosts: { 'db.internal': ['10.0.0.5'] },
+      configs: [{ source: 'app', target: '/etc/app.conf', mode: 0o440 }],
+      entrypoint: ['/bin/sh', '-c'],
+    });
+    expect(Object.keys(spec)).toEqual([...Object.keys(spec)].sort());
+    const plain = new Service('web', { image: 'busybox' }).toJSON();
+    for (const key of ['cap_drop', 'hostname', 'init', 'tmpfs', 'ulimits', 'extra_hosts', 'configs', 'entrypoint']) expect(plain).not.toHaveProperty(key);
+  });
+});

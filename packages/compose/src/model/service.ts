@@ -8,7 +8,7 @@ import { attempt, throwingSink } from '../spec/issues.js';
 import { parseVolumeMount } from '../spec/mount.js';
 import { plainData } from '../spec/plain-data.js';
 import { compact, copyExtension, sortRecord, type NormalizeContext } from '../spec/normalize-helpers.js';
-import { commandList, fileRefs, serviceNetworks } from '../spec/normalize-container.js';
+import { CONTAINER_KEYS, commandList, fileRefs, serviceNetworks } from '../spec/normalize-container.js';
 import { normalizeDeploy, normalizeResources } from '../spec/normalize-deploy.js';
 import { normalizeBuild, normalizeDependency, normalizeEnvironment, normalizeHealthcheck, normalizeService, EMPTY_COMMAND } from '../spec/normalize-service.js';
 import { parsePorts } from '../spec/port.js';
@@ -332,7 +332,11 @@ export class Service {
   /** The canonical spec: defaults filled, keys sorted. */
   toJSON(): ServiceSpec {
     const s = this.#spec;
-    return compact<Draft>({
+    // the container fields (entrypoint, cap_drop, configs, …): absent unless written
+    const container: Record<string, unknown> = {};
+    for (const key of CONTAINER_KEYS) container[key] = s[key as keyof Draft];
+    return sortRecord(compact<Record<string, unknown>>({
+      ...container,
       build: s.build,
       command: s.command,
       depends_on: s.depends_on,
@@ -354,6 +358,6 @@ export class Service {
       user: s.user,
       volumes: s.volumes,
       working_dir: s.working_dir,
-    });
+    })) as unknown as ServiceSpec;
   }
 }

@@ -79,7 +79,7 @@ export const composeSchema = {
             target: { type: 'string' },
             uid: { type: ['string', 'integer'] },
             gid: { type: ['string', 'integer'] },
-            mode: { description: 'File mode: 0o440 in TOML, "0440" as a string.', type: ['integer', 'string'] },
+            mode: { description: 'File mode: 0o440 in TOML, 0440 (octal, as Docker Compose reads it) or 0o440 in YAML, "0440" as a string.', type: ['integer', 'string'] },
           },
         },
       ],

@@ -5,11 +5,11 @@ import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { isYamlSyntaxError } from '../errors/yaml-syntax-error.js';
 import { fastParseYaml } from './fast-parse.js';
-import { parseYamlFile } from './parse.js';
+import { COMPOSE_YAML_OPTIONS, parseYamlFile } from './parse.js';
 
 /** What the `yaml` package (the full parser, as parseYamlFile calls it) makes of a text, or 'error'. */
 function full(text: string): unknown {
-  const doc = parseDocument(text, { merge: true, prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+  const doc = parseDocument(text, COMPOSE_YAML_OPTIONS);
   if (doc.errors.length > 0) return 'error';
   try {
     return doc.toJS({ maxAliasCount: 10_000 }) ?? {};
@@ -70,7 +70,7 @@ function generateComposeYaml(n: number): string {
 
 /** Plain scalars whose type the core schema decides (and where the two libraries' defaults differ). */
 const SCALARS = [
-  '0', '-0', '+1', '12', '007', '0o17', '0o8', '0x1F', '0X1F', '-0x1F', '0b101', '1_000', '1.', '.5', '-.5', '+.5', '1.50', '1e3', '1E-3', '-1.2e+3', '.inf',
+  '0', '-0', '+1', '12', '007', '0440', '0755', '08', '0o17', '0o8', '0x1F', '0X1F', '-0x1F', '0b101', '1_000', '1.', '.5', '-.5', '+.5', '1.50', '1e3', '1E-3', '-1.2e+3', '.inf',
   '-.inf', '+.INF', '.nan', '.NaN', '.NAN', 'nan', 'inf', 'true', 'True', 'TRUE', 'tRue', 'false', 'yes', 'no', 'on', 'off', 'y', 'n', '~', 'null', 'Null',
   'NULL', 'nUll', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '12:30:45', '80:80', '127.0.0.1:8080:80/udp', '1:2:3', '0.0.0.0', '1__0', '0x', '=',
   'a b', 'C:\\path', 'http://x/?a=b', 'echo $$HOME', '${VAR:-x}', 'a#b', 'a #b', "it's", 'é', '123456789012345678901234567890', '9007199254740993',

@@ -31,7 +31,9 @@ function coreSchema(): JsYaml.Schema {
   const int = new y.Type('tag:yaml.org,2002:int', {
     kind: 'scalar',
     resolve: (s: string | null) => s !== null && NUMERIC_START.test(s) && INT.test(s),
-    construct: (s: string) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
+    // `0440` is octal, as Docker Compose reads it (see COMPOSE_YAML_OPTIONS in parse.ts)
+    construct: (s: string) =>
+      s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : /^0[0-7]+$/.test(s) ? parseInt(s, 8) : parseInt(s, 10),
   });
   const float = new y.Type('tag:yaml.org,2002:float', {
     kind: 'scalar',

@@ -1,4 +1,4 @@
-import type { Document, Node, YAMLError } from 'yaml';
+import type { Document, Node, ScalarTag, Tags, YAMLError } from 'yaml';
 import { yamlLibrary } from '../spec/yaml-library.js';
 import { ComposeValidationError } from '../errors/validation-error.js';
 import { YamlSyntaxError } from '../errors/yaml-syntax-error.js';
@@ -156,8 +156,30 @@ export function parseYamlFile(text: string, file?: string): ParsedComposeFile {
   return finish(value, file, resets, locate);
 }
 
+/**
+ * A plain integer with a leading zero (`0440`) is octal, as Docker Compose's parser (go-yaml v3)
+ * reads it: Compose files write file modes that way. The YAML 1.2 core schema alone would read
+ * `0440` as decimal 440 (mode 0o670). Only for reading: numbers are never written this way.
+ */
+const LEGACY_OCTAL: ScalarTag = {
+  identify: () => false,
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  test: /^0[0-7]+$/,
+  resolve: (text: string) => Number.parseInt(text, 8),
+};
+
+/** @internal The options every compose YAML text is parsed with (the fast path reads the same). */
+export const COMPOSE_YAML_OPTIONS = {
+  merge: true,
+  prettyErrors: false,
+  keepSourceTokens: false,
+  uniqueKeys: true,
+  customTags: (tags: Tags): Tags => [LEGACY_OCTAL, ...tags],
+} as const;
+
 function parseDocumentOf(source: string): Document {
-  return yamlLibrary().parseDocument(source, { merge: true, prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+  return yamlLibrary().parseDocument(source, COMPOSE_YAML_OPTIONS);
 }
 
 /** What every compose file gets: `version` dropped (informative), empty resource entries made `{}`. */

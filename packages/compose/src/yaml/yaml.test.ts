@@ -96,6 +96,13 @@ describe('parseYamlFile', () => {
     }
   });
 
+  it('reads a plain integer with a leading zero as octal, as Docker Compose does (file modes), on both parse paths', () => {
+    const plain = 'services:\n  api:\n    secrets:\n      - source: pw\n        mode: 0440\n    labels:\n      a: "0440"\n      b: 08\n      c: 0o440\n';
+    const expected = { services: { api: { secrets: [{ source: 'pw', mode: 0o440 }], labels: { a: '0440', b: 8, c: 0o440 } } } };
+    expect(parseYamlFile(plain).document).toEqual(expected); // the fast path
+    expect(parseYamlFile(`x-anchor: &a 1\n${plain}`).document).toEqual({ 'x-anchor': 1, ...expected }); // the yaml package (an anchor)
+  });
+
   it('strips a byte-order mark', () => {
     expect(parseYamlFile('\ufeffservices: {}\n').document).toEqual({ services: {} });
   });

@@ -9,7 +9,17 @@ import path from 'node:path';
 
 /** One entry of an archive. */
 export type TarEntry =
-  | { readonly type: 'file'; readonly name: string; readonly mode?: number; readonly mtime?: number; readonly size: number; readonly content: () => AsyncIterable<Buffer> | Iterable<Buffer> }
+  | {
+      readonly type: 'file';
+      readonly name: string;
+      readonly mode?: number;
+      readonly mtime?: number;
+      /** Owner ids recorded in the header (the engine applies them when it extracts). @default 0 */
+      readonly uid?: number;
+      readonly gid?: number;
+      readonly size: number;
+      readonly content: () => AsyncIterable<Buffer> | Iterable<Buffer>;
+    }
   | { readonly type: 'directory'; readonly name: string; readonly mode?: number; readonly mtime?: number }
   | { readonly type: 'symlink'; readonly name: string; readonly target: string; readonly mtime?: number };
 
@@ -25,12 +35,12 @@ function writeOctal(block: Buffer, offset: number, length: number, value: number
 }
 
 /** Builds a 512-byte ustar header. @internal */
-export function tarHeader(fields: { name: string; prefix?: string; mode: number; size: number; mtime: number; typeflag: string; linkname?: string }): Buffer {
+export function tarHeader(fields: { name: string; prefix?: string; mode: number; size: number; mtime: number; typeflag: string; linkname?: string; uid?: number | undefined; gid?: number | undefined }): Buffer {
   const block = Buffer.alloc(BLOCK);
   writeString(block, 0, 100, fields.name);
   writeOctal(block, 100, 8, fields.mode);
-  writeOctal(block, 108, 8, 0);
-  writeOctal(block, 116, 8, 0);
+  writeOctal(block, 108, 8, fields.uid ?? 0);
+  writeOctal(block, 116, 8, fields.gid ?? 0);
   writeOctal(block, 124, 12, fields.size);
   writeOctal(block, 136, 12, fields.mtime);
   block.fill(0x20, 148, 156);
@@ -71,7 +81,7 @@ function splitName(name: string): { name: string; prefix: string } | undefined {
   return undefined;
 }
 
-function* headerBlocks(fields: { name: string; mode: number; size: number; mtime: number; typeflag: string; linkname?: string }): Generator<Buffer> {
+function* headerBlocks(fields: { name: string; mode: number; size: number; mtime: number; typeflag: string; linkname?: string; uid?: number | undefined; gid?: number | undefined }): Generator<Buffer> {
   const split = splitName(fields.name);
   const needsLinkPax = fields.linkname !== undefined && Buffer.byteLength(fields.linkname) > 100;
   if (split === undefined || needsLinkPax) {
@@ -97,7 +107,7 @@ export async function* tarStream(entries: AsyncIterable<TarEntry> | Iterable<Tar
     } else if (entry.type === 'symlink') {
       yield* headerBlocks({ name: entry.name, mode: 0o777, size: 0, mtime, typeflag: '2', linkname: entry.target });
     } else {
-      yield* headerBlocks({ name: entry.name, mode: entry.mode ?? 0o644, size: entry.size, mtime, typeflag: '0' });
+      yield* headerBlocks({ name: entry.name, mode: entry.mode ?? 0o644, size: entry.size, mtime, typeflag: '0', uid: entry.uid, gid: entry.gid });
       let written = 0;
       for await (const chunk of entry.content()) {
         const room = entry.size - written;

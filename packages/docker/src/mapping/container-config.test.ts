@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE } from '@selur/compose';
 import type { ContainerRequest, ServiceSpec } from '@selur/compose';
 import { serviceSpec } from '../../../compose/test/support/host-request.js';
-import { containerCreateBody, healthConfig, healthTest, restartPolicy } from './container-config.js';
+import { containerCreateBody, containerNameOf, exposedPortKeys, healthConfig, healthTest, laterNetworks, restartPolicy } from './container-config.js';
 
 const spec = (overrides: Partial<ServiceSpec> = {}): ServiceSpec => serviceSpec('busybox:latest', { stop_grace_period: '10s', ...overrides });
 
@@ -72,6 +72,173 @@ describe('containerCreateBody', () => {
       { publishHost: '127.0.0.1' },
     );
     expect(body.HostConfig).toMatchObject({ NanoCpus: 1_500_000_000, Memory: 256 * 1024 ** 2, MemoryReservation: 128 * 1024 ** 2, PidsLimit: 100 });
+  });
+});
+
+describe('containerCreateBody: the Compose container fields', () => {
+  const body = (s: Partial<ServiceSpec>, extra: Partial<ContainerRequest> = {}) => containerCreateBody(request(s, extra), { publishHost: '127.0.0.1' });
+
+  it('entrypoint (and [] to clear it), hostname, domainname, tty, stdin_open', () => {
+    expect(body({ entrypoint: ['/bin/sh', '-c'] }).Entrypoint).toEqual(['/bin/sh', '-c']);
+    expect(body({ entrypoint: [] }).Entrypoint).toEqual([]);
+    expect(body({}).Entrypoint).toBeUndefined();
+    expect(body({ hostname: 'db1', domainname: 'example.test' })).toMatchObject({ Hostname: 'db1', Domainname: 'example.test' });
+    expect(body({ tty: true, stdin_open: true })).toMatchObject({ Tty: true, OpenStdin: true });
+    expect(body({})).toMatchObject({ Tty: false, OpenStdin: false });
+  });
+
+  it('cap_add, cap_drop, privileged, security_opt, sysctls', () => {
+    const host = body({ cap_add: ['NET_ADMIN'], cap_drop: ['NET_RAW', 'CHOWN'], privileged: true, security_opt: ['no-new-privileges:true'], sysctls: { 'net.core.somaxconn': '1024' } }).HostConfig;
+    expect(host).toMatchObject({ CapAdd: ['NET_ADMIN'], CapDrop: ['NET_RAW', 'CHOWN'], Privileged: true, SecurityOpt: ['no-new-privileges:true'], Sysctls: { 'net.core.somaxconn': '1024' } });
+  });
+
+  it('ulimits, tmpfs, shm_size, memswap_limit, cpu_shares', () => {
+    const host = body({
+      ulimits: { nofile: { soft: 1024, hard: 2048 }, nproc: { soft: 64, hard: 64 } },
+      tmpfs: ['/run', '/cache:size=65536,mode=1777'],
+      shm_size: '64m',
+      memswap_limit: '1g',
+      cpu_shares: 512,
+    }).HostConfig;
+    expect(host.Ulimits).toEqual([{ Name: 'nofile', Soft: 1024, Hard: 2048 }, { Name: 'nproc', Soft: 64, Hard: 64 }]);
+    expect(host.Tmpfs).toEqual({ '/run': '', '/cache': 'size=65536,mode=1777' });
+    expect(host).toMatchObject({ ShmSize: 64 * 1024 ** 2, MemorySwap: 1024 ** 3, CpuShares: 512 });
+    expect(body({ memswap_limit: '-1' }).HostConfig.MemorySwap).toBe(-1);
+  });
+
+  it('extra_hosts (IPv4 and IPv6), dns, dns_search, dns_opt, devices', () => {
+    const host = body({
+      extra_hosts: { 'db.internal': ['10.0.0.5', '::1'] },
+      dns: ['9.9.9.9'],
+      dns_search: ['example.test'],
+      dns_opt: ['ndots:2'],
+      devices: ['/dev/fuse', '/dev/null:/dev/nothing:r'],
+    }).HostConfig;
+    expect(host).toMatchObject({ ExtraHosts: ['db.internal:10.0.0.5', 'db.internal:::1'], Dns: ['9.9.9.9'], DnsSearch: ['example.test'], DnsOptions: ['ndots:2'] });
+    expect(host.Devices).toEqual([
+      { PathOnHost: '/dev/fuse', PathInContainer: '/dev/fuse', CgroupPermissions: 'rwm' },
+      { PathOnHost: '/dev/null', PathInContainer: '/dev/nothing', CgroupPermissions: 'r' },
+    ]);
+  });
+
+  it('init: the service says, else the runtime option', () => {
+    expect(body({ init: true }).HostConfig.Init).toBe(true);
+    expect(containerCreateBody(request({ init: false }), { publishHost: '127.0.0.1', init: true }).HostConfig.Init).toBe(false);
+    expect(containerCreateBody(request({}), { publishHost: '127.0.0.1', init: true }).HostConfig.Init).toBe(true);
+    expect(body({}).HostConfig.Init).toBeUndefined();
+  });
+
+  it('pid, ipc, network_mode: service:NAME is the first replica of that service; no project network is joined under network_mode', () => {
+    const b = body({ pid: 'host', ipc: 'service:db', network_mode: 'service:proxy' }, { networks: ['shop_default', 'shop_back'] });
+    expect(b.HostConfig).toMatchObject({ PidMode: 'host', IpcMode: 'container:shop_db_1', NetworkMode: 'container:shop_proxy_1' });
+    expect(b.NetworkingConfig).toBeUndefined();
+    expect(laterNetworks(request({ network_mode: 'none' }, { networks: ['shop_default', 'shop_back'] }))).toEqual([]);
+    expect(body({ network_mode: 'none' }).HostConfig.NetworkMode).toBe('none');
+  });
+
+  it('logging: driver and options', () => {
+    expect(body({ logging: { driver: 'json-file', options: { 'max-size': '1m' } } }).HostConfig.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '1m' } });
+    expect(body({ logging: { options: { 'max-file': '2' } } }).HostConfig.LogConfig).toEqual({ Type: '', Config: { 'max-file': '2' } });
+  });
+
+  it('expose: exposed, not published, ranges expanded', () => {
+    const b = body({ expose: ['80', '9000-9002/udp'], ports: [{ target: 8080, protocol: 'tcp' }] });
+    expect(Object.keys(b.ExposedPorts).sort()).toEqual(['80/tcp', '8080/tcp', '9000/udp', '9001/udp', '9002/udp']);
+    expect(Object.keys(b.HostConfig.PortBindings)).toEqual(['8080/tcp']);
+    expect(() => exposedPortKeys(['90-80'])).toThrow(/not a port/);
+  });
+
+  it('labels of the service reach the container', () => {
+    expect(body({ labels: { tier: 'back' } }).Labels['tier']).toBe('back');
+  });
+
+  it('networks: aliases, fixed addresses, link-local addresses on the first network; the others joined after create in priority order', () => {
+    const extra: Partial<ContainerRequest> = {
+      networks: ['shop_front', 'shop_back'],
+      networkSettings: {
+        shop_front: { aliases: ['www', 'api'], ipv4_address: '172.28.0.10', ipv6_address: 'fd00::10', priority: 10 },
+        shop_back: { aliases: ['internal-api'], link_local_ips: ['169.254.1.1'] },
+      },
+    };
+    expect(body({}, extra).NetworkingConfig).toEqual({
+      EndpointsConfig: { shop_front: { Aliases: ['api', 'www'], IPAMConfig: { IPv4Address: '172.28.0.10', IPv6Address: 'fd00::10' } } },
+    });
+    expect(laterNetworks(request({}, extra))).toEqual([
+      { network: 'shop_back', endpoint: { Aliases: ['api', 'internal-api'], IPAMConfig: { LinkLocalIPs: ['169.254.1.1'] } } },
+    ]);
+  });
+
+  it('volumes: tmpfs size and mode, volume nocopy, bind propagation, consistency, anonymous volumes', () => {
+    const b = body(
+      {
+        volumes: [
+          { type: 'tmpfs', source: '', target: '/scratch', read_only: false, tmpfs: { size: 1048576, mode: 0o1777 } },
+          { type: 'volume', source: 'data', target: '/data', read_only: false, volume: { nocopy: true } },
+          { type: 'bind', source: './src', target: '/src', read_only: true, bind: { propagation: 'rslave' }, consistency: 'cached' },
+          { type: 'volume', source: '', target: '/anon', read_only: false },
+        ],
+      },
+      {
+        mounts: [
+          { type: 'tmpfs', source: '', target: '/scratch', readOnly: false },
+          { type: 'volume', source: 'shop_data', target: '/data', readOnly: false },
+          { type: 'bind', source: '/srv/src', target: '/src', readOnly: true },
+          { type: 'volume', source: '', target: '/anon', readOnly: false },
+        ],
+      },
+    );
+    expect(b.HostConfig.Mounts).toEqual([
+      { Type: 'tmpfs', Source: '', Target: '/scratch', ReadOnly: false, TmpfsOptions: { SizeBytes: 1048576, Mode: 0o1777 } },
+      { Type: 'volume', Source: 'shop_data', Target: '/data', ReadOnly: false, VolumeOptions: { NoCopy: true } },
+      { Type: 'bind', Source: '/srv/src', Target: '/src', ReadOnly: true, BindOptions: { Propagation: 'rslave' }, Consistency: 'cached' },
+      { Type: 'volume', Source: '', Target: '/anon', ReadOnly: false },
+    ]);
+    expect(b.HostConfig.Binds).toBeUndefined();
+  });
+
+  it('volumes: a bind with create_host_path or an SELinux label is a Binds string (the Mounts API does neither)', () => {
+    const b = body(
+      {
+        volumes: [
+          { type: 'bind', source: './cache', target: '/cache', read_only: false, bind: { create_host_path: true } },
+          { type: 'bind', source: './etc', target: '/etc/app', read_only: true, bind: { selinux: 'Z', propagation: 'rprivate' } },
+        ],
+      },
+      {
+        mounts: [
+          { type: 'bind', source: '/srv/cache', target: '/cache', readOnly: false },
+          { type: 'bind', source: '/srv/etc', target: '/etc/app', readOnly: true },
+        ],
+      },
+    );
+    expect(b.HostConfig.Binds).toEqual(['/srv/cache:/cache:rw', '/srv/etc:/etc/app:ro,Z,rprivate']);
+    expect(b.HostConfig.Mounts).toEqual([]);
+  });
+
+  it('secrets and configs without owner or mode are read-only bind mounts at their targets', () => {
+    const b = body(
+      {},
+      {
+        secrets: [
+          { name: 'pw', file: '/srv/pw.txt' },
+          { name: 'key', file: '/srv/key.pem', target: 'tls/key.pem' },
+          { name: 'abs', file: '/srv/abs', target: '/etc/abs' },
+        ],
+        configs: [{ name: 'app', file: '/srv/app.conf', target: '/etc/app.conf' }],
+      },
+    );
+    expect(b.HostConfig.Mounts).toEqual([
+      { Type: 'bind', Source: '/srv/pw.txt', Target: '/run/secrets/pw', ReadOnly: true },
+      { Type: 'bind', Source: '/srv/key.pem', Target: '/run/secrets/tls/key.pem', ReadOnly: true },
+      { Type: 'bind', Source: '/srv/abs', Target: '/etc/abs', ReadOnly: true },
+      { Type: 'bind', Source: '/srv/app.conf', Target: '/etc/app.conf', ReadOnly: true },
+    ]);
+  });
+
+  it('container_name names the container, for one replica only', () => {
+    expect(containerNameOf(request({ container_name: 'fixed' }, { replica: 1 }))).toBe('fixed');
+    expect(containerNameOf(request({}))).toBe('shop_api_2');
+    expect(() => containerNameOf(request({ container_name: 'fixed' }, { replica: 2 }))).toThrow(/more than one replica/);
   });
 });
 

@@ -1,18 +1,8 @@
-import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE } from '@selur/compose';
-import type { ContainerRequest, HealthcheckSpec, RestartPolicy } from '@selur/compose';
-import type { ContainerCreateBody, EngineHealthConfig, EngineMount, PortBinding } from './engine-types.js';
+import { InvalidArgumentError, LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE } from '@selur/compose';
+import type { ContainerRequest, HealthcheckSpec, RestartPolicy, ServiceSpec, VolumeMountSpec } from '@selur/compose';
+import type { ContainerCreateBody, EngineEndpoint, EngineHealthConfig, EngineMount, PortBinding } from './engine-types.js';
+import { secretAndConfigFiles } from './files.js';
 import { durationMs, memoryBytes, msToNs } from './units.js';
-
-/**
- * Where secrets are mounted inside a container: secret `NAME` is the read-only file `/run/secrets/NAME`.
- *
- * @example
- * ```ts
- * import { SECRETS_DIR } from '@selur/compose-docker';
- * await runtime.exec(id, ['cat', `${SECRETS_DIR}/db_password`]);
- * ```
- */
-export const SECRETS_DIR = '/run/secrets';
 
 /** Maps a compose restart policy to Docker's. @internal */
 export function restartPolicy(policy: RestartPolicy): { Name: string; MaximumRetryCount?: number } {
@@ -47,8 +37,144 @@ export function healthConfig(health: HealthcheckSpec | undefined): EngineHealthC
 export interface BodyOptions {
   /** Default host address ports bind on. */
   readonly publishHost: string;
-  /** Run an init process as PID 1. */
+  /** Run an init process as PID 1 (unless the service says `init: false`). */
   readonly init?: boolean | undefined;
+}
+
+/**
+ * A namespace mode (`network_mode`, `pid`, `ipc`): `service:NAME` becomes the first replica of
+ * that service in the project (`container:<project>_NAME_1`), anything else is passed as is. @internal
+ */
+export function namespaceMode(value: string, project: string): string {
+  return value.startsWith('service:') ? `container:${project}_${value.slice('service:'.length)}_1` : value;
+}
+
+/** `expose` entries (`"80"`, `"8000-8002/udp"`) → `ExposedPorts` keys, one per port. @internal */
+export function exposedPortKeys(expose: readonly string[]): string[] {
+  const keys: string[] = [];
+  for (const entry of expose) {
+    const [ports = '', protocol = 'tcp'] = entry.split('/');
+    const [from, to = from] = ports.split('-').map(Number) as [number, number?];
+    if (!Number.isInteger(from) || !Number.isInteger(to) || to < from || to - from >= 65536) {
+      throw new InvalidArgumentError(`expose: '${entry}' is not a port or a port range`, { field: 'expose' });
+    }
+    for (let port = from; port <= to; port++) keys.push(`${port}/${protocol}`);
+  }
+  return keys;
+}
+
+/** A `devices` entry `HOST[:CONTAINER[:PERMISSIONS]]`. @internal */
+export function deviceMapping(entry: string): { PathOnHost: string; PathInContainer: string; CgroupPermissions: string } {
+  const [host = '', container, permissions] = entry.split(':');
+  if (host === '' || entry.includes('=')) {
+    throw new InvalidArgumentError(`devices: '${entry}' is not HOST[:CONTAINER[:PERMISSIONS]] (CDI device names need a newer Engine API)`, { field: 'devices' });
+  }
+  return { PathOnHost: host, PathInContainer: container || host, CgroupPermissions: permissions || 'rwm' };
+}
+
+/** `tmpfs` entries `PATH[:OPTIONS]` → `HostConfig.Tmpfs`. @internal */
+export function tmpfsMap(entries: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of entries) {
+    const cut = entry.indexOf(':');
+    out[cut === -1 ? entry : entry.slice(0, cut)] = cut === -1 ? '' : entry.slice(cut + 1);
+  }
+  return out;
+}
+
+/**
+ * One network attachment: the service name and its `aliases`, its fixed `ipv4_address`,
+ * `ipv6_address` and `link_local_ips`. @internal
+ */
+export function endpointConfig(request: ContainerRequest, network: string): EngineEndpoint {
+  const settings = request.networkSettings[network];
+  const aliases = [request.service];
+  for (const alias of settings?.aliases ?? []) if (!aliases.includes(alias)) aliases.push(alias);
+  const endpoint: EngineEndpoint = { Aliases: aliases };
+  const ipam: NonNullable<EngineEndpoint['IPAMConfig']> = {};
+  if (settings?.ipv4_address !== undefined) ipam.IPv4Address = settings.ipv4_address;
+  if (settings?.ipv6_address !== undefined) ipam.IPv6Address = settings.ipv6_address;
+  if (settings?.link_local_ips !== undefined && settings.link_local_ips.length > 0) ipam.LinkLocalIPs = [...settings.link_local_ips];
+  if (Object.keys(ipam).length > 0) endpoint.IPAMConfig = ipam;
+  return endpoint;
+}
+
+function bindString(request: ContainerRequest, mount: ContainerRequest['mounts'][number], options: VolumeMountSpec | undefined): string {
+  if (mount.source.includes(':') || mount.target.includes(':')) {
+    throw new InvalidArgumentError(`service '${request.service}': a bind mount with create_host_path or selinux cannot have ':' in its paths (${mount.source} → ${mount.target})`, {
+      service: request.service,
+      field: 'volumes',
+    });
+  }
+  const flags = [mount.readOnly ? 'ro' : 'rw'];
+  if (options?.bind?.selinux !== undefined) flags.push(options.bind.selinux);
+  if (options?.bind?.propagation !== undefined) flags.push(options.bind.propagation);
+  return `${mount.source}:${mount.target}:${flags.join(',')}`;
+}
+
+/**
+ * The request's mounts: `volumes` (with their bind, volume and tmpfs options, found in the same
+ * entry of `spec.volumes`), then secrets and configs that are bind-mounted. A bind mount that
+ * asks the engine to create its source or to relabel it (SELinux) is a legacy `Binds` string:
+ * the `Mounts` API does neither. @internal
+ */
+export function mountsOf(request: ContainerRequest): { mounts: EngineMount[]; binds: string[] } {
+  const mounts: EngineMount[] = [];
+  const binds: string[] = [];
+  request.mounts.forEach((m, i) => {
+    const candidate = request.spec.volumes[i];
+    const options = candidate !== undefined && candidate.target === m.target ? candidate : undefined;
+    if (m.type === 'bind' && (options?.bind?.create_host_path === true || options?.bind?.selinux !== undefined)) {
+      binds.push(bindString(request, m, options));
+      return;
+    }
+    const mount: EngineMount = { Type: m.type, Source: m.type === 'tmpfs' ? '' : m.source, Target: m.target, ReadOnly: m.readOnly };
+    if (options?.consistency !== undefined) mount.Consistency = options.consistency;
+    if (m.type === 'bind' && options?.bind?.propagation !== undefined) mount.BindOptions = { Propagation: options.bind.propagation };
+    if (m.type === 'volume' && options?.volume?.nocopy === true) mount.VolumeOptions = { NoCopy: true };
+    if (m.type === 'tmpfs' && options?.tmpfs !== undefined) {
+      const tmpfs: NonNullable<EngineMount['TmpfsOptions']> = {};
+      if (options.tmpfs.size !== undefined) tmpfs.SizeBytes = options.tmpfs.size;
+      if (options.tmpfs.mode !== undefined) tmpfs.Mode = options.tmpfs.mode;
+      if (Object.keys(tmpfs).length > 0) mount.TmpfsOptions = tmpfs;
+    }
+    mounts.push(mount);
+  });
+  mounts.push(...secretAndConfigFiles(request).mounts);
+  return { mounts, binds };
+}
+
+/** The container-level Compose fields (capabilities, namespaces, limits, DNS, …) into the body. */
+function applyContainerFields(body: ContainerCreateBody, spec: ServiceSpec, project: string): void {
+  const host = body.HostConfig;
+  if (spec.entrypoint !== undefined) body.Entrypoint = [...spec.entrypoint];
+  if (spec.hostname !== undefined) body.Hostname = spec.hostname;
+  if (spec.domainname !== undefined) body.Domainname = spec.domainname;
+  if (spec.tty === true) body.Tty = true;
+  if (spec.stdin_open === true) body.OpenStdin = true;
+  if (spec.cap_add !== undefined && spec.cap_add.length > 0) host.CapAdd = [...spec.cap_add];
+  if (spec.cap_drop !== undefined && spec.cap_drop.length > 0) host.CapDrop = [...spec.cap_drop];
+  if (spec.privileged === true) host.Privileged = true;
+  if (spec.security_opt !== undefined && spec.security_opt.length > 0) host.SecurityOpt = [...spec.security_opt];
+  if (spec.sysctls !== undefined && Object.keys(spec.sysctls).length > 0) host.Sysctls = { ...spec.sysctls };
+  if (spec.ulimits !== undefined && Object.keys(spec.ulimits).length > 0) {
+    host.Ulimits = Object.entries(spec.ulimits).map(([Name, limit]) => ({ Name, Soft: limit.soft, Hard: limit.hard }));
+  }
+  if (spec.tmpfs !== undefined && spec.tmpfs.length > 0) host.Tmpfs = tmpfsMap(spec.tmpfs);
+  if (spec.shm_size !== undefined) host.ShmSize = memoryBytes(spec.shm_size, 'shm_size');
+  if (spec.memswap_limit !== undefined) host.MemorySwap = spec.memswap_limit === '-1' ? -1 : memoryBytes(spec.memswap_limit, 'memswap_limit');
+  if (spec.cpu_shares !== undefined) host.CpuShares = spec.cpu_shares;
+  if (spec.extra_hosts !== undefined) {
+    const entries = Object.entries(spec.extra_hosts).flatMap(([name, addresses]) => addresses.map((address) => `${name}:${address}`));
+    if (entries.length > 0) host.ExtraHosts = entries;
+  }
+  if (spec.dns !== undefined && spec.dns.length > 0) host.Dns = [...spec.dns];
+  if (spec.dns_search !== undefined && spec.dns_search.length > 0) host.DnsSearch = [...spec.dns_search];
+  if (spec.dns_opt !== undefined && spec.dns_opt.length > 0) host.DnsOptions = [...spec.dns_opt];
+  if (spec.devices !== undefined && spec.devices.length > 0) host.Devices = spec.devices.map(deviceMapping);
+  if (spec.pid !== undefined) host.PidMode = namespaceMode(spec.pid, project);
+  if (spec.ipc !== undefined) host.IpcMode = namespaceMode(spec.ipc, project);
+  if (spec.logging !== undefined) host.LogConfig = { Type: spec.logging.driver ?? '', Config: { ...spec.logging.options } };
 }
 
 /** Builds the `POST /containers/create` body for one replica. Pure. @internal */
@@ -62,10 +188,8 @@ export function containerCreateBody(request: ContainerRequest, options: BodyOpti
     const binding = { HostIp: port.host_ip ?? options.publishHost, HostPort: port.published ? String(port.published) : '' };
     (bindings[key] ??= []).push(binding);
   }
-  const mounts: EngineMount[] = request.mounts.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly }));
-  for (const secret of request.secrets) {
-    mounts.push({ Type: 'bind', Source: secret.file, Target: `${SECRETS_DIR}/${secret.name}`, ReadOnly: true });
-  }
+  for (const key of exposedPortKeys(spec.expose ?? [])) exposed[key] = {};
+  const { mounts, binds } = mountsOf(request);
   const labels: Record<string, string> = {
     ...spec.labels,
     ...request.labels,
@@ -93,7 +217,10 @@ export function containerCreateBody(request: ContainerRequest, options: BodyOpti
       ReadonlyRootfs: spec.read_only,
     },
   };
-  if (options.init) body.HostConfig.Init = true;
+  if (binds.length > 0) body.HostConfig.Binds = binds;
+  const init = spec.init ?? options.init;
+  if (init === true) body.HostConfig.Init = true;
+  else if (spec.init === false) body.HostConfig.Init = false;
   if (spec.command !== undefined) body.Cmd = [...spec.command];
   if (spec.working_dir !== undefined) body.WorkingDir = spec.working_dir;
   if (spec.user !== undefined) body.User = spec.user;
@@ -105,9 +232,36 @@ export function containerCreateBody(request: ContainerRequest, options: BodyOpti
   if (limits?.cpus !== undefined) body.HostConfig.NanoCpus = Math.round(limits.cpus * 1e9);
   if (limits?.pids !== undefined) body.HostConfig.PidsLimit = limits.pids;
   if (reservations?.memory !== undefined) body.HostConfig.MemoryReservation = memoryBytes(reservations.memory, 'deploy.resources.reservations.memory');
-  if (firstNetwork !== undefined) {
+  applyContainerFields(body, spec, request.project);
+  if (spec.network_mode !== undefined) {
+    // `none`, `host`, `bridge`, `container:ID`, `service:NAME`: no network of the project is joined.
+    body.HostConfig.NetworkMode = namespaceMode(spec.network_mode, request.project);
+  } else if (firstNetwork !== undefined) {
     body.HostConfig.NetworkMode = firstNetwork;
-    body.NetworkingConfig = { EndpointsConfig: { [firstNetwork]: { Aliases: [request.service] } } };
+    body.NetworkingConfig = { EndpointsConfig: { [firstNetwork]: endpointConfig(request, firstNetwork) } };
   }
   return body;
+}
+
+/**
+ * The networks joined after create (API 1.41 takes one network in the create body): every
+ * network but the first, in the request's order (highest `priority` first), each with its
+ * endpoint settings; none under `network_mode`. @internal
+ */
+export function laterNetworks(request: ContainerRequest): { network: string; endpoint: EngineEndpoint }[] {
+  if (request.spec.network_mode !== undefined) return [];
+  return request.networks.slice(1).map((network) => ({ network, endpoint: endpointConfig(request, network) }));
+}
+
+/** The container's name: `container_name` when the service sets one (a single replica), else `<project>_<service>_<replica>`. @internal */
+export function containerNameOf(request: ContainerRequest): string {
+  const fixed = request.spec.container_name;
+  if (fixed === undefined) return request.name;
+  if (request.replica !== 1) {
+    throw new InvalidArgumentError(`service '${request.service}' sets container_name '${fixed}', so it cannot have more than one replica`, {
+      service: request.service,
+      field: 'container_name',
+    });
+  }
+  return fixed;
 }

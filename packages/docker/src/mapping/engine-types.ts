@@ -10,6 +10,16 @@ export interface EngineMount {
   Source: string;
   Target: string;
   ReadOnly: boolean;
+  Consistency?: string;
+  BindOptions?: { Propagation?: string };
+  VolumeOptions?: { NoCopy?: boolean };
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+}
+
+/** One network attachment (`EndpointsConfig` entry of a create, `EndpointConfig` of a connect). */
+export interface EngineEndpoint {
+  Aliases: string[];
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] };
 }
 
 export interface EngineHealthConfig {
@@ -23,6 +33,9 @@ export interface EngineHealthConfig {
 export interface ContainerCreateBody {
   Image: string;
   Cmd?: string[];
+  Entrypoint?: string[];
+  Hostname?: string;
+  Domainname?: string;
   Env: string[];
   WorkingDir?: string;
   User?: string;
@@ -31,23 +44,43 @@ export interface ContainerCreateBody {
   StopTimeout?: number;
   Healthcheck?: EngineHealthConfig;
   ExposedPorts: Record<string, Record<string, never>>;
-  Tty: false;
-  OpenStdin: false;
+  Tty: boolean;
+  OpenStdin: boolean;
   AttachStdout: false;
   AttachStderr: false;
   HostConfig: {
     PortBindings: Record<string, PortBinding[]>;
     RestartPolicy: { Name: string; MaximumRetryCount?: number };
     Mounts: EngineMount[];
+    /** Legacy `SOURCE:TARGET[:OPTIONS]` binds: the engine creates a missing source and applies SELinux labels. */
+    Binds?: string[];
     ReadonlyRootfs: boolean;
     NetworkMode?: string;
     Memory?: number;
     MemoryReservation?: number;
     NanoCpus?: number;
     PidsLimit?: number;
+    MemorySwap?: number;
+    CpuShares?: number;
     Init?: boolean;
+    CapAdd?: string[];
+    CapDrop?: string[];
+    Privileged?: boolean;
+    SecurityOpt?: string[];
+    Sysctls?: Record<string, string>;
+    Ulimits?: { Name: string; Soft: number; Hard: number }[];
+    Tmpfs?: Record<string, string>;
+    ShmSize?: number;
+    ExtraHosts?: string[];
+    Dns?: string[];
+    DnsSearch?: string[];
+    DnsOptions?: string[];
+    Devices?: { PathOnHost: string; PathInContainer: string; CgroupPermissions: string }[];
+    PidMode?: string;
+    IpcMode?: string;
+    LogConfig?: { Type: string; Config: Record<string, string> };
   };
-  NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases: string[] }> };
+  NetworkingConfig?: { EndpointsConfig: Record<string, EngineEndpoint> };
 }
 
 export interface ContainerInspect {

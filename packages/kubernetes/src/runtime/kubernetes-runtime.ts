@@ -16,7 +16,7 @@ import { waitForRollout } from './rollout.js';
 /** Kinds we make, with their API versions, in apply order; deleted in reverse. */
 const KINDS: readonly (readonly [kind: string, apiVersion: string])[] = [
   ['ServiceAccount', 'v1'], ['Role', 'rbac.authorization.k8s.io/v1'], ['RoleBinding', 'rbac.authorization.k8s.io/v1'],
-  ['Secret', 'v1'], ['PersistentVolumeClaim', 'v1'], ['Service', 'v1'], ['Job', 'batch/v1'], ['StatefulSet', 'apps/v1'], ['Deployment', 'apps/v1'],
+  ['Secret', 'v1'], ['ConfigMap', 'v1'], ['PersistentVolumeClaim', 'v1'], ['Service', 'v1'], ['Job', 'batch/v1'], ['StatefulSet', 'apps/v1'], ['Deployment', 'apps/v1'],
 ];
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'Job']);
 

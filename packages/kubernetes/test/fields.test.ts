@@ -181,6 +181,8 @@ describe('toKubernetes: container fields with no faithful mapping are refused by
     ]));
     expect(problems.find((p) => p.field === 'services.a.ulimits.nofile')?.reason).toMatch(/no per-container ulimits/);
     expect(problems.find((p) => p.field === 'services.a.tmpfs[0]')?.reason).toContain("'uid=1000'");
+    expect(problems.find((p) => p.field === 'services.a.configs.ownership')?.reason).toMatch(/sets no owner/);
+    expect(problems.find((p) => p.field === 'services.a.domainname')?.reason).toMatch(/headless Service/);
     expect(problems.every((p) => p.field.startsWith('configs.') || p.service === 'a')).toBe(true);
   });
 

@@ -32,6 +32,14 @@ const MAPPED_FIELDS: ReadonlySet<ComposeField> = new Set<ComposeField>([
   'configs', 'configs.mode', 'volumes.tmpfs',
   'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.limits.pids', 'deploy.resources.reservations',
 ]);
+/** Why some fields in use are refused (the others: no mapping in this converter yet). */
+const WHY_NOT: Partial<Record<ComposeField, string>> = {
+  'configs.ownership': 'a ConfigMap volume sets no owner (its files belong to root, or to the pod\'s fsGroup)',
+  domainname: 'a pod\'s domain is its Service\'s (`subdomain` needs a headless Service); there is no free domain name',
+  devices: 'a pod cannot map host devices (a device plugin does that)',
+  security_opt: 'seccomp, AppArmor and SELinux options have their own securityContext fields; not converted',
+  'volumes.anonymous': 'an anonymous volume: give it a name (a claim), or use tmpfs',
+};
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const ORDER: readonly KubernetesKind[] = ['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'Secret', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'Job', 'StatefulSet', 'Deployment'];
 
@@ -231,7 +239,7 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
     if (!DNS_LABEL.test(service) || service.length > 63) no('name', `'${service}' is not a valid Kubernetes Service name (RFC 1035 label: lowercase letters, digits and '-', starting with a letter); other services reach it by this name`);
 
     // every Compose field this converter does not map yet is refused by name, never dropped
-    for (const field of serviceFieldsInUse(s)) if (!MAPPED_FIELDS.has(field)) no(field, 'has no mapping to Kubernetes in this converter yet');
+    for (const field of serviceFieldsInUse(s)) if (!MAPPED_FIELDS.has(field)) no(field, WHY_NOT[field] ?? 'has no mapping to Kubernetes in this converter yet');
 
     // image, build, command
     if (s.build !== undefined) no('build', 'Kubernetes does not build images; build and push it, then name it in `image`');

@@ -76,6 +76,19 @@ describe('kubernetesRuntime against the fake API', () => {
     expect(fake.objects.has('apps/v1/Deployment/shop/other')).toBe(true);
   });
 
+  it('configs: a ConfigMap applied before the workloads, and pruned by label once no service uses it', async () => {
+    const project = new Project('cfg').config('app_conf', { content: 'a = 1\n' }).service('app', { image: 'app:1', configs: ['app_conf'] });
+    const runtime = runtimeFor({ manifests: {} });
+    const first = await runtime.up(project);
+    expect(first.applied).toEqual(['ConfigMap/app-conf', 'Deployment/app']);
+    expect(fake.requests.find((r) => r.method === 'PATCH')?.path).toBe('/api/v1/namespaces/cfg/configmaps/app-conf');
+    expect(fake.objects.get('v1/ConfigMap/cfg/app-conf')?.['data']).toEqual({ app_conf: 'a = 1\n' });
+    const without = new Project('cfg').config('app_conf', { content: 'a = 1\n' }).service('app', { image: 'app:1' });
+    const second = await runtime.up(without);
+    expect(second.pruned).toEqual(['ConfigMap/app-conf']);
+    expect(fake.objects.has('v1/ConfigMap/cfg/app-conf')).toBe(false);
+  });
+
   it('a changed Job (its template is immutable) is deleted with its pods, then applied anew', async () => {
     const { project } = representativeStack();
     const runtime = runtimeFor();

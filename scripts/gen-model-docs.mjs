@@ -32,6 +32,7 @@ async function runtimeCapabilities() {
     ];
     const result = runtimes.map((r) => ({ name: r.name, capabilities: new Set(r.capabilities) }));
     for (const r of runtimes) await r.close?.();
+    composeFields = new Set(core.COMPOSE_FIELDS);
     return result;
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
@@ -56,13 +57,22 @@ const NEEDS = {
   networks: 'networks',
 };
 
-/** Who honours a field: runtimes declaring `field:<name>` for it, else the capability it needs, else every runtime. */
+/** The core's COMPOSE_FIELDS: the service fields a runtime must declare (`field:<name>`) to be given. */
+let composeFields = new Set();
+
+/**
+ * Who honours a field: when the path is (or is inside) one of the core's COMPOSE_FIELDS, the
+ * runtimes declaring `field:<that field>` (the longest such field: `volumes[].tmpfs.size` is
+ * `volumes.tmpfs`); else the capability it needs; else every runtime.
+ */
 function honouredBy(path, runtimes) {
-  const top = path.startsWith('services.*.') ? path.slice('services.*.'.length).split(/[.[]/)[0] : undefined;
-  const declared = top === undefined ? [] : runtimes.filter((r) => r.capabilities.has(`field:${top}`));
-  if (top !== undefined && runtimes.some((r) => [...r.capabilities].some((c) => c === `field:${top}` || c.startsWith(`field:${top}.`)))) {
-    const precise = runtimes.filter((r) => r.capabilities.has(`field:${path.slice('services.*.'.length).replace(/\[\]/g, '')}`));
-    return (precise.length > 0 ? precise : declared).map((r) => r.name);
+  if (path.startsWith('services.*.')) {
+    // `uid` and `gid` of a secret or config are the field `ownership`
+    const parts = path.slice('services.*.'.length).replace(/\[\]/g, '').replace(/^(secrets|configs)\.(uid|gid)$/, '$1.ownership').split('.');
+    for (let i = parts.length; i > 0; i--) {
+      const field = parts.slice(0, i).join('.');
+      if (composeFields.has(field)) return runtimes.filter((r) => r.capabilities.has(`field:${field}`)).map((r) => r.name);
+    }
   }
   const prefix = Object.keys(NEEDS).filter((k) => path === k || path.startsWith(`${k}.`) || path.startsWith(`${k}[`)).sort((a, b) => b.length - a.length)[0];
   if (prefix !== undefined) return runtimes.filter((r) => r.capabilities.has(NEEDS[prefix])).map((r) => r.name);

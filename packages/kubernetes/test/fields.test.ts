@@ -3,8 +3,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABEL_CONFIG_HASH, Project } from '@selur/compose';
-import { isConfigFileError, isUnsupportedFieldError, toKubernetes, type KubernetesManifests } from '@selur/compose-kubernetes';
+import { COMPOSE_FIELDS, LABEL_CONFIG_HASH, Project, projectFieldsInUse, serviceFieldsInUse } from '@selur/compose';
+import { isConfigFileError, isUnsupportedFieldError, kubernetesRuntime, toKubernetes, type KubernetesManifests } from '@selur/compose-kubernetes';
 import { describe, expect, it } from 'vitest';
 import { manifestProblems } from './support/validate.js';
 
@@ -34,11 +34,15 @@ describe('toKubernetes: container fields', () => {
       .config('app_conf', { file: './app.conf' })
       .config('motd', { content: 'hello from compose\n' })
       .config('blob', { file: './blob.bin' })
+      .config('shared', { external: true })
+      .secret('token', { external: true })
       .service('app', {
         image: 'app:1',
         entrypoint: ['/bin/app', '--serve'],
         command: ['--port', '8080'],
-        configs: [{ source: 'app_conf', target: '/etc/app/app.conf', mode: 0o440 }, 'motd', 'blob'],
+        configs: [{ source: 'app_conf', target: '/etc/app/app.conf', mode: 0o440 }, 'motd', 'blob', 'shared'],
+        secrets: ['token'],
+        deploy: { resources: { limits: { cpus: 0.5, memory: '64m' }, reservations: { cpus: 0.1, memory: '16m' } } },
         cap_add: ['CAP_NET_ADMIN', 'sys_time'],
         cap_drop: ['ALL'],
         privileged: true,
@@ -97,6 +101,20 @@ describe('toKubernetes: container fields', () => {
     }
     expect(isConfigFileError(caught)).toBe(true);
     expect((caught as Error).message).toBe("config 'c': cannot read /nonexistent/c.conf");
+  });
+
+  it('the runtime claims (field:NAME) exactly the fields this project uses, and it converts with no refusal', () => {
+    // A field claimed but not mapped would be refused here, or missing from the fixture.
+    const kubeconfig = 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:9\ncontexts:\n- name: c\n  context:\n    cluster: c\nusers: []\n';
+    const claimed = [...kubernetesRuntime({ kubeconfig }).capabilities].filter((c) => c.startsWith('field:')).map((c) => c.slice('field:'.length)).sort();
+    const spec = project().toJSON();
+    const used = new Set([...serviceFieldsInUse(spec.services['app']!), ...projectFieldsInUse(spec, ['app']).map((f) => f.field)]);
+    expect(claimed).toEqual(COMPOSE_FIELDS.filter((f) => used.has(f)).sort());
+    expect(m.warnings).toEqual([]);
+    // external: expected to exist, so no object made, but mounted / referenced
+    expect(m.find('ConfigMap', 'shared')).toBeUndefined();
+    expect(app?.volumes).toContainEqual({ name: 'config-shared', configMap: { name: 'shared', items: [{ key: 'shared', path: 'shared' }] } });
+    expect(container?.resources).toEqual({ limits: { cpu: '500m', memory: '64Mi' }, requests: { cpu: '100m', memory: '16Mi' } });
   });
 
   it('entrypoint → command, command → args', () => {

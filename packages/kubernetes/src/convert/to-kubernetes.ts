@@ -22,16 +22,24 @@ export const WAITER = 'selur-compose-job-waiter';
 export const ANNOTATION_DEPENDS_ON = 'io.selur.compose/depends-on';
 
 /**
- * The Compose fields this converter handles: it maps them, or refuses them itself with a reason
- * (`ulimits`, `deploy.resources.limits.pids`, a `user` name, a tmpfs option…). Every other field
- * in use is refused by name (see the README's tables; the round-trip tests hold them to it).
+ * @internal The Compose fields this converter maps faithfully (some values may still be refused:
+ * a `user` name, a tmpfs option, a hostname with dots). The runtime claims them as `field:<name>`
+ * capabilities; test/fields.test.ts converts a project using every one of them without a refusal.
  */
-const MAPPED_FIELDS: ReadonlySet<ComposeField> = new Set<ComposeField>([
+export const KUBERNETES_FIELDS: readonly ComposeField[] = [
   'annotations', 'cap_add', 'cap_drop', 'dns', 'dns_opt', 'dns_search', 'entrypoint', 'extra_hosts', 'hostname', 'init',
-  'privileged', 'read_only', 'shm_size', 'sysctls', 'tmpfs', 'ulimits', 'user',
+  'privileged', 'read_only', 'shm_size', 'sysctls', 'tmpfs', 'user',
   'configs', 'configs.mode', 'volumes.tmpfs',
-  'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.limits.pids', 'deploy.resources.reservations',
-]);
+  'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.reservations',
+  'secret.external', 'config.content', 'config.external',
+];
+
+/**
+ * The service fields this converter handles: those it maps, and those it refuses itself with a
+ * reason (`ulimits`, `deploy.resources.limits.pids`). Every other field in use is refused by name
+ * (see the README's tables).
+ */
+const MAPPED_FIELDS: ReadonlySet<ComposeField> = new Set<ComposeField>([...KUBERNETES_FIELDS, 'ulimits', 'deploy.resources.limits.pids']);
 /** Why some fields in use are refused (the others: no mapping in this converter yet). */
 const WHY_NOT: Partial<Record<ComposeField, string>> = {
   'configs.ownership': 'a ConfigMap volume sets no owner (its files belong to root, or to the pod\'s fsGroup)',

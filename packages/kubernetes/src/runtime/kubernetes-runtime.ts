@@ -5,7 +5,7 @@ import {
   type ProbeResult, type ResourceInfo, type RuntimeCapability, type VolumeRequest,
 } from '@selur/compose';
 import { Exec, type KubernetesObject, type V1Job, type V1PersistentVolumeClaim, type V1Pod, type V1Status } from '@kubernetes/client-node';
-import { MANAGED_BY, objectName, toKubernetes } from '../convert/to-kubernetes.js';
+import { KUBERNETES_FIELDS, MANAGED_BY, objectName, toKubernetes } from '../convert/to-kubernetes.js';
 import type { KubernetesManifest } from '../convert/types.js';
 import { KubernetesApiError } from '../errors/kubernetes-api-error.js';
 import { clientNodeApi, loadKubeConfig, type KubernetesApi } from './api.js';
@@ -22,6 +22,8 @@ const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'Job']);
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
   'volumes', 'ports', 'secrets', 'logs', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas',
+  // the Compose fields toKubernetes maps (the others it refuses by name)
+  ...KUBERNETES_FIELDS.map((field) => `field:${field}` as const),
 ]);
 
 const ownedBy = (project: string) => `${LABEL_PROJECT}=${project},app.kubernetes.io/managed-by=${MANAGED_BY}`;

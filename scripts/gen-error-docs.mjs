@@ -75,6 +75,7 @@ const ADVICE = {
   E_K8S_API: 'Read the API server\'s status and message; check the kubeconfig context and RBAC permissions.',
   E_K8S_ROLLOUT: 'Read the pod conditions and events in the message: image pull, crash loop or readiness probe.',
   E_K8S_SECRET_FILE: 'The secret\'s `file` could not be read: check its path (relative to the compose file).',
+  E_K8S_CONFIG_FILE: 'The config\'s `file` could not be read: check its path (relative to the compose file).',
   E_K8S_UNSUPPORTED_FIELD: 'Kubernetes cannot express the listed fields: remove them, or pass `unsupported: \'warn\'` to convert anyway.',
   '(exit code 2)': 'Run the command with `--help`: it prints the usage and examples.',
 };

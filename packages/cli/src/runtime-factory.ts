@@ -1,10 +1,12 @@
 import { processRuntime, type Runtime } from '@selur/compose';
+import { kubernetesOptions } from './kubernetes-options.js';
 import type { Settings } from './settings.js';
 
 /**
  * The runtime `--runtime` names: host processes (state under `$XDG_STATE_HOME/selur-compose`),
  * Docker/Podman (`DOCKER_HOST`), or the selur stack (`SVALINN_URL`, `SVALINN_TOKEN` /
- * `SVALINN_API_KEY`, `VORDR_MCP_URL`, `SELUR_DEV_SECRETS`, bundles verified with the native ct).
+ * `SVALINN_API_KEY`, `VORDR_MCP_URL`, `SELUR_DEV_SECRETS`, bundles verified with the native ct),
+ * or a Kubernetes cluster (`KUBECONFIG`, `SELUR_COMPOSE_NAMESPACE`).
  *
  * The runtime packages are loaded here, on demand, and nowhere statically: a command on the process
  * runtime never loads `@selur/compose-docker` or `@selur/compose-selur` (test/module-loading.test.ts).
@@ -20,6 +22,10 @@ export async function createRuntime(settings: Settings, env: Readonly<Record<str
     case 'selur': {
       const { selurRuntimeFromEnv } = await loadSelur();
       return selurRuntimeFromEnv({ env: { ...env, SVALINN_URL: settings.svalinnUrl, ...(settings.vordrUrl ? { VORDR_MCP_URL: settings.vordrUrl } : {}) } });
+    }
+    case 'kubernetes': {
+      const { kubernetesRuntime } = await import('@selur/compose-kubernetes');
+      return kubernetesRuntime(kubernetesOptions(settings, env));
     }
   }
 }

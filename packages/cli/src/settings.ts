@@ -24,6 +24,8 @@ export interface Settings {
   readonly progress: ProgressMode;
   readonly verbose: boolean;
   readonly noColor: boolean;
+  /** `--compat`: fields the runtime cannot apply are left out with a warning instead of refused. */
+  readonly compat: boolean;
   readonly svalinnUrl: string;
   readonly vordrUrl?: string | undefined;
 }
@@ -82,6 +84,7 @@ export function resolveSettings(
     progress,
     verbose: globals['verbose'] === true,
     noColor: globals['no-color'] === true,
+    compat: globals['compat'] === true,
     svalinnUrl: nonEmpty(env['SVALINN_URL']) ?? DEFAULT_SVALINN_URL,
     vordrUrl: nonEmpty(env['VORDR_MCP_URL']),
   };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,15 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     const { loaded } = await modulesOf(['--runtime', 'selur', 'ps'], { SVALINN_URL: closed, VORDR_MCP_URL: closed });
     expect(loaded(ADAPTERS.selur)).toBe(true);
     expect(loaded(ADAPTERS.docker)).toBe(false);
+  });
+
+  it('`--runtime kubernetes` loads the Kubernetes package and neither the Docker nor the selur one', async () => {
+    const kubeconfig = join(ws.dir, 'kubeconfig.yaml');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:9\ncontexts:\n- name: c\n  context:\n    cluster: c\nusers: []\n');
+    const { loaded } = await modulesOf(['--runtime', 'kubernetes', 'ps'], { KUBECONFIG: kubeconfig });
+    expect(loaded(ADAPTERS.kubernetes)).toBe(true);
+    expect(loaded(ADAPTERS.docker)).toBe(false);
+    expect(loaded(ADAPTERS.selur)).toBe(false);
   });
 
   it('the built binary keeps both packages external and imports them only with import()', () => {

@@ -10,6 +10,7 @@ export type { KubernetesKinds, KubernetesKind, KubernetesManifest, KubernetesMan
 export { UnsupportedFieldError, isUnsupportedFieldError } from './errors/unsupported-field-error.js';
 export type { UnsupportedField } from './errors/unsupported-field-error.js';
 export { SecretFileError, isSecretFileError } from './errors/secret-file-error.js';
+export { ConfigFileError, isConfigFileError } from './errors/config-file-error.js';
 export { KubernetesApiError, isKubernetesApiError } from './errors/kubernetes-api-error.js';
 export { RolloutError, isRolloutError } from './errors/rollout-error.js';
 export { kubernetesRuntime } from './runtime/kubernetes-runtime.js';

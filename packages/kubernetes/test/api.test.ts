@@ -76,6 +76,19 @@ describe('kubernetesRuntime against the fake API', () => {
     expect(fake.objects.has('apps/v1/Deployment/shop/other')).toBe(true);
   });
 
+  it('configs: a ConfigMap applied before the workloads, and pruned by label once no service uses it', async () => {
+    const project = new Project('cfg').config('app_conf', { content: 'a = 1\n' }).service('app', { image: 'app:1', configs: ['app_conf'] });
+    const runtime = runtimeFor({ manifests: {} });
+    const first = await runtime.up(project);
+    expect(first.applied).toEqual(['ConfigMap/app-conf', 'Deployment/app']);
+    expect(fake.requests.find((r) => r.method === 'PATCH')?.path).toBe('/api/v1/namespaces/cfg/configmaps/app-conf');
+    expect(fake.objects.get('v1/ConfigMap/cfg/app-conf')?.['data']).toEqual({ app_conf: 'a = 1\n' });
+    const without = new Project('cfg').config('app_conf', { content: 'a = 1\n' }).service('app', { image: 'app:1' });
+    const second = await runtime.up(without);
+    expect(second.pruned).toEqual(['ConfigMap/app-conf']);
+    expect(fake.objects.has('v1/ConfigMap/cfg/app-conf')).toBe(false);
+  });
+
   it('a changed Job (its template is immutable) is deleted with its pods, then applied anew', async () => {
     const { project } = representativeStack();
     const runtime = runtimeFor();
@@ -195,7 +208,10 @@ describe('kubernetesRuntime against the fake API', () => {
 
   it('says what it cannot do: capabilities, and per-container lifecycle and networks throw UnsupportedOperationError', async () => {
     const runtime = runtimeFor();
-    expect([...runtime.capabilities].sort()).toEqual(['exec', 'exec.output', 'health', 'logs', 'ports', 'replicas', 'restart-policy', 'secrets', 'volumes']);
+    // operations (the field:NAME claims are held to the converter by test/fields.test.ts)
+    expect([...runtime.capabilities].filter((c) => !c.startsWith('field:')).sort()).toEqual(['exec', 'exec.output', 'health', 'logs', 'ports', 'replicas', 'restart-policy', 'secrets', 'volumes']);
+    expect(runtime.capabilities.has('field:ulimits')).toBe(false);
+    expect(runtime.capabilities.has('field:cap_add')).toBe(true);
     for (const call of [
       () => runtime.startContainer('shop/api-0'),
       () => runtime.stopContainer('shop/api-0', { timeoutMs: 1 }),

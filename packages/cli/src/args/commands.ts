@@ -42,6 +42,7 @@ const TABLE = [
       { command: `${BIN} up -d --wait`, description: 'Start in the background, return once all services are healthy' },
       { command: `${BIN} up -d api`, description: 'Start api and what it depends on' },
       { command: `${BIN} --runtime docker up -d`, description: 'Run on Docker/Podman instead of host processes' },
+      { command: `${BIN} --runtime kubernetes up --wait`, description: 'Apply to the cluster of $KUBECONFIG, wait for the rollouts' },
     ],
   },
   {
@@ -236,7 +237,7 @@ const TABLE = [
       'interpolated, overrides merged) in the other format: YAML becomes TOML, TOML becomes YAML. The format is --to, ' +
       "else the output file's extension (.toml, .yaml, .yml), else the other one. `--to kubernetes` writes the project's " +
       'Kubernetes manifests (Deployments, Services, Jobs, Secrets, claims) as one multi-document YAML; a field with no ' +
-      'faithful mapping fails the conversion by name.',
+      'faithful mapping fails the conversion by name (with --compat it is left out, with a warning on stderr).',
     options: [
       { name: 'to', type: 'string', value: 'FORMAT', choices: ['yaml', 'toml', 'kubernetes'], description: 'Output format', defaultText: "-o's extension, else the other format" },
       { name: 'output', short: 'o', type: 'string', value: 'FILE', complete: 'file', description: 'Write to FILE instead of stdout' },

@@ -1,7 +1,7 @@
 import type { OptionSpec } from './spec.js';
 
 /** The runtimes `--runtime` accepts. */
-export const RUNTIMES = ['process', 'docker', 'selur'] as const;
+export const RUNTIMES = ['process', 'docker', 'selur', 'kubernetes'] as const;
 /** A runtime name `--runtime` accepts. */
 export type RuntimeName = (typeof RUNTIMES)[number];
 
@@ -45,7 +45,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     value: 'NAME',
     choices: RUNTIMES,
-    description: 'Where services run: host processes, Docker/Podman, or the selur stack',
+    description: 'Where services run: host processes, Docker/Podman, the selur stack, or Kubernetes ($KUBECONFIG)',
     defaultText: '$SELUR_COMPOSE_RUNTIME or process',
   },
   {
@@ -64,6 +64,11 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
     description: 'Progress display: live lines (tty), one line per event (plain), JSON lines (json)',
     defaultText: 'auto',
   },
+  {
+    name: 'compat',
+    type: 'boolean',
+    description: 'Run (or convert) without the Compose fields the runtime or Kubernetes cannot apply, with a warning on stderr for each, instead of refusing the project',
+  },
   { name: 'verbose', short: 'v', type: 'boolean', description: 'Show the cause chain of errors and more detail' },
   { name: 'no-color', type: 'boolean', description: 'Do not colour output (also: $NO_COLOR)' },
   { name: 'version', type: 'boolean', description: 'Print the version and exit' },
@@ -76,6 +81,8 @@ export const ENVIRONMENT_VARIABLES: readonly { readonly name: string; readonly d
   { name: 'SELUR_PROJECT_NAME', description: 'Project name (like -p)' },
   { name: 'SELUR_COMPOSE_PARALLEL', description: 'Concurrency cap (like --parallel)' },
   { name: 'SELUR_COMPOSE_RUNTIME', description: 'Runtime (like --runtime)' },
+  { name: 'KUBECONFIG', description: 'Kubeconfig file for --runtime kubernetes (default ~/.kube/config, else in-cluster)' },
+  { name: 'SELUR_COMPOSE_NAMESPACE', description: "Kubernetes namespace for --runtime kubernetes (default: the project's name)" },
   { name: 'SVALINN_URL', description: 'Svalinn gateway for --runtime selur (default http://localhost:8000)' },
   { name: 'VORDR_MCP_URL', description: 'Vörðr MCP endpoint for --runtime selur' },
   { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', description: 'Send OpenTelemetry traces of plan/up/down over OTLP/HTTP (also _TRACES_ENDPOINT, _HEADERS; OTEL_SERVICE_NAME)' },

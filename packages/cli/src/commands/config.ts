@@ -4,6 +4,7 @@ import { flag, stringOption } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { json, loaded, selectServices, type Handler } from './common.js';
+import { describeUnsupported } from './kubernetes.js';
 import { planText } from './plan-text.js';
 import { cliTracing } from './telemetry.js';
 
@@ -40,7 +41,9 @@ export const convert: Handler = async (ctx) => {
   if (to === 'kubernetes') {
     // Loaded only for this command, as the runtime packages are.
     const { toKubernetes, toYaml } = await import('@selur/compose-kubernetes');
-    const manifests = ensureNewline(toYaml(toKubernetes(project)));
+    const converted = toKubernetes(project, ctx.settings.compat ? { unsupported: 'warn' } : {});
+    for (const warning of converted.warnings) ctx.warn(describeUnsupported(warning));
+    const manifests = ensureNewline(toYaml(converted));
     if (output === undefined) ctx.print(manifests);
     else writeFileSync(resolve(ctx.io.cwd, output), manifests);
     return ExitCode.ok;

@@ -5,6 +5,7 @@ import { flag, intOption, type Context } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
+import { isKubernetesRuntime, kubernetesDown, kubernetesUp } from './kubernetes.js';
 import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
 import { cliTracing } from './telemetry.js';
 
@@ -49,6 +50,7 @@ export const up: Handler = async (ctx) => {
   const { project, spec } = await loaded(ctx);
   const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'up') : undefined;
   const runtime = await ctx.runtime();
+  if (isKubernetesRuntime(runtime)) return kubernetesUp(ctx, runtime, project);
   const detach = flag(ctx, 'detach') || flag(ctx, 'wait');
   if (flag(ctx, 'build')) {
     const { build } = await import('./supply.js');
@@ -73,7 +75,12 @@ export const up: Handler = async (ctx) => {
       onFailure: flag(ctx, 'keep-on-failure') ? 'leave' : 'rollback',
       signal: ctx.signal,
       forceSignal: ctx.forceSignal,
-      onEvent: (event: ComposeEvent) => sink.onEvent(event),
+      // --compat: run without the fields the runtime cannot apply, each a warning on stderr
+      ...(ctx.settings.compat ? { unsupported: 'warn' as const } : {}),
+      onEvent: (event: ComposeEvent) => {
+        if (event.type === 'warning') ctx.warn(event.message);
+        sink.onEvent(event);
+      },
     } satisfies UpOptions;
     stack = await (tracing ? tracing.up(project, options) : project.up(options));
   } finally {
@@ -102,6 +109,7 @@ export const up: Handler = async (ctx) => {
 export const down: Handler = async (ctx) => {
   const { project } = await loaded(ctx, { nameOnly: true });
   const runtime = await ctx.runtime();
+  if (isKubernetesRuntime(runtime)) return kubernetesDown(ctx, runtime, project.name);
   const sink = ctx.progress();
   const tracing = await cliTracing(ctx.io.env, (text) => ctx.warn(text));
   try {

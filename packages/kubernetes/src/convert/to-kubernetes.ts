@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_SERVICE, LABEL_VOLUME, serviceFieldsInUse, type ComposeField, type Project, type ServiceSpec } from '@selur/compose';
 import type {
-  V1Container, V1ContainerPort, V1EnvVar, V1ObjectMeta, V1PersistentVolumeClaim, V1PodSpec, V1PodTemplateSpec, V1SecurityContext,
+  V1Container, V1ContainerPort, V1EnvVar, V1ObjectMeta, V1PersistentVolumeClaim, V1PodSpec, V1PodTemplateSpec,
   V1ServicePort, V1Volume, V1VolumeMount,
 } from '@kubernetes/client-node';
+import { ConfigFileError } from '../errors/config-file-error.js';
 import { SecretFileError } from '../errors/secret-file-error.js';
 import { UnsupportedFieldError, type UnsupportedField } from '../errors/unsupported-field-error.js';
+import { memoryVolumes, podNaming, qualifiedKey, securityContexts } from './container-options.js';
 import { probes } from './healthcheck.js';
 import type { KubernetesKind, KubernetesManifest, KubernetesManifests, ToKubernetesOptions } from './types.js';
 import { cpuQuantity, memoryQuantity, seconds } from './units.js';
@@ -19,13 +21,35 @@ export const WAITER = 'selur-compose-job-waiter';
 /** Annotation recording a service's `depends_on` as given (what Kubernetes does not enforce is still visible). */
 export const ANNOTATION_DEPENDS_ON = 'io.selur.compose/depends-on';
 
-/** The Compose fields this converter maps (the rest are refused by name). */
-const MAPPED_FIELDS: ReadonlySet<ComposeField> = new Set<ComposeField>([
-  'entrypoint', 'user', 'read_only', 'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.limits.pids',
-  'deploy.resources.reservations',
-]);
+/**
+ * @internal The Compose fields this converter maps faithfully (some values may still be refused:
+ * a `user` name, a tmpfs option, a hostname with dots). The runtime claims them as `field:<name>`
+ * capabilities; test/fields.test.ts converts a project using every one of them without a refusal.
+ */
+export const KUBERNETES_FIELDS: readonly ComposeField[] = [
+  'annotations', 'cap_add', 'cap_drop', 'dns', 'dns_opt', 'dns_search', 'entrypoint', 'extra_hosts', 'hostname', 'init',
+  'privileged', 'read_only', 'shm_size', 'sysctls', 'tmpfs', 'user',
+  'configs', 'configs.mode', 'volumes.tmpfs',
+  'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.reservations',
+  'secret.external', 'config.content', 'config.external',
+];
+
+/**
+ * The service fields this converter handles: those it maps, and those it refuses itself with a
+ * reason (`ulimits`, `deploy.resources.limits.pids`). Every other field in use is refused by name
+ * (see the README's tables).
+ */
+const MAPPED_FIELDS: ReadonlySet<ComposeField> = new Set<ComposeField>([...KUBERNETES_FIELDS, 'ulimits', 'deploy.resources.limits.pids']);
+/** Why some fields in use are refused (the others: no mapping in this converter yet). */
+const WHY_NOT: Partial<Record<ComposeField, string>> = {
+  'configs.ownership': 'a ConfigMap volume sets no owner (its files belong to root, or to the pod\'s fsGroup)',
+  domainname: 'a pod\'s domain is its Service\'s (`subdomain` needs a headless Service); there is no free domain name',
+  devices: 'a pod cannot map host devices (a device plugin does that)',
+  security_opt: 'seccomp, AppArmor and SELinux options have their own securityContext fields; not converted',
+  'volumes.anonymous': 'an anonymous volume: give it a name (a claim), or use tmpfs',
+};
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const ORDER: readonly KubernetesKind[] = ['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'Secret', 'PersistentVolumeClaim', 'Service', 'Job', 'StatefulSet', 'Deployment'];
+const ORDER: readonly KubernetesKind[] = ['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'Secret', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'Job', 'StatefulSet', 'Deployment'];
 
 type Workload = 'Deployment' | 'StatefulSet' | 'Job';
 
@@ -133,6 +157,33 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
     });
   }
 
+  // configs: a ConfigMap each (key = the config's name), from a file or inline content
+  const configDigests: Record<string, string> = {};
+  const usedConfigs = new Set(Object.values(spec.services).flatMap((s) => (s.configs ?? []).map((r) => r.source)));
+  for (const [name, config] of Object.entries(spec.configs)) {
+    if (config.external || !usedConfigs.has(name)) continue; // external: a ConfigMap named like the config, with the same key, must exist
+    let content: Buffer;
+    if (config.content !== undefined) content = Buffer.from(config.content);
+    else if (config.file !== undefined) {
+      const path = isAbsolute(config.file) ? config.file : resolve(workingDir, config.file);
+      try {
+        content = readFileSync(path);
+      } catch (error) {
+        throw new ConfigFileError(name, path, { cause: error });
+      }
+    } else {
+      refuse(`configs.${name}.environment`, 'a config from an environment variable of the machine running compose; write it to a file or give its content');
+      continue;
+    }
+    configDigests[name] = createHash('sha256').update(content).digest('hex');
+    const text = content.toString('utf8');
+    const binary = !Buffer.from(text, 'utf8').equals(content);
+    objects.push({
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(objectName(name), identity({ 'app.kubernetes.io/component': 'config' })),
+      ...(binary ? { binaryData: { [name]: content.toString('base64') } } : { data: { [name]: text } }),
+    });
+  }
+
   // Who uses which volume: a volume used by exactly one service is owned by it.
   const volumeUsers = new Map<string, Set<string>>();
   for (const [service, s] of Object.entries(spec.services))
@@ -196,7 +247,7 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
     if (!DNS_LABEL.test(service) || service.length > 63) no('name', `'${service}' is not a valid Kubernetes Service name (RFC 1035 label: lowercase letters, digits and '-', starting with a letter); other services reach it by this name`);
 
     // every Compose field this converter does not map yet is refused by name, never dropped
-    for (const field of serviceFieldsInUse(s)) if (!MAPPED_FIELDS.has(field)) no(field, 'has no mapping to Kubernetes in this converter yet');
+    for (const field of serviceFieldsInUse(s)) if (!MAPPED_FIELDS.has(field)) no(field, WHY_NOT[field] ?? 'has no mapping to Kubernetes in this converter yet');
 
     // image, build, command
     if (s.build !== undefined) no('build', 'Kubernetes does not build images; build and push it, then name it in `image`');
@@ -256,17 +307,13 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
     if (Object.keys(limits).length > 0 || Object.keys(requests).length > 0)
       container.resources = { ...(Object.keys(limits).length > 0 ? { limits } : {}), ...(Object.keys(requests).length > 0 ? { requests } : {}) };
 
-    // user, read_only
-    const security: V1SecurityContext = {};
-    if (s.user !== undefined) {
-      const m = /^(\d+)(?::(\d+))?$/.exec(s.user);
-      if (m) {
-        security.runAsUser = Number(m[1]);
-        if (m[2] !== undefined) security.runAsGroup = Number(m[2]);
-      } else no('user', `'${s.user}' is a name; Kubernetes runs as a numeric uid[:gid] only`);
-    }
-    if (s.read_only) security.readOnlyRootFilesystem = true;
-    if (Object.keys(security).length > 0) container.securityContext = security;
+    // user, read_only, privileged, capabilities, sysctls; ulimits have no place in a pod spec
+    const security = securityContexts(s, no);
+    if (security.container) container.securityContext = security.container;
+    for (const name of Object.keys(s.ulimits ?? {}))
+      no(`ulimits.${name}`, 'Kubernetes has no per-container ulimits: the container runtime\'s defaults on the node apply');
+    if (s.entrypoint !== undefined && s.entrypoint.length === 0)
+      no('entrypoint', 'an empty entrypoint clears the image\'s; an empty `command` in Kubernetes keeps it');
 
     // stop signal, grace period, networks, restart
     if (s.stop_signal !== 'SIGTERM') no('stop_signal', `Kubernetes always stops a container with SIGTERM, not ${s.stop_signal}`);
@@ -292,6 +339,7 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
         no(`volumes[${index}]`, `bind mount '${mount.source}': a path on the machine running compose is not on the node (hostPath would be the node's own path); use a named volume`);
         continue;
       }
+      if (mount.type === 'tmpfs' || mount.source === '') continue; // tmpfs: an emptyDir below; anonymous: refused by name above
       const volumeName = `vol-${objectName(mount.source)}`;
       mounts.push({ name: volumeName, mountPath: mount.target, ...(mount.read_only ? { readOnly: true } : {}) });
       if (workload === 'StatefulSet' && ownedBy(mount.source) === service) {
@@ -308,6 +356,22 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
       volumes.push({ name: volumeName, secret: { secretName: secretObject(secret), items: [{ key: secret, path: secret }] } });
       mounts.push({ name: volumeName, mountPath: `/run/secrets/${secret}`, subPath: secret, readOnly: true });
     }
+    for (const ref of s.configs ?? []) {
+      const config = spec.configs[ref.source];
+      if (config === undefined || (!config.external && configDigests[ref.source] === undefined)) continue; // undeclared (validation says so) or refused above
+      const volumeName = `config-${objectName(ref.source)}`.slice(0, 63);
+      if (ref.mode !== undefined && ref.mode > 0o777) {
+        no('configs.mode', `mode 0${ref.mode.toString(8)}: a ConfigMap file's mode is at most 0777`);
+        continue;
+      }
+      const target = ref.target === undefined ? `/${ref.source}` : ref.target.startsWith('/') ? ref.target : `/${ref.target}`;
+      if (!volumes.some((v) => v.name === volumeName))
+        volumes.push({ name: volumeName, configMap: { name: objectName(ref.source), items: [{ key: ref.source, path: ref.source, ...(ref.mode !== undefined ? { mode: ref.mode } : {}) }] } });
+      mounts.push({ name: volumeName, mountPath: target, subPath: ref.source, readOnly: true });
+    }
+    const memory = memoryVolumes(s, no);
+    volumes.push(...memory.volumes);
+    mounts.push(...memory.mounts);
     if (mounts.length > 0) container.volumeMounts = mounts;
 
     // depends_on → init containers for the conditions Kubernetes can enforce
@@ -342,10 +406,19 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
     }
 
     // the pod
-    const hash = configHash(s, Object.fromEntries(s.secrets.filter((r) => secretDigests[r.source] !== undefined).map((r) => [r.source, secretDigests[r.source] as string])));
+    const digests = Object.fromEntries(s.secrets.filter((r) => secretDigests[r.source] !== undefined).map((r) => [r.source, secretDigests[r.source] as string]));
+    for (const ref of s.configs ?? []) if (configDigests[ref.source] !== undefined) digests[`config:${ref.source}`] = configDigests[ref.source] as string;
+    const hash = configHash(s, digests);
     const selector = { [LABEL_PROJECT]: spec.name, [LABEL_SERVICE]: service };
     const labels = identity({ 'app.kubernetes.io/name': service, [LABEL_SERVICE]: service, [LABEL_CONFIG_HASH]: hash });
-    const annotations: Record<string, string> = { ...s.labels };
+    // labels and annotations: both annotations (compose label values need not be valid Kubernetes label values)
+    const annotations: Record<string, string> = { ...s.labels, ...s.annotations };
+    for (const [field, map] of [['labels', s.labels], ['annotations', s.annotations ?? {}]] as const)
+      for (const key of Object.keys(map))
+        if (!qualifiedKey(key)) {
+          no(`${field}.${key}`, `'${key}' is not a valid Kubernetes annotation key ([prefix/]name, name at most 63 of [A-Za-z0-9-_.])`);
+          delete annotations[key];
+        }
     if (Object.keys(s.depends_on).length > 0) annotations[ANNOTATION_DEPENDS_ON] = canonical(s.depends_on);
     const podSpec: V1PodSpec = {
       containers: [container],
@@ -353,6 +426,10 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
       terminationGracePeriodSeconds: seconds(s.stop_grace_period, 0),
       enableServiceLinks: false,
     };
+    if (security.pod) podSpec.securityContext = security.pod;
+    Object.assign(podSpec, podNaming(s, no));
+    // init: the pod's pause process becomes PID 1 (it reaps zombies; the service gets signals as any process does)
+    if (s.init === true) podSpec.shareProcessNamespace = true;
     if (initContainers.length > 0) podSpec.initContainers = initContainers;
     if (initContainers.some((c) => c.command?.[0] === 'kubectl')) podSpec.serviceAccountName = WAITER;
     if (volumes.length > 0) podSpec.volumes = volumes;

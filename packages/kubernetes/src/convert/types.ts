@@ -1,5 +1,5 @@
 import type {
-  V1Deployment, V1Job, V1Namespace, V1ObjectMeta, V1PersistentVolumeClaim, V1Role, V1RoleBinding, V1Secret, V1Service,
+  V1ConfigMap, V1Deployment, V1Job, V1Namespace, V1ObjectMeta, V1PersistentVolumeClaim, V1Role, V1RoleBinding, V1Secret, V1Service,
   V1ServiceAccount, V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { UnsupportedField } from '../errors/unsupported-field-error.js';
@@ -13,6 +13,7 @@ export interface KubernetesKinds {
   Role: V1Role;
   RoleBinding: V1RoleBinding;
   Secret: V1Secret;
+  ConfigMap: V1ConfigMap;
   PersistentVolumeClaim: V1PersistentVolumeClaim;
   Service: V1Service;
   Job: V1Job;
@@ -34,7 +35,7 @@ export interface KubernetesManifests {
   readonly project: string;
   /** The namespace every object is in. */
   readonly namespace: string;
-  /** Every object, in apply order (namespace, access, secrets, claims, services, jobs, workloads). */
+  /** Every object, in apply order (namespace, access, secrets, config maps, claims, services, jobs, workloads). */
   readonly objects: readonly KubernetesManifest[];
   /** The fields that have no faithful mapping, when `unsupported: 'warn'` (empty otherwise). */
   readonly warnings: readonly UnsupportedField[];

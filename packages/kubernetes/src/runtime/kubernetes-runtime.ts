@@ -5,7 +5,7 @@ import {
   type ProbeResult, type ResourceInfo, type RuntimeCapability, type VolumeRequest,
 } from '@selur/compose';
 import { Exec, type KubernetesObject, type V1Job, type V1PersistentVolumeClaim, type V1Pod, type V1Status } from '@kubernetes/client-node';
-import { MANAGED_BY, objectName, toKubernetes } from '../convert/to-kubernetes.js';
+import { KUBERNETES_FIELDS, MANAGED_BY, objectName, toKubernetes } from '../convert/to-kubernetes.js';
 import type { KubernetesManifest } from '../convert/types.js';
 import { KubernetesApiError } from '../errors/kubernetes-api-error.js';
 import { clientNodeApi, loadKubeConfig, type KubernetesApi } from './api.js';
@@ -16,12 +16,14 @@ import { waitForRollout } from './rollout.js';
 /** Kinds we make, with their API versions, in apply order; deleted in reverse. */
 const KINDS: readonly (readonly [kind: string, apiVersion: string])[] = [
   ['ServiceAccount', 'v1'], ['Role', 'rbac.authorization.k8s.io/v1'], ['RoleBinding', 'rbac.authorization.k8s.io/v1'],
-  ['Secret', 'v1'], ['PersistentVolumeClaim', 'v1'], ['Service', 'v1'], ['Job', 'batch/v1'], ['StatefulSet', 'apps/v1'], ['Deployment', 'apps/v1'],
+  ['Secret', 'v1'], ['ConfigMap', 'v1'], ['PersistentVolumeClaim', 'v1'], ['Service', 'v1'], ['Job', 'batch/v1'], ['StatefulSet', 'apps/v1'], ['Deployment', 'apps/v1'],
 ];
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'Job']);
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
   'volumes', 'ports', 'secrets', 'logs', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas',
+  // the Compose fields toKubernetes maps (the others it refuses by name)
+  ...KUBERNETES_FIELDS.map((field) => `field:${field}` as const),
 ]);
 
 const ownedBy = (project: string) => `${LABEL_PROJECT}=${project},app.kubernetes.io/managed-by=${MANAGED_BY}`;

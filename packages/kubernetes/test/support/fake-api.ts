@@ -16,7 +16,7 @@ import { WebSocketServer } from 'ws';
 type Obj = { apiVersion: string; kind: string; metadata: Record<string, unknown> & { name: string; namespace?: string; labels?: Record<string, string> }; spec?: Record<string, unknown>; status?: Record<string, unknown>; [k: string]: unknown };
 
 const RESOURCES: Record<string, readonly (readonly [plural: string, kind: string, namespaced: boolean])[]> = {
-  v1: [['namespaces', 'Namespace', false], ['pods', 'Pod', true], ['services', 'Service', true], ['secrets', 'Secret', true],
+  v1: [['namespaces', 'Namespace', false], ['pods', 'Pod', true], ['services', 'Service', true], ['secrets', 'Secret', true], ['configmaps', 'ConfigMap', true],
     ['persistentvolumeclaims', 'PersistentVolumeClaim', true], ['serviceaccounts', 'ServiceAccount', true], ['events', 'Event', true]],
   'apps/v1': [['deployments', 'Deployment', true], ['statefulsets', 'StatefulSet', true]],
   'batch/v1': [['jobs', 'Job', true]],

@@ -2,6 +2,7 @@
 // by `kubernetes-models` 4.5.1 (Kubernetes 1.27.1; the last major that runs on Node 20 — 5.x
 // needs Node 22), plus the API server's own checks that the OpenAPI schemas do not carry: object
 // names (RFC 1123 / 1035), label keys and values, namespaces.
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Secret } from 'kubernetes-models/v1/Secret';
@@ -17,6 +18,7 @@ interface Validatable { validate(): void }
 type ModelClass = new (data: never) => Validatable;
 
 const MODELS: Record<string, ModelClass> = {
+  'v1/ConfigMap': ConfigMap as unknown as ModelClass,
   'v1/Namespace': Namespace as unknown as ModelClass,
   'v1/PersistentVolumeClaim': PersistentVolumeClaim as unknown as ModelClass,
   'v1/Secret': Secret as unknown as ModelClass,

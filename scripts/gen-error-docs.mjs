@@ -45,6 +45,7 @@ const ADVICE = {
   E_PROCESS_SPAWN: 'Check the `command` exists on the host (`PATH`) and is executable, and the `working_dir` exists.',
   E_PROJECT_LOCKED: 'Another `up`/`down` of the same project runs: wait for it, or raise `lockTimeout`; a dead holder\'s lock is taken over.',
   E_SECRET_IN_ENVIRONMENT: 'Move the value into a `secrets` entry (a file), and read `<NAME>_FILE` in the service.',
+  E_SOURCE_VARIABLE_UNSET: 'Set `variable` where `up` runs (the environment, `.env`, or `loadProject(file, { env })`), or give the secret or config a `file`.',
   E_SERVICE_EXITED: 'Read `exitCode` and `logs`: the service crashed or a one-shot job failed.',
   E_ROLLOUT_FAILED: 'Read `reason`, `healthOutput` and `logs` (the failed new replica\'s, batch `batch`, replica `replica`): fix the new version or its healthcheck, then `up` again. With `rolledBack` the old replicas run as before; after `failure_action: pause` the first `replaced` replicas run the new version and the next `up` finishes the rollout.',
   E_SERVICE_START: 'Read the reason and `logs`: the runtime could not start the service (command, image, mounts).',

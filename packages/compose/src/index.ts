@@ -247,3 +247,4 @@ export type {
   VordrNetworkAttachment,
 } from './runtime/vordr-config.js';
 export { SecretInEnvironmentError, isSecretInEnvironmentError } from './errors/secret-in-environment-error.js';
+export { SourceVariableError, isSourceVariableError } from './errors/source-variable-error.js';

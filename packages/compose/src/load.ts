@@ -121,7 +121,7 @@ function build(texts: ComposeText[], workingDir: string, options: ParseProjectOp
     projectName,
     warnings,
   });
-  const project = new Project(spec.name, { workingDir, files: texts.flatMap((t) => (t.file ? [t.file] : [])), warnings });
+  const project = new Project(spec.name, { workingDir, files: texts.flatMap((t) => (t.file ? [t.file] : [])), warnings, variables: lookup });
   project.adoptSpec(spec);
   const profiled = Object.values(spec.services).some((s) => s.profiles.length > 0);
   return profiled ? project.withProfiles(...(options.profiles ?? [])) : project;

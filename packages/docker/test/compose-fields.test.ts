@@ -57,7 +57,7 @@ async function sweepEarlierRuns(): Promise<void> {
 beforeAll(async () => {
   await ensureTestImage(runtime);
   await sweepEarlierRuns();
-  const project = await loadProject(fixture('compose.yaml'), { projectName, env: { IMAGE: TEST_IMAGE } });
+  const project = await loadProject(fixture('compose.yaml'), { projectName, env: { IMAGE: TEST_IMAGE, API_TOKEN: 'token-from-the-env-option' } });
   stack = await project.up({ runtime, timeout: 60_000, pollFirstMs: 5, pollCapMs: 100 });
 }, 120_000);
 
@@ -99,6 +99,11 @@ describe('Compose fields on Docker, observed inside the containers', () => {
     expect(await sh('api', 'cat /etc/app/app.conf')).toBe('listen = 8080\nmode = fields\n');
     expect(await sh('api', 'stat -c "%a %u %g" /etc/app/app.conf')).toBe('440 1000 1001\n');
     expect(await sh('api', 'cat /plain_conf')).toBe('plain config\n');
+  });
+
+  it('an inline config and a secret from a variable: written by the engine to private files, read in the container', async () => {
+    expect(await sh('client', 'cat /etc/client/inline.conf')).toBe(`written inline for ${projectName}\n`);
+    expect(await sh('client', 'cat /run/secrets/api_token')).toBe('token-from-the-env-option');
   });
 
   it('secrets long form: a relative target under /run/secrets, with its mode', async () => {
@@ -186,7 +191,7 @@ describe('Compose fields the Docker runtime does not apply', () => {
     try {
       expect(isUnsupportedFieldError(error), String(error)).toBe(true);
       if (!isUnsupportedFieldError(error)) return;
-      expect(error.fields.map((f) => f.field).sort()).toEqual(['annotations', 'config.content', 'post_start']);
+      expect(error.fields.map((f) => f.field).sort()).toEqual(['annotations', 'post_start']);
       expect(await runtime.listContainers(refusedName)).toEqual([]);
       expect(await runtime.listNetworks(refusedName)).toEqual([]);
     } finally {

@@ -1,10 +1,18 @@
 import { UnsupportedFieldError, type UnsupportedFieldUse } from '../errors/unsupported-field-error.js';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error.js';
-import { projectFieldsInUse, serviceFieldsInUse } from '../spec/fields-in-use.js';
+import { projectFieldsInUse, serviceFieldsInUse, type ComposeField } from '../spec/fields-in-use.js';
 import type { ProjectSpec } from '../spec/types.js';
 import type { WaitStrategy } from '../model/wait.js';
 import type { DesiredState } from '../plan/types.js';
 import type { Runtime, RuntimeCapability } from '../runtime/types.js';
+import { ENGINE_SOURCES } from './inline-sources.js';
+
+/** The runtime applies the field itself, or the engine does it for it (see {@link ENGINE_SOURCES}). */
+function applies(runtime: Runtime, field: ComposeField): boolean {
+  if (runtime.capabilities.has(`field:${field}`)) return true;
+  const through = ENGINE_SOURCES[field];
+  return through !== undefined && runtime.capabilities.has(through);
+}
 
 function needs(strategy: WaitStrategy | undefined, out: Set<RuntimeCapability>): void {
   if (!strategy) return;
@@ -42,10 +50,10 @@ export function checkCapabilities(runtime: Runtime, desired: DesiredState, waits
 export function unsupportedFields(runtime: Runtime, spec: ProjectSpec, desired: DesiredState): UnsupportedFieldUse[] {
   const out: UnsupportedFieldUse[] = [];
   for (const service of desired.services)
-    for (const field of serviceFieldsInUse(service.spec)) if (!runtime.capabilities.has(`field:${field}`)) out.push({ field, where: `service '${service.name}'` });
+    for (const field of serviceFieldsInUse(service.spec)) if (!applies(runtime, field)) out.push({ field, where: `service '${service.name}'` });
   const kinds: Record<string, string> = { network: 'network', volume: 'volume', secret: 'secret', config: 'config' };
   for (const { field, resource } of projectFieldsInUse(spec, desired.services.map((s) => s.name)))
-    if (!runtime.capabilities.has(`field:${field}`)) out.push({ field, where: `${kinds[field.split('.')[0] as string] ?? 'resource'} '${resource}'` });
+    if (!applies(runtime, field)) out.push({ field, where: `${kinds[field.split('.')[0] as string] ?? 'resource'} '${resource}'` });
   return out;
 }
 

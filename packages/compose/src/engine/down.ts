@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { removeSources, sourcesDir } from './inline-sources.js';
 import { serviceGraph } from '../plan/select.js';
 import type { ProjectInput } from '../plan/project-input.js';
 import type { Runtime } from '../runtime/types.js';
@@ -54,6 +56,9 @@ export async function downProject(project: ProjectInput, runtime: Runtime, optio
     // A network still in use (by an orphan kept with removeOrphans: false) is left.
     const removedNetworks = runtime.capabilities.has('networks') ? await removeResources(env, 'network', owned(await runtime.listNetworks(project.name), spec?.networks), { bestEffort: true }) : 0;
     const removedVolumes = options.volumes && runtime.capabilities.has('volumes') ? await removeResources(env, 'volume', owned(await runtime.listVolumes(project.name), spec?.volumes), { bestEffort: false }) : 0;
+    // the inline and environment-sourced secrets and configs `up` wrote, once nothing mounts them
+    const sources = sourcesDir(runtime.name, project.name);
+    if (existsSync(sources) && (await runtime.listContainers(project.name, { all: true })).length === 0) await removeSources(sources);
     emit(env, { type: 'down.done', removedContainers, removedNetworks, removedVolumes });
     return { removedContainers, removedNetworks, removedVolumes };
   } finally {

@@ -18,6 +18,7 @@ import { ProjectInUseError } from '../errors/project-in-use-error.js';
 import type { UpOptions } from './options.js';
 import { assertHostPortsFree } from './port-preflight.js';
 import { specRedactor } from './redact.js';
+import { materialiseSources, sourcesDir, usedSources } from './inline-sources.js';
 import { rollbackRun } from './rollback.js';
 
 /**
@@ -70,10 +71,12 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
   });
   try {
     const started = clock.now();
-    const ctx = await computePlan(project, runtime, options);
-    checkCapabilities(runtime, ctx.desired, project.waitStrategies());
-    for (const left of checkFields(runtime, ctx.spec, ctx.desired, options.unsupported ?? 'error'))
+    const planned = await computePlan(project, runtime, options);
+    checkCapabilities(runtime, planned.desired, project.waitStrategies());
+    for (const left of checkFields(runtime, planned.spec, planned.desired, options.unsupported ?? 'error'))
       emit(env, { type: 'warning', code: 'unsupported-field', field: left.field, service: left.where.startsWith('service ') ? left.where.slice(9, -1) : undefined, message: `the ${runtime.name} runtime cannot apply \`${left.field}\` (${left.where}); running without it` });
+    // inline and environment-sourced secrets and configs become private files, handed over like any file
+    const ctx = { ...planned, spec: await materialiseSources(planned.spec, usedSources(planned.desired), sourcesDir(runtime.name, project.name), project.source.variables ?? ((name) => process.env[name])) };
     const secretsDevMode = options.secretsDevMode ?? devSecretsFromEnv();
     for (const service of ctx.desired.services) assertSecretEnvironmentAllowed(service.name, service.spec, secretsDevMode);
     if (!options.adoptForeign) assertNotOwnedElsewhere(project.name, ctx.observed.containers);

@@ -52,6 +52,8 @@ export interface ProjectModelOptions {
   readonly idSource?: (() => string) | undefined;
   /** @internal What loading the files warned about (see `ProjectSource.warnings`). */
   readonly warnings?: readonly ValidationIssue[] | undefined;
+  /** @internal How the files' variables were read (see `ProjectSource.variables`). */
+  readonly variables?: ((name: string) => string | undefined) | undefined;
 }
 
 /**
@@ -97,7 +99,7 @@ export class ProjectModel {
       );
     this.name = chosen;
     this.generatedName = generated;
-    this.source = { workingDir: options.workingDir ?? process.cwd(), files: [...(options.files ?? [])], ...(options.warnings && options.warnings.length > 0 ? { warnings: [...options.warnings] } : {}) };
+    this.source = { workingDir: options.workingDir ?? process.cwd(), files: [...(options.files ?? [])], ...(options.warnings && options.warnings.length > 0 ? { warnings: [...options.warnings] } : {}), ...(options.variables ? { variables: options.variables } : {}) };
   }
 
   /**
@@ -302,7 +304,7 @@ export class ProjectModel {
     const services: Record<string, ProjectSpec['services'][string]> = {};
     for (const name of Object.keys(spec.services)) if (active.has(name)) services[name] = spec.services[name] as ProjectSpec['services'][string];
     const Ctor = this.constructor as new (name: string, options: ProjectModelOptions) => this;
-    const copy = new Ctor(this.name, { workingDir: this.source.workingDir, files: this.source.files });
+    const copy = new Ctor(this.name, { workingDir: this.source.workingDir, files: this.source.files, warnings: this.source.warnings, variables: this.source.variables });
     copy.adoptSpec({ ...spec, services }, this.waitStrategies());
     copy.#activeProfiles = profiles;
     return copy;

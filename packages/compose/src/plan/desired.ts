@@ -12,11 +12,19 @@ export function secretsOf(spec: ServiceSpec): string[] {
   return [...names].sort();
 }
 
-/** Reads each file secret once and returns name → SHA-256 digest of its content (never the content). */
-export async function secretDigests(spec: ProjectSpec, workingDir: string): Promise<Record<string, string>> {
+/**
+ * Reads each file secret once (and the variable of each environment-sourced one) and returns
+ * name → SHA-256 digest of its content (never the content): a changed secret recreates its services.
+ */
+export async function secretDigests(spec: ProjectSpec, workingDir: string, variables: (name: string) => string | undefined = (name) => process.env[name]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   await Promise.all(
     Object.entries(spec.secrets).map(async ([name, secret]) => {
+      if (secret.environment !== undefined) {
+        const value = variables(secret.environment);
+        if (value !== undefined) out[name] = createHash('sha256').update(value).digest('hex');
+        return;
+      }
       if (!secret.file) return;
       try {
         out[name] = createHash('sha256').update(await readFile(resolve(workingDir, secret.file))).digest('hex');

@@ -35,7 +35,7 @@ export interface PlanContext {
 export async function computePlan(project: ProjectInput, runtime: Runtime, options: PlanOptions = {}): Promise<PlanContext> {
   const spec = project.toJSON();
   const selected = selectServices(spec, options);
-  const digests = await secretDigests(spec, project.source.workingDir);
+  const digests = await secretDigests(spec, project.source.workingDir, project.source.variables);
   const waitKinds = new Map([...project.waitStrategies()].map(([name, w]) => [name, w.kind]));
   const desired = desiredState(spec, selected, {
     networks: runtime.capabilities.has('networks'),

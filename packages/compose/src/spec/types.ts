@@ -421,4 +421,10 @@ export interface ProjectSource {
    * `$$PORT`). The CLI prints them on stderr. Absent for projects built in code.
    */
   readonly warnings?: readonly ValidationIssue[] | undefined;
+  /**
+   * How the files' variables were read (the `env` option, then `.env`, then the process
+   * environment): a secret or config whose source is `environment` reads its variable through it
+   * when the project is run. Absent for projects built in code, which read the process environment.
+   */
+  readonly variables?: ((name: string) => string | undefined) | undefined;
 }

@@ -8,7 +8,9 @@ export default defineConfig({
     alias: {
       '@selur/compose/vitest': src('./packages/compose/src/vitest.ts'),
       '@selur/compose/otel': src('./packages/compose/src/otel.ts'),
+      '@selur/compose-docker/engine': src('./packages/docker/src/engine.ts'),
       '@selur/compose-docker': src('./packages/docker/src/index.ts'),
+      '@selur/compose-swarm': src('./packages/swarm/src/index.ts'),
       '@selur/compose-selur': src('./packages/selur/src/index.ts'),
       '@selur/compose-kubernetes': src('./packages/kubernetes/src/index.ts'),
       '@selur/compose': src('./packages/compose/src/index.ts'),

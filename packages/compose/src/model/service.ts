@@ -329,31 +329,11 @@ export class Service {
     return this.#wait;
   }
 
-  /** The canonical spec: defaults filled, keys sorted. */
+  /** The canonical spec: defaults filled, keys sorted. Every field the service has, the Compose Specification's extended ones too (`configs`, `entrypoint`, `cap_add`…): a runtime that cannot apply one refuses it by name, so none may be dropped here. */
   toJSON(): ServiceSpec {
-    const s = this.#spec;
-    return compact<Draft>({
-      build: s.build,
-      command: s.command,
-      depends_on: s.depends_on,
-      deploy: s.deploy,
-      env_file: s.env_file,
-      environment: s.environment,
-      extensions: s.extensions,
-      healthcheck: s.healthcheck,
-      image: s.image,
-      labels: s.labels,
-      networks: s.networks,
-      ports: s.ports,
-      profiles: s.profiles,
-      read_only: s.read_only,
-      restart: s.restart,
-      secrets: s.secrets,
-      stop_grace_period: s.stop_grace_period,
-      stop_signal: s.stop_signal,
-      user: s.user,
-      volumes: s.volumes,
-      working_dir: s.working_dir,
-    });
+    const s = this.#spec as Record<string, unknown>;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(s).sort()) sorted[key] = s[key];
+    return compact(sorted) as unknown as ServiceSpec;
   }
 }

@@ -57,6 +57,15 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The Swarm runtime's mapping (pure). Its real suite (packages/swarm/test) needs an engine in
+          // Swarm mode and runs apart: vitest.swarm.config.ts, through scripts/swarm-suite.mjs.
+          name: 'swarm',
+          include: ['packages/swarm/src/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           // Manifests, schema validation, a fake API server on 127.0.0.1, and a real `podman kube
           // play` run: the podman test FAILS (never skips) when podman is missing.
           name: 'kubernetes',

@@ -29,6 +29,12 @@ export interface SwarmRuntimeOptions {
    * @default 3
    */
   readonly maxTaskFailures?: number | undefined;
+  /**
+   * How long a task of a service without a healthcheck must have been running before `up` counts
+   * it (a command that exits at once is seen running for a moment).
+   * @default 3000
+   */
+  readonly stableMs?: number | undefined;
   /** Where `environment`-sourced secrets and configs are read from. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }

@@ -66,6 +66,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
   private readonly convergeTimeoutMs: number;
   private readonly pollIntervalMs: number;
   private readonly maxTaskFailures: number;
+  private readonly stableMs: number;
   private readonly env: Readonly<Record<string, string | undefined>>;
   private nodeId: Promise<string> | undefined;
   private readonly nodeNames = new Map<string, string>();
@@ -81,6 +82,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
     this.convergeTimeoutMs = options.convergeTimeoutMs ?? 300_000;
     this.pollIntervalMs = Math.max(50, options.pollIntervalMs ?? 500);
     this.maxTaskFailures = options.maxTaskFailures ?? 3;
+    this.stableMs = Math.max(0, options.stableMs ?? 3000);
     this.env = options.env ?? process.env;
   }
 
@@ -303,11 +305,15 @@ class SwarmEngineRuntime implements SwarmRuntime {
       const stale = desired.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] !== mapped.configHash);
       const running = desired.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] === mapped.configHash && t.Status.State === 'running');
       const check = hasHealthcheck(service);
-      const healthy = check ? (await Promise.all(running.map(async (t) => ((t.NodeID !== local || (await this.containerHealth(t, local)) === 'healthy') ? t : undefined)))).filter(Boolean).length : running.length;
+      // Settled: healthy where there is a healthcheck; else running for `stableMs` (a command that
+      // exits at once is seen running for a moment, as `docker service create` knows).
+      const settled = check
+        ? (await Promise.all(running.map(async (t) => ((t.NodeID !== local || (await this.containerHealth(t, local)) === 'healthy') ? t : undefined)))).filter(Boolean).length
+        : running.filter((t) => Date.now() - Date.parse(t.Status.Timestamp ?? '') >= this.stableMs).length;
       const want = 'Replicated' in service.Spec.Mode ? service.Spec.Mode.Replicated.Replicas : Math.max(1, new Set(desired.map((t) => t.NodeID)).size);
       const updateDone = action !== 'update' || status === undefined || (statusIsOurs && status.State === 'completed');
-      last = `${healthy}/${want} task(s) running${check ? ' and healthy' : ''}, ${stale.length} of the old spec${action === 'update' ? `, update ${statusIsOurs ? status?.State : 'not started'}` : ''}`;
-      if (healthy >= want && desired.length - stale.length === want && stale.length === 0 && updateDone) return;
+      last = `${settled}/${want} task(s) running${check ? ' and healthy' : ` for ${this.stableMs} ms`}, ${stale.length} of the old spec${action === 'update' ? `, update ${statusIsOurs ? status?.State : 'not started'}` : ''}`;
+      if (settled >= want && desired.length - stale.length === want && stale.length === 0 && updateDone) return;
       await sleep(Math.min(this.pollIntervalMs, Math.max(0, deadline - Date.now())), signal);
     }
     const service = await this.service(swarmService);

@@ -42,6 +42,17 @@ function published(ports: readonly SwarmPortConfig[] | null | undefined, host: s
     .map((p) => ({ target: p.TargetPort, protocol: p.Protocol, host, published: p.PublishedPort as number }));
 }
 
+/** Each port once (the engine may report a host-mode port both on the task and on the service's endpoint). */
+function dedupe(ports: readonly PublishedPort[]): PublishedPort[] {
+  const seen = new Set<string>();
+  return ports.filter((p) => {
+    const key = `${p.published}/${p.protocol}/${p.target}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** True when the service's tasks carry a healthcheck (not `NONE`). @internal */
 export function hasHealthcheck(service: SwarmService): boolean {
   const test = service.Spec.TaskTemplate.ContainerSpec.Healthcheck?.Test ?? [];
@@ -73,7 +84,7 @@ export function taskInfo(task: SwarmTask, service: SwarmService, options: { read
     state,
     health: healthStatus(options.health, hasHealthcheck(service)),
     ...(state === 'exited' && exitCode !== undefined ? { exitCode } : {}),
-    ports: [...published(task.Status.PortStatus?.Ports, options.publishHost), ...published(ingress, options.publishHost)],
+    ports: dedupe([...published(task.Status.PortStatus?.Ports, options.publishHost), ...published(ingress, options.publishHost)]),
     ...(task.Status.ContainerStatus?.PID ? { pid: task.Status.ContainerStatus.PID } : {}),
     createdAt: task.CreatedAt,
     ...(state === 'running' ? { startedAt: task.Status.Timestamp } : {}),

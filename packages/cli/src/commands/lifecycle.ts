@@ -6,6 +6,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
 import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
+import { downOrchestrated, isOrchestrated, upOrchestrated } from './orchestrated.js';
 import { cliTracing } from './telemetry.js';
 
 const seconds = (ctx: Context, name: string) => {
@@ -49,6 +50,7 @@ export const up: Handler = async (ctx) => {
   const { project, spec } = await loaded(ctx);
   const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'up') : undefined;
   const runtime = await ctx.runtime();
+  if (isOrchestrated(runtime)) return upOrchestrated(ctx, runtime, project, services);
   const detach = flag(ctx, 'detach') || flag(ctx, 'wait');
   if (flag(ctx, 'build')) {
     const { build } = await import('./supply.js');
@@ -102,6 +104,7 @@ export const up: Handler = async (ctx) => {
 export const down: Handler = async (ctx) => {
   const { project } = await loaded(ctx, { nameOnly: true });
   const runtime = await ctx.runtime();
+  if (isOrchestrated(runtime)) return downOrchestrated(ctx, runtime, project.name);
   const sink = ctx.progress();
   const tracing = await cliTracing(ctx.io.env, (text) => ctx.warn(text));
   try {

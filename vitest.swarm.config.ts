@@ -15,5 +15,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: false,
+    // The CLI step runs the built binary: build the packages first, as the CLI suite does.
+    globalSetup: ['packages/cli/test/global-setup.ts'],
   },
 });

@@ -8,6 +8,7 @@ import { dockerRuntime } from '@selur/compose-docker';
 import { EngineClient, resolveEngineAddress } from '@selur/compose-docker/engine';
 import { isSwarmDeployError, swarmRuntime, type SwarmDeployError } from '@selur/compose-swarm';
 import { ensureTestImage, TEST_IMAGE, uniqueProject } from '../../docker/test/support/engine.js';
+import { runCli } from '../../cli/test/support/cli.js';
 
 /**
  * The real suite, on a single-node swarm that scripts/swarm-suite.mjs makes (and leaves) around it.
@@ -46,6 +47,7 @@ services:
       interval: 1s
       timeout: 2s
       retries: 3
+    stop_grace_period: 1s
     deploy:
       endpoint_mode: dnsrr
   worker:
@@ -229,5 +231,29 @@ services:
       await swarm.down(failing);
     }
     expect(await labelled('services', failing)).toEqual([]);
+  });
+
+  it('the CLI: --runtime swarm up deploys the project, ps lists its tasks, down removes it', async () => {
+    const name = uniqueProject('swarm-cli');
+    const cliDir = await mkdtemp(path.join(tmpdir(), 'selur-swarm-cli-'));
+    try {
+      await writeFile(
+        path.join(cliDir, 'compose.toml'),
+        `version = "1.0"\nname = "${name}"\n\n[services.idle]\nimage = "${TEST_IMAGE}"\ncommand = ["sleep", "3600"]\nstop_grace_period = "1s"\n\n[services.idle.deploy]\nreplicas = 2\nendpoint_mode = "dnsrr"\n`,
+      );
+      const up = await runCli(['--runtime', 'swarm', 'up', '-d', '--wait'], { cwd: cliDir, timeoutMs: 90_000 });
+      expect(up.code, up.stderr).toBe(0);
+      expect(up.stdout).toContain(`idle\tcreate\t${name}_idle`);
+      const ps = await runCli(['ps'], { cwd: cliDir, env: { SELUR_COMPOSE_RUNTIME: 'swarm' }, timeoutMs: 30_000 });
+      expect(ps.code, ps.stderr).toBe(0);
+      expect(ps.stdout.match(new RegExp(`${name}_idle\\.[12]`, 'g'))?.length).toBe(2);
+      const down = await runCli(['--runtime', 'swarm', 'down'], { cwd: cliDir, timeoutMs: 60_000 });
+      expect(down.code, down.stderr).toBe(0);
+      expect(await labelled('services', name)).toEqual([]);
+      expect(await labelled('networks', name)).toEqual([]);
+    } finally {
+      await swarm.down(name).catch(() => undefined);
+      await rm(cliDir, { recursive: true, force: true });
+    }
   });
 });

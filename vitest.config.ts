@@ -8,7 +8,9 @@ export default defineConfig({
     alias: {
       '@selur/compose/vitest': src('./packages/compose/src/vitest.ts'),
       '@selur/compose/otel': src('./packages/compose/src/otel.ts'),
+      '@selur/compose-docker/engine': src('./packages/docker/src/engine.ts'),
       '@selur/compose-docker': src('./packages/docker/src/index.ts'),
+      '@selur/compose-swarm': src('./packages/swarm/src/index.ts'),
       '@selur/compose-selur': src('./packages/selur/src/index.ts'),
       '@selur/compose-kubernetes': src('./packages/kubernetes/src/index.ts'),
       '@selur/compose': src('./packages/compose/src/index.ts'),
@@ -50,6 +52,15 @@ export default defineConfig({
           name: 'docker',
           include: ['packages/docker/src/**/*.test.ts', 'packages/docker/test/**/*.test.ts'],
           globalSetup: ['packages/docker/test/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The Swarm runtime's mapping (pure). Its real suite (packages/swarm/test) needs an engine in
+          // Swarm mode and runs apart: vitest.swarm.config.ts, through scripts/swarm-suite.mjs.
+          name: 'swarm',
+          include: ['packages/swarm/src/**/*.test.ts'],
         },
       },
       {

@@ -10,6 +10,9 @@
  * - startup: cold import of @selur/compose and the CLI's version/ps, against `node -e 0` (needs `pnpm build`)
  * - scale:  up then down of 50 → 2,000 sleep services on processRuntime, cost per service against
  *           the 50-service cost of the same run, the longest silence in down, the heap held
+ * - swarm:  a 10-service stack on a single-node swarm, swarmRuntime().up vs `docker stack deploy`
+ *           + polling, until healthy (only when named: it puts the engine into Swarm mode and
+ *           leaves it; run under the Docker lock)
  */
 import { execFileSync } from 'node:child_process';
 import { runLoadBench } from './load.bench.js';
@@ -18,6 +21,7 @@ import { runEngineBench } from './engine.bench.js';
 import { runDockerBench, printDockerBench } from './docker.bench.js';
 import { runStartupBench } from './startup.bench.js';
 import { printScaleBench, runScaleBench } from './scale.bench.js';
+import { printSwarmBench, runSwarmBench } from './swarm.bench.js';
 import { formatMs } from './stats.js';
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -67,3 +71,6 @@ if (wants('startup')) {
 }
 
 if (wants('scale')) printScaleBench(await runScaleBench());
+
+// Only when asked by name: it puts the engine into Swarm mode (and always leaves it).
+if (picked.includes('swarm')) printSwarmBench(await runSwarmBench(Number(process.env.BENCH_ROUNDS ?? 2)));

@@ -2,7 +2,7 @@
 // @selur/compose-selur and @selur/compose-kubernetes) whose declaration lacks a doc comment or an @example. Exit 1 when any does.
 import ts from 'typescript';
 
-const entries = ['packages/compose/src/index.ts', 'packages/compose/src/vitest.ts', 'packages/compose/src/otel.ts', 'packages/docker/src/index.ts', 'packages/selur/src/index.ts', 'packages/kubernetes/src/index.ts'];
+const entries = ['packages/compose/src/index.ts', 'packages/compose/src/vitest.ts', 'packages/compose/src/otel.ts', 'packages/docker/src/index.ts', 'packages/selur/src/index.ts', 'packages/kubernetes/src/index.ts', 'packages/swarm/src/index.ts'];
 const program = ts.createProgram(entries, {
   target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
   strict: true, skipLibCheck: true, noEmit: true,

@@ -22,6 +22,7 @@ async function runtimeCapabilities() {
   const docker = await load('packages/docker/src/index.ts');
   const selur = await load('packages/selur/src/index.ts');
   const kubernetes = await load('packages/kubernetes/src/runtime/kubernetes-runtime.ts');
+  const swarm = await load('packages/swarm/src/index.ts');
   const stateDir = mkdtempSync(join(tmpdir(), 'gen-model-docs-'));
   try {
     const runtimes = [
@@ -29,6 +30,7 @@ async function runtimeCapabilities() {
       docker.dockerRuntime({ host: `unix://${join(stateDir, 'none.sock')}` }),
       selur.selurRuntimeFromEnv({ env: { SVALINN_URL: 'http://127.0.0.1:1', VORDR_MCP_URL: 'http://127.0.0.1:1' } }),
       kubernetes.runtimeOver({}, { namespace: 'docs' }),
+      swarm.swarmRuntime({ host: `unix://${join(stateDir, 'none.sock')}` }),
     ];
     const result = runtimes.map((r) => ({ name: r.name, capabilities: new Set(r.capabilities) }));
     for (const r of runtimes) await r.close?.();

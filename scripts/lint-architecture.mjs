@@ -112,7 +112,7 @@ if (statSync(selurSrc, { throwIfNoEntry: false })?.isDirectory()) {
 
 // Every package but the core: other packages through their public entries only, and never a
 // relative path into another package's folder.
-const publicSubpaths = /^@selur\/compose\/(vitest|otel|schema\.json|package\.json)$/;
+const publicSubpaths = /^@selur\/compose\/(vitest|otel|schema\.json|package\.json)$|^@selur\/compose-docker\/engine$/;
 for (const { dir } of packages) {
   if (dir === 'compose') continue;
   const own = join(root, 'packages', dir) + sep;

@@ -18,5 +18,5 @@ export default defineConfig({
   // second line is a string and a comment. `$0` is the path the file was run by (a symlink in
   // node_modules/.bin too: Node resolves it). See test/launcher.test.ts.
   banner: { js: LAUNCHER },
-  external: ['@selur/compose', '@selur/compose-docker', '@selur/compose-kubernetes', '@selur/compose-selur'],
+  external: ['@selur/compose', '@selur/compose-docker', '@selur/compose-kubernetes', '@selur/compose-selur', '@selur/compose-swarm'],
 });

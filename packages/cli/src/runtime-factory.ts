@@ -4,12 +4,13 @@ import type { Settings } from './settings.js';
 
 /**
  * The runtime `--runtime` names: host processes (state under `$XDG_STATE_HOME/selur-compose`),
- * Docker/Podman (`DOCKER_HOST`), or the selur stack (`SVALINN_URL`, `SVALINN_TOKEN` /
+ * Docker/Podman (`DOCKER_HOST`), a Docker Swarm manager (`DOCKER_HOST`; `up` and `down` deploy and
+ * remove the whole project as Swarm services), the selur stack (`SVALINN_URL`, `SVALINN_TOKEN` /
  * `SVALINN_API_KEY`, `VORDR_MCP_URL`, `SELUR_DEV_SECRETS`, bundles verified with the native ct),
  * or a Kubernetes cluster (`KUBECONFIG`, `SELUR_COMPOSE_NAMESPACE`).
  *
  * The runtime packages are loaded here, on demand, and nowhere statically: a command on the process
- * runtime never loads `@selur/compose-docker` or `@selur/compose-selur` (test/module-loading.test.ts).
+ * runtime never loads `@selur/compose-docker`, `@selur/compose-swarm` or `@selur/compose-selur` (test/module-loading.test.ts).
  */
 export async function createRuntime(settings: Settings, env: Readonly<Record<string, string | undefined>>): Promise<Runtime> {
   switch (settings.runtime) {
@@ -18,6 +19,10 @@ export async function createRuntime(settings: Settings, env: Readonly<Record<str
     case 'docker': {
       const { dockerRuntime } = await import('@selur/compose-docker');
       return dockerRuntime();
+    }
+    case 'swarm': {
+      const { swarmRuntime } = await import('@selur/compose-swarm');
+      return swarmRuntime();
     }
     case 'selur': {
       const { selurRuntimeFromEnv } = await loadSelur();

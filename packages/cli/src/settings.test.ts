@@ -37,6 +37,11 @@ describe('resolveSettings', () => {
   it('treats a parallel of 0 as no limit and rejects bad variables as usage errors', () => {
     expect(resolveSettings({ parallel: '0' }, {}, '/', findComposeFiles).parallel).toBeUndefined();
     expect(() => resolveSettings({}, { SELUR_COMPOSE_PARALLEL: 'many' }, '/', findComposeFiles)).toThrow(UsageError);
-    expect(() => resolveSettings({}, { SELUR_COMPOSE_RUNTIME: 'k8s' }, '/', findComposeFiles)).toThrow(/SELUR_COMPOSE_RUNTIME must be one of process, docker, selur/);
+    expect(() => resolveSettings({}, { SELUR_COMPOSE_RUNTIME: 'k8s' }, '/', findComposeFiles)).toThrow(/SELUR_COMPOSE_RUNTIME must be one of process, docker, selur, swarm/);
+  });
+
+  it('accepts swarm from SELUR_COMPOSE_RUNTIME and from --runtime', () => {
+    expect(resolveSettings({}, { SELUR_COMPOSE_RUNTIME: 'swarm' }, '/', findComposeFiles).runtime).toBe('swarm');
+    expect(resolveSettings({ runtime: 'swarm' }, { SELUR_COMPOSE_RUNTIME: 'docker' }, '/', findComposeFiles).runtime).toBe('swarm');
   });
 });

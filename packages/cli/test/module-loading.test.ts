@@ -10,7 +10,7 @@ import { runCli, workspace } from './support/cli.js';
 // with a resolve hook (support/record-modules.mjs) that writes every module URL it resolves.
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const HOOK = fileURLToPath(new URL('./support/record-modules.mjs', import.meta.url));
-const ADAPTERS = { docker: /\/packages\/docker\/|\/@selur\/compose-docker\//, selur: /\/packages\/selur\/|\/@selur\/compose-selur\//, kubernetes: /\/packages\/kubernetes\/|\/@selur\/compose-kubernetes\// };
+const ADAPTERS = { docker: /\/packages\/docker\/|\/@selur\/compose-docker\//, selur: /\/packages\/selur\/|\/@selur\/compose-selur\//, kubernetes: /\/packages\/kubernetes\/|\/@selur\/compose-kubernetes\//, swarm: /\/packages\/swarm\/|\/@selur\/compose-swarm\// };
 
 const ws = workspace('selur-cli-modules-');
 afterAll(() => ws.remove());
@@ -29,7 +29,7 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     const { result, urls, loaded } = await modulesOf(['ps']);
     expect(result.code, result.stderr).toBe(0);
     expect(loaded(/\/packages\/compose\/dist\/index\.js$/)).toBe(true); // the hook sees the workspace packages
-    expect(urls.filter((url) => ADAPTERS.docker.test(url) || ADAPTERS.selur.test(url) || ADAPTERS.kubernetes.test(url))).toEqual([]);
+    expect(urls.filter((url) => ADAPTERS.docker.test(url) || ADAPTERS.selur.test(url) || ADAPTERS.kubernetes.test(url) || ADAPTERS.swarm.test(url))).toEqual([]);
     // The YAML library is required on first use (spec/yaml-library.ts): a static import of it
     // anywhere in the core would show here, on a project that has no YAML file.
     expect(urls.filter((url) => /\/node_modules\/(\.pnpm\/yaml@[^/]+\/node_modules\/)?yaml\//.test(url))).toEqual([]);
@@ -47,6 +47,14 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     const { loaded } = await modulesOf(['--runtime', 'docker', 'ps'], { DOCKER_HOST: `unix://${join(ws.dir, 'no-docker.sock')}` });
     expect(loaded(ADAPTERS.docker)).toBe(true);
     expect(loaded(ADAPTERS.selur)).toBe(false);
+  });
+
+  it('`--runtime swarm` loads the swarm package (and the Docker one, whose Engine API client it shares), not the selur one', async () => {
+    const { result, loaded } = await modulesOf(['--runtime', 'swarm', 'ps'], { DOCKER_HOST: `unix://${join(ws.dir, 'no-docker.sock')}` });
+    expect(loaded(ADAPTERS.swarm)).toBe(true);
+    expect(loaded(ADAPTERS.docker)).toBe(true);
+    expect(loaded(ADAPTERS.selur)).toBe(false);
+    expect(result.code).not.toBe(0); // no engine answers at that socket
   });
 
   it('`--runtime selur` loads the selur package and not the Docker one', async () => {
@@ -77,7 +85,7 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     };
     walk('cli.js');
     const code = [...seen].map((name) => readFileSync(join(dist, name), 'utf8')).join('\n');
-    for (const name of ['@selur/compose-docker', '@selur/compose-kubernetes', '@selur/compose-selur']) {
+    for (const name of ['@selur/compose-docker', '@selur/compose-kubernetes', '@selur/compose-selur', '@selur/compose-swarm']) {
       expect(code).toContain(`import("${name}")`);
       expect(code).not.toMatch(new RegExp(`^import [^;]*from ["']${name}["']`, 'm'));
     }

@@ -1,7 +1,7 @@
 import type { OptionSpec } from './spec.js';
 
 /** The runtimes `--runtime` accepts. */
-export const RUNTIMES = ['process', 'docker', 'selur', 'kubernetes'] as const;
+export const RUNTIMES = ['process', 'docker', 'selur', 'swarm', 'kubernetes'] as const;
 /** A runtime name `--runtime` accepts. */
 export type RuntimeName = (typeof RUNTIMES)[number];
 
@@ -45,7 +45,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     value: 'NAME',
     choices: RUNTIMES,
-    description: 'Where services run: host processes, Docker/Podman, the selur stack, or Kubernetes ($KUBECONFIG)',
+    description: 'Where services run: host processes, Docker/Podman, a Docker Swarm (services), the selur stack, or Kubernetes ($KUBECONFIG)',
     defaultText: '$SELUR_COMPOSE_RUNTIME or process',
   },
   {

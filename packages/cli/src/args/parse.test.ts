@@ -91,7 +91,7 @@ describe('parseCommandLine', () => {
     expect(usage(['up', '--detatch'])).toMatchObject({ command: 'up' });
     expect(usage(['up', '--detatch']).message).toMatch(/unknown option '--detatch'/);
     expect(usage(['ps', '--format', 'yaml']).message).toBe("--format must be one of table, json (got 'yaml')");
-    expect(usage(['--runtime', 'k8s', 'ps']).message).toBe("--runtime must be one of process, docker, selur, kubernetes (got 'k8s')");
+    expect(usage(['--runtime', 'k8s', 'ps']).message).toBe("--runtime must be one of process, docker, selur, swarm, kubernetes (got 'k8s')");
     expect(usage(['logs', '--tail', 'ten']).message).toBe("--tail must be a whole number ≥ 0 (got 'ten')");
     expect(usage(['exec', 'web']).message).toBe('missing COMMAND');
     expect(usage(['inspect']).message).toBe('missing SERVICE');

@@ -81,6 +81,15 @@ describe('Service builders', () => {
     expect(thrown(() => new Service('a').healthcheck({ interval: '5s' })).field).toBe('services.a.healthcheck.test');
     expect(new Service('a').healthcheck({ disable: true }).toJSON().healthcheck?.disable).toBe(true);
   });
+
+  it('toJSON keeps the extended fields a loader or builder read (configs, entrypoint, cap_add…), so a runtime sees them (and refuses them by name)', () => {
+    const spec = new Service('api', { image: 'shop/api:1', entrypoint: ['/bin/app'], cap_add: ['NET_ADMIN'], hostname: 'api0', configs: [{ source: 'app', target: '/etc/app.conf' }] }).toJSON();
+    expect(spec.entrypoint).toEqual(['/bin/app']);
+    expect(spec.cap_add).toEqual(['NET_ADMIN']);
+    expect(spec.hostname).toBe('api0');
+    expect(spec.configs).toEqual([{ source: 'app', target: '/etc/app.conf' }]);
+    expect(Object.keys(spec)).toEqual([...Object.keys(spec)].sort());
+  });
 });
 
 describe('Service.toJSON keeps the container fields', () => {

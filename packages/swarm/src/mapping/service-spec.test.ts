@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import { isInvalidArgumentError, isUnsupportedOperationError, LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_SERVICE, parseProject } from '@selur/compose';
+import { mapService, type ObjectRef } from './service-spec.js';
+import { unsupportedSwarmFields } from '../swarm-runtime.js';
+
+const project = (services: string, extra = '') => parseProject(`name: shop\nservices:\n${services}\n${extra}`, { format: 'yaml', cwd: '/srv/shop' }).toJSON();
+const map = (yaml: string, extra = '', objects: { secrets?: Record<string, ObjectRef>; configs?: Record<string, ObjectRef> } = {}) =>
+  mapService({ project: project(yaml, extra), service: 'api', environment: {}, secrets: objects.secrets ?? {}, configs: objects.configs ?? {} });
+
+describe('mapService', () => {
+  it('maps deploy field by field: mode, replicas, placement, resources, restart, update and rollback, endpoint, labels', () => {
+    const { spec, configHash } = map(`
+  api:
+    image: shop/api:1
+    command: [serve, --port, "80"]
+    entrypoint: [/bin/app]
+    user: "1000:1000"
+    read_only: true
+    labels: { team: core }
+    stop_grace_period: 20s
+    stop_signal: SIGINT
+    deploy:
+      replicas: 3
+      placement:
+        constraints: [node.role == worker]
+        preferences: [{ spread: node.labels.zone }]
+        max_replicas_per_node: 2
+      resources:
+        limits: { cpus: "0.5", memory: 512m, pids: 100 }
+        reservations: { cpus: "0.25", memory: 128m }
+      restart_policy: { condition: on-failure, delay: 5s, max_attempts: 3, window: 2m }
+      update_config: { parallelism: 2, delay: 10s, order: start-first, failure_action: rollback, monitor: 30s, max_failure_ratio: 0.2 }
+      rollback_config: { parallelism: 0, delay: 0s, order: stop-first, failure_action: pause, monitor: 5s, max_failure_ratio: 0 }
+      endpoint_mode: vip
+      labels: { com.example.tier: api }
+`);
+    expect(spec.Name).toBe('shop_api');
+    expect(spec.Labels).toEqual({ 'com.example.tier': 'api', [LABEL_PROJECT]: 'shop', [LABEL_SERVICE]: 'api', [LABEL_CONFIG_HASH]: configHash });
+    expect(spec.Mode).toEqual({ Replicated: { Replicas: 3 } });
+    const c = spec.TaskTemplate.ContainerSpec;
+    expect(c).toMatchObject({ Image: 'shop/api:1', Command: ['/bin/app'], Args: ['serve', '--port', '80'], User: '1000:1000', ReadOnly: true, StopSignal: 'SIGINT', StopGracePeriod: 20e9 });
+    expect(c.Labels).toEqual({ team: 'core', [LABEL_PROJECT]: 'shop', [LABEL_SERVICE]: 'api', [LABEL_CONFIG_HASH]: configHash });
+    expect(spec.TaskTemplate.Placement).toEqual({ Constraints: ['node.role == worker'], Preferences: [{ Spread: { SpreadDescriptor: 'node.labels.zone' } }], MaxReplicas: 2 });
+    expect(spec.TaskTemplate.Resources).toEqual({ Limits: { NanoCPUs: 5e8, MemoryBytes: 512 * 1024 ** 2, Pids: 100 }, Reservations: { NanoCPUs: 2.5e8, MemoryBytes: 128 * 1024 ** 2 } });
+    expect(spec.TaskTemplate.RestartPolicy).toEqual({ Condition: 'on-failure', Delay: 5e9, MaxAttempts: 3, Window: 120e9 });
+    expect(spec.UpdateConfig).toEqual({ Parallelism: 2, Delay: 10e9, FailureAction: 'rollback', Monitor: 30e9, MaxFailureRatio: 0.2, Order: 'start-first' });
+    expect(spec.RollbackConfig).toEqual({ Parallelism: 0, Delay: 0, FailureAction: 'pause', Monitor: 5e9, MaxFailureRatio: 0, Order: 'stop-first' });
+    expect(spec.EndpointSpec).toEqual({ Mode: 'vip', Ports: [] });
+    expect(spec.TaskTemplate.Networks).toEqual([{ Target: 'shop_default', Aliases: ['api'] }]);
+  });
+
+  it('publishes ingress ports (the routing mesh, behind a VIP) by default, host ports on request', () => {
+    const { spec } = map(`
+  api:
+    image: shop/api:1
+    ports:
+      - "8080:80"
+      - { target: 9090, published: 19090, protocol: udp, mode: host }
+      - { target: 7000, mode: host }
+`);
+    expect(spec.EndpointSpec).toEqual({
+      Mode: 'vip',
+      Ports: [
+        { Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080, PublishMode: 'ingress' },
+        { Protocol: 'udp', TargetPort: 9090, PublishedPort: 19090, PublishMode: 'host' },
+        { Protocol: 'tcp', TargetPort: 7000, PublishMode: 'host' },
+      ],
+    });
+  });
+
+  it('refuses what Swarm cannot publish: ingress with dnsrr, a host address', () => {
+    const dnsrr = () => map(`
+  api:
+    image: shop/api:1
+    ports: ["8080:80"]
+    deploy: { endpoint_mode: dnsrr }
+`);
+    expect(dnsrr).toThrow(/ingress mode, which Swarm does not allow with endpoint_mode 'dnsrr'/);
+    try {
+      dnsrr();
+    } catch (error) {
+      expect(isInvalidArgumentError(error)).toBe(true);
+    }
+    const hostIp = () => map(`
+  api:
+    image: shop/api:1
+    ports: ["127.0.0.1:8080:80"]
+`);
+    expect(hostIp).toThrow(/Swarm publishes on every address of the node/);
+    try {
+      hostIp();
+    } catch (error) {
+      expect(isUnsupportedOperationError(error)).toBe(true);
+    }
+  });
+
+  it('global mode has no replica count; jobs and bundles are refused', () => {
+    expect(map(`
+  api:
+    image: shop/api:1
+    deploy: { mode: global }
+`).spec.Mode).toEqual({ Global: {} });
+    expect(() => map(`
+  api:
+    image: shop/api:1
+    deploy: { mode: replicated-job }
+`)).toThrow(/deploy.mode replicated-job/);
+  });
+
+  it('maps the healthcheck in nanoseconds; disable is NONE', () => {
+    const { spec } = map(`
+  api:
+    image: shop/api:1
+    healthcheck: { test: "wget -qO- http://127.0.0.1/health", interval: 2s, timeout: 1s, retries: 4, start_period: 10s }
+`);
+    expect(spec.TaskTemplate.ContainerSpec.Healthcheck).toEqual({ Test: ['CMD-SHELL', 'wget -qO- http://127.0.0.1/health'], Interval: 2e9, Timeout: 1e9, Retries: 4, StartPeriod: 10e9 });
+    expect(map(`
+  api:
+    image: shop/api:1
+    healthcheck: { disable: true }
+`).spec.TaskTemplate.ContainerSpec.Healthcheck).toEqual({ Test: ['NONE'] });
+  });
+
+  it('mounts secrets and configs by id and versioned name, with their targets, owners and modes', () => {
+    const { spec } = map(
+      `
+  api:
+    image: shop/api:1
+    secrets: [token, { source: key, target: /run/secrets/tls.key, uid: "100", gid: "101", mode: 256 }]
+    configs: [app, { source: nginx, target: /etc/nginx.conf }]
+`,
+      `secrets:\n  token: { file: ./token }\n  key: { file: ./key }\nconfigs:\n  app: { content: x }\n  nginx: { file: ./nginx.conf }\n`,
+      {
+        secrets: { token: { id: 's1', name: 'shop_token_aaaa' }, key: { id: 's2', name: 'shop_key_bbbb' } },
+        configs: { app: { id: 'c1', name: 'shop_app_cccc' }, nginx: { id: 'c2', name: 'shop_nginx_dddd' } },
+      },
+    );
+    expect(spec.TaskTemplate.ContainerSpec.Secrets).toEqual([
+      { File: { Name: 'token', UID: '0', GID: '0', Mode: 0o444 }, SecretID: 's1', SecretName: 'shop_token_aaaa' },
+      { File: { Name: 'tls.key', UID: '100', GID: '101', Mode: 0o400 }, SecretID: 's2', SecretName: 'shop_key_bbbb' },
+    ]);
+    expect(spec.TaskTemplate.ContainerSpec.Configs).toEqual([
+      { File: { Name: '/app', UID: '0', GID: '0', Mode: 0o444 }, ConfigID: 'c1', ConfigName: 'shop_app_cccc' },
+      { File: { Name: '/etc/nginx.conf', UID: '0', GID: '0', Mode: 0o444 }, ConfigID: 'c2', ConfigName: 'shop_nginx_dddd' },
+    ]);
+  });
+
+  it('joins the service networks with its aliases; named volumes carry the project label; binds are refused', () => {
+    const { spec } = map(
+      `
+  api:
+    image: shop/api:1
+    networks: { front: { aliases: [www] }, back: {} }
+    volumes: [data:/var/lib/data]
+`,
+      `networks:\n  front: {}\n  back: { external: true, name: shared }\nvolumes:\n  data: {}\n`,
+    );
+    expect(spec.TaskTemplate.Networks).toHaveLength(2);
+    expect(spec.TaskTemplate.Networks).toEqual(expect.arrayContaining([{ Target: 'shop_front', Aliases: ['api', 'www'] }, { Target: 'shared', Aliases: ['api'] }]));
+    expect(spec.TaskTemplate.ContainerSpec.Mounts).toEqual([
+      { Type: 'volume', Source: 'shop_data', Target: '/var/lib/data', ReadOnly: false, VolumeOptions: { NoCopy: undefined, Labels: { [LABEL_PROJECT]: 'shop', 'io.selur.compose.volume': 'data' } } },
+    ]);
+    expect(() => map(`
+  api:
+    image: shop/api:1
+    volumes: [./data:/data]
+`)).toThrow(/a path on this machine is not on the node/);
+  });
+
+  it('hashes the config, not the scale: replicas leave the hash alone, any other change moves it', () => {
+    const base = (replicas: number, tag: string) => map(`
+  api:
+    image: shop/api:${tag}
+    deploy: { replicas: ${replicas} }
+`);
+    expect(base(1, 'a').configHash).toBe(base(5, 'a').configHash);
+    expect(base(1, 'a').configHash).not.toBe(base(1, 'b').configHash);
+    const withEnv = (value: string) => mapService({ project: project('  api:\n    image: shop/api:1\n'), service: 'api', environment: { MODE: value }, secrets: {}, configs: {} });
+    expect(withEnv('a').configHash).not.toBe(withEnv('b').configHash);
+    expect(withEnv('a').spec.TaskTemplate.ContainerSpec.Env).toEqual(['MODE=a']);
+    const withSecret = (name: string) =>
+      map(`
+  api:
+    image: shop/api:1
+    secrets: [token]
+`, 'secrets:\n  token: { file: ./token }\n', { secrets: { token: { id: 'x', name } } }).configHash;
+    expect(withSecret('shop_token_1111')).not.toBe(withSecret('shop_token_2222'));
+  });
+});
+
+describe('unsupportedSwarmFields', () => {
+  it('names each field Swarm cannot apply, and none of those it can', () => {
+    const spec = project(`
+  api:
+    image: shop/api:1
+    privileged: true
+    devices: [/dev/fuse]
+    container_name: api
+    cap_add: [NET_ADMIN]
+    configs: [app]
+    deploy:
+      placement: { constraints: [node.role == manager] }
+      update_config: { parallelism: 1 }
+`, 'configs:\n  app: { content: x }\n');
+    expect(unsupportedSwarmFields(spec)).toEqual([
+      { field: 'container_name', where: "service 'api'" },
+      { field: 'devices', where: "service 'api'" },
+      { field: 'privileged', where: "service 'api'" },
+    ]);
+  });
+});

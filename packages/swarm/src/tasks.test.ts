@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE } from '@selur/compose';
+import type { SwarmService, SwarmTask } from './mapping/swarm-types.js';
+import { taskInfo, taskState } from './tasks.js';
+
+const labels = { [LABEL_PROJECT]: 'shop', [LABEL_SERVICE]: 'api', [LABEL_CONFIG_HASH]: 'h1' };
+const service = (ports: SwarmService['Endpoint']): SwarmService =>
+  ({
+    ID: 'svc1',
+    Version: { Index: 3 },
+    Spec: { Name: 'shop_api', Labels: labels, TaskTemplate: { ContainerSpec: { Image: 'shop/api:1', Healthcheck: { Test: ['CMD-SHELL', 'true'] } } } },
+    Endpoint: ports,
+  }) as unknown as SwarmService;
+const task = (over: Partial<SwarmTask> = {}): SwarmTask => ({
+  ID: 't1',
+  ServiceID: 'svc1',
+  NodeID: 'n1',
+  Slot: 2,
+  CreatedAt: '2026-01-01T00:00:00Z',
+  DesiredState: 'running',
+  Spec: { ContainerSpec: { Image: 'shop/api:1', Labels: labels } },
+  Status: { State: 'running', Timestamp: '2026-01-01T00:00:01Z', ContainerStatus: { ContainerID: 'c1', PID: 42 }, PortStatus: { Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 30080, PublishMode: 'host' }] } },
+  ...over,
+});
+
+describe('taskInfo', () => {
+  it('a task as a container: slot as replica, labels as every runtime records them, host-mode and ingress (VIP) ports', () => {
+    const info = taskInfo(task(), service({ Ports: [{ Protocol: 'tcp', TargetPort: 443, PublishedPort: 8443, PublishMode: 'ingress' }, { Protocol: 'tcp', TargetPort: 80, PublishedPort: 30080, PublishMode: 'host' }] }), { publishHost: '127.0.0.1', health: 'healthy' });
+    expect(info).toMatchObject({ id: 't1', name: 'shop_api.2', project: 'shop', service: 'api', replica: 2, configHash: 'h1', state: 'running', health: 'healthy', pid: 42 });
+    expect(info.labels[LABEL_REPLICA]).toBe('2');
+    expect(info.ports).toEqual([
+      { target: 80, protocol: 'tcp', host: '127.0.0.1', published: 30080 },
+      { target: 443, protocol: 'tcp', host: '127.0.0.1', published: 8443 },
+    ]);
+  });
+
+  it('a global task (no slot) is numbered by node; a failed one is exited with its code; health is starting until Docker says', () => {
+    const info = taskInfo(task({ Slot: undefined, Status: { State: 'failed', Err: 'task: non-zero exit (3)', ContainerStatus: { ExitCode: 3 } } }), service(undefined), { publishHost: '10.0.0.5', replica: 3 });
+    expect(info).toMatchObject({ replica: 3, name: 'shop_api.n1', state: 'exited', exitCode: 3, health: 'starting', ports: [] });
+  });
+
+  it('maps every task state', () => {
+    expect(['new', 'pending', 'assigned', 'preparing', 'starting'].map(taskState)).toEqual(Array(5).fill('created'));
+    expect(['complete', 'failed', 'shutdown'].map(taskState)).toEqual(['exited', 'exited', 'exited']);
+    expect(['rejected', 'orphaned', 'remove', 'weird'].map(taskState)).toEqual(['dead', 'dead', 'dead', 'unknown']);
+  });
+});

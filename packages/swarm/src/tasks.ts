@@ -1,0 +1,93 @@
+import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE } from '@selur/compose';
+import type { ContainerInfo, ContainerState, HealthStatus, PublishedPort } from '@selur/compose';
+import type { SwarmPortConfig, SwarmService, SwarmTask } from './mapping/swarm-types.js';
+
+/** Task states, mapped onto the port's container states. @internal */
+export function taskState(state: string): ContainerState {
+  switch (state) {
+    case 'running':
+      return 'running';
+    case 'complete':
+    case 'failed':
+    case 'shutdown':
+      return 'exited';
+    case 'rejected':
+    case 'orphaned':
+    case 'remove':
+      return 'dead';
+    case 'new':
+    case 'allocated':
+    case 'pending':
+    case 'assigned':
+    case 'accepted':
+    case 'preparing':
+    case 'ready':
+    case 'starting':
+      return 'created';
+    default:
+      return 'unknown';
+  }
+}
+
+/** Docker's health status → the port's. @internal */
+export function healthStatus(status: string | undefined, hasCheck: boolean): HealthStatus {
+  if (!hasCheck) return 'none';
+  if (status === 'healthy' || status === 'unhealthy' || status === 'starting') return status;
+  return 'starting';
+}
+
+function published(ports: readonly SwarmPortConfig[] | null | undefined, host: string): PublishedPort[] {
+  return (ports ?? [])
+    .filter((p) => p.PublishedPort !== undefined && p.PublishedPort > 0)
+    .map((p) => ({ target: p.TargetPort, protocol: p.Protocol, host, published: p.PublishedPort as number }));
+}
+
+/** Each port once (the engine may report a host-mode port both on the task and on the service's endpoint). */
+function dedupe(ports: readonly PublishedPort[]): PublishedPort[] {
+  const seen = new Set<string>();
+  return ports.filter((p) => {
+    const key = `${p.published}/${p.protocol}/${p.target}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** True when the service's tasks carry a healthcheck (not `NONE`). @internal */
+export function hasHealthcheck(service: SwarmService): boolean {
+  const test = service.Spec.TaskTemplate.ContainerSpec.Healthcheck?.Test ?? [];
+  return test.length > 0 && test[0] !== 'NONE';
+}
+
+/**
+ * One task as the port's container: id = the task id, replica = its slot (a global service's
+ * tasks are numbered by node), ports = those published on its node (host mode) and the service's
+ * ingress ports. @internal
+ */
+export function taskInfo(task: SwarmTask, service: SwarmService, options: { readonly publishHost: string; readonly health?: string | undefined; readonly replica?: number | undefined }): ContainerInfo {
+  const labels = { ...(task.Spec.ContainerSpec?.Labels ?? {}) };
+  const project = labels[LABEL_PROJECT] ?? service.Spec.Labels[LABEL_PROJECT] ?? '';
+  const name = labels[LABEL_SERVICE] ?? service.Spec.Labels[LABEL_SERVICE] ?? service.Spec.Name;
+  const replica = task.Slot ?? options.replica ?? 1;
+  labels[LABEL_REPLICA] = String(replica);
+  const ingress = (service.Endpoint?.Ports ?? []).filter((p) => p.PublishMode === 'ingress');
+  const state = taskState(task.Status.State);
+  const exitCode = task.Status.ContainerStatus?.ExitCode;
+  return {
+    id: task.ID,
+    name: `${service.Spec.Name}.${task.Slot ?? task.NodeID ?? replica}`,
+    project,
+    service: name,
+    replica,
+    configHash: labels[LABEL_CONFIG_HASH] ?? '',
+    image: task.Spec.ContainerSpec?.Image ?? service.Spec.TaskTemplate.ContainerSpec.Image,
+    state,
+    health: healthStatus(options.health, hasHealthcheck(service)),
+    ...(state === 'exited' && exitCode !== undefined ? { exitCode } : {}),
+    ports: dedupe([...published(task.Status.PortStatus?.Ports, options.publishHost), ...published(ingress, options.publishHost)]),
+    ...(task.Status.ContainerStatus?.PID ? { pid: task.Status.ContainerStatus.PID } : {}),
+    createdAt: task.CreatedAt,
+    ...(state === 'running' ? { startedAt: task.Status.Timestamp } : {}),
+    labels,
+  };
+}

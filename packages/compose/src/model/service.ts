@@ -329,31 +329,11 @@ export class Service {
     return this.#wait;
   }
 
-  /** The canonical spec: defaults filled, keys sorted. */
+  /** The canonical spec: defaults filled, keys sorted; every field the service has (none is dropped). */
   toJSON(): ServiceSpec {
-    const s = this.#spec;
-    return compact<Draft>({
-      build: s.build,
-      command: s.command,
-      depends_on: s.depends_on,
-      deploy: s.deploy,
-      env_file: s.env_file,
-      environment: s.environment,
-      extensions: s.extensions,
-      healthcheck: s.healthcheck,
-      image: s.image,
-      labels: s.labels,
-      networks: s.networks,
-      ports: s.ports,
-      profiles: s.profiles,
-      read_only: s.read_only,
-      restart: s.restart,
-      secrets: s.secrets,
-      stop_grace_period: s.stop_grace_period,
-      stop_signal: s.stop_signal,
-      user: s.user,
-      volumes: s.volumes,
-      working_dir: s.working_dir,
-    });
+    const s = this.#spec as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(s).sort()) if (s[key] !== undefined) out[key] = s[key];
+    return out as unknown as ServiceSpec;
   }
 }

@@ -149,7 +149,7 @@ export function normalizeProject(ctx: NormalizeContext, document: unknown, fallb
   }
   if (raw['services'] === undefined) problem(ctx, 'services', 'missing: declare at least one [services.NAME] table', 'missing-field');
   const services = table<ServiceSpec>(ctx, 'services', raw['services'], (service, path, item) =>
-    normalizeService({ sink: ctx.sink, service }, path, item),
+    normalizeService({ sink: ctx.sink, service, lookup: ctx.lookup }, path, item),
   );
   return compact({
     extensions: extensionsOf(raw, 'x-svalinn'),

@@ -345,9 +345,21 @@ export function annotate(schema) {
  */
 export const INTERPOLATION_PREFIX = '\\$\\{|(?:';
 
+/**
+ * A boolean or integer field may be written as a variable too (`read_only: ${READ_ONLY}`): the
+ * loader reads the interpolated text as the field's type, as Docker Compose does.
+ */
+const INTERPOLATED = { type: 'string', pattern: '\\$\\{', description: 'A variable, read as the field\'s type once interpolated.' };
+
 function allowInterpolation(node) {
   if (Array.isArray(node)) for (const item of node) allowInterpolation(item);
   else if (isObject(node)) {
+    if (node.type === 'boolean' || node.type === 'integer') {
+      const { description, default: fallback, examples, ...typed } = node;
+      for (const key of Object.keys(node)) delete node[key];
+      Object.assign(node, description === undefined ? {} : { description }, fallback === undefined ? {} : { default: fallback }, examples === undefined ? {} : { examples }, { anyOf: [typed, { ...INTERPOLATED }] });
+      return;
+    }
     for (const [key, value] of Object.entries(node)) {
       if (key === 'pattern' && typeof value === 'string' && node.type === 'string') node.pattern = `${INTERPOLATION_PREFIX}${value})`;
       else if (key !== 'propertyNames' && key !== 'patternProperties') allowInterpolation(value);

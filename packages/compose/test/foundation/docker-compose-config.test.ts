@@ -47,8 +47,9 @@
  *   declares), awesome-compose-react-express-mongodb (`frontend` depends on `backend`, the
  *   service is `Backend`: a broken file upstream).
  * - Files docker-compose accepts and we refuse, on purpose (see compose-yaml-vectors.test.ts):
- *   - awesome-compose-plex: `${PLEX_MEDIA_PATH}` is unset, so a bind mount has no source;
- *     docker-compose prints `:/data` and only `up` fails.
+ *   - awesome-compose-plex: `${PLEX_MEDIA_PATH}` is unset, so `${PLEX_MEDIA_PATH}:/media/` has no
+ *     source; docker-compose 1.29 reads the empty source as `.` and would mount the project folder
+ *     at /media (it prints `.:/media:rw`); we refuse the mount, at its line.
  *   - zulip-docker-zulip-v1: the version-1 format (services at the top level, no `services:`),
  *     which Compose v2 and the Compose Specification no longer read.
  */

@@ -57,7 +57,7 @@ const LOADS: Readonly<Record<string, readonly string[]>> = {
 /** Files that must fail, with exactly these issues (`[path, code]`), each naming its field. */
 const FAILS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
   'awesome-compose-plex': [
-    // ${PLEX_MEDIA_PATH} is unset here, so the mount has no source (docker-compose fails at `up` too)
+    // ${PLEX_MEDIA_PATH} is unset here, so the mount has no source (docker-compose 1.29 would mount the project folder)
     ['services.plex.volumes[0]', 'invalid-value'],
   ],
   // Compose's version 1 format (services at the top level), which the Compose Specification no longer reads

@@ -40,7 +40,7 @@ export const FIELD_DOCS = {
   'services.*.image': d('What to run: a `.ctp` bundle reference or path for the selur runtime, an OCI image for Docker/Podman. The process runtime runs `command` and records the image only.', ['ghcr.io/org/api:v1.ctp', 'nginx:1.27']),
   'services.*.command': d('The command: a list of arguments (run as is) or a string (split like a shell would, without running one). On the process runtime it is the host command to run.', [['node', 'server.js'], 'redis-server --save ""']),
   'services.*.environment.*.secret': d('Pass the path of this secret\'s file as the variable\'s value (the value itself never enters the environment).', ['db_password']),
-  'services.*.environment': d('Environment variables: a table (`KEY = "value"`, or `KEY = { secret = "name" }` to pass a secret\'s path) or a list of `KEY=value` strings.', [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://db:5432/shop' }]),
+  'services.*.environment': d('Environment variables: a table (`KEY = "value"`, or `KEY = { secret = "name" }` to pass a secret\'s path) or a list of `KEY=value` strings. A key without a value (`KEY` in the list, `KEY:` in YAML) takes it from the environment or `.env` the file is loaded with, and is left out when neither has it.', [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://db:5432/shop' }]),
   'services.*.env_file': d('Files of `KEY=value` lines read into `environment` (relative to the compose file); `environment` wins.', ['.env.api']),
   'services.*.ports': d('Ports to publish: `"CONTAINER"`, `"HOST:CONTAINER"`, `"IP:HOST:CONTAINER[/udp]"`, a number, or the long form. Host port `0` (or none) picks a free port; read it from `stack.service(name).endpoint(port)`.', [['8080:80', '0:5432', '127.0.0.1:9000:9000/udp']]),
   'services.*.ports[].target': d('The port inside the service.', [80]),
@@ -345,9 +345,21 @@ export function annotate(schema) {
  */
 export const INTERPOLATION_PREFIX = '\\$\\{|(?:';
 
+/**
+ * A boolean or integer field may be written as a variable too (`read_only: ${READ_ONLY}`): the
+ * loader reads the interpolated text as the field's type, as Docker Compose does.
+ */
+const INTERPOLATED = { type: 'string', pattern: '\\$\\{', description: 'A variable, read as the field\'s type once interpolated.' };
+
 function allowInterpolation(node) {
   if (Array.isArray(node)) for (const item of node) allowInterpolation(item);
   else if (isObject(node)) {
+    if (node.type === 'boolean' || node.type === 'integer') {
+      const { description, default: fallback, examples, ...typed } = node;
+      for (const key of Object.keys(node)) delete node[key];
+      Object.assign(node, description === undefined ? {} : { description }, fallback === undefined ? {} : { default: fallback }, examples === undefined ? {} : { examples }, { anyOf: [typed, { ...INTERPOLATED }] });
+      return;
+    }
     for (const [key, value] of Object.entries(node)) {
       if (key === 'pattern' && typeof value === 'string' && node.type === 'string') node.pattern = `${INTERPOLATION_PREFIX}${value})`;
       else if (key !== 'propertyNames' && key !== 'patternProperties') allowInterpolation(value);

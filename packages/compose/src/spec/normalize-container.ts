@@ -298,12 +298,17 @@ function set<K extends keyof Draft>(spec: Draft, key: K, value: Draft[K] | undef
   if (value !== undefined) spec[key] = value;
 }
 
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
+}
+
 export function normalizeContainerFields(ctx: NormalizeContext, path: string, raw: Record<string, unknown>, spec: Draft): void {
   const at = (key: string) => `${path}.${key}`;
   for (const key of STRING_FIELDS) if (raw[key] !== undefined) set(spec, key, str(ctx, at(key), raw[key], true));
   for (const key of BOOLEAN_FIELDS) if (raw[key] !== undefined) set(spec, key, bool(ctx, at(key), raw[key]));
-  for (const key of LIST_FIELDS) if (raw[key] !== undefined) set(spec, key, stringList(ctx, at(key), raw[key]));
-  for (const key of STRING_OR_LIST_FIELDS) if (raw[key] !== undefined) set(spec, key, stringList(ctx, at(key), raw[key], true));
+  // an empty list is the same as none: left out, so that a loaded project and one built in code agree
+  for (const key of LIST_FIELDS) if (raw[key] !== undefined) set(spec, key, nonEmpty(stringList(ctx, at(key), raw[key])));
+  for (const key of STRING_OR_LIST_FIELDS) if (raw[key] !== undefined) set(spec, key, nonEmpty(stringList(ctx, at(key), raw[key], true)));
   if (raw['entrypoint'] !== undefined) set(spec, 'entrypoint', commandList(ctx, at('entrypoint'), raw['entrypoint']));
   if (raw['pull_policy'] !== undefined) {
     const policy = str(ctx, at('pull_policy'), raw['pull_policy'], true);
@@ -317,7 +322,7 @@ export function normalizeContainerFields(ctx: NormalizeContext, path: string, ra
     set(spec, 'memswap_limit', value === -1 || value === '-1' ? '-1' : parseAt(ctx, at('memswap_limit'), () => parseMemory(value, at('memswap_limit'))));
   }
   if (raw['cpu_shares'] !== undefined) set(spec, 'cpu_shares', int(ctx, at('cpu_shares'), raw['cpu_shares']));
-  if (raw['expose'] !== undefined) set(spec, 'expose', expose(ctx, at('expose'), raw['expose']));
+  if (raw['expose'] !== undefined) set(spec, 'expose', nonEmpty(expose(ctx, at('expose'), raw['expose'])));
   if (raw['devices'] !== undefined) set(spec, 'devices', devices(ctx, at('devices'), raw['devices']));
   if (raw['extra_hosts'] !== undefined) set(spec, 'extra_hosts', extraHosts(ctx, at('extra_hosts'), raw['extra_hosts']));
   if (raw['sysctls'] !== undefined) set(spec, 'sysctls', stringRecord(ctx, at('sysctls'), raw['sysctls'], true));

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import type { VariableLookup } from './interpolate.js';
 import { attempt, isRecord, joinPath, type IssueSink } from './issues.js';
 import { show } from './show.js';
 import { closestName } from './suggest.js';
@@ -8,6 +9,12 @@ import { isUnsupportedComposeField } from './unsupported-fields.js';
 export interface NormalizeContext {
   readonly sink: IssueSink;
   readonly service?: string | undefined;
+  /**
+   * The variables the file was interpolated with (the process environment and `.env`), when the
+   * document comes from a file: an `environment` entry without a value (`- KEY`, `KEY:`) takes its
+   * value from them, as Compose does, and is left out when they have none.
+   */
+  readonly lookup?: VariableLookup | undefined;
 }
 
 /** Reports a problem at `path`. */

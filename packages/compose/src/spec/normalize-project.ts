@@ -147,9 +147,14 @@ export function normalizeProject(ctx: NormalizeContext, document: unknown, fallb
     if (isValidProjectName(raw['name'])) name = raw['name'];
     else problem(ctx, 'name', `must be a project name (lowercase letters, digits, '-', '_', starting with a letter or digit), received ${show(raw['name'])}`, 'invalid-name');
   }
-  if (raw['services'] === undefined) problem(ctx, 'services', 'missing: declare at least one [services.NAME] table', 'missing-field');
+  if (raw['services'] === undefined) {
+    // the version 1 format put services at the top level; the Compose Specification no longer reads it
+    const v1 = Object.entries(raw).some(([key, item]) => !PROJECT_KEYS.has(key) && isRecord(item) && (item['image'] !== undefined || item['build'] !== undefined));
+    const hint = v1 ? "; this file looks like Compose's version 1 format (services at the top level), which the Compose Specification no longer reads: move them under `services:`" : '';
+    problem(ctx, 'services', `missing: declare at least one [services.NAME] table${hint}`, 'missing-field');
+  }
   const services = table<ServiceSpec>(ctx, 'services', raw['services'], (service, path, item) =>
-    normalizeService({ sink: ctx.sink, service }, path, item),
+    normalizeService({ sink: ctx.sink, service, lookup: ctx.lookup }, path, item),
   );
   return compact({
     extensions: extensionsOf(raw, 'x-svalinn'),

@@ -47,8 +47,29 @@ function duration(ctx: NormalizeContext, base: string, key: string, value: unkno
   }
 }
 
+/** A variable name that `- KEY` may inherit. */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
 /** Normalises one environment table (or `KEY=VALUE` array); secret references kept as `{ secret }`. */
 export function normalizeEnvironment(ctx: NormalizeContext, path: string, value: unknown): Record<string, EnvironmentValue> {
+  if (Array.isArray(value) && ctx.lookup !== undefined) {
+    const out: Record<string, EnvironmentValue> = {};
+    value.forEach((item, i) => {
+      const at = joinPath(path, i);
+      if (typeof item === 'string' && VARIABLE_NAME.test(item) && item !== '__proto__') {
+        // `- KEY` (no `=`): the value comes from the variables the file was interpolated with
+        const inherited = ctx.lookup?.(item);
+        if (inherited !== undefined) out[item] = inherited;
+        return;
+      }
+      const text = str(ctx, at, item);
+      if (text === undefined) return;
+      const eq = text.indexOf('=');
+      if (eq <= 0 || text.slice(0, eq) === '__proto__') problem(ctx, at, `expected "KEY=VALUE", received ${show(text)}`);
+      else out[text.slice(0, eq)] = text.slice(eq + 1);
+    });
+    return sortRecord(out);
+  }
   if (!isRecord(value)) return stringRecord(ctx, path, value, true);
   const out: Record<string, EnvironmentValue> = {};
   for (const key of Object.keys(value).sort()) {
@@ -59,6 +80,11 @@ export function normalizeEnvironment(ctx: NormalizeContext, path: string, value:
     }
     const at = joinPath(path, key);
     if (key.length === 0 || key.includes('=') || key === '__proto__') problem(ctx, at, `'${key}' is not a valid variable name`);
+    else if (item === null && ctx.lookup !== undefined) {
+      // `KEY:` (no value): as `- KEY`
+      const inherited = ctx.lookup(key);
+      if (inherited !== undefined) out[key] = inherited;
+    }
     else if (isRecord(item)) {
       const keys = Object.keys(item);
       const secret = item['secret'];
@@ -114,6 +140,8 @@ export function normalizeDependency(ctx: NormalizeContext, path: string, value: 
 export function normalizeHealthcheck(ctx: NormalizeContext, path: string, value: unknown): HealthcheckSpec | undefined {
   if (!isRecord(value)) return problem(ctx, path, `must be a table { test, interval, timeout, retries, start_period }, received ${show(value)}`, 'type');
   checkKeys(ctx, path, value, HEALTHCHECK_KEYS);
+  // `healthcheck: { disable: false }` alone changes nothing: the image's own healthcheck stays, as with no table
+  if (Object.keys(value).length === 1 && value['disable'] === false) return undefined;
   const at = (key: string) => `${path}.${key}`;
   const disable = value['disable'] === undefined ? false : (bool(ctx, at('disable'), value['disable']) ?? false);
   let test: string | readonly string[] = '';

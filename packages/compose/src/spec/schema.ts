@@ -190,10 +190,11 @@ export const composeSchema = {
                 anyOf: [
                   { type: ['string', 'number', 'boolean'] },
                   { type: 'object', required: ['secret'], additionalProperties: false, properties: { secret: { type: 'string', minLength: 1 } } },
+                  { type: 'null', description: 'No value: taken from the process environment or .env when the file is loaded, left out when unset.' },
                 ],
               },
             },
-            { type: 'array', items: { type: 'string', pattern: '^[^=]+=' } },
+            { type: 'array', items: { type: 'string', pattern: '^([^=]+=|[A-Za-z_][A-Za-z0-9_.-]*$)' } },
           ],
         },
         env_file: { $ref: '#/definitions/stringOrList' },

@@ -1,6 +1,7 @@
 import { ComposeValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { ParsedComposeFile } from '../spec/compose-file.js';
 import { interpolate, type VariableLookup } from '../spec/interpolate.js';
+import { castInterpolated } from '../spec/interpolation-casts.js';
 import { attempt, isRecord, joinPath, type IssueCollector, type SpecIssue } from '../spec/issues.js';
 import { parentPath } from '../spec/locate.js';
 
@@ -14,7 +15,8 @@ export function interpolateAll(value: unknown, lookup: VariableLookup, issues: I
       if (!node.includes('$')) return node;
       const path = pathOf();
       const unset = onUnset ? (name: string) => onUnset(name, path) : undefined;
-      return attempt(issues, path, /^services\.([^.[]+)/.exec(path)?.[1], () => interpolate(node, lookup, path, unset), 'interpolation') ?? node;
+      const text = attempt(issues, path, /^services\.([^.[]+)/.exec(path)?.[1], () => interpolate(node, lookup, path, unset), 'interpolation');
+      return text === undefined ? node : castInterpolated(segments, text);
     }
     if (Array.isArray(node)) {
       let out: unknown[] | undefined;

@@ -120,7 +120,7 @@ export function specFromDocument(parsed: Record<string, unknown>, input: LoadSpe
   const issues = new IssueCollector();
   const found: ValidationIssue[] = [];
   const document = interpolateAll(parsed, input.lookup, issues, input.warnings ? (name, path) => void found.push(unsetWarning(name, path)) : undefined) as Record<string, unknown>;
-  const normalized = normalizeProject({ sink: issues }, document, input.fallbackName, input.projectName);
+  const normalized = normalizeProject({ sink: issues, lookup: input.lookup }, document, input.fallbackName, input.projectName);
   const spec = applyEnvFiles(normalized, input.workingDir, input.lookup, issues);
   const all = mergeIssues(mergeIssues(issues.issues, semanticIssues(spec)), schemaIssues(document));
   const located = () =>

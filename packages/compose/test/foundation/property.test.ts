@@ -58,6 +58,20 @@ const projectArb = fc
               stop_grace_period: duration,
               read_only: fc.boolean(),
               ext: fc.option(text, { nil: undefined }),
+              // the container fields a Project keeps (Service.toJSON once dropped them)
+              entrypoint: fc.option(fc.array(text, { maxLength: 3 }), { nil: undefined }),
+              container: fc.record(
+                {
+                  container_name: fc.boolean(),
+                  hostname: name,
+                  tty: fc.boolean(),
+                  stdin_open: fc.boolean(),
+                  expose: fc.uniqueArray(fc.integer({ min: 1, max: 65535 }).map(String), { maxLength: 2 }),
+                  cap_add: fc.uniqueArray(fc.constantFrom('NET_ADMIN', 'SYS_TIME', 'CHOWN'), { maxLength: 2 }),
+                  logging: fc.record({ driver: fc.constantFrom('json-file', 'local'), options: fc.dictionary(fc.stringMatching(/^[a-z-]{1,8}$/), text, { maxKeys: 2 }) }),
+                },
+                { requiredKeys: [] },
+              ),
             },
             { requiredKeys: ['image'] },
           ),
@@ -91,6 +105,10 @@ const projectArb = fc
       if (s.healthcheck) input['healthcheck'] = s.healthcheck.test.trim() === '' ? { ...s.healthcheck, disable: true } : s.healthcheck;
       if (s.user !== undefined && s.user.trim() !== '') input['user'] = s.user;
       if (s.ext !== undefined) input['x-note'] = s.ext;
+      if (s.entrypoint !== undefined) input['entrypoint'] = s.entrypoint;
+      const { container_name, ...container } = s.container ?? {};
+      Object.assign(input, container);
+      if (container_name === true) input['container_name'] = `c-${serviceName}`;
       project.service(serviceName, input as ServiceInput);
     });
     return project;

@@ -33,6 +33,10 @@ const INTERPOLATION = '\\$\\{|(?:';
 function bare(value: unknown, added: (key: string) => boolean): unknown {
   if (Array.isArray(value)) return value.map((v) => bare(v, added));
   if (typeof value !== 'object' || value === null) return value;
+  // a boolean or integer field also takes a variable: `{ anyOf: [TYPED, { type: string, pattern: '\$\{' }] }`
+  const { anyOf, ...rest } = value as { anyOf?: unknown[] };
+  const variable = anyOf?.[1] as { type?: unknown; pattern?: unknown } | undefined;
+  if (anyOf?.length === 2 && variable?.type === 'string' && variable.pattern === '\\$\\{') return bare({ ...rest, ...(anyOf[0] as object) }, added);
   return Object.fromEntries(
     Object.entries(value)
       .filter(([k]) => !added(k))

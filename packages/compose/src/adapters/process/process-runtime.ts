@@ -41,6 +41,7 @@ import { StateStore } from './state/store.js';
 import type { ContainerRecord } from './state/types.js';
 import { reapLeftovers } from './supervision/reaper.js';
 import { Supervision } from './supervision/supervision.js';
+import { processEnvironment } from './spawn/environment.js';
 
 export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 
@@ -202,7 +203,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     if (command.length === 0) throw new InvalidArgumentError('exec: the command is empty; give an argv such as ["sh", "-c", "echo hi"]', { service: record.service });
     const result = await runCommand(command, {
       cwd: options.workdir ? resolve(record.cwd, options.workdir) : record.cwd,
-      env: { ...process.env, ...record.env, ...options.env },
+      env: processEnvironment(record, options.env),
       timeoutMs: options.timeoutMs,
       signal: options.signal,
     });

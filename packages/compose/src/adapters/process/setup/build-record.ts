@@ -10,12 +10,14 @@ import { markerEnv } from '../state/process-table.js';
 import { portEnv, publishPorts } from './ports.js';
 import * as resources from './resources.js';
 import { stageSecrets } from './secrets.js';
+import { secretEnvironmentRefs } from '../../../runtime/secret-environment.js';
 import type { StateStore } from '../state/store.js';
-import type { ContainerRecord } from '../state/types.js';
+import type { ContainerRecord, SecretEnvRef } from '../state/types.js';
 
 /**
  * Turns a container request into the record of a created (not started) host process: its argv,
- * working folder, published ports, mount folders, staged secrets and the environment it adds
+ * working folder, published ports, mount folders, staged secrets (a variable holding a secret's
+ * value is kept as a reference to its copy, never as the value) and the environment it adds
  * (`PORT`, `PORT_<target>`, `SELUR_MOUNT_<TARGET>`, `<NAME>_FILE` and the `SELUR_COMPOSE_*` marker of
  * state/process-table.ts, which win over the service's own).
  */
@@ -39,12 +41,22 @@ export async function buildRecord(store: StateStore, request: ContainerRequest):
   } catch (error) {
     throw new InvalidArgumentError(`process runtime: cannot copy the secrets of service '${request.service}': ${(error as Error).message}`, { service: request.service, field: `services.${request.service}.secrets`, cause: error });
   }
+  // A variable that carries a secret's value (injected in development mode) is recorded as a
+  // reference to the private copy: the state file never holds the value.
+  const environment: Record<string, string> = { ...request.environment };
+  const secretEnv: Record<string, SecretEnvRef> = {};
+  for (const [variable, secret] of secretEnvironmentRefs(spec)) {
+    const file = staged.files[secret];
+    if (file === undefined || !(variable in environment)) continue;
+    delete environment[variable];
+    secretEnv[variable] = { secret, file };
+  }
   const id = newContainerId(project);
   return {
     id, name: request.name, project, service: request.service, replica: request.replica, configHash: request.configHash, image: spec.image,
     labels: { ...request.labels }, command: argv, cwd,
-    env: { ...request.environment, ...portEnv(ports), ...mountEnv, ...staged.env, ...markerEnv(store.stateDir, { id, project, service: request.service, replica: request.replica }) },
-    ports, mounts, secretDir: staged.dir, restart: spec.restart, stopSignal: spec.stop_signal || 'SIGTERM',
+    env: { ...environment, ...portEnv(ports), ...mountEnv, ...staged.env, ...markerEnv(store.stateDir, { id, project, service: request.service, replica: request.replica }) },
+    ports, mounts, ...(Object.keys(secretEnv).length > 0 ? { secretEnv } : {}), secretDir: staged.dir, restart: spec.restart, stopSignal: spec.stop_signal || 'SIGTERM',
     stopGraceMs: durationOr(spec.stop_grace_period, 10_000), healthcheck: spec.healthcheck,
     state: 'created', desired: 'running', createdAt: new Date().toISOString(), restartCount: 0, health: healthArgv(spec.healthcheck) ? 'starting' : 'none',
   };

@@ -6,25 +6,28 @@ import { envName, safeSegment } from '../state/paths.js';
 
 /**
  * Copies each secret into a fresh private folder (0700) as a 0600 file, and returns the
- * `<NAME>_FILE` variables pointing at them. The content is never read into memory here.
+ * `<NAME>_FILE` variables pointing at them, and each copy's path by secret name. The content is
+ * never read into memory here.
  */
-export async function stageSecrets(secrets: readonly SecretSource[]): Promise<{ dir?: string; env: Record<string, string> }> {
-  if (secrets.length === 0) return { env: {} };
+export async function stageSecrets(secrets: readonly SecretSource[]): Promise<{ dir?: string; env: Record<string, string>; files: Record<string, string> }> {
+  if (secrets.length === 0) return { env: {}, files: {} };
   const dir = await mkdtemp(join(tmpdir(), 'selur-secrets-'));
   await chmod(dir, 0o700);
   const env: Record<string, string> = {};
+  const files: Record<string, string> = {};
   try {
     for (const secret of secrets) {
       const file = join(dir, safeSegment(secret.name));
       await copyFile(secret.file, file);
       await chmod(file, 0o600);
       env[`${envName(secret.name)}_FILE`] = file;
+      files[secret.name] = file;
     }
   } catch (error) {
     await removeSecrets(dir);
     throw error;
   }
-  return { dir, env };
+  return { dir, env, files };
 }
 
 /** Removes a folder made by {@link stageSecrets} (missing is fine). */

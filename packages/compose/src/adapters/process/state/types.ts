@@ -24,6 +24,12 @@ export interface ContainerRecord {
   readonly env: Record<string, string>;
   readonly ports: PublishedPort[];
   readonly mounts: { readonly target: string; readonly hostPath: string; readonly readOnly: boolean }[];
+  /**
+   * Environment variables whose value is a secret (`KEY = { secret = "NAME" }`, development mode):
+   * only a reference to the secret's private copy (in {@link secretDir}) is recorded, never the
+   * value, which is read from the copy each time a process is spawned (spawn/environment.ts).
+   */
+  readonly secretEnv?: Record<string, SecretEnvRef> | undefined;
   /** Private folder holding the secret files (removed with the container). */
   readonly secretDir?: string | undefined;
   readonly restart: RestartPolicy;
@@ -53,6 +59,14 @@ export interface ContainerRecord {
   releasedAt?: string | undefined;
   /** Set when reaped after its owner died. */
   reapedAt?: string | undefined;
+}
+
+/** Where the value of a secret environment variable is read from at spawn time. */
+export interface SecretEnvRef {
+  /** The secret's name. */
+  readonly secret: string;
+  /** The private copy (0600) of the secret's file. */
+  readonly file: string;
 }
 
 /** A network or volume recorded for a project. */

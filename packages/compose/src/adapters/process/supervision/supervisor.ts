@@ -8,6 +8,7 @@ import { OutputTailer } from '../logs/tailer.js';
 import { findProgram } from '../spawn/program-path.js';
 import { processStartTime, signalGroup } from '../spawn/proc.js';
 import type { ContainerRecord } from '../state/types.js';
+import { processEnvironment } from '../spawn/environment.js';
 
 /** A started process: its pid (also its process group id) and start time. */
 export interface Started {
@@ -107,8 +108,9 @@ export class Supervisor {
       this.tailing = false;
       setImmediate(() => this.tail());
     } else {
-      const env = { ...process.env, ...record.env };
+      let env: Record<string, string | undefined>;
       try {
+        env = processEnvironment(record);
         const path = findProgram(program, env.PATH) ?? program;
         child = await this.spawner.spawn({ program: path, argv0: program, args, cwd: record.cwd, env, stdout: this.files.out, stderr: this.files.err });
       } catch (error) {

@@ -62,7 +62,7 @@ export type { ComposeField } from './spec/fields-in-use.js';
 
 // --- wait strategies (shared) ---
 export { Wait } from './model/wait.js';
-export type { WaitStrategy, PortWait, HttpWait, LogWait, CommandWait, ExitZeroWait, HealthyWait, AllWait } from './model/wait.js';
+export type { WaitStrategy, PortWait, HttpWait, LogWait, CommandWait, ExitZeroWait, HealthyWait, NoWait, AllWait } from './model/wait.js';
 
 // --- runtime port (shared) ---
 export {

@@ -21,3 +21,15 @@ export function processEnvironment(record: ContainerRecord, extra: Readonly<Reco
   }
   return Object.assign(env, extra);
 }
+
+/**
+ * The argv that runs `argv` (default: the service's command) as the container's user: through
+ * `setpriv --reuid U --regid G --groups …` (or `--clear-groups`) when it has one of its own, else
+ * `argv` as it is.
+ */
+export function processArgv(record: ContainerRecord, argv: readonly string[] = record.command): string[] {
+  const runAs = record.runAs;
+  if (!runAs) return [...argv];
+  const groups = runAs.groups.length > 0 ? [`--groups=${runAs.groups.join(',')}`] : ['--clear-groups'];
+  return [runAs.setpriv, `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, ...groups, '--', ...argv];
+}

@@ -5,7 +5,7 @@ import type { OutputFiles } from '../logs/files.js';
 import { findProgram } from './program-path.js';
 import { processStartTime, signalGroup } from './proc.js';
 import type { ContainerRecord } from '../state/types.js';
-import { processEnvironment } from './environment.js';
+import { processArgv, processEnvironment } from './environment.js';
 
 /** How often stubs are checked against their containers' existence (ms). */
 const SWEEP_MS = 2_000;
@@ -154,7 +154,7 @@ function spawnStub(spawner: ChildSpawner, entry: Entry): Promise<Stub | undefine
   } catch {
     return Promise.resolve(undefined); // a secret copy is gone: the direct spawn reports it
   }
-  const [program, ...args] = record.command as [string, ...string[]];
+  const [program, ...args] = processArgv(record) as [string, ...string[]];
   const path = program.includes('/') ? program : (findProgram(program, env.PATH) ?? program);
   const stub = spawner.spawnHeld({ program: path, argv0: program, args, cwd: record.cwd, env, stdout: files.out, stderr: files.err, touch: [files.index] });
   void stub.then((child) => child.exited.then(() => {

@@ -30,6 +30,8 @@ export interface ContainerRecord {
    * value, which is read from the copy each time a process is spawned (spawn/environment.ts).
    */
   readonly secretEnv?: Record<string, SecretEnvRef> | undefined;
+  /** The user its processes run as (`user`, `group_add`), when not this process's own. */
+  readonly runAs?: RunAs | undefined;
   /** Private folder holding the secret files (removed with the container). */
   readonly secretDir?: string | undefined;
   readonly restart: RestartPolicy;
@@ -59,6 +61,16 @@ export interface ContainerRecord {
   releasedAt?: string | undefined;
   /** Set when reaped after its owner died. */
   reapedAt?: string | undefined;
+}
+
+/** Who a container's processes run as, when not as the runtime's own user (root switching). */
+export interface RunAs {
+  readonly uid: number;
+  readonly gid: number;
+  /** Supplementary groups: the user's groups in /etc/group, then `group_add`. */
+  readonly groups: readonly number[];
+  /** `setpriv` (util-linux), found on the PATH when the container was created; it does the switch. */
+  readonly setpriv: string;
 }
 
 /** Where the value of a secret environment variable is read from at spawn time. */

@@ -8,7 +8,7 @@ import { OutputTailer } from '../logs/tailer.js';
 import { findProgram } from '../spawn/program-path.js';
 import { processStartTime, signalGroup } from '../spawn/proc.js';
 import type { ContainerRecord } from '../state/types.js';
-import { processEnvironment } from '../spawn/environment.js';
+import { processArgv, processEnvironment } from '../spawn/environment.js';
 
 /** A started process: its pid (also its process group id) and start time. */
 export interface Started {
@@ -99,7 +99,7 @@ export class Supervisor {
    * ends, and an exit or a stop tails first.
    */
   async spawn(record: ContainerRecord, stub?: Stub): Promise<Started> {
-    const [program, ...args] = record.command;
+    const [program, ...args] = processArgv(record);
     if (program === undefined) throw new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: new Error('empty command') });
     let child: SpawnedChild;
     if (stub) {

@@ -49,6 +49,18 @@ describe.skipIf(!ROOT)('user on the process runtime, run as root', () => {
     await stack.down();
   });
 
+  test('group_add (a name and a gid) becomes the supplementary groups of the service and of an exec', async () => {
+    const rt = runtime();
+    const stack = await new Project(uniqueName('groups'))
+      .service('who', { command: ['sh', '-c', 'id -G; exec sleep 30'], user: 'nobody', group_add: ['mail', 100] })
+      .up({ ...FAST, runtime: rt });
+    const [who] = await stack.ps();
+    const groups = (ids: string) => ids.trim().split(/\s+/).map(Number).sort((a, b) => a - b);
+    expect(groups((await lines(rt, who?.id ?? '', 1))[0] ?? '')).toEqual([8, 100, 65534]);
+    expect(groups((await rt.exec(who?.id ?? '', ['id', '-G'])).stdout)).toEqual([8, 100, 65534]);
+    await stack.down();
+  });
+
   test('names resolve through the account files: primary group, the groups it is a member of, group_add', () => {
     const dir = mkdtempSync(join(tmpdir(), 'accounts-'));
     const files = { passwd: join(dir, 'passwd'), group: join(dir, 'group') };

@@ -52,7 +52,7 @@ const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(
   // the engine replaces a changed service's processes a batch at a time (engine/rollout.ts)
   'field:deploy.update_config',
   // run as root, a service's processes switch to its user with setpriv (util-linux)
-  'field:user',
+  'field:user', 'field:group_add',
 ]);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 

@@ -29,7 +29,7 @@ export async function buildRecord(store: StateStore, request: ContainerRequest):
   const argv = [...(spec.entrypoint ?? []), ...(spec.command ?? [])];
   if (argv.length === 0) throw new MissingCommandError('process', request.service);
   const cwd = resolve(request.workingDir, expandHome(spec.working_dir ?? '.'));
-  const runAs = resolveRunAs(request.service, spec.user);
+  const runAs = resolveRunAs(request.service, spec.user, spec.group_add);
   const ports = await publishPorts(spec.ports);
   const mounts: ContainerRecord['mounts'] = [];
   const mountEnv: Record<string, string> = {};

@@ -43,6 +43,7 @@ const ADVICE = {
   E_MISSING_COMMAND: 'Give the service a `command` (the process runtime runs commands, not images), or use a container runtime.',
   E_PLAN_CHANGES: 'The deployed stack differs from the file: review the listed changes, then `up` (or fix the drift).',
   E_PORT_CONFLICT: 'Free the host port or publish another (`0` picks a free one); `ss -ltnp` shows who holds it.',
+  E_PROCESS_USER: 'Read `problem`: a name missing from /etc/passwd or /etc/group (give a numeric uid/gid), another user while not root (run as root, or drop `user`), or no `setpriv` on the PATH (install util-linux).',
   E_PROCESS_SPAWN: 'Check the `command` exists on the host (`PATH`) and is executable, and the `working_dir` exists.',
   E_PROJECT_LOCKED: 'Another `up`/`down` of the same project runs: wait for it, or raise `lockTimeout`; a dead holder\'s lock is taken over.',
   E_SECRET_IN_ENVIRONMENT: 'Move the value into a `secrets` entry (a file), and read `<NAME>_FILE` in the service.',

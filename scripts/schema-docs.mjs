@@ -191,6 +191,7 @@ export const PENDING_FIELD_DOCS = {
   'services.*.privileged': d('Run with extended privileges.', [false]),
   'services.*.stdin_open': d('Keep standard input open (`docker run -i`).', [true]),
   'services.*.tty': d('Allocate a terminal (`docker run -t`).', [true]),
+  'services.*.group_add': d('Supplementary groups of the service\'s processes: group names or gids (the process runtime, run as root, applies them with `setpriv`).', [['mail', 1001]]),
   'services.*.cap_add': d('Linux capabilities to add.', [['NET_ADMIN']]),
   'services.*.cap_drop': d('Linux capabilities to drop.', [['ALL']]),
   'services.*.dns': d('DNS servers.', [['1.1.1.1']]),

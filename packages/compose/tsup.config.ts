@@ -5,11 +5,12 @@ import { defineConfig } from 'tsup';
 
 /**
  * Files the bundle reads at run time: the process runtime's zygote (Perl) and spawner thread
- * (CommonJS). The runtime finds them beside the module that reads them
+ * (CommonJS), and the compose schema validator compiled ahead of time (scripts/gen-validator.mjs,
+ * loaded by src/spec/schema-validator.ts). The runtime finds them beside the module that reads them
  * (src/adapters/process/spawn/helper-source.ts, through `import.meta.url`), so they are copied
  * next to the bundle.
  */
-export const runtimeFiles = ['src/adapters/process/spawn/zygote.pl', 'src/adapters/process/spawn/spawn-worker.cjs'];
+export const runtimeFiles = ['src/adapters/process/spawn/zygote.pl', 'src/adapters/process/spawn/spawn-worker.cjs', 'src/spec/compose-validator.cjs'];
 
 /** Copies {@link runtimeFiles} into `outDir` (a path relative to this package, or absolute). */
 export async function copyRuntimeFiles(outDir: string): Promise<void> {

@@ -62,7 +62,7 @@ export type { ComposeField } from './spec/fields-in-use.js';
 
 // --- wait strategies (shared) ---
 export { Wait } from './model/wait.js';
-export type { WaitStrategy, PortWait, HttpWait, LogWait, CommandWait, ExitZeroWait, HealthyWait, AllWait } from './model/wait.js';
+export type { WaitStrategy, PortWait, HttpWait, LogWait, CommandWait, ExitZeroWait, HealthyWait, NoWait, AllWait } from './model/wait.js';
 
 // --- runtime port (shared) ---
 export {
@@ -159,10 +159,12 @@ export { processRuntime } from './adapters/process/process-runtime.js';
 export type { ProcessRuntime, ProcessRuntimeOptions } from './adapters/process/process-runtime.js';
 export { ProcessSpawnError, isProcessSpawnError } from './errors/process-spawn-error.js';
 export { MissingCommandError, isMissingCommandError } from './errors/missing-command-error.js';
+export { ProcessUserError, isProcessUserError, type ProcessUserProblem } from './errors/process-user-error.js';
 export { StateFileError, isStateFileError } from './errors/state-file-error.js';
 
 // --- adapter ports: what an adapter of the selur stack implements (implementations: @selur/compose-selur) ---
 export { resolveSecretEnvironment } from './runtime/secret-environment.js';
+export { hostPortBindError } from './runtime/host-port-bind.js';
 export type {
   CtDriver,
   CtCapability,

@@ -1,6 +1,4 @@
-import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
-import { LABEL_PROJECT, LABEL_SERVICE } from '@selur/compose';
+import { hostPortBindError, LABEL_PROJECT, LABEL_SERVICE } from '@selur/compose';
 import type { HostPortClaim, HostPortConflict } from '@selur/compose';
 import type { EngineClient } from './client/engine-client.js';
 
@@ -62,27 +60,9 @@ export async function checkHostPorts(client: EngineClient, project: string, clai
         return;
       }
       if (!options.localEngine) return;
-      const error = await bindError(claim);
+      const error = await hostPortBindError(claim);
       if (error) conflicts.push({ ...claim, detail: error });
     }),
   );
   return conflicts.sort((a, b) => a.port - b.port);
-}
-
-/** Binds the port for a moment; the error text when it cannot. */
-function bindError(claim: HostPortClaim): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    if (claim.protocol === 'udp') {
-      const socket = createSocket(claim.host.includes(':') ? 'udp6' : 'udp4');
-      socket.once('error', (error) => {
-        socket.close();
-        resolve(error.message);
-      });
-      socket.bind({ port: claim.port, address: claim.host, exclusive: true }, () => socket.close(() => resolve(undefined)));
-      return;
-    }
-    const server = createServer();
-    server.once('error', (error) => resolve(error.message));
-    server.listen({ port: claim.port, host: claim.host, exclusive: true }, () => server.close(() => resolve(undefined)));
-  });
 }

@@ -50,6 +50,8 @@ export interface ConvergeSettings {
   readonly start: boolean;
   /** Hold each ready service this long (ms), failing the run if it exits meanwhile (`up({ stableFor })`). */
   readonly stableForMs?: number | undefined;
+  /** Without a healthcheck or wait strategy, a service is ready once its published ports answer (`up({ waitForPorts })`). */
+  readonly waitForPorts?: boolean | undefined;
 }
 
 /** @internal The outcome of a converge: the first failure, if any, and the state of every service. */
@@ -160,6 +162,7 @@ export class Converger {
       pollCapMs: this.#settings.pollCapMs,
       redact: this.#redact,
       onProbe: (output) => this.#healthOutput.set(service, output),
+      waitForPorts: this.#settings.waitForPorts,
     };
   }
 

@@ -114,6 +114,19 @@ export interface UpOptions {
    */
   readonly stableFor?: number | undefined;
   /**
+   * A service with published ports and neither a healthcheck nor a wait strategy is ready once
+   * every published TCP port accepts connections (answered by the service's own processes where
+   * the runtime can tell), as testcontainers does: `up()` then resolves only when a request to it
+   * can succeed. `false` takes every such service as ready once started; `Wait.none()` does it
+   * for one service.
+   * @default true
+   * @example
+   * ```ts
+   * await project.up({ waitForPorts: false }); // ready once started, ports or not
+   * ```
+   */
+  readonly waitForPorts?: boolean | undefined;
+  /**
    * What to do with Compose fields the runtime cannot apply (`cap_add` on host processes,
    * `networks.aliases` where there are no networks, …). `'error'` refuses the project before
    * anything is created, with an `UnsupportedFieldError` listing them all; `'warn'` runs without

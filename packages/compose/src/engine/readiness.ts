@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import type { HttpWait, WaitStrategy } from '../model/wait.js';
+import { DEFAULT_WAIT_TIMEOUT_MS, type HttpWait, type WaitStrategy } from '../model/wait.js';
 import type { ContainerInfo, PublishedPort, Runtime } from '../runtime/types.js';
 import type { HealthcheckSpec } from '../spec/types.js';
 import { backoff, type EngineClock } from './clock.js';
@@ -23,6 +23,11 @@ export interface ReadinessContext {
   readonly redact: (text: string) => string;
   /** Called with each probe's output (the last one ends up in errors). */
   readonly onProbe?: ((output: string) => void) | undefined;
+  /**
+   * With neither a healthcheck nor a wait strategy, wait for every published TCP port to accept
+   * connections (`up({ waitForPorts })`). @default true
+   */
+  readonly waitForPorts?: boolean | undefined;
 }
 
 const EXITED = new Set(['exited', 'dead']);
@@ -223,19 +228,17 @@ export async function waitContainerReady(ctx: ReadinessContext, container: Conta
   }
   if (!strategy) {
     if (hc) return waitHealthcheck(ctx, container, hc);
+    if (ctx.waitForPorts !== false) return waitPublishedPorts(ctx, container);
     return;
   }
   switch (strategy.kind) {
+    case 'none':
+      return;
     case 'healthy':
       if (hc) return waitHealthcheck(ctx, container, hc, strategy.timeoutMs);
       return;
     case 'port':
-      return poll(ctx, container, strategy.timeoutMs, `port ${strategy.port}`, async (info) => {
-        const { host, port, published } = publishedPort(ctx, info, strategy.port);
-        const ok = await tcpOpen(host, port, 1_000);
-        ctx.onProbe?.(ok ? `connected to ${host}:${port}` : `connect ${host}:${port} refused`);
-        return ok && (await answeredByContainer(ctx, info, published));
-      });
+      return waitPort(ctx, container, strategy.port, strategy.timeoutMs);
     case 'http':
       return poll(ctx, container, strategy.timeoutMs, `GET ${strategy.path}`, async (info) => {
         const { host, port, published } = publishedPort(ctx, info, strategy.port);
@@ -260,6 +263,26 @@ export async function waitContainerReady(ctx: ReadinessContext, container: Conta
       await Promise.all(strategy.strategies.map((s) => waitContainerReady(ctx, container, s, healthcheck)));
       return;
   }
+}
+
+function waitPort(ctx: ReadinessContext, container: ContainerInfo, target: number, timeoutMs: number): Promise<void> {
+  return poll(ctx, container, timeoutMs, `port ${target}`, async (info) => {
+    const { host, port, published } = publishedPort(ctx, info, target);
+    const ok = await tcpOpen(host, port, 1_000);
+    ctx.onProbe?.(ok ? `connected to ${host}:${port}` : `connect ${host}:${port} refused`);
+    return ok && (await answeredByContainer(ctx, info, published));
+  });
+}
+
+/**
+ * The default readiness of a service with neither a healthcheck nor a wait strategy (as
+ * testcontainers does): every container port it publishes over TCP accepts connections on its
+ * host port (answered by the service's own processes, where the runtime can tell), within the
+ * default wait timeout. A service that publishes none is ready once started.
+ */
+function waitPublishedPorts(ctx: ReadinessContext, container: ContainerInfo): Promise<void> {
+  const targets = [...new Set(container.ports.filter((p) => p.protocol === 'tcp' && p.published > 0).map((p) => p.target))];
+  return Promise.all(targets.map((target) => waitPort(ctx, container, target, DEFAULT_WAIT_TIMEOUT_MS))).then(() => undefined);
 }
 
 /** @internal Waits until the container has exited; resolves with its exit code. */

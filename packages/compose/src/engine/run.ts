@@ -95,6 +95,7 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
       secretsDevMode,
       start: options.start ?? true,
       stableForMs: options.stableFor,
+      waitForPorts: options.waitForPorts,
     });
     const onAbort = () => converger.fail(new EngineFailure('cancelled', { reason: 'up was aborted (signal)' }));
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -19,6 +19,7 @@ export type WaitStrategy =
   | CommandWait
   | ExitZeroWait
   | HealthyWait
+  | NoWait
   | AllWait;
 
 interface WaitBase {
@@ -48,6 +49,11 @@ export interface CommandWait extends WaitBase { readonly kind: 'command'; readon
 export interface ExitZeroWait extends WaitBase { readonly kind: 'exit-zero' }
 /** Ready when the service's own healthcheck passes. */
 export interface HealthyWait extends WaitBase { readonly kind: 'healthy' }
+/**
+ * Ready as soon as it has started: no check at all. The opt-out of the default readiness of a
+ * service with published ports and no healthcheck (its ports accepting connections).
+ */
+export interface NoWait extends WaitBase { readonly kind: 'none' }
 /** Ready when every strategy is. */
 export interface AllWait extends WaitBase { readonly kind: 'all'; readonly strategies: readonly WaitStrategy[] }
 
@@ -117,13 +123,21 @@ export const Wait = {
   forHealthy(): HealthyWait {
     return make({ kind: 'healthy' as const }) as HealthyWait;
   },
+  /**
+   * Ready as soon as the service has started, nothing checked. Without a strategy, a service with
+   * published ports and no healthcheck is ready once every published TCP port accepts connections;
+   * this opts one service out of that (`up({ waitForPorts: false })` opts out every service).
+   */
+  none(): NoWait {
+    return make({ kind: 'none' as const }) as NoWait;
+  },
   /** Ready when all of `strategies` are. */
   forAll(...strategies: WaitStrategy[]): AllWait {
     return make({ kind: 'all' as const, strategies }) as AllWait;
   },
 } as const;
 
-const KINDS: ReadonlySet<string> = new Set<WaitStrategy['kind']>(['port', 'http', 'log', 'command', 'exit-zero', 'healthy', 'all']);
+const KINDS: ReadonlySet<string> = new Set<WaitStrategy['kind']>(['port', 'http', 'log', 'command', 'exit-zero', 'healthy', 'none', 'all']);
 
 /** @internal True for a value made by the {@link Wait} factories (checked where one is accepted). */
 export function isWaitStrategy(value: unknown): value is WaitStrategy {

@@ -15,7 +15,7 @@ import type { ProjectSpec, ServiceSpec } from './types.js';
 export const COMPOSE_FIELDS = [
   // the container
   'annotations', 'cap_add', 'cap_drop', 'container_name', 'cpu_shares', 'develop', 'devices', 'dns', 'dns_opt', 'dns_search',
-  'domainname', 'entrypoint', 'expose', 'extra_hosts', 'hostname', 'init', 'ipc', 'links', 'logging', 'memswap_limit',
+  'domainname', 'entrypoint', 'expose', 'extra_hosts', 'group_add', 'hostname', 'init', 'ipc', 'links', 'logging', 'memswap_limit',
   'network_mode', 'pid', 'platform', 'post_start', 'pre_stop', 'privileged', 'pull_policy', 'read_only', 'security_opt',
   'shm_size', 'stdin_open', 'sysctls', 'tmpfs', 'tty', 'ulimits', 'user',
   // files

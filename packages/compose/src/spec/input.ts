@@ -227,6 +227,8 @@ export interface ServiceInput {
   readonly tty?: boolean | undefined;
   readonly cap_add?: readonly string[] | undefined;
   readonly cap_drop?: readonly string[] | undefined;
+  /** Supplementary groups of the service's processes: group names or gids. */
+  readonly group_add?: readonly (string | number)[] | undefined;
   readonly dns?: string | readonly string[] | undefined;
   readonly dns_search?: string | readonly string[] | undefined;
   readonly dns_opt?: readonly string[] | undefined;

@@ -9,7 +9,7 @@ import { parsePorts } from './port.js';
  *
  * - mappings merge key by key; scalars and mismatched types are replaced;
  * - sequences are appended (an item equal to a scalar already there is not added twice: `dns`,
- *   `dns_search`, `dns_opt`, `cap_add`, `cap_drop`, `expose`, `security_opt`, `tmpfs`, `profiles`…),
+ *   `dns_search`, `dns_opt`, `cap_add`, `cap_drop`, `group_add`, `expose`, `security_opt`, `tmpfs`, `profiles`…),
  *   except:
  *   - `command`, `entrypoint` and `healthcheck.test` are replaced (shell commands are never appended);
  *   - `ports` are unique by host IP, published port, target and protocol; `volumes` by target;

@@ -16,7 +16,7 @@ type Draft = { -readonly [K in keyof ServiceSpec]: ServiceSpec[K] };
  */
 export const CONTAINER_KEYS: readonly string[] = [
   'annotations', 'cap_add', 'cap_drop', 'configs', 'container_name', 'cpu_shares', 'develop', 'devices', 'dns', 'dns_opt',
-  'dns_search', 'domainname', 'entrypoint', 'expose', 'extra_hosts', 'hostname', 'init', 'ipc', 'links', 'logging',
+  'dns_search', 'domainname', 'entrypoint', 'expose', 'extra_hosts', 'group_add', 'hostname', 'init', 'ipc', 'links', 'logging',
   'memswap_limit', 'network_mode', 'pid', 'platform', 'post_start', 'pre_stop', 'privileged', 'pull_policy', 'security_opt',
   'shm_size', 'stdin_open', 'sysctls', 'tmpfs', 'tty', 'ulimits',
 ];
@@ -309,6 +309,9 @@ export function normalizeContainerFields(ctx: NormalizeContext, path: string, ra
   // an empty list is the same as none: left out, so that a loaded project and one built in code agree
   for (const key of LIST_FIELDS) if (raw[key] !== undefined) set(spec, key, nonEmpty(stringList(ctx, at(key), raw[key])));
   for (const key of STRING_OR_LIST_FIELDS) if (raw[key] !== undefined) set(spec, key, nonEmpty(stringList(ctx, at(key), raw[key], true)));
+  // group names or gids: a gid may be written as a number
+  const groups = raw['group_add'];
+  if (groups !== undefined) set(spec, 'group_add', nonEmpty(stringList(ctx, at('group_add'), Array.isArray(groups) ? groups.map((g: unknown) => (typeof g === 'number' && Number.isInteger(g) ? String(g) : g)) : groups)));
   if (raw['entrypoint'] !== undefined) set(spec, 'entrypoint', commandList(ctx, at('entrypoint'), raw['entrypoint']));
   if (raw['pull_policy'] !== undefined) {
     const policy = str(ctx, at('pull_policy'), raw['pull_policy'], true);

@@ -5,21 +5,41 @@ import { isRecord, joinPath, type SpecIssue } from './issues.js';
 import { composeSchema } from './schema.js';
 import { show } from './show.js';
 import { closestName } from './suggest.js';
+import { VALIDATOR_OPTIONS } from './validator-options.js';
 
 let compiled: ValidateFunction | undefined;
+let origin: 'precompiled' | 'compiled' | undefined;
 
 /**
- * The compiled schema validator. `ajv` is loaded and the schema compiled once, at first use:
- * loading ajv is most of what `import('@selur/compose')` cost (about 130 ms of 150 here), and a
- * program that never validates a document pays nothing. Synchronous (a `require`), because
- * `parseProject` is; the CJS build gets import.meta.url from tsup's shims.
+ * The schema validator, made once at first use. Normally the one compiled ahead of time
+ * (`compose-validator.cjs`, written by `node scripts/gen-validator.mjs` with ajv's standalone
+ * code generation, from this schema and {@link VALIDATOR_OPTIONS}; a test keeps it up to date):
+ * loading it takes a few milliseconds where compiling the schema took ~100-300 ms of every CLI
+ * command that reads a project. It sits beside this module: in `src/spec/` when run from source,
+ * in `dist/` beside the bundle (tsup.config.ts copies it; the CommonJS build gets
+ * `import.meta.url` from tsup's shims). Where it cannot be loaded (a bundler that left it
+ * behind), the schema is compiled here, as before, with the same options: the same errors.
+ * Synchronous (a `require`), because `parseProject` is.
  */
 function validator(): ValidateFunction {
   if (compiled === undefined) {
-    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof AjvModule;
-    compiled = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(composeSchema);
+    const require = createRequire(import.meta.url);
+    try {
+      compiled = require('./compose-validator.cjs') as ValidateFunction;
+      origin = 'precompiled';
+    } catch {
+      const { Ajv } = require('ajv') as typeof AjvModule;
+      compiled = new Ajv(VALIDATOR_OPTIONS).compile(composeSchema);
+      origin = 'compiled';
+    }
   }
   return compiled;
+}
+
+/** @internal Which validator {@link schemaIssues} uses (made at first use): for tests. */
+export function validatorOrigin(): 'precompiled' | 'compiled' {
+  validator();
+  return origin as 'precompiled' | 'compiled';
 }
 
 /** Turns a JSON pointer into a field path, using the document to tell array indexes from keys. */

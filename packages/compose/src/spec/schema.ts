@@ -270,6 +270,7 @@ export const composeSchema = {
         tty: { type: 'boolean' },
         cap_add: { $ref: '#/definitions/stringList' },
         cap_drop: { $ref: '#/definitions/stringList' },
+        group_add: { type: 'array', items: { type: ['string', 'integer'] } },
         dns: { $ref: '#/definitions/stringOrList' },
         dns_search: { $ref: '#/definitions/stringOrList' },
         dns_opt: { $ref: '#/definitions/stringList' },

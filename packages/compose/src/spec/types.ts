@@ -294,6 +294,8 @@ export interface ServiceSpec {
   readonly tty?: boolean | undefined;
   readonly cap_add?: readonly string[] | undefined;
   readonly cap_drop?: readonly string[] | undefined;
+  /** Supplementary groups of the service's processes (names or gids, as strings). */
+  readonly group_add?: readonly string[] | undefined;
   readonly dns?: readonly string[] | undefined;
   readonly dns_search?: readonly string[] | undefined;
   readonly dns_opt?: readonly string[] | undefined;

@@ -3,6 +3,7 @@
  * (`service_healthy`, `service_completed_successfully`): a dependant starts only once its
  * dependency's condition holds.
  */
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { Project, Wait, isDependencyFailedError, isHealthTimeoutError, isServiceExitedError, isServiceFailureError, type WaitStrategy } from '@selur/compose';
@@ -131,6 +132,30 @@ describe('readiness (issue 3)', () => {
       .up({ ...FAST, runtime: runtime(), wait: false, onEvent: rec.onEvent });
     expect(rec.types()).toContain('service.started:slow');
     expect(rec.types()).not.toContain('service.healthy:slow');
+    await stack.down();
+  });
+
+  test('with neither healthcheck nor wait strategy, a service is ready once its published port answers: a request right after up succeeds', async () => {
+    // The server binds its port 300 ms after it starts; up() must not resolve before that.
+    const stack = await new Project(uniqueName('portready')).service('web', { command: server(300), ports: ['0:8080'] }).up({ ...FAST, runtime: runtime() });
+    const port = (await stack.ps())[0]?.ports[0]?.published ?? 0;
+    const body = await new Promise<string>((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path: '/', timeout: 2_000 }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve(text));
+      }).on('error', reject);
+    });
+    expect(body).toBe('hello ');
+    await stack.down();
+  });
+
+  test('Wait.none() opts a service out of the port readiness: up resolves while nothing listens yet', async () => {
+    const rec = recorder();
+    const stack = await new Project(uniqueName('noneready'))
+      .service('web', (s) => s.command(idle()).port('0:8080').waitFor(Wait.none()))
+      .up({ ...FAST, runtime: runtime(), timeout: 10_000, onEvent: rec.onEvent });
+    expect(rec.types()).toContain('service.healthy:web');
     await stack.down();
   });
 });

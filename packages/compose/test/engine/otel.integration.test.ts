@@ -140,7 +140,7 @@ describe('composeTracing on processRuntime', () => {
     const { exporter, tracing } = traced();
     const project = new Project()
       .service('cache', { command: server, ports: ['0:6379'] })
-      .service('migrate', { command: [NODE, '-e', "console.log('migrating'); console.error('table users already exists'); process.exit(3)"], depends_on: { cache: { condition: 'service_started' } } })
+      .service('migrate', { command: [NODE, '-e', "console.log('migrating'); console.error('table users already exists'); process.exit(3)"], depends_on: { cache: { condition: 'service_healthy' } } }) // cache: ready once its port answers
       .service('api', { command: server, ports: ['0:8080'], depends_on: { migrate: { condition: 'service_completed_successfully' } } });
     const error = await tracing.up(project, { runtime: rt }).then(() => undefined, (e: unknown) => e);
     expect(error).toMatchObject({ code: 'E_DEPENDENCY_FAILED', service: 'api' });

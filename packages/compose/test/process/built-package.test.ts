@@ -52,14 +52,19 @@ const { join } = require('node:path');
 `;
 
 /**
- * Loads the built package and prints whether `ajv` and `smol-toml` were loaded by the import,
- * and whether they were once a project had been parsed and validated (each is required on first
- * use: together most of the import's cost).
+ * Loads the built package and prints whether `ajv`'s compiler, the precompiled validator
+ * (`compose-validator.cjs` beside the bundle) and `smol-toml` were loaded by the import, and
+ * whether they were once a project had been parsed and validated (each is required on first
+ * use; the compiler never is, as the validator comes precompiled).
  */
 const AJV_PROBE = `
 const { join } = require('node:path');
 const loaded = (name) => Object.keys(require.cache).some((file) => file.includes('/node_modules/' + name + '/'));
-const ajvLoaded = () => ({ ajv: loaded('ajv'), toml: loaded('smol-toml') });
+const ajvLoaded = () => ({
+  ajv: Object.keys(require.cache).some((file) => file.endsWith('/node_modules/ajv/dist/ajv.js') || file.endsWith('/node_modules/ajv/dist/core.js')),
+  validator: Object.keys(require.cache).some((file) => file === join(process.argv[3], 'compose-validator.cjs')),
+  toml: loaded('smol-toml'),
+});
 (async () => {
   const [kind, dist] = process.argv.slice(2);
   const mod = kind === 'cjs' ? require(join(dist, 'index.cjs')) : await import(join(dist, 'index.js'));
@@ -106,17 +111,22 @@ describe('the built package', () => {
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { parent: string; workers: number };
   };
 
-  it.each(['esm', 'cjs'] as const)('%s: importing the package loads neither ajv nor smol-toml; parsing and validating a project does, and works (issue 14: SDK cold start)', { timeout: 30_000 }, async (kind) => {
+  it.each(['esm', 'cjs'] as const)('%s: importing the package loads neither the validator nor smol-toml; parsing and validating a project loads them, never ajv\'s compiler, and works (issue 14: cold start)', { timeout: 30_000 }, async (kind) => {
     const { stdout } = await promisify(execFile)(process.execPath, [join(outDir, 'ajv-probe.cjs'), kind, outDir], { timeout: 20_000 });
-    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ atImport: { ajv: false, toml: false }, afterValidation: { ajv: true, toml: true }, name: 'lazy', invalid: 'E_VALIDATION' });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
+      atImport: { ajv: false, validator: false, toml: false },
+      afterValidation: { ajv: false, validator: true, toml: true },
+      name: 'lazy',
+      invalid: 'E_VALIDATION',
+    });
   });
 
-  it('copies every helper of the spawners that is not TypeScript next to the bundle', async () => {
+  it('copies every helper of the spawners that is not TypeScript, and the precompiled validator, next to the bundle', async () => {
     const helpers = (await readdir(spawnDir)).filter((name) => !name.endsWith('.ts')).sort();
     expect(helpers).toEqual(['spawn-worker.cjs', 'zygote.pl']);
-    expect(runtimeFiles.map((file) => file.slice(file.lastIndexOf('/') + 1)).sort()).toEqual(helpers);
+    expect(runtimeFiles.map((file) => file.slice(file.lastIndexOf('/') + 1)).sort()).toEqual(['compose-validator.cjs', ...helpers]);
     const built = await readdir(outDir);
-    for (const helper of helpers) expect(built).toContain(helper);
+    for (const helper of [...helpers, 'compose-validator.cjs']) expect(built).toContain(helper);
   });
 
   it.each(['esm', 'cjs'] as const)('%s: held children come from the zygote (zygote.pl found beside the bundle)', { timeout: 30_000 }, async (kind) => {

@@ -41,6 +41,7 @@ import { StateStore } from './state/store.js';
 import type { ContainerRecord } from './state/types.js';
 import { reapLeftovers } from './supervision/reaper.js';
 import { Supervision } from './supervision/supervision.js';
+import { processArgv, processEnvironment } from './spawn/environment.js';
 
 export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 
@@ -50,6 +51,8 @@ const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(
   'field:entrypoint',
   // the engine replaces a changed service's processes a batch at a time (engine/rollout.ts)
   'field:deploy.update_config',
+  // run as root, a service's processes switch to its user with setpriv (util-linux)
+  'field:user', 'field:group_add',
 ]);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -200,9 +203,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const record = await this.record(id);
     if (toContainerInfo(record).state === 'paused') throw new InvalidArgumentError(`process runtime: container ${id} of service '${record.service}' is paused; unpause it before exec`, { service: record.service });
     if (command.length === 0) throw new InvalidArgumentError('exec: the command is empty; give an argv such as ["sh", "-c", "echo hi"]', { service: record.service });
-    const result = await runCommand(command, {
+    const result = await runCommand(processArgv(record, command), {
       cwd: options.workdir ? resolve(record.cwd, options.workdir) : record.cwd,
-      env: { ...process.env, ...record.env, ...options.env },
+      env: processEnvironment(record, options.env),
       timeoutMs: options.timeoutMs,
       signal: options.signal,
     });

@@ -5,6 +5,7 @@ import { liveState } from '../state/container-info.js';
 import { healthArgv } from './health-command.js';
 import type { ContainerRecords } from '../state/records.js';
 import type { ContainerRecord } from '../state/types.js';
+import { processArgv, processEnvironment } from '../spawn/environment.js';
 
 /** Output kept of a probe (characters), as Docker keeps. */
 const HEALTH_OUTPUT_MAX = 4096;
@@ -28,7 +29,7 @@ export async function probeHealth(
   if (!running) return { healthy: false, exitCode: -1, output: `not running (${state})` };
   const limits = [durationOr(record.healthcheck?.timeout, 30_000), options.timeoutMs].filter((n): n is number => n !== undefined && n > 0);
   const timeoutMs = Math.min(...limits);
-  const result = await runCommand(argv, { cwd: record.cwd, env: { ...process.env, ...record.env }, timeoutMs, signal: options.signal, maxOutput: HEALTH_OUTPUT_MAX });
+  const result = await runCommand(processArgv(record, argv), { cwd: record.cwd, env: processEnvironment(record), timeoutMs, signal: options.signal, maxOutput: HEALTH_OUTPUT_MAX });
   const combined = `${result.stdout}${result.stderr}`.trim();
   let output = (result.timedOut ? `health check timed out after ${timeoutMs} ms. ${combined}` : combined).slice(0, HEALTH_OUTPUT_MAX);
   let healthy = result.exitCode === 0 && !result.timedOut;

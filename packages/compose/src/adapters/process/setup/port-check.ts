@@ -1,7 +1,6 @@
-import { createSocket } from 'node:dgram';
 import { readdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { hostPortBindError } from '../../../runtime/host-port-bind.js';
 import type { HostPortClaim, HostPortConflict } from '../../../runtime/types.js';
 import { liveState } from '../state/container-info.js';
 import type { StateStore } from '../state/store.js';
@@ -22,7 +21,7 @@ export async function checkHostPorts(store: StateStore, project: string, claims:
         conflicts.push({ ...claim, heldBy: owner, detail: `published by service '${owner.service}' of project '${owner.project}'` });
         return;
       }
-      const error = await bindError(claim);
+      const error = await hostPortBindError(claim);
       if (error) conflicts.push({ ...claim, detail: error });
     }),
   );
@@ -45,22 +44,4 @@ export async function heldByOthers(store: StateStore, project: string): Promise<
     }),
   );
   return out;
-}
-
-/** Binds the port for a moment; the error text when it cannot. */
-function bindError(claim: HostPortClaim): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    if (claim.protocol === 'udp') {
-      const socket = createSocket(claim.host.includes(':') ? 'udp6' : 'udp4');
-      socket.once('error', (error) => {
-        socket.close();
-        resolve(error.message);
-      });
-      socket.bind({ port: claim.port, address: claim.host, exclusive: true }, () => socket.close(() => resolve(undefined)));
-      return;
-    }
-    const server = createServer();
-    server.once('error', (error) => resolve(error.message));
-    server.listen({ port: claim.port, host: claim.host, exclusive: true }, () => server.close(() => resolve(undefined)));
-  });
 }

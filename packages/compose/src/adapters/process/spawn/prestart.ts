@@ -5,6 +5,7 @@ import type { OutputFiles } from '../logs/files.js';
 import { findProgram } from './program-path.js';
 import { processStartTime, signalGroup } from './proc.js';
 import type { ContainerRecord } from '../state/types.js';
+import { processArgv, processEnvironment } from './environment.js';
 
 /** How often stubs are checked against their containers' existence (ms). */
 const SWEEP_MS = 2_000;
@@ -147,8 +148,13 @@ export class Prestarter {
 
 function spawnStub(spawner: ChildSpawner, entry: Entry): Promise<Stub | undefined> {
   const { record, files } = entry;
-  const env = { ...process.env, ...record.env };
-  const [program, ...args] = record.command as [string, ...string[]];
+  let env: Record<string, string | undefined>;
+  try {
+    env = processEnvironment(record);
+  } catch {
+    return Promise.resolve(undefined); // a secret copy is gone: the direct spawn reports it
+  }
+  const [program, ...args] = processArgv(record) as [string, ...string[]];
   const path = program.includes('/') ? program : (findProgram(program, env.PATH) ?? program);
   const stub = spawner.spawnHeld({ program: path, argv0: program, args, cwd: record.cwd, env, stdout: files.out, stderr: files.err, touch: [files.index] });
   void stub.then((child) => child.exited.then(() => {

@@ -24,6 +24,14 @@ export interface ContainerRecord {
   readonly env: Record<string, string>;
   readonly ports: PublishedPort[];
   readonly mounts: { readonly target: string; readonly hostPath: string; readonly readOnly: boolean }[];
+  /**
+   * Environment variables whose value is a secret (`KEY = { secret = "NAME" }`, development mode):
+   * only a reference to the secret's private copy (in {@link secretDir}) is recorded, never the
+   * value, which is read from the copy each time a process is spawned (spawn/environment.ts).
+   */
+  readonly secretEnv?: Record<string, SecretEnvRef> | undefined;
+  /** The user its processes run as (`user`, `group_add`), when not this process's own. */
+  readonly runAs?: RunAs | undefined;
   /** Private folder holding the secret files (removed with the container). */
   readonly secretDir?: string | undefined;
   readonly restart: RestartPolicy;
@@ -53,6 +61,24 @@ export interface ContainerRecord {
   releasedAt?: string | undefined;
   /** Set when reaped after its owner died. */
   reapedAt?: string | undefined;
+}
+
+/** Who a container's processes run as, when not as the runtime's own user (root switching). */
+export interface RunAs {
+  readonly uid: number;
+  readonly gid: number;
+  /** Supplementary groups: the user's groups in /etc/group, then `group_add`. */
+  readonly groups: readonly number[];
+  /** `setpriv` (util-linux), found on the PATH when the container was created; it does the switch. */
+  readonly setpriv: string;
+}
+
+/** Where the value of a secret environment variable is read from at spawn time. */
+export interface SecretEnvRef {
+  /** The secret's name. */
+  readonly secret: string;
+  /** The private copy (0600) of the secret's file. */
+  readonly file: string;
 }
 
 /** A network or volume recorded for a project. */

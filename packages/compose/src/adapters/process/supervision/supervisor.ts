@@ -8,6 +8,7 @@ import { OutputTailer } from '../logs/tailer.js';
 import { findProgram } from '../spawn/program-path.js';
 import { processStartTime, signalGroup } from '../spawn/proc.js';
 import type { ContainerRecord } from '../state/types.js';
+import { processArgv, processEnvironment } from '../spawn/environment.js';
 
 /** A started process: its pid (also its process group id) and start time. */
 export interface Started {
@@ -98,7 +99,7 @@ export class Supervisor {
    * ends, and an exit or a stop tails first.
    */
   async spawn(record: ContainerRecord, stub?: Stub): Promise<Started> {
-    const [program, ...args] = record.command;
+    const [program, ...args] = processArgv(record);
     if (program === undefined) throw new ProcessSpawnError(record.command, record.cwd, { service: record.service, cause: new Error('empty command') });
     let child: SpawnedChild;
     if (stub) {
@@ -107,8 +108,9 @@ export class Supervisor {
       this.tailing = false;
       setImmediate(() => this.tail());
     } else {
-      const env = { ...process.env, ...record.env };
+      let env: Record<string, string | undefined>;
       try {
+        env = processEnvironment(record);
         const path = findProgram(program, env.PATH) ?? program;
         child = await this.spawner.spawn({ program: path, argv0: program, args, cwd: record.cwd, env, stdout: this.files.out, stderr: this.files.err });
       } catch (error) {

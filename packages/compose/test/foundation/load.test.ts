@@ -21,7 +21,9 @@ describe('loadProject', () => {
     write('compose.toml', 'version = "1.0"\n[services.api]\nimage = "api.ctp"\n');
     const project = await loadProject(join(dir, 'compose.toml'));
     expect(project.name).toBe('my-shop');
-    expect(project.source).toEqual({ workingDir: dir, files: [join(dir, 'compose.toml')] });
+    expect(project.source).toEqual({ workingDir: dir, files: [join(dir, 'compose.toml')], variables: expect.any(Function) });
+    // the variables the file was read with, for environment-sourced secrets and configs
+    expect(project.source.variables?.('PATH')).toBe(process.env['PATH']);
   });
 
   it('uses the file name, then the option', async () => {

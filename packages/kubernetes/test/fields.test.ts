@@ -48,6 +48,7 @@ describe('toKubernetes: container fields', () => {
         privileged: true,
         read_only: true,
         user: '1000:2000',
+        group_add: ['3000', '3001'],
         tmpfs: ['/run', '/tmp:size=64m,mode=1777'],
         volumes: [{ type: 'tmpfs', target: '/cache', tmpfs: { size: 1048576 } }],
         shm_size: '256m',
@@ -122,12 +123,12 @@ describe('toKubernetes: container fields', () => {
     expect(container?.args).toEqual(['--port', '8080']);
   });
 
-  it('user, read_only, privileged and cap_add / cap_drop (without the CAP_ prefix) → the container securityContext; sysctls → the pod\'s', () => {
+  it('user, read_only, privileged and cap_add / cap_drop (without the CAP_ prefix) → the container securityContext; sysctls and group_add → the pod\'s', () => {
     expect(container?.securityContext).toEqual({
       runAsUser: 1000, runAsGroup: 2000, readOnlyRootFilesystem: true, privileged: true,
       capabilities: { add: ['NET_ADMIN', 'SYS_TIME'], drop: ['ALL'] },
     });
-    expect(app?.securityContext).toEqual({ sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] });
+    expect(app?.securityContext).toEqual({ sysctls: [{ name: 'net.core.somaxconn', value: '1024' }], supplementalGroups: [3000, 3001] });
   });
 
   it('tmpfs (short and long form) and shm_size → emptyDir in memory with sizeLimit', () => {
@@ -175,6 +176,7 @@ describe('toKubernetes: container fields with no faithful mapping are refused by
           image: 'a:1',
           ulimits: { nofile: { soft: 1024, hard: 2048 }, nproc: 512 },
           user: 'www-data',
+          group_add: ['audio', '44'],
           tmpfs: ['/run:size=1m,uid=1000', '/tmp:mode=700'],
           volumes: [{ type: 'tmpfs', target: '/cache', tmpfs: { mode: 0o700 } }],
           extra_hosts: { host: ['host-gateway'] },
@@ -191,7 +193,7 @@ describe('toKubernetes: container fields with no faithful mapping are refused by
     expect(fields).toEqual(expect.arrayContaining([
       'configs.env_conf.environment',
       'services.a.ulimits.nofile', 'services.a.ulimits.nproc',
-      'services.a.user',
+      'services.a.user', 'services.a.group_add',
       'services.a.tmpfs[0]', 'services.a.tmpfs[1]', 'services.a.volumes[0].tmpfs.mode',
       'services.a.extra_hosts.host', 'services.a.hostname', 'services.a.annotations.bad key!',
       'services.a.configs.ownership', 'services.a.dns',

@@ -25,7 +25,9 @@ export function capabilityName(name: string): string {
 
 /**
  * @internal The container's and the pod's security contexts: `user` (numeric `UID[:GID]`),
- * `read_only`, `privileged`, `cap_add` / `cap_drop`, and `sysctls` (pod level in Kubernetes).
+ * `read_only`, `privileged`, `cap_add` / `cap_drop`, and, at pod level in Kubernetes, `sysctls` and
+ * `group_add` (numeric gids → `supplementalGroups`; a group name is refused: a pod has no /etc/group
+ * of the image to read it from).
  */
 export function securityContexts(s: ServiceSpec, no: Refuse): { container?: V1SecurityContext; pod?: V1PodSecurityContext } {
   const container: V1SecurityContext = {};
@@ -46,6 +48,10 @@ export function securityContexts(s: ServiceSpec, no: Refuse): { container?: V1Se
   const pod: V1PodSecurityContext = {};
   const sysctls = Object.entries(s.sysctls ?? {});
   if (sysctls.length > 0) pod.sysctls = sysctls.map(([name, value]) => ({ name, value: String(value) }));
+  const groups = s.group_add ?? [];
+  const named = groups.filter((g) => !/^\d+$/.test(g));
+  if (named.length > 0) no('group_add', `${named.map((g) => `'${g}'`).join(', ')} ${named.length === 1 ? 'is a name' : 'are names'}; Kubernetes adds numeric supplemental groups only`);
+  else if (groups.length > 0) pod.supplementalGroups = [...new Set(groups.map(Number))];
   return {
     ...(Object.keys(container).length > 0 ? { container } : {}),
     ...(Object.keys(pod).length > 0 ? { pod } : {}),

@@ -27,7 +27,7 @@ export const ANNOTATION_DEPENDS_ON = 'io.selur.compose/depends-on';
  * capabilities; test/fields.test.ts converts a project using every one of them without a refusal.
  */
 export const KUBERNETES_FIELDS: readonly ComposeField[] = [
-  'annotations', 'cap_add', 'cap_drop', 'dns', 'dns_opt', 'dns_search', 'entrypoint', 'extra_hosts', 'hostname', 'init',
+  'annotations', 'cap_add', 'cap_drop', 'dns', 'dns_opt', 'dns_search', 'entrypoint', 'extra_hosts', 'group_add', 'hostname', 'init',
   'privileged', 'read_only', 'shm_size', 'sysctls', 'tmpfs', 'user',
   'configs', 'configs.mode', 'volumes.tmpfs',
   'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.reservations',

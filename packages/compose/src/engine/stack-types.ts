@@ -34,7 +34,10 @@ export interface StackContainer extends ContainerInfo {
   /**
    * `running`, `running (healthy)` (or `starting`, `unhealthy`), `completed (0)` for a one-shot
    * job that finished, `exited (3)`, `restarting`, `created`, `paused`. A stopped container has
-   * health `none`: no health is observed once it stopped.
+   * health `none`: no health is observed once it stopped. Health is what the engine observed: a
+   * service its probes found healthy is `healthy` even while the runtime's own healthcheck has not
+   * run yet (Docker reports `starting` until its first interval passes); a runtime's `unhealthy`
+   * always shows.
    */
   readonly status: string;
 }

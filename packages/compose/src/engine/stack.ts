@@ -19,8 +19,13 @@ import { teardownContainers } from './teardown.js';
 /** How often a stack looks for replicas that stopped on their own after `up()` (ms). */
 const WATCH_EVERY_MS = 500;
 
-/** The engine's status of a container (see {@link StackContainer.status}). */
-function withStatus(c: ContainerInfo, oneShot: boolean): StackContainer {
+/**
+ * The engine's status of a container (see {@link StackContainer.status}). `healthy` says the
+ * engine saw the service pass its own readiness probes: a runtime whose own healthcheck has not run
+ * yet (Docker says `starting` until its first interval has passed) is not allowed to contradict it.
+ */
+function withStatus(info: ContainerInfo, oneShot: boolean, healthy: boolean): StackContainer {
+  const c = healthy && info.state === 'running' && info.health === 'starting' ? { ...info, health: 'healthy' as const } : info;
   const stopped = c.state === 'exited' || c.state === 'dead';
   let status: string = c.state;
   if (stopped) status = c.exitCode === 0 && oneShot ? 'completed (0)' : c.exitCode === undefined ? c.state : `${c.state} (${c.exitCode})`;
@@ -206,7 +211,7 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
 
   async ps(): Promise<readonly StackContainer[]> {
     const oneShot = this.#oneShot();
-    const listed = (await this.runtime.listContainers(this.name, { all: true })).map((c) => withStatus(c, oneShot.has(c.service)));
+    const listed = (await this.runtime.listContainers(this.name, { all: true })).map((c) => withStatus(c, oneShot.has(c.service), this.#healthy.has(c.service)));
     this.#containers = listed;
     return listed;
   }

@@ -118,7 +118,8 @@ function digest(json: string): string {
 
 /**
  * Reasons naming what differs between two field-digest maps, sorted:
- * `environment.API_URL changed`, `ports changed`, `labels.tier added`, `secret db content changed`.
+ * `environment.API_URL changed`, `ports changed`, `labels.tier added`, `secret db content changed`,
+ * `config app_conf content changed`.
  *
  * @example
  * ```ts
@@ -132,7 +133,8 @@ export function describeFieldChanges(before: Readonly<Record<string, string>>, a
     const a = before[key];
     const b = after[key];
     if (a === b) continue;
-    const label = key.startsWith('secret-content.') ? `secret ${key.slice('secret-content.'.length)} content` : key;
+    const source = key.startsWith('secret-content.') ? key.slice('secret-content.'.length) : undefined;
+    const label = source === undefined ? key : source.startsWith('config:') ? `config ${source.slice('config:'.length)} content` : `secret ${source} content`;
     if (a === undefined) reasons.push(`${label} added`);
     else if (b === undefined) reasons.push(`${label} removed`);
     else reasons.push(`${label} changed`);

@@ -15,6 +15,7 @@ export function secretsOf(spec: ServiceSpec): string[] {
 /**
  * Reads each file secret once (and the variable of each environment-sourced one) and returns
  * name → SHA-256 digest of its content (never the content): a changed secret recreates its services.
+ * Configs are digested the same way, keyed `config:NAME`.
  */
 export async function secretDigests(spec: ProjectSpec, workingDir: string, variables: (name: string) => string | undefined = (name) => process.env[name]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -30,6 +31,23 @@ export async function secretDigests(spec: ProjectSpec, workingDir: string, varia
         out[name] = createHash('sha256').update(await readFile(resolve(workingDir, secret.file))).digest('hex');
       } catch {
         out[name] = 'unreadable';
+      }
+    }),
+  );
+  // configs too, under `config:NAME`: an edited config file (or inline content, or variable) recreates its services
+  await Promise.all(
+    Object.entries(spec.configs).map(async ([name, config]) => {
+      const key = `config:${name}`;
+      if (config.content !== undefined) out[key] = createHash('sha256').update(config.content).digest('hex');
+      else if (config.environment !== undefined) {
+        const value = variables(config.environment);
+        if (value !== undefined) out[key] = createHash('sha256').update(value).digest('hex');
+      } else if (config.file) {
+        try {
+          out[key] = createHash('sha256').update(await readFile(resolve(workingDir, config.file))).digest('hex');
+        } catch {
+          out[key] = 'unreadable';
+        }
       }
     }),
   );
@@ -82,6 +100,10 @@ export function desiredState(spec: ProjectSpec, selected: readonly string[], opt
     for (const secret of secretsOf(service)) {
       const digest = options.secretDigests[secret];
       if (digest !== undefined) digests[secret] = digest;
+    }
+    for (const ref of service.configs ?? []) {
+      const digest = options.secretDigests[`config:${ref.source}`];
+      if (digest !== undefined) digests[`config:${ref.source}`] = digest;
     }
     // The field digests are made when first read (to explain a change, or to label a container
     // as it is created): most of a plan's work, and a new service of a fresh project needs them

@@ -213,6 +213,29 @@ describe('secrets never leak', () => {
     expect(JSON.stringify(plan)).not.toContain('two-token');
     await stack.down();
   });
+
+  test('a changed config file, or inline config content, recreates the service that reads it (by digest)', async () => {
+    writeFileSync(join(dir, 'app.conf'), 'workers = 1');
+    const runtime = memory();
+    const project = (inline: string) =>
+      new Project('configs', { workingDir: dir })
+        .config('app_conf', { file: './app.conf' })
+        .config('motd', { content: inline })
+        .service('api', { command: ['api'], configs: ['app_conf'] })
+        .service('web', { command: ['web'], configs: ['motd'] })
+        .service('other', { command: ['other'] });
+    const stack = await project('hello').up({ ...FAST, runtime, unsupported: 'warn' });
+    await project('hello').plan(runtime, { expectNoChanges: true });
+    writeFileSync(join(dir, 'app.conf'), 'workers = 4');
+    const plan = await project('hello again').plan(runtime);
+    expect(plan.services.map((s) => [s.name, s.action, s.reasons])).toEqual([
+      ['api', 'recreate', ['config app_conf content changed']],
+      ['other', 'unchanged', []],
+      ['web', 'recreate', ['config motd content changed']],
+    ]);
+    expect(JSON.stringify(plan)).not.toContain('workers = 4');
+    await stack.down();
+  });
 });
 
 describe('timeouts', () => {

@@ -108,9 +108,6 @@ class DockerEngineRuntime implements DockerRuntime {
 
   constructor(options: DockerRuntimeOptions) {
     const address = resolveEngineAddress(options.host);
-    if (options.apiVersion !== undefined && !/^\d+\.\d+$/.test(options.apiVersion)) {
-      throw new InvalidArgumentError(`dockerRuntime: apiVersion must look like '1.41', got '${options.apiVersion}'`, { field: 'apiVersion' });
-    }
     this.client = new EngineClient(address, options.apiVersion);
     this.localEngine = address.kind === 'unix';
     this.host = address.display;

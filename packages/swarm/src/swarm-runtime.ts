@@ -80,9 +80,6 @@ class SwarmEngineRuntime implements SwarmRuntime {
 
   constructor(options: SwarmRuntimeOptions) {
     const address = resolveEngineAddress(options.host);
-    if (options.apiVersion !== undefined && !/^\d+\.\d+$/.test(options.apiVersion)) {
-      throw new InvalidArgumentError(`swarmRuntime: apiVersion must look like '1.41', got '${options.apiVersion}'`, { field: 'apiVersion' });
-    }
     this.client = new EngineClient(address, options.apiVersion);
     this.host = address.display;
     this.publishHost = options.publishHost ?? '127.0.0.1';

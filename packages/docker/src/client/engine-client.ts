@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { Readable } from 'node:stream';
 import { DockerDaemonUnreachableError } from '../errors/docker-daemon-unreachable-error.js';
 import { DockerEngineError } from '../errors/docker-engine-error.js';
+import { InvalidArgumentError } from '@selur/compose';
 import type { EngineAddress } from './docker-host.js';
 
 /** Query values; `undefined` entries are left out, objects are sent as JSON (filters, buildargs). */
@@ -39,10 +40,14 @@ export class EngineClient {
   private readonly agent: http.Agent;
   private version: Promise<string> | undefined;
 
+  /** @throws {@link InvalidArgumentError} (field `apiVersion`) for a version that is not `MAJOR.MINOR`. */
   constructor(
     readonly address: EngineAddress,
     private readonly requestedVersion: string | undefined,
   ) {
+    if (requestedVersion !== undefined && !/^\d+\.\d+$/.test(requestedVersion)) {
+      throw new InvalidArgumentError(`apiVersion must look like '1.41', got '${requestedVersion}'`, { field: 'apiVersion' });
+    }
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   }
 

@@ -43,9 +43,9 @@ describe('toKubernetes: secrets and configs in long form', () => {
     })));
     const pod = podOf(m, 'app');
     expect(pod?.volumes).toEqual([
-      { name: 'secret-api-token', secret: { secretName: 'api-token', items: [{ key: 'api_token', path: 'api_token', mode: 0o400 }] } },
-      { name: 'secret-api-token-440', secret: { secretName: 'api-token', items: [{ key: 'api_token', path: 'api_token', mode: 0o440 }] } },
-      { name: 'secret-api-token-d', secret: { secretName: 'api-token', items: [{ key: 'api_token', path: 'api_token' }] } },
+      { name: 'secret-api-token', secret: { secretName: 'api-token', items: [{ key: 'api_token', path: 'api_token', mode: 0o400 }], optional: false } },
+      { name: 'secret-api-token-440', secret: { secretName: 'api-token', items: [{ key: 'api_token', path: 'api_token', mode: 0o440 }], optional: false } },
+      { name: 'secret-api-token-d', secret: { secretName: 'api-token', items: [{ key: 'api_token', path: 'api_token' }], optional: false } },
       { name: 'config-conf', configMap: { name: 'conf', items: [{ key: 'conf', path: 'conf', mode: 0o600 }] } },
     ]);
     expect(pod?.containers[0]?.volumeMounts).toEqual([
@@ -70,7 +70,7 @@ describe('toKubernetes: secrets and configs in long form', () => {
     const pod = podOf(m, 'app');
     expect(pod?.securityContext).toEqual({ fsGroup: 1000 });
     expect(pod?.volumes).toEqual([
-      { name: 'secret-api-token', secret: { secretName: 'api-token', items: [{ key: 'api_token', path: 'api_token', mode: 0o444 }] } },
+      { name: 'secret-api-token', secret: { secretName: 'api-token', items: [{ key: 'api_token', path: 'api_token', mode: 0o444 }], optional: false } },
       { name: 'config-conf', configMap: { name: 'conf', items: [{ key: 'conf', path: 'conf', mode: 0o640 }] } },
     ]);
     // gid 0 is what the kubelet gives anyway: no fsGroup

@@ -85,7 +85,8 @@ export function fileMounts(s: ServiceSpec, refs: readonly FileRef[], mountsClaim
     let name = same?.name ?? `${kind}-${object}`.slice(0, 63);
     if (!same && volumes.some((v) => v.name === name)) name = `${kind}-${object}`.slice(0, 58) + `-${mode === undefined ? 'd' : mode.toString(8)}`;
     if (!same)
-      volumes.push(kind === 'secret' ? { name, secret: { secretName: object, items: [item] } } : { name, configMap: { name: object, items: [item] } });
+      // `optional: false` is Kubernetes' default, written out: Podman 4.3's `kube play` dereferences it unread and panics without it.
+      volumes.push(kind === 'secret' ? { name, secret: { secretName: object, items: [item], optional: false } } : { name, configMap: { name: object, items: [item] } });
     mounts.push({ name, mountPath: target, subPath: ref.source, readOnly: true });
   }
   return { volumes, mounts, ...(fsGroup !== undefined ? { fsGroup } : {}) };

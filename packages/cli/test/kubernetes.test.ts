@@ -173,7 +173,7 @@ ports = ["6379"]
     });
     // the secret's long form arrives in the files: target under /run/secrets, mode, gid as fsGroup
     const web = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web') as Extract<KubernetesManifest, { kind: 'Deployment' }>;
-    expect(web.spec?.template.spec?.volumes).toEqual([{ name: 'secret-api-token', secret: { secretName: 'api-token', items: [{ key: 'api_token', path: 'api_token', mode: 0o440 }] } }]);
+    expect(web.spec?.template.spec?.volumes).toEqual([{ name: 'secret-api-token', secret: { secretName: 'api-token', items: [{ key: 'api_token', path: 'api_token', mode: 0o440 }], optional: false } }]);
     expect(web.spec?.template.spec?.containers[0]?.volumeMounts).toEqual([{ name: 'secret-api-token', mountPath: '/run/secrets/api/token', subPath: 'api_token', readOnly: true }]);
     expect(web.spec?.template.spec?.securityContext).toEqual({ fsGroup: 1000 });
     const stream = await cli(['convert', '--to', 'kubernetes']);

@@ -43,6 +43,7 @@ const TABLE = [
       { command: `${BIN} up -d api`, description: 'Start api and what it depends on' },
       { command: `${BIN} --runtime docker up -d`, description: 'Run on Docker/Podman instead of host processes' },
       { command: `${BIN} --runtime kubernetes up --wait`, description: 'Apply to the cluster of $KUBECONFIG, wait for the rollouts' },
+      { command: `${BIN} --runtime kubernetes --namespace shop up -d api`, description: 'Apply api and what it depends on into namespace shop' },
     ],
   },
   {

@@ -1,4 +1,5 @@
 import { processRuntime, type Runtime } from '@selur/compose';
+import { UsageError } from './errors/usage-error.js';
 import { kubernetesOptions } from './kubernetes-options.js';
 import type { Settings } from './settings.js';
 
@@ -13,6 +14,8 @@ import type { Settings } from './settings.js';
  * runtime never loads `@selur/compose-docker`, `@selur/compose-swarm` or `@selur/compose-selur` (test/module-loading.test.ts).
  */
 export async function createRuntime(settings: Settings, env: Readonly<Record<string, string | undefined>>): Promise<Runtime> {
+  if (settings.namespace !== undefined && settings.runtime !== 'kubernetes')
+    throw new UsageError(`--namespace is the Kubernetes namespace: it applies to --runtime kubernetes (and convert --to kubernetes), not --runtime ${settings.runtime}`);
   switch (settings.runtime) {
     case 'process':
       return processRuntime();

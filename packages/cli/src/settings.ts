@@ -26,6 +26,8 @@ export interface Settings {
   readonly noColor: boolean;
   /** `--compat`: fields the runtime cannot apply are left out with a warning instead of refused. */
   readonly compat: boolean;
+  /** `--namespace`: the Kubernetes namespace (`SELUR_COMPOSE_NAMESPACE` is read where it applies: `kubernetesNamespace()`). */
+  readonly namespace?: string | undefined;
   readonly svalinnUrl: string;
   readonly vordrUrl?: string | undefined;
 }
@@ -85,6 +87,7 @@ export function resolveSettings(
     verbose: globals['verbose'] === true,
     noColor: globals['no-color'] === true,
     compat: globals['compat'] === true,
+    namespace: typeof globals['namespace'] === 'string' ? globals['namespace'] : undefined,
     svalinnUrl: nonEmpty(env['SVALINN_URL']) ?? DEFAULT_SVALINN_URL,
     vordrUrl: nonEmpty(env['VORDR_MCP_URL']),
   };

@@ -76,6 +76,50 @@ describe('kubernetesRuntime against the fake API', () => {
     expect(fake.objects.has('apps/v1/Deployment/shop/other')).toBe(true);
   });
 
+  it('up with services: applies those and their dependencies (with the Secrets, claims and accounts their pods use), prunes nothing, waits for them only', async () => {
+    const { project } = representativeStack();
+    const events: ComposeEvent[] = [];
+    const runtime = runtimeFor({ onEvent: (e) => events.push(e) });
+    // something of the project applied earlier, outside the selection: left alone, not pruned
+    fake.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop', labels: { [LABEL_PROJECT]: 'shop', 'app.kubernetes.io/managed-by': 'selur-compose', 'io.selur.compose.service': 'web' } }, spec: {} });
+    const result = await runtime.up(project, { services: ['api'] });
+    // api depends on db (healthy) and migrate (completed): the three, the db password Secret, the
+    // Job waiter's account and role, the db's StatefulSet (its claim is a template), and their Services
+    expect(result.applied).toEqual([
+      'ServiceAccount/selur-compose-job-waiter', 'Role/selur-compose-job-waiter', 'RoleBinding/selur-compose-job-waiter',
+      'Secret/db-password', 'Service/api', 'Service/db', 'Job/migrate', 'StatefulSet/db', 'Deployment/api',
+    ]);
+    expect(result.pruned).toEqual([]);
+    expect(writes().filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(fake.objects.has('apps/v1/Deployment/shop/web')).toBe(true);
+    expect(fake.objects.has('v1/Service/shop/cache')).toBe(false);
+    const healthy = events.filter((e) => e.type === 'service.healthy').map((e) => ('service' in e ? e.service : ''));
+    expect(healthy).toEqual(['migrate', 'db', 'api']);
+    expect(events.at(-1)).toMatchObject({ type: 'up.done', services: expect.arrayContaining(['api', 'db', 'migrate']) });
+
+    // --no-deps: the service alone (and the objects its pod uses)
+    fake.requests.length = 0;
+    const alone = await runtime.up(project, { services: ['web'], noDeps: true });
+    expect(alone.applied).toEqual(['Service/web', 'Deployment/web']);
+    // an unknown service is refused before any request
+    fake.requests.length = 0;
+    await expect(runtime.up(project, { services: ['nope'] })).rejects.toThrow(/Unknown service 'nope'/);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('up with services: only the selected services\' refusals count', async () => {
+    const project = new Project('sel')
+      .service('odd', { image: 'odd:1', ulimits: { nofile: 1024 } })
+      .service('fine', { image: 'fine:1' });
+    const runtime = runtimeFor({ manifests: {} });
+    await expect(runtime.up(project)).rejects.toThrow(/services\.odd\.ulimits\.nofile/);
+    expect(fake.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+    const result = await runtime.up(project, { services: ['fine'] });
+    expect(result.applied).toEqual(['Deployment/fine']);
+    expect(result.warnings).toEqual([]);
+    await expect(runtime.up(project, { services: ['odd'] })).rejects.toThrow(/services\.odd\.ulimits\.nofile/);
+  });
+
   it('configs: a ConfigMap applied before the workloads, and pruned by label once no service uses it', async () => {
     const project = new Project('cfg').config('app_conf', { content: 'a = 1\n' }).service('app', { image: 'app:1', configs: ['app_conf'] });
     const runtime = runtimeFor({ manifests: {} });

@@ -40,8 +40,8 @@ describe('toKubernetes: container fields', () => {
         image: 'app:1',
         entrypoint: ['/bin/app', '--serve'],
         command: ['--port', '8080'],
-        configs: [{ source: 'app_conf', target: '/etc/app/app.conf', mode: 0o440 }, 'motd', 'blob', 'shared'],
-        secrets: ['token'],
+        configs: [{ source: 'app_conf', target: '/etc/app/app.conf', mode: 0o440, uid: '0', gid: '2000' }, 'motd', 'blob', 'shared'],
+        secrets: [{ source: 'token', target: 'api/token', mode: 0o440, gid: '2000' }],
         deploy: { resources: { limits: { cpus: 0.5, memory: '64m' }, reservations: { cpus: 0.1, memory: '16m' } } },
         cap_add: ['CAP_NET_ADMIN', 'sys_time'],
         cap_drop: ['ALL'],
@@ -128,7 +128,7 @@ describe('toKubernetes: container fields', () => {
       runAsUser: 1000, runAsGroup: 2000, readOnlyRootFilesystem: true, privileged: true,
       capabilities: { add: ['NET_ADMIN', 'SYS_TIME'], drop: ['ALL'] },
     });
-    expect(app?.securityContext).toEqual({ sysctls: [{ name: 'net.core.somaxconn', value: '1024' }], supplementalGroups: [3000, 3001] });
+    expect(app?.securityContext).toEqual({ fsGroup: 2000, sysctls: [{ name: 'net.core.somaxconn', value: '1024' }], supplementalGroups: [3000, 3001] });
   });
 
   it('tmpfs (short and long form) and shm_size → emptyDir in memory with sizeLimit', () => {
@@ -172,6 +172,7 @@ describe('toKubernetes: container fields with no faithful mapping are refused by
       new Project('odd')
         .config('env_conf', { environment: 'APP_CONF' })
         .config('owned', { content: 'x' })
+        .secret('tok', { external: true })
         .service('a', {
           image: 'a:1',
           ulimits: { nofile: { soft: 1024, hard: 2048 }, nproc: 512 },
@@ -183,6 +184,7 @@ describe('toKubernetes: container fields with no faithful mapping are refused by
           hostname: 'a.example.com',
           annotations: { 'bad key!': 'x' },
           configs: ['env_conf', { source: 'owned', uid: '1000' }],
+          secrets: [{ source: 'tok', gid: 'staff' }],
           dns: ['1.1.1.1', '1.0.0.1', '8.8.8.8', '8.8.4.4'],
           security_opt: ['no-new-privileges:true'],
           devices: ['/dev/fuse'],
@@ -196,12 +198,13 @@ describe('toKubernetes: container fields with no faithful mapping are refused by
       'services.a.user', 'services.a.group_add',
       'services.a.tmpfs[0]', 'services.a.tmpfs[1]', 'services.a.volumes[0].tmpfs.mode',
       'services.a.extra_hosts.host', 'services.a.hostname', 'services.a.annotations.bad key!',
-      'services.a.configs.ownership', 'services.a.dns',
+      'services.a.configs[1].uid', 'services.a.secrets[0].gid', 'services.a.dns',
       'services.a.security_opt', 'services.a.devices', 'services.a.domainname',
     ]));
     expect(problems.find((p) => p.field === 'services.a.ulimits.nofile')?.reason).toMatch(/no per-container ulimits/);
     expect(problems.find((p) => p.field === 'services.a.tmpfs[0]')?.reason).toContain("'uid=1000'");
-    expect(problems.find((p) => p.field === 'services.a.configs.ownership')?.reason).toMatch(/sets no owner/);
+    expect(problems.find((p) => p.field === 'services.a.configs[1].uid')?.reason).toMatch(/belong to root \(uid 0\); Kubernetes sets no per-file owner/);
+    expect(problems.find((p) => p.field === 'services.a.secrets[0].gid')?.reason).toMatch(/'staff' is a name/);
     expect(problems.find((p) => p.field === 'services.a.domainname')?.reason).toMatch(/headless Service/);
     expect(problems.every((p) => p.field.startsWith('configs.') || p.service === 'a')).toBe(true);
   });

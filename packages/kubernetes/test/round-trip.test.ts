@@ -132,7 +132,7 @@ describe('toKubernetes: a representative stack', () => {
     expect(m.find('Secret', 'db-password')?.data).toEqual({ db_password: b64(SECRET_VALUE) });
     const db = m.find('StatefulSet', 'db')?.spec?.template.spec;
     expect(db?.containers[0]?.volumeMounts).toContainEqual({ name: 'secret-db-password', mountPath: '/run/secrets/db_password', subPath: 'db_password', readOnly: true });
-    expect(db?.volumes).toContainEqual({ name: 'secret-db-password', secret: { secretName: 'db-password', items: [{ key: 'db_password', path: 'db_password' }] } });
+    expect(db?.volumes).toContainEqual({ name: 'secret-db-password', secret: { secretName: 'db-password', items: [{ key: 'db_password', path: 'db_password' }], optional: false } });
     expect(m.find('Deployment', 'api')?.spec?.template.spec?.containers[0]?.env).toContainEqual({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-password', key: 'db_password' } } });
     const withoutSecrets = m.objects.filter((o) => o.kind !== 'Secret');
     expect(JSON.stringify(withoutSecrets)).not.toContain(SECRET_VALUE);

@@ -43,6 +43,7 @@ const TABLE = [
       { command: `${BIN} up -d api`, description: 'Start api and what it depends on' },
       { command: `${BIN} --runtime docker up -d`, description: 'Run on Docker/Podman instead of host processes' },
       { command: `${BIN} --runtime kubernetes up --wait`, description: 'Apply to the cluster of $KUBECONFIG, wait for the rollouts' },
+      { command: `${BIN} --runtime kubernetes --namespace shop up -d api`, description: 'Apply api and what it depends on into namespace shop' },
     ],
   },
   {
@@ -236,17 +237,23 @@ const TABLE = [
       'Validates the project and writes its canonical configuration (as `config` prints it: defaults filled in, variables ' +
       'interpolated, overrides merged) in the other format: YAML becomes TOML, TOML becomes YAML. The format is --to, ' +
       "else the output file's extension (.toml, .yaml, .yml), else the other one. `--to kubernetes` writes the project's " +
-      'Kubernetes manifests (Deployments, Services, Jobs, Secrets, claims) as one multi-document YAML; a field with no ' +
+      'Kubernetes manifests (Deployments, Services, Jobs, Secrets, claims) in the namespace of --namespace: as one ' +
+      'multi-document YAML on stdout or in `-o FILE.yaml`, or, with `-o DIR`, as one `<kind>-<name>.yaml` per manifest ' +
+      '(for `kubectl apply -f DIR`), each marked as written by convert; a file there that convert did not write for ' +
+      'this project is overwritten only with --force, and files an earlier convert wrote that the project no longer ' +
+      'makes are removed. It prints what it wrote. The files hold the Secrets\' values (mode 0600). A field with no ' +
       'faithful mapping fails the conversion by name (with --compat it is left out, with a warning on stderr).',
     options: [
       { name: 'to', type: 'string', value: 'FORMAT', choices: ['yaml', 'toml', 'kubernetes'], description: 'Output format', defaultText: "-o's extension, else the other format" },
-      { name: 'output', short: 'o', type: 'string', value: 'FILE', complete: 'file', description: 'Write to FILE instead of stdout' },
+      { name: 'output', short: 'o', type: 'string', value: 'PATH', complete: 'file', description: 'Write to this file instead of stdout (with --to kubernetes: a folder, one file per manifest, unless it ends in .yaml/.yml)' },
+      { name: 'force', type: 'boolean', description: 'With --to kubernetes -o DIR: overwrite files there that convert did not write' },
     ],
     positionals: [],
     examples: [
       { command: `${BIN} -f docker-compose.yml convert -o compose.toml`, description: 'A Docker Compose file as compose.toml' },
       { command: `${BIN} convert --to yaml`, description: 'The project as YAML, on stdout' },
-      { command: `${BIN} convert --to kubernetes -o k8s.yaml`, description: 'Kubernetes manifests, for kubectl apply -f' },
+      { command: `${BIN} convert --to kubernetes -o k8s.yaml`, description: 'Kubernetes manifests in one file, for kubectl apply -f' },
+      { command: `${BIN} --namespace shop convert --to kubernetes -o k8s/`, description: 'One file per manifest in k8s/, namespace shop: kubectl apply -f k8s/' },
     ],
   },
   {

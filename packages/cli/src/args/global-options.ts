@@ -49,6 +49,13 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
     defaultText: '$SELUR_COMPOSE_RUNTIME or process',
   },
   {
+    name: 'namespace',
+    type: 'string',
+    value: 'NAME',
+    description: 'Kubernetes namespace of the project, for --runtime kubernetes and convert --to kubernetes',
+    defaultText: "$SELUR_COMPOSE_NAMESPACE, else the project's name",
+  },
+  {
     name: 'parallel',
     type: 'string',
     integer: true,
@@ -82,7 +89,7 @@ export const ENVIRONMENT_VARIABLES: readonly { readonly name: string; readonly d
   { name: 'SELUR_COMPOSE_PARALLEL', description: 'Concurrency cap (like --parallel)' },
   { name: 'SELUR_COMPOSE_RUNTIME', description: 'Runtime (like --runtime)' },
   { name: 'KUBECONFIG', description: 'Kubeconfig file for --runtime kubernetes (default ~/.kube/config, else in-cluster)' },
-  { name: 'SELUR_COMPOSE_NAMESPACE', description: "Kubernetes namespace for --runtime kubernetes (default: the project's name)" },
+  { name: 'SELUR_COMPOSE_NAMESPACE', description: "Kubernetes namespace for --runtime kubernetes and convert --to kubernetes (like --namespace; default: the project's name)" },
   { name: 'SVALINN_URL', description: 'Svalinn gateway for --runtime selur (default http://localhost:8000)' },
   { name: 'VORDR_MCP_URL', description: 'Vörðr MCP endpoint for --runtime selur' },
   { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', description: 'Send OpenTelemetry traces of plan/up/down over OTLP/HTTP (also _TRACES_ENDPOINT, _HEADERS; OTEL_SERVICE_NAME)' },

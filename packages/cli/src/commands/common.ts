@@ -120,3 +120,8 @@ export async function keepAlive<T>(work: () => Promise<T>): Promise<T> {
     clearInterval(timer);
   }
 }
+
+/** The text, ending with a newline. */
+export function ensureNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}

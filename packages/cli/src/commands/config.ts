@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { flag, stringOption } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
-import { json, loaded, selectServices, type Handler } from './common.js';
-import { describeUnsupported } from './kubernetes.js';
+import { ensureNewline, json, loaded, selectServices, type Handler } from './common.js';
+import { kubernetesConvert } from './kubernetes.js';
 import { planText } from './plan-text.js';
 import { cliTracing } from './telemetry.js';
 
@@ -31,23 +31,16 @@ export const config: Handler = async (ctx) => {
 
 const formatOfName = (file: string): 'yaml' | 'toml' | undefined => (/\.ya?ml$/i.test(file) ? 'yaml' : /\.toml$/i.test(file) ? 'toml' : undefined);
 
-/** `convert`: the canonical project in the other format (YAML ↔ TOML), on stdout or in `-o FILE`. */
+/** `convert`: the canonical project in the other format (YAML ↔ TOML), on stdout or in `-o FILE`; or its Kubernetes manifests. */
 export const convert: Handler = async (ctx) => {
   const { project } = await loaded(ctx);
   project.validate();
   const output = stringOption(ctx, 'output');
   const from = formatOfName(project.source.files[0] ?? '') ?? 'toml';
   let to = stringOption(ctx, 'to') as 'yaml' | 'toml' | 'kubernetes' | undefined;
-  if (to === 'kubernetes') {
-    // Loaded only for this command, as the runtime packages are.
-    const { toKubernetes, toYaml } = await import('@selur/compose-kubernetes');
-    const converted = toKubernetes(project, ctx.settings.compat ? { unsupported: 'warn' } : {});
-    for (const warning of converted.warnings) ctx.warn(describeUnsupported(warning));
-    const manifests = ensureNewline(toYaml(converted));
-    if (output === undefined) ctx.print(manifests);
-    else writeFileSync(resolve(ctx.io.cwd, output), manifests);
-    return ExitCode.ok;
-  }
+  if (to === 'kubernetes') return kubernetesConvert(ctx, project, output);
+  if (ctx.settings.namespace !== undefined) throw new UsageError('--namespace applies to --to kubernetes (and --runtime kubernetes)', 'convert');
+  if (flag(ctx, 'force')) throw new UsageError('--force applies to --to kubernetes -o DIR', 'convert');
   if (to === undefined && output !== undefined) {
     to = formatOfName(output);
     if (to === undefined) throw new UsageError(`cannot tell the format of '${output}' from its extension: name it .toml, .yaml or .yml, or pass --to yaml|toml`, 'convert');
@@ -57,10 +50,6 @@ export const convert: Handler = async (ctx) => {
   else writeFileSync(resolve(ctx.io.cwd, output), text);
   return ExitCode.ok;
 };
-
-function ensureNewline(text: string): string {
-  return text.endsWith('\n') ? text : `${text}\n`;
-}
 
 /** `plan`: what `up` would change, with reasons. */
 export const plan: Handler = async (ctx) => {

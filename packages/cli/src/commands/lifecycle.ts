@@ -51,7 +51,7 @@ export const up: Handler = async (ctx) => {
   const { project, spec } = await loaded(ctx);
   const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'up') : undefined;
   const runtime = await ctx.runtime();
-  if (isKubernetesRuntime(runtime)) return kubernetesUp(ctx, runtime, project);
+  if (isKubernetesRuntime(runtime)) return kubernetesUp(ctx, runtime, project, services);
   if (isOrchestrated(runtime)) return upOrchestrated(ctx, runtime, project, services);
   const detach = flag(ctx, 'detach') || flag(ctx, 'wait');
   if (flag(ctx, 'build')) {

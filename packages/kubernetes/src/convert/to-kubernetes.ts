@@ -9,6 +9,7 @@ import type {
 import { ConfigFileError } from '../errors/config-file-error.js';
 import { SecretFileError } from '../errors/secret-file-error.js';
 import { UnsupportedFieldError, type UnsupportedField } from '../errors/unsupported-field-error.js';
+import { fileMounts, type FileRef } from './file-mounts.js';
 import { memoryVolumes, podNaming, qualifiedKey, securityContexts } from './container-options.js';
 import { probes } from './healthcheck.js';
 import type { KubernetesKind, KubernetesManifest, KubernetesManifests, ToKubernetesOptions } from './types.js';
@@ -29,7 +30,7 @@ export const ANNOTATION_DEPENDS_ON = 'io.selur.compose/depends-on';
 export const KUBERNETES_FIELDS: readonly ComposeField[] = [
   'annotations', 'cap_add', 'cap_drop', 'dns', 'dns_opt', 'dns_search', 'entrypoint', 'extra_hosts', 'group_add', 'hostname', 'init',
   'privileged', 'read_only', 'shm_size', 'sysctls', 'tmpfs', 'user',
-  'configs', 'configs.mode', 'volumes.tmpfs',
+  'configs', 'configs.mode', 'configs.ownership', 'secrets.target', 'secrets.mode', 'secrets.ownership', 'volumes.tmpfs',
   'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.reservations',
   'secret.external', 'config.content', 'config.external',
 ];
@@ -42,7 +43,6 @@ export const KUBERNETES_FIELDS: readonly ComposeField[] = [
 const MAPPED_FIELDS: ReadonlySet<ComposeField> = new Set<ComposeField>([...KUBERNETES_FIELDS, 'ulimits', 'deploy.resources.limits.pids']);
 /** Why some fields in use are refused (the others: no mapping in this converter yet). */
 const WHY_NOT: Partial<Record<ComposeField, string>> = {
-  'configs.ownership': 'a ConfigMap volume sets no owner (its files belong to root, or to the pod\'s fsGroup)',
   domainname: 'a pod\'s domain is its Service\'s (`subdomain` needs a headless Service); there is no free domain name',
   devices: 'a pod cannot map host devices (a device plugin does that)',
   security_opt: 'seccomp, AppArmor and SELinux options have their own securityContext fields; not converted',
@@ -351,24 +351,18 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
         volumes.push({ name: volumeName, persistentVolumeClaim: { claimName: objectName(mount.source), ...(mount.read_only ? { readOnly: true } : {}) } });
       }
     }
-    for (const { source: secret } of s.secrets) {
-      const volumeName = `secret-${objectName(secret)}`;
-      volumes.push({ name: volumeName, secret: { secretName: secretObject(secret), items: [{ key: secret, path: secret }] } });
-      mounts.push({ name: volumeName, mountPath: `/run/secrets/${secret}`, subPath: secret, readOnly: true });
-    }
-    for (const ref of s.configs ?? []) {
-      const config = spec.configs[ref.source];
-      if (config === undefined || (!config.external && configDigests[ref.source] === undefined)) continue; // undeclared (validation says so) or refused above
-      const volumeName = `config-${objectName(ref.source)}`.slice(0, 63);
-      if (ref.mode !== undefined && ref.mode > 0o777) {
-        no('configs.mode', `mode 0${ref.mode.toString(8)}: a ConfigMap file's mode is at most 0777`);
-        continue;
-      }
-      const target = ref.target === undefined ? `/${ref.source}` : ref.target.startsWith('/') ? ref.target : `/${ref.target}`;
-      if (!volumes.some((v) => v.name === volumeName))
-        volumes.push({ name: volumeName, configMap: { name: objectName(ref.source), items: [{ key: ref.source, path: ref.source, ...(ref.mode !== undefined ? { mode: ref.mode } : {}) }] } });
-      mounts.push({ name: volumeName, mountPath: target, subPath: ref.source, readOnly: true });
-    }
+    const fileRefs: FileRef[] = [
+      ...s.secrets.map((ref, index) => ({ kind: 'secret' as const, ref, index, object: secretObject(ref.source) })),
+      ...(s.configs ?? []).flatMap((ref, index) => {
+        const config = spec.configs[ref.source];
+        // undeclared (validation says so) or refused above
+        if (config === undefined || (!config.external && configDigests[ref.source] === undefined)) return [];
+        return [{ kind: 'config' as const, ref, index, object: objectName(ref.source) }];
+      }),
+    ];
+    const files = fileMounts(s, fileRefs, s.volumes.some((m) => m.type === 'volume' && m.source !== ''), no);
+    volumes.push(...files.volumes);
+    mounts.push(...files.mounts);
     const memory = memoryVolumes(s, no);
     volumes.push(...memory.volumes);
     mounts.push(...memory.mounts);
@@ -426,7 +420,8 @@ export function toKubernetes(project: Project, options: ToKubernetesOptions = {}
       terminationGracePeriodSeconds: seconds(s.stop_grace_period, 0),
       enableServiceLinks: false,
     };
-    if (security.pod) podSpec.securityContext = security.pod;
+    if (security.pod || files.fsGroup !== undefined)
+      podSpec.securityContext = { ...security.pod, ...(files.fsGroup !== undefined ? { fsGroup: files.fsGroup } : {}) };
     Object.assign(podSpec, podNaming(s, no));
     // init: the pod's pause process becomes PID 1 (it reaps zombies; the service gets signals as any process does)
     if (s.init === true) podSpec.shareProcessNamespace = true;

@@ -6,12 +6,14 @@ import {
 } from '@selur/compose';
 import { Exec, type KubernetesObject, type V1Job, type V1PersistentVolumeClaim, type V1Pod, type V1Status } from '@kubernetes/client-node';
 import { KUBERNETES_FIELDS, MANAGED_BY, objectName, toKubernetes } from '../convert/to-kubernetes.js';
-import type { KubernetesManifest } from '../convert/types.js';
+import type { KubernetesManifest, KubernetesManifests } from '../convert/types.js';
+import { UnsupportedFieldError } from '../errors/unsupported-field-error.js';
 import { KubernetesApiError } from '../errors/kubernetes-api-error.js';
 import { clientNodeApi, loadKubeConfig, type KubernetesApi } from './api.js';
 import type { KubernetesDownResult, KubernetesRuntime, KubernetesRuntimeOptions, KubernetesUpOptions, KubernetesUpResult } from './options.js';
 import { parsePodId, podInfo, podInfos } from './pods.js';
 import { waitForRollout } from './rollout.js';
+import { manifestsOf, problemsOf, selectedServices } from './select.js';
 
 /** Kinds we make, with their API versions, in apply order; deleted in reverse. */
 const KINDS: readonly (readonly [kind: string, apiVersion: string])[] = [
@@ -117,7 +119,18 @@ export function runtimeOver(api: KubernetesApi, options: KubernetesRuntimeOption
 
     async up(project: Project, upOptions: KubernetesUpOptions = {}): Promise<KubernetesUpResult> {
       const started = Date.now();
-      const manifests = runtime.manifests(project);
+      const subset = upOptions.services !== undefined && upOptions.services.length > 0
+        ? selectedServices(project.toJSON(), upOptions.services, upOptions.noDeps === true) : undefined;
+      let manifests: Pick<KubernetesManifests, 'namespace' | 'objects' | 'warnings'> = subset
+        ? toKubernetes(project, { ...options.manifests, unsupported: 'warn', namespace: namespaceOf(project.name) })
+        : runtime.manifests(project);
+      if (subset) {
+        // The whole project is converted (names, claims and workload kinds depend on all of it); only
+        // the selected services' objects are applied, and only their refusals count.
+        const warnings = problemsOf(manifests.warnings, subset);
+        if (warnings.length > 0 && options.manifests?.unsupported !== 'warn') throw new UnsupportedFieldError(warnings);
+        manifests = { namespace: manifests.namespace, objects: manifestsOf(manifests.objects, subset), warnings };
+      }
       const namespace = manifests.namespace;
       const applied: string[] = [];
       for (const object of manifests.objects) {
@@ -132,10 +145,11 @@ export function runtimeOver(api: KubernetesApi, options: KubernetesRuntimeOption
           emit(project.name, { type: 'volume.created', name: object.metadata.labels?.[LABEL_VOLUME] ?? object.metadata.name, runtimeName: object.metadata.name });
       }
 
-      // Prune: what carries the project's labels but is no longer declared.
+      // Prune: what carries the project's labels but is no longer declared (not when only some
+      // services are applied: the others are left as they are, as compose leaves them).
       const declared = new Set(applied);
       const pruned: string[] = [];
-      for (const [kind, apiVersion] of [...KINDS].reverse()) {
+      for (const [kind, apiVersion] of subset ? [] : [...KINDS].reverse()) {
         if (kind === 'PersistentVolumeClaim' && !upOptions.pruneVolumes) continue;
         for (const item of await api.list(apiVersion, kind, namespace, ownedBy(project.name))) {
           const itemKey = `${kind}/${item.metadata?.name}`;
@@ -165,7 +179,7 @@ export function runtimeOver(api: KubernetesApi, options: KubernetesRuntimeOption
           emit(project.name, { type: 'service.healthy', service });
         }
       }
-      emit(project.name, { type: 'up.done', services: Object.keys(project.toJSON().services), changed: true, durationMs: Date.now() - started });
+      emit(project.name, { type: 'up.done', services: subset ? [...subset] : Object.keys(project.toJSON().services), changed: true, durationMs: Date.now() - started });
       return { namespace, applied, pruned, warnings: manifests.warnings };
     },
 

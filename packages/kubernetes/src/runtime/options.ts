@@ -29,6 +29,14 @@ export interface KubernetesUpOptions {
   readonly pruneVolumes?: boolean | undefined;
   /** Stops waiting (what was applied stays applied). */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Only these services, plus (unless `noDeps`) what they depend on: their workloads and Services,
+   * and the Secrets, ConfigMaps, claims and accounts their pods use; only their refusals count.
+   * Nothing is pruned then: the project's other objects stay as they are. @default every service
+   */
+  readonly services?: readonly string[] | undefined;
+  /** With `services`: do not add their dependencies. @default false */
+  readonly noDeps?: boolean | undefined;
 }
 
 /** What `KubernetesRuntime.up` did. */

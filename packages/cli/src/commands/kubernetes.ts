@@ -20,7 +20,7 @@ export function describeUnsupported(field: UnsupportedField): string {
 /** `up` on Kubernetes: server-side apply of the whole project, prune, and (unless -d without --wait) wait for the rollouts. */
 export async function kubernetesUp(ctx: Context, runtime: KubernetesRuntime, project: Project): Promise<number> {
   if (ctx.parsed.positionals.length > 0) throw new UsageError('--runtime kubernetes deploys the whole project: name no services', 'up');
-  for (const option of ['build', 'no-deps', 'force-recreate', 'no-recreate', 'keep-on-failure'])
+  for (const option of ['build', 'no-deps', 'force-recreate', 'no-recreate', 'keep-on-failure', 'no-wait-ports'])
     if (flag(ctx, option)) throw new UsageError(`--${option} has no meaning on Kubernetes (the project is applied whole, server-side)`, 'up');
   const sink = ctx.progress();
   relayKubernetesEvents((event) => sink.onEvent(event));

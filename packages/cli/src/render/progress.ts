@@ -92,7 +92,9 @@ function summaryOf(event: ComposeEvent): string | undefined {
       return `rolling back: ${firstLine(event.reason)}`;
     case 'project.waiting': {
       const held = Math.max(0, event.time.getTime() - Date.parse(event.heldSince));
-      return `waiting for ${event.operation ? `\`${event.operation}\` of ` : ''}pid ${event.holderPid}, started ${formatElapsed(held)} ago (Ctrl-C stops waiting)`;
+      // An `up` can be cancelled from here (it rolls back what it made); another `down` is left to finish.
+      const cancel = event.operation === 'up' ? `; kill -INT ${event.holderPid} cancels that up` : '';
+      return `waiting for ${event.operation ? `\`${event.operation}\` of ` : ''}pid ${event.holderPid}, started ${formatElapsed(held)} ago (Ctrl-C stops waiting${cancel})`;
     }
     case 'rollout.started':
       return `${event.service}: rolling update of ${plural(event.replicas, 'replica')}, ${event.parallelism} at a time, ${event.order}`;

@@ -68,6 +68,8 @@ depends_on = { init = { condition = "service_completed_successfully" } }
 `);
     const up = await s.cli(['up', '-d', '--wait']);
     expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toMatch(/^init {2}completed \(0\)$/m);
+    expect(up.stderr).not.toMatch(/^init {2}healthy$/m);
     const json = await s.cli(['ps', '-a', '--format', 'json']);
     const rows = JSON.parse(json.stdout) as { service: string; state: string; health: string; status: string; exitCode?: number }[];
     expect(rows.map((r) => [r.service, r.state, r.status, r.health])).toEqual([

@@ -3,7 +3,8 @@ import type { DownResult } from './engine/down.js';
 import type { EventStreamOptions } from './engine/event-hub.js';
 import type { ComposeEvent } from './engine/events.js';
 import type { DownOptions, PlanOptions, UpOptions } from './engine/options.js';
-import type { Stack } from './engine/stack-types.js';
+import { psByName } from './engine/ps.js';
+import type { Stack, StackContainer } from './engine/stack-types.js';
 import { downByName, planUp, projectEvents, upProject } from './engine/up.js';
 import { ProjectModel } from './model/project.js';
 import type { Plan } from './plan/types.js';
@@ -104,6 +105,29 @@ export class Project extends ProjectModel {
       return await downByName(this, rt, rest);
     } finally {
       if (!runtime) await rt.close?.();
+    }
+  }
+
+  /**
+   * The project's containers (stopped ones included) as the engine reports them, by project name:
+   * works from another process than the one that ran `up`, and says what `stack.ps()` says there —
+   * a service the engine's probes found healthy is `healthy` even while the runtime's own
+   * healthcheck has not run yet (the `up` records what it observed beside the project's lock file;
+   * a restarted or recreated container, or the runtime's own `unhealthy`, ends that), and a
+   * one-shot job that finished is `completed (0)`.
+   *
+   * @example
+   * ```ts
+   * const containers = await new Project('shop').ps({ runtime });
+   * console.log(containers.map((c) => `${c.name} ${c.status}`));
+   * ```
+   */
+  async ps(options: { readonly runtime?: Runtime | undefined } = {}): Promise<readonly StackContainer[]> {
+    const rt = options.runtime ?? processRuntime();
+    try {
+      return await psByName(this, rt);
+    } finally {
+      if (!options.runtime) await rt.close?.();
     }
   }
 

@@ -20,6 +20,27 @@ afterAll(async () => {
 });
 
 describe('health on Docker', () => {
+  it("a later process's Project.ps() stops saying healthy once the container restarts (Docker's own verdict again)", async () => {
+    const project = new Project(name).service('db', (s) =>
+      s
+        .image(TEST_IMAGE)
+        .command(['sh', '-c', 'touch /tmp/ready; exec sleep 300'])
+        .healthcheck({ test: 'test -f /tmp/ready', interval: '60s' }),
+    );
+    const stack = await project.up({ runtime });
+    try {
+      expect((await new Project(name).ps({ runtime })).map((c) => c.health)).toEqual(['healthy']);
+      const [db] = await runtime.listContainers(name);
+      await runtime.stopContainer(db!.id, { timeoutMs: 0 });
+      await runtime.startContainer(db!.id);
+      // restarted outside the engine: nobody probed this run of it, so Docker's 'starting' stands
+      expect((await new Project(name).ps({ runtime })).map((c) => [c.health, c.status])).toEqual([['starting', 'running (starting)']]);
+    } finally {
+      await stack.down({ timeout: 0 });
+    }
+    expect(await new Project(name).ps({ runtime })).toEqual([]);
+  });
+
   it('stack.ps() says healthy once the engine saw it, while Docker still says starting', async () => {
     const project = new Project(name).service('db', (s) =>
       s
@@ -33,6 +54,15 @@ describe('health on Docker', () => {
       expect(docker.map((c) => c.health)).toEqual(['starting']);
       const ours = await stack.ps();
       expect(ours.map((c) => [c.health, c.status])).toEqual([['healthy', 'running (healthy)']]);
+      // Another process (another Project object and runtime: nothing shared in memory) says the
+      // same, from what up recorded beside the project's lock.
+      const elsewhere = dockerRuntime();
+      try {
+        const theirs = await new Project(name).ps({ runtime: elsewhere });
+        expect(theirs.map((c) => [c.health, c.status])).toEqual([['healthy', 'running (healthy)']]);
+      } finally {
+        await elsewhere.close();
+      }
     } finally {
       await stack.down();
     }

@@ -29,6 +29,7 @@ const TABLE = [
       { name: 'detach', short: 'd', type: 'boolean', description: 'Start in the background and return' },
       { name: 'wait', type: 'boolean', description: 'Return only when every service is running and healthy (implies -d)' },
       { name: 'wait-timeout', type: 'string', integer: true, value: 'SECONDS', description: 'Give up waiting after this long' },
+      { name: 'no-wait-ports', type: 'boolean', description: 'A service with neither healthcheck nor wait strategy is ready once started, not once its published ports answer' },
       { name: 'build', type: 'boolean', description: 'Build images/bundles before starting' },
       { name: 'no-deps', type: 'boolean', description: 'Do not start the dependencies of the given services' },
       { name: 'force-recreate', type: 'boolean', description: 'Recreate services even when their configuration is unchanged' },

@@ -27,7 +27,7 @@ export function describeUnsupported(field: UnsupportedField): string {
  * wait for the rollouts.
  */
 export async function kubernetesUp(ctx: Context, runtime: KubernetesRuntime, project: Project, services: readonly string[] | undefined): Promise<number> {
-  for (const option of ['build', 'force-recreate', 'no-recreate', 'keep-on-failure'])
+  for (const option of ['build', 'force-recreate', 'no-recreate', 'keep-on-failure', 'no-wait-ports'])
     if (flag(ctx, option)) throw new UsageError(`--${option} has no meaning on Kubernetes (manifests are applied server-side)`, 'up');
   const sink = ctx.progress();
   relayKubernetesEvents((event) => sink.onEvent(event));

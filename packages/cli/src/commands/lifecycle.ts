@@ -71,6 +71,8 @@ export const up: Handler = async (ctx) => {
       // Like Docker Compose: -d returns once started; --wait (and the foreground) wait for readiness.
       wait: !flag(ctx, 'detach') || flag(ctx, 'wait'),
       ...(seconds(ctx, 'wait-timeout') !== undefined ? { timeout: seconds(ctx, 'wait-timeout') } : {}),
+      // --no-wait-ports: ready once started, as up({ waitForPorts: false }) (Wait.none() for one service)
+      ...(flag(ctx, 'no-wait-ports') ? { waitForPorts: false } : {}),
       forceRecreate: flag(ctx, 'force-recreate'),
       noRecreate: flag(ctx, 'no-recreate'),
       removeOrphans: flag(ctx, 'remove-orphans'),
@@ -121,6 +123,8 @@ export const down: Handler = async (ctx) => {
       volumes: flag(ctx, 'volumes'),
       ...(seconds(ctx, 'timeout') !== undefined ? { timeout: seconds(ctx, 'timeout') } : {}),
       ...(flag(ctx, 'remove-orphans') ? { removeOrphans: true } : {}),
+      // Ctrl-C while another process holds the project's lock stops waiting (nothing changed: exit 130)
+      signal: ctx.signal,
       forceSignal: ctx.forceSignal,
       onEvent: (event: ComposeEvent) => sink.onEvent(event),
     };

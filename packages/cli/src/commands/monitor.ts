@@ -5,6 +5,7 @@ import { flag } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatTable } from '../render/table.js';
 import { containerLabel, containersOf, loaded, selectServices, sleep, type Handler } from './common.js';
+import { observedContainers } from './observe.js';
 
 /** One host process, as `top` shows it. */
 export interface HostProcess {
@@ -117,15 +118,18 @@ export function diffContainers(before: readonly ContainerInfo[], after: readonly
 
 /** `events`: state changes of the project's containers, observed until Ctrl-C. */
 export const events: Handler = async (ctx) => {
-  const { spec } = await loaded(ctx);
+  const { project, spec } = await loaded(ctx);
   const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'events') : [];
   const runtime = await ctx.runtime();
   const asJson = flag(ctx, 'json');
-  let previous = await containersOf(runtime, spec.name, services, true);
+  // The health the engine observed (as `ps` says it): Docker's `starting` before its first
+  // interval is no change after an `up` whose probes passed.
+  const look = () => observedContainers(project, runtime, services);
+  let previous: readonly ContainerInfo[] = await look();
   while (!ctx.signal.aborted) {
     await sleep(250, ctx.signal);
     if (ctx.signal.aborted) break;
-    const current = await containersOf(runtime, spec.name, services, true);
+    const current = await look();
     for (const change of diffContainers(previous, current, new Date(ctx.io.now()))) {
       if (asJson) ctx.print(`${JSON.stringify(change)}\n`);
       else {

@@ -1,17 +1,40 @@
 import { projectSecretRedactor } from '@selur/compose';
-import type { ContainerInfo, LogLine, Redactor } from '@selur/compose';
+import type { ContainerInfo, LogLine, Project, Redactor, Runtime, StackContainer } from '@selur/compose';
 import { flag, intOption, stringOption, type Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatTable } from '../render/table.js';
 import { containerLabel, containersOf, keepAlive, formatPorts, formatState, json, loaded, pickContainer, requireCapability, selectServices, type Handler } from './common.js';
 import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
 
-/** `ps`: the containers of the project. */
+/** The project's containers as the engine reports them (see `Project.ps`), for the given services (all when empty), sorted. */
+export async function observedContainers(project: Project, runtime: Runtime, services: readonly string[]): Promise<StackContainer[]> {
+  const wanted = new Set(services);
+  return (await project.ps({ runtime }))
+    .filter((c) => wanted.size === 0 || wanted.has(c.service))
+    .sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica);
+}
+
+/**
+ * On the process runtime, stops what a process that died left running (its owner never stopped
+ * it; listing would do it anyway) and returns the ids, so that `ps` says what it changed.
+ */
+async function reapLeftovers(runtime: Runtime, project: string): Promise<ReadonlySet<string>> {
+  const reaper = runtime as Runtime & { reap?: (project: string) => Promise<readonly string[]> };
+  if (runtime.name !== 'process' || typeof reaper.reap !== 'function') return new Set();
+  return new Set(await reaper.reap(project));
+}
+
+/** `ps`: the containers of the project, with the status and health the engine observed. */
 export const ps: Handler = async (ctx) => {
-  const { spec } = await loaded(ctx, { nameOnly: true });
+  const { project, spec } = await loaded(ctx, { nameOnly: true });
   const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'ps') : [];
   const runtime = await ctx.runtime();
-  const containers = await containersOf(runtime, spec.name, services, flag(ctx, 'all'));
+  const reaped = await reapLeftovers(runtime, spec.name);
+  const containers = await observedContainers(project, runtime, services);
+  if (reaped.size > 0) {
+    const gone = containers.filter((c) => reaped.has(c.id)).map((c) => containerLabel(c, containers));
+    ctx.warn(`stopped ${gone.join(', ') || `${reaped.size} container(s)`}: the process that started ${gone.length === 1 ? 'it' : 'them'} died without stopping ${gone.length === 1 ? 'it' : 'them'}`);
+  }
   const shown = flag(ctx, 'all') ? containers : containers.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused');
   if (flag(ctx, 'quiet')) {
     ctx.print(shown.map((c) => `${c.id}\n`).join(''));
@@ -22,10 +45,12 @@ export const ps: Handler = async (ctx) => {
     return ExitCode.ok;
   }
   const c = ctx.out;
-  const stateColor = (info: ContainerInfo) =>
-    info.state === 'running' ? c.green(formatState(info)) : info.state === 'exited' && info.exitCode !== 0 ? c.red(formatState(info)) : formatState(info);
+  const stateColor = (info: StackContainer) => {
+    const text = stateText(info);
+    return info.state === 'running' ? c.green(text) : info.state === 'exited' && info.exitCode !== 0 ? c.red(text) : text;
+  };
   ctx.print(
-    formatTable<ContainerInfo>(
+    formatTable<StackContainer>(
       [
         { header: 'name', value: (i) => i.name },
         { header: 'service', value: (i) => i.service },
@@ -38,6 +63,11 @@ export const ps: Handler = async (ctx) => {
   );
   return ExitCode.ok;
 };
+
+/** `running`, `exited (3)`, `completed (0)` for a one-shot job that finished. */
+function stateText(c: StackContainer): string {
+  return c.state === 'exited' || c.state === 'dead' ? c.status : formatState(c);
+}
 
 function formatLogLine(line: PrefixedLine, ctx: Context, width: number, prefix: boolean, timestamps: boolean, redact: Redactor): string {
   const head = prefix ? `${ctx.out.service(line.service, line.label.padEnd(width))} ${ctx.out.dim('|')} ` : '';
@@ -71,11 +101,15 @@ export const logs: Handler = async (ctx) => {
 
 /** `inspect SVC`: what the runtime knows of one replica. */
 export const inspect: Handler = async (ctx) => {
-  const { spec } = await loaded(ctx);
+  const { project, spec } = await loaded(ctx);
   const [service] = selectServices(spec, ctx.parsed.positionals, 'inspect');
   const runtime = await ctx.runtime();
-  const containers = await containersOf(runtime, spec.name, [service!], true);
-  const info = await runtime.inspectContainer(pickContainer(containers, service!, intOption(ctx, 'index'), false).id);
+  const containers = await observedContainers(project, runtime, [service!]);
+  const picked = pickContainer(containers, service!, intOption(ctx, 'index'), false) as StackContainer;
+  // What the runtime knows, with the status and health the engine observed (as `ps` says them).
+  const inspected = await runtime.inspectContainer(picked.id);
+  const sameRun = inspected.state === picked.state && inspected.health === 'starting' && picked.health === 'healthy';
+  const info: StackContainer = { ...inspected, health: sameRun ? 'healthy' : inspected.health, status: inspected.state === picked.state ? picked.status : inspected.state };
   if (stringOption(ctx, 'format') === 'json') {
     ctx.print(json(info));
     return ExitCode.ok;
@@ -85,7 +119,7 @@ export const inspect: Handler = async (ctx) => {
     ['id', info.id],
     ['service', `${info.service} (replica ${info.replica})`],
     ['image', info.image],
-    ['state', formatState(info)],
+    ['state', stateText(info)],
     ['health', info.health],
     ['ports', formatPorts(info) || '-'],
     ['pid', info.pid === undefined ? '-' : String(info.pid)],

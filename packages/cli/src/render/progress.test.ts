@@ -113,7 +113,12 @@ describe('renderEventLine', () => {
     expect(renderEventLine(at(0, { type: 'rollback.started', reason: 'api failed\nmore' }), plain)).toBe('rolling back: api failed');
     expect(renderEventLine(at(0, { type: 'up.done', services: ['a'], changed: false, durationMs: 3 }), plain)).toBe('up: everything is up to date');
     // Issue 14: a down that waits for another process's up says who it waits for.
-    expect(renderEventLine(at(12_000, { type: 'project.waiting', holderPid: 4242, operation: 'up', heldSince: new Date(T0).toISOString() }), plain)).toMatch(/^waiting for `up` of pid 4242, started 12(\.0)?\s?s ago/);
+    expect(renderEventLine(at(12_000, { type: 'project.waiting', holderPid: 4242, operation: 'up', heldSince: new Date(T0).toISOString() }), plain)).toMatch(/^waiting for `up` of pid 4242, started 12(\.0)?\s?s ago \(Ctrl-C stops waiting; kill -INT 4242 cancels that up\)$/);
+    // A one-shot job that finished is done, not healthy.
+    expect(renderEventLine(at(0, { type: 'service.healthy', service: 'init', completed: true }), plain)).toBe('init  completed (0)');
+    expect(renderEventLine(at(0, { type: 'service.healthy', service: 'db' }), plain)).toBe('db  healthy');
+    // Another down is left to finish: no offer to interrupt it.
+    expect(renderEventLine(at(3_000, { type: 'project.waiting', holderPid: 77, operation: 'down', heldSince: new Date(T0).toISOString() }), plain)).toMatch(/^waiting for `down` of pid 77, started 3(\.0)?\s?s ago \(Ctrl-C stops waiting\)$/);
   });
 });
 

@@ -10,6 +10,7 @@ export type ServiceStatus =
   | 'starting'
   | 'started'
   | 'healthy'
+  | 'completed'
   | 'unhealthy'
   | 'failed'
   | 'skipped'
@@ -40,7 +41,7 @@ export interface ProgressState {
 /** The empty display. */
 export const EMPTY_PROGRESS: ProgressState = { lines: [] };
 
-const SETTLED: ReadonlySet<string> = new Set(['created', 'started', 'healthy', 'failed', 'skipped', 'stopped', 'removed', 'unhealthy']);
+const SETTLED: ReadonlySet<string> = new Set(['created', 'started', 'healthy', 'completed', 'failed', 'skipped', 'stopped', 'removed', 'unhealthy']);
 
 const firstLine = (text: string) => text.split('\n')[0]!.trim();
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -61,11 +62,14 @@ function lineUpdate(event: ComposeEvent): { kind: ProgressLine['kind']; name: st
       return { kind: 'service', name: event.service, status: 'waiting', detail: `on ${event.dependencies.join(', ')}` };
     case 'service.recreating':
       return { kind: 'service', name: event.service, status: 'recreating', ...(event.reasons.length > 0 ? { detail: event.reasons.join('; ') } : {}) };
+    case 'service.healthy':
+      // a one-shot job that finished is done, not healthy
+      if (event.completed) return { kind: 'service', name: event.service, status: 'completed', detail: '(0)' };
+      return { kind: 'service', name: event.service, status: 'healthy' };
     case 'service.creating':
     case 'service.created':
     case 'service.starting':
     case 'service.started':
-    case 'service.healthy':
     case 'service.stopping':
     case 'service.stopped':
     case 'service.removed':
@@ -92,7 +96,9 @@ function summaryOf(event: ComposeEvent): string | undefined {
       return `rolling back: ${firstLine(event.reason)}`;
     case 'project.waiting': {
       const held = Math.max(0, event.time.getTime() - Date.parse(event.heldSince));
-      return `waiting for ${event.operation ? `\`${event.operation}\` of ` : ''}pid ${event.holderPid}, started ${formatElapsed(held)} ago (Ctrl-C stops waiting)`;
+      // An `up` can be cancelled from here (it rolls back what it made); another `down` is left to finish.
+      const cancel = event.operation === 'up' ? `; kill -INT ${event.holderPid} cancels that up` : '';
+      return `waiting for ${event.operation ? `\`${event.operation}\` of ` : ''}pid ${event.holderPid}, started ${formatElapsed(held)} ago (Ctrl-C stops waiting${cancel})`;
     }
     case 'rollout.started':
       return `${event.service}: rolling update of ${plural(event.replicas, 'replica')}, ${event.parallelism} at a time, ${event.order}`;
@@ -152,6 +158,7 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
 function marker(status: ProgressLine['status'], now: number, c: Colors): string {
   switch (status) {
     case 'healthy':
+    case 'completed':
     case 'started':
     case 'created':
     case 'stopped':
@@ -172,7 +179,7 @@ function marker(status: ProgressLine['status'], now: number, c: Colors): string 
 function statusText(line: ProgressLine, c: Colors): string {
   const text = line.detail ? `${line.status} ${line.detail}` : line.status;
   if (line.status === 'failed' || line.status === 'unhealthy') return c.red(text);
-  if (line.status === 'healthy' || line.status === 'started') return c.green(text);
+  if (line.status === 'healthy' || line.status === 'completed' || line.status === 'started') return c.green(text);
   if (line.status === 'skipped') return c.yellow(text);
   return text;
 }

@@ -215,7 +215,9 @@ export class Converger {
         this.fail(new EngineFailure('health-timeout', { service: name, reason: `readiness check failed: ${error instanceof Error ? error.message : String(error)}`, cause: error }));
         throw new RunCancelled();
       }
-      emit(this.#env, { type: 'service.healthy', service: name });
+      // a one-shot job is ready once it ran to completion: say so (it is done, not "healthy")
+      const completed = (!strategy && desired.oneShot) || strategy?.kind === 'exit-zero';
+      emit(this.#env, { type: 'service.healthy', service: name, ...(completed ? { completed: true } : {}) });
     })();
     return node.ready;
   }

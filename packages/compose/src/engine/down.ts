@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { CancelledError } from '../errors/cancelled-error.js';
 import { removeSources, sourcesDir } from './inline-sources.js';
 import { serviceGraph } from '../plan/select.js';
 import type { ProjectInput } from '../plan/project-input.js';
@@ -8,6 +9,7 @@ import type { EngineClock } from './clock.js';
 import { emit, type EngineEnv } from './env.js';
 import { hubFor } from './event-hub.js';
 import { acquireProjectLock } from './lock.js';
+import { forgetHealth } from './health-record.js';
 import type { DownOptions } from './options.js';
 import { removeResources, teardownContainers } from './teardown.js';
 
@@ -45,7 +47,14 @@ function owned<R extends { readonly name: string }>(list: readonly R[], declared
  */
 export async function downProject(project: ProjectInput, runtime: Runtime, options: DownOptions & { readonly clock?: EngineClock | undefined; readonly hubKey?: object } = {}): Promise<DownResult> {
   const env: EngineEnv = { project: project.name, runtime, hub: hubFor(options.hubKey ?? project), onEvent: options.onEvent };
-  const lock = await acquireProjectLock(runtime.name, project.name, { timeoutMs: options.lockTimeout, clock: options.clock, operation: 'down', onWait: (h) => emit(env, { type: 'project.waiting', holderPid: h.pid, operation: h.operation, heldSince: h.since }) });
+  if (options.signal?.aborted) throw new CancelledError({ reason: 'aborted before down started' });
+  let lock;
+  try {
+    lock = await acquireProjectLock(runtime.name, project.name, { timeoutMs: options.lockTimeout, clock: options.clock, signal: options.signal, operation: 'down', onWait: (h) => emit(env, { type: 'project.waiting', holderPid: h.pid, operation: h.operation, heldSince: h.since }) });
+  } catch (error) {
+    if (options.signal?.aborted) throw new CancelledError({ reason: 'aborted while waiting for the project lock' });
+    throw error;
+  }
   try {
     const spec = specOf(project);
     const known = new Set(spec ? Object.keys(spec.services) : []);
@@ -59,6 +68,7 @@ export async function downProject(project: ProjectInput, runtime: Runtime, optio
     // the inline and environment-sourced secrets and configs `up` wrote, once nothing mounts them
     const sources = sourcesDir(runtime.name, project.name);
     if (existsSync(sources) && (await runtime.listContainers(project.name, { all: true })).length === 0) await removeSources(sources);
+    await forgetHealth(runtime.name, project.name);
     emit(env, { type: 'down.done', removedContainers, removedNetworks, removedVolumes });
     return { removedContainers, removedNetworks, removedVolumes };
   } finally {

@@ -56,7 +56,8 @@ export interface ReplicaEventFields {
  * - `service.recreating` → `service.stopping/stopped/removed` (old) → `service.creating/created`
  *   → `service.starting/started` (per replica).
  * - `service.healthy`: ready — its healthcheck or wait strategy passed (at once when it has
- *   neither); `service.unhealthy`: it did not in time.
+ *   neither; with `completed: true` a one-shot job that exited 0); `service.unhealthy`: it did
+ *   not in time.
  * - `service.failed` (with the typed error), `service.skipped` (not started because of a failure
  *   or a cancel).
  * - `service.exited`: after `up()` resolved, a replica stopped on its own (a crash, or a clean
@@ -85,7 +86,12 @@ export type ComposeEvent =
   | (EventBase & ReplicaEventFields & { readonly type: 'service.created'; readonly containerId: string })
   | (EventBase & ReplicaEventFields & { readonly type: 'service.starting'; readonly containerId: string })
   | (EventBase & ReplicaEventFields & { readonly type: 'service.started'; readonly containerId: string })
-  | (EventBase & { readonly type: 'service.healthy'; readonly service: string })
+  | (EventBase & {
+      readonly type: 'service.healthy';
+      readonly service: string;
+      /** A one-shot job (a `service_completed_successfully` dependency, or `Wait.exitZero()`): ready because it exited 0. */
+      readonly completed?: true | undefined;
+    })
   | (EventBase & { readonly type: 'service.unhealthy'; readonly service: string; readonly output: string })
   | (EventBase & { readonly type: 'service.failed'; readonly service: string; readonly error: ComposeError })
   | (EventBase & { readonly type: 'service.skipped'; readonly service: string; readonly reason: string })

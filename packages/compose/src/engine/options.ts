@@ -191,4 +191,10 @@ export interface DownOptions {
   readonly onEvent?: EventListener | undefined;
   /** How long to wait for the project's lock (ms). @default 60_000 */
   readonly lockTimeout?: number | undefined;
+  /**
+   * Stops waiting for the project's lock (another process's `up` or `down` holds it) when it
+   * aborts: `down` then throws `CancelledError` and has changed nothing. Once `down` holds the
+   * lock it goes to the end (`forceSignal` makes that quick).
+   */
+  readonly signal?: AbortSignal | undefined;
 }

@@ -13,6 +13,7 @@ import { emit, type EngineEnv } from './env.js';
 import type { EventHub } from './event-hub.js';
 import { conflictingPort, EngineFailure, fixedHostPorts, portConflictOf } from './failure.js';
 import { acquireProjectLock } from './lock.js';
+import { recordHealth } from './health-record.js';
 import { foreignOwner } from './owner.js';
 import { ProjectInUseError } from '../errors/project-in-use-error.js';
 import type { UpOptions } from './options.js';
@@ -66,8 +67,13 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
     throw error;
   }
   const healthy = new Set<string>();
+  const healthyAt = new Map<string, Date>();
   const unlisten = hub.listen((e) => {
-    if (e.project === project.name && e.type === 'service.healthy') healthy.add(e.service);
+    if (e.project !== project.name) return;
+    if (e.type === 'service.healthy') {
+      healthy.add(e.service);
+      healthyAt.set(e.service, e.time);
+    } else if (e.type === 'service.unhealthy' || e.type === 'service.recreating' || e.type === 'service.stopping') healthyAt.delete(e.service);
   });
   try {
     const started = clock.now();
@@ -136,6 +142,8 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
       throw publicError(failure, { ...base, rolledBack: false, leftRunning });
     }
     const containers = await runtime.listContainers(project.name, { all: true });
+    // for `ps`, `inspect` and `events` of later processes: the health this run observed
+    await recordHealth(runtime.name, project.name, containers, healthyAt);
     emit(env, { type: 'up.done', services, changed: outcome.changed, durationMs: Math.round(clock.now() - started) });
     return { plan: ctx.plan, services, containers, healthy };
   } finally {

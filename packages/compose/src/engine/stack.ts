@@ -15,23 +15,11 @@ import { projectView } from './project-view.js';
 import { runConverge, type RunResult } from './run.js';
 import type { Endpoint, Stack, StackContainer, StackExecOptions, StackLogLine, StackLogsOptions, StackService } from './stack-types.js';
 import { teardownContainers } from './teardown.js';
+import { withStatus } from './observed-status.js';
+import { engineSawHealthy, readHealthRecord } from './health-record.js';
 
 /** How often a stack looks for replicas that stopped on their own after `up()` (ms). */
 const WATCH_EVERY_MS = 500;
-
-/**
- * The engine's status of a container (see {@link StackContainer.status}). `healthy` says the
- * engine saw the service pass its own readiness probes: a runtime whose own healthcheck has not run
- * yet (Docker says `starting` until its first interval has passed) is not allowed to contradict it.
- */
-function withStatus(info: ContainerInfo, oneShot: boolean, healthy: boolean): StackContainer {
-  const c = healthy && info.state === 'running' && info.health === 'starting' ? { ...info, health: 'healthy' as const } : info;
-  const stopped = c.state === 'exited' || c.state === 'dead';
-  let status: string = c.state;
-  if (stopped) status = c.exitCode === 0 && oneShot ? 'completed (0)' : c.exitCode === undefined ? c.state : `${c.state} (${c.exitCode})`;
-  else if (c.state === 'running' && c.health !== 'none') status = `running (${c.health})`;
-  return { ...c, health: stopped ? 'none' : c.health, status };
-}
 
 function endpointOf(host: string, port: number): Endpoint {
   const h = host === '' || host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
@@ -211,7 +199,9 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
 
   async ps(): Promise<readonly StackContainer[]> {
     const oneShot = this.#oneShot();
-    const listed = (await this.runtime.listContainers(this.name, { all: true })).map((c) => withStatus(c, oneShot.has(c.service), this.#healthy.has(c.service)));
+    // What this process saw, and what another process's `up` of the project recorded.
+    const [containers, record] = await Promise.all([this.runtime.listContainers(this.name, { all: true }), readHealthRecord(this.runtime.name, this.name)]);
+    const listed = containers.map((c) => withStatus(c, oneShot.has(c.service), this.#healthy.has(c.service) || engineSawHealthy(record, c)));
     this.#containers = listed;
     return listed;
   }

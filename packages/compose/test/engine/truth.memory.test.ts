@@ -4,7 +4,7 @@
  * never from log text; an error's log lines name the service that wrote them.
  */
 import { describe, expect, test } from 'vitest';
-import { Project, isDependencyFailedError, isPortConflictError, isServiceExitedError } from '../../src/index.js';
+import { Project, Wait, isDependencyFailedError, isPortConflictError, isServiceExitedError, type ComposeEvent } from '../../src/index.js';
 import { FAST, memory, rejection } from './helpers.js';
 
 describe('truthful failures (issue 14)', () => {
@@ -42,5 +42,23 @@ describe('truthful failures (issue 14)', () => {
     expect(error.logsOf).toBe('pg-init');
     expect(error.logs).toEqual(['init failed: role missing']);
     expect(error.message).toContain('last log lines of pg-init:');
+  });
+
+  test('a one-shot job that finished is reported completed (service.healthy with completed: true), a long-running service is not', async () => {
+    const runtime = memory({ init: { exitCode: 0, exitAfterMs: 0 }, seed: { exitCode: 0, exitAfterMs: 0 } });
+    const events: ComposeEvent[] = [];
+    const project = new Project('p')
+      .service('init', { command: ['i'] })
+      .service('seed', (s) => s.command(['s']).waitFor(Wait.forExitZero()))
+      .service('app', { command: ['a'], depends_on: { init: { condition: 'service_completed_successfully' } } });
+    const stack = await project.up({ ...FAST, runtime, onEvent: (e) => events.push(e) });
+    const healthy = Object.fromEntries(events.flatMap((e) => (e.type === 'service.healthy' ? [[e.service, e.completed ?? false]] : [])));
+    expect(healthy).toEqual({ init: true, seed: true, app: false });
+    expect((await stack.ps()).map((c) => [c.service, c.status]).sort(([a], [b]) => String(a).localeCompare(String(b)))).toEqual([
+      ['app', 'running'],
+      ['init', 'completed (0)'],
+      ['seed', 'completed (0)'],
+    ]);
+    await stack.down();
   });
 });

@@ -91,3 +91,31 @@ export function taskInfo(task: SwarmTask, service: SwarmService, options: { read
     labels,
   };
 }
+
+/**
+ * A Swarm service seen as one container: a one-container unit (`Runtime.createContainer`), or a
+ * service with no task yet. id = the service id, name = the service name, replica = its replica
+ * label; the state, exit code, ports and health are its latest task's (`created` before the
+ * first), and every earlier task of the unit counts as a restart. @internal
+ */
+export function serviceInfo(service: SwarmService, tasks: readonly SwarmTask[], options: { readonly publishHost: string; readonly health?: string | undefined }): ContainerInfo {
+  const ordered = [...tasks].sort((a, b) => Date.parse(a.CreatedAt ?? '') - Date.parse(b.CreatedAt ?? ''));
+  const latest = ordered.at(-1);
+  const replica = Number(service.Spec.Labels[LABEL_REPLICA] ?? '1') || 1;
+  const labels: Record<string, string> = { ...service.Spec.TaskTemplate.ContainerSpec.Labels, [LABEL_REPLICA]: String(replica) };
+  const base = {
+    id: service.ID,
+    name: service.Spec.Name,
+    project: labels[LABEL_PROJECT] ?? service.Spec.Labels[LABEL_PROJECT] ?? '',
+    service: labels[LABEL_SERVICE] ?? service.Spec.Labels[LABEL_SERVICE] ?? service.Spec.Name,
+    replica,
+    configHash: labels[LABEL_CONFIG_HASH] ?? '',
+    image: service.Spec.TaskTemplate.ContainerSpec.Image,
+    createdAt: service.CreatedAt,
+    restartCount: Math.max(0, ordered.length - 1),
+    labels,
+  };
+  if (!latest) return { ...base, state: 'created', health: healthStatus(undefined, hasHealthcheck(service)), ports: [] };
+  const task = taskInfo(latest, service, { publishHost: options.publishHost, health: options.health, replica });
+  return { ...task, ...base, state: task.state, health: task.health, ports: task.ports };
+}

@@ -492,6 +492,8 @@ class SwarmEngineRuntime implements SwarmRuntime {
     }
     const { service } = target;
     await this.serialized(service.ID, () => this.scale(service.ID, 0));
+    // Swarm stops them with the service's own grace period; the caller's applies on this node.
+    await this.onLocalContainers(service.ID, (id) => this.client.json('POST', `/containers/${id}/stop`, { query: { t: Math.ceil(Math.max(0, options.timeoutMs) / 1000) } }));
     const deadline = Date.now() + Math.max(0, options.timeoutMs) + 15_000;
     while (Date.now() < deadline) {
       const tasks = await this.tasks([service.ID], false);
@@ -505,7 +507,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
    * are gone, so that its networks and volumes can go too, then removes the project's secrets and
    * configs no service uses any more.
    */
-  async removeContainer(id: string): Promise<void> {
+  async removeContainer(id: string, options: { readonly force?: boolean | undefined } = {}): Promise<void> {
     let target: Target;
     try {
       target = await this.target(id);
@@ -516,6 +518,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
     const { service } = target;
     const project = service.Spec.Labels[LABEL_PROJECT] ?? '';
     await this.serialized(service.ID, async () => {
+      if (options.force) await this.onLocalContainers(service.ID, (cid) => this.client.json('POST', `/containers/${cid}/kill`));
       try {
         await this.client.json('DELETE', `/services/${service.ID}`);
       } catch (error) {
@@ -536,6 +539,12 @@ class SwarmEngineRuntime implements SwarmRuntime {
       await pruneObjects(this.client, 'secret', project, used);
       await pruneObjects(this.client, 'config', project, used);
     }
+  }
+
+  /** Runs `work` on each running container of the service's tasks on this node (what is gone meanwhile is skipped). */
+  private async onLocalContainers(serviceId: string, work: (containerId: string) => Promise<unknown>): Promise<void> {
+    const running = await this.client.json<{ Id: string }[]>('GET', '/containers/json', { query: { filters: { label: [`com.docker.swarm.service.id=${serviceId}`] } } });
+    await Promise.all(running.map((c) => work(c.Id).catch(() => undefined)));
   }
 
   /** Units and the tasks of services of the project (see {@link infos}); `all: false` keeps the running ones. */

@@ -6,6 +6,8 @@ import type { SwarmPortConfig, SwarmService, SwarmTask } from './mapping/swarm-t
 export function taskState(state: string): ContainerState {
   switch (state) {
     case 'running':
+    // the container runs; Swarm waits for its healthcheck to pass
+    case 'starting':
       return 'running';
     case 'complete':
     case 'failed':
@@ -22,7 +24,6 @@ export function taskState(state: string): ContainerState {
     case 'accepted':
     case 'preparing':
     case 'ready':
-    case 'starting':
       return 'created';
     default:
       return 'unknown';

@@ -241,8 +241,8 @@ services:
     deploy:
       replicas: 2
       endpoint_mode: dnsrr
-      update_config: { parallelism: 1, delay: 0s, order: start-first, failure_action: rollback, monitor: 2s, max_failure_ratio: 0 }
-      rollback_config: { parallelism: 0, delay: 0s, order: stop-first, failure_action: pause, monitor: 1s, max_failure_ratio: 0.5 }
+      update_config: { parallelism: 1, delay: 1s, order: start-first, failure_action: rollback, monitor: 2s, max_failure_ratio: 0 }
+      rollback_config: { parallelism: 0, delay: 1s, order: stop-first, failure_action: pause, monitor: 1s, max_failure_ratio: 0.5 }
 `;
     const good = parseProject(yaml('v1', 'touch /tmp/ready;'), { format: 'yaml', cwd: dir });
     const v1 = await good.up({ runtime: swarm });
@@ -253,8 +253,9 @@ services:
         Promise.all(tasks.map(async (t) => (await (await fetch(`http://127.0.0.1:${t.ports[0]?.published}/index.html`, { signal: AbortSignal.timeout(3000) })).text()).trim()));
       expect(await serving(old)).toEqual(['v1', 'v1']);
       const service = await raw.json<RawService>('GET', `/services/${name}_api`);
-      expect(service.Spec.RollbackConfig).toEqual({ Parallelism: 0, Delay: 0, FailureAction: 'pause', Monitor: 1e9, MaxFailureRatio: 0.5, Order: 'stop-first' });
-      expect(service.Spec.UpdateConfig).toEqual({ Parallelism: 1, Delay: 0, FailureAction: 'rollback', Monitor: 2e9, MaxFailureRatio: 0, Order: 'start-first' });
+      // (the engine API leaves zero values out)
+      expect(service.Spec.RollbackConfig).toMatchObject({ Parallelism: 0, Delay: 1e9, FailureAction: 'pause', Monitor: 1e9, MaxFailureRatio: 0.5, Order: 'stop-first' });
+      expect(service.Spec.UpdateConfig).toMatchObject({ Parallelism: 1, Delay: 1e9, FailureAction: 'rollback', Monitor: 2e9, Order: 'start-first' });
 
       // v2 never becomes ready: its healthcheck fails, Swarm fails the task and rolls back.
       const error = await parseProject(yaml('v2', ''), { format: 'yaml', cwd: dir }).up({ runtime: swarm }).then(() => undefined, (e: unknown) => e);

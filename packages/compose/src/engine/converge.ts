@@ -479,7 +479,17 @@ export class Converger {
     for (const r of plan.replicas) if (r.action === 'recreate') emit(this.#env, { type: 'service.recreating', service: name, replica: r.replica, containerId: r.containerId ?? '', reasons: r.reasons });
     this.#node(name).startSent = true;
     const existed = new Set(this.#ctx.observed.containers.filter((c) => c.service === name).map((c) => c.id));
-    const infos = await (runtime.deployService as NonNullable<typeof runtime.deployService>).call(runtime, request, { signal: this.#abort.signal });
+    let infos: readonly ContainerInfo[];
+    try {
+      infos = await (runtime.deployService as NonNullable<typeof runtime.deployService>).call(runtime, request, { signal: this.#abort.signal });
+    } catch (error) {
+      // A service this run created and that failed is removed by the rollback, as a half-made container is.
+      if (existed.size === 0) {
+        const left = await runtime.listContainers(this.#env.project, { all: true }).catch(() => []);
+        for (const c of left) if (c.service === name) this.record.createdContainers.set(c.id, c);
+      }
+      throw error;
+    }
     for (const info of infos) {
       if (existed.size === 0) this.record.createdContainers.set(info.id, info);
       if (existed.has(info.id)) continue;

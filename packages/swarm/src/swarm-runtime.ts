@@ -12,7 +12,7 @@ import { LABEL_OBJECT, mapService, type MappedService } from './mapping/service-
 import type { SwarmService, SwarmServiceSpec, SwarmTask } from './mapping/swarm-types.js';
 import { ensureObjects, pruneObjects, type ObjectKind } from './objects.js';
 import type { SwarmRuntime, SwarmRuntimeOptions } from './options.js';
-import { hasHealthcheck, serviceInfo, taskInfo } from './tasks.js';
+import { hasHealthcheck, LABEL_EXIT_CODE, LABEL_STOPPED, serviceInfo, taskInfo } from './tasks.js';
 
 /**
  * What Swarm applies. Left out (so the engine refuses them by name before anything is
@@ -470,12 +470,24 @@ class SwarmEngineRuntime implements SwarmRuntime {
     return this.inspectContainer(id);
   }
 
+  /**
+   * Sets the replica count. A unit stopped (scaled to 0) records its restart count and last exit
+   * code on the service, since Swarm reaps the tasks of a service scaled to 0; starting it again
+   * clears them.
+   */
   private async scale(serviceId: string, replicas: number): Promise<void> {
     const service = await this.service(serviceId);
     if (!service) return;
     if (!('Replicated' in service.Spec.Mode)) throw new UnsupportedOperationError('swarm', 'scale a global service', { service: service.Spec.Labels['io.selur.compose.service'], hint: 'a global service runs one task per node; remove it instead' });
     if (service.Spec.Mode.Replicated.Replicas === replicas) return;
-    await this.client.json('POST', `/services/${service.ID}/update`, { query: { version: service.Version.Index }, body: { ...service.Spec, Mode: { Replicated: { Replicas: replicas } } } });
+    const { [LABEL_STOPPED]: _restarts, [LABEL_EXIT_CODE]: _exit, ...labels } = service.Spec.Labels;
+    if (replicas === 0 && isUnit(service)) {
+      const tasks = (await this.tasks([service.ID], false)).sort(byCreation);
+      const exitCode = tasks.at(-1)?.Status.ContainerStatus?.ExitCode;
+      labels[LABEL_STOPPED] = String(Math.max(0, tasks.length - 1));
+      if (exitCode !== undefined && TERMINAL_STATES.has(tasks.at(-1)?.Status.State ?? '')) labels[LABEL_EXIT_CODE] = String(exitCode);
+    }
+    await this.client.json('POST', `/services/${service.ID}/update`, { query: { version: service.Version.Index }, body: { ...service.Spec, Labels: labels, Mode: { Replicated: { Replicas: replicas } } } });
   }
 
   /**
@@ -496,7 +508,11 @@ class SwarmEngineRuntime implements SwarmRuntime {
     await this.onLocalContainers(service.ID, (id) => this.client.json('POST', `/containers/${id}/stop`, { query: { t: Math.ceil(Math.max(0, options.timeoutMs) / 1000) } }));
     const deadline = Date.now() + Math.max(0, options.timeoutMs) + 15_000;
     while (Date.now() < deadline) {
-      const tasks = await this.tasks([service.ID], false);
+      // (removed meanwhile, by the removal of another of its tasks: stopped)
+      const tasks = await this.tasks([service.ID], false).catch((error: unknown) => {
+        if (isDockerEngineError(error) && error.statusCode === 404) return [];
+        throw error;
+      });
       if (tasks.every((t) => TERMINAL_STATES.has(t.Status.State) || t.Status.State === 'new' || t.Status.State === 'pending')) return;
       await sleep(200);
     }

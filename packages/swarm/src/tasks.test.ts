@@ -40,10 +40,11 @@ describe('taskInfo', () => {
   });
 
   it('maps every task state', () => {
-    expect(['new', 'pending', 'assigned', 'preparing'].map(taskState)).toEqual(Array(4).fill('created'));
+    const state = (s: string) => taskState(s);
+    expect(['new', 'pending', 'assigned', 'preparing', 'starting'].map(state)).toEqual(Array(5).fill('created'));
     // started, its healthcheck not passed yet: running (health starting), as Docker says of the container
-    expect(taskState('starting')).toBe('running');
-    expect(['complete', 'failed', 'shutdown'].map(taskState)).toEqual(['exited', 'exited', 'exited']);
-    expect(['rejected', 'orphaned', 'remove', 'weird'].map(taskState)).toEqual(['dead', 'dead', 'dead', 'unknown']);
+    expect(taskState('starting', true)).toBe('running');
+    expect(['complete', 'failed', 'shutdown'].map(state)).toEqual(['exited', 'exited', 'exited']);
+    expect(['rejected', 'orphaned', 'remove', 'weird'].map(state)).toEqual(['dead', 'dead', 'dead', 'unknown']);
   });
 });

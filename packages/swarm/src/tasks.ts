@@ -2,13 +2,17 @@ import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE } from '
 import type { ContainerInfo, ContainerState, HealthStatus, PublishedPort } from '@selur/compose';
 import type { SwarmPortConfig, SwarmService, SwarmTask } from './mapping/swarm-types.js';
 
-/** Task states, mapped onto the port's container states. @internal */
-export function taskState(state: string): ContainerState {
+/**
+ * Task states, mapped onto the port's container states. A task with a healthcheck stays
+ * `starting` until it passes: its container runs (health `starting`), as Docker says of it.
+ * @internal
+ */
+export function taskState(state: string, hasCheck = false): ContainerState {
   switch (state) {
     case 'running':
-    // the container runs; Swarm waits for its healthcheck to pass
-    case 'starting':
       return 'running';
+    case 'starting':
+      return hasCheck ? 'running' : 'created';
     case 'complete':
     case 'failed':
     case 'shutdown':
@@ -72,7 +76,7 @@ export function taskInfo(task: SwarmTask, service: SwarmService, options: { read
   const replica = task.Slot ?? options.replica ?? 1;
   labels[LABEL_REPLICA] = String(replica);
   const ingress = (service.Endpoint?.Ports ?? []).filter((p) => p.PublishMode === 'ingress');
-  const state = taskState(task.Status.State);
+  const state = taskState(task.Status.State, hasHealthcheck(service));
   const exitCode = task.Status.ContainerStatus?.ExitCode;
   return {
     id: task.ID,
@@ -92,6 +96,11 @@ export function taskInfo(task: SwarmTask, service: SwarmService, options: { read
     labels,
   };
 }
+
+/** Label on a stopped unit: its restart count when it was stopped (Swarm reaps the tasks of a service scaled to 0). @internal */
+export const LABEL_STOPPED = 'io.selur.compose.swarm.restarts';
+/** Label on a stopped unit: its last task's exit code, when known. @internal */
+export const LABEL_EXIT_CODE = 'io.selur.compose.swarm.exit-code';
 
 /**
  * A Swarm service seen as one container: a one-container unit (`Runtime.createContainer`), or a
@@ -116,7 +125,16 @@ export function serviceInfo(service: SwarmService, tasks: readonly SwarmTask[], 
     restartCount: Math.max(0, ordered.length - 1),
     labels,
   };
-  if (!latest) return { ...base, state: 'created', health: healthStatus(undefined, hasHealthcheck(service)), ports: [] };
+  const stopped = service.Spec.Labels[LABEL_STOPPED];
+  if (!latest) {
+    // Stopped (0 replicas), its tasks reaped by Swarm since: what the stop recorded.
+    const exitCode = Number(service.Spec.Labels[LABEL_EXIT_CODE] ?? 'none');
+    const health = healthStatus(undefined, hasHealthcheck(service));
+    if (stopped === undefined) return { ...base, state: 'created', health, ports: [] };
+    return { ...base, restartCount: Number(stopped) || 0, state: 'exited', ...(Number.isInteger(exitCode) ? { exitCode } : {}), health, ports: [] };
+  }
+  // Swarm reaps the tasks of a unit scaled to 0: its restarts are the count the stop recorded.
+  if (stopped !== undefined && 'Replicated' in service.Spec.Mode && service.Spec.Mode.Replicated.Replicas === 0) base.restartCount = Number(stopped) || 0;
   const task = taskInfo(latest, service, { publishHost: options.publishHost, health: options.health, replica });
   return { ...task, ...base, state: task.state, health: task.health, ports: task.ports };
 }

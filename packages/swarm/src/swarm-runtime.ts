@@ -131,7 +131,9 @@ class SwarmEngineRuntime implements SwarmRuntime {
     return next;
   }
 
-  private services(project: string): Promise<SwarmService[]> {
+  /** The project's Swarm services (SwarmInactiveError first when the engine is no manager). */
+  private async services(project: string): Promise<SwarmService[]> {
+    await this.localNode();
     return this.client.json<SwarmService[]>('GET', '/services', { query: { filters: projectFilter(project) } });
   }
 
@@ -346,6 +348,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
   // --- the Runtime port ---
 
   async ensureNetwork(request: NetworkRequest): Promise<{ info: ResourceInfo; created: boolean }> {
+    await this.localNode();
     const existing = await this.network(request.runtimeName);
     if (existing) return { info: this.networkInfo(request.project, existing), created: false };
     if (request.spec.external) throw new InvalidArgumentError(`swarm: the external network '${request.runtimeName}' does not exist (create it with 'docker network create -d overlay --attachable ${request.runtimeName}')`, { field: 'networks' });

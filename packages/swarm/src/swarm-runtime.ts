@@ -82,6 +82,12 @@ class SwarmEngineRuntime implements SwarmRuntime {
   private readonly stableMs: number;
   private nodeId: Promise<string> | undefined;
   private readonly nodeNames = new Map<string, string>();
+  /**
+   * The service of each task this object has seen: Swarm reaps the tasks of a service scaled to
+   * 0, so a stop followed by a removal (the engine's teardown) still finds the service by the
+   * task's id.
+   */
+  private readonly taskServices = new Map<string, string>();
   /** One change at a time per Swarm service (each update names the version it read). */
   private readonly serviceOps = new Map<string, Promise<unknown>>();
 
@@ -159,8 +165,9 @@ class SwarmEngineRuntime implements SwarmRuntime {
     } catch (error) {
       if (!(isDockerEngineError(error) && (error.statusCode === 404 || error.statusCode === 400))) throw error;
     }
-    const service = await this.service(task ? task.ServiceID : id);
-    if (!service || (!task && service.ID !== id)) throw new ContainerNotFoundError('swarm', id);
+    const service = await this.service(task ? task.ServiceID : (this.taskServices.get(id) ?? id));
+    if (!service || (!task && service.ID !== id && this.taskServices.get(id) !== service.ID)) throw new ContainerNotFoundError('swarm', id);
+    if (task) this.taskServices.set(task.ID, service.ID);
     // A task of a unit stands for the unit.
     return task && !isUnit(service) ? { service, task } : { service };
   }
@@ -182,6 +189,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
     if (services.length === 0) return [];
     const local = await this.localNode();
     const all = await this.tasks(services.map((s) => s.ID), false);
+    for (const task of all) this.taskServices.set(task.ID, task.ServiceID);
     const out: Promise<ContainerInfo>[] = [];
     for (const service of services) {
       const tasks = all.filter((t) => t.ServiceID === service.ID).sort(byCreation);
@@ -538,6 +546,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
     const project = service.Spec.Labels[LABEL_PROJECT] ?? '';
     await this.serialized(service.ID, async () => {
       if (options.force) await this.onLocalContainers(service.ID, (cid) => this.client.json('POST', `/containers/${cid}/kill`));
+      for (const [task, owner] of this.taskServices) if (owner === service.ID) this.taskServices.delete(task);
       try {
         await this.client.json('DELETE', `/services/${service.ID}`);
       } catch (error) {

@@ -524,7 +524,8 @@ class SwarmEngineRuntime implements SwarmRuntime {
         if (isDockerEngineError(error) && error.statusCode === 404) return [];
         throw error;
       });
-      if (tasks.every((t) => TERMINAL_STATES.has(t.Status.State) || t.Status.State === 'new' || t.Status.State === 'pending')) return;
+      // done once every task has ended or never started a container (a restart cut short)
+      if (tasks.every((t) => TERMINAL_STATES.has(t.Status.State) || !t.Status.ContainerStatus?.ContainerID)) return;
       await sleep(200);
     }
   }

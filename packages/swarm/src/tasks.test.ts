@@ -69,5 +69,8 @@ describe('serviceInfo (a one-container unit)', () => {
     expect(serviceInfo(unit(0, { [LABEL_STOPPED]: '3', [LABEL_EXIT_CODE]: '137' }), [], { publishHost: '127.0.0.1' })).toMatchObject({ state: 'exited', restartCount: 3, exitCode: 137 });
     const left = task({ Status: { State: 'shutdown', ContainerStatus: { ExitCode: 137 } } });
     expect(serviceInfo(unit(0, { [LABEL_STOPPED]: '3' }), [left], { publishHost: '127.0.0.1' })).toMatchObject({ state: 'exited', restartCount: 3 });
+    // a restart cut short by the stop (a task that never started a container) is no run of it
+    const cut = task({ ID: 'late', CreatedAt: '2026-01-01T00:00:09Z', Status: { State: 'assigned' } });
+    expect(serviceInfo(unit(0, { [LABEL_STOPPED]: '3' }), [left, cut], { publishHost: '127.0.0.1' })).toMatchObject({ state: 'exited', restartCount: 3 });
   });
 });

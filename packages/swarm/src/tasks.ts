@@ -109,7 +109,9 @@ export const LABEL_EXIT_CODE = 'io.selur.compose.swarm.exit-code';
  * first), and every earlier task of the unit counts as a restart. @internal
  */
 export function serviceInfo(service: SwarmService, tasks: readonly SwarmTask[], options: { readonly publishHost: string; readonly health?: string | undefined }): ContainerInfo {
-  const ordered = [...tasks].sort((a, b) => Date.parse(a.CreatedAt ?? '') - Date.parse(b.CreatedAt ?? ''));
+  // Scaled to 0 (stopped): a task Swarm made but never started (a restart cut short) is no run of it.
+  const stoppedUnit = 'Replicated' in service.Spec.Mode && service.Spec.Mode.Replicated.Replicas === 0;
+  const ordered = tasks.filter((t) => !stoppedUnit || t.Status.ContainerStatus?.ContainerID).sort((a, b) => Date.parse(a.CreatedAt ?? '') - Date.parse(b.CreatedAt ?? ''));
   const latest = ordered.at(-1);
   const replica = Number(service.Spec.Labels[LABEL_REPLICA] ?? '1') || 1;
   const labels: Record<string, string> = { ...service.Spec.TaskTemplate.ContainerSpec.Labels, [LABEL_REPLICA]: String(replica) };
@@ -134,7 +136,7 @@ export function serviceInfo(service: SwarmService, tasks: readonly SwarmTask[], 
     return { ...base, restartCount: Number(stopped) || 0, state: 'exited', ...(Number.isInteger(exitCode) ? { exitCode } : {}), health, ports: [] };
   }
   // Swarm reaps the tasks of a unit scaled to 0: its restarts are the count the stop recorded.
-  if (stopped !== undefined && 'Replicated' in service.Spec.Mode && service.Spec.Mode.Replicated.Replicas === 0) base.restartCount = Number(stopped) || 0;
+  if (stopped !== undefined && stoppedUnit) base.restartCount = Number(stopped) || 0;
   const task = taskInfo(latest, service, { publishHost: options.publishHost, health: options.health, replica });
   return { ...task, ...base, state: task.state, health: task.health, ports: task.ports };
 }

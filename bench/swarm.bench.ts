@@ -1,8 +1,8 @@
 /**
  * Swarm benchmark: a 10-service stack (each with a healthcheck) brought up until every task is
- * running and healthy, by @selur/compose-swarm's `up` and by `docker stack deploy` followed by
+ * running and healthy, by `project.up({ runtime: swarmRuntime() })` and by `docker stack deploy` followed by
  * polling the engine (every 100 ms, as ours polls), on the same single-node swarm, in the same run,
- * interleaved. Each round is torn down (ours: `down`; theirs: `docker stack rm`, waited until the
+ * interleaved. Each round is torn down (ours: `stack.down()`; theirs: `docker stack rm`, waited until the
  * containers are gone) before the next; only the `up` until healthy is timed.
  *
  * The engine must NOT be in Swarm mode already: this puts it into Swarm mode on 127.0.0.1 and

@@ -1,8 +1,8 @@
 /**
  * Swarm benchmark: a 10-service stack (each with a healthcheck) brought up until every task is
- * running and healthy, by @selur/compose-swarm's `up` and by `docker stack deploy` followed by
+ * running and healthy, by `project.up({ runtime: swarmRuntime() })` and by `docker stack deploy` followed by
  * polling the engine (every 100 ms, as ours polls), on the same single-node swarm, in the same run,
- * interleaved. Each round is torn down (ours: `down`; theirs: `docker stack rm`, waited until the
+ * interleaved. Each round is torn down (ours: `stack.down()`; theirs: `docker stack rm`, waited until the
  * containers are gone) before the next; only the `up` until healthy is timed.
  *
  * The engine must NOT be in Swarm mode already: this puts it into Swarm mode on 127.0.0.1 and
@@ -83,9 +83,9 @@ export async function runSwarmBench(rounds: number): Promise<{ oursMs: number[];
     for (let round = 0; round < rounds; round++) {
       const ours = `benchswarm-ours-${round}`;
       let t = performance.now();
-      await swarm.up(project(ours));
+      const stack = await project(ours).up({ runtime: swarm });
       oursMs.push(performance.now() - t);
-      await swarm.down(ours);
+      await stack.down();
 
       const theirs = `benchswarm-stack-${round}`;
       const label = `com.docker.stack.namespace=${theirs}`;
@@ -112,7 +112,7 @@ export function printSwarmBench(r: { oursMs: number[]; stackMs: number[] }): voi
   const ours = median(r.oursMs);
   const stack = median(r.stackMs);
   console.log(`swarm: ${SERVICES.length} services with healthchecks on a single-node swarm, up until all healthy, median of ${r.oursMs.length} interleaved rounds`);
-  console.log(`  swarmRuntime().up ${formatMs(ours)} (${r.oursMs.map((m) => m.toFixed(0)).join(', ')} ms)`);
+  console.log(`  project.up({ runtime: swarmRuntime() }) ${formatMs(ours)} (${r.oursMs.map((m) => m.toFixed(0)).join(', ')} ms)`);
   console.log(`  docker stack deploy + polling ${formatMs(stack)} (${r.stackMs.map((m) => m.toFixed(0)).join(', ')} ms)`);
   console.log(`  ratio ours / stack deploy: ${(ours / stack).toFixed(2)}×`);
 }

@@ -80,7 +80,7 @@ const ADVICE = {
   E_K8S_SECRET_FILE: 'The secret\'s `file` could not be read: check its path (relative to the compose file).',
   E_K8S_CONFIG_FILE: 'The config\'s `file` could not be read: check its path (relative to the compose file).',
   E_K8S_UNSUPPORTED_FIELD: 'Kubernetes cannot express the listed fields: remove them, or pass `unsupported: \'warn\'` to convert anyway.',
-  E_SWARM_DEPLOY: 'Read `tasks`: each failed task\'s `error`, `node` and last `logs` (a missing image on the node, a crash, a failing healthcheck); `reason` says whether Swarm rolled the update back or paused it.',
+  E_SWARM_DEPLOY: 'It is the `cause` of the `ServiceStartError` that `up` rejects with. Read `tasks`: each failed task\'s `error`, `node` and last `logs` (a missing image on the node, a crash, a failing healthcheck); `reason` says whether Swarm rolled the update back or paused it.',
   E_SWARM_INACTIVE: 'Run `docker swarm init` (or join as a manager), or point `DOCKER_HOST` at a manager node.',
   E_SWARM_SOURCE: 'Fix the secret\'s or config\'s source named in the message: its file path (relative to the compose file), its environment variable, or create the external object (`docker secret create`).',
   '(exit code 2)': 'Run the command with `--help`: it prints the usage and examples.',

@@ -5,8 +5,8 @@ import type { Settings } from './settings.js';
 
 /**
  * The runtime `--runtime` names: host processes (state under `$XDG_STATE_HOME/selur-compose`),
- * Docker/Podman (`DOCKER_HOST`), a Docker Swarm manager (`DOCKER_HOST`; `up` and `down` deploy and
- * remove the whole project as Swarm services), the selur stack (`SVALINN_URL`, `SVALINN_TOKEN` /
+ * Docker/Podman (`DOCKER_HOST`), a Docker Swarm manager (`DOCKER_HOST`; the engine deploys each
+ * service as a Swarm service), the selur stack (`SVALINN_URL`, `SVALINN_TOKEN` /
  * `SVALINN_API_KEY`, `VORDR_MCP_URL`, `SELUR_DEV_SECRETS`, bundles verified with the native ct),
  * or a Kubernetes cluster (`KUBECONFIG`, `SELUR_COMPOSE_NAMESPACE`).
  *

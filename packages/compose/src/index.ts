@@ -88,6 +88,7 @@ export type {
   VolumeRequest,
   ResourceInfo,
   ContainerRequest,
+  ServiceRequest,
   StopOptions,
   LogLine,
   LogOptions,

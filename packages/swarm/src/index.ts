@@ -6,7 +6,7 @@
  */
 
 export { swarmRuntime } from './swarm-runtime.js';
-export type { SwarmRuntime, SwarmRuntimeOptions, SwarmUpOptions, SwarmUpResult, SwarmServiceResult, SwarmDownOptions, SwarmDownResult } from './options.js';
+export type { SwarmRuntime, SwarmRuntimeOptions } from './options.js';
 
 // --- errors ---
 export { SwarmDeployError, isSwarmDeployError } from './errors/swarm-deploy-error.js';

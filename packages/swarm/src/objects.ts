@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { LABEL_PROJECT } from '@selur/compose';
-import type { FileObjectSpec, ProjectSpec } from '@selur/compose';
+import type { ServiceRequest } from '@selur/compose';
 import { isDockerEngineError, type EngineClient } from '@selur/compose-docker/engine';
 import { SwarmSourceError } from './errors/swarm-source-error.js';
 import { digest, LABEL_DIGEST, LABEL_OBJECT, type ObjectRef } from './mapping/service-spec.js';
@@ -16,24 +15,6 @@ import type { SwarmObject } from './mapping/swarm-types.js';
 export type ObjectKind = 'secret' | 'config';
 
 const plural = (kind: ObjectKind) => (kind === 'secret' ? 'secrets' : 'configs');
-
-async function content(kind: ObjectKind, name: string, spec: FileObjectSpec, workingDir: string, env: Readonly<Record<string, string | undefined>>): Promise<Buffer> {
-  if (spec.file !== undefined) {
-    const file = path.resolve(workingDir, spec.file);
-    try {
-      return await readFile(file);
-    } catch (cause) {
-      throw new SwarmSourceError(kind, name, `its file ${file} cannot be read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
-    }
-  }
-  if (spec.environment !== undefined) {
-    const value = env[spec.environment];
-    if (value === undefined) throw new SwarmSourceError(kind, name, `the environment variable ${spec.environment} is not set`);
-    return Buffer.from(value, 'utf8');
-  }
-  if (spec.content !== undefined) return Buffer.from(spec.content, 'utf8');
-  throw new SwarmSourceError(kind, name, 'it has no file, environment or content');
-}
 
 /** The project's secrets (or configs) of that kind, as the swarm holds them. */
 export async function listObjects(client: EngineClient, kind: ObjectKind, project: string): Promise<SwarmObject[]> {
@@ -50,32 +31,34 @@ export function versionedName(project: string, name: string, data: Buffer): stri
   return `${project}_${name}_${digest(data.toString('base64')).slice(0, 10)}`;
 }
 
+async function fileContent(kind: ObjectKind, name: string, file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (cause) {
+    throw new SwarmSourceError(kind, name, `its file ${file} cannot be read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+  }
+}
+
 /**
- * Creates (unless present) every secret or config of `names`, each under its versioned name;
- * external ones must exist. Returns them by logical name.
+ * Creates (unless present) every secret or config the service mounts, each under its versioned
+ * name, from the file the engine hands over (inline and environment-sourced ones included: the
+ * engine writes those to files). One the request has no file for is external: it must exist
+ * in the swarm under its name. Returns them by logical name.
  */
-export async function ensureObjects(
-  client: EngineClient,
-  kind: ObjectKind,
-  project: ProjectSpec,
-  names: ReadonlySet<string>,
-  workingDir: string,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<Record<string, ObjectRef>> {
-  const specs = kind === 'secret' ? project.secrets : project.configs;
+export async function ensureObjects(client: EngineClient, kind: ObjectKind, request: ServiceRequest): Promise<Record<string, ObjectRef>> {
+  const sources = new Map<string, string>((kind === 'secret' ? request.secrets : request.configs).map((s) => [s.name, s.file]));
+  const names = new Set((kind === 'secret' ? request.spec.secrets : (request.spec.configs ?? [])).map((r) => r.source));
   const refs: Record<string, ObjectRef> = {};
   for (const name of [...names].sort()) {
-    const spec = specs[name];
-    if (spec === undefined) throw new SwarmSourceError(kind, name, `it is not declared at the top level of the project`);
-    if (spec.external) {
-      const runtimeName = spec.name ?? name;
-      const existing = await byName(client, kind, runtimeName);
-      if (!existing) throw new SwarmSourceError(kind, name, `it is external, and the swarm has no ${kind} named '${runtimeName}' (create it with 'docker ${kind} create')`);
-      refs[name] = { id: existing.ID, name: runtimeName };
+    const file = sources.get(name);
+    if (file === undefined) {
+      const existing = await byName(client, kind, name);
+      if (!existing) throw new SwarmSourceError(kind, name, `it has no file and the swarm has no ${kind} named '${name}' (an external one: create it with 'docker ${kind} create')`);
+      refs[name] = { id: existing.ID, name };
       continue;
     }
-    const data = await content(kind, name, spec, workingDir, env);
-    const runtimeName = versionedName(project.name, name, data);
+    const data = await fileContent(kind, name, file);
+    const runtimeName = versionedName(request.project, name, data);
     const existing = await byName(client, kind, runtimeName);
     if (existing) {
       refs[name] = { id: existing.ID, name: runtimeName };
@@ -83,7 +66,7 @@ export async function ensureObjects(
     }
     try {
       const created = await client.json<{ ID: string }>('POST', `/${plural(kind)}/create`, {
-        body: { Name: runtimeName, Labels: { [LABEL_PROJECT]: project.name, [LABEL_OBJECT]: name, [LABEL_DIGEST]: runtimeName.slice(runtimeName.lastIndexOf('_') + 1) }, Data: data.toString('base64') },
+        body: { Name: runtimeName, Labels: { [LABEL_PROJECT]: request.project, [LABEL_OBJECT]: name, [LABEL_DIGEST]: runtimeName.slice(runtimeName.lastIndexOf('_') + 1) }, Data: data.toString('base64') },
       });
       refs[name] = { id: created.ID, name: runtimeName };
     } catch (error) {
@@ -97,11 +80,11 @@ export async function ensureObjects(
   return refs;
 }
 
-/** Removes the project's objects of that kind whose id is not in `used`; returns their names. An object still in use is kept. */
-export async function pruneObjects(client: EngineClient, kind: ObjectKind, project: string, used: ReadonlySet<string>): Promise<string[]> {
+/** Removes the project's objects of that kind (those `which` picks) whose id is not in `used`; returns their names. An object still in use is kept. */
+export async function pruneObjects(client: EngineClient, kind: ObjectKind, project: string, used: ReadonlySet<string>, which: (object: SwarmObject) => boolean = () => true): Promise<string[]> {
   const removed: string[] = [];
   for (const object of await listObjects(client, kind, project)) {
-    if (used.has(object.ID)) continue;
+    if (used.has(object.ID) || !which(object)) continue;
     try {
       await client.json('DELETE', `/${plural(kind)}/${object.ID}`);
       removed.push(object.Spec.Name);

@@ -1,25 +1,25 @@
 import {
-  ContainerNotFoundError, InvalidArgumentError, LABEL_CONFIG_HASH, LABEL_NETWORK, LABEL_PROJECT, LABEL_SERVICE, LABEL_VOLUME, UnsupportedFieldError,
-  UnsupportedOperationError, createGraph, projectFieldsInUse, resolveSecretEnvironment, serviceFieldsInUse,
-  type ContainerInfo, type ExecOptions, type ExecResult, type LogLine, type LogOptions, type NetworkRequest, type NetworkSpec, type ProbeResult,
-  type Project, type ProjectSpec, type ResourceInfo, type RuntimeCapability, type SecretSource, type UnsupportedFieldUse, type VolumeRequest,
+  ContainerNotFoundError, InvalidArgumentError, LABEL_CONFIG_HASH, LABEL_NETWORK, LABEL_PROJECT, LABEL_REPLICA, LABEL_VOLUME,
+  UnsupportedOperationError,
+  type ContainerInfo, type ContainerRequest, type ExecOptions, type ExecResult, type ListOptions, type LogLine, type LogOptions, type NetworkRequest,
+  type ProbeResult, type ResourceInfo, type RuntimeCapability, type ServiceRequest, type StopOptions, type VolumeRequest,
 } from '@selur/compose';
 import { EngineClient, execInContainer, isDockerEngineError, resolveEngineAddress, responseLines } from '@selur/compose-docker/engine';
-import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { SwarmDeployError, type SwarmTaskFailure } from './errors/swarm-deploy-error.js';
 import { SwarmInactiveError } from './errors/swarm-inactive-error.js';
-import { mapService, resourceName, serviceName, serviceNetworks, type MappedService } from './mapping/service-spec.js';
+import { LABEL_OBJECT, mapService, type MappedService } from './mapping/service-spec.js';
 import type { SwarmService, SwarmServiceSpec, SwarmTask } from './mapping/swarm-types.js';
-import { ensureObjects, listObjects, pruneObjects } from './objects.js';
-import type { SwarmDownOptions, SwarmDownResult, SwarmRuntime, SwarmRuntimeOptions, SwarmServiceResult, SwarmUpOptions, SwarmUpResult } from './options.js';
-import { hasHealthcheck, taskInfo } from './tasks.js';
+import { ensureObjects, pruneObjects, type ObjectKind } from './objects.js';
+import type { SwarmRuntime, SwarmRuntimeOptions } from './options.js';
+import { hasHealthcheck, LABEL_EXIT_CODE, LABEL_STOPPED, serviceInfo, taskInfo } from './tasks.js';
 
 /**
- * What Swarm applies. Left out (so the engine and `up` refuse them by name): the container
- * fields a Swarm task has no equivalent for (`privileged`, `devices`, `network_mode`, `pid`,
- * `ipc`, `container_name`, `links`, …), bind mounts (a path on this machine is not on the node),
- * `build` (Swarm runs images the nodes have), `pause`, per-network fixed addresses.
+ * What Swarm applies. Left out (so the engine refuses them by name before anything is
+ * created): the container fields a Swarm task has no equivalent for (`privileged`, `devices`,
+ * `network_mode`, `pid`, `ipc`, `container_name`, `links`, …), bind mounts (a path on this
+ * machine is not on the node that runs the task), `build` (Swarm runs images the nodes have),
+ * `pause`, per-network fixed addresses.
  */
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
   'field:user', 'field:read_only', 'field:hostname', 'field:init', 'field:entrypoint', 'field:cap_add', 'field:cap_drop', 'field:sysctls',
@@ -34,10 +34,14 @@ const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(
   'networks', 'volumes', 'ports', 'secrets', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas',
 ]);
 
-const NO_CONTAINERS = 'Swarm owns its tasks; deploy the whole project with runtime.up(project), scale it with deploy.replicas, remove it with runtime.down(name)';
+/** What deployService did to a Swarm service. @internal */
+type DeployAction = 'create' | 'update' | 'scale' | 'unchanged';
+
 const FAILED_STATES = new Set(['failed', 'rejected']);
+const TERMINAL_STATES = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned', 'remove']);
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
     const abort = () => {
       clearTimeout(timer);
       reject(signal?.reason);
@@ -53,15 +57,17 @@ function projectFilter(project: string): { label: string[] } {
   return { label: [`${LABEL_PROJECT}=${project}`] };
 }
 
-/** The fields of the project's services and resources this runtime cannot apply. @internal */
-export function unsupportedSwarmFields(spec: ProjectSpec): UnsupportedFieldUse[] {
-  const out: UnsupportedFieldUse[] = [];
-  for (const [name, service] of Object.entries(spec.services))
-    for (const field of serviceFieldsInUse(service)) if (!CAPABILITIES.has(`field:${field}`)) out.push({ field, where: `service '${name}'` });
-  const kinds: Record<string, string> = { network: 'network', volume: 'volume', secret: 'secret', config: 'config' };
-  for (const { field, resource } of projectFieldsInUse(spec, Object.keys(spec.services)))
-    if (!CAPABILITIES.has(`field:${field}`)) out.push({ field, where: `${kinds[field.split('.')[0] as string] ?? 'resource'} '${resource}'` });
-  return out;
+/** A one-container unit (made by createContainer) carries its replica on the service itself. */
+function isUnit(service: SwarmService): boolean {
+  return service.Spec.Labels[LABEL_REPLICA] !== undefined;
+}
+
+const byCreation = (a: SwarmTask, b: SwarmTask) => Date.parse(a.CreatedAt ?? '') - Date.parse(b.CreatedAt ?? '');
+
+/** What an id names: a task of a service, or a service (a unit, or a service with no task). */
+interface Target {
+  readonly service: SwarmService;
+  readonly task?: SwarmTask | undefined;
 }
 
 class SwarmEngineRuntime implements SwarmRuntime {
@@ -74,9 +80,16 @@ class SwarmEngineRuntime implements SwarmRuntime {
   private readonly pollIntervalMs: number;
   private readonly maxTaskFailures: number;
   private readonly stableMs: number;
-  private readonly env: Readonly<Record<string, string | undefined>>;
   private nodeId: Promise<string> | undefined;
   private readonly nodeNames = new Map<string, string>();
+  /**
+   * The service of each task this object has seen: Swarm reaps the tasks of a service scaled to
+   * 0, so a stop followed by a removal (the engine's teardown) still finds the service by the
+   * task's id.
+   */
+  private readonly taskServices = new Map<string, string>();
+  /** One change at a time per Swarm service (each update names the version it read). */
+  private readonly serviceOps = new Map<string, Promise<unknown>>();
 
   constructor(options: SwarmRuntimeOptions) {
     const address = resolveEngineAddress(options.host);
@@ -87,7 +100,6 @@ class SwarmEngineRuntime implements SwarmRuntime {
     this.pollIntervalMs = Math.max(50, options.pollIntervalMs ?? 500);
     this.maxTaskFailures = options.maxTaskFailures ?? 3;
     this.stableMs = Math.max(0, options.stableMs ?? 3000);
-    this.env = options.env ?? process.env;
   }
 
   /** The id of this node, once it is known to be a manager. */
@@ -113,7 +125,21 @@ class SwarmEngineRuntime implements SwarmRuntime {
     return name;
   }
 
-  private services(project: string): Promise<SwarmService[]> {
+  /** Runs `work` after every earlier change of the same Swarm service. */
+  private serialized<T>(serviceId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.serviceOps.get(serviceId) ?? Promise.resolve();
+    const next = before.catch(() => undefined).then(work);
+    const tail = next.catch(() => undefined);
+    this.serviceOps.set(serviceId, tail);
+    void tail.then(() => {
+      if (this.serviceOps.get(serviceId) === tail) this.serviceOps.delete(serviceId);
+    });
+    return next;
+  }
+
+  /** The project's Swarm services (SwarmInactiveError first when the engine is no manager). */
+  private async services(project: string): Promise<SwarmService[]> {
+    await this.localNode();
     return this.client.json<SwarmService[]>('GET', '/services', { query: { filters: projectFilter(project) } });
   }
 
@@ -131,126 +157,117 @@ class SwarmEngineRuntime implements SwarmRuntime {
     return this.client.json<SwarmTask[]>('GET', '/tasks', { query: { filters: { service: [...serviceIds], ...(desiredRunning ? { 'desired-state': ['running'] } : {}) } } });
   }
 
+  /** A task id, or a service id (a unit, a service with no task yet); ContainerNotFoundError otherwise. */
+  private async target(id: string): Promise<Target> {
+    let task: SwarmTask | undefined;
+    try {
+      task = await this.client.json<SwarmTask>('GET', `/tasks/${encodeURIComponent(id)}`);
+    } catch (error) {
+      if (!(isDockerEngineError(error) && (error.statusCode === 404 || error.statusCode === 400))) throw error;
+    }
+    const service = await this.service(task ? task.ServiceID : (this.taskServices.get(id) ?? id));
+    if (!service || (!task && service.ID !== id && this.taskServices.get(id) !== service.ID)) throw new ContainerNotFoundError('swarm', id);
+    if (task) this.taskServices.set(task.ID, service.ID);
+    // A task of a unit stands for the unit.
+    return task && !isUnit(service) ? { service, task } : { service };
+  }
+
   /** Docker's health of a task's container, when it runs on this node. */
-  private async containerHealth(task: SwarmTask, localNode: string): Promise<string | undefined> {
-    const id = task.Status.ContainerStatus?.ContainerID;
-    if (!id || task.NodeID !== localNode) return undefined;
+  private async containerHealth(task: SwarmTask | undefined, localNode: string): Promise<string | undefined> {
+    const id = task?.Status.ContainerStatus?.ContainerID;
+    if (!task || !id || task.NodeID !== localNode) return undefined;
     const inspect = await this.client.json<{ State?: { Health?: { Status?: string } } }>('GET', `/containers/${id}/json`).catch(() => undefined);
     return inspect?.State?.Health?.Status;
   }
 
-  private async infos(tasks: readonly SwarmTask[], services: readonly SwarmService[]): Promise<ContainerInfo[]> {
+  /**
+   * The containers of services: a unit is one container; a service's tasks that should run are
+   * its containers, else (stopped: scaled to 0) its latest task of each slot, else (never
+   * started) the service itself, created.
+   */
+  private async infos(services: readonly SwarmService[]): Promise<ContainerInfo[]> {
+    if (services.length === 0) return [];
     const local = await this.localNode();
-    const byId = new Map(services.map((s) => [s.ID, s]));
-    const nodes = [...new Set(tasks.map((t) => t.NodeID ?? ''))].sort();
-    const out = await Promise.all(
-      tasks.map(async (task) => {
-        const service = byId.get(task.ServiceID);
-        if (!service) return undefined;
-        return taskInfo(task, service, { publishHost: this.publishHost, health: await this.containerHealth(task, local), replica: nodes.indexOf(task.NodeID ?? '') + 1 });
-      }),
-    );
-    return out.filter((i): i is ContainerInfo => i !== undefined).sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
-  }
-
-  // --- the deployment ---
-
-  async up(project: Project, options: SwarmUpOptions = {}): Promise<SwarmUpResult> {
-    await this.localNode();
-    const spec = project.toJSON() as ProjectSpec;
-    const unsupported = unsupportedSwarmFields(spec);
-    if (unsupported.length > 0) throw new UnsupportedFieldError('swarm', unsupported);
-    for (const [name, service] of Object.entries(spec.services)) {
-      if (service.volumes.some((m) => m.type === 'bind')) throw new UnsupportedOperationError('swarm', 'bind-mounts', { service: name, hint: `service '${name}' binds a path of this machine, which is not on the node that runs the task; use a named volume` });
-      if (service.build && !service.image) throw new UnsupportedOperationError('swarm', 'build', { service: name, hint: 'Swarm runs images its nodes have; build it (docker build) and name it in `image`' });
-    }
-    const workingDir = project.source.workingDir;
-
-    // Networks: overlay, attachable, labelled as the project's.
-    const logicalNetworks = new Set(Object.values(spec.services).flatMap((s) => serviceNetworks(s)));
-    for (const logical of [...logicalNetworks].sort()) {
-      const netSpec: NetworkSpec = spec.networks[logical] ?? { driver: 'overlay', driver_opts: {}, labels: {}, external: false };
-      await this.ensureNetwork({ project: spec.name, name: logical, runtimeName: resourceName(spec.name, logical, netSpec), spec: netSpec });
-    }
-
-    // Secrets and configs under versioned names.
-    const secretNames = new Set(Object.values(spec.services).flatMap((s) => s.secrets.map((r) => r.source)));
-    const configNames = new Set(Object.values(spec.services).flatMap((s) => (s.configs ?? []).map((r) => r.source)));
-    const secrets = await ensureObjects(this.client, 'secret', spec, secretNames, workingDir, this.env);
-    const configs = await ensureObjects(this.client, 'config', spec, configNames, workingDir, this.env);
-
-    // Each service once its dependencies are (healthy when asked); independent ones together.
-    const graph = createGraph(Object.fromEntries(Object.entries(spec.services).map(([n, s]) => [n, Object.keys(s.depends_on).filter((d) => d in spec.services)])));
-    const applied = new Map<string, Promise<{ result: SwarmServiceResult; converged: Promise<void> }>>();
-    const wait = options.wait ?? true;
-    for (const name of graph.startOrder()) {
-      const service = spec.services[name];
-      if (!service) continue;
-      applied.set(
-        name,
-        (async () => {
-          for (const [dep, how] of Object.entries(service.depends_on)) {
-            const before = applied.get(dep);
-            if (!before) continue;
-            const { converged } = await before;
-            if (how.condition !== 'service_started' && wait) await converged;
-          }
-          const secretFiles: SecretSource[] = Object.entries(spec.secrets).flatMap(([n, s]) => (s.file ? [{ name: n, file: path.resolve(workingDir, s.file) }] : []));
-          const injected = await resolveSecretEnvironment(name, service, secretFiles, this.env['SELUR_DEV_SECRETS'] === '1');
-          const environment: Record<string, string> = { ...injected };
-          for (const [k, v] of Object.entries(service.environment)) if (typeof v === 'string') environment[k] = v;
-          const mapped = mapService({ project: spec, service: name, environment, secrets, configs });
-          const result = await this.apply(name, mapped);
-          const converged = wait && result.action !== 'unchanged' ? this.converge(name, mapped, result.action, options.signal) : Promise.resolve();
-          converged.catch(() => undefined);
-          return { result, converged };
-        })(),
-      );
-    }
-    const results: SwarmServiceResult[] = [];
-    const settled = await Promise.allSettled([...applied.values()].map(async (p) => {
-      const { result, converged } = await p;
-      results.push(result);
-      await converged;
-    }));
-    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failure) throw failure.reason;
-
-    const removedServices: string[] = [];
-    if (options.removeOrphans ?? true) {
-      for (const orphan of await this.services(spec.name)) {
-        if (orphan.Spec.Labels[LABEL_SERVICE] !== undefined && orphan.Spec.Labels[LABEL_SERVICE] in spec.services) continue;
-        await this.removeService(orphan.ID);
-        removedServices.push(orphan.Spec.Name);
+    const all = await this.tasks(services.map((s) => s.ID), false);
+    for (const task of all) this.taskServices.set(task.ID, task.ServiceID);
+    const out: Promise<ContainerInfo>[] = [];
+    for (const service of services) {
+      const tasks = all.filter((t) => t.ServiceID === service.ID).sort(byCreation);
+      if (isUnit(service)) {
+        out.push(this.containerHealth(tasks.at(-1), local).then((health) => serviceInfo(service, tasks, { publishHost: this.publishHost, health })));
+        continue;
+      }
+      let shown = tasks.filter((t) => t.DesiredState === 'running');
+      if (shown.length === 0) shown = [...new Map(tasks.map((t) => [t.Slot ?? t.NodeID ?? t.ID, t])).values()];
+      if (shown.length === 0) {
+        out.push(Promise.resolve(serviceInfo(service, [], { publishHost: this.publishHost })));
+        continue;
+      }
+      const nodes = [...new Set(shown.map((t) => t.NodeID ?? ''))].sort();
+      for (const task of shown) {
+        out.push(this.containerHealth(task, local).then((health) => taskInfo(task, service, { publishHost: this.publishHost, health, replica: nodes.indexOf(task.NodeID ?? '') + 1 })));
       }
     }
-    const current = await this.services(spec.name);
-    const usedSecrets = new Set(current.flatMap((s) => s.Spec.TaskTemplate.ContainerSpec.Secrets?.map((r) => r.SecretID) ?? []));
-    const usedConfigs = new Set(current.flatMap((s) => s.Spec.TaskTemplate.ContainerSpec.Configs?.map((r) => r.ConfigID) ?? []));
-    return {
-      services: results.sort((a, b) => a.service.localeCompare(b.service)),
-      removedServices: removedServices.sort(),
-      removedSecrets: await pruneObjects(this.client, 'secret', spec.name, usedSecrets),
-      removedConfigs: await pruneObjects(this.client, 'config', spec.name, usedConfigs),
-    };
+    return (await Promise.all(out)).sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
   }
 
-  /** Creates the service, or updates it through Swarm (its update_config applies) when its config or scale changed. */
-  private async apply(name: string, mapped: MappedService): Promise<SwarmServiceResult> {
-    const swarmService = mapped.spec.Name;
-    const existing = await this.service(swarmService);
-    const base = { service: name, swarmService, configHash: mapped.configHash };
+  // --- whole services (the engine's path) ---
+
+  /** Secrets and configs in the swarm (versioned names), then the Swarm spec. */
+  private async map(request: ServiceRequest, unit: boolean): Promise<MappedService> {
+    const secrets = await ensureObjects(this.client, 'secret', request);
+    const configs = await ensureObjects(this.client, 'config', request);
+    return mapService({ request, secrets, configs, unit });
+  }
+
+  /**
+   * Creates the Swarm service, or updates it (Swarm's rolling update, its update_config and
+   * rollback_config apply) when its config changed, or scales it; then waits until it has
+   * converged and returns its tasks. A failed update is rolled back by Swarm where
+   * `update_config.failure_action` says so; the error says what the tasks reported.
+   */
+  async deployService(request: ServiceRequest, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<readonly ContainerInfo[]> {
+    await this.localNode();
+    const mapped = await this.map(request, false);
+    options.signal?.throwIfAborted();
+    const existing = await this.service(request.name);
+    const action = existing
+      ? await this.serialized(existing.ID, () => this.apply(request.name, mapped))
+      : await this.client.json('POST', '/services/create', { body: mapped.spec }).then(() => 'create' as const);
+    await this.converge(request.service, mapped, action, options.signal);
+    const current = await this.service(request.name);
+    if (current) await this.pruneFor(request, current);
+    return current ? this.infos([current]) : [];
+  }
+
+  /** Updates the service when its config or scale changed (scaling alone keeps the task template as the swarm holds it). */
+  private async apply(name: string, mapped: MappedService): Promise<DeployAction> {
+    const existing = await this.service(name);
     if (!existing) {
       await this.client.json('POST', '/services/create', { body: mapped.spec });
-      return { ...base, action: 'create' };
+      return 'create';
     }
     const sameConfig = existing.Spec.Labels[LABEL_CONFIG_HASH] === mapped.configHash;
     const sameScale = JSON.stringify(existing.Spec.Mode) === JSON.stringify(mapped.spec.Mode);
-    if (sameConfig && sameScale) return { ...base, action: 'unchanged' };
-    // Scaling alone keeps the task template as the swarm holds it, so no task is replaced.
+    if (sameConfig && sameScale) return 'unchanged';
     const body: SwarmServiceSpec = sameConfig ? { ...existing.Spec, Mode: mapped.spec.Mode } : mapped.spec;
     await this.client.json('POST', `/services/${existing.ID}/update`, { query: { version: existing.Version.Index }, body });
-    return { ...base, action: sameConfig ? 'scale' : 'update' };
+    return sameConfig ? 'scale' : 'update';
+  }
+
+  /** Removes the older versions of this service's secrets and configs once no service uses them (the swarm refuses to remove one in use). */
+  private async pruneFor(request: ServiceRequest, service: SwarmService): Promise<void> {
+    const names: Record<ObjectKind, Set<string>> = {
+      secret: new Set(request.spec.secrets.map((r) => r.source)),
+      config: new Set((request.spec.configs ?? []).map((r) => r.source)),
+    };
+    const keep = new Set([
+      ...(service.Spec.TaskTemplate.ContainerSpec.Secrets ?? []).map((r) => r.SecretID),
+      ...(service.Spec.TaskTemplate.ContainerSpec.Configs ?? []).map((r) => r.ConfigID),
+    ]);
+    for (const kind of ['secret', 'config'] as const) {
+      if (names[kind].size > 0) await pruneObjects(this.client, kind, request.project, keep, (o) => names[kind].has(o.Spec.Labels?.[LABEL_OBJECT] ?? ''));
+    }
   }
 
   private async failureOf(task: SwarmTask, localNode: string): Promise<SwarmTaskFailure> {
@@ -268,7 +285,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
   private async taskTail(taskId: string, lines: number): Promise<string[]> {
     const out: string[] = [];
     try {
-      for await (const line of this.taskLogs(taskId, { tail: lines, signal: AbortSignal.timeout(5000) })) out.push(line.text);
+      for await (const line of this.readLogs(taskId, { tail: lines, signal: AbortSignal.timeout(5000) })) out.push(line.text);
     } catch {
       // no logs to be had (task never started, node gone)
     }
@@ -279,13 +296,14 @@ class SwarmEngineRuntime implements SwarmRuntime {
    * Waits (bounded in time and reads) until the service has its desired tasks running with the new
    * config, healthy where it has a healthcheck, and — after an update — Swarm's update completed.
    */
-  private async converge(name: string, mapped: MappedService, action: SwarmServiceResult['action'], signal: AbortSignal | undefined): Promise<void> {
+  private async converge(name: string, mapped: MappedService, action: DeployAction, signal: AbortSignal | undefined): Promise<void> {
     const swarmService = mapped.spec.Name;
     const since = Date.now() - 2000;
     const deadline = Date.now() + this.convergeTimeoutMs;
     const attempts = Math.ceil(this.convergeTimeoutMs / this.pollIntervalMs) + 1;
     const local = await this.localNode();
     const noRestart = mapped.spec.TaskTemplate.RestartPolicy?.Condition === 'none';
+    const swarmDecides = action === 'update' && (mapped.spec.UpdateConfig?.FailureAction === 'rollback' || mapped.spec.UpdateConfig?.FailureAction === 'pause');
     let last = 'no task yet';
     for (let attempt = 0; attempt < attempts && Date.now() <= deadline; attempt++) {
       signal?.throwIfAborted();
@@ -296,13 +314,22 @@ class SwarmEngineRuntime implements SwarmRuntime {
       const failed = ours.filter((t) => FAILED_STATES.has(t.Status.State) && Date.parse(t.CreatedAt ?? '') >= since);
       const status = service.UpdateStatus;
       const statusIsOurs = status?.StartedAt !== undefined && Date.parse(status.StartedAt) >= since;
-      if (action === 'update' && statusIsOurs && (status?.State === 'rollback_completed' || status?.State === 'rollback_started' || status?.State === 'rollback_paused')) {
+      // Swarm's own rollback (update_config.failure_action: rollback): once it has put the
+      // previous spec back, the update failed; the old replicas serve again.
+      if (action === 'update' && statusIsOurs && (status?.State === 'rollback_completed' || status?.State === 'rollback_paused')) {
         throw new SwarmDeployError(name, swarmService, 'rolled-back', status.Message ?? 'Swarm rolled the update back', await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
+      }
+      if (action === 'update' && statusIsOurs && status?.State === 'rollback_started') {
+        last = `Swarm is rolling the update back: ${status.Message ?? ''}`;
+        await sleep(Math.min(this.pollIntervalMs, Math.max(0, deadline - Date.now())), signal);
+        continue;
       }
       if (action === 'update' && statusIsOurs && status?.State === 'paused') {
         throw new SwarmDeployError(name, swarmService, 'paused', status.Message ?? 'Swarm paused the update', await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
       }
-      if (failed.length > 0 && (noRestart || failed.length > this.maxTaskFailures)) {
+      // While Swarm updates a service whose update_config says what to do on failure (pause,
+      // rollback), Swarm decides: its update status says so above.
+      if (failed.length > 0 && !swarmDecides && (noRestart || failed.length > this.maxTaskFailures)) {
         throw new SwarmDeployError(name, swarmService, 'failed', `${failed.length} task(s) of the new spec failed`, await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
       }
       const desired = tasks.filter((t) => t.DesiredState === 'running');
@@ -326,63 +353,10 @@ class SwarmEngineRuntime implements SwarmRuntime {
     throw new SwarmDeployError(name, swarmService, 'timeout', `after ${this.convergeTimeoutMs} ms: ${last}`, await Promise.all(stuck.slice(0, 5).map((t) => this.failureOf(t, local))));
   }
 
-  private async removeService(id: string): Promise<void> {
-    try {
-      await this.client.json('DELETE', `/services/${id}`);
-    } catch (error) {
-      if (!(isDockerEngineError(error) && error.statusCode === 404)) throw error;
-    }
-  }
-
-  async down(project: string, options: SwarmDownOptions = {}): Promise<SwarmDownResult> {
-    await this.localNode();
-    const services = await this.services(project);
-    for (const service of services) await this.removeService(service.ID);
-    // The tasks' containers go after the services: networks and volumes are free once they are gone.
-    const ids = services.map((s) => s.ID);
-    for (let attempt = 0; attempt < 120 && ids.length > 0; attempt++) {
-      const left = await this.client.json<{ Id: string }[]>('GET', '/containers/json', { query: { all: true, filters: { label: [`com.docker.swarm.service.id`] } } });
-      const labelled = await Promise.all(left.map((c) => this.client.json<{ Config: { Labels?: Record<string, string> } }>('GET', `/containers/${c.Id}/json`).catch(() => undefined)));
-      if (!labelled.some((c) => ids.includes(c?.Config.Labels?.['com.docker.swarm.service.id'] ?? ''))) break;
-      await sleep(250);
-    }
-    const secrets = await pruneObjects(this.client, 'secret', project, new Set());
-    const configs = await pruneObjects(this.client, 'config', project, new Set());
-    const networks: string[] = [];
-    for (const network of await this.listNetworks(project)) {
-      await this.retryInUse(() => this.removeNetwork(project, network.runtimeName));
-      networks.push(network.runtimeName);
-    }
-    const volumes: string[] = [];
-    if (options.volumes) {
-      for (const volume of await this.listVolumes(project)) {
-        await this.retryInUse(() => this.removeVolume(project, volume.runtimeName));
-        volumes.push(volume.runtimeName);
-      }
-    }
-    return { services: services.map((s) => s.Spec.Name).sort(), networks, secrets, configs, volumes };
-  }
-
-  /** Retries (bounded) while the engine says the resource is still in use by a container going away. */
-  private async retryInUse(work: () => Promise<void>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await work();
-        return;
-      } catch (error) {
-        if (attempt >= 40 || !(isDockerEngineError(error) && (error.statusCode === 403 || error.statusCode === 409 || /in use|active endpoints/i.test(error.engineMessage)))) throw error;
-        await sleep(250);
-      }
-    }
-  }
-
-  async ps(project: string): Promise<readonly ContainerInfo[]> {
-    return this.listContainers(project, { all: true });
-  }
-
   // --- the Runtime port ---
 
   async ensureNetwork(request: NetworkRequest): Promise<{ info: ResourceInfo; created: boolean }> {
+    await this.localNode();
     const existing = await this.network(request.runtimeName);
     if (existing) return { info: this.networkInfo(request.project, existing), created: false };
     if (request.spec.external) throw new InvalidArgumentError(`swarm: the external network '${request.runtimeName}' does not exist (create it with 'docker network create -d overlay --attachable ${request.runtimeName}')`, { field: 'networks' });
@@ -423,13 +397,19 @@ class SwarmEngineRuntime implements SwarmRuntime {
     return { id: network.Id, name, runtimeName: network.Name, project: labels[LABEL_PROJECT] ?? project, labels: { ...labels } };
   }
 
+  /** Removes the network; retries (bounded) while the engine says a container going away still uses it. */
   async removeNetwork(project: string, runtimeName: string): Promise<void> {
     const existing = await this.network(runtimeName);
     if (!existing || existing.Labels?.[LABEL_PROJECT] !== project) return;
-    try {
-      await this.client.json('DELETE', `/networks/${existing.Id}`);
-    } catch (error) {
-      if (!(isDockerEngineError(error) && error.statusCode === 404)) throw error;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.json('DELETE', `/networks/${existing.Id}`);
+        return;
+      } catch (error) {
+        if (isDockerEngineError(error) && error.statusCode === 404) return;
+        if (attempt >= 40 || !(isDockerEngineError(error) && (error.statusCode === 403 || error.statusCode === 409 || /in use|active endpoints/i.test(error.engineMessage)))) throw error;
+        await sleep(250);
+      }
     }
   }
 
@@ -467,59 +447,198 @@ class SwarmEngineRuntime implements SwarmRuntime {
       .sort((a, b) => a.runtimeName.localeCompare(b.runtimeName));
   }
 
-  createContainer(): Promise<ContainerInfo> {
-    return Promise.reject(new UnsupportedOperationError('swarm', 'createContainer', { hint: NO_CONTAINERS }));
-  }
-  startContainer(): Promise<ContainerInfo> {
-    return Promise.reject(new UnsupportedOperationError('swarm', 'startContainer', { hint: NO_CONTAINERS }));
-  }
-  stopContainer(): Promise<void> {
-    return Promise.reject(new UnsupportedOperationError('swarm', 'stopContainer', { hint: NO_CONTAINERS }));
-  }
-  removeContainer(): Promise<void> {
-    return Promise.reject(new UnsupportedOperationError('swarm', 'removeContainer', { hint: NO_CONTAINERS }));
+
+  // --- containers: one-container units, and the tasks of services ---
+
+  /**
+   * One container as a Swarm service of its own (`<project>_<service>_<replica>`), held at 0
+   * replicas until it is started: a unit. Its ports are published on the node (host mode) unless
+   * the request says otherwise, and `restart` is its restart policy.
+   */
+  async createContainer(request: ContainerRequest): Promise<ContainerInfo> {
+    await this.localNode();
+    const { replica: _replica, ...rest } = request;
+    const mapped = await this.map({ ...rest, replicas: 0 }, true);
+    if (await this.service(request.name)) throw new InvalidArgumentError(`swarm: a service named '${request.name}' exists already`, { service: request.service });
+    const created = await this.client.json<{ ID: string }>('POST', '/services/create', { body: mapped.spec });
+    return this.inspectContainer(created.ID);
   }
 
-  /** The current tasks (desired state running) of the project's services; `all: false` keeps the running ones. */
-  async listContainers(project: string, options: { readonly all?: boolean | undefined } = {}): Promise<readonly ContainerInfo[]> {
-    const services = await this.services(project);
-    const tasks = await this.tasks(services.map((s) => s.ID), true);
-    const infos = await this.infos(tasks, services);
-    return options.all === false ? infos.filter((i) => i.state === 'running') : infos;
+  /** Starts a unit (1 replica) and waits, bounded, until Swarm has given it a task. A service's task runs already. */
+  async startContainer(id: string): Promise<ContainerInfo> {
+    const { service, task } = await this.target(id);
+    if (task || !isUnit(service)) {
+      const info = await this.inspectContainer(id);
+      if (info.state === 'running' || info.state === 'created') return info;
+      throw new UnsupportedOperationError('swarm', 'start a task', { service: info.service, hint: 'Swarm starts the tasks of a service; deploy it again (up) to start it' });
+    }
+    await this.serialized(service.ID, () => this.scale(service.ID, 1));
+    for (let attempt = 0; attempt < 120; attempt++) {
+      const info = await this.inspectContainer(id);
+      if (info.state !== 'created') return info;
+      await sleep(250);
+    }
+    return this.inspectContainer(id);
   }
 
-  private async task(id: string): Promise<SwarmTask> {
+  /**
+   * Sets the replica count. A unit stopped (scaled to 0) records its restart count and last exit
+   * code on the service, since Swarm reaps the tasks of a service scaled to 0; starting it again
+   * clears them.
+   */
+  private async scale(serviceId: string, replicas: number): Promise<void> {
+    const service = await this.service(serviceId);
+    if (!service) return;
+    if (!('Replicated' in service.Spec.Mode)) throw new UnsupportedOperationError('swarm', 'scale a global service', { service: service.Spec.Labels['io.selur.compose.service'], hint: 'a global service runs one task per node; remove it instead' });
+    if (service.Spec.Mode.Replicated.Replicas === replicas) return;
+    const { [LABEL_STOPPED]: _restarts, [LABEL_EXIT_CODE]: _exit, ...labels } = service.Spec.Labels;
+    if (replicas === 0 && isUnit(service)) {
+      const tasks = (await this.tasks([service.ID], false)).sort(byCreation);
+      const exitCode = tasks.at(-1)?.Status.ContainerStatus?.ExitCode;
+      labels[LABEL_STOPPED] = String(Math.max(0, tasks.length - 1));
+      if (exitCode !== undefined && TERMINAL_STATES.has(tasks.at(-1)?.Status.State ?? '')) labels[LABEL_EXIT_CODE] = String(exitCode);
+    }
+    await this.client.json('POST', `/services/${service.ID}/update`, { query: { version: service.Version.Index }, body: { ...service.Spec, Labels: labels, Mode: { Replicated: { Replicas: replicas } } } });
+  }
+
+  /**
+   * Stops a unit, or the whole service a task belongs to (Swarm stops services, not tasks):
+   * scaled to 0, then waits (bounded by the grace period) until no task of it runs.
+   */
+  async stopContainer(id: string, options: StopOptions): Promise<void> {
+    let target: Target;
     try {
-      return await this.client.json<SwarmTask>('GET', `/tasks/${encodeURIComponent(id)}`);
+      target = await this.target(id);
     } catch (error) {
-      if (isDockerEngineError(error) && error.statusCode === 404) throw new ContainerNotFoundError('swarm', id, { cause: error });
+      if (error instanceof ContainerNotFoundError) return;
       throw error;
+    }
+    const { service } = target;
+    await this.serialized(service.ID, () => this.scale(service.ID, 0));
+    // Swarm stops them with the service's own grace period; the caller's applies on this node.
+    await this.onLocalContainers(service.ID, (id) => this.client.json('POST', `/containers/${id}/stop`, { query: { t: Math.ceil(Math.max(0, options.timeoutMs) / 1000) } }));
+    const deadline = Date.now() + Math.max(0, options.timeoutMs) + 15_000;
+    while (Date.now() < deadline) {
+      // (removed meanwhile, by the removal of another of its tasks: stopped)
+      const tasks = await this.tasks([service.ID], false).catch((error: unknown) => {
+        if (isDockerEngineError(error) && error.statusCode === 404) return [];
+        throw error;
+      });
+      // done once every task has ended or never started a container (a restart cut short)
+      if (tasks.every((t) => TERMINAL_STATES.has(t.Status.State) || !t.Status.ContainerStatus?.ContainerID)) return;
+      await sleep(200);
     }
   }
 
+  /**
+   * Removes a unit, or the whole service a task belongs to; waits (bounded) until its containers
+   * are gone, so that its networks and volumes can go too, then removes the project's secrets and
+   * configs no service uses any more.
+   */
+  async removeContainer(id: string, options: { readonly force?: boolean | undefined } = {}): Promise<void> {
+    let target: Target;
+    try {
+      target = await this.target(id);
+    } catch (error) {
+      if (error instanceof ContainerNotFoundError) return;
+      throw error;
+    }
+    const { service } = target;
+    const project = service.Spec.Labels[LABEL_PROJECT] ?? '';
+    await this.serialized(service.ID, async () => {
+      if (options.force) await this.onLocalContainers(service.ID, (cid) => this.client.json('POST', `/containers/${cid}/kill`));
+      for (const [task, owner] of this.taskServices) if (owner === service.ID) this.taskServices.delete(task);
+      try {
+        await this.client.json('DELETE', `/services/${service.ID}`);
+      } catch (error) {
+        if (!(isDockerEngineError(error) && error.statusCode === 404)) throw error;
+      }
+      for (let attempt = 0; attempt < 240; attempt++) {
+        const left = await this.client.json<unknown[]>('GET', '/containers/json', { query: { all: true, filters: { label: [`com.docker.swarm.service.id=${service.ID}`] } } });
+        if (left.length === 0) break;
+        await sleep(250);
+      }
+    });
+    if (project) {
+      const used = new Set<string>();
+      for (const s of await this.services(project)) {
+        for (const r of s.Spec.TaskTemplate.ContainerSpec.Secrets ?? []) used.add(r.SecretID);
+        for (const r of s.Spec.TaskTemplate.ContainerSpec.Configs ?? []) used.add(r.ConfigID);
+      }
+      await pruneObjects(this.client, 'secret', project, used);
+      await pruneObjects(this.client, 'config', project, used);
+    }
+  }
+
+  /** Runs `work` on each running container of the service's tasks on this node (what is gone meanwhile is skipped). */
+  private async onLocalContainers(serviceId: string, work: (containerId: string) => Promise<unknown>): Promise<void> {
+    const running = await this.client.json<{ Id: string }[]>('GET', '/containers/json', { query: { filters: { label: [`com.docker.swarm.service.id=${serviceId}`] } } });
+    await Promise.all(running.map((c) => work(c.Id).catch(() => undefined)));
+  }
+
+  /** Units and the tasks of services of the project (see {@link infos}); `all: false` keeps the running ones. */
+  async listContainers(project: string, options: ListOptions = {}): Promise<readonly ContainerInfo[]> {
+    const infos = await this.infos(await this.services(project));
+    return options.all === false ? infos.filter((i) => i.state === 'running') : infos;
+  }
+
   async inspectContainer(id: string): Promise<ContainerInfo> {
-    const task = await this.task(id);
-    const service = await this.service(task.ServiceID);
-    if (!service) throw new ContainerNotFoundError('swarm', id);
-    const siblings = service.Spec.Mode && 'Global' in service.Spec.Mode ? await this.tasks([service.ID], true) : [task];
-    const [info] = await this.infos(siblings.some((t) => t.ID === id) ? siblings : [task], [service]).then((all) => all.filter((i) => i.id === id));
+    const { service, task } = await this.target(id);
+    if (task) {
+      const local = await this.localNode();
+      const siblings = 'Global' in service.Spec.Mode ? await this.tasks([service.ID], true) : [task];
+      const nodes = [...new Set(siblings.map((t) => t.NodeID ?? ''))].sort();
+      return taskInfo(task, service, { publishHost: this.publishHost, health: await this.containerHealth(task, local), replica: nodes.indexOf(task.NodeID ?? '') + 1 });
+    }
+    const info = (await this.infos([service])).find((i) => i.id === id);
     if (!info) throw new ContainerNotFoundError('swarm', id);
     return info;
   }
 
-  private async *stream(response: IncomingMessage, options: LogOptions): AsyncGenerator<LogLine> {
+  // --- logs ---
+
+  /** True once the unit's latest task, or the task, has ended (and, for a unit, no other task replaced it). */
+  private async ended(target: Target): Promise<boolean> {
+    if (target.task) {
+      const task = await this.client.json<SwarmTask>('GET', `/tasks/${target.task.ID}`).catch(() => undefined);
+      return !task || TERMINAL_STATES.has(task.Status.State);
+    }
+    const latest = (await this.tasks([target.service.ID], false).catch(() => [])).sort(byCreation).at(-1);
+    return latest !== undefined && TERMINAL_STATES.has(latest.Status.State);
+  }
+
+  private async *stream(response: IncomingMessage, options: LogOptions, target: Target): AsyncGenerator<LogLine> {
+    let finished = false;
     const stop = () => response.destroy();
     options.signal?.addEventListener('abort', stop, { once: true });
+    // Swarm keeps a followed stream open after the task ended: end it ourselves, once what the
+    // task wrote last has had time to arrive (bounded polling, until the stream closes).
+    const watcher = options.follow
+      ? (async () => {
+          let endedSeen = 0;
+          while (!finished && !response.destroyed) {
+            await sleep(300);
+            if (finished || response.destroyed) return;
+            endedSeen = (await this.ended(target)) ? endedSeen + 1 : 0;
+            if (endedSeen >= 3) {
+              finished = true;
+              response.destroy();
+            }
+          }
+        })()
+      : undefined;
     try {
       for await (const line of responseLines(response, false, true)) {
         if (options.since !== undefined && line.timestamp.getTime() < options.since.getTime()) continue;
         yield line;
       }
     } catch (error) {
-      if (!options.signal?.aborted) throw error;
+      if (!options.signal?.aborted && !finished) throw error;
     } finally {
+      finished = true;
       options.signal?.removeEventListener('abort', stop);
       response.destroy();
+      await watcher?.catch(() => undefined);
     }
   }
 
@@ -534,50 +653,44 @@ class SwarmEngineRuntime implements SwarmRuntime {
     };
   }
 
-  private async *taskLogs(taskId: string, options: LogOptions): AsyncGenerator<LogLine> {
+  private async *readLogs(id: string, options: LogOptions): AsyncGenerator<LogLine> {
     if (options.signal?.aborted) return;
+    const target = await this.target(id);
+    const path = target.task ? `/tasks/${encodeURIComponent(target.task.ID)}/logs` : `/services/${encodeURIComponent(target.service.ID)}/logs`;
     let response: IncomingMessage;
     try {
-      response = await this.client.stream('GET', `/tasks/${encodeURIComponent(taskId)}/logs`, { query: this.logQuery(options), signal: options.signal });
+      response = await this.client.stream('GET', path, { query: this.logQuery(options), signal: options.signal });
     } catch (error) {
       if (options.signal?.aborted) return;
-      if (isDockerEngineError(error) && error.statusCode === 404) throw new ContainerNotFoundError('swarm', taskId, { cause: error });
+      if (isDockerEngineError(error) && error.statusCode === 404) throw new ContainerNotFoundError('swarm', id, { cause: error });
       throw error;
     }
-    yield* this.stream(response, options);
+    yield* this.stream(response, options, target);
   }
 
-  /** One task's output (Swarm's task logs). */
+  /** A task's output; a unit's is every run of it (Swarm merges its tasks' logs). With `follow`, until it ends. */
   logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {
-    return this.taskLogs(id, options);
+    return this.readLogs(id, options);
   }
 
-  async *serviceLogs(project: string, service: string, options: LogOptions = {}): AsyncIterable<LogLine> {
-    if (options.signal?.aborted) return;
-    let response: IncomingMessage;
-    try {
-      response = await this.client.stream('GET', `/services/${encodeURIComponent(serviceName(project, service))}/logs`, { query: this.logQuery(options), signal: options.signal });
-    } catch (error) {
-      if (options.signal?.aborted) return;
-      throw error;
-    }
-    yield* this.stream(response, options);
-  }
+  // --- exec and health ---
 
-  /** The container of a task that runs on this node (exec reaches no other node). */
-  private async localContainer(id: string): Promise<{ task: SwarmTask; container: string }> {
-    const [task, local] = await Promise.all([this.task(id), this.localNode()]);
-    const container = task.Status.ContainerStatus?.ContainerID;
+  /** The container of a task (a unit's latest) that runs on this node (exec reaches no other node). */
+  private async localContainer(id: string): Promise<string> {
+    const [target, local] = await Promise.all([this.target(id), this.localNode()]);
+    const task = target.task ?? (await this.tasks([target.service.ID], false)).sort(byCreation).at(-1);
+    if (!task) throw new ContainerNotFoundError('swarm', id);
     if (task.NodeID !== local) {
-      throw new UnsupportedOperationError('swarm', 'exec on another node', { hint: `task ${id} runs on node ${await this.nodeName(task.NodeID)}; exec reaches tasks of the node the engine API belongs to (point DOCKER_HOST at that node)` });
+      throw new UnsupportedOperationError('swarm', 'exec on another node', { hint: `task ${task.ID} runs on node ${await this.nodeName(task.NodeID)}; exec reaches tasks of the node the engine API belongs to (point DOCKER_HOST at that node)` });
     }
+    const container = task.Status.ContainerStatus?.ContainerID;
     if (!container) throw new ContainerNotFoundError('swarm', id);
-    return { task, container };
+    return container;
   }
 
   async exec(id: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (command.length === 0) throw new InvalidArgumentError('exec: the command is empty', { field: 'command' });
-    const { container } = await this.localContainer(id);
+    const container = await this.localContainer(id);
     try {
       return await execInContainer(this.client, container, command, options);
     } catch (error) {
@@ -587,12 +700,11 @@ class SwarmEngineRuntime implements SwarmRuntime {
   }
 
   async probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {
-    const { task } = await this.localContainer(id);
-    const service = await this.service(task.ServiceID);
-    const check = service?.Spec.TaskTemplate.ContainerSpec.Healthcheck;
+    const { service } = await this.target(id);
+    const check = service.Spec.TaskTemplate.ContainerSpec.Healthcheck;
     const [kind, ...rest] = check?.Test ?? [];
     if (kind === undefined || kind === 'NONE' || rest.length === 0) {
-      throw new InvalidArgumentError(`swarm: task ${id} has no healthcheck to probe`, { service: service?.Spec.Labels[LABEL_SERVICE], field: 'healthcheck' });
+      throw new InvalidArgumentError(`swarm: ${id} has no healthcheck to probe`, { service: service.Spec.Labels['io.selur.compose.service'], field: 'healthcheck' });
     }
     const command = kind === 'CMD-SHELL' ? ['/bin/sh', '-c', rest.join(' ')] : rest;
     const timeoutMs = options.timeoutMs ?? (check?.Timeout ? check.Timeout / 1e6 : 30_000);
@@ -608,26 +720,25 @@ class SwarmEngineRuntime implements SwarmRuntime {
 
 /**
  * A {@link SwarmRuntime} over the Engine API of a Swarm manager (through the client of
- * `@selur/compose-docker`): a Swarm service `<project>_<service>` per compose service, labelled
- * with the project, service and config hash like every runtime's containers; attachable overlay
- * networks; secrets and configs under versioned names; `deploy` mapped field by field.
+ * `@selur/compose-docker`), for the engine to drive: `project.up({ runtime: swarmRuntime() })`
+ * deploys each compose service as a Swarm service `<project>_<service>` (labelled with the
+ * project, service and config hash like every runtime's containers; a changed one goes through
+ * Swarm's own rolling update and rollback), on attachable overlay networks, with secrets and
+ * configs under versioned names and `deploy` mapped field by field; `stack.down()` removes them.
  *
  * @example
  * ```ts
- * import { loadProject } from '@selur/compose';
+ * import { isServiceStartError, loadProject } from '@selur/compose';
  * import { swarmRuntime, isSwarmDeployError } from '@selur/compose-swarm';
- * const swarm = swarmRuntime();
  * const project = await loadProject('compose.toml');
  * try {
- *   const { services } = await swarm.up(project);
- *   console.log(services.map((s) => `${s.service}: ${s.action}`));
+ *   const stack = await project.up({ runtime: swarmRuntime() });
+ *   console.log(await stack.ps());
  * } catch (error) {
- *   if (isSwarmDeployError(error)) for (const t of error.tasks) console.error(t.node, t.error, t.logs);
+ *   if (isServiceStartError(error) && isSwarmDeployError(error.cause)) for (const t of error.cause.tasks) console.error(t.node, t.error, t.logs);
  * }
- * await swarm.down(project.name);
  * ```
  */
 export function swarmRuntime(options: SwarmRuntimeOptions = {}): SwarmRuntime {
   return new SwarmEngineRuntime(options);
 }
-

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE } from '@selur/compose';
 import type { SwarmService, SwarmTask } from './mapping/swarm-types.js';
-import { taskInfo, taskState } from './tasks.js';
+import { LABEL_EXIT_CODE, LABEL_STOPPED, serviceInfo, taskInfo, taskState } from './tasks.js';
 
 const labels = { [LABEL_PROJECT]: 'shop', [LABEL_SERVICE]: 'api', [LABEL_CONFIG_HASH]: 'h1' };
 const service = (ports: SwarmService['Endpoint']): SwarmService =>
@@ -40,8 +40,37 @@ describe('taskInfo', () => {
   });
 
   it('maps every task state', () => {
-    expect(['new', 'pending', 'assigned', 'preparing', 'starting'].map(taskState)).toEqual(Array(5).fill('created'));
-    expect(['complete', 'failed', 'shutdown'].map(taskState)).toEqual(['exited', 'exited', 'exited']);
-    expect(['rejected', 'orphaned', 'remove', 'weird'].map(taskState)).toEqual(['dead', 'dead', 'dead', 'unknown']);
+    const state = (s: string) => taskState(s);
+    expect(['new', 'pending', 'assigned', 'preparing', 'starting'].map(state)).toEqual(Array(5).fill('created'));
+    // started, its healthcheck not passed yet: running (health starting), as Docker says of the container
+    expect(taskState('starting', true)).toBe('running');
+    expect(['complete', 'failed', 'shutdown'].map(state)).toEqual(['exited', 'exited', 'exited']);
+    expect(['rejected', 'orphaned', 'remove', 'weird'].map(state)).toEqual(['dead', 'dead', 'dead', 'unknown']);
+  });
+});
+
+describe('serviceInfo (a one-container unit)', () => {
+  const unit = (replicas: number, extra: Record<string, string> = {}): SwarmService =>
+    ({
+      ID: 'svc9',
+      Version: { Index: 7 },
+      CreatedAt: '2026-01-01T00:00:00Z',
+      Spec: { Name: 'shop_api_2', Labels: { ...labels, [LABEL_REPLICA]: '2', ...extra }, Mode: { Replicated: { Replicas: replicas } }, TaskTemplate: { ContainerSpec: { Image: 'shop/api:1', Labels: labels } } },
+    }) as unknown as SwarmService;
+
+  it('is the service: created before its first task, then its latest task, earlier ones counted as restarts', () => {
+    expect(serviceInfo(unit(0), [], { publishHost: '127.0.0.1' })).toMatchObject({ id: 'svc9', name: 'shop_api_2', replica: 2, state: 'created', restartCount: 0, configHash: 'h1' });
+    const first = task({ ID: 'a', CreatedAt: '2026-01-01T00:00:01Z', Status: { State: 'failed', ContainerStatus: { ExitCode: 3 } } });
+    const second = task({ ID: 'b', CreatedAt: '2026-01-01T00:00:02Z', Status: { State: 'failed', ContainerStatus: { ExitCode: 4 } } });
+    expect(serviceInfo(unit(1), [second, first], { publishHost: '127.0.0.1' })).toMatchObject({ id: 'svc9', state: 'exited', exitCode: 4, restartCount: 1, replica: 2 });
+  });
+
+  it('stopped, its tasks reaped by Swarm: exited, with the restart count and exit code its stop recorded', () => {
+    expect(serviceInfo(unit(0, { [LABEL_STOPPED]: '3', [LABEL_EXIT_CODE]: '137' }), [], { publishHost: '127.0.0.1' })).toMatchObject({ state: 'exited', restartCount: 3, exitCode: 137 });
+    const left = task({ Status: { State: 'shutdown', ContainerStatus: { ExitCode: 137 } } });
+    expect(serviceInfo(unit(0, { [LABEL_STOPPED]: '3' }), [left], { publishHost: '127.0.0.1' })).toMatchObject({ state: 'exited', restartCount: 3 });
+    // a restart cut short by the stop (a task that never started a container) is no run of it
+    const cut = task({ ID: 'late', CreatedAt: '2026-01-01T00:00:09Z', Status: { State: 'assigned' } });
+    expect(serviceInfo(unit(0, { [LABEL_STOPPED]: '3' }), [left, cut], { publishHost: '127.0.0.1' })).toMatchObject({ state: 'exited', restartCount: 3 });
   });
 });

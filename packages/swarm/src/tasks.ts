@@ -2,11 +2,17 @@ import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE } from '
 import type { ContainerInfo, ContainerState, HealthStatus, PublishedPort } from '@selur/compose';
 import type { SwarmPortConfig, SwarmService, SwarmTask } from './mapping/swarm-types.js';
 
-/** Task states, mapped onto the port's container states. @internal */
-export function taskState(state: string): ContainerState {
+/**
+ * Task states, mapped onto the port's container states. A task with a healthcheck stays
+ * `starting` until it passes: its container runs (health `starting`), as Docker says of it.
+ * @internal
+ */
+export function taskState(state: string, hasCheck = false): ContainerState {
   switch (state) {
     case 'running':
       return 'running';
+    case 'starting':
+      return hasCheck ? 'running' : 'created';
     case 'complete':
     case 'failed':
     case 'shutdown':
@@ -22,7 +28,6 @@ export function taskState(state: string): ContainerState {
     case 'accepted':
     case 'preparing':
     case 'ready':
-    case 'starting':
       return 'created';
     default:
       return 'unknown';
@@ -71,7 +76,7 @@ export function taskInfo(task: SwarmTask, service: SwarmService, options: { read
   const replica = task.Slot ?? options.replica ?? 1;
   labels[LABEL_REPLICA] = String(replica);
   const ingress = (service.Endpoint?.Ports ?? []).filter((p) => p.PublishMode === 'ingress');
-  const state = taskState(task.Status.State);
+  const state = taskState(task.Status.State, hasHealthcheck(service));
   const exitCode = task.Status.ContainerStatus?.ExitCode;
   return {
     id: task.ID,
@@ -90,4 +95,48 @@ export function taskInfo(task: SwarmTask, service: SwarmService, options: { read
     ...(state === 'running' ? { startedAt: task.Status.Timestamp } : {}),
     labels,
   };
+}
+
+/** Label on a stopped unit: its restart count when it was stopped (Swarm reaps the tasks of a service scaled to 0). @internal */
+export const LABEL_STOPPED = 'io.selur.compose.swarm.restarts';
+/** Label on a stopped unit: its last task's exit code, when known. @internal */
+export const LABEL_EXIT_CODE = 'io.selur.compose.swarm.exit-code';
+
+/**
+ * A Swarm service seen as one container: a one-container unit (`Runtime.createContainer`), or a
+ * service with no task yet. id = the service id, name = the service name, replica = its replica
+ * label; the state, exit code, ports and health are its latest task's (`created` before the
+ * first), and every earlier task of the unit counts as a restart. @internal
+ */
+export function serviceInfo(service: SwarmService, tasks: readonly SwarmTask[], options: { readonly publishHost: string; readonly health?: string | undefined }): ContainerInfo {
+  // Scaled to 0 (stopped): a task Swarm made but never started (a restart cut short) is no run of it.
+  const stoppedUnit = 'Replicated' in service.Spec.Mode && service.Spec.Mode.Replicated.Replicas === 0;
+  const ordered = tasks.filter((t) => !stoppedUnit || t.Status.ContainerStatus?.ContainerID).sort((a, b) => Date.parse(a.CreatedAt ?? '') - Date.parse(b.CreatedAt ?? ''));
+  const latest = ordered.at(-1);
+  const replica = Number(service.Spec.Labels[LABEL_REPLICA] ?? '1') || 1;
+  const labels: Record<string, string> = { ...service.Spec.TaskTemplate.ContainerSpec.Labels, [LABEL_REPLICA]: String(replica) };
+  const base = {
+    id: service.ID,
+    name: service.Spec.Name,
+    project: labels[LABEL_PROJECT] ?? service.Spec.Labels[LABEL_PROJECT] ?? '',
+    service: labels[LABEL_SERVICE] ?? service.Spec.Labels[LABEL_SERVICE] ?? service.Spec.Name,
+    replica,
+    configHash: labels[LABEL_CONFIG_HASH] ?? '',
+    image: service.Spec.TaskTemplate.ContainerSpec.Image,
+    createdAt: service.CreatedAt,
+    restartCount: Math.max(0, ordered.length - 1),
+    labels,
+  };
+  const stopped = service.Spec.Labels[LABEL_STOPPED];
+  if (!latest) {
+    // Stopped (0 replicas), its tasks reaped by Swarm since: what the stop recorded.
+    const exitCode = Number(service.Spec.Labels[LABEL_EXIT_CODE] ?? 'none');
+    const health = healthStatus(undefined, hasHealthcheck(service));
+    if (stopped === undefined) return { ...base, state: 'created', health, ports: [] };
+    return { ...base, restartCount: Number(stopped) || 0, state: 'exited', ...(Number.isInteger(exitCode) ? { exitCode } : {}), health, ports: [] };
+  }
+  // Swarm reaps the tasks of a unit scaled to 0: its restarts are the count the stop recorded.
+  if (stopped !== undefined && stoppedUnit) base.restartCount = Number(stopped) || 0;
+  const task = taskInfo(latest, service, { publishHost: options.publishHost, health: options.health, replica });
+  return { ...task, ...base, state: task.state, health: task.health, ports: task.ports };
 }

@@ -7,7 +7,6 @@ import { ExitCode } from '../exit-codes.js';
 import { containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
 import { isKubernetesRuntime, kubernetesDown, kubernetesUp } from './kubernetes.js';
 import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
-import { downOrchestrated, isOrchestrated, upOrchestrated } from './orchestrated.js';
 import { cliTracing } from './telemetry.js';
 
 const seconds = (ctx: Context, name: string) => {
@@ -52,7 +51,6 @@ export const up: Handler = async (ctx) => {
   const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'up') : undefined;
   const runtime = await ctx.runtime();
   if (isKubernetesRuntime(runtime)) return kubernetesUp(ctx, runtime, project, services);
-  if (isOrchestrated(runtime)) return upOrchestrated(ctx, runtime, project, services);
   const detach = flag(ctx, 'detach') || flag(ctx, 'wait');
   if (flag(ctx, 'build')) {
     const { build } = await import('./supply.js');
@@ -114,7 +112,6 @@ export const down: Handler = async (ctx) => {
   const { project } = await loaded(ctx, { nameOnly: true });
   const runtime = await ctx.runtime();
   if (isKubernetesRuntime(runtime)) return kubernetesDown(ctx, runtime, project.name);
-  if (isOrchestrated(runtime)) return downOrchestrated(ctx, runtime, project.name);
   const sink = ctx.progress();
   const tracing = await cliTracing(ctx.io.env, (text) => ctx.warn(text));
   try {

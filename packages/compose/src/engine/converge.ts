@@ -10,7 +10,7 @@ import { emit, type EngineEnv } from './env.js';
 import { conflictingPort, EngineFailure, fixedHostPorts, portConflictOf, RunCancelled } from './failure.js';
 import { waitContainerReady, waitExited, type ReadinessContext } from './readiness.js';
 import type { Redactor } from './redact.js';
-import { containerRequest } from './requests.js';
+import { containerRequest, serviceRequest } from './requests.js';
 import { ensureResources, followLogEvents, type RunRecord } from './resources.js';
 import { exitFailure, holdStable, inspectSettled, type ExitRules } from './liveness.js';
 import { ServiceNode } from './service-node.js';
@@ -349,6 +349,8 @@ export class Converger {
    * last. Lower priority than starts and stops under a `parallel` cap.
    */
   #precreate(): void {
+    // A runtime that deploys whole services creates nothing ahead of time.
+    if (this.#env.runtime.deployService) return;
     const first: Promise<void>[] = [];
     const later: (() => void)[] = [];
     for (const desired of this.#ctx.desired.services) {
@@ -443,6 +445,7 @@ export class Converger {
 
   async #apply(name: string): Promise<ContainerInfo[]> {
     const plan = this.#plans.get(name) as ServicePlan;
+    if (this.#env.runtime.deployService && plan.replicas.some((r) => r.action !== 'unchanged')) return this.#deployService(name, plan);
     const removals = plan.replicas.filter((r) => r.action === 'remove');
     if (removals.length > 0) {
       this.#changed = true;
@@ -458,6 +461,44 @@ export class Converger {
       containers.push(...(await this.#rollOut(name, rolled.map((r) => ({ replica: r.replica, old: this.#observed.get(r.containerId ?? '') as ContainerInfo })))));
     }
     return containers.sort((a, b) => a.replica - b.replica);
+  }
+
+  /**
+   * On a runtime that owns its replicas (`Runtime.deployService`): the whole service in one
+   * request — created, updated by the runtime's own rolling update (and rollback), or scaled.
+   * Replicas of a service this run created are recorded, so that a failed run removes it; an
+   * updated service is left as the runtime leaves it (its own rollback restores the old spec).
+   */
+  async #deployService(name: string, plan: ServicePlan): Promise<ContainerInfo[]> {
+    const runtime = this.#env.runtime;
+    const desired = this.#desired.get(name) as DesiredService;
+    this.#changed = true;
+    const made = serviceRequest(this.#ctx.spec, this.#workingDir, desired, this.#settings.start ? desired.replicas : 0, runtime.capabilities.has('networks'));
+    const injected = await resolveSecretEnvironment(desired.name, desired.spec, made.secrets, this.#settings.secretsDevMode);
+    const peers = await this.#peerEnvironment(desired);
+    const request = Object.keys(injected).length === 0 && Object.keys(peers).length === 0 ? made : { ...made, environment: { ...peers, ...made.environment, ...injected } };
+    if (this.#abort.signal.aborted) throw new RunCancelled();
+    for (const r of plan.replicas) if (r.action === 'recreate') emit(this.#env, { type: 'service.recreating', service: name, replica: r.replica, containerId: r.containerId ?? '', reasons: r.reasons });
+    this.#node(name).startSent = true;
+    const existed = new Set(this.#ctx.observed.containers.filter((c) => c.service === name).map((c) => c.id));
+    let infos: readonly ContainerInfo[];
+    try {
+      infos = await (runtime.deployService as NonNullable<typeof runtime.deployService>).call(runtime, request, { signal: this.#abort.signal });
+    } catch (error) {
+      // A service this run created and that failed is removed by the rollback, as a half-made container is.
+      if (existed.size === 0) {
+        const left = await runtime.listContainers(this.#env.project, { all: true }).catch(() => []);
+        for (const c of left) if (c.service === name) this.record.createdContainers.set(c.id, c);
+      }
+      throw error;
+    }
+    for (const info of infos) {
+      if (existed.size === 0) this.record.createdContainers.set(info.id, info);
+      if (existed.has(info.id)) continue;
+      emit(this.#env, { type: 'service.started', service: name, replica: info.replica, containerId: info.id });
+      if (this.#settings.logEvents) followLogEvents(this.#env, name, info, this.#logAbort.signal, this.#redact);
+    }
+    return [...infos];
   }
 
   /** Replaces a changed service's replicas as a rolling update (see rollout.ts). */

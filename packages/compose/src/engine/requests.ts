@@ -4,7 +4,7 @@ import { LABEL_CONFIG_FIELDS } from '../plan/config-hash.js';
 import { runtimeResourceName, secretsOf } from '../plan/desired.js';
 import type { DesiredService } from '../plan/types.js';
 import { LABEL_OWNER, ownerLabel } from './owner.js';
-import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE, type ConfigSource, type ContainerRequest, type SecretSource } from '../runtime/types.js';
+import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE, type ConfigSource, type ContainerRequest, type SecretSource, type ServiceRequest } from '../runtime/types.js';
 import type { ProjectSpec, ServiceNetworkSpec } from '../spec/types.js';
 
 /** `<project>_<service>_<replica>`. */
@@ -88,4 +88,14 @@ export function containerRequest(spec: ProjectSpec, workingDir: string, desired:
     mounts,
     labels,
   };
+}
+
+/**
+ * @internal Everything a runtime that owns its replicas needs to deploy a desired service whole
+ * (see `Runtime.deployService`): a replica's request without the replica.
+ */
+export function serviceRequest(spec: ProjectSpec, workingDir: string, desired: DesiredService, replicas: number, withNetworks: boolean): ServiceRequest {
+  const { replica: _replica, name: _name, labels, ...rest } = containerRequest(spec, workingDir, desired, 1, withNetworks);
+  const { [LABEL_REPLICA]: _label, ...serviceLabels } = labels;
+  return { ...rest, name: `${spec.name}_${desired.name}`, replicas, labels: serviceLabels };
 }

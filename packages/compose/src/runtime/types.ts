@@ -189,6 +189,25 @@ export interface ContainerRequest {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/**
+ * A whole service as handed to a runtime whose own scheduler owns the replicas (Docker Swarm):
+ * what {@link Runtime.deployService} is asked. The same fields as a {@link ContainerRequest}, for
+ * the service rather than one replica.
+ *
+ * @example
+ * ```ts
+ * const tasks = await runtime.deployService?.({ ...request, name: 'shop_web', replicas: 3 });
+ * ```
+ */
+export interface ServiceRequest extends Omit<ContainerRequest, 'replica' | 'name' | 'labels'> {
+  /** `<project>_<service>`. */
+  readonly name: string;
+  /** Replicas wanted (0: deployed, nothing running). */
+  readonly replicas: number;
+  /** Labels to record on the service and its replicas (project, service, config hash and the service's own; no replica). */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 /** Options for stopping a container. */
 export interface StopOptions {
   /** Grace period before the runtime forces it (SIGKILL). */
@@ -335,6 +354,18 @@ export interface Runtime {
   exec(id: string, command: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Run the service's healthcheck once, now. */
   probeHealth(id: string, options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<ProbeResult>;
+
+  /**
+   * Deploys a whole service: creates it, updates it in place (the runtime's own rolling update,
+   * with its own rollback) or scales it, and resolves with its replicas once they run (healthy
+   * where the service has a healthcheck). Rejects with a typed error when they do not, leaving
+   * what served before serving. Optional: present on a runtime whose scheduler owns the replicas
+   * (Swarm); the engine then hands it each changed service instead of creating, starting and
+   * replacing containers one by one, and stops or removes the service through any of its
+   * replicas ({@link Runtime.stopContainer} and {@link Runtime.removeContainer} act on the
+   * whole service there).
+   */
+  deployService?(request: ServiceRequest, options?: { readonly signal?: AbortSignal | undefined }): Promise<readonly ContainerInfo[]>;
 
   /**
    * Freeze every process of the container (present when the runtime has the `pause` capability;

@@ -29,13 +29,15 @@ export interface SwarmTaskFailure {
 /**
  * A service did not reach its desired tasks running (and healthy) in time, its tasks failed, or
  * its update was paused or rolled back by Swarm (`update_config.failure_action`). Carries each
- * failed task: its error, its node and its last log lines.
+ * failed task: its error, its node and its last log lines. `up` rejects with the engine's
+ * `ServiceStartError`, whose `cause` this is.
  *
  * @example
  * ```ts
- * try { await swarm.up(project); }
+ * try { await project.up({ runtime: swarmRuntime() }); }
  * catch (error) {
- *   if (isSwarmDeployError(error)) for (const t of error.tasks) console.error(t.node, t.error, t.logs.join('\n'));
+ *   const cause = (error as Error).cause;
+ *   if (isSwarmDeployError(cause)) for (const t of cause.tasks) console.error(t.node, t.error, t.logs.join('\n'));
  * }
  * ```
  */
@@ -65,8 +67,8 @@ export class SwarmDeployError extends ComposeError {
  *
  * @example
  * ```ts
- * try { await swarm.up(project); }
- * catch (error) { if (isSwarmDeployError(error)) console.error(error.code, error.reason, error.message); }
+ * try { await project.up({ runtime: swarmRuntime() }); }
+ * catch (error) { const cause = (error as Error).cause; if (isSwarmDeployError(cause)) console.error(cause.code, cause.reason, cause.message); }
  * ```
  */
 export const isSwarmDeployError = guardFor<SwarmDeployError>('E_SWARM_DEPLOY');

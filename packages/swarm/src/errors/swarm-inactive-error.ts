@@ -7,7 +7,7 @@ import { guardFor } from './guard.js';
  *
  * @example
  * ```ts
- * try { await swarm.up(project); }
+ * try { await project.up({ runtime: swarmRuntime() }); }
  * catch (error) { if (isSwarmInactiveError(error)) console.error(error.nodeState, error.message); }
  * ```
  */
@@ -38,7 +38,7 @@ export class SwarmInactiveError extends ComposeError {
  *
  * @example
  * ```ts
- * try { await swarm.up(project); }
+ * try { await project.up({ runtime: swarmRuntime() }); }
  * catch (error) { if (isSwarmInactiveError(error)) console.error(error.code, error.message); }
  * ```
  */

@@ -8,8 +8,8 @@ import { guardFor } from './guard.js';
  *
  * @example
  * ```ts
- * try { await swarm.up(project); }
- * catch (error) { if (isSwarmSourceError(error)) console.error(error.kind, error.object, error.message); }
+ * try { await project.up({ runtime: swarmRuntime() }); }
+ * catch (error) { const e = (error as Error).cause ?? error; if (isSwarmSourceError(e)) console.error(e.kind, e.object, e.message); }
  * ```
  */
 export class SwarmSourceError extends ComposeError {
@@ -34,8 +34,8 @@ export class SwarmSourceError extends ComposeError {
  *
  * @example
  * ```ts
- * try { await swarm.up(project); }
- * catch (error) { if (isSwarmSourceError(error)) console.error(error.code, error.message); }
+ * try { await project.up({ runtime: swarmRuntime() }); }
+ * catch (error) { const e = (error as Error).cause ?? error; if (isSwarmSourceError(e)) console.error(e.code, e.message); }
  * ```
  */
 export const isSwarmSourceError = guardFor<SwarmSourceError>('E_SWARM_SOURCE');

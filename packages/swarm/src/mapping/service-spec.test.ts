@@ -1,11 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { isInvalidArgumentError, isUnsupportedOperationError, LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_SERVICE, parseProject } from '@selur/compose';
+import { isInvalidArgumentError, isUnsupportedOperationError, LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE, parseProject, type ServiceRequest } from '@selur/compose';
 import { mapService, type ObjectRef } from './service-spec.js';
-import { unsupportedSwarmFields } from '../swarm-runtime.js';
 
 const project = (services: string, extra = '') => parseProject(`name: shop\nservices:\n${services}\n${extra}`, { format: 'yaml', cwd: '/srv/shop' }).toJSON();
-const map = (yaml: string, extra = '', objects: { secrets?: Record<string, ObjectRef>; configs?: Record<string, ObjectRef> } = {}) =>
-  mapService({ project: project(yaml, extra), service: 'api', environment: {}, secrets: objects.secrets ?? {}, configs: objects.configs ?? {} });
+
+/** The request the engine hands over for service `api` (names resolved as the engine resolves them). */
+function request(yaml: string, extra = '', overrides: Partial<ServiceRequest> = {}): ServiceRequest {
+  const spec = project(yaml, extra);
+  const service = spec.services['api'];
+  if (!service) throw new Error('no api');
+  const runtimeName = (kind: 'networks' | 'volumes', n: string) => spec[kind][n]?.name ?? (spec[kind][n]?.external ? n : `shop_${n}`);
+  const logical = Object.keys(service.networks);
+  const networks = (logical.length > 0 ? logical : ['default']).map((n) => runtimeName('networks', n));
+  return {
+    project: 'shop',
+    service: 'api',
+    name: 'shop_api',
+    replicas: service.deploy.replicas,
+    configHash: 'h1',
+    spec: service,
+    workingDir: '/srv/shop',
+    environment: {},
+    secrets: service.secrets.filter((r) => spec.secrets[r.source]?.file).map((r) => ({ name: r.source, file: `/srv/shop/${r.source}`, target: r.target, uid: r.uid, gid: r.gid, mode: r.mode })),
+    configs: [],
+    networks,
+    networkSettings: Object.fromEntries(logical.filter((n) => Object.keys(service.networks[n] ?? {}).length > 0).map((n) => [runtimeName('networks', n), service.networks[n] ?? {}])),
+    mounts: service.volumes.map((m) => ({ type: m.type, source: m.type === 'volume' && m.source !== '' ? runtimeName('volumes', m.source) : m.source, target: m.target, readOnly: m.read_only })),
+    labels: { ...service.labels, [LABEL_PROJECT]: 'shop', [LABEL_SERVICE]: 'api', [LABEL_CONFIG_HASH]: 'h1' },
+    ...overrides,
+  };
+}
+const map = (yaml: string, extra = '', objects: { secrets?: Record<string, ObjectRef>; configs?: Record<string, ObjectRef> } = {}, overrides: Partial<ServiceRequest> = {}) =>
+  mapService({ request: request(yaml, extra, overrides), secrets: objects.secrets ?? {}, configs: objects.configs ?? {} });
 
 describe('mapService', () => {
   it('maps deploy field by field: mode, replicas, placement, resources, restart, update and rollback, endpoint, labels', () => {
@@ -34,6 +60,7 @@ describe('mapService', () => {
       endpoint_mode: vip
       labels: { com.example.tier: api }
 `);
+    expect(configHash).toBe('h1'); // the engine's, as on every runtime
     expect(spec.Name).toBe('shop_api');
     expect(spec.Labels).toEqual({ 'com.example.tier': 'api', [LABEL_PROJECT]: 'shop', [LABEL_SERVICE]: 'api', [LABEL_CONFIG_HASH]: configHash });
     expect(spec.Mode).toEqual({ Replicated: { Replicas: 3 } });
@@ -66,6 +93,13 @@ describe('mapService', () => {
         { Protocol: 'tcp', TargetPort: 7000, PublishMode: 'host' },
       ],
     });
+    // a one-container unit publishes on its node, as a container does, unless a mode is given
+    const unit = mapService({ request: request(`
+  api:
+    image: shop/api:1
+    ports: ["8080:80", { target: 7000, mode: ingress }]
+`), secrets: {}, configs: {}, unit: true });
+    expect(unit.spec.EndpointSpec.Ports.map((p) => p.PublishMode)).toEqual(['host', 'ingress']);
   });
 
   it('refuses what Swarm cannot publish: ingress with dnsrr, a host address', () => {
@@ -167,45 +201,28 @@ describe('mapService', () => {
 `)).toThrow(/a path on this machine is not on the node/);
   });
 
-  it('hashes the config, not the scale: replicas leave the hash alone, any other change moves it', () => {
-    const base = (replicas: number, tag: string) => map(`
-  api:
-    image: shop/api:${tag}
-    deploy: { replicas: ${replicas} }
-`);
-    expect(base(1, 'a').configHash).toBe(base(5, 'a').configHash);
-    expect(base(1, 'a').configHash).not.toBe(base(1, 'b').configHash);
-    const withEnv = (value: string) => mapService({ project: project('  api:\n    image: shop/api:1\n'), service: 'api', environment: { MODE: value }, secrets: {}, configs: {} });
-    expect(withEnv('a').configHash).not.toBe(withEnv('b').configHash);
-    expect(withEnv('a').spec.TaskTemplate.ContainerSpec.Env).toEqual(['MODE=a']);
-    const withSecret = (name: string) =>
-      map(`
+  it('a one-container unit: held at 0 replicas, carries its replica, and `restart` becomes its restart policy', () => {
+    const unit = (restart: string, deploy = '') =>
+      mapService({
+        request: request(`
   api:
     image: shop/api:1
-    secrets: [token]
-`, 'secrets:\n  token: { file: ./token }\n', { secrets: { token: { id: 'x', name } } }).configHash;
-    expect(withSecret('shop_token_1111')).not.toBe(withSecret('shop_token_2222'));
-  });
-});
-
-describe('unsupportedSwarmFields', () => {
-  it('names each field Swarm cannot apply, and none of those it can', () => {
-    const spec = project(`
-  api:
-    image: shop/api:1
-    privileged: true
-    devices: [/dev/fuse]
-    container_name: api
-    cap_add: [NET_ADMIN]
-    configs: [app]
-    deploy:
-      placement: { constraints: [node.role == manager] }
-      update_config: { parallelism: 1 }
-`, 'configs:\n  app: { content: x }\n');
-    expect(unsupportedSwarmFields(spec)).toEqual([
-      { field: 'container_name', where: "service 'api'" },
-      { field: 'devices', where: "service 'api'" },
-      { field: 'privileged', where: "service 'api'" },
-    ]);
+    restart: "${restart}"
+${deploy}`, '', { name: 'shop_api_2', replicas: 0, labels: { [LABEL_PROJECT]: 'shop', [LABEL_SERVICE]: 'api', [LABEL_REPLICA]: '2', [LABEL_CONFIG_HASH]: 'h1' } }),
+        secrets: {},
+        configs: {},
+        unit: true,
+      }).spec;
+    const spec = unit('no');
+    expect(spec.Name).toBe('shop_api_2');
+    expect(spec.Mode).toEqual({ Replicated: { Replicas: 0 } });
+    expect(spec.Labels[LABEL_REPLICA]).toBe('2');
+    expect(spec.TaskTemplate.RestartPolicy).toEqual({ Condition: 'none' });
+    expect(unit('always').TaskTemplate.RestartPolicy).toEqual({ Condition: 'any', Delay: 100e6 });
+    expect(unit('on-failure:2').TaskTemplate.RestartPolicy).toEqual({ Condition: 'on-failure', Delay: 100e6, MaxAttempts: 2 });
+    // deploy.restart_policy wins; a service (not a unit) keeps Swarm's default without one
+    expect(unit('no', '    deploy: { restart_policy: { condition: any, delay: 1s } }').TaskTemplate.RestartPolicy).toEqual({ Condition: 'any', Delay: 1e9, MaxAttempts: undefined, Window: undefined });
+    expect(map('  api:\n    image: shop/api:1\n    restart: "no"\n').spec.TaskTemplate.RestartPolicy).toBeUndefined();
+    expect(map('  api:\n    image: shop/api:1\n').spec.Labels[LABEL_REPLICA]).toBeUndefined();
   });
 });

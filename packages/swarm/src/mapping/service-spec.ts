@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { InvalidArgumentError, LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_SERVICE, UnsupportedOperationError } from '@selur/compose';
-import type { HealthcheckSpec, ProjectSpec, ServiceSpec, UpdateConfigSpec } from '@selur/compose';
+import { InvalidArgumentError, LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE, LABEL_VOLUME, UnsupportedOperationError } from '@selur/compose';
+import type { HealthcheckSpec, RestartPolicy, ServiceRequest, ServiceSpec, UpdateConfigSpec } from '@selur/compose';
 import type { SwarmContainerSpec, SwarmMount, SwarmPortConfig, SwarmServiceSpec, SwarmUpdateConfig } from './swarm-types.js';
 import { durationNs, memoryBytes, nanoCpus } from './units.js';
 
@@ -15,15 +15,19 @@ export interface ObjectRef {
   readonly name: string;
 }
 
-/** What the mapping of one service needs beyond its spec: the objects already resolved. @internal */
+/** What the mapping of one service needs beyond its request: its secrets and configs, already in the swarm. @internal */
 export interface ServiceMappingInput {
-  readonly project: ProjectSpec;
-  readonly service: string;
-  /** Environment, fully resolved (secret references already injected or refused). */
-  readonly environment: Readonly<Record<string, string>>;
+  /** The service as the engine asks for it (a container request, for a one-container unit, becomes one too). */
+  readonly request: ServiceRequest;
   /** The service's secrets and configs by their name in the project. */
   readonly secrets: Readonly<Record<string, ObjectRef>>;
   readonly configs: Readonly<Record<string, ObjectRef>>;
+  /**
+   * A one-container unit (`Runtime.createContainer`): ports without a mode are published on the
+   * node (host mode, as a container publishes), and `restart` applies when there is no
+   * `deploy.restart_policy` (restarts 100 ms apart, as Docker's first ones).
+   */
+  readonly unit?: boolean | undefined;
 }
 
 /** What a service becomes: the spec to send, and the config hash it is labelled with. @internal */
@@ -32,21 +36,9 @@ export interface MappedService {
   readonly configHash: string;
 }
 
-/** `<project>_<name>`, or the resource's own `name` / the external name. @internal */
-export function resourceName(project: string, logical: string, resource: { readonly external?: boolean | undefined; readonly name?: string | undefined } | undefined): string {
-  if (resource?.name) return resource.name;
-  return resource?.external ? logical : `${project}_${logical}`;
-}
-
 /** The Swarm service name of a compose service. @internal */
 export function serviceName(project: string, service: string): string {
   return `${project}_${service}`;
-}
-
-/** The logical networks a service joins (`default` when it names none). @internal */
-export function serviceNetworks(spec: ServiceSpec): string[] {
-  const logical = Object.keys(spec.networks);
-  return logical.length > 0 ? logical.sort((a, b) => (spec.networks[b]?.priority ?? 0) - (spec.networks[a]?.priority ?? 0)) : ['default'];
 }
 
 function healthcheck(check: HealthcheckSpec | undefined, service: string): SwarmContainerSpec['Healthcheck'] {
@@ -80,9 +72,9 @@ function updateConfig(config: UpdateConfigSpec | undefined, field: string): Swar
   };
 }
 
-function ports(spec: ServiceSpec, service: string, endpointMode: 'vip' | 'dnsrr'): SwarmPortConfig[] {
+function ports(spec: ServiceSpec, service: string, endpointMode: 'vip' | 'dnsrr', unit: boolean): SwarmPortConfig[] {
   return spec.ports.map((port) => {
-    const mode = port.mode ?? 'ingress';
+    const mode = port.mode ?? (unit ? 'host' : 'ingress');
     if (port.host_ip !== undefined && port.host_ip !== '' && port.host_ip !== '0.0.0.0' && port.host_ip !== '::') {
       throw new UnsupportedOperationError('swarm', 'ports.host_ip', {
         service,
@@ -105,29 +97,24 @@ function ports(spec: ServiceSpec, service: string, endpointMode: 'vip' | 'dnsrr'
   });
 }
 
-function mounts(project: ProjectSpec, spec: ServiceSpec, service: string): SwarmMount[] {
-  return spec.volumes.map((mount): SwarmMount => {
+function mounts(request: ServiceRequest): SwarmMount[] {
+  const { service, project } = request;
+  return request.mounts.map((mount, i): SwarmMount => {
+    const options = request.spec.volumes[i];
     if (mount.type === 'bind') {
       throw new UnsupportedOperationError('swarm', 'bind-mounts', { service, hint: `service '${service}' binds '${mount.source}': a path on this machine is not on the node that runs the task; use a named volume` });
     }
     if (mount.type === 'tmpfs') {
-      return { Type: 'tmpfs', Target: mount.target, ReadOnly: mount.read_only, TmpfsOptions: mount.tmpfs ? { SizeBytes: mount.tmpfs.size, Mode: mount.tmpfs.mode } : undefined };
+      return { Type: 'tmpfs', Target: mount.target, ReadOnly: mount.readOnly, TmpfsOptions: options?.tmpfs ? { SizeBytes: options.tmpfs.size, Mode: options.tmpfs.mode } : undefined };
     }
-    const volume = mount.source === '' ? undefined : project.volumes[mount.source];
-    const local = volume === undefined || volume.driver === 'local' || volume.driver === '';
+    const logical = options?.source ?? '';
     return {
       Type: 'volume',
-      ...(mount.source === '' ? {} : { Source: resourceName(project.name, mount.source, volume) }),
+      ...(mount.source === '' ? {} : { Source: mount.source }),
       Target: mount.target,
-      ReadOnly: mount.read_only,
-      VolumeOptions:
-        mount.source === '' || volume?.external
-          ? { NoCopy: mount.volume?.nocopy }
-          : {
-              NoCopy: mount.volume?.nocopy,
-              Labels: { ...volume?.labels, [LABEL_PROJECT]: project.name, 'io.selur.compose.volume': mount.source },
-              ...(local && Object.keys(volume?.driver_opts ?? {}).length === 0 ? {} : { DriverConfig: { Name: volume?.driver || 'local', Options: { ...volume?.driver_opts } } }),
-            },
+      ReadOnly: mount.readOnly,
+      // A node that has not got the volume creates it with the project's labels.
+      VolumeOptions: mount.source === '' ? { NoCopy: options?.volume?.nocopy } : { NoCopy: options?.volume?.nocopy, Labels: { [LABEL_PROJECT]: project, [LABEL_VOLUME]: logical } },
     };
   });
 }
@@ -147,96 +134,103 @@ export function digest(value: unknown): string {
   return createHash('sha256').update(typeof value === 'string' ? value : JSON.stringify(value)).digest('hex').slice(0, 32);
 }
 
+/** `restart` as Swarm's restart policy (a one-container unit without `deploy.restart_policy`). */
+function restartOf(restart: RestartPolicy): NonNullable<SwarmServiceSpec['TaskTemplate']['RestartPolicy']> {
+  const delay = 100e6;
+  if (restart === 'no') return { Condition: 'none' };
+  if (restart === 'always' || restart === 'unless-stopped') return { Condition: 'any', Delay: delay };
+  const max = restart.startsWith('on-failure:') ? Number(restart.slice('on-failure:'.length)) : 0;
+  return { Condition: 'on-failure', Delay: delay, MaxAttempts: max };
+}
+
 /**
- * One compose service as a Swarm service spec: labels as every runtime records them (project,
- * service, config hash), on the service and on its containers. The config hash covers the whole
- * task template, endpoint and update settings (and so the versioned names of its secrets and
- * configs), not the replica count: scaling changes no hash. @internal
+ * One service as a Swarm service spec, labelled as every runtime labels its resources (project,
+ * service, the engine's config hash), on the service and on its tasks' containers. @internal
  */
 export function mapService(input: ServiceMappingInput): MappedService {
-  const { project, service } = input;
-  const spec = project.services[service];
-  if (spec === undefined) throw new InvalidArgumentError(`swarm: the project has no service '${service}'`, { service });
+  const { request } = input;
+  const { project, service, spec } = request;
+  const unit = input.unit === true;
   if (spec.image.endsWith('.ctp')) throw new UnsupportedOperationError('swarm', 'bundles', { service, hint: `'${spec.image}' is a selur bundle, not an OCI image; run it with --runtime selur` });
+  if (spec.build && !spec.image) throw new UnsupportedOperationError('swarm', 'build', { service, hint: 'Swarm runs images its nodes have; build it (docker build) and name it in `image`' });
   const mode = spec.deploy.mode ?? 'replicated';
   if (mode === 'replicated-job' || mode === 'global-job') {
     throw new UnsupportedOperationError('swarm', `deploy.mode ${mode}`, { service, hint: 'jobs run to completion; this runtime waits for services to run' });
   }
+  if (unit && mode === 'global') throw new UnsupportedOperationError('swarm', 'deploy.mode global', { service, hint: 'a single container is one task; deploy a global service whole (project.up)' });
   const endpointMode = spec.deploy.endpoint_mode ?? 'vip';
   const limits = spec.deploy.resources?.limits;
   const reservations = spec.deploy.resources?.reservations;
   const restart = spec.deploy.restart_policy;
   const placement = spec.deploy.placement;
-  const identity = { [LABEL_PROJECT]: project.name, [LABEL_SERVICE]: service };
+  const identity = { [LABEL_PROJECT]: project, [LABEL_SERVICE]: service, ...(unit && request.labels[LABEL_REPLICA] ? { [LABEL_REPLICA]: request.labels[LABEL_REPLICA] } : {}) };
+  const secretRefs = new Map(request.secrets.map((s) => [s.name, s]));
+  const configRefs = new Map(request.configs.map((c) => [c.name, c]));
   const containerSpec: SwarmContainerSpec = {
     Image: spec.image,
-    Labels: { ...spec.labels, ...identity },
+    Labels: { ...request.labels, ...identity, [LABEL_CONFIG_HASH]: request.configHash },
     ...(spec.entrypoint !== undefined ? { Command: [...spec.entrypoint] } : {}),
     ...(spec.command !== undefined ? { Args: [...spec.command] } : {}),
     ...(spec.hostname ? { Hostname: spec.hostname } : {}),
-    Env: Object.entries(input.environment)
+    Env: Object.entries(request.environment)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => `${k}=${v}`),
     ...(spec.working_dir ? { Dir: spec.working_dir } : {}),
     ...(spec.user ? { User: spec.user } : {}),
     ...(spec.init !== undefined ? { Init: spec.init } : {}),
     ReadOnly: spec.read_only,
-    Mounts: mounts(project, spec, service),
+    Mounts: mounts(request),
     StopSignal: spec.stop_signal,
     StopGracePeriod: durationNs(spec.stop_grace_period, `services.${service}.stop_grace_period`) ?? 10e9,
     ...(spec.healthcheck ? { Healthcheck: healthcheck(spec.healthcheck, service) } : {}),
     Secrets: spec.secrets.map((ref) => {
       const object = input.secrets[ref.source];
       if (!object) throw new InvalidArgumentError(`swarm: secret '${ref.source}' of service '${service}' was not created`, { service, field: 'secrets' });
-      return { File: fileTarget(ref, secretTarget(ref.source, ref.target)), SecretID: object.id, SecretName: object.name };
+      const source = secretRefs.get(ref.source);
+      return { File: fileTarget(source ?? ref, secretTarget(ref.source, source?.target ?? ref.target)), SecretID: object.id, SecretName: object.name };
     }),
     Configs: (spec.configs ?? []).map((ref) => {
       const object = input.configs[ref.source];
       if (!object) throw new InvalidArgumentError(`swarm: config '${ref.source}' of service '${service}' was not created`, { service, field: 'configs' });
-      return { File: fileTarget(ref, ref.target ?? `/${ref.source}`), ConfigID: object.id, ConfigName: object.name };
+      const source = configRefs.get(ref.source);
+      return { File: fileTarget(source ?? ref, source?.target ?? ref.target ?? `/${ref.source}`), ConfigID: object.id, ConfigName: object.name };
     }),
     ...(spec.cap_add && spec.cap_add.length > 0 ? { CapabilityAdd: [...spec.cap_add] } : {}),
     ...(spec.cap_drop && spec.cap_drop.length > 0 ? { CapabilityDrop: [...spec.cap_drop] } : {}),
     ...(spec.sysctls && Object.keys(spec.sysctls).length > 0 ? { Sysctls: { ...spec.sysctls } } : {}),
   };
+  const restartPolicy = restart
+    ? {
+        Condition: restart.condition ?? 'any',
+        Delay: durationNs(restart.delay, `services.${service}.deploy.restart_policy.delay`),
+        MaxAttempts: restart.max_attempts,
+        Window: durationNs(restart.window, `services.${service}.deploy.restart_policy.window`),
+      }
+    : unit
+      ? restartOf(spec.restart)
+      : undefined;
   const body: SwarmServiceSpec = {
-    Name: serviceName(project.name, service),
-    Labels: { ...spec.deploy.labels, ...identity },
+    Name: request.name,
+    Labels: { ...spec.deploy.labels, ...identity, [LABEL_CONFIG_HASH]: request.configHash },
     TaskTemplate: {
       ContainerSpec: containerSpec,
       Resources: {
         ...(limits ? { Limits: { NanoCPUs: nanoCpus(limits.cpus), MemoryBytes: memoryBytes(limits.memory, `services.${service}.deploy.resources.limits.memory`), Pids: limits.pids } } : {}),
         ...(reservations ? { Reservations: { NanoCPUs: nanoCpus(reservations.cpus), MemoryBytes: memoryBytes(reservations.memory, `services.${service}.deploy.resources.reservations.memory`) } } : {}),
       },
-      ...(restart
-        ? {
-            RestartPolicy: {
-              Condition: restart.condition ?? 'any',
-              Delay: durationNs(restart.delay, `services.${service}.deploy.restart_policy.delay`),
-              MaxAttempts: restart.max_attempts,
-              Window: durationNs(restart.window, `services.${service}.deploy.restart_policy.window`),
-            },
-          }
-        : {}),
+      ...(restartPolicy ? { RestartPolicy: restartPolicy } : {}),
       Placement: {
         ...(placement?.constraints && placement.constraints.length > 0 ? { Constraints: [...placement.constraints] } : {}),
         ...(placement?.preferences && placement.preferences.length > 0 ? { Preferences: placement.preferences.map((p) => ({ Spread: { SpreadDescriptor: p.spread } })) } : {}),
         ...(placement?.max_replicas_per_node !== undefined ? { MaxReplicas: placement.max_replicas_per_node } : {}),
       },
-      Networks: serviceNetworks(spec).map((logical) => ({
-        Target: resourceName(project.name, logical, project.networks[logical]),
-        Aliases: [service, ...(spec.networks[logical]?.aliases ?? [])],
-      })),
+      Networks: request.networks.map((target) => ({ Target: target, Aliases: [service, ...(request.networkSettings[target]?.aliases ?? [])] })),
       ForceUpdate: 0,
     },
-    Mode: mode === 'global' ? { Global: {} } : { Replicated: { Replicas: spec.deploy.replicas } },
+    Mode: mode === 'global' ? { Global: {} } : { Replicated: { Replicas: request.replicas } },
     ...(spec.deploy.update_config ? { UpdateConfig: updateConfig(spec.deploy.update_config, `services.${service}.deploy.update_config`) } : {}),
     ...(spec.deploy.rollback_config ? { RollbackConfig: updateConfig(spec.deploy.rollback_config, `services.${service}.deploy.rollback_config`) } : {}),
-    EndpointSpec: { Mode: endpointMode, Ports: ports(spec, service, endpointMode) },
+    EndpointSpec: { Mode: endpointMode, Ports: ports(spec, service, endpointMode, unit) },
   };
-  // The hash covers everything but the replica count (scaling is not a change of config).
-  const configHash = digest({ ...body, Mode: mode });
-  body.Labels[LABEL_CONFIG_HASH] = configHash;
-  containerSpec.Labels[LABEL_CONFIG_HASH] = configHash;
-  return { spec: body, configHash };
+  return { spec: body, configHash: request.configHash };
 }

@@ -54,6 +54,7 @@ const FIELDS = [
   'deploy.update_config',
   'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.limits.pids', 'deploy.resources.reservations',
   'network.internal', 'network.attachable', 'network.enable_ipv6', 'network.ipam', 'network.driver_opts', 'volume.driver_opts',
+  'healthcheck.image_test',
 ] as const satisfies readonly ComposeField[];
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([

@@ -190,7 +190,7 @@ function ours(spec: ProjectSpec, workingDir: string) {
   for (const [name, s] of Object.entries(spec.services)) {
     const h = s.healthcheck;
     const health: Health =
-      h === undefined ? null : h.disable ? { disabled: true } : { test: h.test, interval: parseDuration(h.interval), timeout: parseDuration(h.timeout), retries: h.retries, start_period: parseDuration(h.start_period) };
+      h === undefined ? null : h.disable ? { disabled: true } : { test: h.test ?? [], interval: parseDuration(h.interval), timeout: parseDuration(h.timeout), retries: h.retries, start_period: parseDuration(h.start_period) };
     services[name] = {
       image: s.build !== undefined && s.image === '' ? '(built)' : s.image,
       command: s.command ?? null,

@@ -32,6 +32,7 @@ import { secretAndConfigFiles } from './mapping/files.js';
 import { containerInfo } from './mapping/container-info.js';
 import type { ContainerCreateBody, ContainerInspect } from './mapping/engine-types.js';
 import { imageAgeBase, pullPolicyOf, type PullPolicy } from './pull-policy.js';
+import { LABEL_HOOKS, hooksLabel, hooksOf, runHooks } from './hooks.js';
 import path from 'node:path';
 import type { DockerRuntime, DockerRuntimeOptions, EngineVersion } from './options.js';
 import * as resources from './resources.js';
@@ -43,10 +44,12 @@ import * as resources from './resources.js';
  * (inline or environment-sourced configs and secrets, external ones), `network.enable_ipv4`
  * (API 1.47), Swarm's (`deploy.*` but resources and `update_config`, which the engine carries out
  * itself as a rolling update, `ports.mode.ingress`), and what belongs to a tool around the runtime (`develop`,
- * `post_start`, `pre_stop`, `build.*` options). `pull_policy`, `platform` and `links` are applied
- * at create (see #supplyImage and #links); a healthcheck without `test` runs the image's.
+ * `build.*` options). `pull_policy`, `platform` and `links` are applied at create (see
+ * #supplyImage and #links); `post_start` and `pre_stop` run through exec after start and before
+ * stop (hooks.ts); a healthcheck without `test` runs the image's.
  */
 const FIELDS = [
+  'post_start', 'pre_stop',
   'cap_add', 'cap_drop', 'container_name', 'cpu_shares', 'devices', 'dns', 'dns_opt', 'dns_search', 'domainname', 'entrypoint',
   'expose', 'extra_hosts', 'hostname', 'init', 'ipc', 'links', 'logging', 'memswap_limit', 'network_mode', 'pid', 'platform', 'privileged', 'pull_policy',
   'read_only', 'security_opt', 'shm_size', 'stdin_open', 'sysctls', 'tmpfs', 'tty', 'ulimits', 'user',
@@ -178,6 +181,8 @@ class DockerEngineRuntime implements DockerRuntime {
     const name = containerNameOf(request);
     const body = containerCreateBody(await this.withSecretEnvironment(request), { publishHost: this.publishHost, init: this.init });
     body.HostConfig.Links = await this.#links(request, body);
+    const hooks = hooksLabel(request.spec);
+    if (hooks !== undefined) body.Labels[LABEL_HOOKS] = hooks;
     const { copies } = secretAndConfigFiles(request);
     const platform = request.spec.platform;
     const policy = pullPolicyOf(request.spec.pull_policy);
@@ -299,11 +304,24 @@ class DockerEngineRuntime implements DockerRuntime {
       }
       throw error;
     }
+    // `post_start` hooks (carried by a label), through exec, once the container runs
+    const started = await this.raw(id);
+    const { post_start } = hooksOf(started.Config.Labels);
+    if (post_start.length > 0) await runHooks(this.client, started.Id, 'post_start', post_start, this.#where(started));
     return this.inspectContainer(id);
+  }
+
+  #where(inspect: ContainerInspect): { service?: string | undefined; container: string } {
+    return { service: inspect.Config.Labels?.[LABEL_SERVICE], container: inspect.Name.replace(/^\//, '') };
   }
 
   async stopContainer(id: string, options: StopOptions): Promise<void> {
     const seconds = Math.max(0, Math.ceil(options.timeoutMs / 1000));
+    // `pre_stop` hooks (carried by a label), through exec, while the container still runs; a
+    // failed hook fails the stop, as in Docker Compose
+    const running = await this.raw(id);
+    const { pre_stop } = hooksOf(running.Config.Labels);
+    if (pre_stop.length > 0 && running.State.Running === true) await runHooks(this.client, running.Id, 'pre_stop', pre_stop, this.#where(running));
     const stop = (t: number) => this.client.json('POST', `${this.path(id)}/stop`, { query: { t }, timeoutMs: t * 1000 + 30_000 });
     try {
       const wanted = options.signal === undefined ? undefined : signalName(options.signal);

@@ -8,15 +8,17 @@
  *   would fail), `always` pulls even a local image (and fails here: the attempt is the proof),
  *   `build` builds the service's `build` section under its `image` first;
  * - `platform` is sent with the create: the host's platform runs, another is refused;
- * - `links`: `SERVICE:ALIAS` resolves in the linking container, and only there.
+ * - `links`: `SERVICE:ALIAS` resolves in the linking container, and only there;
+ * - `post_start` / `pre_stop`: run through exec after start and before stop (user, working_dir,
+ *   environment honoured); a failing hook is a typed `HookFailedError`.
  * Fails (never skips) without a Docker engine.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject, type Stack } from '@selur/compose';
-import { dockerRuntime, isImageNotFoundError } from '@selur/compose-docker';
+import { dockerRuntime, isHookFailedError, isImageNotFoundError } from '@selur/compose-docker';
 import { TEST_IMAGE, containerRequest, ensureTestImage, sweep, uniqueProject } from './support/engine.js';
 import { rawEngine } from './support/raw-engine.js';
 
@@ -50,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     for (const stack of stacks) await stack.down({ volumes: true }).catch(() => undefined);
-    for (const name of ['hc', 'nohc', 'links']) await sweep(runtime, `${project}-${name}`);
+    for (const name of ['hc', 'nohc', 'links', 'hooks', 'hookfail']) await sweep(runtime, `${project}-${name}`);
     await sweep(runtime, project);
     for (const image of [HC_IMAGE, BUILT_IMAGE]) await rawEngine('DELETE', `/images/${encodeURIComponent(image)}?force=true`);
   } finally {
@@ -150,6 +152,44 @@ describe('platform', () => {
     expect(error).toBeInstanceOf(Error);
     expect((await runtime.listContainers(project)).map((c) => c.service)).not.toContain('s390x');
   });
+});
+
+describe('post_start and pre_stop hooks', () => {
+  it('post_start runs after start with its user, working_dir and environment; pre_stop runs before stop; a failing hook fails the start, typed', async () => {
+    const out = path.join(folder, 'hook-out');
+    await mkdir(out, { recursive: true });
+    const stack = await up(
+      'hooks',
+      [
+        'services:',
+        '  app:',
+        `    image: ${TEST_IMAGE}`,
+        '    command: ["sleep", "1000"]',
+        '    stop_grace_period: 1s',
+        '    tmpfs: ["/hooks:mode=1777"]',
+        '    volumes:',
+        `      - ${out}:/out`,
+        '    post_start:',
+        '      - command: ["sh", "-c", "echo \\"$$MSG $$(id -u) $$(pwd)\\" > /hooks/post_start"]',
+        '        user: "65534"',
+        '        working_dir: /hooks',
+        '        environment:',
+        '          MSG: started',
+        '    pre_stop:',
+        '      - command: ["sh", "-c", "echo stopping > /out/pre_stop"]',
+        '',
+      ].join('\n'),
+    );
+    expect((await stack.exec('app', ['cat', '/hooks/post_start'])).stdout).toBe('started 65534 /hooks\n');
+    await expect(readFile(path.join(out, 'pre_stop'), 'utf8')).rejects.toThrow();
+    await stack.down();
+    expect(await readFile(path.join(out, 'pre_stop'), 'utf8')).toBe('stopping\n');
+
+    const error = await up('hookfail', `services:\n  bad:\n    image: ${TEST_IMAGE}\n    command: ["sleep", "1000"]\n    stop_grace_period: 1s\n    post_start:\n      - command: ["sh", "-c", "echo nope; exit 3"]\n`).catch((e: unknown) => e);
+    const failure = [error, (error as { cause?: unknown }).cause].find((e) => isHookFailedError(e));
+    expect(failure, String(error)).toBeDefined();
+    expect(failure).toMatchObject({ hook: 'post_start', exitCode: 3, output: 'nope', service: 'bad' });
+  }, 90_000);
 });
 
 describe('links', () => {

@@ -343,15 +343,16 @@ export function annotate(schema) {
 
 /**
  * An editor checks the file as written, before `${VAR}` interpolation (which the loader does before
- * validating): a string that holds `${` passes any pattern (`"${HOST_PORT:-8080}:80"`).
+ * validating): a string that holds `${` or `$NAME` passes any pattern (`"${HOST_PORT:-8080}:80"`,
+ * sentry's `"$SENTRY_BIND:80/tcp"`).
  */
-export const INTERPOLATION_PREFIX = '\\$\\{|(?:';
+export const INTERPOLATION_PREFIX = '\\$\\{|\\$[A-Za-z_]|(?:';
 
 /**
  * A boolean or integer field may be written as a variable too (`read_only: ${READ_ONLY}`): the
  * loader reads the interpolated text as the field's type, as Docker Compose does.
  */
-const INTERPOLATED = { type: 'string', pattern: '\\$\\{', description: 'A variable, read as the field\'s type once interpolated.' };
+const INTERPOLATED = { type: 'string', pattern: '\\$\\{|\\$[A-Za-z_]', description: 'A variable, read as the field\'s type once interpolated.' };
 
 function allowInterpolation(node) {
   if (Array.isArray(node)) for (const item of node) allowInterpolation(item);

@@ -151,7 +151,7 @@ export function normalizeHealthcheck(ctx: NormalizeContext, path: string, value:
   else if (rawTest !== undefined) problem(ctx, at('test'), `must be a shell command string or an array of strings, received ${show(rawTest)}`, 'type');
   // No `test`: the image's HEALTHCHECK test runs with the timing given here (Compose; Docker merges it).
   // An empty one is a mistake, not a request for the image's.
-  if (test !== undefined && test.length === 0) problem(ctx, at('test'), 'is empty; give a command, leave `test` out to keep the image\'s own, or disable = true', 'missing-field');
+  if (!disable && test !== undefined && test.length === 0) problem(ctx, at('test'), 'is empty; give a command, leave `test` out to keep the image\'s own, or disable = true', 'missing-field');
   // `["NONE"]` is Docker's way of writing `disable: true`
   const none = Array.isArray(test) && test[0] === 'NONE';
   return {

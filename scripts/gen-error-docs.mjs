@@ -61,6 +61,7 @@ const ADVICE = {
   E_DOCKER_ENGINE: 'Read the engine\'s message and status in the error; `docker info` and the engine logs tell more.',
   E_EXTERNAL_NOT_FOUND: 'Create the external network or volume first (`docker network create …`), or drop `external: true`.',
   E_IMAGE_BUILD: 'Read the build output in the message; fix the Dockerfile or the build context.',
+  E_HOOK_FAILED: 'Read the hook\'s output in the message; fix its command (it runs inside the container, through exec), or remove the `post_start`/`pre_stop` entry.',
   E_IMAGE_NOT_FOUND: 'Check the image name and tag, log in to the registry, or build it first.',
   E_BUNDLE: 'The `.ctp` file is malformed: rebuild it with `ct pack`, check it with `ct verify`.',
   E_BUNDLE_UNAVAILABLE: 'Check the `image` path or reference of the service: the bundle could not be read or fetched.',

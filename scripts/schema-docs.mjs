@@ -61,7 +61,7 @@ export const FIELD_DOCS = {
   'services.*.secrets': d('Secrets this service may read (names from the top-level `secrets`): a file per secret, its path in `<NAME>_FILE` on the process runtime, `/run/secrets/<name>` in containers.', [['db_password']]),
   'services.*.restart': d('When the runtime restarts the service after it exits.', ['unless-stopped', 'on-failure:3']),
   'services.*.healthcheck': d('A command that says whether the service is ready and healthy; `depends_on` conditions `service_healthy` and `up` wait for it.'),
-  'services.*.healthcheck.test': d('The check: a command string (run by a shell), or a list — `["CMD", …]` runs it directly, `["CMD-SHELL", "…"]` through a shell, `["NONE"]` disables the image\'s check.', ['pg_isready -U postgres', ['CMD', 'curl', '-f', 'http://localhost/health']]),
+  'services.*.healthcheck.test': d('The check: a command string (run by a shell), or a list — `["CMD", …]` runs it directly, `["CMD-SHELL", "…"]` through a shell, `["NONE"]` disables the image\'s check. Left out, the image\'s own `HEALTHCHECK` test runs with the timing given here (runtimes with images only: Docker).', ['pg_isready -U postgres', ['CMD', 'curl', '-f', 'http://localhost/health']]),
   'services.*.healthcheck.interval': d('Time between checks once the service has started.', ['5s']),
   'services.*.healthcheck.timeout': d('How long one check may take.', ['3s']),
   'services.*.healthcheck.retries': d('Consecutive failures after `start_period` that make the service unhealthy.', [5]),
@@ -187,6 +187,7 @@ export const PENDING_FIELD_DOCS = {
   'services.*.shm_size': d('Size of `/dev/shm`, with a unit.', ['256m']),
   'services.*.memswap_limit': d('Memory plus swap the service may use (`-1`: unlimited swap).', ['1g']),
   'services.*.cpu_shares': d('Relative CPU weight against other containers.', [512]),
+  'services.*.attach': d('`false`: `up` and `logs -f` in the CLI do not stream this service\'s logs unless the service is named on the command line (the container is the same).', [false]),
   'services.*.init': d('Run an init process as PID 1 that reaps zombies and forwards signals.', [true]),
   'services.*.privileged': d('Run with extended privileges.', [false]),
   'services.*.stdin_open': d('Keep standard input open (`docker run -i`).', [true]),
@@ -342,15 +343,16 @@ export function annotate(schema) {
 
 /**
  * An editor checks the file as written, before `${VAR}` interpolation (which the loader does before
- * validating): a string that holds `${` passes any pattern (`"${HOST_PORT:-8080}:80"`).
+ * validating): a string that holds `${` or `$NAME` passes any pattern (`"${HOST_PORT:-8080}:80"`,
+ * sentry's `"$SENTRY_BIND:80/tcp"`).
  */
-export const INTERPOLATION_PREFIX = '\\$\\{|(?:';
+export const INTERPOLATION_PREFIX = '\\$\\{|\\$[A-Za-z_]|(?:';
 
 /**
  * A boolean or integer field may be written as a variable too (`read_only: ${READ_ONLY}`): the
  * loader reads the interpolated text as the field's type, as Docker Compose does.
  */
-const INTERPOLATED = { type: 'string', pattern: '\\$\\{', description: 'A variable, read as the field\'s type once interpolated.' };
+const INTERPOLATED = { type: 'string', pattern: '\\$\\{|\\$[A-Za-z_]', description: 'A variable, read as the field\'s type once interpolated.' };
 
 function allowInterpolation(node) {
   if (Array.isArray(node)) for (const item of node) allowInterpolation(item);

@@ -30,7 +30,10 @@ import { containerCreateBody, containerNameOf, laterNetworks } from './mapping/c
 import { copyFilesInto } from './copy-files.js';
 import { secretAndConfigFiles } from './mapping/files.js';
 import { containerInfo } from './mapping/container-info.js';
-import type { ContainerInspect } from './mapping/engine-types.js';
+import type { ContainerCreateBody, ContainerInspect } from './mapping/engine-types.js';
+import { imageAgeBase, pullPolicyOf, type PullPolicy } from './pull-policy.js';
+import { LABEL_HOOKS, hooksLabel, hooksOf, runHooks } from './hooks.js';
+import path from 'node:path';
 import type { DockerRuntime, DockerRuntimeOptions, EngineVersion } from './options.js';
 import * as resources from './resources.js';
 
@@ -41,11 +44,14 @@ import * as resources from './resources.js';
  * (inline or environment-sourced configs and secrets, external ones), `network.enable_ipv4`
  * (API 1.47), Swarm's (`deploy.*` but resources and `update_config`, which the engine carries out
  * itself as a rolling update, `ports.mode.ingress`), and what belongs to a tool around the runtime (`develop`,
- * `post_start`, `pre_stop`, `pull_policy`, `platform`, `links`, `build.*` options).
+ * `build.*` options). `pull_policy`, `platform` and `links` are applied at create (see
+ * #supplyImage and #links); `post_start` and `pre_stop` run through exec after start and before
+ * stop (hooks.ts); a healthcheck without `test` runs the image's.
  */
 const FIELDS = [
+  'post_start', 'pre_stop',
   'cap_add', 'cap_drop', 'container_name', 'cpu_shares', 'devices', 'dns', 'dns_opt', 'dns_search', 'domainname', 'entrypoint',
-  'expose', 'extra_hosts', 'hostname', 'init', 'ipc', 'logging', 'memswap_limit', 'network_mode', 'pid', 'privileged',
+  'expose', 'extra_hosts', 'hostname', 'init', 'ipc', 'links', 'logging', 'memswap_limit', 'network_mode', 'pid', 'platform', 'privileged', 'pull_policy',
   'read_only', 'security_opt', 'shm_size', 'stdin_open', 'sysctls', 'tmpfs', 'tty', 'ulimits', 'user',
   'configs', 'configs.ownership', 'configs.mode', 'secrets.target', 'secrets.ownership', 'secrets.mode',
   'volumes.anonymous', 'volumes.tmpfs', 'volumes.bind.create_host_path', 'volumes.bind.propagation', 'volumes.bind.selinux',
@@ -54,6 +60,7 @@ const FIELDS = [
   'deploy.update_config',
   'deploy.resources.limits.cpus', 'deploy.resources.limits.memory', 'deploy.resources.limits.pids', 'deploy.resources.reservations',
   'network.internal', 'network.attachable', 'network.enable_ipv6', 'network.ipam', 'network.driver_opts', 'volume.driver_opts',
+  'healthcheck.image_test',
 ] as const satisfies readonly ComposeField[];
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
@@ -105,6 +112,8 @@ class DockerEngineRuntime implements DockerRuntime {
   private readonly secretsDevMode: boolean;
   /** Stop signals of the containers this object inspected, by id (see stopSignalOf). */
   private readonly stopSignals = new Map<string, string>();
+  /** Images being built for `pull_policy: build`, by project, service and config hash. */
+  private readonly builds = new Map<string, Promise<void>>();
 
   constructor(options: DockerRuntimeOptions) {
     const address = resolveEngineAddress(options.host);
@@ -171,15 +180,24 @@ class DockerEngineRuntime implements DockerRuntime {
     if (image.endsWith('.ctp')) throw new BundleNotRunnableError(image, { service: request.service });
     const name = containerNameOf(request);
     const body = containerCreateBody(await this.withSecretEnvironment(request), { publishHost: this.publishHost, init: this.init });
+    body.HostConfig.Links = await this.#links(request, body);
+    const hooks = hooksLabel(request.spec);
+    if (hooks !== undefined) body.Labels[LABEL_HOOKS] = hooks;
     const { copies } = secretAndConfigFiles(request);
-    const create = () => this.client.json<{ Id: string }>('POST', '/containers/create', { query: { name }, body });
+    const platform = request.spec.platform;
+    const policy = pullPolicyOf(request.spec.pull_policy);
+    await this.#supplyImage(request, policy);
+    // `platform` (API 1.41): the engine picks that variant of the image, or says it has none
+    const query = { name, ...(platform !== undefined ? { platform } : {}) };
+    const create = () => this.client.json<{ Id: string }>('POST', '/containers/create', { query, body });
     let created: { Id: string };
     try {
       created = await create();
     } catch (error) {
       if (!(is(error, 404) && /image/i.test(error.engineMessage))) throw error;
-      if (!this.pull) throw new ImageNotFoundError(image, error.engineMessage, { service: request.service, cause: error });
-      await pullImage(this.client, image, request.service);
+      const notPulledBecause = !this.pull ? 'the runtime\'s option pull is false' : policy.kind === 'never' ? 'pull_policy: never' : policy.kind === 'build' ? 'pull_policy: build' : undefined;
+      if (notPulledBecause !== undefined) throw new ImageNotFoundError(image, error.engineMessage, { service: request.service, cause: error, notPulledBecause });
+      await pullImage(this.client, image, request.service, undefined, platform);
       created = await create();
     }
     try {
@@ -192,6 +210,72 @@ class DockerEngineRuntime implements DockerRuntime {
       throw error;
     }
     return this.inspectContainer(created.Id);
+  }
+
+  /**
+   * Gets the image as `pull_policy` says before the create (`missing`, the default, is left to the
+   * create: a 404 pulls). `always` pulls; `daily`/`weekly`/`every_…` pull when the local image was
+   * tagged longer ago than that; `build` builds the service's `build` section under its `image`
+   * (once per runtime object and service config, so replicas share it). The runtime's
+   * `pull: false` wins over any pull.
+   */
+  async #supplyImage(request: ContainerRequest, policy: PullPolicy): Promise<void> {
+    const { spec } = request;
+    if (policy.kind === 'build') {
+      const build = spec.build;
+      if (build === undefined || spec.image === '') {
+        throw new InvalidArgumentError(`service '${request.service}': pull_policy build needs a \`build\` section and an \`image\` to tag`, { service: request.service, field: 'pull_policy' });
+      }
+      const key = `${request.project}/${request.service}/${request.configHash}`;
+      let built = this.builds.get(key);
+      if (built === undefined) {
+        built = buildImage(this.client, {
+          context: path.resolve(request.workingDir, build.context),
+          dockerfile: build.dockerfile,
+          args: build.args,
+          ...(build.target !== undefined ? { target: build.target } : {}),
+          tag: spec.image,
+          service: request.service,
+        }).then(() => undefined);
+        this.builds.set(key, built);
+        built.catch(() => this.builds.delete(key));
+      }
+      return built;
+    }
+    if (!this.pull || (policy.kind !== 'always' && policy.kind !== 'every')) return;
+    if (policy.kind === 'every') {
+      const inspect = await this.client.json<{ Created?: string; Metadata?: { LastTagTime?: string } }>('GET', `/images/${encodeURIComponent(spec.image)}/json`).catch((error: unknown) => {
+        if (is(error, 404)) return undefined;
+        throw error;
+      });
+      const since = inspect === undefined ? undefined : imageAgeBase(inspect);
+      if (since !== undefined && Date.now() - since < policy.ms) return;
+    }
+    await pullImage(this.client, spec.image, request.service, undefined, spec.platform);
+  }
+
+  /**
+   * `links` (legacy): `SERVICE[:ALIAS]` → `CONTAINER:ALIAS` for each container of that service,
+   * as Docker Compose writes them (under the alias, the service name and the container name).
+   * On the project's user-defined network the engine resolves these names for this container
+   * only. Undefined without links or without a project network (`network_mode`).
+   */
+  async #links(request: ContainerRequest, body: ContainerCreateBody): Promise<string[] | undefined> {
+    const links = request.spec.links ?? [];
+    const endpoints = body.NetworkingConfig?.EndpointsConfig;
+    if (links.length === 0 || endpoints === undefined) return undefined;
+    const containers = await this.listContainers(request.project);
+    const out: string[] = [];
+    for (const link of links) {
+      const cut = link.indexOf(':');
+      const service = cut === -1 ? link : link.slice(0, cut);
+      const alias = cut === -1 ? link : link.slice(cut + 1);
+      for (const c of containers.filter((c) => c.service === service)) {
+        for (const name of [alias, service, c.name]) if (!out.includes(`${c.name}:${name}`)) out.push(`${c.name}:${name}`);
+      }
+    }
+    for (const endpoint of Object.values(endpoints)) endpoint.Links = out;
+    return out;
   }
 
   /**
@@ -220,11 +304,24 @@ class DockerEngineRuntime implements DockerRuntime {
       }
       throw error;
     }
+    // `post_start` hooks (carried by a label), through exec, once the container runs
+    const started = await this.raw(id);
+    const { post_start } = hooksOf(started.Config.Labels);
+    if (post_start.length > 0) await runHooks(this.client, started.Id, 'post_start', post_start, this.#where(started));
     return this.inspectContainer(id);
+  }
+
+  #where(inspect: ContainerInspect): { service?: string | undefined; container: string } {
+    return { service: inspect.Config.Labels?.[LABEL_SERVICE], container: inspect.Name.replace(/^\//, '') };
   }
 
   async stopContainer(id: string, options: StopOptions): Promise<void> {
     const seconds = Math.max(0, Math.ceil(options.timeoutMs / 1000));
+    // `pre_stop` hooks (carried by a label), through exec, while the container still runs; a
+    // failed hook fails the stop, as in Docker Compose
+    const running = await this.raw(id);
+    const { pre_stop } = hooksOf(running.Config.Labels);
+    if (pre_stop.length > 0 && running.State.Running === true) await runHooks(this.client, running.Id, 'pre_stop', pre_stop, this.#where(running));
     const stop = (t: number) => this.client.json('POST', `${this.path(id)}/stop`, { query: { t }, timeoutMs: t * 1000 + 30_000 });
     try {
       const wanted = options.signal === undefined ? undefined : signalName(options.signal);

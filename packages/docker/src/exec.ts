@@ -41,7 +41,12 @@ async function killTimedOut(client: EngineClient, execId: string, command: reado
  * exec create → start (the connection is hijacked and multiplexed) → inspect for the exit code.
  * @internal
  */
-export async function execInContainer(client: EngineClient, id: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+export async function execInContainer(
+  client: EngineClient,
+  id: string,
+  command: readonly string[],
+  options: ExecOptions & { readonly user?: string | undefined; readonly privileged?: boolean | undefined } = {},
+): Promise<ExecResult> {
   options.signal?.throwIfAborted();
   const created = await client.json<{ Id: string }>('POST', `/containers/${encodeURIComponent(id)}/exec`, {
     body: {
@@ -52,6 +57,8 @@ export async function execInContainer(client: EngineClient, id: string, command:
       Cmd: [...command],
       Env: options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v}`) : undefined,
       WorkingDir: options.workdir,
+      ...(options.user !== undefined ? { User: options.user } : {}),
+      ...(options.privileged === true ? { Privileged: true } : {}),
     },
   });
   const { controller, dispose } = linkedController(options.signal);

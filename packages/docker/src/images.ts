@@ -45,11 +45,15 @@ export async function readProgress(response: IncomingMessage, onMessage: (messag
   handle(tail);
 }
 
-/** Pulls an image once; throws an {@link ImageNotFoundError} naming the service when that fails. @internal */
-export async function pullImage(client: EngineClient, image: string, service: string | undefined, signal?: AbortSignal): Promise<void> {
+/**
+ * Pulls an image once (for `platform` when given, `os/arch[/variant]`); throws an
+ * {@link ImageNotFoundError} naming the service when that fails. @internal
+ */
+export async function pullImage(client: EngineClient, image: string, service: string | undefined, signal?: AbortSignal, platform?: string): Promise<void> {
   let failure: string | undefined;
   try {
-    const response = await client.stream('POST', '/images/create', { query: splitImageReference(image), signal, timeoutMs: 300_000 });
+    const query = { ...splitImageReference(image), ...(platform !== undefined ? { platform } : {}) };
+    const response = await client.stream('POST', '/images/create', { query, signal, timeoutMs: 300_000 });
     await readProgress(response, (message) => {
       failure ??= message.error ?? message.errorDetail?.message;
     });

@@ -20,4 +20,5 @@ export { DockerDaemonUnreachableError, isDockerDaemonUnreachableError } from './
 export { DockerEngineError, isDockerEngineError } from './errors/docker-engine-error.js';
 export { ExternalResourceNotFoundError, isExternalResourceNotFoundError } from './errors/external-resource-not-found-error.js';
 export { ImageBuildError, isImageBuildError } from './errors/image-build-error.js';
+export { HookFailedError, isHookFailedError } from './errors/hook-failed-error.js';
 export { ImageNotFoundError, isImageNotFoundError } from './errors/image-not-found-error.js';

@@ -35,6 +35,14 @@ export function selectServices(spec: ProjectSpec, names: readonly string[], comm
 }
 
 /**
+ * The services whose logs `up` and `logs -f` stream: every service but those with `attach: false`,
+ * plus the ones named on the command line (named, a service is attached anyway).
+ */
+export function attachedServices(spec: ProjectSpec, named: readonly string[]): ReadonlySet<string> {
+  return new Set([...Object.entries(spec.services).filter(([, s]) => s.attach !== false).map(([name]) => name), ...named]);
+}
+
+/**
  * Throws the SDK's {@link UnsupportedOperationError} (exit 4, one line) when the runtime lacks a
  * capability the command needs.
  */

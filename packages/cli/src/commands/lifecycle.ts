@@ -4,7 +4,7 @@ import { BIN } from '../args/commands.js';
 import { flag, intOption, type Context } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
-import { containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
+import { attachedServices, containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
 import { isKubernetesRuntime, kubernetesDown, kubernetesUp } from './kubernetes.js';
 import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
 import { cliTracing } from './telemetry.js';
@@ -18,9 +18,12 @@ function printLogLine(ctx: Context, width: number) {
   return (line: PrefixedLine) => ctx.print(`${ctx.out.service(line.service, line.label.padEnd(width))} ${ctx.out.dim('|')} ${line.line.text}\n`);
 }
 
-/** Follows the logs of a stack until every service stops or Ctrl-C (secrets redacted, as in log events). */
-async function followStack(ctx: Context, stack: Stack, redact: Redactor): Promise<void> {
-  const containers = await stack.ps();
+/**
+ * Follows the logs of a stack until every service stops or Ctrl-C (secrets redacted, as in log
+ * events), printing only the `attached` services' lines (`attach: false` leaves a service out).
+ */
+async function followStack(ctx: Context, stack: Stack, redact: Redactor, attached: ReadonlySet<string>): Promise<void> {
+  const containers = (await stack.ps()).filter((c) => attached.has(c.service));
   const multi = (service: string) => containers.filter((c) => c.service === service).length > 1;
   const width = Math.max(0, ...containers.map((c) => (multi(c.service) ? `${c.service}-${c.replica}` : c.service).length));
   const source = {
@@ -28,6 +31,7 @@ async function followStack(ctx: Context, stack: Stack, redact: Redactor): Promis
     label: '',
     lines: (async function* () {
       for await (const line of stack.logs(undefined, { follow: true, signal: ctx.signal })) {
+        if (!attached.has(line.service)) continue;
         yield { stream: line.stream, text: redact(line.text), timestamp: line.timestamp, service: line.service, replica: line.replica };
       }
     })(),
@@ -91,9 +95,11 @@ export const up: Handler = async (ctx) => {
   }
   if (detach) return ExitCode.ok;
 
-  ctx.io.stderr.write(ctx.err.dim(`attached to ${spec.name}; Ctrl-C stops the stack (twice forces)\n`));
+  const attached = attachedServices(spec, ctx.parsed.positionals);
+  const left = Object.keys(spec.services).filter((name) => (services ?? Object.keys(spec.services)).includes(name) && !attached.has(name));
+  ctx.io.stderr.write(ctx.err.dim(`attached to ${spec.name}${left.length > 0 ? ` (not to ${left.join(', ')}: attach: false)` : ''}; Ctrl-C stops the stack (twice forces)\n`));
   const redact = await projectSecretRedactor(project);
-  await keepAlive(() => followStack(ctx, stack, redact));
+  await keepAlive(() => followStack(ctx, stack, redact, attached));
   if (ctx.signal.aborted) {
     ctx.io.stderr.write(`stopping ${spec.name}… (Ctrl-C again to force)\n`);
     const down = ctx.progress();

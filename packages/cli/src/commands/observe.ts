@@ -3,7 +3,7 @@ import type { ContainerInfo, LogLine, Project, Redactor, Runtime, StackContainer
 import { flag, intOption, stringOption, type Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatTable } from '../render/table.js';
-import { containerLabel, containersOf, keepAlive, formatPorts, formatState, json, loaded, pickContainer, requireCapability, selectServices, type Handler } from './common.js';
+import { attachedServices, containerLabel, containersOf, keepAlive, formatPorts, formatState, json, loaded, pickContainer, requireCapability, selectServices, type Handler } from './common.js';
 import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
 
 /** The project's containers as the engine reports them (see `Project.ps`), for the given services (all when empty), sorted. */
@@ -83,7 +83,9 @@ export const logs: Handler = async (ctx) => {
   const runtime = await ctx.runtime();
   const follow = flag(ctx, 'follow');
   requireCapability(runtime, follow ? 'logs.follow' : 'logs', follow ? 'logs --follow' : 'logs');
-  const containers = await containersOf(runtime, spec.name, services, true);
+  // following without names: the services with `attach: false` are left out, as by `up`
+  const attached = follow ? attachedServices(spec, ctx.parsed.positionals) : undefined;
+  const containers = (await containersOf(runtime, spec.name, services, true)).filter((c) => attached === undefined || Object.keys(spec.services).length === 0 || attached.has(c.service));
   const width = Math.max(0, ...containers.map((c) => containerLabel(c, containers).length));
   const tail = intOption(ctx, 'tail');
   const prefix = !flag(ctx, 'no-prefix');

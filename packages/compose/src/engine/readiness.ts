@@ -6,6 +6,7 @@ import type { HealthcheckSpec } from '../spec/types.js';
 import { backoff, type EngineClock } from './clock.js';
 import { durationOr as durationMs } from '../spec/duration.js';
 import { EngineFailure, RunCancelled } from './failure.js';
+import { isInvalidArgumentError } from '../errors/invalid-argument-error.js';
 
 /** @internal What a readiness check needs. */
 export interface ReadinessContext {
@@ -187,6 +188,10 @@ async function waitHealthcheck(ctx: ReadinessContext, container: ContainerInfo, 
     }
     const result = await ctx.runtime.probeHealth(container.id, { timeoutMs: probeTimeout, signal: ctx.signal }).catch((e: unknown) => {
       if (ctx.signal.aborted) throw new RunCancelled();
+      // no `test` and the image has no HEALTHCHECK either: nothing will ever pass, say so now
+      if (hc.test === undefined && isInvalidArgumentError(e) && e.field === 'healthcheck') {
+        throw new EngineFailure('start', { service: ctx.service, reason: 'its healthcheck has no `test` and its image defines no HEALTHCHECK; give `test`, or remove the healthcheck' });
+      }
       return { healthy: false, exitCode: -1, output: e instanceof Error ? e.message : String(e) };
     });
     last = ctx.redact(result.output);

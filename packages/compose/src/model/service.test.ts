@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, isInvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { serviceFieldsInUse } from '../spec/fields-in-use.js';
 import { Service } from './service.js';
 import { Wait } from './wait.js';
 
@@ -77,9 +78,19 @@ describe('Service builders', () => {
     expect(Object.keys(spec)).toEqual([...Object.keys(spec)].sort());
   });
 
-  it('a healthcheck needs a test unless disabled', () => {
-    expect(thrown(() => new Service('a').healthcheck({ interval: '5s' })).field).toBe('services.a.healthcheck.test');
+  it('a healthcheck without test keeps the image\'s test with its own timing; an empty test is refused; ["NONE"] disables', () => {
+    const inherited = new Service('a').healthcheck({ interval: '5s', retries: 2 }).toJSON().healthcheck;
+    expect(inherited).toEqual({ disable: false, interval: '5s', retries: 2, start_interval: '5s', start_period: '0s', timeout: '30s' });
+    expect(inherited && 'test' in inherited).toBe(false);
+    expect(serviceFieldsInUse(new Service('a', { image: 'x' }).healthcheck({ interval: '5s' }).toJSON())).toContain('healthcheck.image_test');
+    expect(serviceFieldsInUse(new Service('a', { image: 'x' }).healthcheck({ test: 'true' }).toJSON())).not.toContain('healthcheck.image_test');
+    expect(serviceFieldsInUse(new Service('a', { image: 'x' }).healthcheck({ disable: true }).toJSON())).not.toContain('healthcheck.image_test');
+    expect(thrown(() => new Service('a').healthcheck({ test: [] })).field).toBe('services.a.healthcheck.test');
+    expect(thrown(() => new Service('a').healthcheck({ test: '' })).field).toBe('services.a.healthcheck.test');
     expect(new Service('a').healthcheck({ disable: true }).toJSON().healthcheck?.disable).toBe(true);
+    const none = new Service('a').healthcheck({ test: ['NONE'] }).toJSON().healthcheck;
+    expect(none?.disable).toBe(true);
+    expect(none?.test).toBeUndefined();
   });
 
   it('toJSON keeps the extended fields a loader or builder read (configs, entrypoint, cap_add…), so a runtime sees them (and refuses them by name)', () => {

@@ -31,8 +31,8 @@ function sha256(text: string): string {
 
 /**
  * The part of a service's config that decides whether its container must be recreated: the
- * canonical config without `build`, `deploy.replicas`, `depends_on` and `profiles` (as Docker
- * Compose does). Secret *contents* never enter; their digests do, through {@link serviceConfigHash}.
+ * canonical config without `build`, `deploy.replicas`, `depends_on`, `profiles`, `pull_policy` (as Docker
+ * Compose does) and `attach`. Secret *contents* never enter; their digests do, through {@link serviceConfigHash}.
  *
  * @example
  * ```ts
@@ -40,7 +40,8 @@ function sha256(text: string): string {
  * ```
  */
 export function hashedConfig(spec: ServiceSpec): Record<string, unknown> {
-  const { build: _build, depends_on: _deps, profiles: _profiles, deploy, networks, secrets, ...rest } = spec;
+  // `attach` (what the CLI streams) and `pull_policy` (how the image is got) do not change the container
+  const { build: _build, depends_on: _deps, profiles: _profiles, attach: _attach, pull_policy: _pull, deploy, networks, secrets, ...rest } = spec;
   const { replicas: _replicas, ...deployRest } = deploy;
   // networks and secrets in their short forms (names) when nothing more is said: the bytes hashed
   // before the long forms existed, so no container is recreated by an upgrade of this package

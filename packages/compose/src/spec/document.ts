@@ -39,7 +39,7 @@ export function serviceToDocument(spec: ServiceSpec): Record<string, unknown> {
   out['restart'] = spec.restart;
   if (spec.healthcheck) {
     const { test, ...rest } = spec.healthcheck;
-    out['healthcheck'] = { test, ...rest };
+    out['healthcheck'] = test === undefined ? rest : { test, ...rest }; // no test: the image's
   }
   out['deploy'] = spec.deploy;
   put(out, 'build', spec.build);

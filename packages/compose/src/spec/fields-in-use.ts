@@ -27,6 +27,8 @@ export const COMPOSE_FIELDS = [
   'networks.aliases', 'networks.ipv4_address', 'networks.ipv6_address', 'networks.mac_address', 'networks.link_local_ips',
   // ports
   'ports.mode.ingress',
+  // a healthcheck without `test`: the image's HEALTHCHECK test, with the file's timing
+  'healthcheck.image_test',
   // deploy
   'deploy.mode', 'deploy.placement', 'deploy.update_config', 'deploy.rollback_config', 'deploy.restart_policy',
   'deploy.endpoint_mode', 'deploy.labels', 'deploy.resources.limits.cpus', 'deploy.resources.limits.memory',
@@ -99,6 +101,7 @@ export function serviceFieldsInUse(spec: ServiceSpec): ComposeField[] {
     if (present(settings.link_local_ips)) used.add('networks.link_local_ips');
   }
   if (spec.ports.some((p) => p.mode === 'ingress')) used.add('ports.mode.ingress');
+  if (spec.healthcheck !== undefined && !spec.healthcheck.disable && spec.healthcheck.test === undefined) used.add('healthcheck.image_test');
   const { deploy } = spec;
   if (deploy.mode !== undefined && deploy.mode !== 'replicated') used.add('deploy.mode');
   for (const key of ['placement', 'update_config', 'rollback_config', 'restart_policy', 'endpoint_mode', 'labels'] as const)

@@ -222,6 +222,8 @@ export interface ServiceInput {
   readonly scale?: number | undefined;
   readonly cpu_shares?: number | undefined;
   readonly init?: boolean | undefined;
+  /** `false`: `up` and `logs -f` in the CLI do not stream this service's logs unless it is named. @default true */
+  readonly attach?: boolean | undefined;
   readonly privileged?: boolean | undefined;
   readonly stdin_open?: boolean | undefined;
   readonly tty?: boolean | undefined;

@@ -15,14 +15,14 @@ type Draft = { -readonly [K in keyof ServiceSpec]: ServiceSpec[K] };
  * canonical spec when not written, so adding them changed no existing config hash.
  */
 export const CONTAINER_KEYS: readonly string[] = [
-  'annotations', 'cap_add', 'cap_drop', 'configs', 'container_name', 'cpu_shares', 'develop', 'devices', 'dns', 'dns_opt',
+  'annotations', 'attach', 'cap_add', 'cap_drop', 'configs', 'container_name', 'cpu_shares', 'develop', 'devices', 'dns', 'dns_opt',
   'dns_search', 'domainname', 'entrypoint', 'expose', 'extra_hosts', 'group_add', 'hostname', 'init', 'ipc', 'links', 'logging',
   'memswap_limit', 'network_mode', 'pid', 'platform', 'post_start', 'pre_stop', 'privileged', 'pull_policy', 'security_opt',
   'shm_size', 'stdin_open', 'sysctls', 'tmpfs', 'tty', 'ulimits',
 ];
 
 const STRING_FIELDS = ['container_name', 'hostname', 'domainname', 'platform', 'network_mode', 'pid', 'ipc'] as const;
-const BOOLEAN_FIELDS = ['init', 'privileged', 'stdin_open', 'tty'] as const;
+const BOOLEAN_FIELDS = ['attach', 'init', 'privileged', 'stdin_open', 'tty'] as const;
 const LIST_FIELDS = ['cap_add', 'cap_drop', 'dns_opt', 'security_opt', 'links'] as const;
 const STRING_OR_LIST_FIELDS = ['dns', 'dns_search', 'tmpfs'] as const;
 const PULL_POLICY = /^(always|never|missing|build|if_not_present|daily|weekly|every_[0-9]+[smhdw]?)$/;

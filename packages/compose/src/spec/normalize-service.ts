@@ -144,20 +144,23 @@ export function normalizeHealthcheck(ctx: NormalizeContext, path: string, value:
   if (Object.keys(value).length === 1 && value['disable'] === false) return undefined;
   const at = (key: string) => `${path}.${key}`;
   const disable = value['disable'] === undefined ? false : (bool(ctx, at('disable'), value['disable']) ?? false);
-  let test: string | readonly string[] = '';
+  let test: string | readonly string[] | undefined;
   const rawTest = value['test'];
   if (typeof rawTest === 'string') test = rawTest;
   else if (Array.isArray(rawTest) && rawTest.every((item) => typeof item === 'string')) test = [...(rawTest as string[])];
   else if (rawTest !== undefined) problem(ctx, at('test'), `must be a shell command string or an array of strings, received ${show(rawTest)}`, 'type');
-  const badType = rawTest !== undefined && test === '' && typeof rawTest !== 'string';
-  if (!disable && !badType && test.length === 0) problem(ctx, at('test'), 'a healthcheck needs a test command (or disable = true)', 'missing-field');
+  // No `test`: the image's HEALTHCHECK test runs with the timing given here (Compose; Docker merges it).
+  // An empty one is a mistake, not a request for the image's.
+  if (!disable && test !== undefined && test.length === 0) problem(ctx, at('test'), 'is empty; give a command, leave `test` out to keep the image\'s own, or disable = true', 'missing-field');
+  // `["NONE"]` is Docker's way of writing `disable: true`
+  const none = Array.isArray(test) && test[0] === 'NONE';
   return {
-    disable,
+    disable: disable || none,
     interval: duration(ctx, path, 'interval', value['interval'], '30s'),
     retries: value['retries'] === undefined ? 3 : (int(ctx, at('retries'), value['retries']) ?? 3),
     start_interval: duration(ctx, path, 'start_interval', value['start_interval'] ?? value['startInterval'], '5s'),
     start_period: duration(ctx, path, 'start_period', value['start_period'] ?? value['startPeriod'], '0s'),
-    test,
+    ...(test !== undefined && !none ? { test } : {}),
     timeout: duration(ctx, path, 'timeout', value['timeout'], '30s'),
   };
 }

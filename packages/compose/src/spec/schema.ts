@@ -265,6 +265,7 @@ export const composeSchema = {
         pids_limit: { type: 'integer' },
         scale: { type: 'integer', minimum: 0 },
         init: { type: 'boolean' },
+        attach: { type: 'boolean' },
         privileged: { type: 'boolean' },
         stdin_open: { type: 'boolean' },
         tty: { type: 'boolean' },

@@ -75,9 +75,13 @@ export interface DependencySpec {
 /** An environment value: a literal or a reference to a declared secret. */
 export type EnvironmentValue = string | { readonly secret: string };
 
-/** Healthcheck. `test` is a shell command string (upstream) or an argv array (Docker form). */
+/**
+ * Healthcheck. `test` is a shell command string (upstream) or an argv array (Docker form); absent,
+ * the image's own `HEALTHCHECK` test runs with this timing (a runtime without images refuses that
+ * by name: field `healthcheck.image_test`). `test: ["NONE"]` reads as `disable: true`.
+ */
 export interface HealthcheckSpec {
-  readonly test: string | readonly string[];
+  readonly test?: string | readonly string[] | undefined;
   /** @default '30s' */
   readonly interval: DurationString;
   /** @default '30s' */
@@ -289,6 +293,11 @@ export interface ServiceSpec {
   readonly cpu_shares?: number | undefined;
   /** Run an init process (PID 1) that reaps zombies and forwards signals. */
   readonly init?: boolean | undefined;
+  /**
+   * `false`: the CLI's `up` and `logs -f` do not stream this service's logs unless it is named
+   * (Compose `attach`); the container is the same either way. @default true
+   */
+  readonly attach?: boolean | undefined;
   readonly privileged?: boolean | undefined;
   readonly stdin_open?: boolean | undefined;
   readonly tty?: boolean | undefined;

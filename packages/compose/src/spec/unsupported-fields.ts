@@ -6,7 +6,7 @@
 const UNSUPPORTED: Readonly<Record<string, ReadonlySet<string>>> = {
   project: new Set(['models']),
   service: new Set([
-    'attach', 'blkio_config', 'cgroup', 'cgroup_parent', 'cpu_count', 'cpu_percent', 'cpu_period', 'cpu_quota', 'cpu_rt_period',
+    'blkio_config', 'cgroup', 'cgroup_parent', 'cpu_count', 'cpu_percent', 'cpu_period', 'cpu_quota', 'cpu_rt_period',
     'cpu_rt_runtime', 'cpuset', 'credential_spec', 'device_cgroup_rules', 'external_links', 'gpus', 'isolation',
     'label_file', 'mac_address', 'mem_swappiness', 'models', 'oom_kill_disable', 'oom_score_adj', 'provider', 'runtime',
     'storage_opt', 'use_api_socket', 'userns_mode', 'uts', 'volumes_from',

@@ -72,8 +72,13 @@ describe('healthcheck: { disable: false }', () => {
     expect(yaml('services:\n  a:\n    image: x\n    healthcheck:\n      disable: false\n').services['a']?.healthcheck).toBeUndefined();
   });
 
-  it('with timing but no test it is still refused: a Project cannot inherit the image\'s test', () => {
-    expect(issuesOf(() => yaml('services:\n  a:\n    image: x\n    healthcheck:\n      disable: false\n      interval: 5s\n'))).toEqual([['services.a.healthcheck.test', 'missing-field']]);
+  it('with timing but no test, the image\'s test runs with that timing (a Project holds no test)', () => {
+    const health = yaml('services:\n  a:\n    image: x\n    healthcheck:\n      disable: false\n      interval: 5s\n').services['a']?.healthcheck;
+    expect(health).toEqual({ disable: false, interval: '5s', retries: 3, start_interval: '5s', start_period: '0s', timeout: '30s' });
+  });
+
+  it('an empty test is refused, not read as the image\'s', () => {
+    expect(issuesOf(() => yaml('services:\n  a:\n    image: x\n    healthcheck:\n      test: []\n'))).toEqual([['services.a.healthcheck.test', 'missing-field']]);
   });
 });
 

@@ -42,9 +42,16 @@
  *     refuses it ("Duplicate mount points"); Compose v2 keeps the last mount for a target.
  *   - immich and nextcloud-all-in-one name their project with a top-level `name:`, which 1.29
  *     does not know (the trimmed copies without it are compared field by field).
+ * - Files 1.29 refuses as they are but reads once adapted, compared through that copy (see
+ *   ADAPTED_FOR_1_29: a copy in a temporary folder, read with `--project-directory` set to the
+ *   vector's folder, so that its `.env` and relative paths are the same; ours reads the original):
+ *   - supabase: a top-level `name:` (as immich), and booleans as `environment` values
+ *     (`NEXT_PUBLIC_ENABLE_LOGS: true`), which 1.29's schema refuses ("contains true, which is an
+ *     invalid type") and the Compose Specification reads as the strings "true"/"false"; the copy
+ *     drops the `name:` line and quotes those booleans, a change of form and not of meaning.
  * - Files both refuse: zulip-docker-zulip (1.29 knows neither `attach` nor `app_protocol`; we
- *   refuse `attach` and the secrets it uses without declaring them, which its override file
- *   declares), awesome-compose-react-express-mongodb (`frontend` depends on `backend`, the
+ *   read `attach` now, but refuse the secrets it uses without declaring them, which its override
+ *   file declares), awesome-compose-react-express-mongodb (`frontend` depends on `backend`, the
  *   service is `Backend`: a broken file upstream).
  * - Files docker-compose accepts and we refuse, on purpose (see compose-yaml-vectors.test.ts):
  *   - awesome-compose-plex: `${PLEX_MEDIA_PATH}` is unset, so `${PLEX_MEDIA_PATH}:/media/` has no
@@ -54,8 +61,8 @@
  *     which Compose v2 and the Compose Specification no longer read.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -76,6 +83,15 @@ const DOCKER_REFUSES: Readonly<Record<string, string>> = {
   'nextcloud-all-in-one': "'name' does not match any of the regexes: '^x-'",
   'zulip-docker-zulip': "Unsupported config option for services.database: 'attach'",
   'awesome-compose-react-express-mongodb': "Service 'frontend' depends on service 'backend' which is undefined.",
+  supabase: "'name' does not match any of the regexes: '^x-'",
+};
+
+/**
+ * Files 1.29 refuses as they are, and what its copy changes so that it reads them (see the
+ * header): each is compared through that copy.
+ */
+const ADAPTED_FOR_1_29: Readonly<Record<string, (text: string) => string>> = {
+  supabase: (text) => text.replace(/^name: .*\n/m, '').replace(/^(\s+[A-Z0-9_]+): (true|false)$/gm, '$1: "$2"'),
 };
 
 /** Files @selur/compose refuses (their issues are asserted in compose-yaml-vectors.test.ts). */
@@ -115,19 +131,20 @@ const IN_PROCESS = `
 import io, json, logging, os, sys
 from compose.cli.main import main
 out = {}
-for path in sys.argv[1:]:
-    os.chdir(os.path.dirname(path))
+for arg in sys.argv[1:]:
+    path, _, project = arg.partition('::')
+    os.chdir(project or os.path.dirname(path))
     stdout, stderr = io.StringIO(), io.StringIO()
     sys.stdout, sys.stderr = stdout, stderr
     logging.getLogger().handlers.clear()
-    sys.argv = ['docker-compose', '-f', path, 'config']
+    sys.argv = ['docker-compose'] + (['--project-directory', project] if project else []) + ['-f', path, 'config']
     code = 0
     try:
         main()
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-    out[path] = {'code': code, 'stdout': stdout.getvalue(), 'stderr': stderr.getvalue()}
+    out[arg] = {'code': code, 'stdout': stdout.getvalue(), 'stderr': stderr.getvalue()}
 print(json.dumps(out))
 `;
 
@@ -190,7 +207,7 @@ function ours(spec: ProjectSpec, workingDir: string) {
   for (const [name, s] of Object.entries(spec.services)) {
     const h = s.healthcheck;
     const health: Health =
-      h === undefined ? null : h.disable ? { disabled: true } : { test: h.test, interval: parseDuration(h.interval), timeout: parseDuration(h.timeout), retries: h.retries, start_period: parseDuration(h.start_period) };
+      h === undefined ? null : h.disable ? { disabled: true } : { test: h.test ?? [], interval: parseDuration(h.interval), timeout: parseDuration(h.timeout), retries: h.retries, start_period: parseDuration(h.start_period) };
     services[name] = {
       image: s.build !== undefined && s.image === '' ? '(built)' : s.image,
       command: s.command ?? null,
@@ -278,13 +295,13 @@ function theirs(config: DockerConfig) {
 
 /** Every profile a file names (docker-compose config lists the services of all of them). */
 function profilesOf(file: string): string[] {
-  const doc = parse(readFileSync(file, 'utf8'), { merge: true }) as { services?: Record<string, { profiles?: string[] }> };
+  const doc = parse(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: -1 }) as { services?: Record<string, { profiles?: string[] }> };
   return [...new Set(Object.values(doc.services ?? {}).flatMap((s) => s.profiles ?? []))];
 }
 
 /** Services whose healthcheck table is `{ disable: false }` alone (docker-compose 1.29 prints NONE for them). */
 function disableFalseOnly(file: string): string[] {
-  const doc = parse(readFileSync(file, 'utf8'), { merge: true }) as { services?: Record<string, { healthcheck?: Record<string, unknown> }> };
+  const doc = parse(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: -1 }) as { services?: Record<string, { healthcheck?: Record<string, unknown> }> };
   return Object.entries(doc.services ?? {})
     .filter(([, s]) => s.healthcheck !== undefined && Object.keys(s.healthcheck).length === 1 && s.healthcheck['disable'] === false)
     .map(([name]) => name);
@@ -299,8 +316,20 @@ describe("Debian's docker-compose config vs @selur/compose on real files", () =>
     } catch (error) {
       throw new Error(`docker-compose is needed for this test (apt-get install -y docker-compose; .ci/run installs it): ${String(error)}`);
     }
-    const results = dockerComposeConfigAll(folders.map(fileIn));
-    for (const folder of folders) docker.set(folder, results.get(fileIn(folder)) as DockerResult);
+    // the adapted copies: in a temporary folder, read with the vector's folder as project directory
+    const copies = mkdtempSync(join(tmpdir(), 'selur-dc129-'));
+    const adapted = Object.entries(ADAPTED_FOR_1_29).map(([folder, adapt]) => {
+      const copy = join(copies, `${folder}.yml`);
+      writeFileSync(copy, adapt(readFileSync(fileIn(folder), 'utf8')));
+      return [folder, `${copy}::${dirname(fileIn(folder))}`] as const;
+    });
+    try {
+      const results = dockerComposeConfigAll([...folders.map(fileIn), ...adapted.map(([, arg]) => arg)]);
+      for (const folder of folders) docker.set(folder, results.get(fileIn(folder)) as DockerResult);
+      for (const [folder, arg] of adapted) docker.set(`${folder} (adapted)`, results.get(arg) as DockerResult);
+    } finally {
+      rmSync(copies, { recursive: true, force: true });
+    }
   }, 180_000);
 
   it('the in-process runs print exactly what the docker-compose command prints (a file it reads, one it refuses)', async () => {
@@ -330,6 +359,19 @@ describe("Debian's docker-compose config vs @selur/compose on real files", () =>
         expect((our.services[name] as { healthcheck: Health }).healthcheck).toBeNull();
         (their.services[name] as { healthcheck: Health }).healthcheck = null;
       }
+      expect(our.services).toEqual(their.services);
+      expect(our.networks).toEqual(their.networks);
+      expect(our.volumes).toEqual(their.volumes);
+    });
+  }
+
+  for (const folder of Object.keys(ADAPTED_FOR_1_29)) {
+    it(`${folder}: docker-compose 1.29 reads it once adapted (see the header); the same services, images, commands, environment, ports, volumes, networks, depends_on and healthchecks`, async () => {
+      const file = fileIn(folder);
+      const result = docker.get(`${folder} (adapted)`);
+      expect(result?.code, result?.stderr).toBe(0);
+      const their = theirs(parse(result?.stdout ?? '') as DockerConfig);
+      const our = ours((await loadProject(file, { profiles: profilesOf(file) })).toJSON(), dirname(file));
       expect(our.services).toEqual(their.services);
       expect(our.networks).toEqual(their.networks);
       expect(our.volumes).toEqual(their.volumes);

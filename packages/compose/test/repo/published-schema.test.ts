@@ -27,16 +27,16 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 const accepts = { toml: ajv.compile(published.toml), yaml: ajv.compile(published.yaml) };
 
 /** What the published schema adds to a pattern: a string holding `${` (interpolated later) passes. */
-const INTERPOLATION = '\\$\\{|(?:';
+const INTERPOLATION = '\\$\\{|\\$[A-Za-z_]|(?:';
 
 /** The schema without its annotations and with its patterns as the validator has them. */
 function bare(value: unknown, added: (key: string) => boolean): unknown {
   if (Array.isArray(value)) return value.map((v) => bare(v, added));
   if (typeof value !== 'object' || value === null) return value;
-  // a boolean or integer field also takes a variable: `{ anyOf: [TYPED, { type: string, pattern: '\$\{' }] }`
+  // a boolean or integer field also takes a variable: `{ anyOf: [TYPED, { type: string, pattern: '\$\{|\$[A-Za-z_]' }] }`
   const { anyOf, ...rest } = value as { anyOf?: unknown[] };
   const variable = anyOf?.[1] as { type?: unknown; pattern?: unknown } | undefined;
-  if (anyOf?.length === 2 && variable?.type === 'string' && variable.pattern === '\\$\\{') return bare({ ...rest, ...(anyOf[0] as object) }, added);
+  if (anyOf?.length === 2 && variable?.type === 'string' && variable.pattern === '\\$\\{|\\$[A-Za-z_]') return bare({ ...rest, ...(anyOf[0] as object) }, added);
   return Object.fromEntries(
     Object.entries(value)
       .filter(([k]) => !added(k))

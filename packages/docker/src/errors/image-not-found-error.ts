@@ -2,7 +2,8 @@ import { ComposeError } from '@selur/compose';
 import { guardFor } from './guard.js';
 
 /**
- * The image is not on the engine and pulling it failed (no registry reachable, or no such image).
+ * The image is not on the engine and pulling it failed (no registry reachable, or no such image),
+ * or it was not pulled (`pull_policy: never`, or the runtime's `pull: false`).
  *
  * @example
  * ```ts
@@ -17,10 +18,11 @@ export class ImageNotFoundError extends ComposeError {
   /** What the engine said when the pull failed. */
   readonly reason: string;
 
-  constructor(image: string, reason: string, options: { service?: string | undefined; cause?: unknown } = {}) {
+  constructor(image: string, reason: string, options: { service?: string | undefined; cause?: unknown; notPulledBecause?: string | undefined } = {}) {
     super(
-      `${options.service ? `Service '${options.service}': ` : ''}image '${image}' is not on the Docker engine and pulling it failed ` +
-        `(no registry reachable, or no such image): ${reason}. Build it locally (a \`build\` context, or \`docker build -t ${image} .\`) ` +
+      `${options.service ? `Service '${options.service}': ` : ''}image '${image}' is not on the Docker engine and ` +
+        (options.notPulledBecause !== undefined ? `was not pulled (${options.notPulledBecause})` : 'pulling it failed (no registry reachable, or no such image)') +
+        `: ${reason}. Build it locally (a \`build\` context, or \`docker build -t ${image} .\`) ` +
         'or load it (`docker load`), then retry.',
       { code: 'E_IMAGE_NOT_FOUND', service: options.service, cause: options.cause },
     );

@@ -260,4 +260,11 @@ describe('restart policy and healthcheck', () => {
     expect(healthConfig({ ...base, disable: true })).toEqual({ Test: ['NONE'] });
     expect(healthConfig(undefined)).toBeUndefined();
   });
+
+  it('without test: an empty Test (the engine merges the image\'s HEALTHCHECK), values at Docker\'s defaults sent as 0 so the image\'s stay', () => {
+    const base = { interval: '2s', timeout: '30s', retries: 3, start_period: '0s', start_interval: '5s', disable: false } as const;
+    expect(healthConfig(base)).toEqual({ Test: [], Interval: 2e9, Timeout: 0, Retries: 0, StartPeriod: 0 });
+    expect(healthConfig({ ...base, retries: 7, start_period: '10s', timeout: '3s' })).toEqual({ Test: [], Interval: 2e9, Timeout: 3e9, Retries: 7, StartPeriod: 10e9 });
+    expect(healthConfig({ ...base, disable: true })).toEqual({ Test: ['NONE'] });
+  });
 });

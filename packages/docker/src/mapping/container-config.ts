@@ -20,17 +20,28 @@ export function healthTest(test: string | readonly string[]): string[] {
   return ['CMD', ...test];
 }
 
-/** Maps a healthcheck (durations to ns). @internal */
+/** Docker's defaults, which the Project holds when the file says nothing (see healthConfig). */
+const HEALTH_DEFAULT_NS = { Interval: 30e9, Timeout: 30e9, Retries: 3, StartPeriod: 0 } as const;
+
+/**
+ * Maps a healthcheck (durations to ns). Without `test`, `Test` is empty: the engine merges the
+ * image's HEALTHCHECK into the container's config at create (its test, and each of interval,
+ * timeout, retries and start period sent as 0), as Docker Compose does. A value at Docker's
+ * default is then sent as 0, so that the image's own value stays, as when the file leaves it out
+ * (the Project cannot tell `interval: 30s` written from the default). @internal
+ */
 export function healthConfig(health: HealthcheckSpec | undefined): EngineHealthConfig | undefined {
   if (health === undefined) return undefined;
   if (health.disable) return { Test: ['NONE'] };
-  return {
-    Test: healthTest(health.test),
+  const config = {
     Interval: msToNs(durationMs(health.interval, 'healthcheck.interval')),
     Timeout: msToNs(durationMs(health.timeout, 'healthcheck.timeout')),
     Retries: health.retries,
     StartPeriod: msToNs(durationMs(health.start_period, 'healthcheck.start_period')),
   };
+  if (health.test !== undefined) return { Test: healthTest(health.test), ...config };
+  const inherit = (key: keyof typeof config) => (config[key] === HEALTH_DEFAULT_NS[key] ? 0 : config[key]);
+  return { Test: [], Interval: inherit('Interval'), Timeout: inherit('Timeout'), Retries: inherit('Retries'), StartPeriod: inherit('StartPeriod') };
 }
 
 /** Options that shape the body beyond the request. @internal */

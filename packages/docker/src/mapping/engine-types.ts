@@ -19,6 +19,8 @@ export interface EngineMount {
 /** One network attachment (`EndpointsConfig` entry of a create, `EndpointConfig` of a connect). */
 export interface EngineEndpoint {
   Aliases: string[];
+  /** Legacy links, `CONTAINER:ALIAS`: names this container alone resolves on a user-defined network. */
+  Links?: string[];
   IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] };
 }
 
@@ -52,6 +54,8 @@ export interface ContainerCreateBody {
     PortBindings: Record<string, PortBinding[]>;
     RestartPolicy: { Name: string; MaximumRetryCount?: number };
     Mounts: EngineMount[];
+    /** Legacy links, `CONTAINER:ALIAS` (also in the endpoint, as Docker Compose sends them). */
+    Links?: string[] | undefined;
     /** Legacy `SOURCE:TARGET[:OPTIONS]` binds: the engine creates a missing source and applies SELinux labels. */
     Binds?: string[];
     ReadonlyRootfs: boolean;

@@ -57,11 +57,12 @@ function tcpSocket(words: readonly string[]): ProbeHandler | undefined {
 /**
  * @internal The probe handler for a compose healthcheck test: httpGet or tcpSocket when the
  * command is recognisably one of those against the container itself, otherwise exec (a string or
- * `CMD-SHELL` runs under `/bin/sh -c`, as compose does). Undefined for `NONE`.
+ * `CMD-SHELL` runs under `/bin/sh -c`, as compose does). Undefined for `NONE` and for no test.
  */
 export function probeHandler(test: HealthcheckSpec['test']): ProbeHandler | undefined {
   let shell: string | undefined;
   let argv: string[] | undefined;
+  if (test === undefined) return undefined; // the image's HEALTHCHECK: refused by name (`healthcheck.image_test`)
   if (typeof test === 'string') shell = test;
   else if (test[0] === 'NONE') return undefined;
   else if (test[0] === 'CMD-SHELL') shell = test.slice(1).join(' ');

@@ -45,6 +45,7 @@ const MAPPED_FIELDS: ReadonlySet<ComposeField> = new Set<ComposeField>([...KUBER
 const WHY_NOT: Partial<Record<ComposeField, string>> = {
   domainname: 'a pod\'s domain is its Service\'s (`subdomain` needs a headless Service); there is no free domain name',
   devices: 'a pod cannot map host devices (a device plugin does that)',
+  'healthcheck.image_test': 'a probe needs its command: Kubernetes does not run an image\'s HEALTHCHECK; give `test`',
   security_opt: 'seccomp, AppArmor and SELinux options have their own securityContext fields; not converted',
   'volumes.anonymous': 'an anonymous volume: give it a name (a claim), or use tmpfs',
 };

@@ -41,8 +41,9 @@ function shellQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The healthcheck test as one shell string; `undefined` for `['NONE']`. */
-function testString(test: string | readonly string[]): string | undefined {
+/** The healthcheck test as one shell string; `undefined` for `['NONE']` and for none. */
+function testString(test: string | readonly string[] | undefined): string | undefined {
+  if (test === undefined) return undefined; // the image's own test: refused by name before (`healthcheck.image_test`)
   if (typeof test === 'string') return test;
   const [head, ...rest] = test;
   if (head === 'NONE') return undefined;

@@ -45,7 +45,9 @@ function healthcheck(check: HealthcheckSpec | undefined, service: string): Swarm
   if (check === undefined) return undefined;
   if (check.disable) return { Test: ['NONE'] };
   let test: string[];
-  if (typeof check.test === 'string') test = ['CMD-SHELL', check.test];
+  // no test: the image's (refused by name before: this runtime does not declare `healthcheck.image_test`)
+  if (check.test === undefined) test = [];
+  else if (typeof check.test === 'string') test = ['CMD-SHELL', check.test];
   else {
     const [first, ...rest] = check.test;
     if (first === 'NONE') return { Test: ['NONE'] };

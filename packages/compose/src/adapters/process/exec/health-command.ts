@@ -8,6 +8,8 @@ import type { HealthcheckSpec } from '../../../spec/types.js';
 export function healthArgv(healthcheck: HealthcheckSpec | undefined): string[] | undefined {
   if (!healthcheck || healthcheck.disable) return undefined;
   const test = healthcheck.test;
+  // no test: the image's, and there is no image here (the engine refuses `healthcheck.image_test` first)
+  if (test === undefined) return undefined;
   if (typeof test === 'string') return test.trim() === '' ? undefined : ['sh', '-c', test];
   const [head, ...rest] = test;
   if (head === undefined || head === 'NONE') return undefined;

@@ -240,19 +240,28 @@ class SwarmEngineRuntime implements SwarmRuntime {
     return current ? this.infos([current]) : [];
   }
 
-  /** Updates the service when its config or scale changed (scaling alone keeps the task template as the swarm holds it). */
+  /**
+   * Updates the service when its config or scale changed (scaling alone keeps the task template as
+   * the swarm holds it). Read again and retried when Swarm moved the version on in between.
+   */
   private async apply(name: string, mapped: MappedService): Promise<DeployAction> {
-    const existing = await this.service(name);
-    if (!existing) {
-      await this.client.json('POST', '/services/create', { body: mapped.spec });
-      return 'create';
+    for (let attempt = 1; ; attempt++) {
+      const existing = await this.service(name);
+      if (!existing) {
+        await this.client.json('POST', '/services/create', { body: mapped.spec });
+        return 'create';
+      }
+      const sameConfig = existing.Spec.Labels[LABEL_CONFIG_HASH] === mapped.configHash;
+      const sameScale = JSON.stringify(existing.Spec.Mode) === JSON.stringify(mapped.spec.Mode);
+      if (sameConfig && sameScale) return 'unchanged';
+      const body: SwarmServiceSpec = sameConfig ? { ...existing.Spec, Mode: mapped.spec.Mode } : mapped.spec;
+      try {
+        await this.client.json('POST', `/services/${existing.ID}/update`, { query: { version: existing.Version.Index }, body });
+        return sameConfig ? 'scale' : 'update';
+      } catch (error) {
+        if (!isOutOfSequence(error) || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
+      }
     }
-    const sameConfig = existing.Spec.Labels[LABEL_CONFIG_HASH] === mapped.configHash;
-    const sameScale = JSON.stringify(existing.Spec.Mode) === JSON.stringify(mapped.spec.Mode);
-    if (sameConfig && sameScale) return 'unchanged';
-    const body: SwarmServiceSpec = sameConfig ? { ...existing.Spec, Mode: mapped.spec.Mode } : mapped.spec;
-    await this.client.json('POST', `/services/${existing.ID}/update`, { query: { version: existing.Version.Index }, body });
-    return sameConfig ? 'scale' : 'update';
   }
 
   /** Removes the older versions of this service's secrets and configs once no service uses them (the swarm refuses to remove one in use). */
@@ -487,18 +496,25 @@ class SwarmEngineRuntime implements SwarmRuntime {
    * clears them.
    */
   private async scale(serviceId: string, replicas: number): Promise<void> {
-    const service = await this.service(serviceId);
-    if (!service) return;
-    if (!('Replicated' in service.Spec.Mode)) throw new UnsupportedOperationError('swarm', 'scale a global service', { service: service.Spec.Labels['io.selur.compose.service'], hint: 'a global service runs one task per node; remove it instead' });
-    if (service.Spec.Mode.Replicated.Replicas === replicas) return;
-    const { [LABEL_STOPPED]: _restarts, [LABEL_EXIT_CODE]: _exit, ...labels } = service.Spec.Labels;
-    if (replicas === 0 && isUnit(service)) {
-      const tasks = (await this.tasks([service.ID], false)).sort(byCreation);
-      const exitCode = tasks.at(-1)?.Status.ContainerStatus?.ExitCode;
-      labels[LABEL_STOPPED] = String(Math.max(0, tasks.length - 1));
-      if (exitCode !== undefined && TERMINAL_STATES.has(tasks.at(-1)?.Status.State ?? '')) labels[LABEL_EXIT_CODE] = String(exitCode);
+    for (let attempt = 1; ; attempt++) {
+      const service = await this.service(serviceId);
+      if (!service) return;
+      if (!('Replicated' in service.Spec.Mode)) throw new UnsupportedOperationError('swarm', 'scale a global service', { service: service.Spec.Labels['io.selur.compose.service'], hint: 'a global service runs one task per node; remove it instead' });
+      if (service.Spec.Mode.Replicated.Replicas === replicas) return;
+      const { [LABEL_STOPPED]: _restarts, [LABEL_EXIT_CODE]: _exit, ...labels } = service.Spec.Labels;
+      if (replicas === 0 && isUnit(service)) {
+        const tasks = (await this.tasks([service.ID], false)).sort(byCreation);
+        const exitCode = tasks.at(-1)?.Status.ContainerStatus?.ExitCode;
+        labels[LABEL_STOPPED] = String(Math.max(0, tasks.length - 1));
+        if (exitCode !== undefined && TERMINAL_STATES.has(tasks.at(-1)?.Status.State ?? '')) labels[LABEL_EXIT_CODE] = String(exitCode);
+      }
+      try {
+        await this.client.json('POST', `/services/${service.ID}/update`, { query: { version: service.Version.Index }, body: { ...service.Spec, Labels: labels, Mode: { Replicated: { Replicas: replicas } } } });
+        return;
+      } catch (error) {
+        if (!isOutOfSequence(error) || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
+      }
     }
-    await this.client.json('POST', `/services/${service.ID}/update`, { query: { version: service.Version.Index }, body: { ...service.Spec, Labels: labels, Mode: { Replicated: { Replicas: replicas } } } });
   }
 
   /**
@@ -741,4 +757,16 @@ class SwarmEngineRuntime implements SwarmRuntime {
  */
 export function swarmRuntime(options: SwarmRuntimeOptions = {}): SwarmRuntime {
   return new SwarmEngineRuntime(options);
+}
+
+/** How often an update is read again and re-sent when Swarm moved the service's version on in between. */
+const MAX_UPDATE_ATTEMPTS = 5;
+
+/**
+ * Swarm answers "update out of sequence" when the version an update names is no longer the
+ * service's: Swarm itself bumps it (its update status, reconciling tasks) between our read and
+ * our write. Reading again and re-sending is safe: the update is computed from what was read.
+ */
+function isOutOfSequence(error: unknown): boolean {
+  return isDockerEngineError(error) && /update out of sequence/i.test(error.engineMessage);
 }

@@ -90,7 +90,10 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   // --- networks and volumes ---
-  ensureNetwork(request: NetworkRequest) { return resources.ensureNetwork(this.store, checkProject(request)); }
+  ensureNetwork(request: NetworkRequest) {
+    this.spawner.warm(); // an `up` ensures its networks first: the spawner is ready by the time it starts something
+    return resources.ensureNetwork(this.store, checkProject(request));
+  }
   removeNetwork(project: string, runtimeName: string) { return resources.removeNetwork(this.store, checkName(project), runtimeName); }
   listNetworks(project: string): Promise<readonly ResourceInfo[]> { return resources.listNetworks(this.store, checkName(project)); }
   ensureVolume(request: VolumeRequest) { return resources.ensureVolume(this.store, checkProject(request)); }
@@ -165,7 +168,8 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private async list(project: string, options: ListOptions): Promise<readonly ContainerInfo[]> {
-    this.spawner.warm(); // an `up` lists first: the spawner is ready by the time it starts something
+    // No spawner warm-up here: `ps` and `down` list too, and need no helper process (an `up`
+    // warms it when it ensures its networks, then again on its first create).
     await reapLeftovers(this.records, checkName(project));
     const records = await Promise.all((await this.records.all(project)).map((r) => this.supervision.settled(r)));
     const infos = records.filter((r): r is ContainerRecord => r !== undefined).map((r) => toContainerInfo(this.probed.apply(r), this.runs));

@@ -1,5 +1,4 @@
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_WAIT_TIMEOUT_MS, type HttpWait, type WaitStrategy } from '../model/wait.js';
 import type { ContainerInfo, PublishedPort, Runtime } from '../runtime/types.js';
@@ -8,6 +7,8 @@ import { backoff, type EngineClock } from './clock.js';
 import { durationOr as durationMs } from '../spec/duration.js';
 import { EngineFailure, RunCancelled } from './failure.js';
 import { ProbePacer, type ProbeTurn } from './probe-pacer.js';
+import { portOpens } from './port-hint.js';
+import { tcpOpen } from './tcp-probe.js';
 
 /** @internal What a readiness check needs. */
 export interface ReadinessContext {
@@ -131,40 +132,6 @@ async function answeredByContainer(ctx: ReadinessContext, info: ContainerInfo, p
   return false;
 }
 
-/**
- * Whether `host:port` accepts a connection. Once connected, the probe closes politely: it sends
- * its FIN and reads whatever the server says first (a greeting, a banner), so that the server never
- * gets a reset for writing to a probe that already left — a server without a socket error handler
- * would crash on that ECONNRESET.
- *
- * @internal exported for its test
- */
-export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    let settled = false;
-    const settle = (ok: boolean) => {
-      if (settled) return;
-      settled = true;
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => {
-      settle(false);
-      socket.destroy();
-    });
-    socket.once('connect', () => {
-      settle(true);
-      socket.resume();
-      socket.end();
-    });
-    socket.on('error', () => {
-      settle(false);
-      socket.destroy();
-    });
-    socket.once('close', () => settle(false));
-  });
-}
-
 function httpGet(host: string, port: number, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host, port, path, method: 'GET', timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
@@ -205,10 +172,31 @@ async function waitHealthcheck(ctx: ReadinessContext, container: ContainerInfo, 
   const deadline = deadlineOf(ctx, budget);
   const delays = backoff(ctx.pollFirstMs, ctx.pollCapMs, COSTLY_FACTOR);
   const turn = probeTurn(ctx);
+  const watch = new AbortController();
+  const stop = () => watch.abort();
+  ctx.signal.addEventListener('abort', stop, { once: true });
   try {
-    await healthcheckLoop(ctx, container, turn, { started, startPeriod, startInterval, interval, probeTimeout, budget, deadline, delays });
+    const hint = portOpens(ctx.clock, container, watch.signal, ctx.pollCapMs);
+    await healthcheckLoop(ctx, container, turn, { started, startPeriod, startInterval, interval, probeTimeout, budget, deadline, delays, hint });
   } finally {
+    watch.abort();
+    ctx.signal.removeEventListener('abort', stop);
     turn.leave();
+  }
+}
+
+/** Sleeps `ms`, or less when `hint` resolves first (see port-hint.ts). */
+async function pause(ctx: ReadinessContext, ms: number, hint: Promise<void>): Promise<'slept' | 'hinted'> {
+  const timer = new AbortController();
+  const stop = () => timer.abort();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  try {
+    const slept = ctx.clock.sleep(ms, timer.signal).then(() => 'slept' as const, () => 'slept' as const);
+    return await Promise.race([slept, hint.then(() => 'hinted' as const)]);
+  } finally {
+    timer.abort();
+    ctx.signal.removeEventListener('abort', stop);
+    if (ctx.signal.aborted) throw new RunCancelled();
   }
 }
 
@@ -221,10 +209,13 @@ interface HealthcheckCadence {
   readonly budget: number;
   readonly deadline: number;
   readonly delays: Generator<number, never>;
+  /** Resolves once a published TCP port accepts connections: probe then, without waiting for the schedule. */
+  readonly hint: Promise<void>;
 }
 
 async function healthcheckLoop(ctx: ReadinessContext, container: ContainerInfo, turn: ProbeTurn, cadence: HealthcheckCadence): Promise<void> {
   const { started, startPeriod, startInterval, interval, probeTimeout, budget, deadline, delays } = cadence;
+  let hint: Promise<void> | undefined = cadence.hint;
   let last = '';
   let inspectedAt = -Infinity;
   for (;;) {
@@ -245,7 +236,9 @@ async function healthcheckLoop(ctx: ReadinessContext, container: ContainerInfo, 
     }
     const inStart = ctx.clock.now() - started < startPeriod;
     const cap = Math.min(ctx.pollCapMs, inStart ? startInterval : interval);
-    await sleep(ctx, Math.min(turn.delay(delays.next().value, cap), Math.max(1, deadline - ctx.clock.now())));
+    const ms = Math.min(turn.delay(delays.next().value, cap), Math.max(1, deadline - ctx.clock.now()));
+    if (!hint) await sleep(ctx, ms);
+    else if ((await pause(ctx, ms, hint)) === 'hinted') hint = undefined; // once: the port stays open
   }
 }
 

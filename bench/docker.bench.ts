@@ -3,14 +3,18 @@
  * service is healthy) and torn down by @selur/compose on the Docker runtime and by Debian's
  * `docker-compose` with the equivalent compose YAML, on the same engine, in the same run.
  *
- * Target: ours at most 0.7× docker-compose's time for `up` and for `down`.
+ * Target: ours at most 0.7× docker-compose's time for `up` and for `down`, through the SDK and
+ * through the CLI (`selur-compose --runtime docker up --wait` / `down`, built: needs `pnpm build`,
+ * timed from spawn to exit as docker-compose is).
  *
  * Run: `node --import tsx bench/docker.bench.ts` (needs a Docker engine and `docker-compose`).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Project } from '@selur/compose';
 import { dockerRuntime } from '@selur/compose-docker';
@@ -97,6 +101,23 @@ async function composeRound(dir: string, project: string): Promise<{ up: number;
   return { up, down: performance.now() - t1 };
 }
 
+const CLI = fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url));
+
+async function cliRound(dir: string, project: string): Promise<{ up: number; down: number }> {
+  const cli = (...args: string[]) => run(process.execPath, [CLI, '--runtime', 'docker', '--progress', 'plain', '-p', project, '-f', join(dir, 'docker-compose.yml'), ...args]);
+  const t0 = performance.now();
+  try {
+    await cli('up', '--wait');
+  } catch (error) {
+    await cli('down').catch(() => undefined);
+    throw error;
+  }
+  const up = performance.now() - t0;
+  const t1 = performance.now();
+  await cli('down');
+  return { up, down: performance.now() - t1 };
+}
+
 async function selurRound(project: string): Promise<{ up: number; down: number }> {
   const runtime = dockerRuntime();
   const t0 = performance.now();
@@ -113,6 +134,10 @@ async function selurRound(project: string): Promise<{ up: number; down: number }
 export interface DockerBenchResult {
   readonly rounds: number;
   readonly ours: { readonly upMs: number; readonly downMs: number };
+  /** The same through the built CLI (spawn to exit). */
+  readonly cli: { readonly upMs: number; readonly downMs: number };
+  readonly cliUpRatio: number;
+  readonly cliDownRatio: number;
   readonly dockerCompose: { readonly upMs: number; readonly downMs: number };
   readonly upRatio: number;
   readonly downRatio: number;
@@ -120,15 +145,18 @@ export interface DockerBenchResult {
 
 /** Runs both tools `rounds` times, alternating, and reports medians and ratios. */
 export async function runDockerBench(rounds = 3): Promise<DockerBenchResult> {
+  if (!existsSync(CLI)) throw new Error(`docker bench: ${CLI} is missing; run \`pnpm build\` first`);
   await ensureImage();
   const dir = await mkdtemp(join(tmpdir(), 'selur-bench-compose-'));
   await writeFile(join(dir, 'docker-compose.yml'), composeYaml());
   const ours: { up: number; down: number }[] = [];
   const theirs: { up: number; down: number }[] = [];
+  const cli: { up: number; down: number }[] = [];
   try {
     for (let i = 0; i < rounds; i++) {
       theirs.push(await composeRound(dir, `benchdc${i}`));
       ours.push(await selurRound(`benchsc${i}`));
+      cli.push(await cliRound(dir, `benchcli${i}`));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -137,14 +165,23 @@ export async function runDockerBench(rounds = 3): Promise<DockerBenchResult> {
     rounds,
     ours: { upMs: median(ours.map((r) => r.up)), downMs: median(ours.map((r) => r.down)) },
     dockerCompose: { upMs: median(theirs.map((r) => r.up)), downMs: median(theirs.map((r) => r.down)) },
+    cli: { upMs: median(cli.map((r) => r.up)), downMs: median(cli.map((r) => r.down)) },
   };
-  return { ...result, upRatio: result.ours.upMs / result.dockerCompose.upMs, downRatio: result.ours.downMs / result.dockerCompose.downMs };
+  return {
+    ...result,
+    upRatio: result.ours.upMs / result.dockerCompose.upMs,
+    downRatio: result.ours.downMs / result.dockerCompose.downMs,
+    cliUpRatio: result.cli.upMs / result.dockerCompose.upMs,
+    cliDownRatio: result.cli.downMs / result.dockerCompose.downMs,
+  };
 }
 
 export function printDockerBench(r: DockerBenchResult): void {
   console.log(`docker: 10 services, 5 levels, healthchecks; median of ${r.rounds} rounds (same engine, same run)`);
   console.log(`  up (until all healthy): ours ${formatMs(r.ours.upMs)}  docker-compose ${formatMs(r.dockerCompose.upMs)}  ratio ${r.upRatio.toFixed(2)}× (target ≤ 0.70×)`);
   console.log(`  down:                   ours ${formatMs(r.ours.downMs)}  docker-compose ${formatMs(r.dockerCompose.downMs)}  ratio ${r.downRatio.toFixed(2)}× (target ≤ 0.70×)`);
+  console.log(`  CLI up --wait:          ${formatMs(r.cli.upMs)}  ratio ${r.cliUpRatio.toFixed(2)}× (target ≤ 0.70×)`);
+  console.log(`  CLI down:               ${formatMs(r.cli.downMs)}  ratio ${r.cliDownRatio.toFixed(2)}× (target ≤ 0.70×)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -6,6 +6,9 @@
  * - yaml:   the same 1,000 services as compose.yaml → Project, against the raw `yaml` parse
  * - engine: a 200-service graph on processRuntime vs its critical path and a sequential start;
  *           readiness detection latency
+ * - probes: a 40-service graph, each service ready on its port, brought up with command
+ *           healthchecks (a process per probe) and with Wait.forPort, against a hand-written
+ *           starter polling sockets
  * - docker: a 10-service stack on Docker vs Debian's docker-compose (needs an engine + docker-compose)
  * - startup: cold import of @selur/compose and the CLI's version/ps, against `node -e 0` (needs `pnpm build`)
  * - scale:  up then down of 50 → 2,000 sleep services on processRuntime, cost per service against
@@ -19,6 +22,7 @@ import { runLoadBench } from './load.bench.js';
 import { printYamlBench, runYamlBench } from './yaml.bench.js';
 import { runEngineBench } from './engine.bench.js';
 import { runDockerBench, printDockerBench } from './docker.bench.js';
+import { printProbesBench, runProbesBench } from './probes.bench.js';
 import { runStartupBench } from './startup.bench.js';
 import { printScaleBench, runScaleBench } from './scale.bench.js';
 import { printSwarmBench, runSwarmBench } from './swarm.bench.js';
@@ -51,6 +55,8 @@ if (wants('engine')) {
   console.log(`  down ${formatMs(r.downMs)}`);
   console.log(`  readiness: listening → service.healthy median ${formatMs(r.portReadinessMedianMs)}, p90 ${formatMs(r.portReadinessP90Ms)} over ${r.portReadinessSamples} samples (target median < 50 ms: ${verdict(r.portReadinessMedianMs < 50)}); log line → healthy median ${formatMs(r.logReadinessMedianMs)}`);
 }
+
+if (wants('probes')) printProbesBench(await runProbesBench(), formatMs);
 
 if (wants('docker')) {
   let available = true;

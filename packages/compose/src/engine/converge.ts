@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { availableParallelism } from 'node:os';
 import type PQueue from 'p-queue';
 import type { WaitStrategy } from '../model/wait.js';
 import type { PlanContext } from '../plan/make-plan.js';
@@ -9,6 +10,7 @@ import type { EngineClock } from './clock.js';
 import { emit, type EngineEnv } from './env.js';
 import { conflictingPort, EngineFailure, fixedHostPorts, portConflictOf, RunCancelled } from './failure.js';
 import { waitContainerReady, waitExited, type ReadinessContext } from './readiness.js';
+import { ProbePacer } from './probe-pacer.js';
 import type { Redactor } from './redact.js';
 import { containerRequest, serviceRequest } from './requests.js';
 import { ensureResources, followLogEvents, type RunRecord } from './resources.js';
@@ -84,6 +86,8 @@ export class Converger {
   readonly #plans = new Map<string, ServicePlan>();
   readonly #observed = new Map<string, ContainerInfo>();
   readonly #healthOutput = new Map<string, string>();
+  /** The run's probes that start a process, paced together (see probe-pacer.ts). */
+  readonly #probes = new ProbePacer(availableParallelism());
   readonly #precreated = new Map<string, Promise<ContainerInfo>>();
   #failure: EngineFailure | undefined;
   #changed = false;
@@ -163,6 +167,7 @@ export class Converger {
       redact: this.#redact,
       onProbe: (output) => this.#healthOutput.set(service, output),
       waitForPorts: this.#settings.waitForPorts,
+      probes: this.#probes,
     };
   }
 

@@ -1,7 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { tcpOpen } from './readiness.js';
+import { tcpOpen } from './tcp-probe.js';
 
 describe('the TCP port probe', () => {
   it('leaves politely: a server that greets each connection never sees a reset (50 probes)', async () => {

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { DEFAULT_WAIT_TIMEOUT_MS, type HttpWait, type WaitStrategy } from '../model/wait.js';
 import type { ContainerInfo, PublishedPort, Runtime } from '../runtime/types.js';
 import type { HealthcheckSpec } from '../spec/types.js';
@@ -7,6 +7,9 @@ import { backoff, type EngineClock } from './clock.js';
 import { durationOr as durationMs } from '../spec/duration.js';
 import { EngineFailure, RunCancelled } from './failure.js';
 import { isInvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { ProbePacer, type ProbeTurn } from './probe-pacer.js';
+import { portOpens } from './port-hint.js';
+import { tcpOpen } from './tcp-probe.js';
 
 /** @internal What a readiness check needs. */
 export interface ReadinessContext {
@@ -29,6 +32,11 @@ export interface ReadinessContext {
    * connections (`up({ waitForPorts })`). @default true
    */
   readonly waitForPorts?: boolean | undefined;
+  /**
+   * Paces the probes that start a process (healthchecks, command waits) across the run's checks;
+   * one of its own (this machine's cores) when not given.
+   */
+  readonly probes?: ProbePacer | undefined;
 }
 
 const EXITED = new Set(['exited', 'dead']);
@@ -61,8 +69,27 @@ async function checkAlive(ctx: ReadinessContext, container: ContainerInfo): Prom
   return info;
 }
 
-/** Polls `attempt` fast then slower until it returns true, the container exits or the deadline passes. */
-async function poll(ctx: ReadinessContext, container: ContainerInfo, timeoutMs: number, what: string, attempt: (info: ContainerInfo) => Promise<boolean>, factor = CHEAP_FACTOR): Promise<void> {
+/** This check's turn among the run's costly probes (see {@link ProbePacer}). */
+function probeTurn(ctx: ReadinessContext): ProbeTurn {
+  return (ctx.probes ?? new ProbePacer(availableParallelism())).join();
+}
+
+/** Runs one costly probe, recording its duration in `turn`. */
+async function timed<T>(ctx: ReadinessContext, turn: ProbeTurn, probe: () => Promise<T>): Promise<T> {
+  const begin = ctx.clock.now();
+  try {
+    return await probe();
+  } finally {
+    turn.measured(ctx.clock.now() - begin);
+  }
+}
+
+/**
+ * Polls `attempt` fast then slower until it returns true, the container exits or the deadline
+ * passes. With a `turn` (an attempt that starts a process), each delay is also paced by what the
+ * attempts cost.
+ */
+async function poll(ctx: ReadinessContext, container: ContainerInfo, timeoutMs: number, what: string, attempt: (info: ContainerInfo) => Promise<boolean>, factor = CHEAP_FACTOR, turn?: ProbeTurn): Promise<void> {
   const deadline = deadlineOf(ctx, timeoutMs);
   const delays = backoff(ctx.pollFirstMs, ctx.pollCapMs, factor);
   let last = '';
@@ -83,7 +110,8 @@ async function poll(ctx: ReadinessContext, container: ContainerInfo, timeoutMs: 
     if (ctx.clock.now() >= deadline) {
       throw new EngineFailure('health-timeout', { service: ctx.service, reason: `${what} not ready within ${timeoutMs} ms`, healthOutput: last || undefined });
     }
-    await sleep(ctx, Math.min(delays.next().value, Math.max(1, deadline - ctx.clock.now())));
+    const next = delays.next().value;
+    await sleep(ctx, Math.min(turn ? turn.delay(next, ctx.pollCapMs) : next, Math.max(1, deadline - ctx.clock.now())));
   }
 }
 
@@ -103,40 +131,6 @@ async function answeredByContainer(ctx: ReadinessContext, info: ContainerInfo, p
   if (who?.owner !== 'other') return true;
   ctx.onProbe?.(ctx.redact(who.detail));
   return false;
-}
-
-/**
- * Whether `host:port` accepts a connection. Once connected, the probe closes politely: it sends
- * its FIN and reads whatever the server says first (a greeting, a banner), so that the server never
- * gets a reset for writing to a probe that already left — a server without a socket error handler
- * would crash on that ECONNRESET.
- *
- * @internal exported for its test
- */
-export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    let settled = false;
-    const settle = (ok: boolean) => {
-      if (settled) return;
-      settled = true;
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => {
-      settle(false);
-      socket.destroy();
-    });
-    socket.once('connect', () => {
-      settle(true);
-      socket.resume();
-      socket.end();
-    });
-    socket.on('error', () => {
-      settle(false);
-      socket.destroy();
-    });
-    socket.once('close', () => settle(false));
-  });
 }
 
 function httpGet(host: string, port: number, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
@@ -178,6 +172,53 @@ async function waitHealthcheck(ctx: ReadinessContext, container: ContainerInfo, 
   const budget = timeoutMs ?? startPeriod + interval * Math.max(1, hc.retries);
   const deadline = deadlineOf(ctx, budget);
   const delays = backoff(ctx.pollFirstMs, ctx.pollCapMs, COSTLY_FACTOR);
+  const turn = probeTurn(ctx);
+  const watch = new AbortController();
+  const stop = () => watch.abort();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  try {
+    const hint = portOpens(ctx.clock, container, watch.signal, ctx.pollCapMs);
+    await healthcheckLoop(ctx, container, turn, { started, startPeriod, startInterval, interval, probeTimeout, budget, deadline, delays, hint, hasTest: hc.test !== undefined });
+  } finally {
+    watch.abort();
+    ctx.signal.removeEventListener('abort', stop);
+    turn.leave();
+  }
+}
+
+/** Sleeps `ms`, or less when `hint` resolves first (see port-hint.ts). */
+async function pause(ctx: ReadinessContext, ms: number, hint: Promise<void>): Promise<'slept' | 'hinted'> {
+  const timer = new AbortController();
+  const stop = () => timer.abort();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  try {
+    const slept = ctx.clock.sleep(ms, timer.signal).then(() => 'slept' as const, () => 'slept' as const);
+    return await Promise.race([slept, hint.then(() => 'hinted' as const)]);
+  } finally {
+    timer.abort();
+    ctx.signal.removeEventListener('abort', stop);
+    if (ctx.signal.aborted) throw new RunCancelled();
+  }
+}
+
+interface HealthcheckCadence {
+  readonly started: number;
+  readonly startPeriod: number;
+  readonly startInterval: number;
+  readonly interval: number;
+  readonly probeTimeout: number;
+  readonly budget: number;
+  readonly deadline: number;
+  readonly delays: Generator<number, never>;
+  /** Resolves once a published TCP port accepts connections: probe then, without waiting for the schedule. */
+  readonly hint: Promise<void>;
+  /** The healthcheck names its own `test` (else the image's HEALTHCHECK is the test). */
+  readonly hasTest: boolean;
+}
+
+async function healthcheckLoop(ctx: ReadinessContext, container: ContainerInfo, turn: ProbeTurn, cadence: HealthcheckCadence): Promise<void> {
+  const { started, startPeriod, startInterval, interval, probeTimeout, budget, deadline, delays } = cadence;
+  let hint: Promise<void> | undefined = cadence.hint;
   let last = '';
   let inspectedAt = -Infinity;
   for (;;) {
@@ -186,10 +227,10 @@ async function waitHealthcheck(ctx: ReadinessContext, container: ContainerInfo, 
       await checkAlive(ctx, container);
       inspectedAt = ctx.clock.now();
     }
-    const result = await ctx.runtime.probeHealth(container.id, { timeoutMs: probeTimeout, signal: ctx.signal }).catch((e: unknown) => {
+    const result = await timed(ctx, turn, () => ctx.runtime.probeHealth(container.id, { timeoutMs: probeTimeout, signal: ctx.signal })).catch((e: unknown) => {
       if (ctx.signal.aborted) throw new RunCancelled();
       // no `test` and the image has no HEALTHCHECK either: nothing will ever pass, say so now
-      if (hc.test === undefined && isInvalidArgumentError(e) && e.field === 'healthcheck') {
+      if (!cadence.hasTest && isInvalidArgumentError(e) && e.field === 'healthcheck') {
         throw new EngineFailure('start', { service: ctx.service, reason: 'its healthcheck has no `test` and its image defines no HEALTHCHECK; give `test`, or remove the healthcheck' });
       }
       return { healthy: false, exitCode: -1, output: e instanceof Error ? e.message : String(e) };
@@ -202,7 +243,9 @@ async function waitHealthcheck(ctx: ReadinessContext, container: ContainerInfo, 
     }
     const inStart = ctx.clock.now() - started < startPeriod;
     const cap = Math.min(ctx.pollCapMs, inStart ? startInterval : interval);
-    await sleep(ctx, Math.min(Math.min(delays.next().value, cap), Math.max(1, deadline - ctx.clock.now())));
+    const ms = Math.min(turn.delay(delays.next().value, cap), Math.max(1, deadline - ctx.clock.now()));
+    if (!hint) await sleep(ctx, ms);
+    else if ((await pause(ctx, ms, hint)) === 'hinted') hint = undefined; // once: the port stays open
   }
 }
 
@@ -277,12 +320,18 @@ export async function waitContainerReady(ctx: ReadinessContext, container: Conta
         throw new EngineFailure('start', { service: ctx.service, reason: `the ${ctx.runtime.name} runtime cannot follow logs, so a log wait strategy cannot be used; use another strategy` });
       }
       return waitLog(ctx, container, strategy.pattern, strategy.times, strategy.timeoutMs);
-    case 'command':
-      return poll(ctx, container, strategy.timeoutMs, `command ${strategy.command.join(' ')}`, async () => {
-        const res = await ctx.runtime.exec(container.id, strategy.command, { timeoutMs: 5_000, signal: ctx.signal });
-        ctx.onProbe?.(ctx.redact(`exit ${res.exitCode}: ${(res.stdout + res.stderr).trim().slice(0, 500)}`));
-        return res.exitCode === 0;
-      }, COSTLY_FACTOR);
+    case 'command': {
+      const turn = probeTurn(ctx);
+      try {
+        return await poll(ctx, container, strategy.timeoutMs, `command ${strategy.command.join(' ')}`, async () => {
+          const res = await timed(ctx, turn, () => ctx.runtime.exec(container.id, strategy.command, { timeoutMs: 5_000, signal: ctx.signal }));
+          ctx.onProbe?.(ctx.redact(`exit ${res.exitCode}: ${(res.stdout + res.stderr).trim().slice(0, 500)}`));
+          return res.exitCode === 0;
+        }, COSTLY_FACTOR, turn);
+      } finally {
+        turn.leave();
+      }
+    }
     case 'exit-zero':
       return waitExitZero(ctx, container, strategy.timeoutMs);
     case 'all':

@@ -23,6 +23,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import { UnsupportedOperationError } from '../../errors/unsupported-operation-error.js';
 import { runCommand } from './exec/command-runner.js';
 import { probeHealth } from './exec/health-probe.js';
+import { ProbedHealth } from './exec/probed-health.js';
 import { foreignListener, recordPortListener } from './exec/own-ports.js';
 import { keepAliveUntil } from './keep-alive.js';
 import { fileLogs, ownedLogs } from './logs/container-logs.js';
@@ -70,6 +71,8 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   readonly stateDir: string;
   private readonly store: StateStore;
   private readonly records: ContainerRecords;
+  /** Health found by this object's probes, until the state file has it. */
+  private readonly probed: ProbedHealth;
   private readonly spawner = sharedSpawner();
   private readonly prestarter: Prestarter;
   private readonly supervision: Supervision;
@@ -81,12 +84,16 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     this.stateDir = resolved.stateDir;
     this.store = new StateStore(this.stateDir);
     this.records = new ContainerRecords(this.store);
+    this.probed = new ProbedHealth(this.records);
     this.prestarter = new Prestarter(this.spawner, async (record) => (await this.records.get(record.id)) !== undefined);
     this.supervision = new Supervision(this.records, this.spawner, { logBufferLines: resolved.logBufferLines, backoff: resolved.backoff, takeStub: (id) => this.prestarter.take(id) });
   }
 
   // --- networks and volumes ---
-  ensureNetwork(request: NetworkRequest) { return resources.ensureNetwork(this.store, checkProject(request)); }
+  ensureNetwork(request: NetworkRequest) {
+    this.spawner.warm(); // an `up` ensures its networks first: the spawner is ready by the time it starts something
+    return resources.ensureNetwork(this.store, checkProject(request));
+  }
   removeNetwork(project: string, runtimeName: string) { return resources.removeNetwork(this.store, checkName(project), runtimeName); }
   listNetworks(project: string): Promise<readonly ResourceInfo[]> { return resources.listNetworks(this.store, checkName(project)); }
   ensureVolume(request: VolumeRequest) { return resources.ensureVolume(this.store, checkProject(request)); }
@@ -161,10 +168,11 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private async list(project: string, options: ListOptions): Promise<readonly ContainerInfo[]> {
-    this.spawner.warm(); // an `up` lists first: the spawner is ready by the time it starts something
+    // No spawner warm-up here: `ps` and `down` list too, and need no helper process (an `up`
+    // warms it when it ensures its networks, then again on its first create).
     await reapLeftovers(this.records, checkName(project));
     const records = await Promise.all((await this.records.all(project)).map((r) => this.supervision.settled(r)));
-    const infos = records.filter((r): r is ContainerRecord => r !== undefined).map((r) => toContainerInfo(r, this.runs));
+    const infos = records.filter((r): r is ContainerRecord => r !== undefined).map((r) => toContainerInfo(this.probed.apply(r), this.runs));
     const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting' || i.state === 'paused') : infos;
     return shown.sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
   }
@@ -213,7 +221,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {
-    return keepAliveUntil(this.record(id).then((record) => probeHealth(this.records, record, options, (r) => foreignListener(this.store, r))));
+    return keepAliveUntil(this.record(id).then((record) => probeHealth((r, health) => this.probed.remember(r, health), this.probed.apply(record), options, (r) => foreignListener(this.store, r))));
   }
 
   /** Whether the service's own process tree listens on `port` (read from `/proc`). */
@@ -259,7 +267,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private async info(id: string): Promise<ContainerInfo> {
-    return toContainerInfo(await this.record(id), this.runs);
+    return toContainerInfo(this.probed.apply(await this.record(id)), this.runs);
   }
 
   private readonly runs = (record: ContainerRecord): boolean => this.supervision.runs(record);

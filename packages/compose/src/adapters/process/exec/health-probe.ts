@@ -3,7 +3,7 @@ import { durationOr } from '../../../spec/duration.js';
 import { runCommand } from './command-runner.js';
 import { liveState } from '../state/container-info.js';
 import { healthArgv } from './health-command.js';
-import type { ContainerRecords } from '../state/records.js';
+import type { HealthStatus } from '../../../runtime/types.js';
 import type { ContainerRecord } from '../state/types.js';
 import { processArgv, processEnvironment } from '../spawn/environment.js';
 
@@ -13,11 +13,12 @@ const HEALTH_OUTPUT_MAX = 4096;
 /**
  * Runs the record's healthcheck once as a host command with the service's environment and
  * working folder, bounded by the healthcheck timeout and `options.timeoutMs`, and records the
- * result as the container's health. A check that passes while `foreign` says a published port
- * is answered by another process is unhealthy. Without a healthcheck, healthy means "the process runs".
+ * result as the container's health through `remember` (which does not wait for the state file
+ * write: see probed-health.ts). A check that passes while `foreign` says a published port is
+ * answered by another process is unhealthy. Without a healthcheck, healthy means "the process runs".
  */
 export async function probeHealth(
-  records: ContainerRecords,
+  remember: (record: ContainerRecord, health: HealthStatus) => void,
   record: ContainerRecord,
   options: { readonly timeoutMs?: number; readonly signal?: AbortSignal },
   foreign: (record: ContainerRecord) => Promise<string | undefined> = async () => undefined,
@@ -41,8 +42,6 @@ export async function probeHealth(
     output = `${stranger}. ${output}`.slice(0, HEALTH_OUTPUT_MAX);
   }
   const health = healthy ? 'healthy' : 'unhealthy';
-  if (record.health !== health) {
-    await records.setHealth(record, health);
-  }
+  if (record.health !== health) remember(record, health);
   return { healthy, exitCode: result.exitCode, output };
 }

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync } from 'node:fs';
 
 /**
  * Who answers on a host port, from `/proc` (Linux): the sockets listening on it
@@ -19,29 +19,72 @@ export type PortOwner =
 const LISTEN = '0A';
 const UDP_BOUND = '07';
 
-/** Inodes of the sockets listening on `port` (bound, for UDP); undefined without `/proc/net`. */
-export function listeningInodes(port: number, protocol: 'tcp' | 'udp'): Set<string> | undefined {
-  const files = protocol === 'udp' ? ['/proc/net/udp', '/proc/net/udp6'] : ['/proc/net/tcp', '/proc/net/tcp6'];
+/** Bytes asked of one read of a `/proc/net` table. */
+const CHUNK = 16_384;
+
+/**
+ * The lines of a `/proc/net` table after its header, read a chunk at a time; `more(line)` false
+ * stops the reading there. False when the file cannot be read.
+ */
+function tableLines(file: string, more: (fields: readonly string[]) => boolean): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let rest = '';
+    let header = true;
+    for (;;) {
+      const length = readSync(fd, buffer, 0, CHUNK, null);
+      if (length === 0) break;
+      const lines = (rest + buffer.toString('latin1', 0, length)).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+        if (!more(line.trim().split(/\s+/))) return true;
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Inodes of the sockets listening on `port` (bound, for UDP) in the given tables; undefined when
+ * none of them can be read.
+ *
+ * A TCP table lists every listening socket before any other (the kernel walks its listening hash,
+ * then its established one): the reading stops at the first line in another state, so it never
+ * walks the established table — on a host with a large one (hundreds of thousands of buckets,
+ * thousands of connections in TIME_WAIT after many probes) that walk is what made a read cost
+ * 5–10 ms of CPU, paid by every readiness check that passed.
+ */
+export function listeningInodes(port: number, protocol: 'tcp' | 'udp', files: readonly string[] = protocol === 'udp' ? ['/proc/net/udp', '/proc/net/udp6'] : ['/proc/net/tcp', '/proc/net/tcp6']): Set<string> | undefined {
   const wanted = protocol === 'udp' ? UDP_BOUND : LISTEN;
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   const inodes = new Set<string>();
   let readable = false;
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    readable = true;
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+    const read = tableLines(file, (fields) => {
       const local = fields[1];
-      if (local === undefined || fields[3] !== wanted || local.slice(local.lastIndexOf(':') + 1) !== hexPort) continue;
+      if (local === undefined) return true;
+      if (fields[3] !== wanted) return protocol === 'udp';
+      if (local.slice(local.lastIndexOf(':') + 1) !== hexPort) return true;
       const inode = fields[9];
       if (inode !== undefined && inode !== '0') inodes.add(inode);
-    }
+      return true;
+    });
+    readable ||= read;
   }
   return readable ? inodes : undefined;
 }
@@ -164,11 +207,18 @@ function holders(inodes: ReadonlySet<string>, exclude: ReadonlySet<number>, limi
  * its own, `unknown` when nothing listens (or `/proc` cannot tell).
  */
 export function portOwner(rootPid: number, port: number, protocol: 'tcp' | 'udp'): PortOwner {
-  const inodes = listeningInodes(port, protocol);
-  if (inodes === undefined || inodes.size === 0) return { owner: 'unknown' };
   const tree = new Set(processTree(rootPid));
+  const own = new Set([...tree].flatMap((pid) => [...socketInodes(pid)]));
+  // The IPv4 table first: a socket of the tree listening there settles it without the IPv6 one.
+  const [v4, v6] = protocol === 'udp' ? ['/proc/net/udp', '/proc/net/udp6'] : ['/proc/net/tcp', '/proc/net/tcp6'];
+  const first = listeningInodes(port, protocol, [v4]);
+  if (first && [...first].some((inode) => own.has(inode))) return { owner: 'self' };
+  const second = listeningInodes(port, protocol, [v6]);
+  if (first === undefined && second === undefined) return { owner: 'unknown' };
+  const inodes = new Set([...(first ?? []), ...(second ?? [])]);
+  if (inodes.size === 0) return { owner: 'unknown' };
   const holds = (pid: number) => [...socketInodes(pid)].some((inode) => inodes.has(inode));
-  for (const pid of tree) if (holds(pid)) return { owner: 'self' };
+  if ([...own].some((inode) => inodes.has(inode))) return { owner: 'self' };
   // A descendant that left the tree (double fork) but kept the group is the service's too.
   for (const pid of groupMembers(rootPid)) {
     if (tree.has(pid)) continue;

@@ -1,0 +1,275 @@
+/**
+ * Probe-rate benchmark on the process runtime (issue 14: "command healthchecks on a 40-service DAG
+ * take 1.9× the time of a hand-written starter that polls sockets, while the same graph with
+ * `Wait.forPort` takes 1.09×"; target ≤ 1.3×).
+ *
+ * A 40-service graph in 5 levels (each service depending on 1–2 services of the level above,
+ * `service_healthy`). Each service sleeps {@link SLEEP_MS}, then works {@link WORK_MS} of its own
+ * CPU time (a server initialising: it competes for the CPU with whatever else runs), then listens
+ * on `$PORT`. Three ways to bring the graph up, interleaved, {@link ROUNDS} rounds, medians:
+ *
+ * - baseline: a hand-written starter that spawns the same processes in dependency order and polls
+ *   each one's socket (a TCP connect every {@link STARTER_POLL_MS} ms) until it accepts;
+ * - `up` with a command healthcheck on every service (`["CMD", probe]`: one process per probe,
+ *   which exits 0 once `127.0.0.1:$PORT` accepts a connection);
+ * - `up` with `Wait.forPort` on every service (the engine connects itself).
+ *
+ * The probe is native (`fixtures/port-probe.c`, compiled with the host's C compiler: the price of
+ * an exec) and, when Perl is installed, also a Perl one-liner with IO::Socket (an interpreter and
+ * a module to load: what `pg_isready`, `redis-cli ping` or `curl` cost, roughly), reported beside.
+ * Without a C compiler the services and the probe are Perl; without either the bench fails.
+ *
+ * Run: `node --import tsx bench/probes.bench.ts`; a bench runner imports {@link runProbesBench}.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Project } from '../packages/compose/src/project.js';
+import { processRuntime } from '../packages/compose/src/adapters/process/process-runtime.js';
+import { Wait } from '../packages/compose/src/model/wait.js';
+import { findGc, median } from './stats.js';
+
+const LEVELS = [4, 8, 12, 10, 6]; // 40 services, depth 5
+const SLEEP_MS = 100;
+const WORK_MS = 20;
+const STARTER_POLL_MS = 10;
+const ROUNDS = Number(process.env.BENCH_PROBES_ROUNDS ?? 5);
+
+/** The probes this machine can run, by name. */
+export type ProbeKind = 'native' | 'perl';
+
+/** Figures of one {@link runProbesBench} run (milliseconds). */
+export interface ProbesBenchResult {
+  readonly services: number;
+  readonly depth: number;
+  readonly rounds: number;
+  /** What the services are (`native` or `perl`). */
+  readonly service: ProbeKind;
+  /** The hand-written starter polling sockets: median. */
+  readonly starterMs: number;
+  /** `up` with `Wait.forPort`: median and its ratio to the starter. */
+  readonly portMs: number;
+  readonly portRatio: number;
+  /** `up` with a command healthcheck, per probe kind: median, ratio to the starter, probes run per service (median). */
+  readonly healthchecks: readonly { readonly probe: ProbeKind; readonly upMs: number; readonly ratio: number; readonly probesPerService: number; readonly probeMs: number }[];
+}
+
+interface Node {
+  readonly name: string;
+  readonly deps: readonly string[];
+}
+
+function graph(): Node[] {
+  let seed = 7;
+  const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const levels = LEVELS.map((w, l) => Array.from({ length: w }, (_, i) => `p${l}-${i}`));
+  return levels.flatMap((level, l) =>
+    level.map((name) => {
+      const above = levels[l - 1] ?? [];
+      const deps = new Set<string>();
+      const count = above.length === 0 ? 0 : 1 + Math.floor(random() * 2);
+      while (deps.size < count) deps.add(above[Math.floor(random() * above.length)] as string);
+      return { name, deps: [...deps] };
+    }),
+  );
+}
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+interface Commands {
+  readonly service: ProbeKind;
+  readonly server: readonly string[];
+  readonly probes: Partial<Record<ProbeKind, readonly string[]>>;
+}
+
+const PERL_SERVER = `select(undef, undef, undef, ${SLEEP_MS / 1000}); my $t = times; 1 while times - $t < ${WORK_MS / 1000}; use IO::Socket::INET; my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1:$ENV{PORT}", Listen => 64, ReuseAddr => 1) or exit 3; while (my $c = $s->accept) { close $c }`;
+const PERL_PROBE = `use IO::Socket::INET; exit(IO::Socket::INET->new(PeerAddr => "127.0.0.1:$ENV{PORT}") ? 0 : 1)`;
+
+function commands(dir: string): Commands {
+  const perl = spawnSync('perl', ['-e', '1'], { stdio: 'ignore' }).status === 0;
+  const compiled = (name: string): string | undefined => {
+    const binary = join(dir, name);
+    for (const compiler of ['cc', 'gcc', 'clang']) {
+      if ([['-static'], []].some((extra) => spawnSync(compiler, ['-O2', ...extra, '-o', binary, join(FIXTURES, `${name}.c`)], { stdio: 'ignore' }).status === 0)) return binary;
+    }
+    return undefined;
+  };
+  const server = compiled('listen-after');
+  const probe = compiled('port-probe');
+  const probes: Partial<Record<ProbeKind, readonly string[]>> = {};
+  if (probe) probes.native = [probe];
+  if (perl) probes.perl = ['perl', '-e', PERL_PROBE];
+  if (server) return { service: 'native', server: [server, String(SLEEP_MS), String(WORK_MS)], probes };
+  if (perl) return { service: 'perl', server: ['perl', '-e', PERL_SERVER], probes };
+  throw new Error('probes bench: needs a C compiler (cc, gcc or clang) or Perl to run its services');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** The baseline: spawn each service once its dependencies accept connections; poll its socket. */
+async function starter(nodes: readonly Node[], server: readonly string[]): Promise<number> {
+  const ports = new Map<string, number>();
+  for (const n of nodes) ports.set(n.name, await freePort());
+  const [program, ...args] = server as [string, ...string[]];
+  const children: ChildProcess[] = [];
+  const ready = new Map<string, Promise<void>>();
+  collectGarbage();
+  const begin = performance.now();
+  try {
+    for (const node of nodes) {
+      ready.set(node.name, (async () => {
+        await Promise.all(node.deps.map((d) => ready.get(d)));
+        const port = ports.get(node.name) as number;
+        const child = spawn(program, args, { detached: true, stdio: 'ignore', env: { ...process.env, PORT: String(port) } });
+        children.push(child);
+        for (let i = 0; i < 6_000; i++) {
+          if (await accepts(port)) return;
+          if (child.exitCode !== null) throw new Error(`probes bench: starter service ${node.name} exited ${child.exitCode}`);
+          await new Promise((r) => setTimeout(r, STARTER_POLL_MS));
+        }
+        throw new Error(`probes bench: starter service ${node.name} did not listen within a minute`);
+      })());
+    }
+    await Promise.all(ready.values());
+    return performance.now() - begin;
+  } finally {
+    for (const child of children) {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  }
+}
+
+const collectGarbage: () => void = findGc() ?? (() => undefined);
+
+/** `up` of the graph, each service ready by `ready` (a healthcheck command, or its port). */
+async function engineUp(nodes: readonly Node[], server: readonly string[], ready: { readonly probe: readonly string[] } | 'port', stateDir: string): Promise<{ upMs: number; probes: number; probeMs: number }> {
+  const project = new Project();
+  for (const node of nodes) {
+    project.service(node.name, (s) => {
+      s.command([...server]).port('0:8080');
+      if (ready === 'port') s.waitFor(Wait.forPort(8080).withTimeout(60_000));
+      else s.healthcheck({ test: ['CMD', ...ready.probe], interval: '30s', timeout: '5s', retries: 3 });
+      for (const d of node.deps) s.dependsOn(d, { condition: 'healthy' });
+      return s;
+    });
+  }
+  const runtime = processRuntime({ stateDir });
+  const probeOf = runtime.probeHealth.bind(runtime);
+  let probes = 0;
+  const durations: number[] = [];
+  runtime.probeHealth = async (id, options) => {
+    probes++;
+    const at = performance.now();
+    try {
+      return await probeOf(id, options);
+    } finally {
+      durations.push(performance.now() - at);
+    }
+  };
+  collectGarbage();
+  const begin = performance.now();
+  try {
+    const stack = await project.up({ runtime });
+    const upMs = performance.now() - begin;
+    await stack.down({ timeout: 2_000 });
+    return { upMs, probes, probeMs: median(durations) };
+  } catch (error) {
+    await project.down({ runtime, timeout: 1_000 }).catch(() => undefined);
+    throw error;
+  } finally {
+    await runtime.close();
+  }
+}
+
+/**
+ * Runs the probes benchmark.
+ *
+ * @example
+ * ```ts
+ * const r = await runProbesBench();
+ * console.log(r.healthchecks[0]?.ratio, r.portRatio);
+ * ```
+ */
+export async function runProbesBench(rounds = ROUNDS): Promise<ProbesBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'probes-bench-'));
+  const keepAlive = setInterval(() => undefined, 1_000);
+  try {
+    const { service, server, probes } = commands(dir);
+    const kinds = (['native', 'perl'] as const).filter((k) => probes[k] !== undefined);
+    const nodes = graph();
+    // Warm-up (module loading, JIT, the runtime's zygote), not measured.
+    await engineUp(nodes.slice(0, 4), server, 'port', join(dir, 'warm'));
+    await engineUp(nodes.slice(0, 4), server, { probe: probes[kinds[0] as ProbeKind] as readonly string[] }, join(dir, 'warm'));
+    const starterRuns: number[] = [];
+    const portRuns: number[] = [];
+    const hcRuns = new Map<ProbeKind, { upMs: number; probes: number; probeMs: number }[]>(kinds.map((k) => [k, []]));
+    for (let round = 0; round < rounds; round++) {
+      starterRuns.push(await starter(nodes, server));
+      portRuns.push((await engineUp(nodes, server, 'port', join(dir, `port-${round}`))).upMs);
+      for (const kind of kinds) hcRuns.get(kind)?.push(await engineUp(nodes, server, { probe: probes[kind] as readonly string[] }, join(dir, `${kind}-${round}`)));
+    }
+    const starterMs = median(starterRuns);
+    const portMs = median(portRuns);
+    return {
+      services: nodes.length,
+      depth: LEVELS.length,
+      rounds,
+      service,
+      starterMs,
+      portMs,
+      portRatio: portMs / starterMs,
+      healthchecks: kinds.map((probe) => {
+        const runs = hcRuns.get(probe) ?? [];
+        const upMs = median(runs.map((r) => r.upMs));
+        return { probe, upMs, ratio: upMs / starterMs, probesPerService: median(runs.map((r) => r.probes)) / nodes.length, probeMs: median(runs.map((r) => r.probeMs)) };
+      }),
+    };
+  } finally {
+    clearInterval(keepAlive);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Prints a {@link runProbesBench} result. */
+export function printProbesBench(r: ProbesBenchResult, formatMs: (ms: number) => string = (ms) => `${ms.toFixed(1)} ms`): void {
+  const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
+  console.log(`probes: ${r.services} services, depth ${r.depth}, each listening ${SLEEP_MS} ms + ${WORK_MS} ms of CPU after start (${r.service} service), median of ${r.rounds}, interleaved`);
+  console.log(`  baseline, hand-written starter polling sockets every ${STARTER_POLL_MS} ms: ${formatMs(r.starterMs)}`);
+  console.log(`  Wait.forPort: ${formatMs(r.portMs)} = ${r.portRatio.toFixed(2)}× the starter`);
+  for (const h of r.healthchecks) {
+    const target = h.probe === 'native' ? ` (target ≤ 1.3×: ${verdict(h.ratio <= 1.3)})` : '';
+    console.log(`  command healthcheck, ${h.probe} probe: ${formatMs(h.upMs)} = ${h.ratio.toFixed(2)}× the starter${target}; ${h.probesPerService.toFixed(1)} probes per service, each ${formatMs(h.probeMs)} (median)`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) printProbesBench(await runProbesBench());

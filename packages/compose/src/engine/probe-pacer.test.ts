@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ProbePacer, probeSpacing, PROBES_PER_CORE } from './probe-pacer.js';
+
+describe('the pace of probes that start a process', () => {
+  const base = { baseMs: 10, cores: 2, capMs: 1_000 };
+
+  it('keeps the schedule for the first probe of a check (nothing is known of its cost yet)', () => {
+    expect(probeSpacing({ ...base, probeMs: undefined, concurrent: 40 })).toBe(10);
+  });
+
+  it('keeps the schedule when the probes are cheap for the checks running', () => {
+    // 12 checks × 5 ms = 60 ms of probing per round, 8 slots on 2 cores: a round every 7.5 ms.
+    expect(probeSpacing({ ...base, probeMs: 5, concurrent: 12 })).toBe(10);
+  });
+
+  it('spaces costly probes so that all checks keep at most PROBES_PER_CORE per core running', () => {
+    const slots = PROBES_PER_CORE * 2;
+    const delay = probeSpacing({ ...base, probeMs: 40, concurrent: 40 });
+    expect(delay).toBe(Math.round((40 * 40) / slots - 40));
+    // On average each check has probeMs / (probeMs + delay) of a probe running: all together ≤ slots.
+    expect((40 * 40) / (40 + delay)).toBeLessThanOrEqual(slots + 1e-9);
+  });
+
+  it('probes less often as a probe costs more, as more checks probe, and more often with more cores', () => {
+    const at = (probeMs: number, concurrent: number, cores: number) => probeSpacing({ ...base, probeMs, concurrent, cores });
+    expect(at(80, 40, 2)).toBeGreaterThan(at(40, 40, 2));
+    expect(at(40, 80, 2)).toBeGreaterThan(at(40, 40, 2));
+    expect(at(40, 40, 8)).toBeLessThan(at(40, 40, 2));
+  });
+
+  it('never waits longer than the cap, nor less than the schedule', () => {
+    expect(probeSpacing({ ...base, probeMs: 500, concurrent: 200 })).toBe(1_000);
+    expect(probeSpacing({ ...base, baseMs: 300, probeMs: 40, concurrent: 40 })).toBe(300);
+    expect(probeSpacing({ ...base, baseMs: 5_000, probeMs: undefined, concurrent: 1 })).toBe(1_000);
+  });
+
+  it('treats a machine that reports no core as one core', () => {
+    expect(probeSpacing({ ...base, cores: 0, probeMs: 40, concurrent: 40 })).toBe(probeSpacing({ ...base, cores: 1, probeMs: 40, concurrent: 40 }));
+  });
+});
+
+describe('ProbePacer', () => {
+  it('counts the checks probing, and each check paces by its own measured cost', () => {
+    const pacer = new ProbePacer(2);
+    const turns = Array.from({ length: 40 }, () => pacer.join());
+    expect(pacer.active).toBe(40);
+    const [cheap, costly] = turns as [ReturnType<ProbePacer['join']>, ReturnType<ProbePacer['join']>];
+    expect(costly.delay(10, 1_000)).toBe(10); // not measured yet
+    costly.measured(40);
+    cheap.measured(1);
+    expect(costly.delay(10, 1_000)).toBe(probeSpacing({ baseMs: 10, probeMs: 40, concurrent: 40, cores: 2, capMs: 1_000 }));
+    expect(cheap.delay(10, 1_000)).toBe(10);
+  });
+
+  it('follows the cost as it changes (a running mean), and frees the slot of a check that left, once', () => {
+    const pacer = new ProbePacer(1, 1);
+    const a = pacer.join();
+    const b = pacer.join();
+    a.measured(100);
+    const before = a.delay(1, 10_000); // 2 checks × 100 ms on 1 slot: every 200 ms, so 100 ms apart
+    expect(before).toBe(100);
+    a.measured(20); // mean 60
+    expect(a.delay(1, 10_000)).toBe(60);
+    b.leave();
+    b.leave();
+    expect(pacer.active).toBe(1);
+    expect(a.delay(1, 10_000)).toBe(1); // alone: 60 ms per 60 ms, no wait beyond the schedule
+  });
+
+  it('ignores a duration that is not a number of milliseconds', () => {
+    const turn = new ProbePacer(2).join();
+    turn.measured(Number.NaN);
+    turn.measured(-5);
+    expect(turn.delay(10, 1_000)).toBe(10);
+  });
+});

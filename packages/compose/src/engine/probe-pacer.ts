@@ -1,0 +1,107 @@
+/**
+ * The pace of costly readiness probes: those that start a process each time (a healthcheck, a
+ * `Wait.forCommand`). Polling them every 10 ms, as a TCP connect is, makes 40 services waiting at
+ * once start hundreds of processes a second, which take the CPU from the services being waited
+ * for (issue 14 measured a 40-service graph 1.9× slower than a starter polling sockets).
+ *
+ * So each check measures what its probes cost (their duration: the spawn, the program, its exit)
+ * and spaces them so that the probes of all checks together keep at most
+ * {@link PROBES_PER_CORE} per core running at once, on average: with `n` checks probing, each
+ * probe taking `d` ms, on `c` cores, a check probes once per `n · d / (PROBES_PER_CORE · c)` ms,
+ * so it waits that long minus `d` between two probes. A probe's duration grows with what
+ * competes for the CPU, so a busier machine is probed less often. The first probe of a check runs
+ * at once (nothing is known of its cost yet), and cheap probes keep the fast schedule they had.
+ *
+ * Measured with `pnpm bench probes` (40 services, 2 cores, a busy machine): a tighter bound (one
+ * probe per core, or a fraction of one core) made `up` slower, not faster — each service's
+ * readiness is seen one spacing later, and the probes were no longer what took the CPU once a
+ * probe stopped costing 20 ms of its own (see the process runtime's port-owner.ts).
+ */
+
+/** Probes running at once, per core, that the checks of one run may keep together (on average). */
+export const PROBES_PER_CORE = 4;
+
+/** What {@link probeSpacing} needs. */
+export interface ProbeRateInput {
+  /** The delay the poll schedule asks for (its fast-then-slow backoff), ms. */
+  readonly baseMs: number;
+  /** What one probe of this check costs (ms; a running mean of their durations), undefined before the first. */
+  readonly probeMs: number | undefined;
+  /** Checks probing now, this one included. */
+  readonly concurrent: number;
+  /** Cores of the machine. */
+  readonly cores: number;
+  /** Probes that may run at once per core. @default PROBES_PER_CORE */
+  readonly perCore?: number | undefined;
+  /** The longest delay allowed (the poll cap, the healthcheck's interval), ms. */
+  readonly capMs: number;
+}
+
+/**
+ * @internal The delay before a check's next probe (ms): the schedule's own delay, stretched so
+ * that `concurrent` checks, each probe taking `probeMs`, keep at most `perCore · cores` probes
+ * running at once on average; never beyond `capMs`. Pure: the same input gives the same delay.
+ *
+ * @example
+ * ```ts
+ * probeSpacing({ baseMs: 10, probeMs: 40, concurrent: 40, cores: 2, capMs: 1_000 }); // 160 (40·40/8 − 40)
+ * probeSpacing({ baseMs: 10, probeMs: 5, concurrent: 12, cores: 2, capMs: 1_000 }); // 10 (the schedule's)
+ * probeSpacing({ baseMs: 10, probeMs: undefined, concurrent: 12, cores: 2, capMs: 1_000 }); // 10
+ * ```
+ */
+export function probeSpacing(input: ProbeRateInput): number {
+  const base = Math.min(input.baseMs, input.capMs);
+  if (input.probeMs === undefined || !(input.probeMs > 0)) return base;
+  const slots = (input.perCore ?? PROBES_PER_CORE) * Math.max(1, input.cores);
+  const period = (input.probeMs * Math.max(1, input.concurrent)) / slots;
+  return Math.round(Math.min(input.capMs, Math.max(base, period - input.probeMs)));
+}
+
+/** Weight of the newest duration in a check's running mean of probe cost. */
+const COST_WEIGHT = 0.5;
+
+/** @internal One check's share of a {@link ProbePacer}: measure each probe, ask the next delay, leave. */
+export interface ProbeTurn {
+  /** Records how long one probe took (ms). */
+  measured(durationMs: number): void;
+  /** The delay before the next probe, given the schedule's own `baseMs` and the cap. */
+  delay(baseMs: number, capMs: number): number;
+  /** The check is over (ready, failed or cancelled). */
+  leave(): void;
+}
+
+/**
+ * @internal The costly probes of one run: how many checks are probing now, and the machine's
+ * cores. Each check joins it for its {@link ProbeTurn}.
+ */
+export class ProbePacer {
+  #active = 0;
+
+  constructor(
+    readonly cores: number,
+    readonly perCore: number = PROBES_PER_CORE,
+  ) {}
+
+  /** Checks probing now. */
+  get active(): number {
+    return this.#active;
+  }
+
+  join(): ProbeTurn {
+    this.#active++;
+    let cost: number | undefined;
+    let left = false;
+    return {
+      measured: (durationMs) => {
+        if (!(durationMs >= 0)) return;
+        cost = cost === undefined ? durationMs : COST_WEIGHT * durationMs + (1 - COST_WEIGHT) * cost;
+      },
+      delay: (baseMs, capMs) => probeSpacing({ baseMs, probeMs: cost, concurrent: this.#active, cores: this.cores, perCore: this.perCore, capMs }),
+      leave: () => {
+        if (left) return;
+        left = true;
+        this.#active--;
+      },
+    };
+  }
+}

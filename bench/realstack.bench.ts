@@ -2,7 +2,7 @@
  * Real-stack benchmark (issue 14): examples/real-stack — Debian's PostgreSQL (a one-shot initdb,
  * then the server, as user postgres), Redis, nginx and a Node app using `pg` and `redis` — brought
  * up until a request through nginx → app → PostgreSQL + Redis answers, then taken down, three ways
- * in the same run, interleaved round by round (the order rotating):
+ * in the same run, interleaved round by round (each round another order of the three):
  *
  * - SDK: `loadProject` + `up` on one `processRuntime` (its defaults: no tuned polling), `down`;
  * - CLI: `node packages/cli/dist/cli.js up -d --wait`, then `down -v` (needs `pnpm build`);
@@ -13,7 +13,7 @@
  * script's own stamps) show where the time goes. Needs root and
  * `apt-get install postgresql redis-server nginx` (.ci/run installs them).
  *
- *   pnpm bench realstack            (BENCH_ROUNDS=N for more rounds; default 5)
+ *   pnpm bench realstack            (BENCH_ROUNDS=N for more rounds; default 6: every order once)
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -94,7 +94,7 @@ async function firstAnswer(url: string): Promise<number> {
   throw new Error(`realstack bench: ${url} did not answer`);
 }
 
-export async function runRealStackBench(rounds = Number(process.env.BENCH_ROUNDS ?? 5)): Promise<RealStackBench> {
+export async function runRealStackBench(rounds = Number(process.env.BENCH_ROUNDS ?? 6)): Promise<RealStackBench> {
   const work = await mkdtemp(join(tmpdir(), 'selur-bench-realstack-'));
   await chmod(work, 0o711); // user postgres reaches its volumes under the state folders
   const sdkState = join(work, 'sdk-state');
@@ -163,14 +163,20 @@ export async function runRealStackBench(rounds = Number(process.env.BENCH_ROUNDS
   };
 
   try {
-    const order: Way[] = ['sdk', 'cli', 'script'];
+    // Every order of the three in turn, so that each way comes first, second and third, and after
+    // each other way, as often (initdb writes ~40 MB: what the previous way left to the disk counts).
+    const orders: Way[][] = [['sdk', 'cli', 'script'], ['script', 'cli', 'sdk'], ['cli', 'script', 'sdk'], ['sdk', 'script', 'cli'], ['script', 'sdk', 'cli'], ['cli', 'sdk', 'script']];
+    const settle = () => execFileSync('sync'); // each way starts with the previous one's writes on disk (not timed)
     await ways.sdk(-1); // warm-up: the page cache, the zygote, the modules (not counted)
     upMs.sdk.length = 0;
     downMs.sdk.length = 0;
     retries.sdk = 0;
     for (const s of STAGES) stagesMs.sdk[s].length = 0;
     for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < order.length; i++) await ways[order[(round + i) % order.length] as Way](round);
+      for (const way of orders[round % orders.length] as Way[]) {
+        settle();
+        await ways[way](round);
+      }
     }
   } finally {
     await runtime.close();

@@ -25,9 +25,9 @@ describe('waitContainer: a container that exits is known at once (issue 14)', ()
   test('settles with the exit code of a process this runtime supervises, and of one another runtime object started; a restart is not the end', async () => {
     const dir = stateDir();
     const rt = runtime(dir);
-    await using stack = await new Project(uniqueName('wait')).service('job', { command: job(6, 300), restart: 'on-failure:1' }).up({ ...FAST, runtime: rt });
+    await using stack = await new Project(uniqueName('wait')).service('job', { command: job(6, 1_000), restart: 'on-failure:1' }).up({ ...FAST, runtime: rt });
     const [info] = await stack.ps();
-    expect(info?.state).toBe('running');
+    expect(['running', 'restarting']).toContain(info?.state); // its first run may be over on a slow machine
     const ours = rt.waitContainer(info?.id ?? ''); // supervised here: its supervisor says when it exits
     const other = runtime(dir).waitContainer(info?.id ?? ''); // another object on the same state reads the record
     await expect(ours).resolves.toBe(6);

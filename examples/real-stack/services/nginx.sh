@@ -1,7 +1,8 @@
 #!/bin/sh
-# nginx in the foreground on $PORT, proxying to the app ($APP_HOST:$APP_PORT, given by the runtime
-# because web depends on app). Its configuration is nginx.conf with those values filled in, written
-# with its pid file and temporary folders into the `nginx-run` volume, never into /etc or /var.
+# nginx in the foreground on $PORT (as www-data), proxying to the app ($APP_HOST:$APP_PORT, given
+# by the runtime because web depends on app). Its configuration is nginx.conf with those values
+# filled in, written with its pid file and temporary folders into the `nginx-run` volume, never
+# into /etc or /var.
 set -eu
 run="$SELUR_MOUNT_RUN_NGINX"
 mkdir -p "$run/tmp"

@@ -37,16 +37,18 @@ function requireHost(): void {
   }
   if (missing.length > 0) throw new Error(`the real-service suite needs Debian's PostgreSQL, Redis and nginx; missing: ${missing.join(', ')}: ${INSTALL}`);
   if (process.getuid?.() !== 0) throw new Error('the real-service suite runs as root (as CI does): PostgreSQL refuses root, and only root can run it as user `postgres`');
-  try {
-    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
-  } catch {
-    throw new Error(`no user 'postgres' on this host (the postgresql package creates it): ${INSTALL}`);
+  for (const user of ['postgres', 'www-data']) {
+    try {
+      execFileSync('id', ['-u', user], { stdio: 'ignore' });
+    } catch {
+      throw new Error(`no user '${user}' on this host (the postgresql package creates postgres, Debian's base system www-data): ${INSTALL}`);
+    }
   }
 }
 
 beforeAll(requireHost);
 
-const postgresUid = (): number => Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+const uidOf = (user: string): number => Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
 
 /** A runtime whose state folder (holding the volumes) user `postgres` can reach, as the example's README says. */
 function realRuntime(): ProcessRuntime {
@@ -191,7 +193,8 @@ describe("Debian's PostgreSQL, Redis and nginx on the process runtime (issue 14)
       for (const port of c.ports) expect(await accepts(port.published), `${c.service} accepts on ${port.published}`).toBe(true);
     }
     const db = byService.get('db');
-    expect(readFileSync(`/proc/${db?.pid}/status`, 'utf8')).toMatch(new RegExp(`^Uid:\\s+${postgresUid()}\\s`, 'm'));
+    expect(readFileSync(`/proc/${db?.pid}/status`, 'utf8')).toMatch(new RegExp(`^Uid:\\s+${uidOf('postgres')}\\s`, 'm'));
+    expect(readFileSync(`/proc/${byService.get('web')?.pid}/status`, 'utf8')).toMatch(new RegExp(`^Uid:\\s+${uidOf('www-data')}\\s`, 'm'));
     expect(readFileSync(`/proc/${byService.get('cache')?.pid}/status`, 'utf8')).toMatch(/^Uid:\s+0\s/m);
     const before = processesOf(ps);
     expect(before.size).toBeGreaterThanOrEqual(ps.filter((c) => c.state === 'running').length + 5); // PostgreSQL's workers and the app's backends, nginx's worker

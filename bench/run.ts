@@ -13,6 +13,10 @@
  * - startup: cold import of @selur/compose and the CLI's version/ps, against `node -e 0` (needs `pnpm build`)
  * - scale:  up then down of 50 → 2,000 sleep services on processRuntime, cost per service against
  *           the 50-service cost of the same run, the longest silence in down, the heap held
+ * - realstack: Debian's PostgreSQL (initdb + server), Redis, nginx and a pg+redis Node app
+ *           (examples/real-stack), up until a request through nginx answers, and down: the SDK
+ *           and the CLI against a script starting the same servers one after another, polling
+ *           every 50 ms, interleaved (needs root, the servers from .ci/run, and `pnpm build`)
  * - swarm:  a 10-service stack on a single-node swarm, swarmRuntime().up vs `docker stack deploy`
  *           + polling, until healthy (only when named: it puts the engine into Swarm mode and
  *           leaves it; run under the Docker lock)
@@ -26,6 +30,7 @@ import { printProbesBench, runProbesBench } from './probes.bench.js';
 import { runStartupBench } from './startup.bench.js';
 import { printScaleBench, runScaleBench } from './scale.bench.js';
 import { printSwarmBench, runSwarmBench } from './swarm.bench.js';
+import { printRealStackBench, realStackMissing, runRealStackBench } from './realstack.bench.js';
 import { formatMs } from './stats.js';
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -77,6 +82,14 @@ if (wants('startup')) {
 }
 
 if (wants('scale')) printScaleBench(await runScaleBench());
+
+if (wants('realstack')) {
+  const missing = realStackMissing();
+  if (missing !== undefined) {
+    console.log(`realstack: not run (${missing})`);
+    if (picked.includes('realstack')) process.exitCode = 1; // asked for by name: a missing piece is a failure
+  } else printRealStackBench(await runRealStackBench());
+}
 
 // Only when asked by name: it puts the engine into Swarm mode (and always leaves it).
 if (picked.includes('swarm')) printSwarmBench(await runSwarmBench(Number(process.env.BENCH_ROUNDS ?? 2)));

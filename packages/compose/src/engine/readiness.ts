@@ -364,12 +364,30 @@ function waitPublishedPorts(ctx: ReadinessContext, container: ContainerInfo): Pr
 export async function waitExited(ctx: ReadinessContext, container: ContainerInfo, timeoutMs: number): Promise<number> {
   const deadline = deadlineOf(ctx, timeoutMs);
   const delays = backoff(ctx.pollFirstMs, ctx.pollCapMs);
-  for (;;) {
-    if (ctx.signal.aborted) throw new RunCancelled();
-    const info = await ctx.runtime.inspectContainer(container.id);
-    if (EXITED.has(info.state)) return info.exitCode ?? -1;
-    if (ctx.clock.now() >= deadline) throw new EngineFailure('health-timeout', { service: ctx.service, reason: `did not complete within ${timeoutMs} ms` });
-    await sleep(ctx, Math.min(delays.next().value, Math.max(1, deadline - ctx.clock.now())));
+  // A runtime that says when a container exits (`waitContainer`) wakes the poll at once: a job
+  // that runs for seconds is otherwise noticed up to a poll interval (hundreds of ms) late.
+  const wake = new AbortController();
+  const stopWaiting = new AbortController();
+  const cancel = () => wake.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', cancel, { once: true });
+  ctx.runtime.waitContainer?.(container.id, { signal: stopWaiting.signal }).then(() => wake.abort(), () => undefined);
+  let sleepSignal = wake.signal;
+  try {
+    for (;;) {
+      if (ctx.signal.aborted) throw new RunCancelled();
+      const info = await ctx.runtime.inspectContainer(container.id);
+      if (EXITED.has(info.state)) return info.exitCode ?? -1;
+      if (ctx.clock.now() >= deadline) throw new EngineFailure('health-timeout', { service: ctx.service, reason: `did not complete within ${timeoutMs} ms` });
+      try {
+        await ctx.clock.sleep(Math.min(delays.next().value, Math.max(1, deadline - ctx.clock.now())), sleepSignal);
+      } catch {
+        if (ctx.signal.aborted) throw new RunCancelled();
+        sleepSignal = ctx.signal; // woken by the exit: look now, then poll as before
+      }
+    }
+  } finally {
+    stopWaiting.abort();
+    ctx.signal.removeEventListener('abort', cancel);
   }
 }
 

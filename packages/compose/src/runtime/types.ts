@@ -391,6 +391,14 @@ export interface Runtime {
    */
   portListener?(id: string, port: PublishedPort): Promise<PortListener>;
 
+  /**
+   * Settles once container `id` has stopped for good (exited, no restart coming) with its exit
+   * code, as Docker's `wait` does; rejects with the signal's reason when `signal` aborts. The
+   * engine still polls {@link Runtime.inspectContainer} beside it: the wait only lets it learn at
+   * once that a one-shot job finished (its dependants start then). Optional.
+   */
+  waitContainer?(id: string, options?: { readonly signal?: AbortSignal | undefined }): Promise<number | undefined>;
+
   /** Release connections, timers and supervisors held by this runtime object (not the containers). */
   close?(): Promise<void>;
 }

@@ -52,6 +52,17 @@ describe('examples', { timeout: 120_000 }, () => {
     expect(stdout).toMatch(/second: GET http:\/\/127\.0\.0\.1:\d+ -> <h1>Hello<\/h1><p>visit number 3<\/p>/);
   });
 
+  it("real-stack/run.ts: Debian's PostgreSQL, Redis and nginx in front of a Node app, a request through all of them, nothing left", async () => {
+    // Needs root and apt-get install postgresql redis-server nginx (.ci/run); fails, never skips, without.
+    const { code, stdout, stderr } = await run('examples/real-stack/run.ts');
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/GET http:\/\/127\.0\.0\.1:\d+ -> \{"visits":1,"visitId":1,"postgres":"\d+\.\d+ \(Debian[^"]*","redis":"\d+\.\d+\.\d+"\}/);
+    expect(stdout).toContain('"visits":2,"visitId":2');
+    expect(stdout).toMatch(/^pg-init\s+completed \(0\)$/m);
+    expect(stdout).toMatch(/^db\s+running \(healthy\)$/m);
+    expect(stdout).toContain('down: 0 containers left');
+  });
+
   it('deploy-script: refuses without review, deploys with --yes, is idempotent, tears down', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'selur-examples-deploy-'));
     dirs.push(stateDir);

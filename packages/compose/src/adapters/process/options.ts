@@ -46,6 +46,18 @@ export interface ProcessRuntime extends Runtime {
    */
   reap(project: string): Promise<readonly string[]>;
   /**
+   * Settles with the exit code once a container has exited for good (a restart under its policy
+   * is not the end): as its exit is handled when this object started it, else by reading its
+   * record every 50 ms. Rejects with the signal's reason when `signal` aborts. The engine wakes
+   * on it, so a one-shot job's dependants start as soon as it completes.
+   *
+   * @example
+   * ```ts
+   * const code = await runtime.waitContainer(id, { signal: AbortSignal.timeout(60_000) });
+   * ```
+   */
+  waitContainer(id: string, options?: { readonly signal?: AbortSignal | undefined }): Promise<number | undefined>;
+  /**
    * Freezes every process of a running container (SIGSTOP to its process group) and records it
    * `paused`, from any runtime object or process. A paused container can be stopped or removed
    * (it is resumed after the stop signal, so it can handle it); it cannot be started or exec'd

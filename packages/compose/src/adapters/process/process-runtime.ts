@@ -42,6 +42,7 @@ import { StateStore } from './state/store.js';
 import type { ContainerRecord } from './state/types.js';
 import { reapLeftovers } from './supervision/reaper.js';
 import { Supervision } from './supervision/supervision.js';
+import { untilOrAborted } from './supervision/wait.js';
 import { processArgv, processEnvironment } from './spawn/environment.js';
 
 export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
@@ -56,6 +57,10 @@ const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(
   'field:user', 'field:group_add',
 ]);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+/** How often `waitContainer` reads a container it does not supervise (ms). */
+const WAIT_POLL_MS = 50;
+/** How long `waitContainer` waits for the exit code of a process found gone to be recorded (ms). */
+const EXIT_CODE_GRACE_MS = 2_000;
 
 /**
  * The `Runtime` port mapped onto the parts of this folder (see README.md, "Layout"): the state
@@ -227,6 +232,28 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   /** Whether the service's own process tree listens on `port` (read from `/proc`). */
   portListener(id: string, port: PublishedPort): Promise<PortListener> {
     return keepAliveUntil(this.record(id).then((record) => recordPortListener(this.store, record, port)));
+  }
+
+  /**
+   * Settles when the container has exited for good: at once for a process this object supervises
+   * (its exit is handled, and recorded, by its supervisor), else by reading the record every
+   * {@link WAIT_POLL_MS}. A restart in between (`restarting`) is not the end.
+   */
+  async waitContainer(id: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<number | undefined> {
+    const { signal } = options;
+    let codeDeadline: number | undefined;
+    for (;;) {
+      signal?.throwIfAborted();
+      const info = await this.info(id);
+      if (info.state === 'exited' || info.state === 'dead') {
+        // Its process is gone, but its owner has not recorded how (nor a restart) yet: read again, a while.
+        codeDeadline ??= Date.now() + EXIT_CODE_GRACE_MS;
+        if (info.exitCode !== undefined || Date.now() >= codeDeadline) return info.exitCode;
+      } else codeDeadline = undefined;
+      const supervisor = this.supervision.supervisor(id);
+      const ours = codeDeadline === undefined && supervisor?.running === true && supervisor.current?.pid === info.pid;
+      await untilOrAborted(ours ? supervisor.exited : undefined, ours ? 1_000 : WAIT_POLL_MS, signal);
+    }
   }
 
   pauseContainer(id: string): Promise<void> {

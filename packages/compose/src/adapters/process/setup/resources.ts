@@ -1,10 +1,11 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LABEL_NETWORK, LABEL_PROJECT, LABEL_VOLUME, type NetworkRequest, type ResourceInfo, type VolumeRequest } from '../../../runtime/types.js';
 import { safeSegment, volumeDir } from '../state/paths.js';
 import type { StateStore } from '../state/store.js';
 import type { ResourceRecord } from '../state/types.js';
+import { moveAside, removeTree } from './remove-tree.js';
 
 /**
  * Networks and volumes of the process runtime. Host processes share the host network, so a
@@ -74,11 +75,15 @@ export async function removeVolume(store: StateStore, project: string, runtimeNa
   const state = await store.read(project);
   const record = state.volumes[runtimeName];
   if (!record) return;
-  await store.update(project, (draft) => {
+  // Under the lock (as ensureVolume creates it) the folder is only moved aside, out of the
+  // project's folder (which the write removes once the project holds nothing); its content is
+  // removed after, off the lock and off this thread.
+  const aside = await store.update(project, (draft) => {
     const current = draft.volumes[runtimeName];
-    if (current?.path) rmSync(current.path, { recursive: true, force: true }); // under the lock, as ensureVolume creates it
     delete draft.volumes[runtimeName];
+    return current?.path ? moveAside(current.path, join(store.stateDir, 'projects')) : undefined;
   });
+  if (aside) await removeTree(aside);
 }
 
 export async function listVolumes(store: StateStore, project: string): Promise<ResourceInfo[]> {

@@ -8,7 +8,7 @@ import type { ContainerRecord } from '../state/types.js';
 import { processArgv, processEnvironment } from './environment.js';
 
 /** Stubs spawned at once in the background. */
-const STUBS_IN_FLIGHT = 4;
+const STUBS_IN_FLIGHT = 16;
 /** How often stubs are checked against their containers' existence (ms). */
 const SWEEP_MS = 2_000;
 

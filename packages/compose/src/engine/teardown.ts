@@ -55,7 +55,11 @@ async function removeOne(env: EngineEnv, container: ContainerInfo): Promise<void
  */
 export async function teardownContainers(env: EngineEnv, containers: readonly ContainerInfo[], spec: ProjectSpec | undefined, graph: DependencyGraph | undefined, options: TeardownOptions): Promise<number> {
   const byService = new Map<string, ContainerInfo[]>();
-  for (const c of containers) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
+  for (const c of containers) {
+    const list = byService.get(c.service);
+    if (list) list.push(c);
+    else byService.set(c.service, [c]);
+  }
   const stopped = new Map<string, Promise<void>>();
   const removals: Promise<void>[] = [];
   const errors: unknown[] = [];

@@ -24,7 +24,11 @@ function recreateReasons(desired: DesiredService, container: ContainerInfo): str
 
 function planReplicas(desired: DesiredService, existing: readonly ContainerInfo[], options: DiffOptions): ReplicaPlan[] {
   const byReplica = new Map<number, ContainerInfo[]>();
-  for (const c of existing) byReplica.set(c.replica, [...(byReplica.get(c.replica) ?? []), c]);
+  for (const c of existing) {
+    const list = byReplica.get(c.replica);
+    if (list) list.push(c);
+    else byReplica.set(c.replica, [c]);
+  }
   const plans: ReplicaPlan[] = [];
   for (const [replica, list] of byReplica) {
     if (replica >= 1 && replica <= desired.replicas) {
@@ -158,7 +162,11 @@ function resourcePlans(kind: 'network' | 'volume', desired: readonly DesiredReso
 export function diffState(desired: DesiredState, observed: ObservedState, options: DiffOptions = {}): Plan {
   const containers = observed.containers.filter((c) => c.project === desired.project);
   const byService = new Map<string, ContainerInfo[]>();
-  for (const c of containers) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
+  for (const c of containers) {
+    const list = byService.get(c.service);
+    if (list) list.push(c);
+    else byService.set(c.service, [c]);
+  }
   const plans = new Map<string, ServicePlan>();
   for (const service of desired.services) plans.set(service.name, servicePlan(service, byService.get(service.name) ?? [], options));
   propagateRestarts(desired.services, plans);

@@ -83,6 +83,13 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private readonly supervision: Supervision;
   /** Starts in flight: two starts at once make one process, and a stop waits for the start. */
   private readonly starting = new Map<string, Promise<ContainerInfo>>();
+  /**
+   * Containers whose record is being written: their held child exists already (see
+   * createContainer), and the prestarter's sweep must not take the record's absence from the
+   * state file for a removal (with 2,000 creations queued for the state file, over half the held
+   * children were swept before their record was written, and their starts spawned directly).
+   */
+  private readonly adding = new Set<string>();
 
   constructor(options: ProcessRuntimeOptions) {
     const resolved = resolveOptions(options);
@@ -90,7 +97,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     this.store = new StateStore(this.stateDir);
     this.records = new ContainerRecords(this.store);
     this.probed = new ProbedHealth(this.records);
-    this.prestarter = new Prestarter(this.spawner, async (record) => (await this.records.get(record.id)) !== undefined);
+    this.prestarter = new Prestarter(this.spawner, async (record) => this.adding.has(record.id) || (await this.records.get(record.id)) !== undefined);
     this.supervision = new Supervision(this.records, this.spawner, { logBufferLines: resolved.logBufferLines, backoff: resolved.backoff, takeStub: (id) => this.prestarter.take(id) });
   }
 
@@ -114,6 +121,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     this.spawner.warm(); // a start usually follows: have the spawner's helper ready by then
     const record = await buildRecord(this.store, request);
     const files = outputFiles(this.records.paths(record.project), record.id);
+    this.adding.add(record.id);
     try {
       ensureLogsDir(this.records.paths(record.project));
       if (!this.supervision.closed) this.prestarter.prepare(record, files); // set up while the record is written
@@ -123,6 +131,8 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       await removeSecrets(record.secretDir);
       await removeOutputFiles(files);
       throw error;
+    } finally {
+      this.adding.delete(record.id);
     }
     return toContainerInfo(record);
   }

@@ -2,9 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, watc
 import type { LogLine } from '../../../runtime/types.js';
 import { formatIndexLine, parseIndexLines, splitRaw } from './format.js';
 import type { OutputFiles } from './files.js';
-
-/** Poll period behind `fs.watch` (which may miss events or be unavailable), ms. */
-const POLL_MS = 100;
+import { tailerRing, type Polled } from './poll-ring.js';
 /** Bytes read from one raw file per pass; more is read on the next turn of the event loop. */
 const READ_MAX = 1 << 20;
 
@@ -20,9 +18,10 @@ interface Cursor {
 
 /**
  * Tails a container's raw output files (`<id>.out`, `<id>.err`) while this process lives:
- * `fs.watch` wakes it within milliseconds of a write (a 100 ms poll backs it up), it cuts the
+ * `fs.watch` wakes it within milliseconds of a write (a poll backs it up: every 100 ms while at most
+ * 64 tailers run, less often beyond, all on one shared timer, see poll-ring.ts), it cuts the
  * new bytes into lines, timestamps them, appends them to the index file (one `write` per pass)
- * and hands them to `onLine`. Its watchers and timer are unref'd: tailing never keeps the
+ * and hands them to `onLine`. Its watchers and the shared timer are unref'd: tailing never keeps the
  * owner process alive. Started again later (by this or another process), it resumes where the
  * index ends, indexing what was written meanwhile with the time it is first seen.
  */
@@ -32,7 +31,8 @@ export class OutputTailer {
   /** Size of the index as this tailer last wrote or read it. */
   private indexSize = 0;
   private watchers: FSWatcher[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly polled: Polled = { poll: () => this.pump(false) };
+  private tailing = false;
   private scheduled = false;
 
   constructor(
@@ -41,12 +41,12 @@ export class OutputTailer {
   ) {}
 
   get running(): boolean {
-    return this.timer !== undefined;
+    return this.tailing;
   }
 
   /** Starts tailing (no-op when running). Returns the number of lines the index already held. */
   start(): number {
-    if (this.timer) return -1;
+    if (this.tailing) return -1;
     this.indexFd = openSync(this.files.index, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
     const existing = this.resync();
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -60,8 +60,8 @@ export class OutputTailer {
         // no watch (missing file, no inotify): the poll still tails
       }
     }
-    this.timer = setInterval(() => this.pump(false), POLL_MS);
-    this.timer.unref();
+    this.tailing = true;
+    tailerRing.add(this.polled);
     return existing;
   }
 
@@ -78,8 +78,8 @@ export class OutputTailer {
   /** Flushes, then stops tailing and closes the files. */
   stop(): void {
     this.flush();
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    tailerRing.delete(this.polled);
+    this.tailing = false;
     for (const watcher of this.watchers.splice(0)) watcher.close();
     for (const cursor of Object.values(this.cursors)) {
       if (cursor.fd !== undefined) closeSync(cursor.fd);

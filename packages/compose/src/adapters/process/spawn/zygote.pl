@@ -23,7 +23,7 @@
 # exit, and those that run keep running.
 use strict; use warnings; use POSIX ();
 use Fcntl qw(O_WRONLY O_APPEND O_CREAT O_RDONLY F_SETFD FD_CLOEXEC);
-my (%ctl, %ids);
+my (%ctl, %ids, @forked);
 pipe(my $wake_r, my $wake_w) or die;
 for ($wake_r, $wake_w) { fcntl($_, F_SETFD, FD_CLOEXEC) }
 $SIG{CHLD} = sub { syswrite($wake_w, 'c') };
@@ -54,6 +54,7 @@ sub hold {
     POSIX::setsid();
     syswrite($ack_w, 's');
     close $_ for values %ctl;
+    close $_ for map { ($_->[2], $_->[3]) } @forked; # the ends of siblings forked just before
     close $_ for $w, $ack_r, $ack_w, $wake_r, $wake_w;
     $SIG{CHLD} = 'DEFAULT'; $SIG{PIPE} = 'DEFAULT'; # an ignored signal stays ignored across exec
     my $o = POSIX::open($out, O_WRONLY | O_APPEND | O_CREAT, 0600);
@@ -71,12 +72,18 @@ sub hold {
     fail_("cannot run $path");
   }
   close $r; close $ack_w;
-  # Its session exists before anyone hears of it (a stop signals its process group): a moment,
-  # for the child to run its first system call (end of file if it died first).
+  $ids{$pid} = $id;
+  return [$id, $pid, $w, $ack_r];
+}
+# Its session exists before anyone hears of it (a stop signals its process group): a moment,
+# for the child to run its first system call (end of file if it died first). The children forked
+# from one read of stdin are waited for together, so that their first steps overlap.
+sub settle {
+  my ($id, $pid, $w, $ack_r) = @{$_[0]};
   my $got;
   do { $got = sysread($ack_r, my $ack, 1) } while (!defined $got && $! == POSIX::EINTR());
   close $ack_r;
-  $ctl{$id} = $w; $ids{$pid} = $id;
+  $ctl{$id} = $w;
   say_("S $id $pid " . fileno($w));
 }
 sub reap {
@@ -108,7 +115,7 @@ while (1) {
     my $message = substr($buf, $nl + 1, $size);
     substr($buf, 0, $nl + 1 + $size, '');
     my ($kind, @f) = split /\0/, $message, -1;
-    if ($kind eq 'H') { hold(@f) }
+    if ($kind eq 'H') { my $held = hold(@f); push @forked, $held if ref $held }
     elsif ($kind eq 'R' || $kind eq 'D' || $kind eq 'C') {
       my $w = delete $ctl{$f[0]};
       next unless $w;
@@ -116,4 +123,5 @@ while (1) {
       close $w;
     }
   }
+  settle($_) for splice(@forked);
 }

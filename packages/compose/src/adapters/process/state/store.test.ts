@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStateFileError } from '../../../errors/state-file-error.js';
-import { StateStore } from './store.js';
+import { MAX_BATCH, StateStore } from './store.js';
 
 /** One line of the journal as JSON, without its checksum. */
 function unseal(line: string): Record<string, Record<string, unknown>> {
@@ -65,6 +65,24 @@ describe('StateStore', () => {
     })));
     expect(Object.keys((await a.read('proj')).networks)).toHaveLength(40);
     expect((await readdir(join(dir, 'projects'))).sort()).toEqual(['proj.json']); // no temp or lock file left
+  });
+
+  it('settles the first changes of a burst once a bounded batch is written, however large the burst (counts changes applied)', async () => {
+    for (const n of [50, 400, 2_000]) {
+      const store = new StateStore(dir);
+      let applied = 0;
+      let appliedWhenFirstSettled = -1;
+      const updates = Array.from({ length: n }, (_, i) => store.update(`burst${n}`, (s) => {
+        applied++;
+        s.networks[`n${i}`] = resource(`n${i}`);
+      }));
+      void updates[0]?.then(() => (appliedWhenFirstSettled = applied));
+      await Promise.all(updates);
+      // The first change waited for at most MAX_BATCH changes, not for the n of the burst.
+      expect(appliedWhenFirstSettled).toBe(Math.min(n, MAX_BATCH));
+      expect(applied).toBe(n);
+      expect(Object.keys((await new StateStore(dir).read(`burst${n}`)).networks)).toHaveLength(n);
+    }
   });
 
   it('removes the state file when the project holds nothing', async () => {

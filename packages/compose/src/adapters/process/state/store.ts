@@ -34,6 +34,14 @@ const LOCK_TIMEOUT_MS = 15_000;
 /** Back-off between tries while another process holds the lock (ms). */
 const BACKOFF_FIRST_MS = 2;
 const BACKOFF_MAX_MS = 50;
+/**
+ * Most changes written in one batch. A batch is applied, written and settled as a whole, so the
+ * first change of a burst waited for the whole burst: 2,000 services stopped at once waited for
+ * one write of 2,000 changes (and for the next stage to run over all of them), so that `down`
+ * fell silent for seconds, longer the larger the stack. Capped, a burst is written a batch after
+ * another, each settling as soon as it is written: the first changes wait for a bounded batch.
+ */
+export const MAX_BATCH = 128;
 
 /**
  * One JSON state file per project under `<stateDir>/projects/`: a snapshot, then a line per
@@ -41,7 +49,8 @@ const BACKOFF_MAX_MS = 50;
  * lines, or renames a new snapshot into place). Changes go through an in-process write queue per
  * state file: every change that arrives within one turn of the event loop (and while the
  * previous batch is being written, or another process holds the lock) is applied in one
- * read-modify-write, in arrival order, under one lock acquisition and one write. The changes are
+ * read-modify-write, in arrival order, under one lock acquisition and one write ({@link MAX_BATCH}
+ * changes at most: a larger burst is written in several batches, one after the other). The changes are
  * applied synchronously; the file is written through the thread pool, with the lock held until
  * the write is done.
  * The lock is tried once; only while another live process holds it do changes back off (2 ms
@@ -130,7 +139,7 @@ function flush(project: string, paths: ProjectPaths, queue: WriteQueue): void {
     return;
   }
   Object.assign(queue, { busySince: undefined, delay: 0 });
-  const batch = queue.pending.splice(0);
+  const batch = queue.pending.splice(0, MAX_BATCH);
   // While this batch is written, changes that arrive wait for the next one (`writing` keeps
   // update() from scheduling a flush): they are written together once this one is done.
   queue.writing = true;

@@ -3,6 +3,15 @@ import { ContainerNotFoundError } from '../../../errors/container-not-found-erro
 import { isGroupAlive, isProcessAlive, stopGroup, toSignal } from '../spawn/proc.js';
 import type { ContainerRecords } from '../state/records.js';
 import { within, type Supervisor } from './supervisor.js';
+import { Admission } from './admission.js';
+
+/**
+ * Stops of this process whose first write (`desired: stopped`) may be in flight at once: the
+ * exits of the first stops must not queue behind thousands of such writes (see admission.ts).
+ * A stop leaves once that write is done, before it signals, so stops waiting out a grace period
+ * hold no place.
+ */
+export const stopAdmission = new Admission(128);
 
 /**
  * Stops a container from any runtime object or process: records `desired: stopped` first (so no
@@ -12,7 +21,7 @@ import { within, type Supervisor } from './supervisor.js';
  * signal, 137 when killed). A stopped one is left alone.
  */
 export async function stopContainer(records: ContainerRecords, id: string, options: StopOptions, supervisor: Supervisor | undefined): Promise<void> {
-  const record = await records.wantStopped(id);
+  const record = await stopAdmission.run(() => records.wantStopped(id));
   if (!record) throw new ContainerNotFoundError('process', id);
   if (record.state === 'exited') supervisor?.logs.end();
   const pid = record.pid;

@@ -100,7 +100,10 @@ export class Supervision {
     for (const [id, loop] of this.loops) {
       loop.release();
       const project = projectOfId(id);
-      if (project) byProject.set(project, [...(byProject.get(project) ?? []), id]);
+      if (!project) continue;
+      const ids = byProject.get(project);
+      if (ids) ids.push(id);
+      else byProject.set(project, [id]);
     }
     for (const [project, ids] of byProject) await this.records.release(project, ids).catch(() => undefined);
     for (const loop of this.loops.values()) if (!loop.supervisor.running) loop.supervisor.stopTailing();

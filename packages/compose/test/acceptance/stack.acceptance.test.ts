@@ -56,11 +56,15 @@ describe('Stack (issue 3)', () => {
     for await (const l of stack.logs(undefined, { since: new Date(Date.now() + 60_000) })) future.push(l.text);
     expect(future).toEqual([]);
 
-    // follow: sees a line written after it started, and ends when aborted.
+    // follow: sees a line written after it started, and ends when aborted. `since` (not `tail: 0`)
+    // marks where it starts: the follower subscribes after a few awaits, and on a loaded machine
+    // 'late' (printed within 10 ms of the flag) can already be history by then — `tail: 0` would
+    // drop it, `since` keeps it, live or not.
     const controller = new AbortController();
     const seen: string[] = [];
+    const from = new Date();
     const following = (async () => {
-      for await (const l of stack.logs('b', { follow: true, tail: 0, signal: controller.signal })) {
+      for await (const l of stack.logs('b', { follow: true, since: from, signal: controller.signal })) {
         seen.push(l.text);
         if (l.text === 'late') controller.abort();
       }

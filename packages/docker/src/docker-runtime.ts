@@ -36,6 +36,7 @@ import { LABEL_HOOKS, hooksLabel, hooksOf, runHooks } from './hooks.js';
 import path from 'node:path';
 import type { DockerRuntime, DockerRuntimeOptions, EngineVersion } from './options.js';
 import * as resources from './resources.js';
+import { waitForExit } from './wait.js';
 
 /**
  * The Compose fields this runtime applies (see the table in the package README). Left out, so
@@ -384,6 +385,15 @@ class DockerEngineRuntime implements DockerRuntime {
 
   async inspectContainer(id: string): Promise<ContainerInfo> {
     return containerInfo(await this.raw(id), this.publishHost);
+  }
+
+  /**
+   * Settles once the container has stopped for good, with its exit code: the engine's `wait`
+   * long-poll (`condition=not-running`), each at most 30 s, sent anew after a restart policy's
+   * restart; rejects with the signal's reason when it aborts (see wait.ts).
+   */
+  waitContainer(id: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<number | undefined> {
+    return waitForExit(this.client, id, (container) => this.raw(container), options.signal);
   }
 
   async *logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {

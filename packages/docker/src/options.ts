@@ -92,6 +92,19 @@ export interface DockerRuntime extends Runtime {
    * ```
    */
   pullImage(image: string, options?: { readonly signal?: AbortSignal | undefined }): Promise<void>;
+  /**
+   * Settles once the container has stopped for good (exited, no restart coming) with its exit
+   * code: the engine's `wait` long-poll (`condition=not-running`), sent anew when a restart
+   * policy restarts the container, each poll held at most 30 s. Rejects with the signal's reason
+   * when `signal` aborts. The engine wakes on it, so a one-shot job's dependants start as soon as
+   * it completes.
+   *
+   * @example
+   * ```ts
+   * const code = await docker.waitContainer(id, { signal: AbortSignal.timeout(60_000) });
+   * ```
+   */
+  waitContainer(id: string, options?: { readonly signal?: AbortSignal | undefined }): Promise<number | undefined>;
   /** Freezes every process of the container (`docker pause`). */
   pauseContainer(id: string): Promise<void>;
   /** Resumes a paused container (`docker unpause`). */

@@ -8,7 +8,7 @@ import type { ContainerInfo } from '../runtime/types.js';
 import type { DependencySpec } from '../spec/types.js';
 import type { EngineClock } from './clock.js';
 import { emit, type EngineEnv } from './env.js';
-import { conflictingPort, EngineFailure, fixedHostPorts, portConflictOf, RunCancelled } from './failure.js';
+import { conflictingPort, EngineFailure, portConflictOf, RunCancelled, triedHostPorts } from './failure.js';
 import { waitContainerReady, waitExited, type ReadinessContext } from './readiness.js';
 import { ProbePacer } from './probe-pacer.js';
 import type { Redactor } from './redact.js';
@@ -329,8 +329,10 @@ export class Converger {
       this.fail(new EngineFailure('start', { service: name, reason, cause: error }));
       return;
     }
-    const requested = fixedHostPorts((this.#desired.get(name) as DesiredService).spec.ports);
-    this.fail(new EngineFailure('port', { service: name, reason, port: conflictingPort(reason, requested), cause: error }));
+    // the ports its containers were published on (a `0` is a free port picked at create), started or not
+    const made = [...(this.#nodes.get(name)?.containers ?? []), ...[...this.record.createdContainers.values()].filter((c) => c.service === name)];
+    const tried = triedHostPorts((this.#desired.get(name) as DesiredService).spec.ports, made);
+    this.fail(new EngineFailure('port', { service: name, reason, port: conflictingPort(reason, tried), cause: error }));
   }
 
   /** Runs one runtime operation through the concurrency cap, unless the run is cancelled. */

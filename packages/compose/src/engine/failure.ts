@@ -87,3 +87,15 @@ export function conflictingPort(text: string, fixedPorts: readonly number[]): nu
 export function fixedHostPorts(ports: readonly { readonly published?: number | undefined }[]): number[] {
   return [...new Set(ports.map((p) => p.published ?? 0).filter((p) => p > 0))];
 }
+
+/**
+ * @internal The host ports a service tried to publish: its fixed ones, and those its runtime
+ * picked for a `0` (free when picked, but another process can take one before the service binds
+ * it), as its containers were published. What a conflict is about, when the text cannot say.
+ */
+export function triedHostPorts(
+  ports: readonly { readonly published?: number | undefined }[],
+  containers: readonly { readonly ports: readonly { readonly published: number }[] }[],
+): number[] {
+  return [...new Set([...fixedHostPorts(ports), ...containers.flatMap((c) => c.ports.map((p) => p.published)).filter((p) => p > 0)])];
+}

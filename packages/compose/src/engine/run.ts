@@ -11,7 +11,7 @@ import { Converger, loadQueue } from './converge.js';
 import { lastLogLines, ERROR_LOG_LINES, publicError } from './diagnostics.js';
 import { emit, type EngineEnv } from './env.js';
 import type { EventHub } from './event-hub.js';
-import { conflictingPort, EngineFailure, fixedHostPorts, portConflictOf } from './failure.js';
+import { conflictingPort, EngineFailure, portConflictOf, triedHostPorts } from './failure.js';
 import { acquireProjectLock } from './lock.js';
 import { recordHealth } from './health-record.js';
 import { foreignOwner } from './owner.js';
@@ -126,8 +126,10 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
       // The port comes from what the service asked for, never from the log text (a timestamp's `:28`).
       if ((failure.kind === 'exited' || failure.kind === 'health-timeout') && logs.some((l) => portConflictOf(l))) {
         const line = logs.find((l) => portConflictOf(l)) ?? '';
-        const requested = fixedHostPorts(ctx.spec.services[failure.service ?? '']?.ports ?? []);
-        failure = new EngineFailure('port', { service: failure.service, reason: line.trim(), port: conflictingPort(line, requested), exitCode: failure.exitCode, healthOutput: failure.healthOutput });
+        const service = failure.service ?? '';
+        const containers = [...(outcome.nodes.get(service)?.containers ?? []), ...logContainers.filter((c) => c.service === service)];
+        const tried = triedHostPorts(ctx.spec.services[service]?.ports ?? [], containers);
+        failure = new EngineFailure('port', { service: failure.service, reason: line.trim(), port: conflictingPort(line, tried), exitCode: failure.exitCode, healthOutput: failure.healthOutput });
       }
       const healthOutput = failure.service ? converger.healthOutput(failure.service) : undefined;
       const base = { logs, skipped, healthOutput: failure.healthOutput ?? healthOutput };

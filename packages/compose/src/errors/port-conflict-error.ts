@@ -15,7 +15,7 @@ import { ServiceFailureError, type FailureDiagnostics } from './service-failure-
  */
 export class PortConflictError extends ServiceFailureError {
   override readonly name = 'PortConflictError';
-  /** The host port that was taken (the one the service asked for). */
+  /** The host port that was taken: the one the service asked for, or the free one its runtime picked for a `0` (another process can take it before the service binds it). */
   readonly port?: number | undefined;
   /** The project that could not publish it, when found before the run started. */
   readonly project?: string | undefined;
@@ -25,7 +25,7 @@ export class PortConflictError extends ServiceFailureError {
   constructor(diagnostics: FailureDiagnostics & { readonly port?: number | undefined; readonly project?: string | undefined; readonly heldBy?: { readonly project: string; readonly service: string } | undefined }) {
     super(
       'E_PORT_CONFLICT',
-      `${diagnostics.service ? `${diagnostics.service}: ` : ''}host port ${diagnostics.port ?? '(unknown)'} is already in use (${diagnostics.reason}); choose another host port or publish 0 for a free one`,
+      `${diagnostics.service ? `${diagnostics.service}: ` : ''}${diagnostics.port !== undefined ? `host port ${diagnostics.port}` : 'a host port it publishes'} is already in use (${diagnostics.reason}); choose another host port or publish 0 for a free one`,
       diagnostics,
     );
     if (diagnostics.port !== undefined) this.port = diagnostics.port;

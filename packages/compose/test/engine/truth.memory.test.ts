@@ -32,6 +32,41 @@ describe('truthful failures (issue 14)', () => {
     if (isPortConflictError(error)) expect(error.port).toBeUndefined();
   });
 
+  test('a free port taken before the service bound it (published 0) is named: the port its runtime picked, not "(unknown)"', async () => {
+    const line = 'Error: listen EADDRINUSE: address already in use 127.0.0.1:41234';
+    const runtime = memory({ web: { exitCode: 1, exitAfterMs: 0, logs: [line], publish: () => 41234 } });
+    const error = await rejection(new Project('p').service('web', { command: ['w'], ports: ['80'] }).up({ ...FAST, runtime, stableFor: 60_000 }));
+    expect(isPortConflictError(error)).toBe(true);
+    if (!isPortConflictError(error)) return;
+    expect(error.port).toBe(41234);
+    expect(error.message).toContain('web: host port 41234 is already in use');
+    expect(error.message).not.toContain('(unknown)');
+  });
+
+  test('a picked free port is named even when the log line does not say which (a timestamp is no port)', async () => {
+    const runtime = memory({ web: { exitCode: 1, exitAfterMs: 0, logs: ['[2026-12-06 12:00:28] bind(): Address already in use'], publish: () => 41235 } });
+    const error = await rejection(new Project('p').service('web', { command: ['w'], ports: ['0:80'] }).up({ ...FAST, runtime, stableFor: 60_000 }));
+    expect(isPortConflictError(error)).toBe(true);
+    if (isPortConflictError(error)) expect([error.port, error.message.includes('host port 41235 is already in use')]).toEqual([41235, true]);
+  });
+
+  test('a start the runtime refuses because its picked free port was taken names that port', async () => {
+    const runtime = memory({ web: { failStart: new Error('cannot bind: port is already allocated'), publish: () => 41250 } });
+    const error = await rejection(new Project('p').service('web', { command: ['w'], ports: ['80'] }).up({ ...FAST, runtime }));
+    expect(isPortConflictError(error)).toBe(true);
+    if (isPortConflictError(error)) expect([error.port, error.message.includes('host port 41250 is already in use')]).toEqual([41250, true]);
+  });
+
+  test('several ports and none named: no port is guessed, and the message says so without "(unknown)"', async () => {
+    let next = 41240;
+    const runtime = memory({ web: { exitCode: 1, exitAfterMs: 0, logs: ['12:00:28 Address already in use'], publish: () => ++next } });
+    const error = await rejection(new Project('p').service('web', { command: ['w'], ports: ['80', '443'] }).up({ ...FAST, runtime, stableFor: 60_000 }));
+    expect(isPortConflictError(error)).toBe(true);
+    if (!isPortConflictError(error)) return;
+    expect(error.port).toBeUndefined();
+    expect(error.message).toContain('web: a host port it publishes is already in use');
+  });
+
   test("a failed pg-init's lines are labelled as pg-init's, not db's", async () => {
     const runtime = memory({ 'pg-init': { exitCode: 1, exitAfterMs: 0, logs: ['init failed: role missing'] } });
     const project = new Project('p').service('pg-init', { command: ['i'] }).service('db', { command: ['d'], depends_on: { 'pg-init': { condition: 'service_completed_successfully' } } });

@@ -63,9 +63,9 @@ export interface KnownProcess {
  * given: a reused pid is not taken for it) accounts for its container: its environment is not
  * read, and that container is left out of the result (with any other process carrying its
  * marker). So the scan costs one `stat` read per known process and reads environments only of
- * the processes the state does not account for: at the end of an `up` of 2,000 services, reading
- * 2,000 environments (with the command line and working folder of each) held the event loop for
- * about 0.7 s to find nothing new.
+ * the processes the state does not account for: with 2,000 services up, reading 2,000
+ * environments (with the command line and working folder of each) to find nothing new took more
+ * than half of each listing (123–149 ms, against 50–66 ms without).
  */
 export function findMarked(stateDir: string, project: string, known: Iterable<KnownProcess> = []): Map<string, MarkedProcess> {
   let entries: string[];

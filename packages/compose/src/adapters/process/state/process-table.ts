@@ -47,25 +47,41 @@ export interface MarkedProcess {
   readonly cwd: string;
 }
 
+/** A process that the state already records for a container: its pid and `/proc` start time. */
+export interface KnownProcess {
+  readonly id: string;
+  readonly pid: number;
+  readonly startTime: string;
+}
+
 /**
  * The live process groups that carry the marker of `project` under `stateDir`, one per container
  * (the oldest group when several carry the same container id). Reads `/proc/<pid>/environ` of
  * every process (only this user's are readable); nothing on systems without `/proc`.
+ *
+ * A process of `known` that still runs (its start time read from `/proc/<pid>/stat` is the one
+ * given: a reused pid is not taken for it) accounts for its container: its environment is not
+ * read, and that container is left out of the result (with any other process carrying its
+ * marker). So the scan costs one `stat` read per known process and reads environments only of
+ * the processes the state does not account for: with 2,000 services up, reading 2,000
+ * environments (with the command line and working folder of each) to find nothing new took more
+ * than half of each listing (123–149 ms, against 50–66 ms without).
  */
-export function findMarked(stateDir: string, project: string): Map<string, MarkedProcess> {
+export function findMarked(stateDir: string, project: string, known: Iterable<KnownProcess> = []): Map<string, MarkedProcess> {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return new Map();
   }
+  const { pids: accountedPids, ids: accounted } = stillRunning(known);
   const needle = Buffer.from(`${MARKER.stateDir}=${stateDir}\0`);
   const found = new Map<string, MarkedProcess & { readonly leader: boolean; readonly ticks: number }>();
   for (const entry of entries) {
     const first = entry.charCodeAt(0);
     if (first < 48 || first > 57) continue;
     const pid = Number(entry);
-    if (pid === process.pid) continue;
+    if (pid === process.pid || accountedPids.has(pid)) continue;
     let environ: Buffer;
     try {
       environ = readFileSync(`/proc/${entry}/environ`);
@@ -76,7 +92,7 @@ export function findMarked(stateDir: string, project: string): Map<string, Marke
     if (at < 0 || (at > 0 && environ[at - 1] !== 0)) continue;
     const env = parseEnviron(environ);
     const id = env.get(MARKER.container);
-    if (env.get(MARKER.project) !== project || id === undefined || !id.startsWith(`${project}.`)) continue;
+    if (env.get(MARKER.project) !== project || id === undefined || !id.startsWith(`${project}.`) || accounted.has(id)) continue;
     const stat = processStat(pid);
     if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
     const leader = stat.pgrp === pid;
@@ -95,6 +111,20 @@ export function findMarked(stateDir: string, project: string): Map<string, Marke
   const result = new Map<string, MarkedProcess>();
   for (const [id, { leader: _leader, ticks: _ticks, ...marked }] of found) result.set(id, marked);
   return result;
+}
+
+/** The processes of `known` that still run, by pid, and their containers. */
+function stillRunning(known: Iterable<KnownProcess>): { readonly pids: Set<number>; readonly ids: Set<string> } {
+  const pids = new Set<number>();
+  const ids = new Set<string>();
+  for (const { id, pid, startTime } of known) {
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    const stat = processStat(pid);
+    if (!stat || stat.state === 'Z' || stat.state === 'X' || stat.startTime !== startTime) continue;
+    pids.add(pid);
+    ids.add(id);
+  }
+  return { pids, ids };
 }
 
 function parseEnviron(environ: Buffer): Map<string, string> {

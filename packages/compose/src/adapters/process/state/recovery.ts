@@ -1,5 +1,5 @@
 import { processRuns } from './container-info.js';
-import { findMarked, type MarkedProcess } from './process-table.js';
+import { findMarked, type KnownProcess, type MarkedProcess } from './process-table.js';
 import type { ContainerRecord, ProjectState } from './types.js';
 
 /**
@@ -52,9 +52,26 @@ function sameArgv(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((arg, index) => arg === b[index]);
 }
 
-/** {@link adoptMarked} over a fresh scan of the process table. */
+/**
+ * The processes `state` records that {@link adoptMarked} would leave alone while they run, so
+ * that a scan of the process table need not read them (see {@link findMarked}): in `strays`
+ * mode every recorded process (one that runs is its container's, whatever the record's state),
+ * in `salvage` mode those of `running` and `paused` records. A record without a start time is
+ * not among them: without it a reused pid could pass for the recorded process.
+ */
+export function accountedFor(state: ProjectState, mode: AdoptMode): KnownProcess[] {
+  const known: KnownProcess[] = [];
+  for (const record of Object.values(state.containers)) {
+    if (record.pid === undefined || record.pidStartTime === undefined) continue;
+    if (mode === 'salvage' && record.state !== 'running' && record.state !== 'paused') continue;
+    known.push({ id: record.id, pid: record.pid, startTime: record.pidStartTime });
+  }
+  return known;
+}
+
+/** {@link adoptMarked} over a fresh scan of the process table (skipping what `state` accounts for). */
 export function adoptLive(stateDir: string, state: ProjectState, mode: AdoptMode): string[] {
-  return adoptMarked(state, findMarked(stateDir, state.project), mode);
+  return adoptMarked(state, findMarked(stateDir, state.project, accountedFor(state, mode)), mode);
 }
 
 function recoveredRecord(project: string, marked: MarkedProcess, now: string, running: Partial<ContainerRecord>): ContainerRecord {

@@ -3,7 +3,7 @@ import { tryLock, unlock } from './lock.js';
 import { projectPaths, type ProjectPaths } from './paths.js';
 import { loadDraft, readState, storeState } from './file.js';
 import { findMarked } from './process-table.js';
-import { adoptLive, adoptMarked, missing, reportRecovery } from './recovery.js';
+import { accountedFor, adoptLive, adoptMarked, missing, reportRecovery } from './recovery.js';
 import type { ProjectState, StateChange } from './types.js';
 
 interface Pending {
@@ -85,9 +85,11 @@ export class StateStore {
    * them (a process warning) and returns their ids.
    */
   async adoptStrays(project: string): Promise<string[]> {
-    const found = findMarked(this.stateDir, project);
-    if (found.size === 0 || missing(await this.read(project), found, 'strays').length === 0) return [];
-    const adopted = await this.update(project, (state) => adoptMarked(state, found, 'strays'));
+    const state = await this.read(project);
+    // The processes the state records are not read again (one stat read each checks they run).
+    const found = findMarked(this.stateDir, project, accountedFor(state, 'strays'));
+    if (found.size === 0 || missing(state, found, 'strays').length === 0) return [];
+    const adopted = await this.update(project, (draft) => adoptMarked(draft, found, 'strays'));
     if (adopted.length > 0) reportRecovery(this.paths(project).stateFile, undefined, adopted);
     return adopted;
   }

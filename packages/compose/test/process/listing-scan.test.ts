@@ -1,0 +1,85 @@
+/**
+ * The listing that ends every `up` (and runs in `down` and `ps`) scans the process table for
+ * processes the state file lost (see state-faults.test.ts), but reads no environment of a
+ * service the state file records: the reads of `/proc/<pid>/environ` are counted per service
+ * pid, never timed (issue 14: reading 2,000 of them made the longest silence of `up`).
+ */
+import { mkdtemp, rm, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Project, processRuntime, type ProcessRuntime } from '@selur/compose';
+import { killGroup, killRecorded, waitFor } from './support.js';
+
+/** Every path under /proc read through node:fs since the last reset. */
+const reads = vi.hoisted(() => ({ paths: [] as string[] }));
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const counted = <F extends (...args: never[]) => unknown>(read: F): F => ((path: unknown, ...rest: unknown[]) => {
+    if (typeof path === 'string' && path.startsWith('/proc/')) reads.paths.push(path);
+    return (read as unknown as (...args: unknown[]) => unknown)(path, ...rest);
+  }) as unknown as F;
+  const readFileSync = counted(fs.readFileSync);
+  const readlinkSync = counted(fs.readlinkSync);
+  return { ...fs, readFileSync, readlinkSync, default: { ...fs, readFileSync, readlinkSync } };
+});
+
+const SERVICES = 12;
+
+/** How many times each pid's environment was read since the last reset. */
+function environReads(pids: readonly number[]): number[] {
+  return pids.map((pid) => reads.paths.filter((path) => path === `/proc/${pid}/environ`).length);
+}
+
+describe('listContainers after up: the process-table scan skips what the state records', () => {
+  let stateDir: string;
+  const runtimes: ProcessRuntime[] = [];
+  const pids: number[] = [];
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => void warnings.push(warning.message);
+  const runtime = (): ProcessRuntime => {
+    const rt = processRuntime({ stateDir });
+    runtimes.push(rt);
+    return rt;
+  };
+
+  beforeEach(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'listing-scan-'));
+    // The recovery is reported as a process warning (asserted below).
+    process.on('warning', onWarning);
+  });
+  afterEach(async () => {
+    process.off('warning', onWarning);
+    warnings.splice(0);
+    await Promise.all(runtimes.splice(0).map((rt) => rt.close()));
+    pids.splice(0).forEach(killGroup);
+    killRecorded(stateDir);
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('reads no service environment while the state file records them, and each once when it is lost', async () => {
+    let project = new Project('scan');
+    for (let i = 0; i < SERVICES; i++) project = project.service(`s${i}`, (s) => s.command(['sleep', '120']));
+    const rt = runtime();
+    await project.up({ runtime: rt, timeout: 30_000 });
+    const started = (await rt.listContainers('scan')).map((c) => c.pid ?? -1);
+    pids.push(...started);
+    expect(started).toHaveLength(SERVICES);
+    expect(started.every((pid) => pid > 0)).toBe(true);
+    await rt.close();
+
+    reads.paths.splice(0);
+    const listed = await runtime().listContainers('scan');
+    expect(listed.filter((c) => c.state === 'running')).toHaveLength(SERVICES);
+    expect(environReads(started)).toEqual(started.map(() => 0));
+
+    // The state file lost: the same scan reads every service's environment and takes them in.
+    await unlink(join(stateDir, 'projects', 'scan.json'));
+    reads.paths.splice(0);
+    const recovered = await runtime().listContainers('scan');
+    expect(recovered.map((c) => c.pid).sort()).toEqual([...started].sort());
+    expect(environReads(started)).toEqual(started.map(() => 1));
+    await waitFor(() => warnings.join('\n').includes(`took in ${SERVICES} running processes`), 'the report of the processes taken in');
+  });
+});

@@ -18,8 +18,9 @@
  *           and the CLI against a script starting the same servers one after another, polling
  *           every 50 ms, interleaved (needs root, the servers from .ci/run, and `pnpm build`)
  * - swarm:  a 10-service stack on a single-node swarm, swarmRuntime().up vs `docker stack deploy`
- *           + polling, until healthy (only when named: it puts the engine into Swarm mode and
- *           leaves it; run under the Docker lock)
+ *           + polling, until healthy; and a rolling update of a 4-replica service under a client's
+ *           request stream, `up` vs `docker service update` + polling: time and failed requests
+ *           (only when named: it puts the engine into Swarm mode and leaves it; run under the Docker lock)
  */
 import { execFileSync } from 'node:child_process';
 import { runLoadBench } from './load.bench.js';

@@ -22,6 +22,6 @@ export type { EngineRequestOptions, EngineResponse, Query } from './client/engin
 export { resolveEngineAddress, DEFAULT_DOCKER_SOCKET } from './client/docker-host.js';
 export type { EngineAddress } from './client/docker-host.js';
 export { execInContainer, EXEC_TIMEOUT_EXIT_CODE } from './exec.js';
-export { responseLines } from './logs.js';
+export { logQuery, responseLines } from './logs.js';
 export { DockerEngineError, isDockerEngineError } from './errors/docker-engine-error.js';
 export { DockerDaemonUnreachableError, isDockerDaemonUnreachableError } from './errors/docker-daemon-unreachable-error.js';

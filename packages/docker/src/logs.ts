@@ -34,6 +34,22 @@ export async function* responseLines(response: IncomingMessage, tty: boolean, ti
   for (const stream of ['stdout', 'stderr'] as const) for (const raw of splitters[stream].flush()) yield toLine(stream, raw);
 }
 
+/**
+ * The query of the Engine API's log endpoints (`/containers/{id}/logs`, `/services/{id}/logs`,
+ * `/tasks/{id}/logs`) for the port's {@link LogOptions}: both streams, timestamps, `tail`, `since`.
+ * @internal
+ */
+export function logQuery(options: LogOptions): { stdout: true; stderr: true; timestamps: true; follow: boolean; tail: number | 'all'; since: string | undefined } {
+  return {
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+    follow: options.follow === true,
+    tail: options.tail === undefined ? 'all' : Math.max(0, Math.floor(options.tail)),
+    since: options.since === undefined ? undefined : (options.since.getTime() / 1000).toFixed(3),
+  };
+}
+
 /** `GET /containers/{id}/logs` as an async iterable of lines. @internal */
 export async function* containerLogs(client: EngineClient, id: string, tty: boolean, options: LogOptions): AsyncGenerator<LogLine> {
   const { signal } = options;
@@ -43,14 +59,7 @@ export async function* containerLogs(client: EngineClient, id: string, tty: bool
     let response: IncomingMessage;
     try {
       response = await client.stream('GET', `/containers/${encodeURIComponent(id)}/logs`, {
-        query: {
-          stdout: true,
-          stderr: true,
-          timestamps: true,
-          follow: options.follow === true,
-          tail: options.tail === undefined ? 'all' : Math.max(0, Math.floor(options.tail)),
-          since: options.since === undefined ? undefined : (options.since.getTime() / 1000).toFixed(3),
-        },
+        query: logQuery(options),
         signal: controller.signal,
       });
     } catch (error) {

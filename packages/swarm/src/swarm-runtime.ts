@@ -4,7 +4,7 @@ import {
   type ContainerInfo, type ContainerRequest, type ExecOptions, type ExecResult, type ListOptions, type LogLine, type LogOptions, type NetworkRequest,
   type ProbeResult, type ResourceInfo, type RuntimeCapability, type ServiceRequest, type StopOptions, type VolumeRequest,
 } from '@selur/compose';
-import { EngineClient, execInContainer, isDockerEngineError, resolveEngineAddress, responseLines } from '@selur/compose-docker/engine';
+import { EngineClient, execInContainer, isDockerEngineError, logQuery, resolveEngineAddress, responseLines } from '@selur/compose-docker/engine';
 import type { IncomingMessage } from 'node:http';
 import { SwarmDeployError, type SwarmTaskFailure } from './errors/swarm-deploy-error.js';
 import { SwarmInactiveError } from './errors/swarm-inactive-error.js';
@@ -170,6 +170,16 @@ class SwarmEngineRuntime implements SwarmRuntime {
     if (task) this.taskServices.set(task.ID, service.ID);
     // A task of a unit stands for the unit.
     return task && !isUnit(service) ? { service, task } : { service };
+  }
+
+  /** {@link target}, or undefined when there is none (already gone: nothing to stop or remove). */
+  private async targetIfAny(id: string): Promise<Target | undefined> {
+    try {
+      return await this.target(id);
+    } catch (error) {
+      if (error instanceof ContainerNotFoundError) return undefined;
+      throw error;
+    }
   }
 
   /** Docker's health of a task's container, when it runs on this node. */
@@ -522,13 +532,8 @@ class SwarmEngineRuntime implements SwarmRuntime {
    * scaled to 0, then waits (bounded by the grace period) until no task of it runs.
    */
   async stopContainer(id: string, options: StopOptions): Promise<void> {
-    let target: Target;
-    try {
-      target = await this.target(id);
-    } catch (error) {
-      if (error instanceof ContainerNotFoundError) return;
-      throw error;
-    }
+    const target = await this.targetIfAny(id);
+    if (!target) return;
     const { service } = target;
     await this.serialized(service.ID, () => this.scale(service.ID, 0));
     // Swarm stops them with the service's own grace period; the caller's applies on this node.
@@ -552,13 +557,8 @@ class SwarmEngineRuntime implements SwarmRuntime {
    * configs no service uses any more.
    */
   async removeContainer(id: string, options: { readonly force?: boolean | undefined } = {}): Promise<void> {
-    let target: Target;
-    try {
-      target = await this.target(id);
-    } catch (error) {
-      if (error instanceof ContainerNotFoundError) return;
-      throw error;
-    }
+    const target = await this.targetIfAny(id);
+    if (!target) return;
     const { service } = target;
     const project = service.Spec.Labels[LABEL_PROJECT] ?? '';
     await this.serialized(service.ID, async () => {
@@ -658,24 +658,13 @@ class SwarmEngineRuntime implements SwarmRuntime {
     }
   }
 
-  private logQuery(options: LogOptions) {
-    return {
-      stdout: true,
-      stderr: true,
-      timestamps: true,
-      follow: options.follow === true,
-      tail: options.tail === undefined ? 'all' : Math.max(0, Math.floor(options.tail)),
-      since: options.since === undefined ? undefined : (options.since.getTime() / 1000).toFixed(3),
-    };
-  }
-
   private async *readLogs(id: string, options: LogOptions): AsyncGenerator<LogLine> {
     if (options.signal?.aborted) return;
     const target = await this.target(id);
     const path = target.task ? `/tasks/${encodeURIComponent(target.task.ID)}/logs` : `/services/${encodeURIComponent(target.service.ID)}/logs`;
     let response: IncomingMessage;
     try {
-      response = await this.client.stream('GET', path, { query: this.logQuery(options), signal: options.signal });
+      response = await this.client.stream('GET', path, { query: logQuery(options), signal: options.signal });
     } catch (error) {
       if (options.signal?.aborted) return;
       if (isDockerEngineError(error) && error.statusCode === 404) throw new ContainerNotFoundError('swarm', id, { cause: error });

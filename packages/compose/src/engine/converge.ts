@@ -62,6 +62,12 @@ export interface ConvergeOutcome {
   readonly nodes: ReadonlyMap<string, ServiceNode>;
   readonly record: RunRecord;
   readonly changed: boolean;
+  /**
+   * The project's containers as listed by the last look before `run()` returned (when it looked
+   * and nothing failed): `up` reuses it instead of listing again. A listing of the process runtime
+   * scans the host's process table (thousands of processes on a busy host: tens of ms).
+   */
+  readonly listed?: readonly ContainerInfo[] | undefined;
 }
 
 /** Creations made ahead of time that run at once (see Converger.#precreate). */
@@ -91,6 +97,7 @@ export class Converger {
   readonly #precreated = new Map<string, Promise<ContainerInfo>>();
   #failure: EngineFailure | undefined;
   #changed = false;
+  #listed: readonly ContainerInfo[] | undefined;
   readonly record: RunRecord = { createdContainers: new Map(), attemptedNames: new Set(), startedExisting: new Map(), createdNetworks: [], createdVolumes: [] };
 
   constructor(env: EngineEnv, ctx: PlanContext, workingDir: string, waits: ReadonlyMap<string, WaitStrategy>, clock: EngineClock, redact: Redactor, settings: ConvergeSettings) {
@@ -143,7 +150,7 @@ export class Converger {
       await Promise.all([this.#precreateQueue.onIdle(), this.#queue.onIdle()]);
       this.#logAbort.abort();
     }
-    return { failure: this.#failure, nodes: this.#nodes, record: this.record, changed: this.#changed };
+    return { failure: this.#failure, nodes: this.#nodes, record: this.record, changed: this.#changed, listed: this.#failure ? undefined : this.#listed };
   }
 
   async #orphans(): Promise<void> {
@@ -241,7 +248,9 @@ export class Converger {
   async #sweepExited(): Promise<void> {
     const started = [...this.#nodes.values()].filter((n) => n.hasStarted && n.containers.length > 0);
     if (started.length === 0) return;
-    const now = new Map((await this.#env.runtime.listContainers(this.#env.project, { all: true })).map((c) => [c.id, c]));
+    const listed = await this.#env.runtime.listContainers(this.#env.project, { all: true });
+    this.#listed = listed;
+    const now = new Map(listed.map((c) => [c.id, c]));
     for (const node of started) {
       for (const c of node.containers) {
         let info = now.get(c.id);

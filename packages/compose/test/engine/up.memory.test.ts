@@ -242,3 +242,19 @@ describe('one-shot jobs and wait: false', () => {
     await stack.down();
   });
 });
+
+describe('up lists the project as few times as it needs', () => {
+  test('the last look before up returns serves up as well: one listing to plan, one at the end', async () => {
+    // A listing of the process runtime scans the host's process table (tens of ms on a busy
+    // host); up used to list twice in a row at its end (the converger's last look, then again).
+    const runtime = memory({ db: { healthyAfterProbes: 2 } });
+    let listings = 0;
+    const list = runtime.listContainers.bind(runtime);
+    runtime.listContainers = (...args) => (listings++, list(...args));
+    const stack = await shop().up({ ...FAST, runtime });
+    expect(listings).toBe(2);
+    // what up returned is the stack as it runs
+    expect((await stack.ps()).filter((c) => c.state === 'running').map((c) => c.service).sort()).toEqual(['api', 'cache', 'db', 'web']);
+    await stack.down();
+  });
+});

@@ -1,11 +1,16 @@
+import { createRequire } from 'node:module';
 import { chmodSync, closeSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PublishedPort } from '../../../runtime/types.js';
 import type { PortSpec } from '../../../spec/types.js';
 import { envName } from '../state/paths.js';
+
+/** `node:dgram`, required on the first UDP port: most projects publish none. */
+function dgram(): typeof import('node:dgram') {
+  return createRequire(import.meta.url)('node:dgram') as typeof import('node:dgram');
+}
 
 /** How long a port handed out stays reserved: time enough for its service to start and bind it. */
 const HOLD_MS = 60_000;
@@ -110,7 +115,7 @@ function probeTcp(): Promise<number> {
 
 function probeUdp(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
+    const socket = dgram().createSocket('udp4');
     socket.once('error', reject);
     socket.bind(0, '127.0.0.1', () => {
       const port = socket.address().port;

@@ -54,6 +54,8 @@ export interface CliStamps {
   readonly lastVolume?: number | undefined;
   readonly lastLine?: number | undefined;
   readonly exit: number;
+  /** CPU time of the CLI process (user + system, ms). */
+  readonly cpu?: number | undefined;
 }
 export interface RealStackBench {
   readonly rounds: number;
@@ -66,6 +68,8 @@ export interface RealStackBench {
   readonly stagesMs: Record<'sdk' | 'script', Record<Stage, number[]>>;
   /** Requests that failed right after `up` returned (each way retries, bounded, and counts them). */
   readonly retries: Record<Way, number>;
+  /** CPU time of this process (user + system, ms) per SDK `up` and `down`: what the engine itself costs. */
+  readonly sdkCpuMs: Partial<Record<Way, { up: number[]; down: number[] }>>;
 }
 
 /** What the bench needs on the host, or the reason it cannot run. */
@@ -128,6 +132,7 @@ function stampsOf(lines: readonly { at: number; text: string }[], exit: number):
   const first = (test: (t: string) => boolean) => lines.find((l) => test(l.text))?.at;
   const last = (test: (t: string) => boolean) => [...lines].reverse().find((l) => test(l.text))?.at;
   const node = lines.find((l) => l.text.startsWith('cli-phases node-started '));
+  const cpu = lines.find((l) => l.text.startsWith('cli-phases cpu '));
   const progress = lines.filter((l) => !l.text.startsWith('cli-phases '));
   return {
     node: node ? Number(node.text.split(' ')[2]) : undefined,
@@ -137,6 +142,7 @@ function stampsOf(lines: readonly { at: number; text: string }[], exit: number):
     lastVolume: last((t) => t.startsWith('volume ') && t.endsWith(' removed')),
     lastLine: progress.at(-1)?.at,
     exit,
+    cpu: cpu ? Number(cpu.text.split(' ')[2]) : undefined,
   };
 }
 
@@ -194,6 +200,8 @@ export async function runRealStackBench(rounds = Number(process.env.BENCH_ROUNDS
         runtimes.push(runtime);
       }
       const seen: Partial<Record<Stage, number>> = {};
+      const cpu = (sdkCpuMs[way] ??= { up: [], down: [] });
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const onEvent = (e: ComposeEvent): void => {
         if ((e.type === 'service.healthy' || e.type === 'service.exited') && (STAGES as readonly string[]).includes(e.service)) seen[e.service as Stage] ??= performance.now() - t0;
@@ -202,10 +210,15 @@ export async function runRealStackBench(rounds = Number(process.env.BENCH_ROUNDS
       const stack = await project.up({ runtime, onEvent });
       retries[way] += await firstAnswer(stack.service('web').endpoint(8080).url);
       upMs[way].push(performance.now() - t0);
+      const c1 = process.cpuUsage(c0);
+      if (round >= 0) cpu.up.push((c1.user + c1.system) / 1000);
       if (way === 'sdk') for (const s of STAGES) if (seen[s] !== undefined) stagesMs.sdk[s].push(seen[s]);
       const t1 = performance.now();
+      const c2 = process.cpuUsage();
       await stack.down({ volumes: true });
       downMs[way].push(performance.now() - t1);
+      const c3 = process.cpuUsage(c2);
+      if (round >= 0) cpu.down.push((c3.user + c3.system) / 1000);
     };
   };
   const cliWay = (way: Way, cli: string) => {
@@ -229,6 +242,7 @@ export async function runRealStackBench(rounds = Number(process.env.BENCH_ROUNDS
     };
   };
   const cliStamps: RealStackBench['cliStamps'] = {};
+  const sdkCpuMs: RealStackBench['sdkCpuMs'] = {};
 
   const ways: Partial<Record<Way, (round: number) => Promise<void>>> = {
     sdk: sdkWay('sdk', sdks.sdk as Sdk),
@@ -283,7 +297,7 @@ export async function runRealStackBench(rounds = Number(process.env.BENCH_ROUNDS
     await Promise.all(runtimes.map((r) => r.close?.()));
     await rm(work, { recursive: true, force: true });
   }
-  return { rounds, ways: present, cliStamps, upMs, downMs, stagesMs, retries };
+  return { rounds, ways: present, cliStamps, sdkCpuMs, upMs, downMs, stagesMs, retries };
 }
 
 export function printRealStackBench(r: RealStackBench): void {
@@ -318,6 +332,11 @@ export function printRealStackBench(r: RealStackBench): void {
         `containers gone ${m(d, (s) => s.lastRemoved)}, volumes gone ${m(d, (s) => s.lastVolume)}, last line ${m(d, (s) => s.lastLine)}, exit ${m(d, (s) => s.exit)}; ` +
         `up -d --wait: Node started ${m(stamps.up, (s) => s.node)}, first event ${m(stamps.up, (s) => s.firstEvent)}, last line ${m(stamps.up, (s) => s.lastLine)}, exit ${m(stamps.up, (s) => s.exit)}`,
     );
+    console.log(`  ${way} CPU time of the process (user + system, ms, medians): up -d --wait ${m(stamps.up, (s) => s.cpu)} (${list(stamps.up.map((s) => s.cpu ?? Number.NaN))}), down -v ${m(stamps.down, (s) => s.cpu)} (${list(stamps.down.map((s) => s.cpu ?? Number.NaN))})`);
+  }
+  for (const way of ['sdk', 'sdk-base'] as const) {
+    const cpu = r.sdkCpuMs[way];
+    if (cpu) console.log(`  ${way} CPU time of the bench process (user + system, ms, medians): up ${median(cpu.up).toFixed(0)} (${list(cpu.up)}), down ${median(cpu.down).toFixed(0)} (${list(cpu.down)})`);
   }
   const stageLine = (way: 'sdk' | 'script') => STAGES.map((s) => `${s} ${median(r.stagesMs[way][s]).toFixed(0)}`).join(', ');
   console.log(`  ready at (ms from the start, medians): SDK ${stageLine('sdk')}; script ${stageLine('script')}`);

@@ -369,7 +369,7 @@ export class Converger {
     if (this.#env.runtime.deployService) return;
     const first: Promise<void>[] = [];
     const later: (() => void)[] = [];
-    for (const desired of this.#ctx.desired.services) {
+    for (const desired of this.#longestChainFirst(this.#ctx.desired.services)) {
       const plan = this.#plans.get(desired.name);
       if (!plan) continue;
       const replicas = plan.replicas.filter((r) => r.action === 'create');
@@ -388,6 +388,30 @@ export class Converger {
     void Promise.allSettled(first).then(() => {
       if (!this.#abort.signal.aborted) for (const create of later) create();
     });
+  }
+
+  /**
+   * `services` (in start order) with the ones that have no dependency in this run moved to the
+   * front, those heading the longest chain of dependants first (stable otherwise). They are
+   * created and started at once, one after another on this event loop: the head of the critical
+   * path goes first (on the real stack, PostgreSQL's initdb before Redis, whose start is off it).
+   */
+  #longestChainFirst(services: readonly DesiredService[]): DesiredService[] {
+    const dependants = new Map<string, string[]>();
+    for (const s of services) for (const [dep] of this.#dependencies(s.name)) dependants.set(dep, [...(dependants.get(dep) ?? []), s.name]);
+    const height = new Map<string, number>();
+    const heightOf = (name: string): number => {
+      let h = height.get(name);
+      if (h === undefined) {
+        height.set(name, 0); // the graph is acyclic (validated); this only guards the recursion
+        h = 1 + Math.max(0, ...(dependants.get(name) ?? []).map(heightOf));
+        height.set(name, h);
+      }
+      return h;
+    };
+    const roots = services.filter((s) => this.#dependencies(s.name).length === 0);
+    const ranked = roots.map((s, index) => ({ s, index, h: heightOf(s.name) })).sort((a, b) => b.h - a.h || a.index - b.index).map((r) => r.s);
+    return [...ranked, ...services.filter((s) => this.#dependencies(s.name).length > 0)];
   }
 
   /** The dependencies of a service that are part of this run, with their conditions. */

@@ -258,3 +258,23 @@ describe('up lists the project as few times as it needs', () => {
     await stack.down();
   });
 });
+
+describe('the critical path first', () => {
+  test('of the services that can start at once, the one heading the longest chain of dependants is created first', async () => {
+    // `a` starts alone; `z` heads z → y → x (the start order, by name, puts `a` first).
+    const project = new Project()
+      .service('a', { command: ['a'] })
+      .service('z', { command: ['z'] })
+      .service('y', { command: ['y'], depends_on: ['z'] })
+      .service('x', { command: ['x'], depends_on: ['y'] })
+      .service('b', { command: ['b'] });
+    const runtime = memory();
+    const stack = await project.up({ ...FAST, runtime });
+    const created = runtime.mutatingCalls().filter((c) => c.op === 'createContainer').map((c) => c.target.replace(`${project.name}_`, '').replace(/_1$/, ''));
+    expect(created[0]).toBe('z');
+    expect(created.indexOf('a')).toBeLessThan(created.indexOf('b')); // the other roots keep the start order
+    expect(created.indexOf('z')).toBeLessThan(created.indexOf('y'));
+    expect(created.indexOf('y')).toBeLessThan(created.indexOf('x'));
+    await stack.down();
+  });
+});

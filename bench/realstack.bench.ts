@@ -69,7 +69,7 @@ export interface RealStackBench {
   /** Requests that failed right after `up` returned (each way retries, bounded, and counts them). */
   readonly retries: Record<Way, number>;
   /** CPU time of this process (user + system, ms) per SDK `up` and `down`: what the engine itself costs. */
-  readonly sdkCpuMs: Partial<Record<Way, { up: number[]; down: number[] }>>;
+  readonly sdkCpuMs: Partial<Record<Way, { up: number[]; down: number[]; tail: number[] }>>;
 }
 
 /** What the bench needs on the host, or the reason it cannot run. */
@@ -200,7 +200,7 @@ export async function runRealStackBench(rounds = Number(process.env.BENCH_ROUNDS
         runtimes.push(runtime);
       }
       const seen: Partial<Record<Stage, number>> = {};
-      const cpu = (sdkCpuMs[way] ??= { up: [], down: [] });
+      const cpu = (sdkCpuMs[way] ??= { up: [], down: [], tail: [] });
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       const onEvent = (e: ComposeEvent): void => {
@@ -212,6 +212,7 @@ export async function runRealStackBench(rounds = Number(process.env.BENCH_ROUNDS
       upMs[way].push(performance.now() - t0);
       const c1 = process.cpuUsage(c0);
       if (round >= 0) cpu.up.push((c1.user + c1.system) / 1000);
+      if (round >= 0 && seen.web !== undefined) cpu.tail.push(upMs[way].at(-1)! - seen.web);
       if (way === 'sdk') for (const s of STAGES) if (seen[s] !== undefined) stagesMs.sdk[s].push(seen[s]);
       const t1 = performance.now();
       const c2 = process.cpuUsage();
@@ -336,7 +337,7 @@ export function printRealStackBench(r: RealStackBench): void {
   }
   for (const way of ['sdk', 'sdk-base'] as const) {
     const cpu = r.sdkCpuMs[way];
-    if (cpu) console.log(`  ${way} CPU time of the bench process (user + system, ms, medians): up ${median(cpu.up).toFixed(0)} (${list(cpu.up)}), down ${median(cpu.down).toFixed(0)} (${list(cpu.down)})`);
+    if (cpu) console.log(`  ${way} CPU time of the bench process (user + system, ms, medians): up ${median(cpu.up).toFixed(0)} (${list(cpu.up)}), down ${median(cpu.down).toFixed(0)} (${list(cpu.down)}); from web ready to the first answer after up returned ${median(cpu.tail).toFixed(0)} ms (${list(cpu.tail)})`);
   }
   const stageLine = (way: 'sdk' | 'script') => STAGES.map((s) => `${s} ${median(r.stagesMs[way][s]).toFixed(0)}`).join(', ');
   console.log(`  ready at (ms from the start, medians): SDK ${stageLine('sdk')}; script ${stageLine('script')}`);

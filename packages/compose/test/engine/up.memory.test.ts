@@ -278,3 +278,31 @@ describe('the critical path first', () => {
     await stack.down();
   });
 });
+
+describe('down -v', () => {
+  test('removes the project\'s volumes together, not one after another, and reports each', async () => {
+    const project = new Project()
+      .volume('data')
+      .volume('cache')
+      .service('db', { command: ['db'], volumes: ['data:/var/lib/data', 'cache:/var/cache'] });
+    const runtime = memory();
+    const stack = await project.up({ ...FAST, runtime });
+    let inFlight = 0;
+    let most = 0;
+    const remove = runtime.removeVolume.bind(runtime);
+    runtime.removeVolume = async (...args) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // a data folder takes a while
+      try {
+        return await remove(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+    const rec = recorder();
+    await stack.down({ volumes: true, onEvent: rec.onEvent });
+    expect(most).toBe(2);
+    expect(rec.events.find((e) => e.type === 'down.done')).toMatchObject({ removedVolumes: 2 });
+    expect(rec.types((e) => e.type === 'volume.removed').length).toBe(2);
+  });
+});

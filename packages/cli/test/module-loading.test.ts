@@ -37,6 +37,23 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     expect(urls.filter((url) => /\/p-queue\//.test(url))).toEqual([]);
   });
 
+  it('`ps` and `down` load neither the engine\'s converging half (its own chunk, loaded by `up`) nor the built-ins only `up` or a UDP port needs', async () => {
+    const upChunk = /\/packages\/compose\/dist\/up-[A-Za-z0-9_-]+\.js$/;
+    const lazyBuiltins = (urls: readonly string[]) => urls.filter((url) => /^node:(http|worker_threads|dgram)$/.test(url));
+    const ps = await modulesOf(['ps']);
+    expect(ps.result.code, ps.result.stderr).toBe(0);
+    expect(ps.urls.filter((url) => upChunk.test(url))).toEqual([]);
+    expect(lazyBuiltins(ps.urls)).toEqual([]);
+    // `up` does load that chunk (so the pattern names a real file), and `down` afterwards does not
+    const up = await modulesOf(['up', '-d', '--wait']);
+    expect(up.result.code, up.result.stderr).toBe(0);
+    expect(up.loaded(upChunk)).toBe(true);
+    const down = await modulesOf(['down']);
+    expect(down.result.code, down.result.stderr).toBe(0);
+    expect(down.urls.filter((url) => upChunk.test(url))).toEqual([]);
+    expect(lazyBuiltins(down.urls)).toEqual([]);
+  });
+
   it('`version` loads nothing of the SDK (it answers before any project is read)', async () => {
     const { result, urls } = await modulesOf(['version']);
     expect(result.code, result.stderr).toBe(0);

@@ -1,11 +1,11 @@
 import { processRuntime } from './adapters/process/process-runtime.js';
-import type { DownResult } from './engine/down.js';
-import type { EventStreamOptions } from './engine/event-hub.js';
+import { downProject, type DownResult } from './engine/down.js';
+import { hubFor, type EventStreamOptions } from './engine/event-hub.js';
 import type { ComposeEvent } from './engine/events.js';
 import type { DownOptions, PlanOptions, UpOptions } from './engine/options.js';
 import { psByName } from './engine/ps.js';
 import type { Stack, StackContainer } from './engine/stack-types.js';
-import { downByName, planUp, projectEvents, upProject } from './engine/up.js';
+import { projectView } from './engine/project-view.js';
 import { ProjectModel } from './model/project.js';
 import type { Plan } from './plan/types.js';
 import type { Runtime } from './runtime/types.js';
@@ -67,6 +67,7 @@ export class Project extends ProjectModel {
   async plan(runtime?: Runtime, options: PlanOptions = {}): Promise<Plan> {
     const rt = runtime ?? processRuntime();
     try {
+      const { planUp } = await import('./engine/up.js');
       return await planUp(this, rt, this.#withActiveProfiles(options));
     } finally {
       if (!runtime) await rt.close?.();
@@ -85,7 +86,10 @@ export class Project extends ProjectModel {
    */
   up(options: UpOptions = {}): Promise<Stack<this>> {
     const runtime = options.runtime ?? processRuntime();
-    return upProject(this, runtime, { ...this.#withActiveProfiles(options), ownRuntime: options.runtime === undefined });
+    const withProfiles = { ...this.#withActiveProfiles(options), ownRuntime: options.runtime === undefined };
+    // The engine's converging half (scheduler, readiness, rollouts, the Stack) loads on the first
+    // `up`: `ps`, `down` and a program that only loads a project never compile it.
+    return import('./engine/up.js').then(({ upProject }) => upProject(this, runtime, withProfiles));
   }
 
   /**
@@ -102,7 +106,7 @@ export class Project extends ProjectModel {
     const { runtime, ...rest } = options;
     const rt = runtime ?? processRuntime();
     try {
-      return await downByName(this, rt, rest);
+      return await downProject(projectView(this, this.name), rt, { ...rest, hubKey: this });
     } finally {
       if (!runtime) await rt.close?.();
     }
@@ -142,6 +146,6 @@ export class Project extends ProjectModel {
    * ```
    */
   events(options: EventStreamOptions = {}): AsyncIterableIterator<ComposeEvent> {
-    return projectEvents(this, options);
+    return hubFor(this).stream(options);
   }
 }

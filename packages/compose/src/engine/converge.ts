@@ -62,6 +62,12 @@ export interface ConvergeOutcome {
   readonly nodes: ReadonlyMap<string, ServiceNode>;
   readonly record: RunRecord;
   readonly changed: boolean;
+  /**
+   * The project's containers as listed by the last look before `run()` returned (when it looked
+   * and nothing failed): `up` reuses it instead of listing again. A listing of the process runtime
+   * scans the host's process table (thousands of processes on a busy host: tens of ms).
+   */
+  readonly listed?: readonly ContainerInfo[] | undefined;
 }
 
 /** Creations made ahead of time that run at once (see Converger.#precreate). */
@@ -91,6 +97,7 @@ export class Converger {
   readonly #precreated = new Map<string, Promise<ContainerInfo>>();
   #failure: EngineFailure | undefined;
   #changed = false;
+  #listed: readonly ContainerInfo[] | undefined;
   readonly record: RunRecord = { createdContainers: new Map(), attemptedNames: new Set(), startedExisting: new Map(), createdNetworks: [], createdVolumes: [] };
 
   constructor(env: EngineEnv, ctx: PlanContext, workingDir: string, waits: ReadonlyMap<string, WaitStrategy>, clock: EngineClock, redact: Redactor, settings: ConvergeSettings) {
@@ -143,7 +150,7 @@ export class Converger {
       await Promise.all([this.#precreateQueue.onIdle(), this.#queue.onIdle()]);
       this.#logAbort.abort();
     }
-    return { failure: this.#failure, nodes: this.#nodes, record: this.record, changed: this.#changed };
+    return { failure: this.#failure, nodes: this.#nodes, record: this.record, changed: this.#changed, listed: this.#failure ? undefined : this.#listed };
   }
 
   async #orphans(): Promise<void> {
@@ -241,7 +248,9 @@ export class Converger {
   async #sweepExited(): Promise<void> {
     const started = [...this.#nodes.values()].filter((n) => n.hasStarted && n.containers.length > 0);
     if (started.length === 0) return;
-    const now = new Map((await this.#env.runtime.listContainers(this.#env.project, { all: true })).map((c) => [c.id, c]));
+    const listed = await this.#env.runtime.listContainers(this.#env.project, { all: true });
+    this.#listed = listed;
+    const now = new Map(listed.map((c) => [c.id, c]));
     for (const node of started) {
       for (const c of node.containers) {
         let info = now.get(c.id);
@@ -360,7 +369,7 @@ export class Converger {
     if (this.#env.runtime.deployService) return;
     const first: Promise<void>[] = [];
     const later: (() => void)[] = [];
-    for (const desired of this.#ctx.desired.services) {
+    for (const desired of this.#longestChainFirst(this.#ctx.desired.services)) {
       const plan = this.#plans.get(desired.name);
       if (!plan) continue;
       const replicas = plan.replicas.filter((r) => r.action === 'create');
@@ -379,6 +388,30 @@ export class Converger {
     void Promise.allSettled(first).then(() => {
       if (!this.#abort.signal.aborted) for (const create of later) create();
     });
+  }
+
+  /**
+   * `services` (in start order) with the ones that have no dependency in this run moved to the
+   * front, those heading the longest chain of dependants first (stable otherwise). They are
+   * created and started at once, one after another on this event loop: the head of the critical
+   * path goes first (on the real stack, PostgreSQL's initdb before Redis, whose start is off it).
+   */
+  #longestChainFirst(services: readonly DesiredService[]): DesiredService[] {
+    const dependants = new Map<string, string[]>();
+    for (const s of services) for (const [dep] of this.#dependencies(s.name)) dependants.set(dep, [...(dependants.get(dep) ?? []), s.name]);
+    const height = new Map<string, number>();
+    const heightOf = (name: string): number => {
+      let h = height.get(name);
+      if (h === undefined) {
+        height.set(name, 0); // the graph is acyclic (validated); this only guards the recursion
+        h = 1 + Math.max(0, ...(dependants.get(name) ?? []).map(heightOf));
+        height.set(name, h);
+      }
+      return h;
+    };
+    const roots = services.filter((s) => this.#dependencies(s.name).length === 0);
+    const ranked = roots.map((s, index) => ({ s, index, h: heightOf(s.name) })).sort((a, b) => b.h - a.h || a.index - b.index).map((r) => r.s);
+    return [...ranked, ...services.filter((s) => this.#dependencies(s.name).length > 0)];
   }
 
   /** The dependencies of a service that are part of this run, with their conditions. */

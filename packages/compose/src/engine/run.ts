@@ -143,7 +143,9 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
       const leftRunning = [...new Set([...outcome.record.createdContainers.values()].map((c) => c.service))].sort();
       throw publicError(failure, { ...base, rolledBack: false, leftRunning });
     }
-    const containers = await runtime.listContainers(project.name, { all: true });
+    // The converger's last look (a moment ago) when it took one: a second listing would scan the
+    // host's process table again on the process runtime.
+    const containers = outcome.listed ?? (await runtime.listContainers(project.name, { all: true }));
     // for `ps`, `inspect` and `events` of later processes: the health this run observed
     await recordHealth(runtime.name, project.name, containers, healthyAt);
     emit(env, { type: 'up.done', services, changed: outcome.changed, durationMs: Math.round(clock.now() - started) });

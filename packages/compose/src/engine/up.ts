@@ -3,10 +3,8 @@ import { planProject, type PlanOptions } from '../plan/make-plan.js';
 import type { ProjectInput } from '../plan/project-input.js';
 import type { Plan } from '../plan/types.js';
 import type { Runtime } from '../runtime/types.js';
-import { downProject, type DownResult } from './down.js';
-import { hubFor, type EventStreamOptions } from './event-hub.js';
-import type { ComposeEvent } from './events.js';
-import type { DownOptions, UpOptions } from './options.js';
+import { hubFor } from './event-hub.js';
+import type { UpOptions } from './options.js';
 import { projectView } from './project-view.js';
 import { SignalTeardown } from './signals.js';
 import { runConverge } from './run.js';
@@ -72,29 +70,3 @@ export function planUp(project: ProjectInput, runtime: Runtime, options: PlanOpt
   return planProject(projectView(project, project.name), runtime, options);
 }
 
-/**
- * Tears a project down by its name (works from another process: it lists what the runtime
- * holds for the project). Removes containers of services the project no longer declares too,
- * unless `removeOrphans: false`.
- *
- * @example
- * ```ts
- * await downByName(project, processRuntime(), { volumes: true });
- * ```
- */
-export function downByName(project: ProjectInput, runtime: Runtime, options: DownOptions = {}): Promise<DownResult> {
-  return downProject(projectView(project, project.name), runtime, { ...options, hubKey: project });
-}
-
-/**
- * The events of a project object in this process, from now on (every `up`, `down` and stack
- * operation). A slow consumer never blocks the engine (bounded buffer).
- *
- * @example
- * ```ts
- * for await (const e of projectEvents(project, { signal })) console.log(e.seq, e.type);
- * ```
- */
-export function projectEvents(project: object, options: EventStreamOptions = {}): AsyncIterableIterator<ComposeEvent> {
-  return hubFor(project).stream(options);
-}

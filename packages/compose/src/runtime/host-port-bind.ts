@@ -1,6 +1,11 @@
-import { createSocket } from 'node:dgram';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import type { HostPortClaim } from './types.js';
+
+/** `node:dgram`, required on the first UDP port: most projects publish none. */
+function dgram(): typeof import('node:dgram') {
+  return createRequire(import.meta.url)('node:dgram') as typeof import('node:dgram');
+}
 
 /**
  * Tries to bind a claimed host port for a moment (TCP: an exclusive listen; UDP: an exclusive
@@ -19,7 +24,7 @@ import type { HostPortClaim } from './types.js';
 export function hostPortBindError(claim: Pick<HostPortClaim, 'host' | 'port' | 'protocol'>): Promise<string | undefined> {
   return new Promise((resolve) => {
     if (claim.protocol === 'udp') {
-      const socket = createSocket(claim.host.includes(':') ? 'udp6' : 'udp4');
+      const socket = dgram().createSocket(claim.host.includes(':') ? 'udp6' : 'udp4');
       socket.once('error', (error) => {
         socket.close();
         resolve(error.message);

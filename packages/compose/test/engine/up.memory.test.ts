@@ -242,3 +242,67 @@ describe('one-shot jobs and wait: false', () => {
     await stack.down();
   });
 });
+
+describe('up lists the project as few times as it needs', () => {
+  test('the last look before up returns serves up as well: one listing to plan, one at the end', async () => {
+    // A listing of the process runtime scans the host's process table (tens of ms on a busy
+    // host); up used to list twice in a row at its end (the converger's last look, then again).
+    const runtime = memory({ db: { healthyAfterProbes: 2 } });
+    let listings = 0;
+    const list = runtime.listContainers.bind(runtime);
+    runtime.listContainers = (...args) => (listings++, list(...args));
+    const stack = await shop().up({ ...FAST, runtime });
+    expect(listings).toBe(2);
+    // what up returned is the stack as it runs
+    expect((await stack.ps()).filter((c) => c.state === 'running').map((c) => c.service).sort()).toEqual(['api', 'cache', 'db', 'web']);
+    await stack.down();
+  });
+});
+
+describe('the critical path first', () => {
+  test('of the services that can start at once, the one heading the longest chain of dependants is created first', async () => {
+    // `a` starts alone; `z` heads z → y → x (the start order, by name, puts `a` first).
+    const project = new Project()
+      .service('a', { command: ['a'] })
+      .service('z', { command: ['z'] })
+      .service('y', { command: ['y'], depends_on: ['z'] })
+      .service('x', { command: ['x'], depends_on: ['y'] })
+      .service('b', { command: ['b'] });
+    const runtime = memory();
+    const stack = await project.up({ ...FAST, runtime });
+    const created = runtime.mutatingCalls().filter((c) => c.op === 'createContainer').map((c) => c.target.replace(`${project.name}_`, '').replace(/_1$/, ''));
+    expect(created[0]).toBe('z');
+    expect(created.indexOf('a')).toBeLessThan(created.indexOf('b')); // the other roots keep the start order
+    expect(created.indexOf('z')).toBeLessThan(created.indexOf('y'));
+    expect(created.indexOf('y')).toBeLessThan(created.indexOf('x'));
+    await stack.down();
+  });
+});
+
+describe('down -v', () => {
+  test('removes the project\'s volumes together, not one after another, and reports each', async () => {
+    const project = new Project()
+      .volume('data')
+      .volume('cache')
+      .service('db', { command: ['db'], volumes: ['data:/var/lib/data', 'cache:/var/cache'] });
+    const runtime = memory();
+    const stack = await project.up({ ...FAST, runtime });
+    let inFlight = 0;
+    let most = 0;
+    const remove = runtime.removeVolume.bind(runtime);
+    runtime.removeVolume = async (...args) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // a data folder takes a while
+      try {
+        return await remove(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+    const rec = recorder();
+    await stack.down({ volumes: true, onEvent: rec.onEvent });
+    expect(most).toBe(2);
+    expect(rec.events.find((e) => e.type === 'down.done')).toMatchObject({ removedVolumes: 2 });
+    expect(rec.types((e) => e.type === 'volume.removed').length).toBe(2);
+  });
+});

@@ -22,7 +22,9 @@ vi.mock('node:fs', async (importOriginal) => {
   }) as unknown as F;
   const readFileSync = counted(fs.readFileSync);
   const readlinkSync = counted(fs.readlinkSync);
-  return { ...fs, readFileSync, readlinkSync, default: { ...fs, readFileSync, readlinkSync } };
+  // The scan reads environments through a file descriptor (one buffer for the whole scan).
+  const openSync = counted(fs.openSync);
+  return { ...fs, readFileSync, readlinkSync, openSync, default: { ...fs, readFileSync, readlinkSync, openSync } };
 });
 
 const SERVICES = 12;

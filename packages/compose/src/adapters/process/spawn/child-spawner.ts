@@ -2,10 +2,20 @@ import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { basename } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import { openOutputFds } from '../logs/files.js';
 import { helperSource } from './helper-source.js';
 import { isProcessAlive, processStartTime } from './proc.js';
+
+/**
+ * `node:worker_threads`, required when the spawner thread is first made: a command that never
+ * spawns (`ps`, `down`) does not load it and the modules it pulls in. The CJS build gets
+ * import.meta.url from tsup's shims.
+ */
+function workerThreads(): typeof import('node:worker_threads') {
+  return createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+}
 
 /** What to start: argv, working folder, the whole environment, and the files for stdout and stderr. */
 export interface SpawnRequest {
@@ -225,7 +235,7 @@ export class ThreadSpawner implements ChildSpawner {
       return undefined;
     }
     try {
-      const worker = new Worker(source, { eval: true, env: {}, stdout: false, stderr: false });
+      const worker = new (workerThreads().Worker)(source, { eval: true, env: {}, stdout: false, stderr: false });
       worker.on('message', (message: ThreadMessage) => this.receive(message));
       worker.on('error', () => this.fail(worker));
       worker.on('exit', () => this.fail(worker));

@@ -20,7 +20,9 @@ vi.mock('node:fs', async (importOriginal) => {
   }) as unknown as F;
   const readFileSync = counted(fs.readFileSync);
   const readlinkSync = counted(fs.readlinkSync);
-  return { ...fs, readFileSync, readlinkSync, default: { ...fs, readFileSync, readlinkSync } };
+  // The environments are read through a file descriptor (one buffer for the whole scan).
+  const openSync = counted(fs.openSync);
+  return { ...fs, readFileSync, readlinkSync, openSync, default: { ...fs, readFileSync, readlinkSync, openSync } };
 });
 
 const STATE_DIR = '/nonexistent/process-table-test';
@@ -106,6 +108,27 @@ describe('findMarked: what the state accounts for is not read', () => {
     expect(lost.map((s) => found.get(s.id)?.pid)).toEqual(pids(lost));
     expect(readsOf(pids(recorded), 'environ')).toBe(0);
     expect(readsOf(pids(lost), 'environ')).toBe(lost.length);
+  });
+
+  it('finds a marker after a large environment (one read buffer, grown past its first size)', async () => {
+    // 100 KiB of other variables before the marker: larger than the scan's first buffer.
+    const big = await (async () => {
+      const id = `${PROJECT}.big.1`;
+      const child = spawn('sleep', ['60'], {
+        detached: true,
+        stdio: 'ignore',
+        env: { BIG_FIRST: 'x'.repeat(100 * 1024), ...process.env, ...markerEnv(STATE_DIR, { id, project: PROJECT, service: 'big', replica: 1 }), BIG_LAST: 'y'.repeat(20 * 1024) },
+      });
+      child.unref();
+      if (child.pid === undefined) throw new Error('could not start sleep');
+      groups.push(child.pid);
+      for (let tries = 0; tries < 200 && processStartTime(child.pid) === undefined; tries++) await sleep(10);
+      return { id, pid: child.pid };
+    })();
+    const found = findMarked(STATE_DIR, PROJECT);
+    expect(found.get(big.id)).toMatchObject({ service: 'big', replica: 1, pid: big.pid });
+    // and the small environments read after it are still read whole, each on its own
+    expect([...found.keys()].filter((id) => id !== big.id).sort()).toEqual(services.map((s) => s.id).sort());
   });
 
   it('keeps the start-time guard: a known pid with another start time is read and found as a stray', () => {

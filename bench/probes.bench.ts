@@ -53,8 +53,30 @@ export interface ProbesBenchResult {
   /** `up` with `Wait.forPort`: median and its ratio to the starter. */
   readonly portMs: number;
   readonly portRatio: number;
-  /** `up` with a command healthcheck, per probe kind: median, ratio to the starter, probes run per service (median). */
-  readonly healthchecks: readonly { readonly probe: ProbeKind; readonly upMs: number; readonly ratio: number; readonly probesPerService: number; readonly probeMs: number }[];
+  /** Ratios of `Wait.forPort` to the starter of the same round: lowest, median, highest. */
+  readonly portRounds: Spread;
+  /**
+   * `up` with a command healthcheck, per probe kind: median, ratio to the starter, the ratios of
+   * each round to the starter of that round (lowest, median, highest), probes run per service
+   * (median), a probe's duration (median).
+   */
+  readonly healthchecks: readonly { readonly probe: ProbeKind; readonly upMs: number; readonly ratio: number; readonly rounds: Spread; readonly probesPerService: number; readonly probeMs: number }[];
+}
+
+/** Lowest, median and highest of a few figures. */
+export interface Spread {
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+function spread(values: readonly number[]): Spread {
+  return { min: Math.min(...values), median: median(values), max: Math.max(...values) };
+}
+
+/** Each run's ratio to the starter of its own round. */
+function perRound(runs: readonly number[], starters: readonly number[]): Spread {
+  return spread(runs.map((ms, i) => ms / (starters[i] as number)));
 }
 
 interface Node {
@@ -248,10 +270,11 @@ export async function runProbesBench(rounds = ROUNDS): Promise<ProbesBenchResult
       starterMs,
       portMs,
       portRatio: portMs / starterMs,
+      portRounds: perRound(portRuns, starterRuns),
       healthchecks: kinds.map((probe) => {
         const runs = hcRuns.get(probe) ?? [];
         const upMs = median(runs.map((r) => r.upMs));
-        return { probe, upMs, ratio: upMs / starterMs, probesPerService: median(runs.map((r) => r.probes)) / nodes.length, probeMs: median(runs.map((r) => r.probeMs)) };
+        return { probe, upMs, ratio: upMs / starterMs, rounds: perRound(runs.map((r) => r.upMs), starterRuns), probesPerService: median(runs.map((r) => r.probes)) / nodes.length, probeMs: median(runs.map((r) => r.probeMs)) };
       }),
     };
   } finally {
@@ -265,10 +288,11 @@ export function printProbesBench(r: ProbesBenchResult, formatMs: (ms: number) =>
   const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
   console.log(`probes: ${r.services} services, depth ${r.depth}, each listening ${SLEEP_MS} ms + ${WORK_MS} ms of CPU after start (${r.service} service), median of ${r.rounds}, interleaved`);
   console.log(`  baseline, hand-written starter polling sockets every ${STARTER_POLL_MS} ms: ${formatMs(r.starterMs)}`);
-  console.log(`  Wait.forPort: ${formatMs(r.portMs)} = ${r.portRatio.toFixed(2)}× the starter`);
+  const rounds = (s: Spread) => `per round ${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+  console.log(`  Wait.forPort: ${formatMs(r.portMs)} = ${r.portRatio.toFixed(2)}× the starter; ${rounds(r.portRounds)}`);
   for (const h of r.healthchecks) {
     const target = h.probe === 'native' ? ` (target ≤ 1.3×: ${verdict(h.ratio <= 1.3)})` : '';
-    console.log(`  command healthcheck, ${h.probe} probe: ${formatMs(h.upMs)} = ${h.ratio.toFixed(2)}× the starter${target}; ${h.probesPerService.toFixed(1)} probes per service, each ${formatMs(h.probeMs)} (median)`);
+    console.log(`  command healthcheck, ${h.probe} probe: ${formatMs(h.upMs)} = ${h.ratio.toFixed(2)}× the starter${target}; ${rounds(h.rounds)}; ${h.probesPerService.toFixed(1)} probes per service, each ${formatMs(h.probeMs)} (median)`);
   }
 }
 

@@ -14,8 +14,9 @@ import { processStartTime } from './proc.js';
  * tables of the whole Node process, then waits for the exec), and a held child is the forked
  * zygote itself, set up (its own session and process group, as a detached child of Node, working
  * folder, environment, output files) and waiting on a pipe: releasing it `exec`s the service's
- * program at once, with no shell in between. The protocol (messages `H`, `R`, `D`, `C` in;
- * lines `S`, `E`, `X` out) is described at the top of zygote.pl.
+ * program at once, with no shell in between. It also forks short-lived commands (`P`: an exec, a
+ * health probe) and execs them at once. The protocol (messages `H`, `R`, `D`, `C`, `P` in;
+ * lines `S`, `P`, `E`, `X` out) is described at the top of zygote.pl.
  */
 
 /** How long releases made straight through a child's pipe are collected before the zygote is told (see notice), ms. */

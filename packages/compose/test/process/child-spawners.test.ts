@@ -354,6 +354,9 @@ describe.each(spawners)('%s', (name, make) => {
       const parent = procStat(child.pid)?.ppid ?? 0;
       expect(parent).not.toBe(process.pid);
       expect(comm(parent)).toBe('perl');
+      // The zygote reports the fork before the child has made its session (commands are not held):
+      // its process group may not exist for an instant (command-runner.ts then signals the pid).
+      await waitFor(() => procStat(child.pid)?.session === child.pid, 'the command to have its own session', 3_000);
       process.kill(-child.pid, 'SIGKILL');
       expect(await exitOf(child)).toEqual({ code: null, signal: 'SIGKILL' });
     });

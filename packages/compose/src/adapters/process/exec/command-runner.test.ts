@@ -47,6 +47,29 @@ describe.each(ways)('runCommand through %s', (_, spawner) => {
     }
   });
 
+  it('kills a command aborted the moment it starts (before it may have made its own process group)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'runner-early-abort-'));
+    try {
+      for (let i = 0; i < 5; i++) {
+        const pidFile = join(folder, `pid-${i}`);
+        const controller = new AbortController();
+        const running = runCommand(['sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`], { ...base, signal: controller.signal });
+        setImmediate(() => controller.abort(new Error('early')));
+        await expect(running).rejects.toThrow('early');
+      }
+      await new Promise((r) => setTimeout(r, 300)); // a command that escaped would have written its pid by now
+      for (let i = 0; i < 5; i++) {
+        const pidFile = join(folder, `pid-${i}`);
+        if (!existsSync(pidFile)) continue; // killed before it ran the shell
+        const pid = Number(readFileSync(pidFile, 'utf8'));
+        for (let j = 0; j < 100 && isProcessAlive(pid); j++) await new Promise((r) => setTimeout(r, 10));
+        expect(isProcessAlive(pid)).toBe(false);
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('reports a missing program as exit code 127 and keeps only the end of long output', async () => {
     expect((await runCommand(['/no/such/program'], base)).exitCode).toBe(127);
     const long = await runCommand(['sh', '-c', 'i=0; while [ $i -lt 500 ]; do echo line$i; i=$((i+1)); done'], { ...base, maxOutput: 20 });

@@ -1,21 +1,31 @@
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 let folder: string | undefined;
+let inFlight = 0;
 let next = 0;
 
 /**
- * The private folder (0700, made on first use, removed when this process exits) that holds the
- * output of commands run through a spawner while they run (see command-runner.ts).
+ * The private folder (0700) that holds the output of the commands run through a spawner while
+ * they run (see command-runner.ts): made when the first of them starts, removed once the last
+ * one has ended, so nothing is left behind, whether this process exits cleanly or not, unless it
+ * dies while a command runs.
  */
-function outputFolder(): string {
-  if (folder === undefined) {
-    const made = mkdtempSync(join(tmpdir(), 'selur-compose-commands-'));
-    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
-    folder = made;
-  }
+function enter(): string {
+  folder ??= mkdtempSync(join(tmpdir(), 'selur-compose-commands-'));
+  inFlight++;
   return folder;
+}
+
+function leave(): void {
+  if (--inFlight > 0 || folder === undefined) return;
+  try {
+    rmdirSync(folder);
+  } catch {
+    // not empty (a file that could not be removed): kept
+  }
+  folder = undefined;
 }
 
 /** One command's output files: stdout and stderr, read back (their ends) once it ended, then removed. */
@@ -24,18 +34,21 @@ export interface CommandOutput {
   readonly err: string;
   /** The last `max` characters (at most `max` bytes read) of one stream, empty when the file is missing. */
   read(stream: 'out' | 'err', max: number): string;
-  /** Removes both files (each command has its own). */
+  /** Removes both files (each command has its own), and the folder after the last command. Once. */
   remove(): void;
 }
 
-/** Two fresh file names for one command's stdout and stderr (the spawner creates the files, 0600). */
+/** Two fresh file names for one command's stdout and stderr (the spawner creates the files, 0600); call `remove` when done. */
 export function commandOutput(): CommandOutput {
-  const base = join(outputFolder(), String(++next));
+  const base = join(enter(), String(++next));
   const paths = { out: `${base}.out`, err: `${base}.err` };
+  let removed = false;
   return {
     ...paths,
     read: (stream, max) => readTail(paths[stream], max),
     remove: () => {
+      if (removed) return;
+      removed = true;
       for (const path of [paths.out, paths.err]) {
         try {
           unlinkSync(path);
@@ -43,6 +56,7 @@ export function commandOutput(): CommandOutput {
           // never created (the command could not start)
         }
       }
+      leave();
     },
   };
 }

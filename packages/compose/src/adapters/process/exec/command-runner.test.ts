@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,11 +86,16 @@ describe.each(ways)('runCommand through %s', (_, spawner) => {
   });
 
   if (spawner) {
-    it('leaves no output file behind', async () => {
-      const folder = dirname(commandOutput().out);
+    it('leaves no output file behind, nor its folder once no command runs', async () => {
+      const slow = runCommand(['sh', '-c', 'sleep 0.3; echo slow'], base);
+      const probe = commandOutput();
+      const folder = dirname(probe.out);
+      probe.remove();
+      expect(existsSync(folder)).toBe(true); // the slow command still runs
       await runCommand(['sh', '-c', 'echo o; echo e >&2'], base);
       await runCommand(['/no/such/program'], base);
-      expect(readdirSync(folder)).toEqual([]);
+      expect((await slow).stdout).toBe('slow\n');
+      expect(existsSync(folder)).toBe(false);
     });
   }
 });

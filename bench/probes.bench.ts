@@ -19,10 +19,14 @@
  * a module to load: what `pg_isready`, `redis-cli ping` or `curl` cost, roughly), reported beside.
  * Without a C compiler the services and the probe are Perl; without either the bench fails.
  *
+ * Each round's three runs share the machine's load of the moment: the ratios of each round to its
+ * own starter are reported beside the ratios of the medians. `BENCH_PROBES_TRACE=1` also reports
+ * where the healthcheck runs' time goes, per service, and their CPU time (see {@link ProbesTrace}).
+ *
  * Run: `node --import tsx bench/probes.bench.ts`; a bench runner imports {@link runProbesBench}.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +41,8 @@ const SLEEP_MS = 100;
 const WORK_MS = 20;
 const STARTER_POLL_MS = 10;
 const ROUNDS = Number(process.env.BENCH_PROBES_ROUNDS ?? 5);
+/** `BENCH_PROBES_TRACE=1`: where a healthcheck run's time goes, per service (see {@link ProbesTrace}). */
+const TRACE = process.env.BENCH_PROBES_TRACE === '1';
 
 /** The probes this machine can run, by name. */
 export type ProbeKind = 'native' | 'perl';
@@ -53,8 +59,32 @@ export interface ProbesBenchResult {
   /** `up` with `Wait.forPort`: median and its ratio to the starter. */
   readonly portMs: number;
   readonly portRatio: number;
-  /** `up` with a command healthcheck, per probe kind: median, ratio to the starter, probes run per service (median). */
-  readonly healthchecks: readonly { readonly probe: ProbeKind; readonly upMs: number; readonly ratio: number; readonly probesPerService: number; readonly probeMs: number }[];
+  /** Ratios of `Wait.forPort` to the starter of the same round: lowest, median, highest. */
+  readonly portRounds: Spread;
+  /**
+   * `up` with a command healthcheck, per probe kind: median, ratio to the starter, the ratios of
+   * each round to the starter of that round (lowest, median, highest), probes run per service
+   * (median), a probe's duration (median).
+   */
+  readonly healthchecks: readonly { readonly probe: ProbeKind; readonly upMs: number; readonly ratio: number; readonly rounds: Spread; readonly probesPerService: number; readonly probeMs: number }[];
+  /** With `BENCH_PROBES_TRACE=1` and native services: the healthcheck runs (first probe kind) traced. */
+  readonly trace?: ProbesTrace | undefined;
+}
+
+/** Lowest, median and highest of a few figures. */
+export interface Spread {
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+function spread(values: readonly number[]): Spread {
+  return { min: Math.min(...values), median: median(values), max: Math.max(...values) };
+}
+
+/** Each run's ratio to the starter of its own round. */
+function perRound(runs: readonly number[], starters: readonly number[]): Spread {
+  return spread(runs.map((ms, i) => ms / (starters[i] as number)));
 }
 
 interface Node {
@@ -172,11 +202,12 @@ async function starter(nodes: readonly Node[], server: readonly string[]): Promi
 const collectGarbage: () => void = findGc() ?? (() => undefined);
 
 /** `up` of the graph, each service ready by `ready` (a healthcheck command, or its port). */
-async function engineUp(nodes: readonly Node[], server: readonly string[], ready: { readonly probe: readonly string[] } | 'port', stateDir: string): Promise<{ upMs: number; probes: number; probeMs: number }> {
+async function engineUp(nodes: readonly Node[], server: readonly string[], ready: { readonly probe: readonly string[] } | 'port', stateDir: string, trace?: ProbesTrace): Promise<{ upMs: number; probes: number; probeMs: number }> {
   const project = new Project();
   for (const node of nodes) {
     project.service(node.name, (s) => {
       s.command([...server]).port('0:8080');
+      if (trace) s.env({ LISTEN_TRACE: '1' });
       if (ready === 'port') s.waitFor(Wait.forPort(8080).withTimeout(60_000));
       else s.healthcheck({ test: ['CMD', ...ready.probe], interval: '30s', timeout: '5s', retries: 3 });
       for (const d of node.deps) s.dependsOn(d, { condition: 'healthy' });
@@ -187,20 +218,38 @@ async function engineUp(nodes: readonly Node[], server: readonly string[], ready
   const probeOf = runtime.probeHealth.bind(runtime);
   let probes = 0;
   const durations: number[] = [];
+  const seen = trace ? new TraceRun() : undefined;
   runtime.probeHealth = async (id, options) => {
     probes++;
     const at = performance.now();
+    const monoAt = monotonicMs();
+    let healthy = false;
     try {
-      return await probeOf(id, options);
+      const result = await probeOf(id, options);
+      healthy = result.healthy;
+      return result;
     } finally {
       durations.push(performance.now() - at);
+      seen?.probe(id, monoAt, monotonicMs(), healthy);
     }
   };
+  if (seen) {
+    const startOf = runtime.startContainer.bind(runtime);
+    runtime.startContainer = async (id) => {
+      const at = monotonicMs();
+      const info = await startOf(id);
+      seen.started(id, info.service, at, info.pid);
+      return info;
+    };
+  }
   collectGarbage();
+  const cpuBefore = seen ? cpuNow() : undefined;
   const begin = performance.now();
+  const monoBegin = monotonicMs();
   try {
     const stack = await project.up({ runtime });
     const upMs = performance.now() - begin;
+    if (seen && trace && cpuBefore) seen.finish(trace, nodes, monoBegin, stateDir, cpuBefore);
     await stack.down({ timeout: 2_000 });
     return { upMs, probes, probeMs: median(durations) };
   } catch (error) {
@@ -208,6 +257,112 @@ async function engineUp(nodes: readonly Node[], server: readonly string[], ready
     throw error;
   } finally {
     await runtime.close();
+  }
+}
+
+const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+/** CPU time (ms) of this process, of the runtime's zygote, and of the children either has reaped (the probes, during an `up`). */
+interface CpuSample {
+  readonly node: number;
+  readonly zygote: number;
+  readonly reaped: number;
+}
+
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+function zygotePid(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = procStat(Number(entry));
+    if (stat && stat.ppid === process.pid && stat.comm === 'perl') return Number(entry);
+  }
+  return undefined;
+}
+
+function procStat(pid: number): { comm: string; ppid: number; cpu: number; reaped: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) * TICK_MS, reaped: (Number(fields[13]) + Number(fields[14])) * TICK_MS };
+  } catch {
+    return undefined;
+  }
+}
+
+function cpuNow(): CpuSample {
+  const usage = process.cpuUsage();
+  const zygote = zygotePid();
+  const stat = zygote === undefined ? undefined : procStat(zygote);
+  // probes are reaped by the zygote, or by this process where it spawns them itself
+  return { node: (usage.user + usage.system) / 1_000, zygote: stat?.cpu ?? 0, reaped: (stat?.reaped ?? 0) + (procStat(process.pid)?.reaped ?? 0) };
+}
+
+/**
+ * Where a healthcheck run's time went (`BENCH_PROBES_TRACE=1`, native services, which then write
+ * when they listen): per service, the medians over every service of every round of
+ * - `depsReady → start`: its last dependency's passing probe ended → its `startContainer` called;
+ * - `start → listening`: the call → its server listens (100 ms + 20 ms of CPU, plus the wait for a CPU);
+ * - `listening → passing probe`: → the probe that passed was started;
+ * - `passing probe`: that probe's duration (a process started, run and reaped, then the port-owner check);
+ * - `probes before`: failed probes before it;
+ * and the CPU time of the whole `up`: this process (engine and runtime), the zygote, the probes
+ * (children reaped by either), and the services (their own CPU, read before `down`).
+ */
+export interface ProbesTrace {
+  readonly segments: Record<'depsReadyToStart' | 'startToListening' | 'listeningToProbe' | 'passingProbe' | 'probesBefore', number[]>;
+  readonly cpu: Record<'node' | 'zygote' | 'probes' | 'services', number[]>;
+}
+
+function newTrace(): ProbesTrace {
+  return { segments: { depsReadyToStart: [], startToListening: [], listeningToProbe: [], passingProbe: [], probesBefore: [] }, cpu: { node: [], zygote: [], probes: [], services: [] } };
+}
+
+class TraceRun {
+  readonly #services = new Map<string, { service: string; startAt: number; pid: number | undefined }>();
+  readonly #probes: { id: string; at: number; end: number; healthy: boolean }[] = [];
+
+  started(id: string, service: string, at: number, pid: number | undefined): void {
+    this.#services.set(id, { service, startAt: at, pid });
+  }
+
+  probe(id: string, at: number, end: number, healthy: boolean): void {
+    this.#probes.push({ id, at, end, healthy });
+  }
+
+  /** Adds this run to `trace` (before `down`: the services still run and their output files exist). */
+  finish(trace: ProbesTrace, nodes: readonly Node[], begin: number, stateDir: string, before: CpuSample): void {
+    const after = cpuNow();
+    const listening = new Map<string, number>();
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+    for (const file of walk(stateDir).filter((f) => f.endsWith('.err'))) {
+      const match = /listening ([\d.]+)/.exec(readFileSync(file, 'utf8'));
+      if (match) listening.set((file.split('/').pop() as string).slice(0, -'.err'.length), Number(match[1]));
+    }
+    const byService = new Map([...this.#services].map(([id, s]) => [s.service, { id, ...s }]));
+    const readyAt = new Map<string, number>();
+    for (const [service, s] of byService) {
+      const pass = this.#probes.find((p) => p.id === s.id && p.healthy);
+      if (pass) readyAt.set(service, pass.end);
+    }
+    let servicesCpu = 0;
+    for (const node of nodes) {
+      const s = byService.get(node.name);
+      if (!s) continue;
+      const pass = this.#probes.find((p) => p.id === s.id && p.healthy);
+      const listen = listening.get(s.id);
+      const depsReady = Math.max(begin, ...node.deps.map((d) => readyAt.get(d) ?? begin));
+      trace.segments.depsReadyToStart.push(s.startAt - depsReady);
+      if (listen !== undefined) trace.segments.startToListening.push(listen - s.startAt);
+      if (pass && listen !== undefined) trace.segments.listeningToProbe.push(pass.at - listen);
+      if (pass) trace.segments.passingProbe.push(pass.end - pass.at);
+      trace.segments.probesBefore.push(this.#probes.filter((p) => p.id === s.id && !p.healthy).length);
+      servicesCpu += s.pid === undefined ? 0 : (procStat(s.pid)?.cpu ?? 0);
+    }
+    trace.cpu.node.push(after.node - before.node);
+    trace.cpu.zygote.push(after.zygote - before.zygote);
+    trace.cpu.probes.push(after.reaped - before.reaped);
+    trace.cpu.services.push(servicesCpu);
   }
 }
 
@@ -227,6 +382,7 @@ export async function runProbesBench(rounds = ROUNDS): Promise<ProbesBenchResult
     const { service, server, probes } = commands(dir);
     const kinds = (['native', 'perl'] as const).filter((k) => probes[k] !== undefined);
     const nodes = graph();
+    const trace = TRACE && service === 'native' ? newTrace() : undefined;
     // Warm-up (module loading, JIT, the runtime's zygote), not measured.
     await engineUp(nodes.slice(0, 4), server, 'port', join(dir, 'warm'));
     await engineUp(nodes.slice(0, 4), server, { probe: probes[kinds[0] as ProbeKind] as readonly string[] }, join(dir, 'warm'));
@@ -236,7 +392,7 @@ export async function runProbesBench(rounds = ROUNDS): Promise<ProbesBenchResult
     for (let round = 0; round < rounds; round++) {
       starterRuns.push(await starter(nodes, server));
       portRuns.push((await engineUp(nodes, server, 'port', join(dir, `port-${round}`))).upMs);
-      for (const kind of kinds) hcRuns.get(kind)?.push(await engineUp(nodes, server, { probe: probes[kind] as readonly string[] }, join(dir, `${kind}-${round}`)));
+      for (const kind of kinds) hcRuns.get(kind)?.push(await engineUp(nodes, server, { probe: probes[kind] as readonly string[] }, join(dir, `${kind}-${round}`), kind === kinds[0] ? trace : undefined));
     }
     const starterMs = median(starterRuns);
     const portMs = median(portRuns);
@@ -248,11 +404,13 @@ export async function runProbesBench(rounds = ROUNDS): Promise<ProbesBenchResult
       starterMs,
       portMs,
       portRatio: portMs / starterMs,
+      portRounds: perRound(portRuns, starterRuns),
       healthchecks: kinds.map((probe) => {
         const runs = hcRuns.get(probe) ?? [];
         const upMs = median(runs.map((r) => r.upMs));
-        return { probe, upMs, ratio: upMs / starterMs, probesPerService: median(runs.map((r) => r.probes)) / nodes.length, probeMs: median(runs.map((r) => r.probeMs)) };
+        return { probe, upMs, ratio: upMs / starterMs, rounds: perRound(runs.map((r) => r.upMs), starterRuns), probesPerService: median(runs.map((r) => r.probes)) / nodes.length, probeMs: median(runs.map((r) => r.probeMs)) };
       }),
+      trace,
     };
   } finally {
     clearInterval(keepAlive);
@@ -265,10 +423,18 @@ export function printProbesBench(r: ProbesBenchResult, formatMs: (ms: number) =>
   const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
   console.log(`probes: ${r.services} services, depth ${r.depth}, each listening ${SLEEP_MS} ms + ${WORK_MS} ms of CPU after start (${r.service} service), median of ${r.rounds}, interleaved`);
   console.log(`  baseline, hand-written starter polling sockets every ${STARTER_POLL_MS} ms: ${formatMs(r.starterMs)}`);
-  console.log(`  Wait.forPort: ${formatMs(r.portMs)} = ${r.portRatio.toFixed(2)}× the starter`);
+  const rounds = (s: Spread) => `per round ${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+  console.log(`  Wait.forPort: ${formatMs(r.portMs)} = ${r.portRatio.toFixed(2)}× the starter; ${rounds(r.portRounds)}`);
   for (const h of r.healthchecks) {
     const target = h.probe === 'native' ? ` (target ≤ 1.3×: ${verdict(h.ratio <= 1.3)})` : '';
-    console.log(`  command healthcheck, ${h.probe} probe: ${formatMs(h.upMs)} = ${h.ratio.toFixed(2)}× the starter${target}; ${h.probesPerService.toFixed(1)} probes per service, each ${formatMs(h.probeMs)} (median)`);
+    console.log(`  command healthcheck, ${h.probe} probe: ${formatMs(h.upMs)} = ${h.ratio.toFixed(2)}× the starter${target}; ${rounds(h.rounds)}; ${h.probesPerService.toFixed(1)} probes per service, each ${formatMs(h.probeMs)} (median)`);
+  }
+  const t = r.trace;
+  if (t) {
+    const m = (xs: readonly number[]) => median(xs).toFixed(1);
+    const seg = t.segments;
+    console.log(`  trace (${r.healthchecks[0]?.probe} probe, per service, medians over ${r.rounds} rounds): depsReady → start ${m(seg.depsReadyToStart)} ms, start → listening ${m(seg.startToListening)} ms, listening → passing probe ${m(seg.listeningToProbe)} ms, passing probe ${m(seg.passingProbe)} ms, ${m(seg.probesBefore)} probes before it`);
+    console.log(`  trace CPU per up (medians): this process ${m(t.cpu.node)} ms, zygote ${m(t.cpu.zygote)} ms, probes ${m(t.cpu.probes)} ms, services ${m(t.cpu.services)} ms`);
   }
 }
 

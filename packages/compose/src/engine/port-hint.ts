@@ -5,6 +5,11 @@ import { tcpOpen } from './tcp-probe.js';
 /** Growth of the delay between two connects (cheap: one TCP connect each). */
 const FACTOR = 1.02;
 
+/** Whether {@link portOpens} has anything to watch: the container publishes a TCP port. */
+export function publishesTcp(container: ContainerInfo): boolean {
+  return container.ports.some((p) => p.protocol === 'tcp' && p.published > 0);
+}
+
 /**
  * Resolves once one of the container's published TCP ports accepts a connection: a hint that
  * its healthcheck may pass now. A healthcheck that starts a process is probed at a pace its cost

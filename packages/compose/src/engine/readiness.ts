@@ -8,7 +8,8 @@ import { durationOr as durationMs } from '../spec/duration.js';
 import { EngineFailure, RunCancelled } from './failure.js';
 import { isInvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { ProbePacer, type ProbeTurn } from './probe-pacer.js';
-import { portOpens } from './port-hint.js';
+import { portOpens, publishesTcp } from './port-hint.js';
+import { firstProbeDelay, healthcheckDelay } from './probe-schedule.js';
 import { tcpOpen } from './tcp-probe.js';
 
 /** @internal What a readiness check needs. */
@@ -178,7 +179,7 @@ async function waitHealthcheck(ctx: ReadinessContext, container: ContainerInfo, 
   ctx.signal.addEventListener('abort', stop, { once: true });
   try {
     const hint = portOpens(ctx.clock, container, watch.signal, ctx.pollCapMs);
-    await healthcheckLoop(ctx, container, turn, { started, startPeriod, startInterval, interval, probeTimeout, budget, deadline, delays, hint, hasTest: hc.test !== undefined });
+    await healthcheckLoop(ctx, container, turn, { started, startPeriod, startInterval, interval, probeTimeout, budget, deadline, delays, hint, hinting: publishesTcp(container), hasTest: hc.test !== undefined });
   } finally {
     watch.abort();
     ctx.signal.removeEventListener('abort', stop);
@@ -212,6 +213,8 @@ interface HealthcheckCadence {
   readonly delays: Generator<number, never>;
   /** Resolves once a published TCP port accepts connections: probe then, without waiting for the schedule. */
   readonly hint: Promise<void>;
+  /** The container publishes TCP ports (else `hint` never resolves). */
+  readonly hinting: boolean;
   /** The healthcheck names its own `test` (else the image's HEALTHCHECK is the test). */
   readonly hasTest: boolean;
 }
@@ -219,8 +222,12 @@ interface HealthcheckCadence {
 async function healthcheckLoop(ctx: ReadinessContext, container: ContainerInfo, turn: ProbeTurn, cadence: HealthcheckCadence): Promise<void> {
   const { started, startPeriod, startInterval, interval, probeTimeout, budget, deadline, delays } = cadence;
   let hint: Promise<void> | undefined = cadence.hint;
+  let portPending = cadence.hinting;
+  void cadence.hint.then(() => (portPending = false));
   let last = '';
   let inspectedAt = -Infinity;
+  const first = firstProbeDelay({ capMs: Math.min(ctx.pollCapMs, startPeriod > 0 ? startInterval : interval), portPending });
+  if (first > 0 && (await pause(ctx, Math.min(first, Math.max(1, deadline - ctx.clock.now())), cadence.hint)) === 'hinted') hint = undefined;
   for (;;) {
     if (ctx.signal.aborted) throw new RunCancelled();
     if (ctx.clock.now() - inspectedAt >= INSPECT_EVERY_MS) {
@@ -243,7 +250,7 @@ async function healthcheckLoop(ctx: ReadinessContext, container: ContainerInfo, 
     }
     const inStart = ctx.clock.now() - started < startPeriod;
     const cap = Math.min(ctx.pollCapMs, inStart ? startInterval : interval);
-    const ms = Math.min(turn.delay(delays.next().value, cap), Math.max(1, deadline - ctx.clock.now()));
+    const ms = Math.min(healthcheckDelay({ pacedMs: turn.delay(delays.next().value, cap), capMs: cap, portPending }), Math.max(1, deadline - ctx.clock.now()));
     if (!hint) await sleep(ctx, ms);
     else if ((await pause(ctx, ms, hint)) === 'hinted') hint = undefined; // once: the port stays open
   }

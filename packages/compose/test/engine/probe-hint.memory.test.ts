@@ -10,21 +10,24 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { Project, type UpOptions } from '@selur/compose';
 import { memory } from './helpers.js';
+import { PORT_PENDING_MS } from '../../src/engine/probe-schedule.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
 });
 
-/** Real short sleeps; sleeps of a second or more end only when aborted. */
-const stalledClock: NonNullable<UpOptions['clock']> = {
+/** Real sleeps shorter than `longMs`; longer ones end only when aborted. */
+const clockStallingFrom = (longMs: number): NonNullable<UpOptions['clock']> => ({
   now: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
-      const timer = ms < 1_000 ? setTimeout(resolve, ms) : undefined;
+      const timer = ms < longMs ? setTimeout(resolve, ms) : undefined;
       signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
     }),
-};
+});
+/** Real short sleeps; sleeps of a second or more end only when aborted. */
+const stalledClock = clockStallingFrom(1_000);
 
 async function laterServer(): Promise<{ port: number; listen: () => void }> {
   const probe = createServer();
@@ -50,11 +53,90 @@ describe('a healthcheck and the published ports of its service', () => {
       pollFirstMs: 60_000,
       pollCapMs: 60_000,
       onEvent: (e) => {
-        if (e.type === 'service.started' && e.service === 'web') setTimeout(later.listen, 30);
+        // after its first probe (PORT_PENDING_MS after the start, the port still closed), which fails
+        if (e.type === 'service.started' && e.service === 'web') setTimeout(later.listen, PORT_PENDING_MS * 3);
       },
     });
     expect(runtime.calls.filter((c) => c.op === 'probeHealth')).toHaveLength(2);
     expect((await stack.ps()).map((c) => c.health)).toEqual(['healthy']);
+    await stack.down();
+  });
+
+  /*
+   * While the published ports are closed, probes are spaced at least PORT_PENDING_MS apart: the
+   * clock below never ends a sleep that long, so a second probe can only come from the port
+   * opening (or from a cap shorter than that). The memory runtime's service is healthy at its
+   * second probe, whatever its port says.
+   */
+  const pendingClock = clockStallingFrom(PORT_PENDING_MS);
+
+  test('while the published port is closed, the first probe waits for it (a server just started is not listening yet)', async () => {
+    const later = await laterServer();
+    const runtime = memory({ web: { publish: () => later.port } }); // healthy at its first probe
+    let opened = false;
+    const project = new Project(`first-${Math.random().toString(16).slice(2, 8)}`).service('web', {
+      command: ['web'],
+      ports: ['0:8080'],
+      healthcheck: { test: ['CMD', 'ready'], interval: '30s', retries: 3 },
+    });
+    const stack = await project.up({
+      runtime,
+      clock: pendingClock,
+      pollFirstMs: 1,
+      pollCapMs: 1_000,
+      onEvent: (e) => {
+        if (e.type === 'service.started' && e.service === 'web') setTimeout(() => ((opened = true), later.listen()), 50);
+      },
+    });
+    expect(opened).toBe(true);
+    expect(runtime.calls.filter((c) => c.op === 'probeHealth')).toHaveLength(1);
+    await stack.down();
+  });
+
+  test('while the published port is closed, no probe runs on the fast schedule; once it is open, they do', async () => {
+    const later = await laterServer();
+    const runtime = memory({ web: { publish: () => later.port, healthyAfterProbes: 1 } });
+    let opened = false;
+    const project = new Project(`pending-${Math.random().toString(16).slice(2, 8)}`).service('web', {
+      command: ['web'],
+      ports: ['0:8080'],
+      healthcheck: { test: ['CMD', 'ready'], interval: '30s', retries: 3 },
+    });
+    const stack = await project.up({
+      runtime,
+      clock: pendingClock,
+      pollFirstMs: 1,
+      pollCapMs: 1_000,
+      onEvent: (e) => {
+        if (e.type === 'service.started' && e.service === 'web') setTimeout(() => ((opened = true), later.listen()), 50);
+      },
+    });
+    expect(opened).toBe(true);
+    expect(runtime.calls.filter((c) => c.op === 'probeHealth')).toHaveLength(2);
+    await stack.down();
+  });
+
+  test('a start_interval shorter than that is honoured while the port stays closed (the probe decides, not the port)', async () => {
+    const later = await laterServer(); // never listens
+    const runtime = memory({ web: { publish: () => later.port, healthyAfterProbes: 2 } });
+    const project = new Project(`start-interval-${Math.random().toString(16).slice(2, 8)}`).service('web', {
+      command: ['web'],
+      ports: ['0:8080'],
+      healthcheck: { test: ['CMD', 'ready'], interval: '30s', start_period: '60s', start_interval: '20ms', retries: 3 },
+    });
+    const stack = await project.up({ runtime, clock: pendingClock, pollFirstMs: 1, pollCapMs: 1_000 });
+    expect(runtime.calls.filter((c) => c.op === 'probeHealth')).toHaveLength(3);
+    await stack.down();
+  });
+
+  test('a service that publishes no TCP port keeps the fast schedule', async () => {
+    const runtime = memory({ web: { healthyAfterProbes: 2 } });
+    const project = new Project(`no-port-${Math.random().toString(16).slice(2, 8)}`).service('web', {
+      command: ['web'],
+      healthcheck: { test: ['CMD', 'ready'], interval: '30s', retries: 3 },
+    });
+    const stack = await project.up({ runtime, clock: pendingClock, pollFirstMs: 1, pollCapMs: 1_000 });
+    expect(runtime.calls.filter((c) => c.op === 'probeHealth')).toHaveLength(3);
     await stack.down();
   });
 });

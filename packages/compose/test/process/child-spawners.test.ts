@@ -170,6 +170,31 @@ describe.each(spawners)('%s', (name, make) => {
     expect(await readFile(heldErr, 'utf8')).toBe('held-err\n');
   });
 
+  it('spawnCommand() runs the program with the given argv, cwd and exact environment, output appended to its files, in its own session', TEST, async () => {
+    const child = track(await spawner.spawnCommand(argvRequest()));
+    expect(await exitOf(child)).toEqual({ code: 0, signal: null });
+    expect(await err()).toBe('');
+    expect(await out()).toBe(expectedArgvOutput());
+    const other = track(await spawner.spawnCommand(sh('echo again; echo e >&2; exit 6')));
+    expect(await exitOf(other)).toEqual({ code: 6, signal: null });
+    expect(await out()).toBe(`${expectedArgvOutput()}again\n`);
+    expect(await err()).toBe('e\n');
+    expect(await mode(join(dir, 'out'))).toBe(0o600);
+    const session = track(await spawner.spawnCommand(sh('sleep 30')));
+    await waitFor(() => procStat(session.pid)?.session === session.pid, 'the command to have its own session', 3_000);
+    expect(procStat(session.pid)).toMatchObject({ pgrp: session.pid, session: session.pid, ttyNr: 0 });
+    process.kill(-session.pid, 'SIGTERM');
+    expect(await exitOf(session)).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it('spawnCommand() of a program that does not exist rejects with ENOENT or exits 127', TEST, async () => {
+    const missing = join(dir, 'no-such-program');
+    const outcome: unknown = await spawner.spawnCommand({ ...sh(''), program: missing, argv0: missing, args: [] }).then(async (child) => (await exitOf(track(child))).code, (e: unknown) => (e as NodeJS.ErrnoException).code);
+    // spawn() semantics (inline, thread) or the zygote's: the child learns it at exec
+    if (name === 'ZygoteSpawner') expect(outcome).toBe(127);
+    else expect(outcome).toBe('ENOENT');
+  });
+
   it('reports the exit code of a spawned and of a released child', TEST, async () => {
     const child = await start(sh('exit 3'));
     expect(await exitOf(child)).toEqual({ code: 3, signal: null });
@@ -322,6 +347,18 @@ describe.each(spawners)('%s', (name, make) => {
       expect(procStat(parent)?.ppid).toBe(process.pid);
       held.drop();
       expect(await exitOf(held)).toEqual({ code: 0, signal: null });
+    });
+
+    it('forks commands (spawnCommand) from the Perl zygote too, not from this process', TEST, async () => {
+      const child = track(await spawner.spawnCommand(sh('sleep 30')));
+      const parent = procStat(child.pid)?.ppid ?? 0;
+      expect(parent).not.toBe(process.pid);
+      expect(comm(parent)).toBe('perl');
+      // The zygote reports the fork before the child has made its session (commands are not held):
+      // its process group may not exist for an instant (command-runner.ts then signals the pid).
+      await waitFor(() => procStat(child.pid)?.session === child.pid, 'the command to have its own session', 3_000);
+      process.kill(-child.pid, 'SIGKILL');
+      expect(await exitOf(child)).toEqual({ code: null, signal: 'SIGKILL' });
     });
 
     it('gives each held child exactly its environment, one after another', TEST, async () => {

@@ -25,6 +25,7 @@ const silentSpawner: ChildSpawner = {
     return silent;
   },
   spawnHeld: (request) => inlineSpawner.spawnHeld(request),
+  spawnCommand: (request) => inlineSpawner.spawnCommand(request),
   warm: () => undefined,
 };
 

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, writeSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile as writeFileAsync } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -127,6 +127,47 @@ describe('the zygote protocol', () => {
     expect(await zygote.next('X 1')).toEqual(['X', '1', '3', '0']);
     expect(await out()).toBe(`${pid} zero one two [a=b c] ${dir}\n`);
     expect(await err()).toBe('');
+  });
+
+  /** `P`: a command of `/bin/sh -c script` run at once, output to `dir/<name>.out|err`; gives its pid. */
+  const run = async (id: number, script: string, options: { cwd?: string; name?: string; env?: string[]; program?: string } = {}) => {
+    const name = options.name ?? 'c';
+    const args = ['-c', script, 'zero', 'one two'];
+    zygote.send('P', String(id), options.cwd ?? dir, join(dir, `${name}.out`), join(dir, `${name}.err`), options.program ?? '/bin/sh', 'my-sh', String(args.length), ...args, ...(options.env ?? [`PATH=${PATH}`]));
+    const [kind, gotId, pid] = await zygote.next(`P ${id}`);
+    expect([kind, gotId]).toEqual(['P', String(id)]);
+    pids.push(Number(pid));
+    return Number(pid);
+  };
+
+  it('P runs a command at once (given argv, folder and environment; stdout and stderr appended to their files, 0600; its own session) and X reports its exit', TEST, async () => {
+    await writeFileAsync(join(dir, 'c.out'), 'before\n', { mode: 0o600 });
+    const pid = await run(1, 'echo "$$ $0 $1 [$FOO] $(pwd -P) $(ps -o sid= -p $$ | tr -d " ")"; echo oops >&2; exit 4', { env: [`PATH=${PATH}`, 'FOO=a=b c'] });
+    expect(await zygote.next('X 1')).toEqual(['X', '1', '4', '0']);
+    expect(await out()).toBe(`before\n${pid} zero one two [a=b c] ${dir} ${pid}\n`);
+    expect(await err()).toBe('oops\n');
+    expect(statSync(join(dir, 'c.err')).mode & 0o777).toBe(0o600);
+  });
+
+  it('P of a program that cannot run, or in a folder that is missing, exits 127 saying why on its stderr', TEST, async () => {
+    await run(1, 'echo ran', { program: join(dir, 'no-such-program') });
+    expect(await zygote.next('X 1')).toEqual(['X', '1', '127', '0']);
+    expect(await err()).toContain('cannot run');
+    const missing = join(dir, 'missing');
+    await run(2, 'echo ran', { cwd: missing, name: 'd' });
+    expect(await zygote.next('X 2')).toEqual(['X', '2', '127', '0']);
+    expect(await err('d')).toContain(`cannot enter ${missing}`);
+    expect(await out('d')).toBe('');
+  });
+
+  it('P finds a program by name on the PATH it is given', TEST, async () => {
+    zygote.send('P', '1', dir, join(dir, 'c.out'), join(dir, 'c.err'), 'sh', 'sh', '2', '-c', 'echo found', `PATH=${PATH}`);
+    expect((await zygote.next('P 1'))[0]).toBe('P');
+    expect(await zygote.next('X 1')).toEqual(['X', '1', '0', '0']);
+    expect(await out()).toBe('found\n');
+    zygote.send('P', '2', dir, join(dir, 'd.out'), join(dir, 'd.err'), 'sh', 'sh', '2', '-c', 'echo found', 'PATH=/nonexistent');
+    expect((await zygote.next('P 2'))[0]).toBe('P');
+    expect(await zygote.next('X 2')).toEqual(['X', '2', '127', '0']);
   });
 
   it('D drops a held child: it exits 0 without running anything', TEST, async () => {

@@ -231,12 +231,13 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       env: processEnvironment(record, options.env),
       timeoutMs: options.timeoutMs,
       signal: options.signal,
+      spawner: this.spawner,
     });
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
   }
 
   probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {
-    return keepAliveUntil(this.record(id).then((record) => probeHealth((r, health) => this.probed.remember(r, health), this.probed.apply(record), options, (r) => foreignListener(this.store, r))));
+    return keepAliveUntil(this.record(id).then((record) => probeHealth((r, health) => this.probed.remember(r, health), this.probed.apply(record), options, (r) => foreignListener(this.store, r), this.spawner)));
   }
 
   /** Whether the service's own process tree listens on `port` (read from `/proc`). */

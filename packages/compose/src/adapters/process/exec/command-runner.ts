@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import type { ChildSpawner } from '../spawn/child-spawner.js';
 import { signalGroup } from '../spawn/proc.js';
+import { commandOutput } from './command-output.js';
 
 /** Options of {@link runCommand}. */
 export interface RunOptions {
@@ -9,6 +11,13 @@ export interface RunOptions {
   readonly signal?: AbortSignal | undefined;
   /** Keep at most this many characters of each stream (the end is kept). @default 1_000_000 */
   readonly maxOutput?: number | undefined;
+  /**
+   * Starts the command through this spawner (its output going to files, read back once it ends)
+   * instead of `child_process.spawn` with pipes. The process runtime passes its shared spawner:
+   * with the zygote, a probe is forked from a 5 MB Perl process instead of from this one, which
+   * blocked this thread for milliseconds per probe.
+   */
+  readonly spawner?: ChildSpawner | undefined;
 }
 
 /** The outcome of {@link runCommand}. `exitCode` is 124 on timeout, 128+n when killed by signal n. */
@@ -38,6 +47,7 @@ export function runCommand(argv: readonly string[], options: RunOptions): Promis
   if (program === undefined) return Promise.resolve({ exitCode: 127, stdout: '', stderr: 'empty command', timedOut: false });
   if (options.signal?.aborted) return Promise.reject(options.signal.reason);
   const max = options.maxOutput ?? 1_000_000;
+  if (options.spawner) return runThrough(options.spawner, program, args, options, max);
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -78,4 +88,58 @@ export function runCommand(argv: readonly string[], options: RunOptions): Promis
       finish(() => resolve({ exitCode: timedOut ? 124 : exitCodeOf(code, signal), stdout, stderr, timedOut }));
     });
   });
+}
+
+/** Kills the command's process group; before the child has made its group, the child itself. */
+function killCommand(pid: number): void {
+  if (signalGroup(pid, 'SIGKILL', undefined)) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+}
+
+/** {@link runCommand} through a {@link ChildSpawner}: output to two private files, read back at the exit. */
+async function runThrough(spawner: ChildSpawner, program: string, args: readonly string[], options: RunOptions, max: number): Promise<RunResult> {
+  const files = commandOutput();
+  try {
+    let child;
+    try {
+      child = await spawner.spawnCommand({ program, argv0: program, args, cwd: options.cwd, env: options.env, stdout: files.out, stderr: files.err });
+    } catch (error) {
+      return { exitCode: 127, stdout: '', stderr: error instanceof Error ? error.message : String(error), timedOut: false };
+    }
+    const { pid } = child;
+    if (options.signal?.aborted) {
+      killCommand(pid);
+      throw options.signal.reason;
+    }
+    let timedOut = false;
+    const timer =
+      options.timeoutMs !== undefined && options.timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            killCommand(pid);
+          }, options.timeoutMs)
+        : undefined;
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        killCommand(pid);
+        reject(options.signal?.reason);
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      const exit = await Promise.race([child.exited, aborted]);
+      signalGroup(pid, 'SIGKILL', undefined); // nothing of its group may outlive it (never the pid alone: reaped, it may be reused)
+      return { exitCode: timedOut ? 124 : exitCodeOf(exit.code, exit.signal), stdout: files.read('out', max), stderr: files.read('err', max), timedOut };
+    } finally {
+      if (timer) clearTimeout(timer);
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    }
+  } finally {
+    files.remove();
+  }
 }

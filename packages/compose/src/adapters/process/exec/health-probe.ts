@@ -6,13 +6,14 @@ import { healthArgv } from './health-command.js';
 import type { HealthStatus } from '../../../runtime/types.js';
 import type { ContainerRecord } from '../state/types.js';
 import { processArgv, processEnvironment } from '../spawn/environment.js';
+import type { ChildSpawner } from '../spawn/child-spawner.js';
 
 /** Output kept of a probe (characters), as Docker keeps. */
 const HEALTH_OUTPUT_MAX = 4096;
 
 /**
  * Runs the record's healthcheck once as a host command with the service's environment and
- * working folder, bounded by the healthcheck timeout and `options.timeoutMs`, and records the
+ * working folder (started through `spawner` when given: see command-runner.ts), bounded by the healthcheck timeout and `options.timeoutMs`, and records the
  * result as the container's health through `remember` (which does not wait for the state file
  * write: see probed-health.ts). A check that passes while `foreign` says a published port is
  * answered by another process is unhealthy. Without a healthcheck, healthy means "the process runs".
@@ -22,6 +23,7 @@ export async function probeHealth(
   record: ContainerRecord,
   options: { readonly timeoutMs?: number; readonly signal?: AbortSignal },
   foreign: (record: ContainerRecord) => Promise<string | undefined> = async () => undefined,
+  spawner?: ChildSpawner,
 ): Promise<ProbeResult> {
   const argv = healthArgv(record.healthcheck);
   const state = liveState(record);
@@ -30,7 +32,7 @@ export async function probeHealth(
   if (!running) return { healthy: false, exitCode: -1, output: `not running (${state})` };
   const limits = [durationOr(record.healthcheck?.timeout, 30_000), options.timeoutMs].filter((n): n is number => n !== undefined && n > 0);
   const timeoutMs = Math.min(...limits);
-  const result = await runCommand(processArgv(record, argv), { cwd: record.cwd, env: processEnvironment(record), timeoutMs, signal: options.signal, maxOutput: HEALTH_OUTPUT_MAX });
+  const result = await runCommand(processArgv(record, argv), { cwd: record.cwd, env: processEnvironment(record), timeoutMs, signal: options.signal, maxOutput: HEALTH_OUTPUT_MAX, spawner });
   const combined = `${result.stdout}${result.stderr}`.trim();
   let output = (result.timedOut ? `health check timed out after ${timeoutMs} ms. ${combined}` : combined).slice(0, HEALTH_OUTPUT_MAX);
   let healthy = result.exitCode === 0 && !result.timedOut;

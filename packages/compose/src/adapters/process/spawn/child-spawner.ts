@@ -71,6 +71,12 @@ export interface ChildSpawner {
    * it. Nothing about a held child keeps this process alive.
    */
   spawnHeld(request: SpawnRequest): Promise<HeldChild>;
+  /**
+   * Starts a short-lived command (an exec, a health probe) as {@link spawn} does, by the cheapest
+   * way this spawner has (the zygote forks it rather than this process). A program that cannot
+   * start either rejects (as {@link spawn}) or exits 127 with the reason on its stderr file.
+   */
+  spawnCommand(request: SpawnRequest): Promise<SpawnedChild>;
   /** Gets ready for a first spawn soon (starting a thread takes tens of milliseconds). */
   warm(): void;
 }
@@ -149,6 +155,7 @@ function spawnHere(request: SpawnRequest, stdin: 'ignore' | 'pipe'): Promise<{ c
 export const inlineSpawner: ChildSpawner = {
   warm: () => undefined,
   spawn: async (request) => (await spawnHere(request, 'ignore')).child,
+  spawnCommand: (request) => inlineSpawner.spawn(request),
   async spawnHeld(request) {
     const { child, stdin } = await spawnHere(heldInShell(request), 'pipe');
     return heldChild(child, (line) => (line ? stdin?.end('\n') : stdin?.destroy()));
@@ -206,6 +213,10 @@ export class ThreadSpawner implements ChildSpawner {
     const worker = this.thread();
     if (!worker) return inlineSpawner.spawn(request);
     return this.request(worker, request, false).then((r) => r.child);
+  }
+
+  spawnCommand(request: SpawnRequest): Promise<SpawnedChild> {
+    return this.spawn(request);
   }
 
   async spawnHeld(request: SpawnRequest): Promise<HeldChild> {

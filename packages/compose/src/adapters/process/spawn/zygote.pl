@@ -8,12 +8,16 @@
 #   R id   release it: it execs
 #   D id   drop it: it exits 0 without running anything
 #   C id   the owner released it through the pipe itself: close this end
+#   P id cwd stdout stderr path argv0 argc args... env...   fork and exec a command at once (an
+#          exec, a health probe): its own session, stdin /dev/null, stdout and stderr appended to
+#          those files (created 0600), nothing held
 # Out (stdout), one line each:
 #   S <id> <pid> <fd>       forked; fd is this process's descriptor for the write end of the
 #                           child's pipe, which the owner opens again through /proc to release the
 #                           child without this process as a hop (a byte releases it, end of file
 #                           from every writer drops it)
 #   E <id> <errno>          the fork failed
+#   P <id> <pid>            a command of P forked (then X when it ends; E when the fork failed)
 #   X <id> <code> <signal>  ended (code -1 when killed by a signal)
 # A held child is in its own session and process group, in its working folder, with its
 # environment and output files (created before S is written), waiting on its pipe. One that cannot
@@ -75,6 +79,36 @@ sub hold {
   $ids{$pid} = $id;
   return [$id, $pid, $w, $ack_r];
 }
+# A command run at once (P): forked and exec'd, nothing held. Its P line is written before the
+# fork is acknowledged by the child (a command is short-lived; waiting for the child to be
+# scheduled would delay the zygote): a signal to its process group in the first instants may miss,
+# which the owner covers by signalling the pid too. The line always comes before its X (children
+# are reaped only at the top of the loop, after the messages of one read were handled).
+sub run_ {
+  my @f = @_;
+  my ($id, $cwd, $out, $err, $path, $argv0, $argc) = @f[0 .. 6];
+  my @args = @f[7 .. 6 + $argc];
+  my @env = @f[7 + $argc .. $#f];
+  my $pid = fork();
+  return say_("E $id " . ($! + 0)) unless defined $pid;
+  if ($pid == 0) {
+    POSIX::setsid();
+    $SIG{CHLD} = 'DEFAULT'; $SIG{PIPE} = 'DEFAULT';
+    my $o = POSIX::open($out, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    my $e = POSIX::open($err, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    my $n = POSIX::open('/dev/null', O_RDONLY);
+    POSIX::_exit(127) unless defined $o && defined $e && defined $n;
+    POSIX::dup2($n, 0); POSIX::dup2($o, 1); POSIX::dup2($e, 2);
+    POSIX::close($_) for grep { $_ > 2 } ($n, $o, $e);
+    chdir($cwd) or fail_("cannot enter $cwd");
+    %ENV = map { split(/=/, $_, 2) } @env;
+    # Every other descriptor of the zygote (its pipes) is close-on-exec, as Perl opens them.
+    { no warnings 'exec'; exec { $path } $argv0, @args; }
+    fail_("cannot run $path");
+  }
+  $ids{$pid} = $id;
+  say_("P $id $pid");
+}
 # Its session exists before anyone hears of it (a stop signals its process group): a moment,
 # for the child to run its first system call (end of file if it died first). The children forked
 # from one read of stdin are waited for together, so that their first steps overlap.
@@ -116,6 +150,7 @@ while (1) {
     substr($buf, 0, $nl + 1 + $size, '');
     my ($kind, @f) = split /\0/, $message, -1;
     if ($kind eq 'H') { my $held = hold(@f); push @forked, $held if ref $held }
+    elsif ($kind eq 'P') { run_(@f) }
     elsif ($kind eq 'R' || $kind eq 'D' || $kind eq 'C') {
       my $w = delete $ctl{$f[0]};
       next unless $w;

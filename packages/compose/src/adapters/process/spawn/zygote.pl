@@ -7,7 +7,7 @@
 #   H id cwd stdout stderr path argv0 ntouch touch... argc args... env...   fork a held child
 #   R id   release it: it execs
 #   D id   drop it: it exits 0 without running anything
-#   C id   the owner released it through the pipe itself: close this end
+#   C id   the owner holds its own descriptor for the pipe (opened through /proc): close this end
 # Out (stdout), one line each:
 #   S <id> <pid> <fd>       forked; fd is this process's descriptor for the write end of the
 #                           child's pipe, which the owner opens again through /proc to release the

@@ -8,9 +8,14 @@ import { processAlive, processStartTime } from './lock.js';
  */
 export const LABEL_OWNER = 'io.selur.compose.owner';
 
+/** This process's start time, read once (it never changes). */
+let ownStart: string | undefined;
+
 /** @internal The owner label of this process. */
 export function ownerLabel(): string {
-  return `${hostname()}:${process.pid}:${processStartTime(process.pid) ?? ''}`;
+  // Every container a run creates carries it: reading /proc/self/stat for each cost 2,000 reads in an `up` of 2,000 services.
+  ownStart ??= processStartTime(process.pid) ?? '';
+  return `${hostname()}:${process.pid}:${ownStart}`;
 }
 
 /**

@@ -55,6 +55,30 @@ describe('up on the memory runtime', () => {
     await stack.down();
   });
 
+  test('creates ahead of time up to 32 at once: a runtime that answers a creation once it is recorded gets batches of 32, not a queue of single ones', async () => {
+    const runtime = memory();
+    const create = runtime.createContainer.bind(runtime);
+    let inFlight = 0;
+    let peak = 0;
+    // Each creation is answered a moment later, as a runtime writing its records a batch at a time does.
+    runtime.createContainer = async (request) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return await create(request);
+      } finally {
+        inFlight--;
+      }
+    };
+    const project = new Project().service('root', { command: ['root'] });
+    for (let i = 0; i < 100; i++) project.service(`d${i}`, { command: ['d'], depends_on: ['root'] });
+    const stack = await project.up({ ...FAST, runtime });
+    expect(runtime.all()).toHaveLength(101);
+    expect(peak).toBe(32);
+    await stack.down();
+  });
+
   test('a second up with nothing changed makes no mutating runtime call', async () => {
     const runtime = memory();
     const project = shop();

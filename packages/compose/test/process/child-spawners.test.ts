@@ -427,18 +427,30 @@ describe.each(spawners)('%s', (name, make) => {
       process.kill(zygote, 'SIGKILL');
     });
 
-    it('has the zygote close its end of the pipes of children released straight through them, a burst at a time', TEST, async () => {
+    it('has the zygote close its end of the pipe of each held child once this process holds its own, a burst at a time: it keeps none of them while they wait', TEST, async () => {
       const own = new ZygoteSpawner(inlineSpawner);
+      const pipesOf = (pid: number): number => readdirSync(`/proc/${pid}/fd`).filter((fd) => { try { return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('pipe:'); } catch { return false; } }).length;
+      // The zygote's own pipes (its stdin, stdout and wake-up pipe), with no held child.
+      const first = track(await own.spawnHeld(sh('')));
+      const zygote = procStat(first.pid)?.ppid ?? 0;
+      first.drop();
+      await exitOf(first);
+      await waitFor(() => pipesOf(zygote) <= 4, 'the zygote to hold its own pipes only', 3_000);
+      const base = pipesOf(zygote);
       const held: HeldChild[] = [];
       for (let i = 0; i < 20; i++) held.push(track(await own.spawnHeld({ ...sh(''), program: '/bin/sleep', argv0: 'sleep', args: ['30'] })));
-      const zygote = procStat(held[0]?.pid ?? 0)?.ppid ?? 0;
-      const pipesOf = (pid: number): number => readdirSync(`/proc/${pid}/fd`).filter((fd) => { try { return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('pipe:'); } catch { return false; } }).length;
-      const before = pipesOf(zygote);
+      // Every fork copies the zygote's descriptors, and every child closes them one by one: with
+      // the pipes of 2,000 waiting children kept, a fork cost thousands of system calls.
+      await waitFor(() => pipesOf(zygote) === base, 'the zygote to close the pipes of its waiting children', 3_000);
+      expect(held.every((child) => comm(child.pid) === 'perl')).toBe(true); // still waiting, on this process's end
+      const dropped = held.pop() as HeldChild;
+      dropped.drop();
+      expect(await exitOf(dropped)).toEqual({ code: 0, signal: null });
       for (const child of held) child.release();
       await waitFor(() => held.every((child) => comm(child.pid) === 'sleep'), 'the programs to run', 3_000);
-      await waitFor(() => pipesOf(zygote) === before - held.length, 'the zygote to close the released pipes', 3_000);
       for (const child of held) process.kill(-child.pid, 'SIGKILL');
       for (const child of held) expect(await exitOf(child)).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(pipesOf(zygote)).toBe(base);
       process.kill(zygote, 'SIGKILL');
     });
 

@@ -5,7 +5,7 @@
  * end of its stdin ends it and its waiting children.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, writeSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile as writeFileAsync } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -235,6 +235,36 @@ describe('the zygote protocol', () => {
     expect(exits).toEqual(['X 1 0 0', 'X 2 0 0']);
     expect(await out('a')).toBe('a\n');
     expect(await out('b')).toBe('b\n');
+  });
+
+  it('sets the children of a burst up side by side and reports them a group of 16 at a time: one slow to create its files (a FIFO here) holds back the forks of neither its group nor the zygote', TEST, async () => {
+    const fifo = join(dir, 'slow.fifo');
+    const made = spawnSync('mkfifo', [fifo]);
+    expect(made.status, 'mkfifo (coreutils) must be installed').toBe(0);
+    const burst = Array.from({ length: 20 }, (_, k) => {
+      const id = k + 1;
+      const touch = id === 1 ? [fifo] : []; // opening a FIFO to write waits for a reader
+      return frame(['H', String(id), dir, join(dir, `${id}.out`), join(dir, `${id}.err`), '/bin/sh', 'sh', String(touch.length), ...touch, '2', '-c', 'echo ran', `PATH=${PATH}`]);
+    });
+    zygote.write(burst.join(''));
+    // Child 1 waits on the FIFO; the rest of its group is forked and sets itself up meanwhile
+    // (the files are made by each child, not by the zygote one after another).
+    const group = Array.from({ length: 15 }, (_, k) => join(dir, `${k + 2}.out`));
+    await waitFor(() => group.every((path) => existsSync(path)), 'children 2 to 16 to create their files while child 1 waits', 5_000);
+    // The zygote reports the group before it forks more, so it waits for child 1 now.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([17, 18, 19, 20].filter((id) => existsSync(join(dir, `${id}.out`)))).toEqual([]);
+    const reader = openSync(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    try {
+      for (let id = 1; id <= 20; id++) {
+        const [kind, gotId, pid] = await zygote.next(`S ${id}`);
+        pids.push(Number(pid));
+        expect([kind, gotId]).toEqual(['S', String(id)]);
+        expect(existsSync(join(dir, `${id}.out`)) && existsSync(join(dir, `${id}.err`))).toBe(true); // made before S
+      }
+    } finally {
+      closeSync(reader);
+    }
   });
 
   it('ends when its stdin closes; its waiting children then end without running', TEST, async () => {

@@ -7,7 +7,7 @@
 #   H id cwd stdout stderr path argv0 ntouch touch... argc args... env...   fork a held child
 #   R id   release it: it execs
 #   D id   drop it: it exits 0 without running anything
-#   C id   the owner released it through the pipe itself: close this end
+#   C id   the owner holds its own descriptor for the pipe (opened through /proc): close this end
 #   P id cwd stdout stderr path argv0 argc args... env...   fork and exec a command at once (an
 #          exec, a health probe): its own session, stdin /dev/null, stdout and stderr appended to
 #          those files (created 0600), nothing held
@@ -28,6 +28,7 @@
 use strict; use warnings; use POSIX ();
 use Fcntl qw(O_WRONLY O_APPEND O_CREAT O_RDONLY F_SETFD FD_CLOEXEC);
 my (%ctl, %ids, @forked);
+my $GROUP = 16;
 pipe(my $wake_r, my $wake_w) or die;
 for ($wake_r, $wake_w) { fcntl($_, F_SETFD, FD_CLOEXEC) }
 $SIG{CHLD} = sub { syswrite($wake_w, 'c') };
@@ -43,11 +44,6 @@ sub hold {
   my $argc = $f[7 + $ntouch];
   my @args = @f[8 + $ntouch .. 7 + $ntouch + $argc];
   my @env = @f[8 + $ntouch + $argc .. $#f];
-  # The files exist before the fork is reported: whoever hears of it can watch them at once.
-  for my $file (@touch, $out, $err) {
-    my $fd = POSIX::open($file, O_WRONLY | O_APPEND | O_CREAT, 0600);
-    POSIX::close($fd) if defined $fd;
-  }
   pipe(my $r, my $w) or return say_("E $id " . ($! + 0));
   pipe(my $ack_r, my $ack_w) or do { my $e = $! + 0; close $r; close $w; return say_("E $id $e") };
   my $pid = fork();
@@ -56,13 +52,21 @@ sub hold {
     # Its own session (so its own process group, and its own scheduling group where the kernel
     # groups tasks by session), then the zygote may go on.
     POSIX::setsid();
+    # The files exist before the fork is reported (the zygote waits for this acknowledgement):
+    # whoever hears of it can watch them at once. The child creates them, not the zygote: a
+    # file's creation costs a millisecond on a busy disk, and the zygote forks one child after
+    # another while the children set themselves up side by side.
+    for my $file (@touch) {
+      my $fd = POSIX::open($file, O_WRONLY | O_APPEND | O_CREAT, 0600);
+      POSIX::close($fd) if defined $fd;
+    }
+    my $o = POSIX::open($out, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    my $e = POSIX::open($err, O_WRONLY | O_APPEND | O_CREAT, 0600);
     syswrite($ack_w, 's');
     close $_ for values %ctl;
     close $_ for map { ($_->[2], $_->[3]) } @forked; # the ends of siblings forked just before
     close $_ for $w, $ack_r, $ack_w, $wake_r, $wake_w;
     $SIG{CHLD} = 'DEFAULT'; $SIG{PIPE} = 'DEFAULT'; # an ignored signal stays ignored across exec
-    my $o = POSIX::open($out, O_WRONLY | O_APPEND | O_CREAT, 0600);
-    my $e = POSIX::open($err, O_WRONLY | O_APPEND | O_CREAT, 0600);
     my $n = POSIX::open('/dev/null', O_RDONLY);
     POSIX::_exit(127) unless defined $o && defined $e && defined $n;
     POSIX::dup2($n, 0); POSIX::dup2($o, 1); POSIX::dup2($e, 2);
@@ -111,7 +115,8 @@ sub run_ {
 }
 # Its session exists before anyone hears of it (a stop signals its process group): a moment,
 # for the child to run its first system call (end of file if it died first). The children forked
-# from one read of stdin are waited for together, so that their first steps overlap.
+# from one read of stdin are waited for together (up to $GROUP at a time), so that their first
+# steps overlap.
 sub settle {
   my ($id, $pid, $w, $ack_r) = @{$_[0]};
   my $got;
@@ -149,7 +154,14 @@ while (1) {
     my $message = substr($buf, $nl + 1, $size);
     substr($buf, 0, $nl + 1 + $size, '');
     my ($kind, @f) = split /\0/, $message, -1;
-    if ($kind eq 'H') { my $held = hold(@f); push @forked, $held if ref $held }
+    if ($kind eq 'H') {
+      my $held = hold(@f);
+      push @forked, $held if ref $held;
+      # A burst is reported a group at a time: 1,800 requests at once (the dependants of an
+      # `up` of 2,000 services) arrive ~110 to a read, and reporting none until all of a read
+      # were forked left the owner without news for half a second at a time.
+      if (@forked >= $GROUP) { settle($_) for splice(@forked) }
+    }
     elsif ($kind eq 'P') { run_(@f) }
     elsif ($kind eq 'R' || $kind eq 'D' || $kind eq 'C') {
       my $w = delete $ctl{$f[0]};

@@ -19,7 +19,7 @@ import { processStartTime } from './proc.js';
  * lines `S`, `P`, `E`, `X` out) is described at the top of zygote.pl.
  */
 
-/** How long releases made straight through a child's pipe are collected before the zygote is told (see notice), ms. */
+/** How long the opened pipes of held children are collected before the zygote is told (see notice), ms. */
 const NOTICE_DELAY_MS = 50;
 
 interface Pending {
@@ -53,7 +53,7 @@ export class ZygoteSpawner implements ChildSpawner {
   private readonly running = new Map<number, Running>();
   /** Held child id → this process's descriptor for the write end of its pipe (see openControl). */
   private readonly controls = new Map<number, number>();
-  /** Children released straight through their pipe that the zygote has not been told of yet (see notice). */
+  /** Held children whose pipe this process opened, of which the zygote has not been told yet (see notice). */
   private readonly notices: number[] = [];
   private noticeTimer: NodeJS.Timeout | undefined;
 
@@ -171,13 +171,16 @@ export class ZygoteSpawner implements ChildSpawner {
     const startTime = processStartTime(pid);
     this.running.set(id, { pid, startTime, done });
     const control = this.openControl(controlFd);
-    if (control !== undefined) this.controls.set(id, control);
+    if (control !== undefined) {
+      this.controls.set(id, control);
+      // This process holds the pipe now: the zygote may close its end (see notice).
+      this.notice(id);
+    }
     pending.resolve(heldChild({ pid, exited, startTime }, (release) => {
       // Straight into the child's pipe: a release costs the child's wake-up only, not the zygote's too.
       const written = this.closeControl(id, release ? 'g' : undefined);
-      if (release && written) this.notice(id);
-      // The zygote closes its end (and writes too on a release: the child reads one byte, whichever comes first).
-      else this.send([release ? 'R' : 'D', String(id)]);
+      // Else the zygote closes its end, if it still has it (and writes too on a release: the child reads one byte, whichever comes first).
+      if (!(release && written)) this.send([release ? 'R' : 'D', String(id)]);
     }));
   }
 
@@ -192,10 +195,15 @@ export class ZygoteSpawner implements ChildSpawner {
   }
 
   /**
-   * Tells the zygote, a little later and together with the others, that held child `id` was
-   * released straight through its pipe, so that it closes its end. Releases come in bursts (the
-   * dependants of a service that just became healthy); waking the zygote for each one would have
-   * it compete for a CPU with the very programs that are starting.
+   * Tells the zygote, a little later and together with the others, that this process opened its
+   * own descriptor for held child `id`'s pipe, so that the zygote closes its end: the child is
+   * then released or dropped through this process's descriptor alone (end of file when it
+   * closes, or when this process dies). The zygote thus holds the pipes of the children forked in
+   * the last moments only, not of every child still held: each fork copies the zygote's
+   * descriptors and each child closes them one by one, so with 2,000 held children every fork
+   * cost thousands of system calls (an `up` of 2,000 services forked ~200 children a second,
+   * of 50, ~750). Forks come in bursts; waking the zygote for each notice would have it compete
+   * for a CPU with the very programs that are starting.
    */
   private notice(id: number): void {
     this.notices.push(id);

@@ -650,6 +650,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
     await this.serialized(service.ID, async () => {
       if (options.force) await this.onLocalContainers(service.ID, (cid) => this.client.json('POST', `/containers/${cid}/kill`));
       for (const [task, owner] of this.taskServices) if (owner === service.ID) this.taskServices.delete(task);
+      await this.awaitReaped(service.ID);
       try {
         await this.client.json('DELETE', `/services/${service.ID}`);
       } catch (error) {
@@ -669,6 +670,21 @@ class SwarmEngineRuntime implements SwarmRuntime {
       }
       await pruneObjects(this.client, 'secret', project, used);
       await pruneObjects(this.client, 'config', project, used);
+    }
+  }
+
+  /**
+   * Waits (bounded: 5 s) until Swarm's task reaper has deleted the tasks of a stopped service
+   * (scaled to 0: their desired state is `remove`). Removing the service while the reaper deletes
+   * them races in the swarm manager: Docker 20.10's orchestrator reads the service's tasks, then
+   * updates each, and a task deleted in between crashes the daemon (a nil task in
+   * `SetServiceTasksRemove`, seen here during a teardown). Without such tasks it returns at once.
+   */
+  private async awaitReaped(serviceId: string): Promise<void> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const tasks = await this.tasks([serviceId], false).catch(() => []);
+      if (!tasks.some((t) => t.DesiredState === 'remove')) return;
+      await sleep(100);
     }
   }
 

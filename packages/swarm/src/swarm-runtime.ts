@@ -17,7 +17,7 @@ import type { SwarmRuntime, SwarmRuntimeOptions } from './options.js';
 import { ProjectWatch, type ProjectView } from './project-watch.js';
 import { settle, TERMINAL_STATES } from './settle.js';
 import { TaskProbes } from './task-probes.js';
-import { hasHealthcheck, LABEL_EXIT_CODE, LABEL_STOPPED, serviceInfo, taskInfo } from './tasks.js';
+import { hasHealthcheck, healthInStatus, LABEL_EXIT_CODE, LABEL_STOPPED, serviceInfo, taskInfo } from './tasks.js';
 
 /**
  * What Swarm applies. Left out (so the engine refuses them by name before anything is
@@ -242,6 +242,15 @@ class SwarmEngineRuntime implements SwarmRuntime {
     return inspect?.State?.Health?.Status;
   }
 
+  /** Docker's health of each running container of the project on this node, by container id (from its status line). */
+  private async localHealth(project: string): Promise<Map<string, string>> {
+    const containers = await this.client.json<{ Id: string; Status?: string }[]>('GET', '/containers/json', { query: { filters: projectFilter(project) } });
+    return new Map(containers.flatMap((c) => {
+      const health = healthInStatus(c.Status);
+      return health ? [[c.Id, health] as const] : [];
+    }));
+  }
+
   /**
    * The containers of services: a unit is one container; a service's tasks that should run are
    * its containers, else (stopped: scaled to 0) its latest task of each slot, else (never
@@ -252,7 +261,14 @@ class SwarmEngineRuntime implements SwarmRuntime {
     const local = await this.localNode();
     const all = known ? known.tasks : await this.tasks(services.map((s) => s.ID), false);
     for (const task of all) this.taskServices.set(task.ID, task.ServiceID);
-    const healthOf = (task: SwarmTask | undefined): Promise<string | undefined> => (known ? Promise.resolve(task && known.health(task)) : this.containerHealth(task, local));
+    const project = services[0]?.Spec.Labels[LABEL_PROJECT];
+    // Docker's health of the project's containers on this node: one list, not an inspect per task.
+    const listed = !known && project && all.some((t) => t.NodeID === local && t.Status.ContainerStatus?.ContainerID) ? await this.localHealth(project) : undefined;
+    const healthOf = (task: SwarmTask | undefined): Promise<string | undefined> => {
+      if (known) return Promise.resolve(task && known.health(task));
+      if (listed) return Promise.resolve(task?.NodeID === local ? listed.get(task.Status.ContainerStatus?.ContainerID ?? '') : undefined);
+      return this.containerHealth(task, local);
+    };
     const out: Promise<ContainerInfo>[] = [];
     for (const service of services) {
       const tasks = all.filter((t) => t.ServiceID === service.ID).sort(byCreation);

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseProject, Project } from '@selur/compose';
 import { swarmRuntime } from '@selur/compose-swarm';
+import { PhaseRecorder, type Phases } from './swarm-phases.js';
 import { formatMs, median } from './stats.js';
 
 const run = promisify(execFile);
@@ -64,8 +65,8 @@ function project(name: string): Project {
   return p;
 }
 
-async function count(label: string, healthy: boolean): Promise<number> {
-  const { stdout } = await run('docker', ['ps', '-q', '--filter', `label=${label}`, ...(healthy ? ['--filter', 'health=healthy'] : [])]);
+async function count(label: string, healthy: boolean, all = false): Promise<number> {
+  const { stdout } = await run('docker', ['ps', '-q', ...(all ? ['-a'] : []), '--filter', `label=${label}`, ...(healthy ? ['--filter', 'health=healthy'] : [])]);
   return stdout.split('\n').filter(Boolean).length;
 }
 
@@ -193,33 +194,53 @@ async function runRollout(rounds: number, swarm: ReturnType<typeof swarmRuntime>
   return { ours, theirs };
 }
 
-export async function runSwarmBench(rounds: number): Promise<{ oursMs: number[]; stackMs: number[]; rollout: { ours: RolloutRound[]; theirs: RolloutRound[] } }> {
+export interface SwarmBenchResult {
+  oursMs: number[];
+  stackMs: number[];
+  oursPhases: Phases[];
+  stackPhases: Phases[];
+  rollout: { ours: RolloutRound[]; theirs: RolloutRound[] };
+}
+
+export async function runSwarmBench(rounds: number): Promise<SwarmBenchResult> {
   await ensureImage();
   execFileSync('docker', ['swarm', 'init', '--advertise-addr', '127.0.0.1'], { stdio: 'ignore' });
   const swarm = swarmRuntime({ pollIntervalMs: 100 });
   const dir = await mkdtemp(join(tmpdir(), 'selur-bench-swarm-'));
   const oursMs: number[] = [];
   const stackMs: number[] = [];
+  const oursPhases: Phases[] = [];
+  const stackPhases: Phases[] = [];
   let rollout: { ours: RolloutRound[]; theirs: RolloutRound[] } = { ours: [], theirs: [] };
   try {
     await writeFile(join(dir, 'stack.yml'), stackYaml());
     for (let round = 0; round < rounds; round++) {
       const ours = `benchswarm-ours-${round}`;
+      let recorder = new PhaseRecorder(ours);
+      await recorder.ready();
+      let t0 = Date.now();
       let t = performance.now();
       const stack = await project(ours).up({ runtime: swarm });
       oursMs.push(performance.now() - t);
+      oursPhases.push(await recorder.stop(t0));
       await stack.down();
 
       const theirs = `benchswarm-stack-${round}`;
       const label = `com.docker.stack.namespace=${theirs}`;
+      recorder = new PhaseRecorder(theirs);
+      await recorder.ready();
+      t0 = Date.now();
       t = performance.now();
       await run('docker', ['stack', 'deploy', '--resolve-image', 'never', '-c', join(dir, 'stack.yml'), theirs]);
       await until(async () => (await count(label, true)) >= SERVICES.length, 'docker stack deploy healthy');
       stackMs.push(performance.now() - t);
+      stackPhases.push(await recorder.stop(t0));
       await run('docker', ['stack', 'rm', theirs]);
-      await until(async () => (await count(label, false)) === 0, 'docker stack rm');
+      // Until its containers are removed, not only stopped (as ours' down waits): the next round's
+      // up must not share the engine with this teardown.
+      await until(async () => (await count(label, false, true)) === 0, 'docker stack rm');
     }
-    rollout = await runRollout(rounds, swarm, dir);
+    if (process.env.BENCH_SWARM_ROLLOUT !== '0') rollout = await runRollout(rounds, swarm, dir);
   } finally {
     await swarm.close();
     await rm(dir, { recursive: true, force: true });
@@ -235,16 +256,25 @@ export async function runSwarmBench(rounds: number): Promise<{ oursMs: number[];
       }
     }
   }
-  return { oursMs, stackMs, rollout };
+  return { oursMs, stackMs, oursPhases, stackPhases, rollout };
 }
 
-export function printSwarmBench(r: { oursMs: number[]; stackMs: number[]; rollout: { ours: RolloutRound[]; theirs: RolloutRound[] } }): void {
+/** The median of each phase over the rounds, as one line. */
+function phaseLine(phases: readonly Phases[]): string {
+  const m = (pick: (p: Phases) => number) => median(phases.map(pick)).toFixed(0);
+  return `services created ${m((p) => p.servicesCreated)}, containers created ${m((p) => p.containersCreated)}, started ${m((p) => p.firstStart)}–${m((p) => p.lastStart)}, Docker healthy ${m((p) => p.firstHealthy)}–${m((p) => p.lastHealthy)} ms`;
+}
+
+export function printSwarmBench(r: SwarmBenchResult): void {
   const ours = median(r.oursMs);
   const stack = median(r.stackMs);
   console.log(`swarm: ${SERVICES.length} services with healthchecks on a single-node swarm, up until all healthy, median of ${r.oursMs.length} interleaved rounds`);
   console.log(`  project.up({ runtime: swarmRuntime() }) ${formatMs(ours)} (${r.oursMs.map((m) => m.toFixed(0)).join(', ')} ms)`);
   console.log(`  docker stack deploy + polling ${formatMs(stack)} (${r.stackMs.map((m) => m.toFixed(0)).join(', ')} ms)`);
   console.log(`  ratio ours / stack deploy: ${(ours / stack).toFixed(2)}×`);
+  console.log(`  phases, ours (from docker events, medians): ${phaseLine(r.oursPhases)}`);
+  console.log(`  phases, stack deploy: ${phaseLine(r.stackPhases)}`);
+  if (r.rollout.ours.length === 0) return; // BENCH_SWARM_ROLLOUT=0
   const line = (rs: RolloutRound[]) =>
     `${formatMs(median(rs.map((x) => x.ms)))} (${rs.map((x) => x.ms.toFixed(0)).join(', ')} ms), failed requests ${rs.map((x) => `${x.failed}/${x.sent}`).join(', ')}`;
   const oursRoll = median(r.rollout.ours.map((x) => x.ms));

@@ -20,7 +20,11 @@ export interface SwarmRuntimeOptions {
   readonly publishHost?: string | undefined;
   /** How long a deploy waits for each service to converge (tasks running and healthy, update completed). @default 300_000 */
   readonly convergeTimeoutMs?: number | undefined;
-  /** How often a deploy reads the tasks while it waits. @default 500 */
+  /**
+   * How often a deploy reads the project (its services, tasks and containers: one read for all
+   * the services being deployed) while it waits; also the first pause between its own runs of a
+   * task's healthcheck. @default 500
+   */
   readonly pollIntervalMs?: number | undefined;
   /**
    * Failed tasks of the new spec tolerated while a service converges (Swarm replaces them under

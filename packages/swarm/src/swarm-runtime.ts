@@ -9,10 +9,15 @@ import type { IncomingMessage } from 'node:http';
 import { SwarmDeployError, type SwarmTaskFailure } from './errors/swarm-deploy-error.js';
 import { SwarmInactiveError } from './errors/swarm-inactive-error.js';
 import { LABEL_OBJECT, mapService, type MappedService } from './mapping/service-spec.js';
-import type { SwarmService, SwarmServiceSpec, SwarmTask } from './mapping/swarm-types.js';
+import type { SwarmContainerSpec, SwarmService, SwarmServiceSpec, SwarmTask } from './mapping/swarm-types.js';
+
+type SwarmHealthcheck = SwarmContainerSpec['Healthcheck'];
 import { ensureObjects, pruneObjects, type ObjectKind } from './objects.js';
 import type { SwarmRuntime, SwarmRuntimeOptions } from './options.js';
-import { hasHealthcheck, LABEL_EXIT_CODE, LABEL_STOPPED, serviceInfo, taskInfo } from './tasks.js';
+import { ProjectWatch, type ProjectView } from './project-watch.js';
+import { settle, TERMINAL_STATES } from './settle.js';
+import { TaskProbes } from './task-probes.js';
+import { hasHealthcheck, healthInStatus, LABEL_EXIT_CODE, LABEL_STOPPED, serviceInfo, taskInfo } from './tasks.js';
 
 /**
  * What Swarm applies. Left out (so the engine refuses them by name before anything is
@@ -34,11 +39,25 @@ const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(
   'networks', 'volumes', 'ports', 'secrets', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas',
 ]);
 
+/** What a deploy's wait saw last: the service, its tasks, and the ids of those it knows healthy. */
+interface Converged {
+  readonly service: SwarmService;
+  readonly tasks: readonly SwarmTask[];
+  readonly healthy: ReadonlySet<string>;
+}
+
+/** Tasks already read, and their health as known, for {@link SwarmEngineRuntime.infos}. */
+interface KnownTasks {
+  readonly tasks: readonly SwarmTask[];
+  readonly health: (task: SwarmTask) => string | undefined;
+}
+
 /** What deployService did to a Swarm service. @internal */
 type DeployAction = 'create' | 'update' | 'scale' | 'unchanged';
 
 const FAILED_STATES = new Set(['failed', 'rejected']);
-const TERMINAL_STATES = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned', 'remove']);
+/** The label Swarm puts on a task's container: the task's id. */
+const LABEL_TASK_ID = 'com.docker.swarm.task.id';
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -90,6 +109,10 @@ class SwarmEngineRuntime implements SwarmRuntime {
   private readonly taskServices = new Map<string, string>();
   /** One change at a time per Swarm service (each update names the version it read). */
   private readonly serviceOps = new Map<string, Promise<unknown>>();
+  /** The reads of each project while deploys wait on it: one per tick for all of them. */
+  private readonly watch: ProjectWatch;
+  /** Our own runs of the healthchecks of started tasks on this node while deploys wait. */
+  private readonly probes: TaskProbes;
 
   constructor(options: SwarmRuntimeOptions) {
     const address = resolveEngineAddress(options.host);
@@ -100,6 +123,35 @@ class SwarmEngineRuntime implements SwarmRuntime {
     this.pollIntervalMs = Math.max(50, options.pollIntervalMs ?? 500);
     this.maxTaskFailures = options.maxTaskFailures ?? 3;
     this.stableMs = Math.max(0, options.stableMs ?? 3000);
+    this.watch = new ProjectWatch((project) => this.readView(project), this.pollIntervalMs);
+    this.probes = new TaskProbes(this.pollIntervalMs, 1000);
+  }
+
+  /** The project's services, their tasks, its running and its healthy containers on this node: four requests. */
+  private async readView(project: string): Promise<ProjectView> {
+    const filters = projectFilter(project);
+    const [services, tasks, running, healthy] = await Promise.all([
+      this.client.json<SwarmService[]>('GET', '/services', { query: { filters } }),
+      // (the label filter of /tasks matches the labels of the task's service)
+      this.client.json<SwarmTask[]>('GET', '/tasks', { query: { filters } }),
+      this.client.json<{ Id: string; Labels?: Record<string, string> | null }[]>('GET', '/containers/json', { query: { filters } }),
+      this.client.json<{ Id: string }[]>('GET', '/containers/json', { query: { filters: { ...filters, health: ['healthy'] } } }),
+    ]);
+    const byTask = new Map<string, string>();
+    for (const c of running) {
+      const task = c.Labels?.[LABEL_TASK_ID];
+      if (task) byTask.set(task, c.Id);
+    }
+    return { services, tasks, running: byTask, healthy: new Set(healthy.map((c) => c.Id)) };
+  }
+
+  /** Runs the service's healthcheck once in a task's container (as Docker runs it): true when it passed. */
+  private async runHealthcheck(container: string, check: SwarmHealthcheck | undefined): Promise<boolean> {
+    const [kind, ...rest] = check?.Test ?? [];
+    if (kind === undefined || kind === 'NONE' || rest.length === 0) return false;
+    const command = kind === 'CMD-SHELL' ? ['/bin/sh', '-c', rest.join(' ')] : rest;
+    const result = await execInContainer(this.client, container, command, { timeoutMs: check?.Timeout ? check.Timeout / 1e6 : 30_000 });
+    return result.exitCode === 0;
   }
 
   /** The id of this node, once it is known to be a manager. */
@@ -190,21 +242,38 @@ class SwarmEngineRuntime implements SwarmRuntime {
     return inspect?.State?.Health?.Status;
   }
 
+  /** Docker's health of each running container of the project on this node, by container id (from its status line). */
+  private async localHealth(project: string): Promise<Map<string, string>> {
+    const containers = await this.client.json<{ Id: string; Status?: string }[]>('GET', '/containers/json', { query: { filters: projectFilter(project) } });
+    return new Map(containers.flatMap((c) => {
+      const health = healthInStatus(c.Status);
+      return health ? [[c.Id, health] as const] : [];
+    }));
+  }
+
   /**
    * The containers of services: a unit is one container; a service's tasks that should run are
    * its containers, else (stopped: scaled to 0) its latest task of each slot, else (never
    * started) the service itself, created.
    */
-  private async infos(services: readonly SwarmService[]): Promise<ContainerInfo[]> {
+  private async infos(services: readonly SwarmService[], known?: KnownTasks): Promise<ContainerInfo[]> {
     if (services.length === 0) return [];
     const local = await this.localNode();
-    const all = await this.tasks(services.map((s) => s.ID), false);
+    const all = known ? known.tasks : await this.tasks(services.map((s) => s.ID), false);
     for (const task of all) this.taskServices.set(task.ID, task.ServiceID);
+    const project = services[0]?.Spec.Labels[LABEL_PROJECT];
+    // Docker's health of the project's containers on this node: one list, not an inspect per task.
+    const listed = !known && project && all.some((t) => t.NodeID === local && t.Status.ContainerStatus?.ContainerID) ? await this.localHealth(project) : undefined;
+    const healthOf = (task: SwarmTask | undefined): Promise<string | undefined> => {
+      if (known) return Promise.resolve(task && known.health(task));
+      if (listed) return Promise.resolve(task?.NodeID === local ? listed.get(task.Status.ContainerStatus?.ContainerID ?? '') : undefined);
+      return this.containerHealth(task, local);
+    };
     const out: Promise<ContainerInfo>[] = [];
     for (const service of services) {
       const tasks = all.filter((t) => t.ServiceID === service.ID).sort(byCreation);
       if (isUnit(service)) {
-        out.push(this.containerHealth(tasks.at(-1), local).then((health) => serviceInfo(service, tasks, { publishHost: this.publishHost, health })));
+        out.push(healthOf(tasks.at(-1)).then((health) => serviceInfo(service, tasks, { publishHost: this.publishHost, health })));
         continue;
       }
       let shown = tasks.filter((t) => t.DesiredState === 'running');
@@ -215,7 +284,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
       }
       const nodes = [...new Set(shown.map((t) => t.NodeID ?? ''))].sort();
       for (const task of shown) {
-        out.push(this.containerHealth(task, local).then((health) => taskInfo(task, service, { publishHost: this.publishHost, health, replica: nodes.indexOf(task.NodeID ?? '') + 1 })));
+        out.push(healthOf(task).then((health) => taskInfo(task, service, { publishHost: this.publishHost, health, replica: nodes.indexOf(task.NodeID ?? '') + 1 })));
       }
     }
     return (await Promise.all(out)).sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
@@ -244,10 +313,10 @@ class SwarmEngineRuntime implements SwarmRuntime {
     const action = existing
       ? await this.serialized(existing.ID, () => this.apply(request.name, mapped))
       : await this.client.json('POST', '/services/create', { body: mapped.spec }).then(() => 'create' as const);
-    await this.converge(request.service, mapped, action, options.signal);
-    const current = await this.service(request.name);
-    if (current) await this.pruneFor(request, current);
-    return current ? this.infos([current]) : [];
+    const converged = await this.converge(request.service, mapped, action, options.signal);
+    await this.pruneFor(request, converged.service);
+    // What the wait saw last (no read more): its tasks, healthy where it found them so.
+    return this.infos([converged.service], { tasks: converged.tasks, health: (t) => (converged.healthy.has(t.ID) ? 'healthy' : undefined) });
   }
 
   /**
@@ -314,57 +383,90 @@ class SwarmEngineRuntime implements SwarmRuntime {
   /**
    * Waits (bounded in time and reads) until the service has its desired tasks running with the new
    * config, healthy where it has a healthcheck, and — after an update — Swarm's update completed.
+   * It reads through the project's shared watch (one read per tick for every service being
+   * deployed), and runs the healthcheck itself in the started containers on this node (see
+   * {@link TaskProbes}): a task whose container passed it is healthy, though Swarm still says
+   * `starting` until Docker's own run at the next `interval`. Returns what it saw last: the
+   * service, its tasks, and the tasks known healthy.
    */
-  private async converge(name: string, mapped: MappedService, action: DeployAction, signal: AbortSignal | undefined): Promise<void> {
+  private async converge(name: string, mapped: MappedService, action: DeployAction, signal: AbortSignal | undefined): Promise<Converged> {
     const swarmService = mapped.spec.Name;
+    const project = mapped.spec.Labels[LABEL_PROJECT] ?? '';
     const since = Date.now() - 2000;
     const deadline = Date.now() + this.convergeTimeoutMs;
-    const attempts = Math.ceil(this.convergeTimeoutMs / this.pollIntervalMs) + 1;
+    // A tick is a read, or the end of one of our healthcheck runs (at most one at a time per task).
+    const attempts = 2 * (Math.ceil(this.convergeTimeoutMs / this.pollIntervalMs) + 1);
     const local = await this.localNode();
     const noRestart = mapped.spec.TaskTemplate.RestartPolicy?.Condition === 'none';
     const swarmDecides = action === 'update' && (mapped.spec.UpdateConfig?.FailureAction === 'rollback' || mapped.spec.UpdateConfig?.FailureAction === 'pause');
+    const check = mapped.spec.TaskTemplate.ContainerSpec.Healthcheck;
+    const probed = new Set<string>();
     let last = 'no task yet';
-    for (let attempt = 0; attempt < attempts && Date.now() <= deadline; attempt++) {
-      signal?.throwIfAborted();
-      const service = await this.service(swarmService);
-      if (!service) throw new SwarmDeployError(name, swarmService, 'failed', 'the service was removed while it converged', []);
-      const tasks = await this.tasks([service.ID], false);
-      const ours = tasks.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] === mapped.configHash && Date.parse(t.CreatedAt ?? '') >= since - 60_000);
-      const failed = ours.filter((t) => FAILED_STATES.has(t.Status.State) && Date.parse(t.CreatedAt ?? '') >= since);
-      const status = service.UpdateStatus;
-      const statusIsOurs = status?.StartedAt !== undefined && Date.parse(status.StartedAt) >= since;
-      // Swarm's own rollback (update_config.failure_action: rollback): once it has put the
-      // previous spec back, the update failed; the old replicas serve again.
-      if (action === 'update' && statusIsOurs && (status?.State === 'rollback_completed' || status?.State === 'rollback_paused')) {
-        throw new SwarmDeployError(name, swarmService, 'rolled-back', status.Message ?? 'Swarm rolled the update back', await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
+    let view: ProjectView | undefined;
+    let pending: Promise<ProjectView> | undefined;
+    try {
+      for (let attempt = 0; attempt < attempts && Date.now() <= deadline; attempt++) {
+        signal?.throwIfAborted();
+        pending ??= this.watch.next(project, signal);
+        // (a run of ours that ends decides on the last read; the pending read is kept for the next tick)
+        const runEnds = view ? this.probes.runEnds() : undefined;
+        const read = runEnds ? await Promise.race([pending, runEnds.then(() => undefined)]) : await pending;
+        if (read) {
+          view = read;
+          pending = undefined;
+        }
+        const seen = view as ProjectView;
+        const service = seen.services.find((s) => s.Spec.Name === swarmService);
+        if (!service) throw new SwarmDeployError(name, swarmService, 'failed', 'the service was removed while it converged', []);
+        const tasks = seen.tasks.filter((t) => t.ServiceID === service.ID);
+        const ours = tasks.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] === mapped.configHash && Date.parse(t.CreatedAt ?? '') >= since - 60_000);
+        const failed = ours.filter((t) => FAILED_STATES.has(t.Status.State) && Date.parse(t.CreatedAt ?? '') >= since);
+        const status = service.UpdateStatus;
+        const statusIsOurs = status?.StartedAt !== undefined && Date.parse(status.StartedAt) >= since;
+        // Swarm's own rollback (update_config.failure_action: rollback): once it has put the
+        // previous spec back, the update failed; the old replicas serve again.
+        if (action === 'update' && statusIsOurs && (status?.State === 'rollback_completed' || status?.State === 'rollback_paused')) {
+          throw new SwarmDeployError(name, swarmService, 'rolled-back', status.Message ?? 'Swarm rolled the update back', await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
+        }
+        if (action === 'update' && statusIsOurs && status?.State === 'rollback_started') {
+          last = `Swarm is rolling the update back: ${status.Message ?? ''}`;
+          continue;
+        }
+        if (action === 'update' && statusIsOurs && status?.State === 'paused') {
+          throw new SwarmDeployError(name, swarmService, 'paused', status.Message ?? 'Swarm paused the update', await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
+        }
+        // While Swarm updates a service whose update_config says what to do on failure (pause,
+        // rollback), Swarm decides: its update status says so above.
+        if (failed.length > 0 && !swarmDecides && (noRestart || failed.length > this.maxTaskFailures)) {
+          throw new SwarmDeployError(name, swarmService, 'failed', `${failed.length} task(s) of the new spec failed`, await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
+        }
+        const desired = tasks.filter((t) => t.DesiredState === 'running');
+        const stale = desired.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] !== mapped.configHash);
+        const current = desired.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] === mapped.configHash);
+        const hasCheck = hasHealthcheck(service);
+        // Up: see settle(); our own healthcheck runs in the started containers not healthy yet.
+        const { settled, toProbe } = settle({
+          tasks: current,
+          localNode: local,
+          hasCheck,
+          running: seen.running,
+          healthy: (container) => seen.healthy.has(container) || this.probes.passed(container),
+          now: Date.now(),
+          stableMs: this.stableMs,
+        });
+        for (const id of toProbe) probed.add(id);
+        this.probes.poke(toProbe, (id) => this.runHealthcheck(id, check));
+        const want = 'Replicated' in service.Spec.Mode ? service.Spec.Mode.Replicated.Replicas : Math.max(1, new Set(desired.map((t) => t.NodeID)).size);
+        const updateDone = action !== 'update' || status === undefined || (statusIsOurs && status.State === 'completed');
+        last = `${settled.length}/${want} task(s) running${hasCheck ? ' and healthy' : ` for ${this.stableMs} ms`}, ${stale.length} of the old spec${action === 'update' ? `, update ${statusIsOurs ? status?.State : 'not started'}` : ''}`;
+        if (settled.length >= want && current.length === want && stale.length === 0 && updateDone) {
+          return { service, tasks, healthy: new Set(hasCheck ? settled.map((t) => t.ID) : []) };
+        }
       }
-      if (action === 'update' && statusIsOurs && status?.State === 'rollback_started') {
-        last = `Swarm is rolling the update back: ${status.Message ?? ''}`;
-        await sleep(Math.min(this.pollIntervalMs, Math.max(0, deadline - Date.now())), signal);
-        continue;
-      }
-      if (action === 'update' && statusIsOurs && status?.State === 'paused') {
-        throw new SwarmDeployError(name, swarmService, 'paused', status.Message ?? 'Swarm paused the update', await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
-      }
-      // While Swarm updates a service whose update_config says what to do on failure (pause,
-      // rollback), Swarm decides: its update status says so above.
-      if (failed.length > 0 && !swarmDecides && (noRestart || failed.length > this.maxTaskFailures)) {
-        throw new SwarmDeployError(name, swarmService, 'failed', `${failed.length} task(s) of the new spec failed`, await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
-      }
-      const desired = tasks.filter((t) => t.DesiredState === 'running');
-      const stale = desired.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] !== mapped.configHash);
-      const running = desired.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] === mapped.configHash && t.Status.State === 'running');
-      const check = hasHealthcheck(service);
-      // Settled: healthy where there is a healthcheck; else running for `stableMs` (a command that
-      // exits at once is seen running for a moment, as `docker service create` knows).
-      const settled = check
-        ? (await Promise.all(running.map(async (t) => ((t.NodeID !== local || (await this.containerHealth(t, local)) === 'healthy') ? t : undefined)))).filter(Boolean).length
-        : running.filter((t) => Date.now() - Date.parse(t.Status.Timestamp ?? '') >= this.stableMs).length;
-      const want = 'Replicated' in service.Spec.Mode ? service.Spec.Mode.Replicated.Replicas : Math.max(1, new Set(desired.map((t) => t.NodeID)).size);
-      const updateDone = action !== 'update' || status === undefined || (statusIsOurs && status.State === 'completed');
-      last = `${settled}/${want} task(s) running${check ? ' and healthy' : ` for ${this.stableMs} ms`}, ${stale.length} of the old spec${action === 'update' ? `, update ${statusIsOurs ? status?.State : 'not started'}` : ''}`;
-      if (settled >= want && desired.length - stale.length === want && stale.length === 0 && updateDone) return;
-      await sleep(Math.min(this.pollIntervalMs, Math.max(0, deadline - Date.now())), signal);
+    } finally {
+      // (a read still pending answers no one: its rejection, on abort, is ours to drop)
+      pending?.catch(() => undefined);
+      this.probes.forget(probed);
     }
     const service = await this.service(swarmService);
     const tasks = service ? await this.tasks([service.ID], true) : [];
@@ -564,6 +666,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
     await this.serialized(service.ID, async () => {
       if (options.force) await this.onLocalContainers(service.ID, (cid) => this.client.json('POST', `/containers/${cid}/kill`));
       for (const [task, owner] of this.taskServices) if (owner === service.ID) this.taskServices.delete(task);
+      await this.awaitReaped(service.ID);
       try {
         await this.client.json('DELETE', `/services/${service.ID}`);
       } catch (error) {
@@ -583,6 +686,21 @@ class SwarmEngineRuntime implements SwarmRuntime {
       }
       await pruneObjects(this.client, 'secret', project, used);
       await pruneObjects(this.client, 'config', project, used);
+    }
+  }
+
+  /**
+   * Waits (bounded: 5 s) until Swarm's task reaper has deleted the tasks of a stopped service
+   * (scaled to 0: their desired state is `remove`). Removing the service while the reaper deletes
+   * them races in the swarm manager: Docker 20.10's orchestrator reads the service's tasks, then
+   * updates each, and a task deleted in between crashes the daemon (a nil task in
+   * `SetServiceTasksRemove`, seen here during a teardown). Without such tasks it returns at once.
+   */
+  private async awaitReaped(serviceId: string): Promise<void> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const tasks = await this.tasks([serviceId], false).catch(() => []);
+      if (!tasks.some((t) => t.DesiredState === 'remove')) return;
+      await sleep(100);
     }
   }
 

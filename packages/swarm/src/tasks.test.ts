@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE } from '@selur/compose';
 import type { SwarmService, SwarmTask } from './mapping/swarm-types.js';
-import { LABEL_EXIT_CODE, LABEL_STOPPED, serviceInfo, taskInfo, taskState } from './tasks.js';
+import { healthInStatus, LABEL_EXIT_CODE, LABEL_STOPPED, serviceInfo, taskInfo, taskState } from './tasks.js';
 
 const labels = { [LABEL_PROJECT]: 'shop', [LABEL_SERVICE]: 'api', [LABEL_CONFIG_HASH]: 'h1' };
 const service = (ports: SwarmService['Endpoint']): SwarmService =>
@@ -72,5 +72,15 @@ describe('serviceInfo (a one-container unit)', () => {
     // a restart cut short by the stop (a task that never started a container) is no run of it
     const cut = task({ ID: 'late', CreatedAt: '2026-01-01T00:00:09Z', Status: { State: 'assigned' } });
     expect(serviceInfo(unit(0, { [LABEL_STOPPED]: '3' }), [left, cut], { publishHost: '127.0.0.1' })).toMatchObject({ state: 'exited', restartCount: 3 });
+  });
+});
+
+describe('healthInStatus (the container list\'s status line)', () => {
+  it('reads the health Docker appends, and nothing without a healthcheck', () => {
+    expect(healthInStatus('Up 3 seconds (healthy)')).toBe('healthy');
+    expect(healthInStatus('Up 2 minutes (unhealthy)')).toBe('unhealthy');
+    expect(healthInStatus('Up Less than a second (health: starting)')).toBe('starting');
+    expect(healthInStatus('Up 5 seconds')).toBeUndefined();
+    expect(healthInStatus(undefined)).toBeUndefined();
   });
 });

@@ -34,6 +34,16 @@ export function taskState(state: string, hasCheck = false): ContainerState {
   }
 }
 
+/**
+ * The health in a container's status line as the engine's container list gives it (`Up 3 seconds
+ * (healthy)`, `(unhealthy)`, `(health: starting)`); undefined without a healthcheck. @internal
+ */
+export function healthInStatus(status: string | undefined): string | undefined {
+  const m = /\((healthy|unhealthy|health: starting)\)\s*$/.exec(status ?? '');
+  if (!m) return undefined;
+  return m[1] === 'health: starting' ? 'starting' : m[1];
+}
+
 /** Docker's health status → the port's. @internal */
 export function healthStatus(status: string | undefined, hasCheck: boolean): HealthStatus {
   if (!hasCheck) return 'none';

@@ -219,7 +219,10 @@ export class Converger {
       try {
         if (!strategy && desired.oneShot) await this.#completedZero(name);
         else {
-          await Promise.all(node.containers.map((c) => waitContainerReady(ctx, c, strategy, desired.spec.healthcheck)));
+          // A runtime that deploys whole services waited until they were healthy (Runtime.deployService):
+          // a replica it reports healthy is not probed again (one more exec each, after the fact).
+          const deployed = this.#env.runtime.deployService !== undefined && (!strategy || strategy.kind === 'healthy');
+          await Promise.all(node.containers.map((c) => (deployed && c.health === 'healthy' ? undefined : waitContainerReady(ctx, c, strategy, desired.spec.healthcheck))));
           const hold = this.#settings.stableForMs ?? 0;
           if (hold > 0) await Promise.all(node.containers.map((c) => holdStable(ctx, c, hold, this.#exitRules(name))));
         }

@@ -11,6 +11,8 @@ import { FAST, recorder, rejection } from './helpers.js';
 class ServiceRuntime extends MemoryRuntime {
   readonly deploys: ServiceRequest[] = [];
   readonly failing = new Set<string>();
+  /** Services whose replicas it reports healthy (as Swarm's deploy does once they are). */
+  readonly reportsHealthy = new Set<string>();
 
   async deployService(request: ServiceRequest): Promise<readonly ContainerInfo[]> {
     this.deploys.push(request);
@@ -22,7 +24,8 @@ class ServiceRuntime extends MemoryRuntime {
       await this.startContainer((await this.createContainer(replicaRequest)).id);
     }
     if (this.failing.has(request.service)) throw new Error(`${request.service}: task: non-zero exit (3)`);
-    return mine().sort((a, b) => a.replica - b.replica);
+    const infos = mine().sort((a, b) => a.replica - b.replica);
+    return this.reportsHealthy.has(request.service) ? infos.map((c) => ({ ...c, health: 'healthy' as const })) : infos;
   }
 }
 
@@ -72,5 +75,21 @@ describe('the engine on a runtime that deploys whole services (deployService)', 
     expect(String(error)).toContain('task: non-zero exit (3)');
     expect((error as Error).cause).toBeInstanceOf(Error);
     expect(runtime.all()).toEqual([]); // api, and db which the run created too
+  });
+
+  test('a replica the runtime reports healthy after its deploy is not probed again; one still starting is', async () => {
+    const runtime = new ServiceRuntime();
+    runtime.reportsHealthy.add('db');
+    const project = new Project()
+      .service('db', { command: ['db'], healthcheck: { test: 'true', interval: '1s', retries: 3 } })
+      .service('api', { command: ['api'], healthcheck: { test: 'true', interval: '1s', retries: 3 }, depends_on: { db: { condition: 'service_healthy' } } });
+    const rec = recorder();
+    const stack = await project.up({ ...FAST, runtime, onEvent: rec.onEvent });
+    const probed = (service: string) => runtime.calls.filter((c) => c.op === 'probeHealth' && runtime.all().some((r) => r.id === c.target && r.service === service)).length;
+    expect(probed('db')).toBe(0);
+    expect(probed('api')).toBeGreaterThan(0);
+    // healthy all the same: the dependant waited for it, and the event says so
+    expect(rec.types((e) => e.type === 'service.healthy').sort()).toEqual(['service.healthy:api', 'service.healthy:db']);
+    await stack.down();
   });
 });

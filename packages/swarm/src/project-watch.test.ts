@@ -26,7 +26,7 @@ function fakeEngine(clock: WatchClock) {
     await gate;
     if (fail) throw fail;
     const n = reads.length;
-    return { services: [{ ID: `read-${n}` } as unknown as SwarmService], tasks: [] as SwarmTask[], running: new Map(), healthy: new Set([`c${n}`]) };
+    return { services: [{ ID: `read-${n}` } as unknown as SwarmService], tasks: [] as SwarmTask[] };
   };
   return {
     reads,

@@ -1,17 +1,9 @@
 import type { SwarmService, SwarmTask } from './mapping/swarm-types.js';
 
-/**
- * What one read of the swarm shows of a project: its services, their tasks, and its containers
- * on this node: those running (by task id: the engine knows a container started before the
- * swarm's task state says so) and those Docker calls healthy. @internal
- */
+/** What one read of the swarm shows of a project: its services and their tasks. @internal */
 export interface ProjectView {
   readonly services: readonly SwarmService[];
   readonly tasks: readonly SwarmTask[];
-  /** Task id → its running container on this node. */
-  readonly running: ReadonlyMap<string, string>;
-  /** Ids of the containers Docker calls healthy. */
-  readonly healthy: ReadonlySet<string>;
 }
 
 /** Reads a project's view (a few requests, whatever the number of its services). @internal */

@@ -11,12 +11,10 @@ import { SwarmInactiveError } from './errors/swarm-inactive-error.js';
 import { LABEL_OBJECT, mapService, type MappedService } from './mapping/service-spec.js';
 import type { SwarmContainerSpec, SwarmService, SwarmServiceSpec, SwarmTask } from './mapping/swarm-types.js';
 
-type SwarmHealthcheck = SwarmContainerSpec['Healthcheck'];
 import { ensureObjects, pruneObjects, type ObjectKind } from './objects.js';
 import type { SwarmRuntime, SwarmRuntimeOptions } from './options.js';
 import { ProjectWatch, type ProjectView } from './project-watch.js';
 import { settle, TERMINAL_STATES } from './settle.js';
-import { TaskProbes } from './task-probes.js';
 import { hasHealthcheck, healthInStatus, LABEL_EXIT_CODE, LABEL_STOPPED, serviceInfo, taskInfo } from './tasks.js';
 
 /**
@@ -111,8 +109,6 @@ class SwarmEngineRuntime implements SwarmRuntime {
   private readonly serviceOps = new Map<string, Promise<unknown>>();
   /** The reads of each project while deploys wait on it: one per tick for all of them. */
   private readonly watch: ProjectWatch;
-  /** Our own runs of the healthchecks of started tasks on this node while deploys wait. */
-  private readonly probes: TaskProbes;
 
   constructor(options: SwarmRuntimeOptions) {
     const address = resolveEngineAddress(options.host);
@@ -124,34 +120,17 @@ class SwarmEngineRuntime implements SwarmRuntime {
     this.maxTaskFailures = options.maxTaskFailures ?? 3;
     this.stableMs = Math.max(0, options.stableMs ?? 3000);
     this.watch = new ProjectWatch((project) => this.readView(project), this.pollIntervalMs);
-    this.probes = new TaskProbes(this.pollIntervalMs, 1000);
   }
 
-  /** The project's services, their tasks, its running and its healthy containers on this node: four requests. */
+  /** The project's services and their tasks: two requests, whatever the number of services. */
   private async readView(project: string): Promise<ProjectView> {
     const filters = projectFilter(project);
-    const [services, tasks, running, healthy] = await Promise.all([
+    const [services, tasks] = await Promise.all([
       this.client.json<SwarmService[]>('GET', '/services', { query: { filters } }),
       // (the label filter of /tasks matches the labels of the task's service)
       this.client.json<SwarmTask[]>('GET', '/tasks', { query: { filters } }),
-      this.client.json<{ Id: string; Labels?: Record<string, string> | null }[]>('GET', '/containers/json', { query: { filters } }),
-      this.client.json<{ Id: string }[]>('GET', '/containers/json', { query: { filters: { ...filters, health: ['healthy'] } } }),
     ]);
-    const byTask = new Map<string, string>();
-    for (const c of running) {
-      const task = c.Labels?.[LABEL_TASK_ID];
-      if (task) byTask.set(task, c.Id);
-    }
-    return { services, tasks, running: byTask, healthy: new Set(healthy.map((c) => c.Id)) };
-  }
-
-  /** Runs the service's healthcheck once in a task's container (as Docker runs it): true when it passed. */
-  private async runHealthcheck(container: string, check: SwarmHealthcheck | undefined): Promise<boolean> {
-    const [kind, ...rest] = check?.Test ?? [];
-    if (kind === undefined || kind === 'NONE' || rest.length === 0) return false;
-    const command = kind === 'CMD-SHELL' ? ['/bin/sh', '-c', rest.join(' ')] : rest;
-    const result = await execInContainer(this.client, container, command, { timeoutMs: check?.Timeout ? check.Timeout / 1e6 : 30_000 });
-    return result.exitCode === 0;
+    return { services, tasks };
   }
 
   /** The id of this node, once it is known to be a manager. */
@@ -384,89 +363,57 @@ class SwarmEngineRuntime implements SwarmRuntime {
    * Waits (bounded in time and reads) until the service has its desired tasks running with the new
    * config, healthy where it has a healthcheck, and — after an update — Swarm's update completed.
    * It reads through the project's shared watch (one read per tick for every service being
-   * deployed), and runs the healthcheck itself in the started containers on this node (see
-   * {@link TaskProbes}): a task whose container passed it is healthy, though Swarm still says
-   * `starting` until Docker's own run at the next `interval`. Returns what it saw last: the
-   * service, its tasks, and the tasks known healthy.
+   * deployed; see {@link settle} for when a task counts). Returns what it saw last: the service,
+   * its tasks, and the tasks known healthy.
    */
   private async converge(name: string, mapped: MappedService, action: DeployAction, signal: AbortSignal | undefined): Promise<Converged> {
     const swarmService = mapped.spec.Name;
     const project = mapped.spec.Labels[LABEL_PROJECT] ?? '';
     const since = Date.now() - 2000;
     const deadline = Date.now() + this.convergeTimeoutMs;
-    // A tick is a read, or the end of one of our healthcheck runs (at most one at a time per task).
-    const attempts = 2 * (Math.ceil(this.convergeTimeoutMs / this.pollIntervalMs) + 1);
+    const attempts = Math.ceil(this.convergeTimeoutMs / this.pollIntervalMs) + 1;
     const local = await this.localNode();
     const noRestart = mapped.spec.TaskTemplate.RestartPolicy?.Condition === 'none';
     const swarmDecides = action === 'update' && (mapped.spec.UpdateConfig?.FailureAction === 'rollback' || mapped.spec.UpdateConfig?.FailureAction === 'pause');
-    const check = mapped.spec.TaskTemplate.ContainerSpec.Healthcheck;
-    const probed = new Set<string>();
     let last = 'no task yet';
-    let view: ProjectView | undefined;
-    let pending: Promise<ProjectView> | undefined;
-    try {
-      for (let attempt = 0; attempt < attempts && Date.now() <= deadline; attempt++) {
-        signal?.throwIfAborted();
-        pending ??= this.watch.next(project, signal);
-        // (a run of ours that ends decides on the last read; the pending read is kept for the next tick)
-        const runEnds = view ? this.probes.runEnds() : undefined;
-        const read = runEnds ? await Promise.race([pending, runEnds.then(() => undefined)]) : await pending;
-        if (read) {
-          view = read;
-          pending = undefined;
-        }
-        const seen = view as ProjectView;
-        const service = seen.services.find((s) => s.Spec.Name === swarmService);
-        if (!service) throw new SwarmDeployError(name, swarmService, 'failed', 'the service was removed while it converged', []);
-        const tasks = seen.tasks.filter((t) => t.ServiceID === service.ID);
-        const ours = tasks.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] === mapped.configHash && Date.parse(t.CreatedAt ?? '') >= since - 60_000);
-        const failed = ours.filter((t) => FAILED_STATES.has(t.Status.State) && Date.parse(t.CreatedAt ?? '') >= since);
-        const status = service.UpdateStatus;
-        const statusIsOurs = status?.StartedAt !== undefined && Date.parse(status.StartedAt) >= since;
-        // Swarm's own rollback (update_config.failure_action: rollback): once it has put the
-        // previous spec back, the update failed; the old replicas serve again.
-        if (action === 'update' && statusIsOurs && (status?.State === 'rollback_completed' || status?.State === 'rollback_paused')) {
-          throw new SwarmDeployError(name, swarmService, 'rolled-back', status.Message ?? 'Swarm rolled the update back', await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
-        }
-        if (action === 'update' && statusIsOurs && status?.State === 'rollback_started') {
-          last = `Swarm is rolling the update back: ${status.Message ?? ''}`;
-          continue;
-        }
-        if (action === 'update' && statusIsOurs && status?.State === 'paused') {
-          throw new SwarmDeployError(name, swarmService, 'paused', status.Message ?? 'Swarm paused the update', await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
-        }
-        // While Swarm updates a service whose update_config says what to do on failure (pause,
-        // rollback), Swarm decides: its update status says so above.
-        if (failed.length > 0 && !swarmDecides && (noRestart || failed.length > this.maxTaskFailures)) {
-          throw new SwarmDeployError(name, swarmService, 'failed', `${failed.length} task(s) of the new spec failed`, await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
-        }
-        const desired = tasks.filter((t) => t.DesiredState === 'running');
-        const stale = desired.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] !== mapped.configHash);
-        const current = desired.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] === mapped.configHash);
-        const hasCheck = hasHealthcheck(service);
-        // Up: see settle(); our own healthcheck runs in the started containers not healthy yet.
-        const { settled, toProbe } = settle({
-          tasks: current,
-          localNode: local,
-          hasCheck,
-          running: seen.running,
-          healthy: (container) => seen.healthy.has(container) || this.probes.passed(container),
-          now: Date.now(),
-          stableMs: this.stableMs,
-        });
-        for (const id of toProbe) probed.add(id);
-        this.probes.poke(toProbe, (id) => this.runHealthcheck(id, check));
-        const want = 'Replicated' in service.Spec.Mode ? service.Spec.Mode.Replicated.Replicas : Math.max(1, new Set(desired.map((t) => t.NodeID)).size);
-        const updateDone = action !== 'update' || status === undefined || (statusIsOurs && status.State === 'completed');
-        last = `${settled.length}/${want} task(s) running${hasCheck ? ' and healthy' : ` for ${this.stableMs} ms`}, ${stale.length} of the old spec${action === 'update' ? `, update ${statusIsOurs ? status?.State : 'not started'}` : ''}`;
-        if (settled.length >= want && current.length === want && stale.length === 0 && updateDone) {
-          return { service, tasks, healthy: new Set(hasCheck ? settled.map((t) => t.ID) : []) };
-        }
+    for (let attempt = 0; attempt < attempts && Date.now() <= deadline; attempt++) {
+      signal?.throwIfAborted();
+      const seen = await this.watch.next(project, signal);
+      const service = seen.services.find((s) => s.Spec.Name === swarmService);
+      if (!service) throw new SwarmDeployError(name, swarmService, 'failed', 'the service was removed while it converged', []);
+      const tasks = seen.tasks.filter((t) => t.ServiceID === service.ID);
+      const ours = tasks.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] === mapped.configHash && Date.parse(t.CreatedAt ?? '') >= since - 60_000);
+      const failed = ours.filter((t) => FAILED_STATES.has(t.Status.State) && Date.parse(t.CreatedAt ?? '') >= since);
+      const status = service.UpdateStatus;
+      const statusIsOurs = status?.StartedAt !== undefined && Date.parse(status.StartedAt) >= since;
+      // Swarm's own rollback (update_config.failure_action: rollback): once it has put the
+      // previous spec back, the update failed; the old replicas serve again.
+      if (action === 'update' && statusIsOurs && (status?.State === 'rollback_completed' || status?.State === 'rollback_paused')) {
+        throw new SwarmDeployError(name, swarmService, 'rolled-back', status.Message ?? 'Swarm rolled the update back', await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
       }
-    } finally {
-      // (a read still pending answers no one: its rejection, on abort, is ours to drop)
-      pending?.catch(() => undefined);
-      this.probes.forget(probed);
+      if (action === 'update' && statusIsOurs && status?.State === 'rollback_started') {
+        last = `Swarm is rolling the update back: ${status.Message ?? ''}`;
+        continue;
+      }
+      if (action === 'update' && statusIsOurs && status?.State === 'paused') {
+        throw new SwarmDeployError(name, swarmService, 'paused', status.Message ?? 'Swarm paused the update', await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
+      }
+      // While Swarm updates a service whose update_config says what to do on failure (pause,
+      // rollback), Swarm decides: its update status says so above.
+      if (failed.length > 0 && !swarmDecides && (noRestart || failed.length > this.maxTaskFailures)) {
+        throw new SwarmDeployError(name, swarmService, 'failed', `${failed.length} task(s) of the new spec failed`, await Promise.all(failed.slice(-5).map((t) => this.failureOf(t, local))));
+      }
+      const desired = tasks.filter((t) => t.DesiredState === 'running');
+      const stale = desired.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] !== mapped.configHash);
+      const current = desired.filter((t) => t.Spec.ContainerSpec?.Labels?.[LABEL_CONFIG_HASH] === mapped.configHash);
+      const hasCheck = hasHealthcheck(service);
+      const settled = settle({ tasks: current, hasCheck, now: Date.now(), stableMs: this.stableMs });
+      const want = 'Replicated' in service.Spec.Mode ? service.Spec.Mode.Replicated.Replicas : Math.max(1, new Set(desired.map((t) => t.NodeID)).size);
+      const updateDone = action !== 'update' || status === undefined || (statusIsOurs && status.State === 'completed');
+      last = `${settled.length}/${want} task(s) running${hasCheck ? ' and healthy' : ` for ${this.stableMs} ms`}, ${stale.length} of the old spec${action === 'update' ? `, update ${statusIsOurs ? status?.State : 'not started'}` : ''}`;
+      if (settled.length >= want && current.length === want && stale.length === 0 && updateDone) {
+        return { service, tasks, healthy: new Set(hasCheck ? settled.map((t) => t.ID) : []) };
+      }
     }
     const service = await this.service(swarmService);
     const tasks = service ? await this.tasks([service.ID], true) : [];

@@ -134,7 +134,7 @@ export { composeSchema } from './spec/schema.js';
 export type { UpOptions, DownOptions } from './engine/options.js';
 export type { DownResult } from './engine/down.js';
 export type { Stack, StackContainer, StackService, Endpoint, StackLogLine, StackLogsOptions, StackExecOptions, WatchOptions } from './engine/stack-types.js';
-export type { ComposeEvent, ComposeEventType, EventListener, EventBase } from './engine/events.js';
+export type { ComposeEvent, ComposeEventType, EventListener, EventBase, WatchEventFields } from './engine/events.js';
 export type { EventStreamOptions } from './engine/event-hub.js';
 export { projectSecretRedactor } from './engine/redact.js';
 export { TwoStageAbortController } from './engine/two-stage-abort.js';

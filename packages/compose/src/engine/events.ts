@@ -47,6 +47,22 @@ export interface ReplicaEventFields {
 }
 
 /**
+ * What a `watch.sync`, `watch.rebuild` or `watch.restart` event says: the service, the changed
+ * host paths that caused it (at most 100) and how many there were (for `watch.sync`: how many
+ * files it copied or removed).
+ *
+ * @example
+ * ```ts
+ * if (e.type === 'watch.sync') console.log(`${e.service}: ${e.count} file(s)`, e.paths[0]);
+ * ```
+ */
+export interface WatchEventFields {
+  readonly service: string;
+  readonly paths: readonly string[];
+  readonly count: number;
+}
+
+/**
  * Everything the engine reports, as one union discriminated on `type`. Delivered through the
  * `onEvent` callback and as async iterables (`project.events()`, `stack.events()`). Never holds
  * a secret value.
@@ -117,7 +133,9 @@ export type ComposeEvent =
   | (EventBase & { readonly type: 'rollout.rolledBack'; readonly service: string; readonly restored: number })
   | (EventBase & { readonly type: 'project.waiting'; readonly holderPid: number; readonly operation?: string | undefined; readonly heldSince: string })
   | (EventBase & { readonly type: 'watch.started'; readonly services: readonly string[]; readonly paths: readonly string[] })
-  | (EventBase & { readonly type: 'watch.sync' | 'watch.rebuild' | 'watch.restart'; readonly service: string; readonly paths: readonly string[]; readonly count: number })
+  | (EventBase & WatchEventFields & { readonly type: 'watch.sync' })
+  | (EventBase & WatchEventFields & { readonly type: 'watch.rebuild' })
+  | (EventBase & WatchEventFields & { readonly type: 'watch.restart' })
   | (EventBase & { readonly type: 'watch.exec'; readonly service: string; readonly command: readonly string[]; readonly exitCode: number })
   | (EventBase & { readonly type: 'watch.failed'; readonly service: string; readonly action: WatchAction; readonly error: ComposeError })
   | (EventBase & { readonly type: 'watch.stopped' })

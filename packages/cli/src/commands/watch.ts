@@ -89,5 +89,6 @@ export const watch: Handler = async (ctx) => {
     sink.close();
   }
   await keepAlive(() => watchStack(ctx, stack, services, ctx.signal));
-  return ctx.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
+  // Ctrl-C ends watching as it ends `logs -f`: what it asked for, the services left running
+  return ExitCode.ok;
 };

@@ -14,9 +14,15 @@ export interface PathWatcher {
  * @internal Watches `paths` (folders recursively, files through their folder, so an editor's
  * atomic rename is seen) and calls `onChange` with the absolute path of each change. Uses
  * `fs.watch(…, { recursive: true })`, and where the platform lacks it, one watcher per folder
- * (at most {@link MAX_WATCHED_FOLDERS}, new folders added as they appear).
+ * (at most {@link MAX_WATCHED_FOLDERS}, new folders added as they appear; `recursive: false`
+ * picks it, for tests).
  */
-export async function watchPaths(paths: readonly string[], onChange: (path: string) => void, onError: (error: Error) => void): Promise<PathWatcher> {
+export async function watchPaths(
+  paths: readonly string[],
+  onChange: (path: string) => void,
+  onError: (error: Error) => void,
+  options: { readonly recursive?: boolean } = {},
+): Promise<PathWatcher> {
   const watchers = new Map<string, FSWatcher>();
   let closed = false;
   const close = () => {
@@ -52,7 +58,8 @@ export async function watchPaths(paths: readonly string[], onChange: (path: stri
       const info = await stat(path);
       if (info.isDirectory()) {
         try {
-          add(`tree:${path}`, () => watch(path, { recursive: true }, (_event, name) => onChange(name ? join(path, name.toString()) : path)));
+          if (options.recursive === false) await eachFolder(path);
+          else add(`tree:${path}`, () => watch(path, { recursive: true }, (_event, name) => onChange(name ? join(path, name.toString()) : path)));
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM') throw error;
           await eachFolder(path);

@@ -118,7 +118,8 @@ export async function runWatch(host: WatchHost, services: readonly string[], opt
   if (signal.aborted) return;
 
   let chain = Promise.resolve();
-  const batcher = new Batcher(options.debounceMs ?? QUIET_PERIOD_MS, (paths) => {
+  const batcher = new Batcher(options.debounceMs ?? QUIET_PERIOD_MS, (paths, dropped) => {
+    if (dropped > 0) emit(env, { type: 'warning', code: 'watch-overflow', message: `${dropped} more changed paths in one batch than watching holds (${paths.length}) were left out; save again, or restart watching, to sync them` });
     chain = chain.then(() => (signal.aborted ? undefined : applyBatch(paths)));
   });
   const watched = [...new Set(rules.map((r) => r.path))];
@@ -128,8 +129,11 @@ export async function runWatch(host: WatchHost, services: readonly string[], opt
   const syncInto = async (service: string, entries: Iterable<SyncEntry>, paths: readonly string[]): Promise<void> => {
     const changes = await fileChanges(entries);
     if (changes.length === 0) return;
-    for (const container of await host.containers(service)) await runtime.syncFiles!(container.id, changes, { signal });
-    emit(env, { type: 'watch.sync', service, paths: paths.slice(0, EVENT_PATHS), count: changes.length });
+    if (changes.length >= MAX_SYNC_FILES)
+      emit(env, { type: 'warning', code: 'watch-overflow', service, message: `service '${service}': a sync holds at most ${MAX_SYNC_FILES} files; the rest of this change was left out` });
+    const containers = await host.containers(service);
+    for (const container of containers) await runtime.syncFiles!(container.id, changes, { signal });
+    if (containers.length > 0) emit(env, { type: 'watch.sync', service, paths: paths.slice(0, EVENT_PATHS), count: changes.length });
   };
 
   async function applyService(service: string, work: ServiceWork): Promise<void> {

@@ -50,7 +50,7 @@ describe('selur-compose watch and up --watch (subprocess, process runtime)', { t
     await run.waitFor(/watching web/);
     await run.waitFor(/^web +\| web listening on \d+$/m);
     writeFileSync(join(s.ws.dir, 'src', 'index.html'), 'v3');
-    await run.waitFor(/^web synced 1 file change/m);
+    await run.waitFor(/^web synced 1 file change \(src\/index\.html\)$/m);
     expect(await get(await port())).toBe('v3');
     run.child.kill('SIGINT');
     const result = await run.done;

@@ -53,7 +53,7 @@ const TABLE = [
     name: 'watch',
     summary: "Start services and apply their develop.watch rules as files change",
     description:
-      'Starts the services (and their dependencies) as `up -d --wait` does, then watches the paths of their develop.watch rules: ' +
+      'Builds the images of services with a build section (Docker) and starts the services (and their dependencies) as `up --build -d --wait` does, then watches the paths of their develop.watch rules: ' +
       'changes are batched until quiet for half a second, then synced into the service (sync), or the service is restarted (restart), ' +
       'synced then restarted (sync+restart), synced then the rule\'s command run in it (sync+exec), or its image rebuilt and the service recreated (rebuild). ' +
       'Ctrl-C stops watching and leaves the services running.',

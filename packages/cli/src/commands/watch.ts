@@ -58,7 +58,8 @@ export function watchStack(ctx: Context, stack: Stack, services: readonly string
 }
 
 /**
- * `watch [SERVICE…]`: starts the services (and their dependencies) as `up -d --wait` does, then
+ * `watch [SERVICE…]`: builds what has a build section (where the runtime builds) and starts the
+ * services (and their dependencies) as `up --build -d --wait` does, then
  * applies their `develop.watch` rules to each change until Ctrl-C, which stops watching and
  * leaves the services running.
  */
@@ -69,6 +70,12 @@ export const watch: Handler = async (ctx) => {
   const runtime = await ctx.runtime();
   // refused by name before anything starts (Swarm, Kubernetes and selur do not apply develop)
   requireCapability(runtime, 'field:develop', 'watch', 'it does not apply develop.watch; use the process or docker runtime');
+  // As Docker Compose's watch: images with a build section are built first (up --build)
+  if (runtime.capabilities.has('build') && selected.some((s) => spec.services[s]?.build !== undefined)) {
+    const { build } = await import('./supply.js');
+    const code = await build(ctx);
+    if (code !== ExitCode.ok) return code;
+  }
   const sink = ctx.progress();
   let stack: Stack;
   try {

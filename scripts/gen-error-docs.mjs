@@ -41,6 +41,8 @@ const ADVICE = {
   E_HEALTH_TIMEOUT: 'Read `healthOutput` and `logs`: fix the service or its healthcheck/wait strategy, or give it more time (`start_period`, `withTimeout`, `up({ timeout })`).',
   E_INVALID_ARGUMENT: 'Fix the value named by `field` in your code (builder call or option).',
   E_MISSING_COMMAND: 'Give the service a `command` (the process runtime runs commands, not images), or use a container runtime.',
+  E_WATCH_CONFIG: 'Fix the `develop.watch` rule named by `field` (a `target` for sync actions, `exec.command` for `sync+exec`, a `build` section for `rebuild` on Docker, a path that exists), or select services that have rules.',
+  E_WATCH_ACTION: 'Read the cause (the runtime\'s error, or the command\'s exit code and output): fix the service or the rule; watching goes on and the next change tries again.',
   E_PLAN_CHANGES: 'The deployed stack differs from the file: review the listed changes, then `up` (or fix the drift).',
   E_PORT_CONFLICT: 'Free the host port or publish another (`0` picks a free one); `ss -ltnp` shows who holds it.',
   E_PROCESS_USER: 'Read `problem`: a name missing from /etc/passwd or /etc/group (give a numeric uid/gid), another user while not root (run as root, or drop `user`), or no `setpriv` on the PATH (install util-linux).',

@@ -89,6 +89,8 @@ export type {
   ResourceInfo,
   ContainerRequest,
   ServiceRequest,
+  FileSync,
+  BuildRequest,
   StopOptions,
   LogLine,
   LogOptions,
@@ -131,8 +133,8 @@ export { composeSchema } from './spec/schema.js';
 // --- engine: plan, up, stack, events ---
 export type { UpOptions, DownOptions } from './engine/options.js';
 export type { DownResult } from './engine/down.js';
-export type { Stack, StackContainer, StackService, Endpoint, StackLogLine, StackLogsOptions, StackExecOptions } from './engine/stack-types.js';
-export type { ComposeEvent, ComposeEventType, EventListener, EventBase } from './engine/events.js';
+export type { Stack, StackContainer, StackService, Endpoint, StackLogLine, StackLogsOptions, StackExecOptions, WatchOptions } from './engine/stack-types.js';
+export type { ComposeEvent, ComposeEventType, EventListener, EventBase, WatchEventFields } from './engine/events.js';
 export type { EventStreamOptions } from './engine/event-hub.js';
 export { projectSecretRedactor } from './engine/redact.js';
 export { TwoStageAbortController } from './engine/two-stage-abort.js';
@@ -153,6 +155,8 @@ export { RolloutFailedError, isRolloutFailedError, type RolloutFailureDetails } 
 export { ProjectLockedError, isProjectLockedError } from './errors/project-locked-error.js';
 export { ProjectInUseError, isProjectInUseError } from './errors/project-in-use-error.js';
 export { PlanChangesError, isPlanChangesError } from './errors/plan-changes-error.js';
+export { WatchConfigError, isWatchConfigError } from './errors/watch-config-error.js';
+export { WatchActionError, isWatchActionError, type WatchAction } from './errors/watch-action-error.js';
 export type { PlannedChange } from './errors/plan-changes-error.js';
 
 // --- process runtime ---

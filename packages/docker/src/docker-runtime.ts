@@ -1,7 +1,9 @@
 import { ContainerNotFoundError, InvalidArgumentError, PortConflictError, isContainerNotFoundError, LABEL_PROJECT, LABEL_SERVICE, resolveSecretEnvironment } from '@selur/compose';
 import type {
+  BuildRequest,
   ComposeField,
   ContainerInfo,
+  FileSync,
   ContainerRequest,
   ExecOptions,
   ExecResult,
@@ -27,7 +29,7 @@ import { checkHostPorts } from './host-ports.js';
 import { buildImage, pullImage, type BuildImageOptions, type BuildImageResult } from './images.js';
 import { containerLogs } from './logs.js';
 import { containerCreateBody, containerNameOf, laterNetworks } from './mapping/container-config.js';
-import { copyFilesInto } from './copy-files.js';
+import { copyFilesInto, syncIntoContainer } from './copy-files.js';
 import { secretAndConfigFiles } from './mapping/files.js';
 import { containerInfo } from './mapping/container-info.js';
 import type { ContainerCreateBody, ContainerInspect } from './mapping/engine-types.js';
@@ -44,13 +46,15 @@ import { waitForExit } from './wait.js';
  * `volumes.volume.subpath`, `networks.mac_address`), what the engine does not hand to runtimes
  * (inline or environment-sourced configs and secrets, external ones), `network.enable_ipv4`
  * (API 1.47), Swarm's (`deploy.*` but resources and `update_config`, which the engine carries out
- * itself as a rolling update, `ports.mode.ingress`), and what belongs to a tool around the runtime (`develop`,
- * `build.*` options). `pull_policy`, `platform` and `links` are applied at create (see
+ * itself as a rolling update, `ports.mode.ingress`), and what belongs to a tool around the runtime
+ * (`build.*` options). `develop` is applied by `stack.watch()` through syncFiles and buildService. `pull_policy`, `platform` and `links` are applied at create (see
  * #supplyImage and #links); `post_start` and `pre_stop` run through exec after start and before
  * stop (hooks.ts); a healthcheck without `test` runs the image's.
  */
 const FIELDS = [
   'post_start', 'pre_stop',
+  // `stack.watch()`: syncs through the archive endpoint, rebuilds through buildService
+  'develop',
   'cap_add', 'cap_drop', 'container_name', 'cpu_shares', 'devices', 'dns', 'dns_opt', 'dns_search', 'domainname', 'entrypoint',
   'expose', 'extra_hosts', 'hostname', 'init', 'ipc', 'links', 'logging', 'memswap_limit', 'network_mode', 'pid', 'platform', 'privileged', 'pull_policy',
   'read_only', 'security_opt', 'shm_size', 'stdin_open', 'sysctls', 'tmpfs', 'tty', 'ulimits', 'user',
@@ -433,6 +437,33 @@ class DockerEngineRuntime implements DockerRuntime {
     }
     const output = `${result.stdout}${result.stderr}`.trim();
     return { healthy: result.exitCode === 0, exitCode: result.exitCode, output: output.length > PROBE_OUTPUT_LIMIT ? output.slice(0, PROBE_OUTPUT_LIMIT) : output };
+  }
+
+  /** Copies and removes files in a running container (`develop.watch` syncs): see copy-files.ts. */
+  async syncFiles(id: string, changes: readonly FileSync[], options: { readonly signal?: AbortSignal | undefined } = {}): Promise<void> {
+    try {
+      await syncIntoContainer(this.client, id, changes, options.signal);
+    } catch (error) {
+      if (is(error, 404)) throw new ContainerNotFoundError('docker', id, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Builds a service's `build` section into its `image` (`develop.watch`'s rebuild). */
+  async buildService(request: BuildRequest, options: { readonly signal?: AbortSignal | undefined; readonly onOutput?: ((line: string) => void) | undefined } = {}): Promise<void> {
+    const { build, image } = request.spec;
+    if (build === undefined || image === '')
+      throw new InvalidArgumentError(`service '${request.service}': rebuilding needs a build section and an image to tag`, { service: request.service, field: build === undefined ? 'build' : 'image' });
+    await buildImage(this.client, {
+      context: path.resolve(request.workingDir, build.context),
+      dockerfile: build.dockerfile,
+      args: build.args,
+      ...(build.target !== undefined ? { target: build.target } : {}),
+      tag: image,
+      service: request.service,
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      ...(options.onOutput !== undefined ? { onOutput: options.onOutput } : {}),
+    });
   }
 
   buildImage(options: BuildImageOptions): Promise<BuildImageResult> {

@@ -191,7 +191,7 @@ describe('Compose fields the Docker runtime does not apply', () => {
     try {
       expect(isUnsupportedFieldError(error), String(error)).toBe(true);
       if (!isUnsupportedFieldError(error)) return;
-      expect(error.fields.map((f) => f.field).sort()).toEqual(['annotations', 'develop']);
+      expect(error.fields.map((f) => f.field).sort()).toEqual(['annotations']);
       expect(await runtime.listContainers(refusedName)).toEqual([]);
       expect(await runtime.listNetworks(refusedName)).toEqual([]);
     } finally {

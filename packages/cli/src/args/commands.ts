@@ -36,15 +36,32 @@ const TABLE = [
       { name: 'no-recreate', type: 'boolean', description: 'Never recreate a service that exists' },
       { name: 'remove-orphans', type: 'boolean', description: 'Remove services of the project that the file no longer declares' },
       { name: 'keep-on-failure', type: 'boolean', description: 'On failure, leave what was started for debugging instead of rolling back' },
+      { name: 'watch', type: 'boolean', description: "In the foreground, also apply the services' develop.watch rules to file changes (see watch)" },
     ],
     positionals: [services],
     examples: [
       { command: `${BIN} up`, description: 'Start everything and follow the logs (Ctrl-C stops it)' },
+      { command: `${BIN} up --watch`, description: 'Start, follow the logs and sync/restart/rebuild services as their files change' },
       { command: `${BIN} up -d --wait`, description: 'Start in the background, return once all services are healthy' },
       { command: `${BIN} up -d api`, description: 'Start api and what it depends on' },
       { command: `${BIN} --runtime docker up -d`, description: 'Run on Docker/Podman instead of host processes' },
       { command: `${BIN} --runtime kubernetes up --wait`, description: 'Apply to the cluster of $KUBECONFIG, wait for the rollouts' },
       { command: `${BIN} --runtime kubernetes --namespace shop up -d api`, description: 'Apply api and what it depends on into namespace shop' },
+    ],
+  },
+  {
+    name: 'watch',
+    summary: "Start services and apply their develop.watch rules as files change",
+    description:
+      'Builds the images of services with a build section (Docker) and starts the services (and their dependencies) as `up --build -d --wait` does, then watches the paths of their develop.watch rules: ' +
+      'changes are batched until quiet for half a second, then synced into the service (sync), or the service is restarted (restart), ' +
+      'synced then restarted (sync+restart), synced then the rule\'s command run in it (sync+exec), or its image rebuilt and the service recreated (rebuild). ' +
+      'Ctrl-C stops watching and leaves the services running.',
+    options: [],
+    positionals: [services],
+    examples: [
+      { command: `${BIN} watch`, description: 'Start the stack and watch every service that has develop.watch rules' },
+      { command: `${BIN} watch web`, description: 'Start web and its dependencies, and watch web' },
     ],
   },
   {
@@ -411,7 +428,7 @@ export const GROUPS: readonly GroupSpec[] = [
 
 /** Sections of the top-level help, in order, with the commands (or groups) they list. */
 export const SECTIONS: readonly { readonly title: string; readonly names: readonly string[] }[] = [
-  { title: 'Lifecycle', names: ['up', 'down', 'create', 'start', 'stop', 'restart', 'pause', 'unpause', 'scale'] },
+  { title: 'Lifecycle', names: ['up', 'down', 'create', 'start', 'stop', 'restart', 'pause', 'unpause', 'scale', 'watch'] },
   { title: 'Observe', names: ['ps', 'logs', 'top', 'events', 'inspect', 'health', 'wait', 'images'] },
   { title: 'Run', names: ['exec', 'run'] },
   { title: 'Configuration', names: ['config', 'convert', 'plan'] },

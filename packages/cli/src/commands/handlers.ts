@@ -8,6 +8,7 @@ import { health, images, inspect, logs, ps, wait } from './observe.js';
 import { resourceHandlers } from './resources.js';
 import { run, create } from './oneoff.js';
 import { build, policy, provenance, pull, push, sbom, verify } from './supply.js';
+import { watch } from './watch.js';
 
 /**
  * A handler for each of `Names`, and nothing else. With the default, every command of the table
@@ -19,6 +20,7 @@ export type HandlerTable<Names extends string = ProjectCommandName> = { readonly
 /** The handler of every command that needs a project, by full command name. */
 export const HANDLERS = {
   up,
+  watch,
   down,
   create,
   start,

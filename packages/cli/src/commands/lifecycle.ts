@@ -8,6 +8,7 @@ import { attachedServices, containersOf, keepAlive, loaded, requireCapability, s
 import { isKubernetesRuntime, kubernetesDown, kubernetesUp } from './kubernetes.js';
 import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
 import { cliTracing } from './telemetry.js';
+import { watchedServices, watchStack } from './watch.js';
 
 const seconds = (ctx: Context, name: string) => {
   const value = intOption(ctx, name);
@@ -22,7 +23,7 @@ function printLogLine(ctx: Context, width: number) {
  * Follows the logs of a stack until every service stops or Ctrl-C (secrets redacted, as in log
  * events), printing only the `attached` services' lines (`attach: false` leaves a service out).
  */
-async function followStack(ctx: Context, stack: Stack, redact: Redactor, attached: ReadonlySet<string>): Promise<void> {
+async function followStack(ctx: Context, stack: Stack, redact: Redactor, attached: ReadonlySet<string>, signal: AbortSignal = ctx.signal): Promise<void> {
   const containers = (await stack.ps()).filter((c) => attached.has(c.service));
   const multi = (service: string) => containers.filter((c) => c.service === service).length > 1;
   const width = Math.max(0, ...containers.map((c) => (multi(c.service) ? `${c.service}-${c.replica}` : c.service).length));
@@ -30,14 +31,14 @@ async function followStack(ctx: Context, stack: Stack, redact: Redactor, attache
     service: '',
     label: '',
     lines: (async function* () {
-      for await (const line of stack.logs(undefined, { follow: true, signal: ctx.signal })) {
+      for await (const line of stack.logs(undefined, { follow: true, signal })) {
         if (!attached.has(line.service)) continue;
         yield { stream: line.stream, text: redact(line.text), timestamp: line.timestamp, service: line.service, replica: line.replica };
       }
     })(),
   };
   const print = printLogLine(ctx, width);
-  await mergeLogStreams([source], { ordered: false, signal: ctx.signal }, (l) => {
+  await mergeLogStreams([source], { ordered: false, signal }, (l) => {
     const line = l.line as typeof l.line & { service: string; replica: number };
     print({ service: line.service, label: multi(line.service) ? `${line.service}-${line.replica}` : line.service, line });
   });
@@ -54,8 +55,12 @@ export const up: Handler = async (ctx) => {
   const { project, spec } = await loaded(ctx);
   const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'up') : undefined;
   const runtime = await ctx.runtime();
+  if (flag(ctx, 'watch')) requireCapability(runtime, 'field:develop', 'up --watch', 'it does not apply develop.watch; use the process or docker runtime');
   if (isKubernetesRuntime(runtime)) return kubernetesUp(ctx, runtime, project, services);
   const detach = flag(ctx, 'detach') || flag(ctx, 'wait');
+  // --watch: the foreground stack's develop.watch rules are applied while its logs are followed
+  const watched = flag(ctx, 'watch') ? watchedServices(spec, services ?? Object.keys(spec.services), 'up') : undefined;
+  if (watched && detach) throw new UsageError('--watch runs in the foreground: it cannot be combined with -d or --wait', 'up');
   if (flag(ctx, 'build')) {
     const { build } = await import('./supply.js');
     const code = await build(ctx);
@@ -99,7 +104,30 @@ export const up: Handler = async (ctx) => {
   const left = Object.keys(spec.services).filter((name) => (services ?? Object.keys(spec.services)).includes(name) && !attached.has(name));
   ctx.io.stderr.write(ctx.err.dim(`attached to ${spec.name}${left.length > 0 ? ` (not to ${left.join(', ')}: attach: false)` : ''}; Ctrl-C stops the stack (twice forces)\n`));
   const redact = await projectSecretRedactor(project);
-  await keepAlive(() => followStack(ctx, stack, redact, attached));
+  // Ctrl-C ends both; so does a watch that cannot start (its error is thrown after the teardown)
+  const stopped = new AbortController();
+  const stop = () => stopped.abort();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  let watchError: unknown;
+  const watching = watched
+    ? watchStack(ctx, stack, watched, stopped.signal).catch((error: unknown) => {
+        watchError = error;
+        stop();
+      })
+    : undefined;
+  try {
+    await keepAlive(() => followStack(ctx, stack, redact, attached, stopped.signal));
+  } finally {
+    stop();
+    await watching;
+    ctx.signal.removeEventListener('abort', stop);
+  }
+  if (watchError !== undefined) {
+    const down = ctx.progress();
+    await stack.down({ forceSignal: ctx.forceSignal, onEvent: (event) => down.onEvent(event) });
+    down.close();
+    throw watchError;
+  }
   if (ctx.signal.aborted) {
     ctx.io.stderr.write(`stopping ${spec.name}… (Ctrl-C again to force)\n`);
     const down = ctx.progress();

@@ -1,5 +1,6 @@
 import type { ComposeError } from '../errors/compose-error.js';
 import type { Plan } from '../plan/types.js';
+import type { WatchAction } from '../errors/watch-action-error.js';
 
 /**
  * Fields every event has.
@@ -46,6 +47,22 @@ export interface ReplicaEventFields {
 }
 
 /**
+ * What a `watch.sync`, `watch.rebuild` or `watch.restart` event says: the service, the changed
+ * host paths that caused it (at most 100) and how many there were (for `watch.sync`: how many
+ * files it copied or removed).
+ *
+ * @example
+ * ```ts
+ * if (e.type === 'watch.sync') console.log(`${e.service}: ${e.count} file(s)`, e.paths[0]);
+ * ```
+ */
+export interface WatchEventFields {
+  readonly service: string;
+  readonly paths: readonly string[];
+  readonly count: number;
+}
+
+/**
  * Everything the engine reports, as one union discriminated on `type`. Delivered through the
  * `onEvent` callback and as async iterables (`project.events()`, `stack.events()`). Never holds
  * a secret value.
@@ -68,6 +85,11 @@ export interface ReplicaEventFields {
  *   a changed service replaced as a rolling update (see `ServicePlan.rollout`); a failed batch
  *   reports `rollout.failed`, then `rollout.rolledBack` once the old replicas run again.
  * - `up.done`, `down.done`, `rollback.started/finished`.
+ * - `watch.started` → (per batch of changes, per service) `watch.sync` (files copied into the
+ *   service and removed from it), `watch.rebuild`, `watch.restart`, `watch.exec` → `watch.stopped`:
+ *   `stack.watch()` applying the services' `develop.watch` rules; `paths` are the changed host
+ *   paths (at most 100), `count` how many there were. A failed action is `watch.failed` (a typed
+ *   `WatchActionError`), and watching goes on.
  * - `project.waiting`: another live process holds the project's lock (its `up` or `down` is
  *   running); this run waits for it (`lockTimeout`). Says who: its pid, what it does, since when.
  *
@@ -110,6 +132,13 @@ export type ComposeEvent =
   | (EventBase & { readonly type: 'rollout.failed'; readonly service: string; readonly batch: number; readonly replica: number; readonly reason: string; readonly failureAction: 'rollback' | 'pause' | 'continue' })
   | (EventBase & { readonly type: 'rollout.rolledBack'; readonly service: string; readonly restored: number })
   | (EventBase & { readonly type: 'project.waiting'; readonly holderPid: number; readonly operation?: string | undefined; readonly heldSince: string })
+  | (EventBase & { readonly type: 'watch.started'; readonly services: readonly string[]; readonly paths: readonly string[] })
+  | (EventBase & WatchEventFields & { readonly type: 'watch.sync' })
+  | (EventBase & WatchEventFields & { readonly type: 'watch.rebuild' })
+  | (EventBase & WatchEventFields & { readonly type: 'watch.restart' })
+  | (EventBase & { readonly type: 'watch.exec'; readonly service: string; readonly command: readonly string[]; readonly exitCode: number })
+  | (EventBase & { readonly type: 'watch.failed'; readonly service: string; readonly action: WatchAction; readonly error: ComposeError })
+  | (EventBase & { readonly type: 'watch.stopped' })
   | (EventBase & { readonly type: 'rollback.finished'; readonly removedContainers: number; readonly removedNetworks: number; readonly removedVolumes: number });
 
 /**

@@ -1,7 +1,7 @@
 import type { ProjectInput } from '../plan/project-input.js';
 import type { ContainerInfo, ExecOptions, ExecResult, Runtime } from '../runtime/types.js';
 import type { EventStreamOptions } from './event-hub.js';
-import type { ComposeEvent } from './events.js';
+import type { ComposeEvent, EventListener } from './events.js';
 import type { DownOptions } from './options.js';
 
 /**
@@ -116,6 +116,26 @@ export interface StackExecOptions extends ExecOptions {
 }
 
 /**
+ * Options of `stack.watch()`.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * await stack.watch({ services: ['web'], signal: controller.signal, onEvent: (e) => console.log(e.type) });
+ * ```
+ */
+export interface WatchOptions {
+  /** Stops watching: `watch()` resolves once every watcher is closed and the batch in flight is applied. */
+  readonly signal: AbortSignal;
+  /** The services to watch. @default every service of the stack with `develop.watch` rules */
+  readonly services?: readonly string[] | undefined;
+  /** Called with each event of the watch (they are on `stack.events()` too). */
+  readonly onEvent?: EventListener | undefined;
+  /** How long changes must be quiet before a batch of them is applied (ms). @default 500 */
+  readonly debounceMs?: number | undefined;
+}
+
+/**
  * A running stack: what `project.up()` returns. Disposable: `await using stack = await
  * project.up()` takes it down at the end of the scope (unless it was started with `reuse`).
  *
@@ -157,6 +177,29 @@ export interface Stack<P extends ProjectInput = ProjectInput> extends AsyncDispo
   down(options?: DownOptions): Promise<void>;
   /** Events of this stack from now on; ends after `down`. */
   events(options?: EventStreamOptions): AsyncIterableIterator<ComposeEvent>;
+  /**
+   * Watches the files named by the services' `develop.watch` rules until `signal` aborts, and
+   * applies each change as Docker Compose's `watch` does: changes are batched until quiet for
+   * `debounceMs`; `sync` copies changed files to the rule's `target` in every running replica
+   * (and removes deleted ones), `restart` restarts the service, `sync+restart` and `sync+exec`
+   * sync then restart or run the rule's `exec.command`, `rebuild` builds the service's image
+   * again where the runtime builds (Docker) and recreates the service. Paths are relative to the
+   * project folder; the build context's `.dockerignore`, the rule's `ignore` and `include`,
+   * editors' temporary files and `.git` are honoured; `initial_sync` syncs the whole path first.
+   * Emits `watch.started` once watching, then `watch.sync`, `watch.rebuild`, `watch.restart`,
+   * `watch.exec`, and `watch.failed` for an action that failed (watching goes on), and
+   * `watch.stopped`. Needs a runtime with the `field:develop` capability.
+   * @throws WatchConfigError when no selected service has rules, or a rule cannot be carried out;
+   *   UnsupportedFieldError when the runtime does not apply `develop`.
+   * @example
+   * ```ts
+   * await using stack = await project.up();
+   * const controller = new AbortController();
+   * process.once('SIGINT', () => controller.abort());
+   * await stack.watch({ signal: controller.signal, onEvent: (e) => { if (e.type === 'watch.sync') console.log(`${e.service}: ${e.count} file(s) synced`); } });
+   * ```
+   */
+  watch(options: WatchOptions): Promise<void>;
   /**
    * Resolves once the service is healthy (at once if it already is); rejects when it fails, the
    * stack goes down first, or `signal` aborts.

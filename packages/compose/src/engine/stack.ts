@@ -13,7 +13,8 @@ import { mergedLogs } from './merge-logs.js';
 import type { DownOptions, UpOptions } from './options.js';
 import { projectView } from './project-view.js';
 import { runConverge, type RunResult } from './run.js';
-import type { Endpoint, Stack, StackContainer, StackExecOptions, StackLogLine, StackLogsOptions, StackService } from './stack-types.js';
+import type { Endpoint, Stack, StackContainer, StackExecOptions, StackLogLine, StackLogsOptions, StackService, WatchOptions } from './stack-types.js';
+import { runWatch } from './watch/run-watch.js';
 import { teardownContainers } from './teardown.js';
 import { withStatus } from './observed-status.js';
 import { engineSawHealthy, readHealthRecord } from './health-record.js';
@@ -274,6 +275,30 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
       filter: (e) => e.project === this.name && (filter ? filter(e) : true),
       until: (e) => e.type === 'down.done' || (options.until ? options.until(e) : false),
     });
+  }
+
+  async watch(options: WatchOptions): Promise<void> {
+    for (const n of options.services ?? []) this.#check(n);
+    const env = this.#env(options.onEvent ?? this.#options.onEvent);
+    const spec = this.#view().toJSON();
+    const running = async (service: string) => (await this.ps()).filter((c) => c.service === service && c.state === 'running');
+    await runWatch(
+      {
+        env,
+        spec,
+        workingDir: this.project.source.workingDir,
+        containers: running,
+        restart: (service) => this.restart([service]),
+        rebuild: async (service, signal) => {
+          const own = spec.services[service]!;
+          if (own.build !== undefined && this.runtime.capabilities.has('build') && this.runtime.buildService)
+            await this.runtime.buildService({ project: this.name, service, spec: own, workingDir: this.project.source.workingDir }, { signal });
+          await this.#converge([service], { forceRecreate: true, onEvent: env.onEvent });
+        },
+      },
+      options.services ?? this.#services,
+      { signal: options.signal, debounceMs: options.debounceMs },
+    );
   }
 
   async onHealthy(name: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<void> {

@@ -304,6 +304,40 @@ export interface HostPortConflict extends HostPortClaim {
  */
 export type PortListener = { readonly owner: 'container' } | { readonly owner: 'other'; readonly detail: string } | { readonly owner: 'unknown' };
 
+/**
+ * One change {@link Runtime.syncFiles} applies inside a container (what `develop.watch`'s `sync`
+ * actions ask): write the host file `source` at `target`, or remove `target` (a file or a folder,
+ * recursively). `target` is as the service's watch rule made it: absolute inside the container,
+ * or relative, which each runtime resolves as it resolves the service's other paths (Docker
+ * against `/`, the process runtime against the service's working folder).
+ *
+ * @example
+ * ```ts
+ * const changes: FileSync[] = [{ kind: 'copy', source: '/src/app/index.html', target: '/srv/index.html' }, { kind: 'delete', target: '/srv/old.css' }];
+ * await runtime.syncFiles?.(container.id, changes);
+ * ```
+ */
+export type FileSync =
+  | { readonly kind: 'copy'; readonly source: string; readonly target: string }
+  | { readonly kind: 'delete'; readonly target: string };
+
+/**
+ * What {@link Runtime.buildService} is asked: a service with a `build` section, and the folder
+ * its `build.context` is relative to.
+ *
+ * @example
+ * ```ts
+ * await runtime.buildService?.({ project: 'shop', service: 'web', spec: project.toJSON().services.web!, workingDir: '/src/shop' });
+ * ```
+ */
+export interface BuildRequest {
+  readonly project: string;
+  readonly service: string;
+  readonly spec: ServiceSpec;
+  /** Absolute folder of the compose file. */
+  readonly workingDir: string;
+}
+
 /** Options for listing containers. */
 export interface ListOptions {
   /** Include containers that are not running. @default true */
@@ -398,6 +432,20 @@ export interface Runtime {
    * once that a one-shot job finished (its dependants start then). Optional.
    */
   waitContainer?(id: string, options?: { readonly signal?: AbortSignal | undefined }): Promise<number | undefined>;
+
+  /**
+   * Applies file changes inside a running container, in order: copies (the file's mode kept,
+   * missing parent folders created) and removals. What `develop.watch`'s `sync`, `sync+restart`
+   * and `sync+exec` actions use. Optional: present on a runtime that declares `field:develop`.
+   */
+  syncFiles?(id: string, changes: readonly FileSync[], options?: { readonly signal?: AbortSignal | undefined }): Promise<void>;
+
+  /**
+   * Builds a service's image from its `build` section and tags it as its `image`, so that the
+   * next container created for it runs the new build (`develop.watch`'s `rebuild` action, then a
+   * forced recreate). Optional: present on a runtime with the `build` capability.
+   */
+  buildService?(request: BuildRequest, options?: { readonly signal?: AbortSignal | undefined; readonly onOutput?: ((line: string) => void) | undefined }): Promise<void>;
 
   /** Release connections, timers and supervisors held by this runtime object (not the containers). */
   close?(): Promise<void>;

@@ -5,6 +5,7 @@ import type {
   HostPortConflict,
   ContainerRequest,
   ExecOptions,
+  FileSync,
   ExecResult,
   ListOptions,
   LogLine,
@@ -44,6 +45,7 @@ import { reapLeftovers } from './supervision/reaper.js';
 import { Supervision } from './supervision/supervision.js';
 import { untilOrAborted } from './supervision/wait.js';
 import { processArgv, processEnvironment } from './spawn/environment.js';
+import { syncFiles } from './exec/sync-files.js';
 
 export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 
@@ -55,6 +57,8 @@ const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(
   'field:deploy.update_config',
   // run as root, a service's processes switch to its user with setpriv (util-linux)
   'field:user', 'field:group_add',
+  // `stack.watch()`: syncs write into the service's paths on the host (exec/sync-files.ts)
+  'field:develop',
 ]);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 /** How often `waitContainer` reads a container it does not supervise (ms). */
@@ -234,6 +238,10 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       spawner: this.spawner,
     });
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  syncFiles(id: string, changes: readonly FileSync[], options: { readonly signal?: AbortSignal | undefined } = {}): Promise<void> {
+    return keepAliveUntil(this.record(id).then((record) => syncFiles(record, changes, options.signal)));
   }
 
   probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {

@@ -1,0 +1,162 @@
+/**
+ * Issue 13, `develop.watch` on Docker through `stack.watch()`: files synced into the running
+ * container through the archive endpoint (initial sync, changes, ignore patterns, removals through
+ * exec), seen with exec cat; restart seen as a new start time; rebuild builds the image again
+ * from its build section (honouring .dockerignore) and recreates the container.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Project, type ComposeEvent } from '@selur/compose';
+import { TEST_IMAGE, ensureTestImage, sweep, testRuntime, uniqueProject } from './support/engine.js';
+import { rawEngine } from './support/raw-engine.js';
+
+const runtime = testRuntime();
+const projects: string[] = [];
+const tag = `selur-compose-test/watch-${process.pid}:latest`;
+let dir: string;
+
+beforeAll(async () => {
+  await ensureTestImage(runtime);
+  dir = await mkdtemp(path.join(tmpdir(), 'selur-docker-watch-'));
+});
+
+afterAll(async () => {
+  for (const p of projects) await sweep(runtime, p);
+  await rawEngine('DELETE', `/images/${encodeURIComponent(tag)}?force=1`);
+  await runtime.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const LOOP = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'];
+
+/** Records events; `next` resolves with the first matching one after the previous `next` (within 60 s). */
+function recorder() {
+  const seen: ComposeEvent[] = [];
+  let from = 0;
+  const waiting: { test: (e: ComposeEvent) => boolean; resolve: () => void }[] = [];
+  return {
+    seen,
+    onEvent: (e: ComposeEvent) => {
+      seen.push(e);
+      for (const w of [...waiting]) if (w.test(e)) { waiting.splice(waiting.indexOf(w), 1); w.resolve(); }
+    },
+    async next<T extends ComposeEvent['type']>(type: T, test: (e: Extract<ComposeEvent, { type: T }>) => boolean = () => true): Promise<Extract<ComposeEvent, { type: T }>> {
+      const match = (e: ComposeEvent) => e.type === type && test(e as Extract<ComposeEvent, { type: T }>);
+      let index = seen.findIndex((e, i) => i >= from && match(e));
+      if (index < 0) {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no ${type} event within 60 s; saw ${seen.map((e) => e.type).join(', ')}`)), 60_000);
+          waiting.push({ test: match, resolve: () => { clearTimeout(timer); resolve(); } });
+        });
+        index = seen.findIndex((e, i) => i >= from && match(e));
+      }
+      from = index + 1;
+      return seen[index] as Extract<ComposeEvent, { type: T }>;
+    },
+  };
+}
+
+describe('stack.watch() on Docker (issue 13)', () => {
+  it('syncs into the running container, removes what was removed, restarts on a restart rule', async () => {
+    const root = path.join(dir, 'sync');
+    await mkdir(path.join(root, 'src', 'deep'), { recursive: true });
+    await mkdir(path.join(root, 'conf'));
+    await writeFile(path.join(root, 'src', 'index.html'), 'v1');
+    await writeFile(path.join(root, 'src', 'skip.tmp'), 'ignored');
+    await writeFile(path.join(root, 'conf', 'app.conf'), 'a=1');
+    const name = uniqueProject('watch');
+    projects.push(name);
+    const project = new Project(name, { workingDir: root }).service('web', {
+      image: TEST_IMAGE,
+      command: LOOP,
+      stop_grace_period: '2s',
+      develop: {
+        watch: [
+          { path: './src', action: 'sync', target: '/app', ignore: ['*.tmp'], initial_sync: true },
+          { path: './conf', action: 'restart' },
+        ],
+      },
+    });
+    const stack = await project.up({ runtime, timeout: 60_000 });
+    const events = recorder();
+    const controller = new AbortController();
+    const watching = stack.watch({ signal: controller.signal, onEvent: events.onEvent, debounceMs: 100 });
+    const cat = async (file: string) => stack.exec('web', ['cat', file]);
+    try {
+      await events.next('watch.started');
+      expect((await cat('/app/index.html')).stdout).toBe('v1');
+      expect((await cat('/app/skip.tmp')).exitCode).not.toBe(0);
+
+      await writeFile(path.join(root, 'src', 'index.html'), 'v2');
+      await writeFile(path.join(root, 'src', 'deep', 'new.txt'), 'nested');
+      await events.next('watch.sync', () => true);
+      // both files may come in one batch or two
+      if ((await cat('/app/deep/new.txt')).exitCode !== 0) await events.next('watch.sync');
+      expect((await cat('/app/index.html')).stdout).toBe('v2');
+      expect((await cat('/app/deep/new.txt')).stdout).toBe('nested');
+
+      await rm(path.join(root, 'src', 'index.html'));
+      await events.next('watch.sync', (e) => e.paths.includes(path.join(root, 'src', 'index.html')));
+      expect((await cat('/app/index.html')).exitCode).not.toBe(0);
+      expect((await cat('/app/deep/new.txt')).stdout).toBe('nested');
+
+      const before = (await stack.ps()).find((c) => c.service === 'web')!;
+      await writeFile(path.join(root, 'conf', 'app.conf'), 'a=2');
+      await events.next('watch.restart', (e) => e.service === 'web');
+      const after = (await stack.ps()).find((c) => c.service === 'web')!;
+      expect(after.id).toBe(before.id);
+      expect(after.state).toBe('running');
+      expect(after.startedAt).not.toBe(before.startedAt);
+    } finally {
+      controller.abort();
+      await watching;
+      await stack.down();
+    }
+    expect(events.seen.at(-1)?.type).toBe('watch.stopped');
+  });
+
+  it('rebuild builds the image again from its build section and recreates the container', async () => {
+    const root = path.join(dir, 'rebuild');
+    await mkdir(root, { recursive: true });
+    await writeFile(path.join(root, 'Dockerfile'), `FROM ${TEST_IMAGE}\nCOPY version /version\n`);
+    await writeFile(path.join(root, 'version'), 'one');
+    await writeFile(path.join(root, 'notes.md'), 'not in the image');
+    await writeFile(path.join(root, '.dockerignore'), 'notes.md\n');
+    const name = uniqueProject('watch-rebuild');
+    projects.push(name);
+    const project = new Project(name, { workingDir: root }).service('app', {
+      image: tag,
+      build: { context: '.' },
+      command: LOOP,
+      stop_grace_period: '2s',
+      develop: { watch: [{ path: '.', action: 'rebuild' }] },
+    });
+    await runtime.buildService!({ project: name, service: 'app', spec: project.toJSON().services['app']!, workingDir: root });
+    const stack = await project.up({ runtime, timeout: 60_000 });
+    const events = recorder();
+    const controller = new AbortController();
+    const watching = stack.watch({ signal: controller.signal, onEvent: events.onEvent, debounceMs: 100 });
+    try {
+      await events.next('watch.started');
+      expect((await stack.exec('app', ['cat', '/version'])).stdout).toBe('one');
+      const before = (await stack.ps()).find((c) => c.service === 'app')!.id;
+
+      // a change the .dockerignore leaves out starts nothing; the next one rebuilds
+      await writeFile(path.join(root, 'notes.md'), 'still not in the image');
+      await writeFile(path.join(root, 'version'), 'two');
+      const rebuilt = await events.next('watch.rebuild');
+      expect(rebuilt.paths).toEqual([path.join(root, 'version')]);
+      const now = (await stack.ps()).filter((c) => c.service === 'app');
+      expect(now).toHaveLength(1);
+      expect(now[0]!.id).not.toBe(before);
+      expect((await stack.exec('app', ['cat', '/version'])).stdout).toBe('two');
+    } finally {
+      controller.abort();
+      await watching;
+      await stack.down();
+    }
+    expect(events.seen.some((e) => e.type === 'watch.failed')).toBe(false);
+  });
+});

@@ -21,9 +21,8 @@ export interface SwarmRuntimeOptions {
   /** How long a deploy waits for each service to converge (tasks running and healthy, update completed). @default 300_000 */
   readonly convergeTimeoutMs?: number | undefined;
   /**
-   * How often a deploy reads the project (its services, tasks and containers: one read for all
-   * the services being deployed) while it waits; also the first pause between its own runs of a
-   * task's healthcheck. @default 500
+   * How often a deploy reads the project (its services and their tasks: one read for all
+   * the services being deployed) while it waits. @default 500
    */
   readonly pollIntervalMs?: number | undefined;
   /**

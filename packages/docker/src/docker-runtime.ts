@@ -80,6 +80,8 @@ const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(
   'exec',
   'exec.output',
   'health',
+  'exec.user',
+  'exec.privileged',
   'restart-policy',
   'replicas',
   'build',

@@ -59,6 +59,37 @@ describe('selur-compose watch and up --watch (subprocess, process runtime)', { t
     expect(await s.ps()).toEqual([]);
   });
 
+  it('watch --no-up: refuses services that are not running, starting nothing; watches them once up -d runs them', async () => {
+    project();
+    const stopped = await startCli(['watch', '--no-up'], { cwd: s.ws.dir, env: s.ws.env }).done;
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain("watch --no-up: 'web' is not running: start it with 'selur-compose up -d web'");
+    expect(await s.ps()).toEqual([]);
+
+    expect((await startCli(['up', '-d'], { cwd: s.ws.dir, env: s.ws.env }).done).code).toBe(0);
+    const before = (await s.ps()).map((r) => r.id);
+    // --prune is Docker's: on host processes a note says it has nothing to do
+    const run = startCli(['watch', '--no-up', '--prune', 'web'], { cwd: s.ws.dir, env: s.ws.env });
+    await run.waitFor(/watching web \(1 path\)/);
+    writeFileSync(join(s.ws.dir, 'src', 'index.html'), 'v4');
+    await run.waitFor(/^web synced 1 file change \(src\/index\.html\)$/m);
+    expect(await get(await port())).toBe('v4');
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('--prune has nothing to do: the process runtime keeps no images');
+    // nothing was recreated
+    expect((await s.ps()).map((r) => r.id)).toEqual(before);
+  });
+
+  it('refuses --prune with --no-prune as a usage error', async () => {
+    project();
+    const both = await startCli(['watch', '--prune', '--no-prune'], { cwd: s.ws.dir, env: s.ws.env }).done;
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--prune and --no-prune contradict each other');
+    expect(await s.ps()).toEqual([]);
+  });
+
   it('refuses, as a usage error, a project with nothing to watch', async () => {
     s.open(`version = "1.0"\n[services.idle]\nimage = "node"\ncommand = ${node('setInterval(() => {}, 1000)')}\n`);
     const nothing = await startCli(['watch'], { cwd: s.ws.dir, env: s.ws.env }).done;

@@ -39,6 +39,7 @@ import path from 'node:path';
 import type { DockerRuntime, DockerRuntimeOptions, EngineVersion } from './options.js';
 import * as resources from './resources.js';
 import { waitForExit } from './wait.js';
+import { pruneDanglingImages } from './prune-images.js';
 
 /**
  * The Compose fields this runtime applies (see the table in the package README). Left out, so
@@ -79,6 +80,8 @@ const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(
   'logs.follow',
   'exec',
   'exec.output',
+  'exec.user',
+  'exec.privileged',
   'health',
   'restart-policy',
   'replicas',
@@ -240,6 +243,7 @@ class DockerEngineRuntime implements DockerRuntime {
           args: build.args,
           ...(build.target !== undefined ? { target: build.target } : {}),
           tag: spec.image,
+          labels: { [LABEL_PROJECT]: request.project, [LABEL_SERVICE]: request.service },
           service: request.service,
         }).then(() => undefined);
         this.builds.set(key, built);
@@ -460,10 +464,16 @@ class DockerEngineRuntime implements DockerRuntime {
       args: build.args,
       ...(build.target !== undefined ? { target: build.target } : {}),
       tag: image,
+      // as Docker Compose labels what it builds: what `pruneImages` finds again once dangling
+      labels: { ...build.labels, [LABEL_PROJECT]: request.project, [LABEL_SERVICE]: request.service },
       service: request.service,
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       ...(options.onOutput !== undefined ? { onOutput: options.onOutput } : {}),
     });
+  }
+
+  pruneImages(project: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<readonly string[]> {
+    return pruneDanglingImages(this.client, project, options.signal);
   }
 
   buildImage(options: BuildImageOptions): Promise<BuildImageResult> {

@@ -45,7 +45,7 @@ export async function execInContainer(
   client: EngineClient,
   id: string,
   command: readonly string[],
-  options: ExecOptions & { readonly user?: string | undefined; readonly privileged?: boolean | undefined } = {},
+  options: ExecOptions = {},
 ): Promise<ExecResult> {
   options.signal?.throwIfAborted();
   const created = await client.json<{ Id: string }>('POST', `/containers/${encodeURIComponent(id)}/exec`, {

@@ -2,7 +2,8 @@
  * Issue 13, `develop.watch` on Docker through `stack.watch()`: files synced into the running
  * container through the archive endpoint (initial sync, changes, ignore patterns, removals through
  * exec), seen with exec cat; restart seen as a new start time; rebuild builds the image again
- * from its build section (honouring .dockerignore) and recreates the container.
+ * from its build section (honouring .dockerignore), recreates the container and removes the image
+ * it replaced (prune); sync+exec runs with its user, working_dir, environment and privileged.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -117,6 +118,60 @@ describe('stack.watch() on Docker (issue 13)', () => {
     expect(events.seen.at(-1)?.type).toBe('watch.stopped');
   });
 
+  it("sync+exec runs with the rule's user, working_dir, environment and privileged", async () => {
+    const root = path.join(dir, 'exec');
+    await mkdir(path.join(root, 'in'), { recursive: true });
+    await mkdir(path.join(root, 'priv'), { recursive: true });
+    const name = uniqueProject('watch-exec');
+    projects.push(name);
+    // each exits 0 only when what it checks holds, and prints what it saw (in watch.failed otherwise)
+    const asUser = 'echo "$(id -u) $(pwd) $FOO"; test "$(id -u)" = 1234 && test "$(pwd)" = /etc && test "$FOO" = bar';
+    const withSysAdmin = 'cap=$(awk \'/CapEff/ {print $2}\' /proc/self/status); echo "$(id -u) $cap"; test "$(id -u)" = 0 && test $(( (0x$cap >> 21) & 1 )) = 1';
+    const project = new Project(name, { workingDir: root }).service('web', {
+      image: TEST_IMAGE,
+      command: LOOP,
+      stop_grace_period: '2s',
+      develop: {
+        watch: [
+          { path: './in', action: 'sync+exec', target: '/tmp/in', exec: { command: ['sh', '-c', asUser], user: '1234', working_dir: '/etc', environment: { FOO: 'bar' } } },
+          { path: './priv', action: 'sync+exec', target: '/tmp/priv', exec: { command: ['sh', '-c', withSysAdmin], privileged: true } },
+        ],
+      },
+    });
+    const stack = await project.up({ runtime, timeout: 60_000 });
+    const events = recorder();
+    const controller = new AbortController();
+    const watching = stack.watch({ signal: controller.signal, onEvent: events.onEvent, debounceMs: 100 });
+    /** The next sync+exec's outcome from now on: 'watch.exec', or the failure's message (within 60 s). */
+    const outcome = async () => {
+      const start = events.seen.length;
+      for (let i = 0; i < 600; i++) {
+        const e = events.seen.slice(start).find((x) => x.type === 'watch.exec' || x.type === 'watch.failed');
+        if (e) return e.type === 'watch.failed' ? e.error.message : e.type;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error('neither watch.exec nor watch.failed within 60 s');
+    };
+    try {
+      await events.next('watch.started');
+      // the container itself has no CAP_SYS_ADMIN: the privileged check below passes only through the exec's privileges
+      expect((await stack.exec('web', ['sh', '-c', withSysAdmin])).exitCode).not.toBe(0);
+      const asUserDone = outcome();
+      await writeFile(path.join(root, 'in', 'a'), 'x');
+      expect(await asUserDone).toBe('watch.exec');
+      const privilegedDone = outcome();
+      await writeFile(path.join(root, 'priv', 'b'), 'y');
+      // Privileged reached the engine either way: the command runs with CAP_SYS_ADMIN, or an engine
+      // that cannot grant it (itself without those capabilities, as a rootless or nested dockerd)
+      // refuses to start the exec. Without Privileged it would run and exit 1 (no CAP_SYS_ADMIN).
+      expect(await privilegedDone).toMatch(/^watch\.exec$|unable to apply caps: operation not permitted/);
+    } finally {
+      controller.abort();
+      await watching;
+      await stack.down();
+    }
+  });
+
   it('rebuild builds the image again from its build section and recreates the container', async () => {
     const root = path.join(dir, 'rebuild');
     await mkdir(root, { recursive: true });
@@ -142,6 +197,7 @@ describe('stack.watch() on Docker (issue 13)', () => {
       await events.next('watch.started');
       expect((await stack.exec('app', ['cat', '/version'])).stdout).toBe('one');
       const before = (await stack.ps()).find((c) => c.service === 'app')!.id;
+      const oldImage = (await rawEngine<{ Id: string }>('GET', `/images/${encodeURIComponent(tag)}/json`)).json.Id;
 
       // a change the .dockerignore leaves out starts nothing; the next one rebuilds
       await writeFile(path.join(root, 'notes.md'), 'still not in the image');
@@ -152,6 +208,9 @@ describe('stack.watch() on Docker (issue 13)', () => {
       expect(now).toHaveLength(1);
       expect(now[0]!.id).not.toBe(before);
       expect((await stack.exec('app', ['cat', '/version'])).stdout).toBe('two');
+      // --prune (the default): the image the rebuild replaced is removed, the new one kept
+      expect((await rawEngine('GET', `/images/${encodeURIComponent(oldImage)}/json`)).status).toBe(404);
+      expect((await rawEngine<{ Id: string }>('GET', `/images/${encodeURIComponent(tag)}/json`)).json.Id).not.toBe(oldImage);
     } finally {
       controller.abort();
       await watching;

@@ -34,7 +34,7 @@ const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(
   'field:deploy.resources.limits.pids', 'field:deploy.resources.reservations',
   'field:network.internal', 'field:network.attachable', 'field:network.driver_opts', 'field:network.ipam', 'field:volume.driver_opts',
   'field:secret.environment', 'field:secret.external', 'field:config.content', 'field:config.environment', 'field:config.external',
-  'networks', 'volumes', 'ports', 'secrets', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas',
+  'networks', 'volumes', 'ports', 'secrets', 'logs', 'logs.follow', 'exec', 'exec.output', 'exec.user', 'exec.privileged', 'health', 'restart-policy', 'replicas',
 ]);
 
 /** What a deploy's wait saw last: the service, its tasks, and the ids of those it knows healthy. */

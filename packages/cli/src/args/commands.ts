@@ -56,12 +56,18 @@ const TABLE = [
       'Builds the images of services with a build section (Docker) and starts the services (and their dependencies) as `up --build -d --wait` does, then watches the paths of their develop.watch rules: ' +
       'changes are batched until quiet for half a second, then synced into the service (sync), or the service is restarted (restart), ' +
       'synced then restarted (sync+restart), synced then the rule\'s command run in it (sync+exec), or its image rebuilt and the service recreated (rebuild). ' +
-      'Ctrl-C stops watching and leaves the services running.',
-    options: [],
+      'Ctrl-C stops watching and leaves the services running. ' +
+      'After a rebuild, the images of the project it left dangling are removed (--no-prune keeps them; runtimes without images have none).',
+    options: [
+      { name: 'no-up', type: 'boolean', description: 'Do not build and start the services first: watch the running ones (fails when one is not running)' },
+      { name: 'prune', type: 'boolean', description: 'Remove the dangling images a rebuild leaves (the default)' },
+      { name: 'no-prune', type: 'boolean', description: 'Keep the images a rebuild leaves dangling' },
+    ],
     positionals: [services],
     examples: [
       { command: `${BIN} watch`, description: 'Start the stack and watch every service that has develop.watch rules' },
       { command: `${BIN} watch web`, description: 'Start web and its dependencies, and watch web' },
+      { command: `${BIN} watch --no-up web`, description: 'Watch web, already running, without building or starting anything' },
     ],
   },
   {

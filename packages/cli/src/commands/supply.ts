@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { UnsupportedOperationError } from '@selur/compose';
+import { LABEL_PROJECT, LABEL_SERVICE, UnsupportedOperationError } from '@selur/compose';
 import type { CtDriver, CtSignatureCheck, ProjectSpec, Runtime } from '@selur/compose';
 import type { DockerRuntime } from '@selur/compose-docker';
 import { stringOption, type Context } from '../context.js';
@@ -51,6 +51,8 @@ export const build: Handler = async (ctx) => {
       args: b.args,
       ...(b.target !== undefined ? { target: b.target } : {}),
       tag: service.image,
+      // the project's label, as Docker Compose puts it on what it builds (`watch --prune` finds the image by it)
+      labels: { [LABEL_PROJECT]: spec.name, [LABEL_SERVICE]: name },
       service: name,
       signal: ctx.signal,
       ...(ctx.settings.verbose ? { onOutput: (line: string) => ctx.io.stderr.write(`  ${ctx.err.dim(line)}\n`) } : {}),

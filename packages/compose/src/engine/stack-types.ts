@@ -133,6 +133,13 @@ export interface WatchOptions {
   readonly onEvent?: EventListener | undefined;
   /** How long changes must be quiet before a batch of them is applied (ms). @default 500 */
   readonly debounceMs?: number | undefined;
+  /**
+   * After a `rebuild`, remove the images of the project that the new build left dangling (as
+   * `docker compose watch --prune`, on by default since Compose 2.32). Nothing to do on a
+   * runtime without images (no `pruneImages`).
+   * @default true
+   */
+  readonly prune?: boolean | undefined;
 }
 
 /**

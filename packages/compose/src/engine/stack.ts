@@ -5,7 +5,7 @@ import { oneShotServices } from '../plan/desired.js';
 import { serviceGraph } from '../plan/select.js';
 import type { ContainerInfo, ExecResult, Runtime } from '../runtime/types.js';
 import { downProject } from './down.js';
-import type { EngineEnv } from './env.js';
+import { emit, type EngineEnv } from './env.js';
 import type { EventHub, EventStreamOptions } from './event-hub.js';
 import type { ComposeEvent } from './events.js';
 import { acquireProjectLock } from './lock.js';
@@ -294,6 +294,14 @@ class RunningStack<P extends ProjectInput> implements Stack<P> {
           if (own.build !== undefined && this.runtime.capabilities.has('build') && this.runtime.buildService)
             await this.runtime.buildService({ project: this.name, service, spec: own, workingDir: this.project.source.workingDir }, { signal });
           await this.#converge([service], { forceRecreate: true, onEvent: env.onEvent });
+          // the replaced image is free once the service runs the new one
+          if (options.prune !== false && this.runtime.pruneImages) {
+            try {
+              await this.runtime.pruneImages(this.name, { signal });
+            } catch (error) {
+              emit(env, { type: 'warning', code: 'watch-prune', service, message: `service '${service}': removing the images the rebuild left dangling failed: ${error instanceof Error ? error.message : String(error)}` });
+            }
+          }
         },
       },
       options.services ?? this.#services,

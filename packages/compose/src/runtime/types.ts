@@ -47,6 +47,10 @@ export type RuntimeCapability =
   | 'logs.follow'
   | 'exec'
   | 'exec.output'
+  /** {@link ExecOptions.user}: an exec runs as another user than the service's. */
+  | 'exec.user'
+  /** {@link ExecOptions.privileged}: an exec runs with extended privileges. */
+  | 'exec.privileged'
   | 'health'
   | 'restart-policy'
   | 'replicas'
@@ -237,8 +241,22 @@ export interface LogOptions {
 
 /** Options for exec. */
 export interface ExecOptions {
+  /** Variables added to the service's environment for this command (they win over the service's). */
   readonly env?: Readonly<Record<string, string>> | undefined;
+  /** Folder the command runs in (relative: against the service's working directory). */
   readonly workdir?: string | undefined;
+  /**
+   * Run as this user (`uid`, `uid:gid`, `name`, `name:group`) instead of the service's own. Only
+   * on a runtime with the `exec.user` capability; others throw `UnsupportedOperationError`
+   * (`exec.user`).
+   */
+  readonly user?: string | undefined;
+  /**
+   * Run with extended privileges (as `docker exec --privileged`). Only on a runtime with the
+   * `exec.privileged` capability; others throw `UnsupportedOperationError` (`exec.privileged`).
+   * @default false
+   */
+  readonly privileged?: boolean | undefined;
   /** Kill the command after this long. */
   readonly timeoutMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -446,6 +464,13 @@ export interface Runtime {
    * forced recreate). Optional: present on a runtime with the `build` capability.
    */
   buildService?(request: BuildRequest, options?: { readonly signal?: AbortSignal | undefined; readonly onOutput?: ((line: string) => void) | undefined }): Promise<void>;
+
+  /**
+   * Removes the images the project's builds left dangling (untagged by a newer build of the same
+   * tag, and used by no container), as `docker compose watch --prune` does after a rebuild;
+   * resolves with the ids removed. Optional: present on a runtime that builds images.
+   */
+  pruneImages?(project: string, options?: { readonly signal?: AbortSignal | undefined }): Promise<readonly string[]>;
 
   /** Release connections, timers and supervisors held by this runtime object (not the containers). */
   close?(): Promise<void>;

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { Project, isUnsupportedFieldError, isWatchActionError, isWatchConfigError, type ComposeEvent, type Runtime, type ServiceInput } from '@selur/compose';
+import { Project, isUnsupportedFieldError, isUnsupportedOperationError, isWatchActionError, isWatchConfigError, type ComposeEvent, type Runtime, type ServiceInput } from '@selur/compose';
 import { FAST, NODE, cleanup, runtime, uniqueName } from './support.js';
 
 const folders: string[] = [];
@@ -198,6 +198,58 @@ describe('stack.watch() on the process runtime (issue 13)', () => {
       await watching;
       await stack.down();
     }
+  });
+
+  test("sync+exec runs with the rule's user (root only), working_dir and environment", async () => {
+    const dir = projectFolder();
+    mkdirSync(join(dir, 'in'));
+    mkdirSync(join(dir, 'wd'));
+    const rt = runtime();
+    const root = process.getuid?.() === 0;
+    // exits 0 only when the command runs as uid 1234 (this uid when not root), in wd/, with FOO=bar
+    const check = `echo "$(id -u) $(basename "$PWD") $FOO"; test "$(id -u)" = ${root ? 1234 : process.getuid?.()} && test "$(basename "$PWD")" = wd && test "$FOO" = bar`;
+    const project = new Project(uniqueName('watch-exec-opts'), { workingDir: dir }).service('app', {
+      command: [NODE, '-e', 'setInterval(() => {}, 1000)'],
+      develop: { watch: [{ path: './in', action: 'sync+exec', target: 'out', exec: { command: ['sh', '-c', check], working_dir: 'wd', environment: { FOO: 'bar' }, ...(root ? { user: '1234' } : {}) } }] },
+    });
+    const stack = await project.up({ ...FAST, runtime: rt });
+    const events = recorder();
+    const controller = new AbortController();
+    const watching = stack.watch({ signal: controller.signal, onEvent: events.onEvent, debounceMs: 50 });
+    try {
+      await events.next('watch.started');
+      writeFileSync(join(dir, 'in', 'a'), 'x');
+      const done = await Promise.race([events.next('watch.exec'), events.next('watch.failed')]);
+      expect(done.type === 'watch.failed' ? done.error.message : done.type).toBe('watch.exec');
+    } finally {
+      controller.abort();
+      await watching;
+      await stack.down();
+    }
+  });
+
+  test('sync+exec user and privileged are refused by name, before watching, where the runtime cannot apply them', async () => {
+    const dir = projectFolder();
+    mkdirSync(join(dir, 'in'));
+    const rt = runtime();
+    const signal = new AbortController().signal;
+    const idle = [NODE, '-e', 'setInterval(() => {}, 1000)'];
+    // the process runtime has no privileges to extend
+    const privileged = await new Project(uniqueName('watch-priv'), { workingDir: dir })
+      .service('app', { command: idle, develop: { watch: [{ path: './in', action: 'sync+exec', target: 'out', exec: { command: ['true'], privileged: true } }] } })
+      .up({ ...FAST, runtime: rt });
+    const refusedPrivileged = await privileged.watch({ signal }).catch((e: unknown) => e);
+    expect(isUnsupportedOperationError(refusedPrivileged) && refusedPrivileged.operation, String(refusedPrivileged)).toBe('exec.privileged');
+    await privileged.down();
+    // a runtime without exec.user (as Kubernetes and selur)
+    const capabilities = new Set([...rt.capabilities].filter((c) => c !== 'exec.user'));
+    const without = new Proxy(rt, { get: (target, key) => (key === 'capabilities' ? capabilities : Reflect.get(target, key)) }) as Runtime;
+    const user = await new Project(uniqueName('watch-user'), { workingDir: dir })
+      .service('app', { command: idle, develop: { watch: [{ path: './in', action: 'sync+exec', target: 'out', exec: { command: ['true'], user: 'nobody' } }] } })
+      .up({ ...FAST, runtime: without });
+    const refusedUser = await user.watch({ signal }).catch((e: unknown) => e);
+    expect(isUnsupportedOperationError(refusedUser) && refusedUser.operation, String(refusedUser)).toBe('exec.user');
+    await user.down();
   });
 
   test('refusals are typed: nothing to watch, a sync without target, a runtime without field:develop', async () => {

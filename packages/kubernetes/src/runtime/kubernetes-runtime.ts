@@ -248,6 +248,8 @@ export function runtimeOver(api: KubernetesApi, options: KubernetesRuntimeOption
 
     async exec(id: string, command: readonly string[], execOptions: ExecOptions = {}): Promise<ExecResult> {
       if (execOptions.env || execOptions.workdir) unsupported('exec.env', 'the Kubernetes exec API runs a command as given (no environment or working directory); wrap it in `sh -c`');
+      if (execOptions.user !== undefined) unsupported('exec.user', 'the Kubernetes exec API runs a command as the container\'s user; set securityContext.runAsUser on the pod instead');
+      if (execOptions.privileged === true) unsupported('exec.privileged', 'the Kubernetes exec API cannot raise privileges; set securityContext.privileged on the pod instead');
       if (!config) unsupported('exec', 'this runtime has no kubeconfig');
       const pod = await readPod(id);
       const { namespace, name } = parsePodId(id, options.namespace ?? 'default');

@@ -266,6 +266,8 @@ class SelurStackRuntime implements SelurRuntime {
     if (options.detach !== true) {
       throw new UnsupportedOperationError('selur', 'exec.output', { hint: 'vordr_exec returns neither output nor exit code; pass { detach: true } to start a command without them' });
     }
+    if (options.user !== undefined) throw new UnsupportedOperationError('selur', 'exec.user', { hint: 'vordr_exec runs a command as the container\'s user' });
+    if (options.privileged === true) throw new UnsupportedOperationError('selur', 'exec.privileged', { hint: 'vordr_exec cannot raise privileges' });
     if (options.env !== undefined || options.workdir !== undefined) {
       throw new UnsupportedOperationError('selur', 'exec with env or workdir', { hint: 'vordr_exec takes a container and a command only' });
     }

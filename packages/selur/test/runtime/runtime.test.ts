@@ -66,6 +66,12 @@ describe('selurRuntime: what it says it can do', () => {
     expect(isUnsupportedOperationError(logs) && logs.operation).toBe('logs');
     const exec = await rejection(stack.runtime.exec(info.id, ['true']));
     expect(isUnsupportedOperationError(exec) && exec.operation).toBe('exec.output');
+    // vordr_exec takes a container and a command: another user or privileges are refused by name
+    const user = await rejection(stack.runtime.exec(info.id, ['true'], { detach: true, user: 'nobody' } as SelurExecOptions));
+    expect(isUnsupportedOperationError(user) && user.operation).toBe('exec.user');
+    const privileged = await rejection(stack.runtime.exec(info.id, ['true'], { detach: true, privileged: true } as SelurExecOptions));
+    expect(isUnsupportedOperationError(privileged) && privileged.operation).toBe('exec.privileged');
+    expect(stack.runtime.capabilities.has('exec.user') || stack.runtime.capabilities.has('exec.privileged')).toBe(false);
     const health = await rejection(stack.runtime.probeHealth(info.id));
     expect(isUnsupportedOperationError(health) && health.operation).toBe('health');
   });

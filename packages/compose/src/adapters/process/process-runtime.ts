@@ -45,17 +45,19 @@ import { reapLeftovers } from './supervision/reaper.js';
 import { Supervision } from './supervision/supervision.js';
 import { untilOrAborted } from './supervision/wait.js';
 import { processArgv, processEnvironment } from './spawn/environment.js';
+import { resolveRunAs } from './setup/user.js';
 import { syncFiles } from './exec/sync-files.js';
 
 export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
-  'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'health', 'restart-policy', 'replicas', 'pause', 'host-network',
+  'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'logs', 'logs.follow', 'exec', 'exec.output', 'exec.user', 'health', 'restart-policy', 'replicas', 'pause', 'host-network',
   // the entrypoint is prepended to the command, as a container runtime does
   'field:entrypoint',
   // the engine replaces a changed service's processes a batch at a time (engine/rollout.ts)
   'field:deploy.update_config',
-  // run as root, a service's processes switch to its user with setpriv (util-linux)
+  // run as root, a service's processes switch to its user with setpriv (util-linux); so does an
+  // exec given `user` (develop.watch's sync+exec), which 'exec.user' above says
   'field:user', 'field:group_add',
   // `stack.watch()`: syncs write into the service's paths on the host (exec/sync-files.ts)
   'field:develop',
@@ -230,7 +232,10 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const record = await this.record(id);
     if (toContainerInfo(record).state === 'paused') throw new InvalidArgumentError(`process runtime: container ${id} of service '${record.service}' is paused; unpause it before exec`, { service: record.service });
     if (command.length === 0) throw new InvalidArgumentError('exec: the command is empty; give an argv such as ["sh", "-c", "echo hi"]', { service: record.service });
-    const result = await runCommand(processArgv(record, command), {
+    if (options.privileged === true) throw new UnsupportedOperationError('process', 'exec.privileged', { service: record.service, hint: 'a host process has no container privileges to extend; run the command without privileged' });
+    // another user than the service's: switched to with setpriv, as the service's own user is (root only)
+    const runAs = options.user !== undefined ? resolveRunAs(record.service, options.user) : record.runAs;
+    const result = await runCommand(processArgv({ ...record, runAs }, command), {
       cwd: options.workdir ? resolve(record.cwd, options.workdir) : record.cwd,
       env: processEnvironment(record, options.env),
       timeoutMs: options.timeoutMs,

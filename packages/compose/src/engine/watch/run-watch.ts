@@ -108,8 +108,11 @@ export async function runWatch(host: WatchHost, services: readonly string[], opt
         emit(env, { type: 'warning', code: 'watch-bind-mounted', service, field: `services.${service}.develop.watch[${rule.index}].path`, message: `service '${service}': ${rule.path} is also bind-mounted into the service; develop.watch[${rule.index}] is not watched` });
         continue;
       }
-      if (rule.exec?.user !== undefined || rule.exec?.privileged === true)
-        emit(env, { type: 'warning', code: 'watch-exec-user', service, field: `services.${service}.develop.watch[${rule.index}].exec`, message: `service '${service}': develop.watch[${rule.index}].exec runs as the service's user, without extra privileges (user and privileged are not applied)` });
+      // refused by name before watching starts, not at the first change
+      if (rule.exec?.user !== undefined && !runtime.capabilities.has('exec.user'))
+        throw new UnsupportedOperationError(runtime.name, 'exec.user', { service, hint: `develop.watch[${rule.index}].exec.user needs a runtime that runs a command as another user; remove it (the command then runs as the service's user)` });
+      if (rule.exec?.privileged === true && !runtime.capabilities.has('exec.privileged'))
+        throw new UnsupportedOperationError(runtime.name, 'exec.privileged', { service, hint: `develop.watch[${rule.index}].exec.privileged needs a runtime that runs a command with extended privileges; remove it` });
       rules.push(rule);
     }
   }
@@ -167,7 +170,13 @@ export async function runWatch(host: WatchHost, services: readonly string[], opt
       const exec = rule.exec!;
       try {
         for (const container of await host.containers(service)) {
-          const result = await runtime.exec(container.id, exec.command, { env: exec.environment, ...(exec.working_dir !== undefined ? { workdir: exec.working_dir } : {}), signal });
+          const result = await runtime.exec(container.id, exec.command, {
+            env: exec.environment,
+            ...(exec.working_dir !== undefined ? { workdir: exec.working_dir } : {}),
+            ...(exec.user !== undefined ? { user: exec.user } : {}),
+            ...(exec.privileged === true ? { privileged: true } : {}),
+            signal,
+          });
           if (result.exitCode !== 0) {
             const output = `${result.stdout}${result.stderr}`.trim().slice(-500);
             throw new WatchActionError(service, 'sync+exec', work.syncPaths, `${exec.command.join(' ')} exited with code ${result.exitCode}${output ? `: ${output}` : ''}`);

@@ -2,7 +2,7 @@ import type { ComposeEvent, EventListener, ProjectSpec, Stack } from '@selur/com
 import type { Context } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
-import { keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
+import { commonUpOptions, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
 
 /** The selected services that have `develop.watch` rules; a usage error when none has. */
 export function watchedServices(spec: ProjectSpec, selected: readonly string[], command: string): string[] {
@@ -82,15 +82,8 @@ export const watch: Handler = async (ctx) => {
     stack = await project.up({
       runtime,
       ...(ctx.parsed.positionals.length > 0 ? { services: [...selected] } : {}),
-      ...(ctx.settings.parallel !== undefined ? { parallel: ctx.settings.parallel } : {}),
       wait: true,
-      signal: ctx.signal,
-      forceSignal: ctx.forceSignal,
-      ...(ctx.settings.compat ? { unsupported: 'warn' as const } : {}),
-      onEvent: (event: ComposeEvent) => {
-        if (event.type === 'warning') ctx.warn(event.message);
-        sink.onEvent(event);
-      },
+      ...commonUpOptions(ctx, sink),
     });
   } finally {
     sink.close();

@@ -90,6 +90,20 @@ describe('selur-compose watch and up --watch (subprocess, process runtime)', { t
     expect(await s.ps()).toEqual([]);
   });
 
+  it('--compat watch: a field the process runtime cannot apply is one warning on stderr, and the stack is watched', async () => {
+    s.open(WATCHED.replace('ports = ["0:8080"]', 'ports = ["0:8080"]\ncap_add = ["NET_ADMIN"]'));
+    mkdirSync(join(s.ws.dir, 'src'));
+    writeFileSync(join(s.ws.dir, 'src', 'index.html'), 'v1');
+    const run = startCli(['--compat', 'watch'], { cwd: s.ws.dir, env: s.ws.env });
+    await run.waitFor(/watching web \(1 path\)/);
+    expect(await get(await port())).toBe('v1');
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    const warnings = result.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+    expect(warnings).toEqual([expect.stringMatching(/^warning: the process runtime cannot apply `cap_add` \(service 'web'\); running without it$/)]);
+  });
+
   it('refuses, as a usage error, a project with nothing to watch', async () => {
     s.open(`version = "1.0"\n[services.idle]\nimage = "node"\ncommand = ${node('setInterval(() => {}, 1000)')}\n`);
     const nothing = await startCli(['watch'], { cwd: s.ws.dir, env: s.ws.env }).done;

@@ -170,6 +170,7 @@ export { StateFileError, isStateFileError } from './errors/state-file-error.js';
 // --- adapter ports: what an adapter of the selur stack implements (implementations: @selur/compose-selur) ---
 export { resolveSecretEnvironment } from './runtime/secret-environment.js';
 export { hostPortBindError } from './runtime/host-port-bind.js';
+export { dockerignoreMatcher } from './engine/watch/patterns.js';
 export type {
   CtDriver,
   CtCapability,

@@ -1,8 +1,27 @@
 import { UnsupportedOperationError } from '@selur/compose';
-import type { ContainerInfo, Project, ProjectSpec, Runtime, RuntimeCapability } from '@selur/compose';
+import type { ContainerInfo, Project, ProjectSpec, Runtime, RuntimeCapability, UpOptions } from '@selur/compose';
 import { BIN } from '../args/commands.js';
 import type { Context } from '../context.js';
+import type { ProgressSink } from '../render/progress-sink.js';
 import { UsageError } from '../errors/usage-error.js';
+
+/**
+ * The part of `up`'s options that every command bringing a stack up (`up`, `watch`) passes the same
+ * way: `--parallel`, Ctrl-C cancels (twice forces), `--compat` runs without the fields the runtime
+ * cannot apply, each a warning on stderr, and every event goes to `sink`.
+ */
+export function commonUpOptions(ctx: Context, sink: ProgressSink): Pick<UpOptions, 'parallel' | 'signal' | 'forceSignal' | 'unsupported' | 'onEvent'> {
+  return {
+    ...(ctx.settings.parallel !== undefined ? { parallel: ctx.settings.parallel } : {}),
+    signal: ctx.signal,
+    forceSignal: ctx.forceSignal,
+    ...(ctx.settings.compat ? { unsupported: 'warn' as const } : {}),
+    onEvent: (event) => {
+      if (event.type === 'warning') ctx.warn(event.message);
+      sink.onEvent(event);
+    },
+  };
+}
 
 /** A command handler: does the work and returns the exit code. */
 export type Handler = (ctx: Context) => Promise<number>;

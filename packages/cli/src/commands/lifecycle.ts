@@ -4,7 +4,7 @@ import { BIN } from '../args/commands.js';
 import { flag, intOption, type Context } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
-import { attachedServices, containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
+import { attachedServices, commonUpOptions, containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
 import { isKubernetesRuntime, kubernetesDown, kubernetesUp } from './kubernetes.js';
 import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
 import { cliTracing } from './telemetry.js';
@@ -74,7 +74,6 @@ export const up: Handler = async (ctx) => {
       runtime,
       ...(services ? { services: [...services] } : {}),
       noDeps: flag(ctx, 'no-deps'),
-      ...(ctx.settings.parallel !== undefined ? { parallel: ctx.settings.parallel } : {}),
       // Like Docker Compose: -d returns once started; --wait (and the foreground) wait for readiness.
       wait: !flag(ctx, 'detach') || flag(ctx, 'wait'),
       ...(seconds(ctx, 'wait-timeout') !== undefined ? { timeout: seconds(ctx, 'wait-timeout') } : {}),
@@ -84,14 +83,8 @@ export const up: Handler = async (ctx) => {
       noRecreate: flag(ctx, 'no-recreate'),
       removeOrphans: flag(ctx, 'remove-orphans'),
       onFailure: flag(ctx, 'keep-on-failure') ? 'leave' : 'rollback',
-      signal: ctx.signal,
-      forceSignal: ctx.forceSignal,
-      // --compat: run without the fields the runtime cannot apply, each a warning on stderr
-      ...(ctx.settings.compat ? { unsupported: 'warn' as const } : {}),
-      onEvent: (event: ComposeEvent) => {
-        if (event.type === 'warning') ctx.warn(event.message);
-        sink.onEvent(event);
-      },
+      // --parallel, Ctrl-C, --compat (unsupported fields become warnings on stderr), progress
+      ...commonUpOptions(ctx, sink),
     } satisfies UpOptions;
     stack = await (tracing ? tracing.up(project, options) : project.up(options));
   } finally {

@@ -3,7 +3,7 @@ import { BIN } from '../args/commands.js';
 import { flag, type Context } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
-import { containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
+import { commonUpOptions, containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
 
 /** The selected services that have `develop.watch` rules; a usage error when none has. */
 export function watchedServices(spec: ProjectSpec, selected: readonly string[], command: string): string[] {
@@ -103,15 +103,8 @@ export const watch: Handler = async (ctx) => {
     stack = await project.up({
       runtime,
       ...(noUp ? { services: [...services], noDeps: true, noRecreate: true, wait: false } : ctx.parsed.positionals.length > 0 ? { services: [...selected] } : {}),
-      ...(ctx.settings.parallel !== undefined ? { parallel: ctx.settings.parallel } : {}),
       ...(noUp ? {} : { wait: true }),
-      signal: ctx.signal,
-      forceSignal: ctx.forceSignal,
-      ...(ctx.settings.compat ? { unsupported: 'warn' as const } : {}),
-      onEvent: (event: ComposeEvent) => {
-        if (event.type === 'warning') ctx.warn(event.message);
-        sink.onEvent(event);
-      },
+      ...commonUpOptions(ctx, sink),
     });
   } finally {
     sink.close();

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directoryEntries, dockerignoreMatcher, tarHeader, tarStream, type TarEntry } from './tar.js';
+import { dockerignoreMatcher } from '@selur/compose';
+import { directoryEntries, tarHeader, tarStream, type TarEntry } from './tar.js';
 
 async function collect(entries: Iterable<TarEntry> | AsyncIterable<TarEntry>): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -65,6 +66,18 @@ describe('tarStream', () => {
     const names: string[] = [];
     for await (const entry of directoryEntries(root, { keep: ['Dockerfile'] })) names.push(entry.name);
     expect(names).toEqual(['.dockerignore', 'Dockerfile', 'alias', 'src', 'src/a.ts']);
+  });
+
+  it('reads `**/` as zero or more whole folders, as Docker does', async () => {
+    const root = path.join(dir, 'globstar');
+    await mkdir(path.join(root, 'a', 'b'), { recursive: true });
+    await writeFile(path.join(root, 'Dockerfile'), 'FROM scratch\n');
+    for (const name of ['foo', 'barfoo', 'root.log', 'a/foo', 'a/b/deep.log', 'a/b/keep.txt']) await writeFile(path.join(root, name), name);
+    await writeFile(path.join(root, '.dockerignore'), '**/foo\n**/*.log\n');
+    const names: string[] = [];
+    for await (const entry of directoryEntries(root, { keep: ['Dockerfile', '.dockerignore'] })) names.push(entry.name);
+    // `barfoo` is not `foo` in some folder; `root.log` is a `*.log` in zero folders.
+    expect(names).toEqual(['.dockerignore', 'Dockerfile', 'a', 'a/b', 'a/b/keep.txt', 'barfoo']);
   });
 });
 

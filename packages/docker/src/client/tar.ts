@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
+import { dockerignoreMatcher } from '@selur/compose';
 
 /**
  * A small ustar writer (with PAX headers for long paths), enough to send a build context to the
@@ -121,41 +122,6 @@ export async function* tarStream(entries: AsyncIterable<TarEntry> | Iterable<Tar
     }
   }
   yield Buffer.alloc(BLOCK * 2);
-}
-
-/** A `.dockerignore` matcher: globs (`*`, `**`, `?`), `!` exceptions, last match wins. @internal */
-export function dockerignoreMatcher(text: string): (relativePath: string) => boolean {
-  const rules = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const negate = line.startsWith('!');
-      const pattern = path.posix.normalize((negate ? line.slice(1) : line).trim()).replace(/^\/+|\/+$/g, '');
-      return { negate, regex: globToRegExp(pattern) };
-    });
-  return (relativePath) => {
-    let ignored = false;
-    for (const rule of rules) if (rule.regex.test(relativePath)) ignored = !rule.negate;
-    return ignored;
-  };
-}
-
-function globToRegExp(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] ?? '';
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        out += '.*';
-        i++;
-        if (pattern[i + 1] === '/') i++;
-      } else out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
-    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  // A pattern matches the path itself and everything below it.
-  return new RegExp(`^${out}(?:/.*)?$`);
 }
 
 /** Entries of a folder, recursively, sorted, honouring its `.dockerignore` (the Dockerfile is always kept). */

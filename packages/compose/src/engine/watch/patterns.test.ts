@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isEphemeral, patternMatcher } from './patterns.js';
+import { dockerignoreMatcher, isEphemeral, patternMatcher } from './patterns.js';
 
 describe('watch path patterns (.dockerignore syntax)', () => {
   const m = patternMatcher('/p', ['node_modules/', '*.log', '!keep.log', '**/tmp', 'docs/*.md']);
@@ -22,6 +22,13 @@ describe('watch path patterns (.dockerignore syntax)', () => {
     expect(patternMatcher('/p', [])('/p/a')).toBe(false);
     expect(patternMatcher('/p', ['# a.txt', '', 'b.txt'])('/p/a.txt')).toBe(false);
     expect(patternMatcher('/p', ['# a.txt', '', 'b.txt'])('/p/b.txt')).toBe(true);
+  });
+
+  test('dockerignoreMatcher: `**/` is zero or more whole folders; text or lines', () => {
+    const m = dockerignoreMatcher('**/foo\n**/*.log\n');
+    expect([m('foo'), m('a/b/foo'), m('barfoo'), m('a/barfoo'), m('root.log'), m('a/b/x.log')]).toEqual([true, true, false, false, true, true]);
+    expect(dockerignoreMatcher(['**/foo'])('barfoo')).toBe(false);
+    expect(dockerignoreMatcher(['.'])('any/path')).toBe(true);
   });
 
   test.each([

@@ -26,9 +26,33 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${out}(?:/.*)?$`);
 }
 
-/** @internal Compiles `patterns` (blank lines and `#` comments skipped) relative to `base`. */
-export function patternMatcher(base: string, patterns: readonly string[]): PathMatcher {
-  const rules = patterns
+/**
+ * Compiles `.dockerignore` patterns into a test of paths relative to the folder they apply to (a
+ * build context, a watched path). The syntax is Docker's: `*` and `?` within one path segment, `**`
+ * across segments (a `**` segment stands for zero or more whole folders, so `**` then `/foo` matches
+ * `foo` and `a/b/foo` but not `barfoo`), `!` exceptions where the last matching pattern wins, and a
+ * pattern that matches a folder matches everything below it. Blank lines and `#` comments are
+ * skipped; a leading or trailing `/` is ignored, and `.` matches everything.
+ *
+ * For runtime authors who send a build context or sync files and must honour a `.dockerignore`.
+ *
+ * @param patterns - The text of a `.dockerignore` file, or its lines.
+ * @returns A test of a `/`-separated path relative to the folder (no leading `./`): `true` when
+ *   the patterns exclude it.
+ *
+ * @example
+ * ```ts
+ * import { dockerignoreMatcher } from '@selur/compose';
+ *
+ * const ignored = dockerignoreMatcher('node_modules\n**\/*.log\n!keep.log\n'); // `\/` is `/` in a string
+ * ignored('node_modules/x/index.js'); // true
+ * ignored('logs/app.log'); // true
+ * ignored('keep.log'); // false
+ * ```
+ */
+export function dockerignoreMatcher(patterns: string | readonly string[]): (relativePath: string) => boolean {
+  const lines = typeof patterns === 'string' ? dockerignoreLines(patterns) : patterns;
+  const rules = lines
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'))
     .map((line) => {
@@ -37,12 +61,20 @@ export function patternMatcher(base: string, patterns: readonly string[]): PathM
       return { negate, regex: globToRegExp(pattern === '.' ? '**' : pattern) };
     });
   if (rules.length === 0) return () => false;
+  return (relativePath) => {
+    let matched = false;
+    for (const rule of rules) if (rule.regex.test(relativePath)) matched = !rule.negate;
+    return matched;
+  };
+}
+
+/** @internal Compiles `patterns` (blank lines and `#` comments skipped) relative to `base`. */
+export function patternMatcher(base: string, patterns: readonly string[]): PathMatcher {
+  const matches = dockerignoreMatcher(patterns);
   return (absolutePath) => {
     const rel = relative(base, absolutePath).split(sep).join('/');
     if (rel === '' || rel.startsWith('../') || rel === '..' || isAbsolute(rel)) return false;
-    let matched = false;
-    for (const rule of rules) if (rule.regex.test(rel)) matched = !rule.negate;
-    return matched;
+    return matches(rel);
   };
 }
 

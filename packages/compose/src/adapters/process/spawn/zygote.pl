@@ -37,6 +37,18 @@ $SIG{PIPE} = 'IGNORE';
 select((select(STDOUT), $| = 1)[0]);
 sub say_ { syswrite(STDOUT, $_[0] . "\n") }
 sub fail_ { syswrite(STDERR, "selur-compose: $_[0]: $!\n"); POSIX::_exit(127) }
+# In a child, after the fork: stdin from /dev/null, stdout and stderr onto its files ($o, $e: opened
+# by the caller, each undefined when its open failed: then it exits 127, having no stderr to say why),
+# then its working folder and its environment. Held children and commands at once alike.
+sub enter_ {
+  my ($o, $e, $cwd, @env) = @_;
+  my $n = POSIX::open('/dev/null', O_RDONLY);
+  POSIX::_exit(127) unless defined $o && defined $e && defined $n;
+  POSIX::dup2($n, 0); POSIX::dup2($o, 1); POSIX::dup2($e, 2);
+  POSIX::close($_) for grep { $_ > 2 } ($n, $o, $e);
+  chdir($cwd) or fail_("cannot enter $cwd");
+  %ENV = map { split(/=/, $_, 2) } @env;
+}
 sub hold {
   my @f = @_;
   my ($id, $cwd, $out, $err, $path, $argv0, $ntouch) = @f[0 .. 6];
@@ -67,12 +79,7 @@ sub hold {
     close $_ for map { ($_->[2], $_->[3]) } @forked; # the ends of siblings forked just before
     close $_ for $w, $ack_r, $ack_w, $wake_r, $wake_w;
     $SIG{CHLD} = 'DEFAULT'; $SIG{PIPE} = 'DEFAULT'; # an ignored signal stays ignored across exec
-    my $n = POSIX::open('/dev/null', O_RDONLY);
-    POSIX::_exit(127) unless defined $o && defined $e && defined $n;
-    POSIX::dup2($n, 0); POSIX::dup2($o, 1); POSIX::dup2($e, 2);
-    POSIX::close($_) for grep { $_ > 2 } ($n, $o, $e);
-    chdir($cwd) or fail_("cannot enter $cwd");
-    %ENV = map { split(/=/, $_, 2) } @env;
+    enter_($o, $e, $cwd, @env);
     my $go = sysread($r, my $byte, 1);
     POSIX::_exit(0) unless $go;
     close $r;
@@ -100,12 +107,7 @@ sub run_ {
     $SIG{CHLD} = 'DEFAULT'; $SIG{PIPE} = 'DEFAULT';
     my $o = POSIX::open($out, O_WRONLY | O_APPEND | O_CREAT, 0600);
     my $e = POSIX::open($err, O_WRONLY | O_APPEND | O_CREAT, 0600);
-    my $n = POSIX::open('/dev/null', O_RDONLY);
-    POSIX::_exit(127) unless defined $o && defined $e && defined $n;
-    POSIX::dup2($n, 0); POSIX::dup2($o, 1); POSIX::dup2($e, 2);
-    POSIX::close($_) for grep { $_ > 2 } ($n, $o, $e);
-    chdir($cwd) or fail_("cannot enter $cwd");
-    %ENV = map { split(/=/, $_, 2) } @env;
+    enter_($o, $e, $cwd, @env);
     # Every other descriptor of the zygote (its pipes) is close-on-exec, as Perl opens them.
     { no warnings 'exec'; exec { $path } $argv0, @args; }
     fail_("cannot run $path");

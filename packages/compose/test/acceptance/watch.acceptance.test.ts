@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { Project, isUnsupportedFieldError, isUnsupportedOperationError, isWatchActionError, isWatchConfigError, type ComposeEvent, type Runtime, type ServiceInput } from '@selur/compose';
+import { Project, isUnsupportedFieldError, isUnsupportedOperationError, isWatchActionError, isWatchConfigError, type ComposeEvent, type Runtime, type ServiceInput, type Stack } from '@selur/compose';
 import { FAST, NODE, cleanup, runtime, uniqueName } from './support.js';
 
 const folders: string[] = [];
@@ -57,6 +57,21 @@ function recorder() {
       });
     },
   };
+}
+
+/** Brings `project` up, watches it (50 ms batches) while `body` runs, then stops watching and takes it down. */
+async function whileWatching(project: Project, rt: Runtime, body: (events: ReturnType<typeof recorder>, stack: Stack) => Promise<void>): Promise<void> {
+  const stack = await project.up({ ...FAST, runtime: rt });
+  const events = recorder();
+  const controller = new AbortController();
+  const watching = stack.watch({ signal: controller.signal, onEvent: events.onEvent, debounceMs: 50 });
+  try {
+    await body(events, stack);
+  } finally {
+    controller.abort();
+    await watching;
+    await stack.down();
+  }
 }
 
 describe('stack.watch() on the process runtime (issue 13)', () => {
@@ -136,11 +151,7 @@ describe('stack.watch() on the process runtime (issue 13)', () => {
         ],
       },
     });
-    const stack = await project.up({ ...FAST, runtime: rt });
-    const events = recorder();
-    const controller = new AbortController();
-    const watching = stack.watch({ signal: controller.signal, onEvent: events.onEvent, debounceMs: 50 });
-    try {
+    await whileWatching(project, rt, async (events, stack) => {
       await events.next('watch.started');
       const pid = await get(`${stack.service('app').endpoint(8080).url}/pid`);
 
@@ -164,11 +175,7 @@ describe('stack.watch() on the process runtime (issue 13)', () => {
       expect(recreated).toHaveLength(1);
       expect(recreated[0]!.id).not.toBe(before);
       expect(recreated[0]!.state).toBe('running');
-    } finally {
-      controller.abort();
-      await watching;
-      await stack.down();
-    }
+    });
   });
 
   test('a failing sync+exec is reported as watch.failed and watching goes on', async () => {
@@ -179,11 +186,7 @@ describe('stack.watch() on the process runtime (issue 13)', () => {
       command: [NODE, '-e', 'setInterval(() => {}, 1000)'],
       develop: { watch: [{ path: './in', action: 'sync+exec', target: 'out', exec: { command: ['sh', '-c', 'test -f out/ok'] } }] },
     });
-    const stack = await project.up({ ...FAST, runtime: rt });
-    const events = recorder();
-    const controller = new AbortController();
-    const watching = stack.watch({ signal: controller.signal, onEvent: events.onEvent, debounceMs: 50 });
-    try {
+    await whileWatching(project, rt, async (events) => {
       await events.next('watch.started');
       writeFileSync(join(dir, 'in', 'bad'), 'x');
       const failed = await events.next('watch.failed');
@@ -193,11 +196,7 @@ describe('stack.watch() on the process runtime (issue 13)', () => {
       writeFileSync(join(dir, 'in', 'ok'), 'y');
       const exec = await events.next('watch.exec');
       expect(exec.exitCode).toBe(0);
-    } finally {
-      controller.abort();
-      await watching;
-      await stack.down();
-    }
+    });
   });
 
   test("sync+exec runs with the rule's user (root only), working_dir and environment", async () => {
@@ -212,20 +211,12 @@ describe('stack.watch() on the process runtime (issue 13)', () => {
       command: [NODE, '-e', 'setInterval(() => {}, 1000)'],
       develop: { watch: [{ path: './in', action: 'sync+exec', target: 'out', exec: { command: ['sh', '-c', check], working_dir: 'wd', environment: { FOO: 'bar' }, ...(root ? { user: '1234' } : {}) } }] },
     });
-    const stack = await project.up({ ...FAST, runtime: rt });
-    const events = recorder();
-    const controller = new AbortController();
-    const watching = stack.watch({ signal: controller.signal, onEvent: events.onEvent, debounceMs: 50 });
-    try {
+    await whileWatching(project, rt, async (events) => {
       await events.next('watch.started');
       writeFileSync(join(dir, 'in', 'a'), 'x');
       const done = await Promise.race([events.next('watch.exec'), events.next('watch.failed')]);
       expect(done.type === 'watch.failed' ? done.error.message : done.type).toBe('watch.exec');
-    } finally {
-      controller.abort();
-      await watching;
-      await stack.down();
-    }
+    });
   });
 
   test('sync+exec user and privileged are refused by name, before watching, where the runtime cannot apply them', async () => {

@@ -70,6 +70,9 @@ describe('selur-compose on Docker (subprocess)', () => {
     expect(exec).toMatchObject({ code: 0, stdout: 'hello from docker\n' });
     const failing = await cli(['exec', 'web', 'sh', '-c', 'echo oops >&2; exit 3']);
     expect(failing).toMatchObject({ code: 3, stderr: 'oops\n' });
+    // -u: the engine runs the command as that user (the busybox image has no passwd file: a uid)
+    const asUser = await cli(['exec', '-u', '1234:5678', 'web', 'id', '-u']);
+    expect(asUser).toMatchObject({ code: 0, stdout: '1234\n' });
 
     const health = await cli(['health']);
     expect(health.code, health.stderr).toBe(0);

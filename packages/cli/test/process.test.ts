@@ -36,6 +36,20 @@ describe('selur-compose on the process runtime (subprocess)', { timeout: 120_000
     const exec = await s.cli(['exec', 'web', 'node', '-e', 'console.log("port=" + process.env.PORT); process.exit(7)']);
     expect(exec.code).toBe(7);
     expect(exec.stdout).toBe(`port=${web.ports[0]!.published}\n`);
+    // -u runs the command as another user (as root, through setpriv; otherwise refused by name)
+    const root = process.getuid?.() === 0;
+    const asUser = await s.cli(['exec', '-u', '1234', 'web', 'node', '-e', 'console.log(process.getuid())']);
+    if (root) {
+      expect(asUser.code, asUser.stderr).toBe(0);
+      expect(asUser.stdout).toBe('1234\n');
+    } else {
+      expect(asUser.code).not.toBe(0);
+      expect(asUser.stderr).toMatch(/1234/);
+    }
+    // --privileged has no meaning for a host process: refused by name, nothing run
+    const privileged = await s.cli(['exec', '--privileged', 'web', 'node', '-e', 'process.exit(0)']);
+    expect(privileged.code).toBe(4);
+    expect(privileged.stderr).toContain('exec --privileged');
 
     const table = await s.cli(['ps']);
     expect(table.stdout.split('\n')[0]).toMatch(/^NAME +SERVICE +STATE +HEALTH +PORTS$/);

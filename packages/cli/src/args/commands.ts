@@ -173,12 +173,15 @@ const TABLE = [
       index,
       { name: 'env', short: 'e', type: 'string', multiple: true, value: 'KEY=VALUE', description: 'Set an environment variable (repeatable)' },
       { name: 'workdir', short: 'w', type: 'string', value: 'DIR', description: 'Working directory of the command' },
+      { name: 'user', short: 'u', type: 'string', value: 'USER', description: 'Run as this user (uid, uid:gid, name or name:group) instead of the service\'s' },
+      { name: 'privileged', type: 'boolean', description: 'Give the command extended privileges (containers only)' },
     ],
     positionals: [service, { name: 'COMMAND', description: 'The command and its arguments', required: true, variadic: true }],
     passThroughAfter: 1,
     examples: [
       { command: `${BIN} exec api node -e "console.log(process.env.PORT)"`, description: 'Print the port api listens on' },
       { command: `${BIN} exec --index 2 worker ls -la`, description: 'Run in the second worker replica' },
+      { command: `${BIN} exec -u postgres db psql -c 'select 1'`, description: 'Run as the postgres user' },
     ],
   },
   {

@@ -1,4 +1,4 @@
-import { intOption, listOption, stringOption } from '../context.js';
+import { flag, intOption, listOption, stringOption } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { containersOf, loaded, pickContainer, requireCapability, selectServices, type Handler } from './common.js';
 
@@ -19,8 +19,12 @@ export const exec: Handler = async (ctx) => {
   const [service] = selectServices(spec, ctx.parsed.positionals, 'exec');
   const command = ctx.parsed.rest;
   if (command.length === 0) throw new UsageError('missing COMMAND', 'exec');
+  const user = stringOption(ctx, 'user');
+  const privileged = flag(ctx, 'privileged');
   const runtime = await ctx.runtime();
   requireCapability(runtime, 'exec', 'exec');
+  if (user !== undefined) requireCapability(runtime, 'exec.user', 'exec --user');
+  if (privileged) requireCapability(runtime, 'exec.privileged', 'exec --privileged');
   const containers = await containersOf(runtime, spec.name, [service!], true);
   const container = pickContainer(containers, service!, intOption(ctx, 'index'), true);
   const env = parseEnvOptions(listOption(ctx, 'env'), 'exec');
@@ -28,6 +32,8 @@ export const exec: Handler = async (ctx) => {
   const result = await runtime.exec(container.id, command, {
     ...(Object.keys(env).length > 0 ? { env } : {}),
     ...(workdir !== undefined ? { workdir } : {}),
+    ...(user !== undefined ? { user } : {}),
+    ...(privileged ? { privileged: true } : {}),
     signal: ctx.signal,
   });
   if (!runtime.capabilities.has('exec.output') && result.stdout === '' && result.stderr === '')

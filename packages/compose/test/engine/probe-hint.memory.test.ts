@@ -70,11 +70,12 @@ describe('a healthcheck and the published ports of its service', () => {
    */
   const pendingClock = clockStallingFrom(PORT_PENDING_MS);
 
-  test('while the published port is closed, the first probe waits for it (a server just started is not listening yet)', async () => {
+  /** Up of one service whose published port opens 50 ms after it started: the probes it took. */
+  async function probesWhilePortOpensLater(name: string, behaviour: { healthyAfterProbes?: number }): Promise<number> {
     const later = await laterServer();
-    const runtime = memory({ web: { publish: () => later.port } }); // healthy at its first probe
+    const runtime = memory({ web: { publish: () => later.port, ...behaviour } });
     let opened = false;
-    const project = new Project(`first-${Math.random().toString(16).slice(2, 8)}`).service('web', {
+    const project = new Project(`${name}-${Math.random().toString(16).slice(2, 8)}`).service('web', {
       command: ['web'],
       ports: ['0:8080'],
       healthcheck: { test: ['CMD', 'ready'], interval: '30s', retries: 3 },
@@ -89,31 +90,18 @@ describe('a healthcheck and the published ports of its service', () => {
       },
     });
     expect(opened).toBe(true);
-    expect(runtime.calls.filter((c) => c.op === 'probeHealth')).toHaveLength(1);
+    const probes = runtime.calls.filter((c) => c.op === 'probeHealth').length;
     await stack.down();
+    return probes;
+  }
+
+  test('while the published port is closed, the first probe waits for it (a server just started is not listening yet)', async () => {
+    // healthy at its first probe
+    expect(await probesWhilePortOpensLater('first', {})).toBe(1);
   });
 
   test('while the published port is closed, no probe runs on the fast schedule; once it is open, they do', async () => {
-    const later = await laterServer();
-    const runtime = memory({ web: { publish: () => later.port, healthyAfterProbes: 1 } });
-    let opened = false;
-    const project = new Project(`pending-${Math.random().toString(16).slice(2, 8)}`).service('web', {
-      command: ['web'],
-      ports: ['0:8080'],
-      healthcheck: { test: ['CMD', 'ready'], interval: '30s', retries: 3 },
-    });
-    const stack = await project.up({
-      runtime,
-      clock: pendingClock,
-      pollFirstMs: 1,
-      pollCapMs: 1_000,
-      onEvent: (e) => {
-        if (e.type === 'service.started' && e.service === 'web') setTimeout(() => ((opened = true), later.listen()), 50);
-      },
-    });
-    expect(opened).toBe(true);
-    expect(runtime.calls.filter((c) => c.op === 'probeHealth')).toHaveLength(2);
-    await stack.down();
+    expect(await probesWhilePortOpensLater('pending', { healthyAfterProbes: 1 })).toBe(2);
   });
 
   test('a start_interval shorter than that is honoured while the port stays closed (the probe decides, not the port)', async () => {

@@ -12,7 +12,8 @@
  * - docker: a 10-service stack on Docker vs Debian's docker-compose (needs an engine + docker-compose)
  * - startup: cold import of @selur/compose and the CLI's version/ps, against `node -e 0` (needs `pnpm build`)
  * - scale:  up then down of 50 → 2,000 sleep services on processRuntime, cost per service against
- *           the 50-service cost of the same run, the longest silence in down, the heap held
+ *           the 50-service cost of the same run (and its spread over rounds), the longest silences,
+ *           the heap held, CPU per service; BENCH_SCALE_COMPARE=<checkout> runs another build alternately
  * - realstack: Debian's PostgreSQL (initdb + server), Redis, nginx and a pg+redis Node app
  *           (examples/real-stack), up until a request through nginx answers, and down: the SDK
  *           and the CLI against a script starting the same servers one after another, polling

@@ -10,7 +10,8 @@
  *           healthchecks (a process per probe) and with Wait.forPort, against a hand-written
  *           starter polling sockets
  * - docker: a 10-service stack on Docker vs Debian's docker-compose (needs an engine + docker-compose)
- * - startup: cold import of @selur/compose and the CLI's version/ps, against `node -e 0` (needs `pnpm build`)
+ * - startup: cold import of @selur/compose and the CLI's version/ps, against `node -e 0`: wall and CPU time,
+ *           with the environment as is and without Node's NODE_* variables (needs `pnpm build`)
  * - scale:  up then down of 50 → 2,000 sleep services on processRuntime, cost per service against
  *           the 50-service cost of the same run (and its spread over rounds), the longest silences,
  *           the heap held, CPU per service; BENCH_SCALE_COMPARE=<checkout> runs another build alternately
@@ -29,7 +30,7 @@ import { printYamlBench, runYamlBench } from './yaml.bench.js';
 import { runEngineBench } from './engine.bench.js';
 import { runDockerBench, printDockerBench } from './docker.bench.js';
 import { printProbesBench, runProbesBench } from './probes.bench.js';
-import { runStartupBench } from './startup.bench.js';
+import { printStartupBench, runStartupBench } from './startup.bench.js';
 import { printScaleBench, runScaleBench } from './scale.bench.js';
 import { printSwarmBench, runSwarmBench } from './swarm.bench.js';
 import { printRealStackBench, realStackMissing, runRealStackBench } from './realstack.bench.js';
@@ -78,9 +79,7 @@ if (wants('docker')) {
 }
 
 if (wants('startup')) {
-  const r = runStartupBench();
-  console.log(`startup: median of ${r.rounds} fresh processes each, interleaved; floor \`node -e 0\` ${formatMs(r.floorMs)}`);
-  for (const c of r.cases) console.log(`  ${c.label}: ${formatMs(c.medianMs)} = ${c.ratio.toFixed(2)}× the floor (${formatMs(c.medianMs - r.floorMs)} over it)`);
+  printStartupBench(runStartupBench(), formatMs);
 }
 
 if (wants('scale')) printScaleBench(await runScaleBench());

@@ -1,6 +1,13 @@
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import type { HostPortClaim } from './types.js';
+
+/**
+ * `node:net`, required on the first TCP port checked: importing it (with the streams it pulls in) cost
+ * every process that loads the package, `ps` too.
+ */
+function net(): typeof import('node:net') {
+  return createRequire(import.meta.url)('node:net') as typeof import('node:net');
+}
 
 /** `node:dgram`, required on the first UDP port: most projects publish none. */
 function dgram(): typeof import('node:dgram') {
@@ -32,7 +39,7 @@ export function hostPortBindError(claim: Pick<HostPortClaim, 'host' | 'port' | '
       socket.bind({ port: claim.port, address: claim.host, exclusive: true }, () => socket.close(() => resolve(undefined)));
       return;
     }
-    const server = createServer();
+    const server = net().createServer();
     server.once('error', (error) => resolve(error.message));
     server.listen({ port: claim.port, host: claim.host, exclusive: true }, () => server.close(() => resolve(undefined)));
   });

@@ -1,7 +1,16 @@
-import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { ChildSpawner } from '../spawn/child-spawner.js';
 import { signalGroup } from '../spawn/proc.js';
 import { commandOutput } from './command-output.js';
+
+/**
+ * `node:child_process`, required on the first command run: importing it (with `node:net` and the
+ * streams it pulls in) cost every process that loads the package, `ps` too. The CJS build gets
+ * import.meta.url from tsup's shims.
+ */
+function childProcess(): typeof import('node:child_process') {
+  return createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+}
 
 /** Options of {@link runCommand}. */
 export interface RunOptions {
@@ -49,7 +58,7 @@ export function runCommand(argv: readonly string[], options: RunOptions): Promis
   const max = options.maxOutput ?? 1_000_000;
   if (options.spawner) return runThrough(options.spawner, program, args, options, max);
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = childProcess().spawn(program, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { chmodSync, closeSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PublishedPort } from '../../../runtime/types.js';
@@ -10,6 +9,14 @@ import { envName } from '../state/paths.js';
 /** `node:dgram`, required on the first UDP port: most projects publish none. */
 function dgram(): typeof import('node:dgram') {
   return createRequire(import.meta.url)('node:dgram') as typeof import('node:dgram');
+}
+
+/**
+ * `node:net`, required on the first port handed out: importing it (with the streams it pulls in) cost
+ * every process that loads the package, `ps` too.
+ */
+function net(): typeof import('node:net') {
+  return createRequire(import.meta.url)('node:net') as typeof import('node:net');
 }
 
 /** How long a port handed out stays reserved: time enough for its service to start and bind it. */
@@ -103,7 +110,7 @@ export function freePort(protocol: 'tcp' | 'udp' = 'tcp'): Promise<number> {
 
 function probeTcp(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
+    const server = net().createServer();
     server.once('error', reject);
     server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
       const address = server.address();

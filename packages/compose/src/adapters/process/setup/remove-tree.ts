@@ -1,8 +1,17 @@
-import { execFile } from 'node:child_process';
 import { renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+
+/**
+ * `node:child_process`, required on the first removal: importing it (with `node:net` and the
+ * streams it pulls in) cost every process that loads the package, `ps` too. The CJS build gets
+ * import.meta.url from tsup's shims.
+ */
+function childProcess(): typeof import('node:child_process') {
+  return createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+}
 
 /**
  * Moves folder `path` into `intoDir` under a name of its own (`.removing-<hex>`; a rename on the
@@ -27,7 +36,7 @@ export function moveAside(path: string, intoDir: string): string | undefined {
  */
 export function removeTree(path: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('rm', ['-rf', '--', path], { windowsHide: true }, (error) => {
+    childProcess().execFile('rm', ['-rf', '--', path], { windowsHide: true }, (error) => {
       if (!error) return resolve();
       rm(path, { recursive: true, force: true }).then(resolve, reject);
     });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { basename } from 'node:path';
@@ -15,6 +14,15 @@ import { isProcessAlive, processStartTime } from './proc.js';
  */
 function workerThreads(): typeof import('node:worker_threads') {
   return createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+}
+
+/**
+ * `node:child_process`, required on the first spawn: importing it (with `node:net` and the
+ * streams it pulls in) cost every process that loads the package, `ps` too. The CJS build gets
+ * import.meta.url from tsup's shims.
+ */
+function childProcess(): typeof import('node:child_process') {
+  return createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
 }
 
 /** What to start: argv, working folder, the whole environment, and the files for stdout and stderr. */
@@ -121,9 +129,9 @@ function spawnHere(request: SpawnRequest, stdin: 'ignore' | 'pipe'): Promise<{ c
   return new Promise((resolve, reject) => {
     for (const path of request.touch ?? []) closeSync(openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600));
     const fds = openOutputFds({ out: request.stdout, err: request.stderr, index: '' });
-    let child: ReturnType<typeof spawn>;
+    let child: import('node:child_process').ChildProcess;
     try {
-      child = spawn(request.program, request.args, { argv0: request.argv0, cwd: request.cwd, env: request.env, detached: true, stdio: [stdin, fds.out, fds.err] });
+      child = childProcess().spawn(request.program, request.args, { argv0: request.argv0, cwd: request.cwd, env: request.env, detached: true, stdio: [stdin, fds.out, fds.err] });
     } catch (error) {
       reject(error);
       return;

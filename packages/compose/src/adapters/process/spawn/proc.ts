@@ -54,8 +54,8 @@ export function processStartTime(pid: number): string | undefined {
 
 let ownStart: { readonly value: string | undefined } | undefined;
 
-/** This process's start time (read once). */
-function ownStartTime(): string | undefined {
+/** This process's start time (read once, at first use: not when the module is imported). */
+export function ownStartTime(): string | undefined {
   ownStart ??= { value: processStartTime(process.pid) };
   return ownStart.value;
 }

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { closeSync, constants as fs, openSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -19,6 +20,15 @@ import { processStartTime } from './proc.js';
  * lines `S`, `P`, `E`, `X` out) is described at the top of zygote.pl.
  */
 
+
+/**
+ * `node:child_process`, required on the first zygote started: importing it (with `node:net` and the
+ * streams it pulls in) cost every process that loads the package, `ps` too. The CJS build gets
+ * import.meta.url from tsup's shims.
+ */
+function childProcess(): typeof import('node:child_process') {
+  return createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+}
 /** How long the opened pipes of held children are collected before the zygote is told (see notice), ms. */
 const NOTICE_DELAY_MS = 50;
 
@@ -147,7 +157,7 @@ export class ZygoteSpawner implements ChildSpawner {
       return undefined;
     }
     try {
-      const zygote = spawn(perl, ['-e', source], { detached: true, env: {}, stdio: ['pipe', 'pipe', 'ignore'] });
+      const zygote = childProcess().spawn(perl, ['-e', source], { detached: true, env: {}, stdio: ['pipe', 'pipe', 'ignore'] });
       zygote.on('error', () => this.fail(zygote));
       zygote.once('exit', () => this.fail(zygote));
       zygote.stdin?.on('error', () => this.fail(zygote));

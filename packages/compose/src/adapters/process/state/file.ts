@@ -1,9 +1,9 @@
 import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, statSync, type BigIntStats } from 'node:fs';
-import { crc32 } from 'node:zlib';
 import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StateFileError } from '../../../errors/state-file-error.js';
+import { crc32 } from './crc32.js';
 import type { ProjectPaths } from './paths.js';
 import type { ProjectState } from './types.js';
 

@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, wri
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StateFileError } from '../../../errors/state-file-error.js';
-import { isProcessAlive, processStartTime } from '../spawn/proc.js';
+import { isProcessAlive, ownStartTime } from '../spawn/proc.js';
 
 /**
  * The cross-process lock of a state file: a lock file created with `O_EXCL` holding
@@ -14,8 +14,9 @@ import { isProcessAlive, processStartTime } from '../spawn/proc.js';
  * {@link EMPTY_LOCK_STALE_MS} (its creator died between creating and writing it).
  */
 
-const ownStart = processStartTime(process.pid) ?? '';
-const holderId = randomBytes(6).toString('hex');
+/** This copy's holder name, made when it first writes a lock file (not when the module is imported). */
+let holderId: string | undefined;
+const holder = (): string => (holderId ??= randomBytes(6).toString('hex'));
 /** Lock files this copy holds now. */
 const held = new Set<string>();
 /** An empty lock file older than this (ms) is a leftover of a creator that died at once. */
@@ -51,7 +52,7 @@ export function tryLock(lockFile: string): LockAttempt {
       continue;
     }
     try {
-      writeSync(fd, `${process.pid} ${ownStart} ${holderId}`);
+      writeSync(fd, `${process.pid} ${ownStartTime() ?? ''} ${holder()}`);
     } finally {
       closeSync(fd);
     }
@@ -78,11 +79,11 @@ function isStale(lockFile: string): boolean {
   } catch {
     return false; // vanished: the next open will tell
   }
-  const [pidText, start, holder] = text.trim().split(' ');
+  const [pidText, start, holderName] = text.trim().split(' ');
   if (!pidText) return ageOf(lockFile) > EMPTY_LOCK_STALE_MS; // being written right now, or a creator that died
   const pid = Number(pidText);
-  if (pid === process.pid && (start ?? '') === ownStart) {
-    if (holder === holderId && !held.has(lockFile)) return true; // ours, not held: a leftover
+  if (pid === process.pid && (start ?? '') === (ownStartTime() ?? '')) {
+    if (holderName === holder() && !held.has(lockFile)) return true; // ours, not held: a leftover
     return ageOf(lockFile) > OWN_LOCK_STALE_MS; // held by us or by another copy of this module, for one write
   }
   return !isProcessAlive(pid, start === '' ? undefined : start);

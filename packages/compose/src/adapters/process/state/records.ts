@@ -1,12 +1,10 @@
 import type { HealthStatus } from '../../../runtime/types.js';
 import { healthArgv } from '../exec/health-command.js';
-import { processStartTime } from '../spawn/proc.js';
+import { ownStartTime } from '../spawn/proc.js';
 import { ownerIsDead, processRuns } from './container-info.js';
 import { projectOfId, type ProjectPaths } from './paths.js';
 import type { StateStore } from './store.js';
 import type { ContainerRecord } from './types.js';
-
-const OWN_START = processStartTime(process.pid);
 
 /** A process that was started for a container: its pid (also its process group), start time, and when. */
 export interface Run {
@@ -206,7 +204,7 @@ export class ContainerRecords {
 function runningFields(current: ContainerRecord, run: Run, released: boolean, resetRestarts: boolean): Partial<ContainerRecord> {
   return {
     // Started by a closed runtime object (a start in flight during close()): released at once.
-    state: 'running', pid: run.pid, pidStartTime: run.startTime, ownerPid: released ? undefined : process.pid, ownerStartTime: released ? undefined : OWN_START,
+    state: 'running', pid: run.pid, pidStartTime: run.startTime, ownerPid: released ? undefined : process.pid, ownerStartTime: released ? undefined : ownStartTime(),
     releasedAt: released ? new Date().toISOString() : undefined,
     exitCode: undefined, startedAt: new Date(run.at).toISOString(), finishedAt: undefined, reapedAt: undefined,
     health: healthArgv(current.healthcheck) ? 'starting' : 'none',

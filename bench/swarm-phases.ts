@@ -7,6 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 
 export interface Phases {
+  /** The first of its services' `create` events: from here on the time is Swarm's and Docker's (and the rest of the client's creates). */
+  firstServiceCreated: number;
   servicesCreated: number;
   containersCreated: number;
   firstStart: number;
@@ -71,6 +73,7 @@ export class PhaseRecorder {
     const starts = at('container', 'start');
     const healthy = at('container', 'health_status: healthy');
     return {
+      firstServiceCreated: created[0] ?? Number.NaN,
       servicesCreated: created.at(-1) ?? Number.NaN,
       containersCreated: containers.at(-1) ?? Number.NaN,
       firstStart: starts[0] ?? Number.NaN,

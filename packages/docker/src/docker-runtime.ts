@@ -130,6 +130,12 @@ class DockerEngineRuntime implements DockerRuntime {
    * config and labels), by id, for the containers this object inspected (see fixedOf).
    */
   private readonly fixed = new Map<string, FixedAtCreate>();
+  /**
+   * Ids of the project's networks by `project/name`, as the last listing of that project gave
+   * them: `down` removes what it just listed by id, without inspecting each name again (a
+   * removal takes its entry; one gone meanwhile is looked up by name).
+   */
+  private readonly listedNetworks = new Map<string, string>();
   /** Images being built for `pull_policy: build`, by project, service and config hash. */
   private readonly builds = new Map<string, Promise<void>>();
 
@@ -181,10 +187,15 @@ class DockerEngineRuntime implements DockerRuntime {
     return resources.ensureNetwork(this.client, request);
   }
   removeNetwork(project: string, runtimeName: string): Promise<void> {
-    return resources.removeNetwork(this.client, project, runtimeName);
+    const key = `${project}/${runtimeName}`;
+    const listedId = this.listedNetworks.get(key);
+    this.listedNetworks.delete(key);
+    return resources.removeNetwork(this.client, project, runtimeName, listedId);
   }
-  listNetworks(project: string): Promise<readonly ResourceInfo[]> {
-    return resources.listNetworks(this.client, project);
+  async listNetworks(project: string): Promise<readonly ResourceInfo[]> {
+    const networks = await resources.listNetworks(this.client, project);
+    for (const n of networks) if (n.labels[LABEL_PROJECT] === project) this.listedNetworks.set(`${project}/${n.runtimeName}`, n.id);
+    return networks;
   }
   ensureVolume(request: VolumeRequest): Promise<{ info: ResourceInfo; created: boolean }> {
     return resources.ensureVolume(this.client, request);

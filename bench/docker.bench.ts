@@ -7,6 +7,10 @@
  * through the CLI (`selur-compose --runtime docker up --wait` / `down`, built: needs `pnpm build`,
  * timed from spawn to exit as docker-compose is).
  *
+ * `BENCH_DOCKER_COMPARE=/path/to/another/checkout` (built) adds that checkout's CLI as one more
+ * way, run in the same rounds (before or after this one's CLI, alternately), to compare two builds
+ * on the same load.
+ *
  * Run: `node --import tsx bench/docker.bench.ts` (needs a Docker engine and `docker-compose`).
  */
 import { execFile } from 'node:child_process';
@@ -102,9 +106,11 @@ async function composeRound(dir: string, project: string): Promise<{ up: number;
 }
 
 const CLI = fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url));
+const COMPARE = process.env.BENCH_DOCKER_COMPARE;
+const COMPARE_CLI = COMPARE === undefined ? undefined : join(COMPARE, 'packages/cli/dist/cli.js');
 
-async function cliRound(dir: string, project: string): Promise<{ up: number; down: number }> {
-  const cli = (...args: string[]) => run(process.execPath, [CLI, '--runtime', 'docker', '--progress', 'plain', '-p', project, '-f', join(dir, 'docker-compose.yml'), ...args]);
+async function cliRound(dir: string, project: string, cliPath = CLI): Promise<{ up: number; down: number }> {
+  const cli = (...args: string[]) => run(process.execPath, [cliPath, '--runtime', 'docker', '--progress', 'plain', '-p', project, '-f', join(dir, 'docker-compose.yml'), ...args]);
   const t0 = performance.now();
   try {
     await cli('up', '--wait');
@@ -138,6 +144,8 @@ export interface DockerBenchResult {
   readonly cli: { readonly upMs: number; readonly downMs: number };
   readonly cliUpRatio: number;
   readonly cliDownRatio: number;
+  /** The CLI of BENCH_DOCKER_COMPARE's checkout, when given. */
+  readonly cliBase?: { readonly upMs: number; readonly downMs: number; readonly upRatio: number; readonly downRatio: number };
   readonly dockerCompose: { readonly upMs: number; readonly downMs: number };
   readonly upRatio: number;
   readonly downRatio: number;
@@ -146,17 +154,21 @@ export interface DockerBenchResult {
 /** Runs both tools `rounds` times, alternating, and reports medians and ratios. */
 export async function runDockerBench(rounds = 3): Promise<DockerBenchResult> {
   if (!existsSync(CLI)) throw new Error(`docker bench: ${CLI} is missing; run \`pnpm build\` first`);
+  if (COMPARE_CLI !== undefined && !existsSync(COMPARE_CLI)) throw new Error(`docker bench: ${COMPARE_CLI} is missing; build that checkout first`);
   await ensureImage();
   const dir = await mkdtemp(join(tmpdir(), 'selur-bench-compose-'));
   await writeFile(join(dir, 'docker-compose.yml'), composeYaml());
   const ours: { up: number; down: number }[] = [];
   const theirs: { up: number; down: number }[] = [];
   const cli: { up: number; down: number }[] = [];
+  const cliBase: { up: number; down: number }[] = [];
   try {
     for (let i = 0; i < rounds; i++) {
       theirs.push(await composeRound(dir, `benchdc${i}`));
       ours.push(await selurRound(`benchsc${i}`));
+      if (COMPARE_CLI !== undefined && i % 2 === 1) cliBase.push(await cliRound(dir, `benchclib${i}`, COMPARE_CLI));
       cli.push(await cliRound(dir, `benchcli${i}`));
+      if (COMPARE_CLI !== undefined && i % 2 === 0) cliBase.push(await cliRound(dir, `benchclib${i}`, COMPARE_CLI));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -167,8 +179,10 @@ export async function runDockerBench(rounds = 3): Promise<DockerBenchResult> {
     dockerCompose: { upMs: median(theirs.map((r) => r.up)), downMs: median(theirs.map((r) => r.down)) },
     cli: { upMs: median(cli.map((r) => r.up)), downMs: median(cli.map((r) => r.down)) },
   };
+  const base = cliBase.length === 0 ? undefined : { upMs: median(cliBase.map((r) => r.up)), downMs: median(cliBase.map((r) => r.down)) };
   return {
     ...result,
+    ...(base ? { cliBase: { ...base, upRatio: base.upMs / result.dockerCompose.upMs, downRatio: base.downMs / result.dockerCompose.downMs } } : {}),
     upRatio: result.ours.upMs / result.dockerCompose.upMs,
     downRatio: result.ours.downMs / result.dockerCompose.downMs,
     cliUpRatio: result.cli.upMs / result.dockerCompose.upMs,
@@ -182,6 +196,10 @@ export function printDockerBench(r: DockerBenchResult): void {
   console.log(`  down:                   ours ${formatMs(r.ours.downMs)}  docker-compose ${formatMs(r.dockerCompose.downMs)}  ratio ${r.downRatio.toFixed(2)}× (target ≤ 0.70×)`);
   console.log(`  CLI up --wait:          ${formatMs(r.cli.upMs)}  ratio ${r.cliUpRatio.toFixed(2)}× (target ≤ 0.70×)`);
   console.log(`  CLI down:               ${formatMs(r.cli.downMs)}  ratio ${r.cliDownRatio.toFixed(2)}× (target ≤ 0.70×)`);
+  if (r.cliBase) {
+    console.log(`  compare CLI up --wait:  ${formatMs(r.cliBase.upMs)}  ratio ${r.cliBase.upRatio.toFixed(2)}×  (${COMPARE})`);
+    console.log(`  compare CLI down:       ${formatMs(r.cliBase.downMs)}  ratio ${r.cliBase.downRatio.toFixed(2)}×`);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -12,6 +12,7 @@ import { parseDotenv } from './toml/dotenv.js';
 import { loadSpec, type ComposeText } from './toml/load-spec.js';
 import { parseTomlFile } from './toml/parse.js';
 import { parseYamlFile } from './yaml/parse.js';
+import { preloadJsYaml } from './yaml/fast-parse.js';
 import { Project } from './project.js';
 
 /**
@@ -255,8 +256,12 @@ export async function loadProject(path: string, options: LoadProjectOptions = {}
     const file = resolve(path);
     const workingDir = dirname(file);
     const overrides = options.overrideFiles?.map((f) => resolve(f)) ?? defaultOverridesOf(file).overrides;
+    const files = [file, ...overrides];
+    // loaded while the files are read
+    const yaml = files.some((f) => composeFormatOf(f) === 'yaml') ? preloadJsYaml() : undefined;
     const texts: ComposeText[] = [];
-    for (const f of [file, ...overrides]) texts.push({ text: await read(f), file: f });
+    for (const f of files) texts.push({ text: await read(f), file: f });
+    await yaml;
     return build(texts, workingDir, options);
   } catch (error) {
     if (isComposeError(error)) throw error;

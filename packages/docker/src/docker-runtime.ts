@@ -7,6 +7,7 @@ import type {
   ContainerRequest,
   ExecOptions,
   ExecResult,
+  HookSpec,
   HostPortClaim,
   HostPortConflict,
   ListOptions,
@@ -98,6 +99,12 @@ function signalName(signal: string): string {
   return numbers[upper] ?? upper.replace(/^SIG/, '');
 }
 
+/** What a container's create fixed for its stops (see DockerEngineRuntime.fixedOf). */
+interface FixedAtCreate {
+  readonly stopSignal: string;
+  readonly preStop: readonly HookSpec[];
+}
+
 const is = (error: unknown, status: number): error is DockerEngineError => isDockerEngineError(error) && error.statusCode === status;
 
 /** Parses `Bind for 127.0.0.1:8080 failed: port is already allocated` / `listen tcp4 0.0.0.0:8080: bind: address already in use`. */
@@ -118,8 +125,17 @@ class DockerEngineRuntime implements DockerRuntime {
   private readonly pull: boolean;
   private readonly init: boolean;
   private readonly secretsDevMode: boolean;
-  /** Stop signals of the containers this object inspected, by id (see stopSignalOf). */
-  private readonly stopSignals = new Map<string, string>();
+  /**
+   * What is fixed when a container is created (its stop signal and `pre_stop` hooks, from its
+   * config and labels), by id, for the containers this object inspected (see fixedOf).
+   */
+  private readonly fixed = new Map<string, FixedAtCreate>();
+  /**
+   * Ids of the project's networks by `project/name`, as the last listing of that project gave
+   * them: `down` removes what it just listed by id, without inspecting each name again (a
+   * removal takes its entry; one gone meanwhile is looked up by name).
+   */
+  private readonly listedNetworks = new Map<string, string>();
   /** Images being built for `pull_policy: build`, by project, service and config hash. */
   private readonly builds = new Map<string, Promise<void>>();
 
@@ -144,19 +160,22 @@ class DockerEngineRuntime implements DockerRuntime {
       inspect = await this.client.json<ContainerInspect>('GET', `${this.path(id)}/json`);
     } catch (error) {
       if (is(error, 404)) {
-        this.stopSignals.delete(id);
+        this.fixed.delete(id);
         throw new ContainerNotFoundError('docker', id, { cause: error });
       }
       throw error;
     }
-    this.stopSignals.set(id, inspect.Config.StopSignal || 'SIGTERM');
+    if (!this.fixed.has(id)) this.fixed.set(id, { stopSignal: inspect.Config.StopSignal || 'SIGTERM', preStop: hooksOf(inspect.Config.Labels).pre_stop });
     return inspect;
   }
 
-  /** A container's stop signal: fixed when it is created, so one inspection (a listing, say) tells it for good. */
-  private async stopSignalOf(id: string): Promise<string> {
-    if (!this.stopSignals.has(id)) await this.raw(id); // (which records it)
-    return this.stopSignals.get(id) ?? 'SIGTERM';
+  /**
+   * A container's stop signal and `pre_stop` hooks: fixed when it is created (config and labels
+   * never change under one id), so one inspection (a listing, say) tells them for good, and a
+   * stop needs no inspection of its own.
+   */
+  private async fixedOf(id: string): Promise<FixedAtCreate> {
+    return this.fixed.get(id) ?? (await this.raw(id), this.fixed.get(id) as FixedAtCreate); // (raw records it)
   }
 
   async version(): Promise<EngineVersion> {
@@ -168,10 +187,15 @@ class DockerEngineRuntime implements DockerRuntime {
     return resources.ensureNetwork(this.client, request);
   }
   removeNetwork(project: string, runtimeName: string): Promise<void> {
-    return resources.removeNetwork(this.client, project, runtimeName);
+    const key = `${project}/${runtimeName}`;
+    const listedId = this.listedNetworks.get(key);
+    this.listedNetworks.delete(key);
+    return resources.removeNetwork(this.client, project, runtimeName, listedId);
   }
-  listNetworks(project: string): Promise<readonly ResourceInfo[]> {
-    return resources.listNetworks(this.client, project);
+  async listNetworks(project: string): Promise<readonly ResourceInfo[]> {
+    const networks = await resources.listNetworks(this.client, project);
+    for (const n of networks) if (n.labels[LABEL_PROJECT] === project) this.listedNetworks.set(`${project}/${n.runtimeName}`, n.id);
+    return networks;
   }
   ensureVolume(request: VolumeRequest): Promise<{ info: ResourceInfo; created: boolean }> {
     return resources.ensureVolume(this.client, request);
@@ -326,17 +350,19 @@ class DockerEngineRuntime implements DockerRuntime {
 
   async stopContainer(id: string, options: StopOptions): Promise<void> {
     const seconds = Math.max(0, Math.ceil(options.timeoutMs / 1000));
-    // `pre_stop` hooks (carried by a label), through exec, while the container still runs; a
-    // failed hook fails the stop, as in Docker Compose
-    const running = await this.raw(id);
-    const { pre_stop } = hooksOf(running.Config.Labels);
-    if (pre_stop.length > 0 && running.State.Running === true) await runHooks(this.client, running.Id, 'pre_stop', pre_stop, this.#where(running));
+    // `pre_stop` hooks (carried by a label), through exec, while the container still runs (its
+    // state is read afresh only then); a failed hook fails the stop, as in Docker Compose
+    const { stopSignal, preStop } = await this.fixedOf(id);
+    if (preStop.length > 0) {
+      const running = await this.raw(id);
+      if (running.State.Running === true) await runHooks(this.client, running.Id, 'pre_stop', preStop, this.#where(running));
+    }
     const stop = (t: number) => this.client.json('POST', `${this.path(id)}/stop`, { query: { t }, timeoutMs: t * 1000 + 30_000 });
     try {
       const wanted = options.signal === undefined ? undefined : signalName(options.signal);
       // `stop` (not `kill`) is what marks a container as stopped by hand, so that its restart
       // policy does not bring it back: use it whenever it sends the wanted signal.
-      if (wanted === undefined || wanted === 'KILL' || wanted === signalName(await this.stopSignalOf(id))) {
+      if (wanted === undefined || wanted === 'KILL' || wanted === signalName(stopSignal)) {
         await stop(wanted === 'KILL' ? 0 : seconds);
         return;
       }
@@ -355,7 +381,7 @@ class DockerEngineRuntime implements DockerRuntime {
   }
 
   async removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
-    this.stopSignals.delete(id);
+    this.fixed.delete(id);
     try {
       await this.client.json('DELETE', this.path(id), { query: { force: options.force === true, v: false } });
     } catch (error) {

@@ -78,8 +78,16 @@ export async function ensureNetwork(client: EngineClient, request: NetworkReques
   return { info: networkInfo(request.project, created), created: true };
 }
 
-/** Removes a network, but only one labelled as this project's (never an external one). */
-export async function removeNetwork(client: EngineClient, project: string, runtimeName: string): Promise<void> {
+/**
+ * Removes a network, but only one labelled as this project's (never an external one). `listedId`:
+ * the id a listing of this project's networks (label-filtered) just gave for that name, deleted
+ * without inspecting the name first; gone meanwhile (404), the name is looked up as without it.
+ */
+export async function removeNetwork(client: EngineClient, project: string, runtimeName: string, listedId?: string): Promise<void> {
+  if (listedId !== undefined) {
+    const deleted = await orUndefinedOn404(client.json('DELETE', `/networks/${encodeURIComponent(listedId)}`).then(() => true));
+    if (deleted) return;
+  }
   const existing = await inspectNetwork(client, runtimeName);
   if (!existing || existing.Labels?.[LABEL_PROJECT] !== project) return;
   await orUndefinedOn404(client.json('DELETE', `/networks/${encodeURIComponent(existing.Id)}`));

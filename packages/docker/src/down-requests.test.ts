@@ -1,0 +1,103 @@
+import http from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LABEL_PROJECT } from '@selur/compose';
+import { dockerRuntime } from './docker-runtime.js';
+import { LABEL_HOOKS } from './hooks.js';
+import type { DockerRuntime } from './options.js';
+
+/**
+ * The requests `down` sends, against a fake engine on a unix socket that knows two containers
+ * (`plain`, and `hooked` with a pre_stop hook, not running so that the hook is skipped) and one
+ * network of project `shop`. Each request is answered at once: nothing loops.
+ */
+let dir: string;
+let server: http.Server;
+let runtime: DockerRuntime;
+let requests: string[];
+/** Network ids the engine no longer has (DELETE answers 404). */
+let goneNetworks: Set<string>;
+
+const inspect = (id: string, labels: Record<string, string>) => ({
+  Id: id,
+  Name: `/shop_${id}_1`,
+  Config: { StopSignal: 'SIGTERM', Labels: labels },
+  State: { Running: false, Status: 'exited' },
+});
+const CONTAINERS: Record<string, object> = {
+  plain: inspect('plain', { [LABEL_PROJECT]: 'shop' }),
+  hooked: inspect('hooked', { [LABEL_PROJECT]: 'shop', [LABEL_HOOKS]: JSON.stringify({ post_start: [], pre_stop: [{ command: ['true'] }] }) }),
+};
+const NETWORK = { Id: 'net1', Name: 'shop_default', Labels: { [LABEL_PROJECT]: 'shop', 'io.selur.compose.network': 'default' } };
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'selur-down-requests-'));
+  requests = [];
+  goneNetworks = new Set();
+  server = http.createServer((req, res) => {
+    const path = (req.url ?? '').replace(/^\/v1\.41/, '').split('?')[0] as string;
+    requests.push(`${req.method} ${path}`);
+    const send = (status: number, body?: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'api-version': '1.41' });
+      res.end(body === undefined ? undefined : JSON.stringify(body));
+    };
+    const container = /^\/containers\/([^/]+)\/(json|stop)$/.exec(path);
+    if (path === '/_ping') return send(200, 'OK');
+    if (container && container[2] === 'json') return CONTAINERS[container[1] as string] ? send(200, CONTAINERS[container[1] as string]) : send(404, { message: 'no such container' });
+    if (container && container[2] === 'stop') return send(204);
+    if (path === '/networks' && req.method === 'GET') return send(200, [NETWORK]);
+    if (path === '/networks/shop_default' && req.method === 'GET') return send(200, NETWORK);
+    if (path.startsWith('/networks/') && req.method === 'DELETE') return goneNetworks.has(path.slice('/networks/'.length)) ? send(404, { message: 'no such network' }) : send(204);
+    return send(500, { message: `unexpected ${req.method} ${path}` });
+  });
+  await new Promise<void>((resolve) => server.listen(join(dir, 'engine.sock'), resolve));
+  runtime = dockerRuntime({ host: `unix://${join(dir, 'engine.sock')}` });
+});
+
+afterEach(async () => {
+  await runtime.close?.();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('what a stop asks the engine', () => {
+  it('inspects a container once for its stop signal and hooks; a container without pre_stop hooks is then stopped without another inspection', async () => {
+    await runtime.stopContainer('plain', { timeoutMs: 1000 });
+    await runtime.stopContainer('plain', { timeoutMs: 1000 });
+    expect(requests.filter((r) => r !== 'GET /_ping')).toEqual(['GET /containers/plain/json', 'POST /containers/plain/stop', 'POST /containers/plain/stop']);
+  });
+
+  it('reads the state of a container with pre_stop hooks afresh before each stop (hooks run only while it runs)', async () => {
+    await runtime.inspectContainer('hooked').catch(() => undefined); // records what the create fixed (the mapping may refuse this sparse answer)
+    requests = [];
+    await runtime.stopContainer('hooked', { timeoutMs: 1000 });
+    expect(requests).toEqual(['GET /containers/hooked/json', 'POST /containers/hooked/stop']);
+  });
+
+  it('says a container that is gone is not found', async () => {
+    await expect(runtime.stopContainer('ghost', { timeoutMs: 1000 })).rejects.toMatchObject({ code: 'E_CONTAINER_NOT_FOUND' });
+  });
+});
+
+describe('what a network removal asks the engine', () => {
+  it('deletes a network the listing just gave by its id, without inspecting its name', async () => {
+    expect((await runtime.listNetworks('shop')).map((n) => n.runtimeName)).toEqual(['shop_default']);
+    requests = [];
+    await runtime.removeNetwork('shop', 'shop_default');
+    expect(requests).toEqual(['DELETE /networks/net1']);
+  });
+
+  it('looks the name up as before when the listed id is gone, and without a listing', async () => {
+    await runtime.listNetworks('shop');
+    goneNetworks.add('net1');
+    requests = [];
+    await runtime.removeNetwork('shop', 'shop_default');
+    expect(requests).toEqual(['DELETE /networks/net1', 'GET /networks/shop_default', 'DELETE /networks/net1']);
+    goneNetworks.clear();
+    requests = [];
+    await runtime.removeNetwork('shop', 'shop_default'); // the listing's entry was taken
+    expect(requests).toEqual(['GET /networks/shop_default', 'DELETE /networks/net1']);
+  });
+});

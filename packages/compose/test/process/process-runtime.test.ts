@@ -10,7 +10,7 @@ import {
   type DurationString,
   type ProcessRuntime,
 } from '@selur/compose';
-import { alive, groupMembers, killGroup, killRecorded, procState, request, waitFor } from './support.js';
+import { alive, groupMembers, killGroup, killRecorded, parentPid, procState, request, waitFor } from './support.js';
 
 const health = (test: string | string[], timeout: DurationString = '5s') => ({ test, interval: '1s', timeout, retries: 3, start_period: '0s', start_interval: '1s', disable: false }) as const;
 
@@ -68,7 +68,17 @@ describe('processRuntime', () => {
     await runtime.pauseContainer(info.id);
     expect(await runtime.inspectContainer(info.id)).toMatchObject({ state: 'paused', pid });
     expect((await runtime.listContainers('p1', { all: false })).map((c) => c.state)).toEqual(['paused']);
-    await waitFor(() => groupMembers(pid).every((m) => procState(m) === 'T'), 'every process of the group stopped');
+    // Every process of the group stopped (T), or waiting in the kernel (D) for a vfork()ed child that
+    // the stop caught before it exec'd (dash starts commands with vfork): frozen until that child
+    // runs again, which only the unpause allows. The counters below show nothing moves.
+    const frozenMember = (m: number, members: readonly number[]) =>
+      procState(m) === 'T' || (procState(m) === 'D' && members.some((c) => parentPid(c) === m && procState(c) === 'T'));
+    await waitFor(() => {
+      const members = groupMembers(pid);
+      return members.every((m) => frozenMember(m, members));
+    }, 'every process of the group stopped').catch((error: unknown) => {
+      throw new Error(`${String(error)}; the group: ${groupMembers(pid).map((m) => `${m} (parent ${parentPid(m)}) ${procState(m)}`).join(', ')}`);
+    });
     const frozen = [await count('parent.txt'), await count('child.txt')];
     await new Promise((r) => setTimeout(r, 150));
     expect([await count('parent.txt'), await count('child.txt')]).toEqual(frozen);

@@ -128,6 +128,16 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A process's parent pid, from /proc (undefined once it is gone). */
+export function parentPid(pid: number): number | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The state letter of `pid` in `/proc/<pid>/stat` (`S`, `R`, `T` for stopped, …), or undefined once it is gone. */
 export function procState(pid: number): string | undefined {
   try {

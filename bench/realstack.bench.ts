@@ -45,6 +45,8 @@ const STAGES = ['pg-init', 'db', 'cache', 'app', 'web'] as const;
 type Stage = (typeof STAGES)[number];
 
 export type Way = 'sdk' | 'cli' | 'script' | 'sdk-base' | 'cli-base';
+/** The ways whose stage times are kept. */
+export type StagedWay = 'sdk' | 'cli' | 'cli-base' | 'script';
 /** Per CLI run, ms from its spawn: Node started (before our modules), first event, first stop, last container removed, last volume removed, last line, exit. */
 export interface CliStamps {
   readonly node?: number | undefined;
@@ -64,8 +66,11 @@ export interface RealStackBench {
   readonly cliStamps: Partial<Record<Way, { up: CliStamps[]; down: CliStamps[] }>>;
   readonly upMs: Record<Way, number[]>;
   readonly downMs: Record<Way, number[]>;
-  /** Per stage, ms from the start of `up` until that service was ready (SDK: its event; script: its stamp). */
-  readonly stagesMs: Record<'sdk' | 'script', Record<Stage, number[]>>;
+  /**
+   * Per stage, ms from the start of `up` until that service was ready (SDK: its event; CLI: its
+   * progress line, from the spawn; script: its stamp).
+   */
+  readonly stagesMs: Record<StagedWay, Record<Stage, number[]>>;
   /** Requests that failed right after `up` returned (each way retries, bounded, and counts them). */
   readonly retries: Record<Way, number>;
   /** CPU time of this process (user + system, ms) per SDK `up` and `down`: what the engine itself costs. */
@@ -181,7 +186,7 @@ export async function runRealStackBench(rounds = Number(process.env.BENCH_ROUNDS
   const upMs: Record<Way, number[]> = { sdk: [], cli: [], script: [], 'sdk-base': [], 'cli-base': [] };
   const downMs: Record<Way, number[]> = { sdk: [], cli: [], script: [], 'sdk-base': [], 'cli-base': [] };
   const stage = (): Record<Stage, number[]> => ({ 'pg-init': [], db: [], cache: [], app: [], web: [] });
-  const stagesMs = { sdk: stage(), script: stage() };
+  const stagesMs: Record<StagedWay, Record<Stage, number[]>> = { sdk: stage(), cli: stage(), 'cli-base': stage(), script: stage() };
   const retries: Record<Way, number> = { sdk: 0, cli: 0, script: 0, 'sdk-base': 0, 'cli-base': 0 };
 
   type Sdk = Pick<typeof compose, 'loadProject' | 'processRuntime'>;
@@ -230,6 +235,13 @@ export async function runRealStackBench(rounds = Number(process.env.BENCH_ROUNDS
       const up = await runStamped(['--import', CLI_PHASES, cli, '-f', FILE, '-p', name, '--progress', 'plain', 'up', '-d', '--wait'], cliEnv);
       const upDone = performance.now();
       stamps.up.push(stampsOf(up.lines, up.exit));
+      // each service's readiness line (`db  healthy`, `pg-init  completed (0)`), ms from the spawn
+      if (way === 'cli' || way === 'cli-base') {
+        for (const s of STAGES) {
+          const at = up.lines.find((l) => l.text.startsWith(`${s}  healthy`) || l.text.startsWith(`${s}  completed`))?.at;
+          if (at !== undefined) stagesMs[way][s].push(at);
+        }
+      }
       // `ps` is how a script learns the port: not part of `up`, so its time is left out.
       const ps = JSON.parse(await run(process.execPath, [cli, '-f', FILE, '-p', name, 'ps', '--format', 'json'], cliEnv)) as { service: string; ports: { published: number }[] }[];
       const web = ps.find((c) => c.service === 'web')?.ports[0]?.published;
@@ -339,19 +351,24 @@ export function printRealStackBench(r: RealStackBench): void {
     const cpu = r.sdkCpuMs[way];
     if (cpu) console.log(`  ${way} CPU time of the bench process (user + system, ms, medians): up ${median(cpu.up).toFixed(0)} (${list(cpu.up)}), down ${median(cpu.down).toFixed(0)} (${list(cpu.down)}); from web ready to the first answer after up returned ${median(cpu.tail).toFixed(0)} ms (${list(cpu.tail)})`);
   }
-  const stageLine = (way: 'sdk' | 'script') => STAGES.map((s) => `${s} ${median(r.stagesMs[way][s]).toFixed(0)}`).join(', ');
-  console.log(`  ready at (ms from the start, medians): SDK ${stageLine('sdk')}; script ${stageLine('script')}`);
+  const stageLine = (way: StagedWay) => STAGES.map((s) => `${s} ${median(r.stagesMs[way][s]).toFixed(0)}`).join(', ');
+  const cliLines = (['cli', 'cli-base'] as const).filter((w) => r.stagesMs[w].web.length > 0).map((w) => `; ${w === 'cli' ? 'CLI' : 'CLI (compared checkout)'} (from its spawn) ${stageLine(w)}`).join('');
+  console.log(`  ready at (ms from the start, medians): SDK ${stageLine('sdk')}${cliLines}; script ${stageLine('script')}`);
   // What each stage took from the moment it could begin (its dependencies ready), per round:
   // where the engine's own cost shows against the script's (the servers' start is the same).
-  const after: Record<'sdk' | 'script', Record<Stage, readonly Stage[]>> = {
-    sdk: { 'pg-init': [], db: ['pg-init'], cache: [], app: ['db', 'cache'], web: ['app'] },
+  const stack: Record<Stage, readonly Stage[]> = { 'pg-init': [], db: ['pg-init'], cache: [], app: ['db', 'cache'], web: ['app'] };
+  const after: Record<StagedWay, Record<Stage, readonly Stage[]>> = {
+    sdk: stack,
+    cli: stack,
+    'cli-base': stack,
     script: { 'pg-init': [], db: ['pg-init'], cache: ['db'], app: ['cache'], web: ['app'] },
   };
-  const took = (way: 'sdk' | 'script') =>
+  const took = (way: StagedWay) =>
     STAGES.map((s) => {
       const spans = r.stagesMs[way][s].map((at, i) => at - Math.max(0, ...after[way][s].map((d) => r.stagesMs[way][d][i] ?? Number.NaN)));
       return `${s} ${median(spans).toFixed(0)}`;
     }).join(', ');
-  console.log(`  each stage from its start (ms, medians): SDK ${took('sdk')}; script ${took('script')}`);
+  const cliTook = (['cli', 'cli-base'] as const).filter((w) => r.stagesMs[w].web.length > 0).map((w) => `; ${w === 'cli' ? 'CLI' : 'CLI (compared checkout)'} ${took(w)}`).join('');
+  console.log(`  each stage from its start (ms, medians; the CLI's pg-init from its spawn): SDK ${took('sdk')}${cliTook}; script ${took('script')}`);
   console.log(`  requests retried after up returned: SDK ${r.retries.sdk}, CLI ${r.retries.cli}, script ${r.retries.script}`);
 }

@@ -1,4 +1,4 @@
-import { chmod, chown, readdir, stat } from 'node:fs/promises';
+import { chmodSync, chownSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { ContainerRequest } from '../../../runtime/types.js';
@@ -36,7 +36,7 @@ export async function buildRecord(store: StateStore, request: ContainerRequest):
   for (const mount of request.mounts) {
     const hostPath = mount.type === 'bind' ? resolve(request.workingDir, expandHome(mount.source)) : await resources.volumeMountPath(store, project, mount.source);
     // A fresh (empty) named volume belongs to the user the service runs as, as in a container.
-    if (runAs && mount.type !== 'bind') await ownEmptyFolder(store, project, hostPath, runAs);
+    if (runAs && mount.type !== 'bind') ownEmptyFolder(store, project, hostPath, runAs);
     mounts.push({ target: mount.target, hostPath, readOnly: mount.readOnly });
     mountEnv[mountEnvName(mount.target)] = hostPath;
   }
@@ -71,15 +71,25 @@ export async function buildRecord(store: StateStore, request: ContainerRequest):
  * Gives a fresh (empty) volume folder to the user the service runs as, and lets that user pass
  * through the folders above it that this runtime made (search permission only: their listings stay
  * private). The state folder itself must be reachable by that user (a `stateDir` under /root is not).
+ *
+ * Synchronous: five metadata calls on folders of the state folder take microseconds, and each
+ * through the thread pool cost a round trip through a busy machine's scheduler; on the real stack
+ * PostgreSQL's initdb (the head of the critical path) was created and started after Redis.
  */
-async function ownEmptyFolder(store: StateStore, project: string, path: string, runAs: RunAs): Promise<void> {
-  if ((await readdir(path).catch(() => ['?'])).length !== 0) return;
-  await chown(path, runAs.uid, runAs.gid);
+function ownEmptyFolder(store: StateStore, project: string, path: string, runAs: RunAs): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(path);
+  } catch {
+    return;
+  }
+  if (entries.length !== 0) return;
+  chownSync(path, runAs.uid, runAs.gid);
   const paths = store.paths(project);
   if (!path.startsWith(`${paths.volumesDir}/`)) return;
   for (const folder of [dirname(paths.dataDir), paths.dataDir, paths.volumesDir]) {
-    const { mode } = await stat(folder);
-    if ((mode & 0o011) !== 0o011) await chmod(folder, (mode & 0o7777) | 0o011);
+    const { mode } = statSync(folder);
+    if ((mode & 0o011) !== 0o011) chmodSync(folder, (mode & 0o7777) | 0o011);
   }
 }
 

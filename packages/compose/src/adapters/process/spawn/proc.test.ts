@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isGroupAlive, isProcessAlive, processStartTime, signalGroup, stopGroup, toSignal, waitGone } from './proc.js';
 
 const sleeper = () => {
@@ -68,6 +68,26 @@ describe('proc', () => {
       await new Promise((resolve) => setTimeout(resolve, 100)); // it has exited
       expect(isGroupAlive(pgid)).toBe(false);
       expect(await waitGone(pgid, 2_000)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
+  it('sees a zombie leader alone in its group gone at the first look, without waiting for a reap (few waits)', async () => {
+    // pid 1 of a container may reap late (seconds): a `down` from another process must not wait for it.
+    const parent = spawn('perl', ['-e', '$| = 1; my $pid = fork(); if (!$pid) { setpgrp(0, 0); exit 0 } print "$pid\\n"; sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pgid = Number(await new Promise<string>((resolve) => parent.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // it has exited, and nobody reaps it
+      expect(isProcessAlive(pgid)).toBe(false);
+      vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+      try {
+        // No timer ever fires here: the wait must settle on its first look.
+        const outcome = await Promise.race([waitGone(pgid, 10_000), new Promise((resolve) => setImmediate(() => resolve('still waiting')))]);
+        expect(outcome).toBe(true);
+      } finally {
+        vi.useRealTimers();
+      }
     } finally {
       parent.kill('SIGKILL');
     }

@@ -169,7 +169,10 @@ export async function stopGroup(
   return (await waitGone(pgid, options.killWaitMs ?? 5_000)) ? 'killed' : 'stuck';
 }
 
-/** How long a group whose leader just ended may be left to its parent to reap, before a scan (ms). */
+/**
+ * How long a group whose leader just ended may be left to its parent to reap, before a scan (ms),
+ * while many groups are waited for at once (see {@link waitGone}).
+ */
 const REAP_GRACE_MS = 50;
 /** How long waits for groups to end share one scan of every process (ms). */
 const SCAN_SHARED_MS = 20;
@@ -191,8 +194,13 @@ const MANY_WAITS_CAP_MS = 100;
  * Waits until group `pgid` has no live process, polling fast first; false on timeout. A leader
  * that has just ended is usually reaped within a millisecond, which empties the group of a service
  * that started nothing: only a group whose leader stays a zombie (or that outlived its leader)
- * costs a scan of every process, at most one per poll; hundreds of services stopped at once would
- * otherwise scan back to back.
+ * costs a scan of every process, at most one per poll (scans within {@link SCAN_SHARED_MS} are
+ * shared). While at most {@link FEW_WAITS} groups are waited for, a zombie leader is scanned past
+ * at once: the leader of a service released by a detached `up` is the child of pid 1, which may
+ * reap late (this machine's pid 1 reaps every ~2 s), and a `down` from another process waited
+ * {@link REAP_GRACE_MS} per stop for a reap that did not come, at each level of the stop order.
+ * With more waits (hundreds of services stopped at once) the grace stays, so that they do not scan
+ * back to back.
  */
 export async function waitGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + Math.max(0, timeoutMs);
@@ -205,7 +213,8 @@ export async function waitGone(pgid: number, timeoutMs: number): Promise<boolean
       if (glance === 'gone') return true;
       if (glance === 'leader-gone') {
         leaderGoneAt ??= Date.now();
-        if (Date.now() - leaderGoneAt >= REAP_GRACE_MS && !liveGroups(SCAN_SHARED_MS).has(pgid)) return true;
+        const grace = waiting <= FEW_WAITS ? 0 : REAP_GRACE_MS;
+        if (Date.now() - leaderGoneAt >= grace && !liveGroups(SCAN_SHARED_MS).has(pgid)) return true;
       }
       if (Date.now() >= deadline) return glance === 'leader-gone' && !liveGroups(SCAN_SHARED_MS).has(pgid);
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));

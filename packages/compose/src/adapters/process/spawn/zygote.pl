@@ -127,15 +127,15 @@ sub settle {
   $ctl{$id} = $w;
   say_("S $id $pid " . fileno($w));
 }
-# Reports the forked children that have acknowledged, in the order they do: those ready by now (no
-# wait), and with $GROUP of them not ready, waits until one is. Called after each fork and when the
-# main loop sees an acknowledgement, so a burst is reported as it goes, not $GROUP at a time: on a
-# loaded machine the zygote gets a CPU a tenth of the time, and its 16 forks between two reports
-# left the owner without news for a second; and a child slow to set itself up (its files on a slow
-# disk) holds up neither another's report nor the zygote's next read.
+# Reports the forked children that have acknowledged, in the order they do: after each fork those
+# ready by then (no wait), with $GROUP of them waiting until one is, and with $all every one. A
+# burst is thus reported as it goes, not $GROUP at a time: on a loaded machine the zygote gets a
+# CPU a tenth of the time, and its 16 forks between two reports left the owner without news for
+# a second; and a child slow to set itself up (its files on a slow disk) holds up no other's report.
 sub settle_ready {
+  my ($all) = @_;
   while (@forked) {
-    my $wait = @forked >= $GROUP;
+    my $wait = $all || @forked >= $GROUP;
     my $rin = '';
     vec($rin, fileno($_->[3]), 1) = 1 for @forked;
     my $n = select(my $rout = $rin, undef, undef, $wait ? undef : 0);
@@ -149,8 +149,6 @@ sub settle_ready {
 }
 sub reap {
   while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
-    # A held child that died before it was reported: its S first (its pipe is at end of file).
-    if (my @early = grep { $_->[1] == $pid } @forked) { @forked = grep { $_->[1] != $pid } @forked; settle($_) for @early }
     my $id = delete $ids{$pid};
     next unless defined $id;
     if (my $w = delete $ctl{$id}) { close $w }
@@ -163,10 +161,8 @@ while (1) {
   my $rin = '';
   vec($rin, fileno(STDIN), 1) = 1;
   vec($rin, fileno($wake_r), 1) = 1;
-  vec($rin, fileno($_->[3]), 1) = 1 for @forked; # children still setting up: reported when they acknowledge
   my $n = select(my $rout = $rin, undef, undef, undef);
   next if $n <= 0;
-  settle_ready() if @forked;
   # Reaped when a SIGCHLD woke this loop only (drained first: a child that ends after the drain
   # wakes it again): each waitpid(-1) walks every child of this process in the kernel, 2,000
   # of them in an `up` of 2,000 services, and input arrives many times a second.
@@ -188,7 +184,7 @@ while (1) {
       # A burst is reported as it goes (see settle_ready): 1,800 requests at once (the
       # dependants of an `up` of 2,000 services) arrive ~110 to a read, and reporting none until
       # all of a read were forked left the owner without news for half a second at a time.
-      settle_ready();
+      settle_ready(0);
     }
     elsif ($kind eq 'P') { run_(@f) }
     elsif ($kind eq 'R' || $kind eq 'D' || $kind eq 'C') {
@@ -198,4 +194,5 @@ while (1) {
       close $w;
     }
   }
+  settle_ready(1);
 }

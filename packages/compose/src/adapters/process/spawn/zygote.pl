@@ -116,9 +116,9 @@ sub run_ {
   say_("P $id $pid");
 }
 # Its session exists before anyone hears of it (a stop signals its process group): a moment,
-# for the child to run its first system call (end of file if it died first). Children forked
-# one after another are waited for together (up to $GROUP not acknowledged yet), so that their
-# first steps overlap (see settle_ready).
+# for the child to run its first system call (end of file if it died first). The children forked
+# from one read of stdin are waited for together (up to $GROUP at a time), so that their first
+# steps overlap.
 sub settle {
   my ($id, $pid, $w, $ack_r) = @{$_[0]};
   my $got;
@@ -126,26 +126,6 @@ sub settle {
   close $ack_r;
   $ctl{$id} = $w;
   say_("S $id $pid " . fileno($w));
-}
-# Reports the forked children that have acknowledged, in the order they do: after each fork those
-# ready by then (no wait), with $GROUP of them waiting until one is, and with $all every one. A
-# burst is thus reported as it goes, not $GROUP at a time: on a loaded machine the zygote gets a
-# CPU a tenth of the time, and its 16 forks between two reports left the owner without news for
-# a second; and a child slow to set itself up (its files on a slow disk) holds up no other's report.
-sub settle_ready {
-  my ($all) = @_;
-  while (@forked) {
-    my $wait = $all || @forked >= $GROUP;
-    my $rin = '';
-    vec($rin, fileno($_->[3]), 1) = 1 for @forked;
-    my $n = select(my $rout = $rin, undef, undef, $wait ? undef : 0);
-    if ($n < 0 && $! == POSIX::EINTR()) { next if $wait; return }
-    if ($n < 0) { settle(shift @forked); next } # cannot wait on them together: one at a time
-    return if $n == 0;
-    my @ready = grep { vec($rout, fileno($_->[3]), 1) } @forked;
-    @forked = grep { !vec($rout, fileno($_->[3]), 1) } @forked;
-    settle($_) for @ready;
-  }
 }
 sub reap {
   while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
@@ -181,10 +161,10 @@ while (1) {
     if ($kind eq 'H') {
       my $held = hold(@f);
       push @forked, $held if ref $held;
-      # A burst is reported as it goes (see settle_ready): 1,800 requests at once (the
-      # dependants of an `up` of 2,000 services) arrive ~110 to a read, and reporting none until
-      # all of a read were forked left the owner without news for half a second at a time.
-      settle_ready(0);
+      # A burst is reported a group at a time: 1,800 requests at once (the dependants of an
+      # `up` of 2,000 services) arrive ~110 to a read, and reporting none until all of a read
+      # were forked left the owner without news for half a second at a time.
+      if (@forked >= $GROUP) { settle($_) for splice(@forked) }
     }
     elsif ($kind eq 'P') { run_(@f) }
     elsif ($kind eq 'R' || $kind eq 'D' || $kind eq 'C') {
@@ -194,5 +174,5 @@ while (1) {
       close $w;
     }
   }
-  settle_ready(1);
+  settle($_) for splice(@forked);
 }

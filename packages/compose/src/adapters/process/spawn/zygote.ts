@@ -33,9 +33,9 @@ function childProcess(): typeof import('node:child_process') {
 const NOTICE_DELAY_MS = 50;
 
 /**
- * How many held children may be asked of the zygote and not reported yet (see spawnHeld): four
- * times the forks it lets wait for their acknowledgement together (zygote.pl's $GROUP), so that it
- * always has forks to make while this process reads a report and answers it.
+ * How many held children may be asked of the zygote and not reported yet (see spawnHeld): four of
+ * its report groups (zygote.pl's $GROUP), so that it always has forks to make while this process
+ * reads a report and answers it.
  */
 export const HELD_IN_FLIGHT = 64;
 

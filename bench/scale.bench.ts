@@ -9,6 +9,12 @@
  * children until the stack is up; Linux, from /proc). CPU is far less noisy than wall time on a
  * shared machine: an O(n²) step shows there first.
  *
+ * The longest silence of each size is printed with what bordered and filled it (silence.ts): the
+ * events before and after it, how long this process's main thread and the zygote ran then and how
+ * long they waited, runnable, for a CPU (Linux schedstat), and the load average. The target stays
+ * the silence as measured; the verdict adds whether the silences over it were mostly waits for a
+ * CPU (a loaded machine) or remain over it less those waits (a stall of ours).
+ *
  * Honesty: an untimed up and down of the smallest size runs first (per way), so that the
  * baseline does not carry the one-time costs (the zygote's start, module loading, JIT warm-up)
  * that would make every larger size look cheaper per service. Sizes run `BENCH_SCALE_ROUNDS`
@@ -29,7 +35,7 @@
  * A bench runner can import {@link runScaleBench} instead.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Project } from '../packages/compose/src/project.js';
@@ -37,6 +43,7 @@ import { processRuntime } from '../packages/compose/src/adapters/process/process
 import { findProgram } from '../packages/compose/src/adapters/process/spawn/program-path.js';
 import type { ComposeEvent } from '../packages/compose/src/engine/events.js';
 import { findGc, median } from './stats.js';
+import { SilenceWatch, type Silence } from './silence.js';
 
 /** One size's figures for one way (milliseconds, megabytes). */
 export interface ScalePoint {
@@ -61,6 +68,9 @@ export interface ScalePoint {
   readonly downLongestSilenceMs: number;
   /** Longest time without an event during `up` (ms). */
   readonly upLongestSilenceMs: number;
+  /** The longest silences themselves: their events, the CPU this process and the zygote got then, the load (see silence.ts). */
+  readonly upSilence: Silence;
+  readonly downSilence: Silence;
   /** Heap used while the stack is up, over the heap before (MB; after a GC when exposed). */
   readonly heapHeldMb: number;
   /** CPU time (user + system) of this process per service, for `up` and for `down` (ms). */
@@ -115,8 +125,8 @@ interface Sample {
   readonly downCpuMs: number;
   readonly upCpuAllMs: number | undefined;
   readonly downCpuAllMs: number | undefined;
-  readonly silenceMs: number;
-  readonly upSilenceMs: number;
+  readonly silence: Silence;
+  readonly upSilence: Silence;
   readonly heapHeldMb: number;
 }
 
@@ -153,18 +163,22 @@ function cpuOfPid(pid: number): number | undefined {
   }
 }
 
-/** The zygotes (Perl children of this process): CPU of their own, and of their children alive now (ms). */
+/** The zygotes: the Perl children of this process. */
+function zygotePids(): number[] {
+  return childrenOf(process.pid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'perl';
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The zygotes: CPU of their own, and of their children alive now (ms). */
 function helperCpu(): { readonly zygotes: number; readonly children: number } | undefined {
   let zygotes = 0;
   let children = 0;
-  for (const pid of childrenOf(process.pid)) {
-    let comm = '';
-    try {
-      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-    } catch {
-      continue;
-    }
-    if (comm !== 'perl') continue;
+  for (const pid of zygotePids()) {
     zygotes += cpuOfPid(pid) ?? 0;
     for (const child of childrenOf(pid)) children += cpuOfPid(child) ?? 0;
   }
@@ -177,36 +191,34 @@ async function sample(sdk: Sdk, name: string, n: number, sleep: string, runtime:
   const heapBefore = process.memoryUsage().heapUsed;
   let helpers = helperCpu();
   let cpu = process.cpuUsage();
+  const zygotes = zygotePids();
+  let watch = new SilenceWatch(zygotes);
+  const onEvent = (e: ComposeEvent) => watch.mark('service' in e && e.service !== undefined ? `${e.type} ${e.service}` : e.type);
   let t = performance.now();
-  let last = t;
-  let longest = 0;
-  const onEvent = (_e: ComposeEvent) => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  };
   const stack = await p.up({ runtime, wait: true, onEvent });
   const upMs = performance.now() - t;
-  const upSilenceMs = Math.max(longest, performance.now() - last);
+  const upSilence = watch.end();
   const upCpuMs = cpuMs(cpu);
   const helpersUp = helperCpu();
   // The children alive now are this stack's (the previous sample's are gone): all their CPU is this up's.
   const upCpuAllMs = helpers && helpersUp ? upCpuMs + helpersUp.zygotes - helpers.zygotes + helpersUp.children : undefined;
   gc?.();
   const heapHeldMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-  longest = 0;
   helpers = helperCpu();
   cpu = process.cpuUsage();
+  watch = new SilenceWatch(zygotes);
   t = performance.now();
-  last = t;
   await stack.down({ onEvent });
   const downMs = performance.now() - t;
   const downCpuMs = cpuMs(cpu);
   const helpersDown = helperCpu();
   const downCpuAllMs = helpers && helpersDown ? downCpuMs + helpersDown.zygotes - helpers.zygotes : undefined;
-  longest = Math.max(longest, performance.now() - last);
-  return { round, upMs, downMs, upCpuMs, downCpuMs, upCpuAllMs, downCpuAllMs, silenceMs: longest, upSilenceMs, heapHeldMb };
+  const silence = watch.end();
+  return { round, upMs, downMs, upCpuMs, downCpuMs, upCpuAllMs, downCpuAllMs, silence, upSilence, heapHeldMb };
 }
+
+/** The longest of some silences. */
+const worst = (list: readonly Silence[]): Silence => list.reduce((a, b) => (b.ms > a.ms ? b : a));
 
 /** Most samples of one size a round. */
 const MAX_REPEATS = 40;
@@ -302,8 +314,10 @@ export async function runScaleBench(): Promise<ScalePoint[]> {
         downPerServiceByRoundMs: downByRound,
         upRatioByRound: upByRound.map((v, i) => v / (baseUp[i] ?? Number.NaN)),
         downRatioByRound: downByRound.map((v, i) => v / (baseDown[i] ?? Number.NaN)),
-        downLongestSilenceMs: Math.max(...got.map((s) => s.silenceMs)),
-        upLongestSilenceMs: Math.max(...got.map((s) => s.upSilenceMs)),
+        downLongestSilenceMs: worst(got.map((s) => s.silence)).ms,
+        upLongestSilenceMs: worst(got.map((s) => s.upSilence)).ms,
+        upSilence: worst(got.map((s) => s.upSilence)),
+        downSilence: worst(got.map((s) => s.silence)),
         heapHeldMb: of((s) => s.heapHeldMb),
         upCpuPerServiceMs: of((s) => s.upCpuMs) / n,
         downCpuPerServiceMs: of((s) => s.downCpuMs) / n,
@@ -316,6 +330,22 @@ export async function runScaleBench(): Promise<ScalePoint[]> {
     }
   }
   return points;
+}
+
+/**
+ * A silence less the longest time one of the processes it waited on (this one, the zygotes) spent
+ * runnable without a CPU: about what it would have been on an idle machine. Undefined where the
+ * scheduler's figures are unreadable.
+ */
+function withCpu(q: Silence): number | undefined {
+  if (q.waited === undefined) return undefined;
+  return Math.max(0, q.ms - Math.max(q.waited, q.zygoteWaited ?? 0));
+}
+
+function describeSilence(q: Silence): string {
+  const ms = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(0)} ms`);
+  const less = withCpu(q);
+  return `${q.ms.toFixed(0)} ms, after "${q.after}", before "${q.before}": this process ran ${ms(q.ran)} and waited for a CPU ${ms(q.waited)}, the zygote ran ${ms(q.zygoteRan)} and waited ${ms(q.zygoteWaited)}${less === undefined ? '' : ` (less the longer wait: ${less.toFixed(0)} ms)`}, load ${q.load.toFixed(1)}`;
 }
 
 const spread = (values: readonly number[]): string => (values.length > 1 ? ` (rounds ${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}×)` : '');
@@ -341,12 +371,18 @@ export function printScaleBench(points: readonly ScalePoint[]): void {
         `  N=${String(p.services).padStart(4)}: up ${p.upMs.toFixed(0)} ms (${p.upPerServiceMs.toFixed(2)} ms/service, ${p.upRatio.toFixed(2)}×${p === base ? '' : spread(p.upRatioByRound)}), down ${p.downMs.toFixed(0)} ms (${p.downPerServiceMs.toFixed(2)} ms/service, ${p.downRatio.toFixed(2)}×${p === base ? '' : spread(p.downRatioByRound)}), longest silence in up ${p.upLongestSilenceMs.toFixed(0)} ms, in down ${p.downLongestSilenceMs.toFixed(0)} ms${stall ? ' (STALL)' : ''}, heap held ${p.heapHeldMb.toFixed(1)} MB (${((p.heapHeldMb * 1024) / p.services).toFixed(1)} KB/service); CPU per service: this process up ${p.upCpuPerServiceMs.toFixed(2)} ms (${cpuUp.toFixed(2)}×), down ${p.downCpuPerServiceMs.toFixed(2)} ms (${cpuDown.toFixed(2)}×), all up ${maybe(p.upCpuAllPerServiceMs)} ms (${maybe(allUp)}×), all down ${maybe(p.downCpuAllPerServiceMs)} ms: ${flat && !stall ? 'meets target' : 'MISSES target'}`,
       );
       console.log(`          per round, ms/service: up ${perRound(p.upPerServiceByRoundMs)}; down ${perRound(p.downPerServiceByRoundMs)}`);
+      console.log(`          longest silence in up: ${describeSilence(p.upSilence)}`);
+      console.log(`          longest silence in down: ${describeSilence(p.downSilence)}`);
     }
     const worstUp = Math.max(...mine.map((p) => p.upRatio));
     const worstDown = Math.max(...mine.map((p) => p.downRatio));
     const worstSilence = Math.max(...mine.map((p) => Math.max(p.downLongestSilenceMs, p.upLongestSilenceMs)));
     const ok = worstUp <= FLAT_TARGET && worstDown <= FLAT_TARGET && worstSilence <= STALL_MS;
-    console.log(`  verdict${ways.length > 1 ? ` (${way})` : ''}: worst up ${worstUp.toFixed(2)}×, worst down ${worstDown.toFixed(2)}× (target ≤ ${FLAT_TARGET}×), worst silence ${worstSilence.toFixed(0)} ms (target ≤ ${STALL_MS} ms): ${ok ? 'meets target' : 'MISSES target'}`);
+    const stalls = mine.flatMap((p) => [p.upSilence, p.downSilence]).filter((q) => q.ms > STALL_MS);
+    // The target stays the silence as measured; this only says what filled the long ones.
+    const starved = stalls.length > 0 && stalls.every((q) => withCpu(q) !== undefined && (withCpu(q) as number) <= STALL_MS);
+    const why = stalls.length === 0 ? '' : starved ? `; every silence over ${STALL_MS} ms was mostly waiting for a CPU (less that wait, at most ${Math.max(...stalls.map((q) => withCpu(q) ?? 0)).toFixed(0)} ms; load ${Math.max(...stalls.map((q) => q.load)).toFixed(1)} on ${availableParallelism()} CPUs)` : `; a silence over ${STALL_MS} ms remains over it less its waits for a CPU (${Math.max(...stalls.map((q) => withCpu(q) ?? q.ms)).toFixed(0)} ms): a stall of ours`;
+    console.log(`  verdict${ways.length > 1 ? ` (${way})` : ''}: worst up ${worstUp.toFixed(2)}×, worst down ${worstDown.toFixed(2)}× (target ≤ ${FLAT_TARGET}×), worst silence ${worstSilence.toFixed(0)} ms (target ≤ ${STALL_MS} ms): ${ok ? 'meets target' : 'MISSES target'}${why}`);
   }
   if (ways.length > 1) {
     console.log('  this against base, per size (medians; below 1 is faster):');

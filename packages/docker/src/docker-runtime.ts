@@ -32,8 +32,8 @@ import { containerLogs } from './logs.js';
 import { containerCreateBody, containerNameOf, laterNetworks } from './mapping/container-config.js';
 import { copyFilesInto, syncIntoContainer } from './copy-files.js';
 import { secretAndConfigFiles } from './mapping/files.js';
-import { containerInfo } from './mapping/container-info.js';
-import type { ContainerCreateBody, ContainerInspect } from './mapping/engine-types.js';
+import { containerInfo, containerInfoFromSummary } from './mapping/container-info.js';
+import type { ContainerCreateBody, ContainerInspect, ContainerSummary } from './mapping/engine-types.js';
 import { imageAgeBase, pullPolicyOf, type PullPolicy } from './pull-policy.js';
 import { LABEL_HOOKS, hooksLabel, hooksOf, runHooks } from './hooks.js';
 import path from 'node:path';
@@ -99,11 +99,6 @@ function signalName(signal: string): string {
   return numbers[upper] ?? upper.replace(/^SIG/, '');
 }
 
-/** What a container's create fixed for its stops (see DockerEngineRuntime.fixedOf). */
-interface FixedAtCreate {
-  readonly stopSignal: string;
-  readonly preStop: readonly HookSpec[];
-}
 
 const is = (error: unknown, status: number): error is DockerEngineError => isDockerEngineError(error) && error.statusCode === status;
 
@@ -126,10 +121,12 @@ class DockerEngineRuntime implements DockerRuntime {
   private readonly init: boolean;
   private readonly secretsDevMode: boolean;
   /**
-   * What is fixed when a container is created (its stop signal and `pre_stop` hooks, from its
-   * config and labels), by id, for the containers this object inspected (see fixedOf).
+   * What is fixed when a container is created, by id: its `pre_stop` hooks (from its labels, so a
+   * listing tells them too) and its stop signal (from its config: an inspection only), for the
+   * containers this object listed or inspected (see preStopOf and stopSignalOf).
    */
-  private readonly fixed = new Map<string, FixedAtCreate>();
+  private readonly preStops = new Map<string, readonly HookSpec[]>();
+  private readonly stopSignals = new Map<string, string>();
   /**
    * Ids of the project's networks by `project/name`, as the last listing of that project gave
    * them: `down` removes what it just listed by id, without inspecting each name again (a
@@ -160,22 +157,32 @@ class DockerEngineRuntime implements DockerRuntime {
       inspect = await this.client.json<ContainerInspect>('GET', `${this.path(id)}/json`);
     } catch (error) {
       if (is(error, 404)) {
-        this.fixed.delete(id);
+        this.forget(id);
         throw new ContainerNotFoundError('docker', id, { cause: error });
       }
       throw error;
     }
-    if (!this.fixed.has(id)) this.fixed.set(id, { stopSignal: inspect.Config.StopSignal || 'SIGTERM', preStop: hooksOf(inspect.Config.Labels).pre_stop });
+    if (!this.stopSignals.has(id)) this.stopSignals.set(id, inspect.Config.StopSignal || 'SIGTERM');
+    if (!this.preStops.has(id)) this.preStops.set(id, hooksOf(inspect.Config.Labels).pre_stop);
     return inspect;
   }
 
+  private forget(id: string): void {
+    this.preStops.delete(id);
+    this.stopSignals.delete(id);
+  }
+
   /**
-   * A container's stop signal and `pre_stop` hooks: fixed when it is created (config and labels
-   * never change under one id), so one inspection (a listing, say) tells them for good, and a
-   * stop needs no inspection of its own.
+   * A container's `pre_stop` hooks and stop signal: fixed when it is created (config and labels
+   * never change under one id), so one inspection or listing tells them for good, and a stop
+   * needs no inspection of its own. The hooks are in a label (a listing tells them), the stop
+   * signal in the config (an inspection does).
    */
-  private async fixedOf(id: string): Promise<FixedAtCreate> {
-    return this.fixed.get(id) ?? (await this.raw(id), this.fixed.get(id) as FixedAtCreate); // (raw records it)
+  private async preStopOf(id: string): Promise<readonly HookSpec[]> {
+    return this.preStops.get(id) ?? (await this.raw(id), this.preStops.get(id) ?? []); // (raw records it)
+  }
+  private async stopSignalOf(id: string): Promise<string> {
+    return this.stopSignals.get(id) ?? (await this.raw(id), this.stopSignals.get(id) ?? 'SIGTERM');
   }
 
   async version(): Promise<EngineVersion> {
@@ -352,7 +359,7 @@ class DockerEngineRuntime implements DockerRuntime {
     const seconds = Math.max(0, Math.ceil(options.timeoutMs / 1000));
     // `pre_stop` hooks (carried by a label), through exec, while the container still runs (its
     // state is read afresh only then); a failed hook fails the stop, as in Docker Compose
-    const { stopSignal, preStop } = await this.fixedOf(id);
+    const preStop = await this.preStopOf(id);
     if (preStop.length > 0) {
       const running = await this.raw(id);
       if (running.State.Running === true) await runHooks(this.client, running.Id, 'pre_stop', preStop, this.#where(running));
@@ -362,7 +369,8 @@ class DockerEngineRuntime implements DockerRuntime {
       const wanted = options.signal === undefined ? undefined : signalName(options.signal);
       // `stop` (not `kill`) is what marks a container as stopped by hand, so that its restart
       // policy does not bring it back: use it whenever it sends the wanted signal.
-      if (wanted === undefined || wanted === 'KILL' || wanted === signalName(stopSignal)) {
+      // (without a wanted signal the engine sends the container's own: its config is not needed)
+      if (wanted === undefined || wanted === 'KILL' || wanted === signalName(await this.stopSignalOf(id))) {
         await stop(wanted === 'KILL' ? 0 : seconds);
         return;
       }
@@ -381,7 +389,7 @@ class DockerEngineRuntime implements DockerRuntime {
   }
 
   async removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
-    this.fixed.delete(id);
+    this.forget(id);
     try {
       await this.client.json('DELETE', this.path(id), { query: { force: options.force === true, v: false } });
     } catch (error) {
@@ -392,9 +400,14 @@ class DockerEngineRuntime implements DockerRuntime {
   }
 
   async listContainers(project: string, options: ListOptions = {}): Promise<readonly ContainerInfo[]> {
-    const summaries = await this.client.json<{ Id: string }[]>('GET', '/containers/json', {
+    const summaries = await this.client.json<ContainerSummary[]>('GET', '/containers/json', {
       query: { all: options.all ?? true, filters: { label: [`${LABEL_PROJECT}=${project}`] } },
     });
+    if (options.brief === true) {
+      // the listing tells what a stop and a removal take: no inspection each (`down` asks so)
+      for (const s of summaries) if (!this.preStops.has(s.Id)) this.preStops.set(s.Id, hooksOf(s.Labels).pre_stop);
+      return summaries.map((s) => containerInfoFromSummary(s, this.publishHost)).sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica);
+    }
     const infos = await Promise.all(
       summaries.map((s) =>
         this.inspectContainer(s.Id).catch((error: unknown) => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LABEL_PROJECT } from '@selur/compose';
+import { LABEL_PROJECT, LABEL_SERVICE, Project } from '@selur/compose';
 import { dockerRuntime } from './docker-runtime.js';
 import { LABEL_HOOKS } from './hooks.js';
 import type { DockerRuntime } from './options.js';
@@ -11,7 +11,8 @@ import type { DockerRuntime } from './options.js';
 /**
  * The requests `down` sends, against a fake engine on a unix socket that knows two containers
  * (`plain`, and `hooked` with a pre_stop hook, not running so that the hook is skipped) and one
- * network of project `shop`. Each request is answered at once: nothing loops.
+ * network of project `shop`. Each request is answered at once: nothing loops. The listing says
+ * `plain` runs (a `down` stops it), the inspections that neither does.
  */
 let dir: string;
 let server: http.Server;
@@ -26,10 +27,15 @@ const inspect = (id: string, labels: Record<string, string>) => ({
   Config: { StopSignal: 'SIGTERM', Labels: labels },
   State: { Running: false, Status: 'exited' },
 });
+const HOOKED_LABELS = { [LABEL_PROJECT]: 'shop', [LABEL_HOOKS]: JSON.stringify({ post_start: [], pre_stop: [{ command: ['true'] }] }) };
 const CONTAINERS: Record<string, object> = {
   plain: inspect('plain', { [LABEL_PROJECT]: 'shop' }),
-  hooked: inspect('hooked', { [LABEL_PROJECT]: 'shop', [LABEL_HOOKS]: JSON.stringify({ post_start: [], pre_stop: [{ command: ['true'] }] }) }),
+  hooked: inspect('hooked', HOOKED_LABELS),
 };
+const SUMMARIES = [
+  { Id: 'plain', Names: ['/shop_plain_1'], Image: 'busybox', Labels: { [LABEL_PROJECT]: 'shop', [LABEL_SERVICE]: 'plain' }, State: 'running', Status: 'Up 3 seconds (healthy)' },
+  { Id: 'hooked', Names: ['/shop_hooked_1'], Image: 'busybox', Labels: { ...HOOKED_LABELS, [LABEL_SERVICE]: 'hooked' }, State: 'exited', Status: 'Exited (0) 2 seconds ago' },
+];
 const NETWORK = { Id: 'net1', Name: 'shop_default', Labels: { [LABEL_PROJECT]: 'shop', 'io.selur.compose.network': 'default' } };
 
 beforeEach(async () => {
@@ -45,6 +51,8 @@ beforeEach(async () => {
     };
     const container = /^\/containers\/([^/]+)\/(json|stop)$/.exec(path);
     if (path === '/_ping') return send(200, 'OK');
+    if (path === '/containers/json' && req.method === 'GET') return send(200, SUMMARIES);
+    if (/^\/containers\/[^/]+$/.test(path) && req.method === 'DELETE') return send(204);
     if (container && container[2] === 'json') return CONTAINERS[container[1] as string] ? send(200, CONTAINERS[container[1] as string]) : send(404, { message: 'no such container' });
     if (container && container[2] === 'stop') return send(204);
     if (path === '/networks' && req.method === 'GET') return send(200, [NETWORK]);
@@ -99,5 +107,29 @@ describe('what a network removal asks the engine', () => {
     requests = [];
     await runtime.removeNetwork('shop', 'shop_default'); // the listing's entry was taken
     expect(requests).toEqual(['GET /networks/shop_default', 'DELETE /networks/net1']);
+  });
+});
+
+describe('what a down asks the engine', () => {
+  it('stops and removes what one listing gave, without inspecting any container', async () => {
+    await new Project('shop').down({ runtime });
+    expect(requests.filter((r) => r !== 'GET /_ping').sort()).toEqual(['DELETE /containers/hooked', 'DELETE /containers/plain', 'DELETE /networks/net1', 'GET /containers/json', 'GET /networks', 'POST /containers/plain/stop']);
+  });
+
+  it('a brief listing tells the pre_stop hooks (read from the labels): a container without them is stopped at once, one with them is read afresh first', async () => {
+    const listed = await runtime.listContainers('shop', { all: true, brief: true });
+    expect(listed.map((c) => [c.service, c.state, c.health])).toEqual([['hooked', 'exited', 'none'], ['plain', 'running', 'healthy']]);
+    requests = [];
+    await runtime.stopContainer('plain', { timeoutMs: 1000 });
+    await runtime.stopContainer('hooked', { timeoutMs: 1000 });
+    expect(requests).toEqual(['POST /containers/plain/stop', 'GET /containers/hooked/json', 'POST /containers/hooked/stop']);
+  });
+
+  it('inspects a briefly listed container once when a stop names a signal (its own stop signal is in its config only)', async () => {
+    await runtime.listContainers('shop', { all: true, brief: true });
+    requests = [];
+    await runtime.stopContainer('plain', { timeoutMs: 1000, signal: 'SIGTERM' });
+    await runtime.stopContainer('plain', { timeoutMs: 1000, signal: 'SIGTERM' });
+    expect(requests).toEqual(['GET /containers/plain/json', 'POST /containers/plain/stop', 'POST /containers/plain/stop']);
   });
 });

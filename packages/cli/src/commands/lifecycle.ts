@@ -134,32 +134,6 @@ export const up: Handler = async (ctx) => {
   return stackExitCode(finished);
 };
 
-/** `down`: stop and remove in reverse dependency order, from any process. */
-export const down: Handler = async (ctx) => {
-  const { project } = await loaded(ctx, { nameOnly: true });
-  const runtime = await ctx.runtime();
-  if (isKubernetesRuntime(runtime)) return kubernetesDown(ctx, runtime, project.name);
-  const sink = ctx.progress();
-  const tracing = await cliTracing(ctx.io.env, (text) => ctx.warn(text));
-  try {
-    const options = {
-      runtime,
-      volumes: flag(ctx, 'volumes'),
-      ...(seconds(ctx, 'timeout') !== undefined ? { timeout: seconds(ctx, 'timeout') } : {}),
-      ...(flag(ctx, 'remove-orphans') ? { removeOrphans: true } : {}),
-      // Ctrl-C while another process holds the project's lock stops waiting (nothing changed: exit 130)
-      signal: ctx.signal,
-      forceSignal: ctx.forceSignal,
-      onEvent: (event: ComposeEvent) => sink.onEvent(event),
-    };
-    await (tracing ? tracing.down(project, options) : project.down(options));
-  } finally {
-    sink.close();
-    await tracing?.flush();
-  }
-  return ExitCode.ok;
-};
-
 /** The project's dependency graph (service → its dependencies). */
 export function graphOf(spec: ProjectSpec): DependencyGraph {
   return createGraph(Object.fromEntries(Object.entries(spec.services).map(([name, s]) => [name, Object.keys(s.depends_on)])));

@@ -59,7 +59,8 @@ export async function downProject(project: ProjectInput, runtime: Runtime, optio
     const spec = specOf(project);
     const known = new Set(spec ? Object.keys(spec.services) : []);
     const removeOrphans = options.removeOrphans ?? true;
-    const containers = (await runtime.listContainers(project.name, { all: true })).filter((c) => removeOrphans || known.has(c.service));
+    // brief: what a stop and a removal take (Docker answers from its listing, no inspection each)
+    const containers = (await runtime.listContainers(project.name, { all: true, brief: true })).filter((c) => removeOrphans || known.has(c.service));
     const graph = spec ? serviceGraph(spec) : undefined;
     const removedContainers = await teardownContainers(env, containers, spec, graph, { remove: true, graceMs: options.timeout, forceSignal: options.forceSignal });
     // A network still in use (by an orphan kept with removeOrphans: false) is left.

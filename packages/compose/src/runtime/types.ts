@@ -360,6 +360,15 @@ export interface BuildRequest {
 export interface ListOptions {
   /** Include containers that are not running. @default true */
   readonly all?: boolean | undefined;
+  /**
+   * The caller needs only what stopping and removing takes (id, name, project, service, replica,
+   * state, labels): a runtime may answer from its listing alone, without inspecting each
+   * container, and then leave out what only an inspection tells (`pid`, `startedAt`,
+   * `restartCount`). `down` asks this way. A runtime that lists everything at no extra cost
+   * ignores it.
+   * @default false
+   */
+  readonly brief?: boolean | undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, LABEL_SERVICE } from '@selur/compose';
 import type { ContainerInfo, ContainerState, HealthStatus, PublishedPort } from '@selur/compose';
-import type { ContainerInspect, PortBinding } from './engine-types.js';
+import type { ContainerInspect, ContainerSummary, PortBinding } from './engine-types.js';
 
 const STATES: ReadonlySet<string> = new Set(['created', 'running', 'restarting', 'paused', 'exited', 'dead']);
 
@@ -65,6 +65,49 @@ export function containerInfo(inspect: ContainerInspect, fallbackHost: string): 
     createdAt: time(inspect.Created),
     startedAt: time(inspect.State.StartedAt),
     restartCount: inspect.RestartCount,
+    labels: { ...labels },
+  };
+}
+
+/** `(healthy)`, `(unhealthy)`, `(health: starting)` in a listing's status text. */
+function summaryHealth(status: string): HealthStatus {
+  const match = /\((healthy|unhealthy|health: starting)\)/.exec(status);
+  if (!match) return 'none';
+  return match[1] === 'health: starting' ? 'starting' : (match[1] as HealthStatus);
+}
+
+/**
+ * Maps one entry of `GET /containers/json` to the port's view, for a caller that asked for a brief
+ * listing (see `ListOptions.brief`): no `pid`, `startedAt` nor `restartCount` (only an inspection
+ * tells them); health and exit code as the status text gives them; `image` as listed. @internal
+ */
+export function containerInfoFromSummary(summary: ContainerSummary, fallbackHost: string): ContainerInfo {
+  const labels = summary.Labels ?? {};
+  const current = state(summary.State);
+  const exited = current === 'exited' || current === 'dead';
+  const replica = Number(labels[LABEL_REPLICA] ?? '1');
+  const status = summary.Status ?? '';
+  const exitCode = exited ? /^Exited \((-?\d+)\)/.exec(status)?.[1] : undefined;
+  const bound: Record<string, PortBinding[]> = {};
+  if (current === 'running' || current === 'paused' || current === 'restarting') {
+    for (const p of summary.Ports ?? []) {
+      if (p.PrivatePort === undefined || p.PublicPort === undefined) continue;
+      (bound[`${p.PrivatePort}/${p.Type ?? 'tcp'}`] ??= []).push({ HostIp: p.IP, HostPort: String(p.PublicPort) });
+    }
+  }
+  return {
+    id: summary.Id,
+    name: (summary.Names?.[0] ?? '').replace(/^\//, ''),
+    project: labels[LABEL_PROJECT] ?? '',
+    service: labels[LABEL_SERVICE] ?? '',
+    replica: Number.isInteger(replica) && replica > 0 ? replica : 1,
+    configHash: labels[LABEL_CONFIG_HASH] ?? '',
+    image: summary.Image ?? '',
+    state: current,
+    health: summaryHealth(status),
+    exitCode: exitCode === undefined ? undefined : Number(exitCode),
+    ports: publishedPorts(bound, fallbackHost),
+    createdAt: summary.Created !== undefined && summary.Created > 0 ? new Date(summary.Created * 1000).toISOString() : undefined,
     labels: { ...labels },
   };
 }

@@ -111,6 +111,21 @@ export interface ContainerInspect {
   NetworkSettings?: { Ports?: Record<string, PortBinding[] | null> | null };
 }
 
+/** One entry of `GET /containers/json` (Docker and Podman alike), as far as it is read here. */
+export interface ContainerSummary {
+  Id: string;
+  Names?: string[] | null;
+  Image?: string;
+  /** Unix seconds. */
+  Created?: number;
+  Labels?: Record<string, string> | null;
+  /** `running`, `exited`, … */
+  State?: string;
+  /** `Up 5 seconds (healthy)`, `Exited (3) 2 seconds ago`, … */
+  Status?: string;
+  Ports?: { IP?: string; PrivatePort?: number; PublicPort?: number; Type?: string }[] | null;
+}
+
 export interface NetworkInspect {
   Id: string;
   Name: string;

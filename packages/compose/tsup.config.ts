@@ -1,7 +1,9 @@
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 /**
  * Files the bundle reads at run time: the process runtime's zygote (Perl) and spawner thread
@@ -39,6 +41,15 @@ export async function asciiOnly(outDir: string): Promise<void> {
   );
 }
 
+/** Resolves the SDK's imports of `node:crypto` to build/lazy-crypto.ts (crypto loaded at first use). */
+const lazyCrypto: Plugin = {
+  name: 'lazy-node-crypto',
+  setup(build) {
+    const shim = fileURLToPath(new URL('build/lazy-crypto.ts', import.meta.url));
+    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) => (args.importer === shim ? undefined : { path: shim }));
+  },
+};
+
 export default defineConfig({
   entry: { index: 'src/index.ts', vitest: 'src/vitest.ts', otel: 'src/otel.ts' },
   format: ['esm', 'cjs'],
@@ -51,6 +62,9 @@ export default defineConfig({
   // The CommonJS build has no import.meta.url: tsup's shim gives it the bundle's own file URL.
   shims: true,
   splitting: true,
+  esbuildPlugins: [lazyCrypto],
+  // tsup's own plugin would strip `node:` and mark the built-ins external before lazyCrypto sees them
+  removeNodeProtocol: false,
   onSuccess: async () => {
     await copyRuntimeFiles('dist');
     await asciiOnly('dist');

@@ -48,10 +48,14 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     expect(ps.result.code, ps.result.stderr).toBe(0);
     expect(ps.urls.filter((url) => upChunk.test(url))).toEqual([]);
     expect(lazyBuiltins(ps.urls)).toEqual([]);
+    // crypto is required at the first hash or random id (the SDK's build/lazy-crypto.ts, `run`'s
+    // container name): `ps` draws none
+    expect(ps.urls).not.toContain('node:crypto');
     // `up` does load that chunk (so the pattern names a real file), and `down` afterwards does not
     const up = await modulesOf(['up', '-d', '--wait']);
     expect(up.result.code, up.result.stderr).toBe(0);
     expect(up.loaded(upChunk)).toBe(true);
+    expect(up.urls).toContain('node:crypto'); // (so the recorder sees it when it is loaded)
     const down = await modulesOf(['down']);
     expect(down.result.code, down.result.stderr).toBe(0);
     expect(down.urls.filter((url) => upChunk.test(url))).toEqual([]);

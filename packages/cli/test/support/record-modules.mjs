@@ -15,4 +15,10 @@ if (file) {
     appendFileSync(file, `${isBuiltin(resolved) ? (resolved.startsWith('node:') ? resolved : `node:${resolved}`) : pathToFileURL(resolved).href}\n`);
     return resolved;
   };
+  // Node loads a `node:` built-in before it would resolve anything
+  const load = Module._load;
+  Module._load = function (request, ...rest) {
+    if (typeof request === 'string' && request.startsWith('node:')) appendFileSync(file, `${request}\n`);
+    return load.call(this, request, ...rest);
+  };
 }

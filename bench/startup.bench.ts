@@ -7,6 +7,10 @@
  * - `selur-compose version` and `selur-compose ps` (process runtime, a one-service compose.toml)
  *   of the built CLI
  *
+ * The CLI keeps a compile cache (packages/cli/src/compile-cache.ts): the untimed first run of each
+ * way writes it, so the samples are the warm starts a user has from the second command on
+ * (`NODE_DISABLE_COMPILE_CACHE=1` in the bench's environment measures without it).
+ *
  * Each process runs under bash's `time` keyword, which gives its wall time (fork to exit, without
  * bash's own start) and its CPU time (user + sys, from the kernel's accounting of the child): CPU
  * time is far less disturbed than wall time by other work on a shared machine.

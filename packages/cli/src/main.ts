@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { parseCommandLine, type ParsedCommand } from './args/parse.js';
 import { BIN } from './args/commands.js';
 import { bashCompletion, zshCompletion } from './completion.js';
@@ -21,8 +22,9 @@ export function cliVersion(): string {
 
 function sdkVersion(): string {
   try {
-    const url = import.meta.resolve('@selur/compose/package.json');
-    const pkg = JSON.parse(readFileSync(new URL(url), 'utf8')) as { version?: string };
+    // createRequire, not import.meta.resolve: dist/ is CommonJS (tsup shims import.meta.url only)
+    const file = createRequire(import.meta.url).resolve('@selur/compose/package.json');
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';

@@ -28,7 +28,9 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
   it('`ps` on the process runtime loads the core, and neither the Docker nor the selur package', async () => {
     const { result, urls, loaded } = await modulesOf(['ps']);
     expect(result.code, result.stderr).toBe(0);
-    expect(loaded(/\/packages\/compose\/dist\/index\.js$/)).toBe(true); // the hook sees the workspace packages
+    expect(loaded(/\/packages\/compose\/dist\/index\.cjs$/)).toBe(true); // the hook sees the workspace packages
+    // the CLI is CommonJS (the compile cache): it requires the SDK's CommonJS build, never both builds
+    expect(loaded(/\/packages\/compose\/dist\/index\.js$/)).toBe(false);
     expect(urls.filter((url) => ADAPTERS.docker.test(url) || ADAPTERS.selur.test(url) || ADAPTERS.kubernetes.test(url) || ADAPTERS.swarm.test(url))).toEqual([]);
     // The YAML library is required on first use (spec/yaml-library.ts): a static import of it
     // anywhere in the core would show here, on a project that has no YAML file.
@@ -38,7 +40,7 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
   });
 
   it('`ps` and `down` load neither the engine\'s converging half (its own chunk, loaded by `up`) nor the built-ins only `up`, a spawn, a port or a large state file needs', async () => {
-    const upChunk = /\/packages\/compose\/dist\/up-[A-Za-z0-9_-]+\.js$/;
+    const upChunk = /\/packages\/compose\/dist\/up-[A-Za-z0-9_-]+\.c?js$/;
     // child_process and net (with the streams they pull in) are required at the first spawn or
     // port; zlib only for a state file line too large to sum in JavaScript (state/crc32.ts).
     const lazyBuiltins = (urls: readonly string[]) => urls.filter((url) => /^node:(http|worker_threads|dgram|child_process|net|zlib)$/.test(url));
@@ -46,10 +48,14 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     expect(ps.result.code, ps.result.stderr).toBe(0);
     expect(ps.urls.filter((url) => upChunk.test(url))).toEqual([]);
     expect(lazyBuiltins(ps.urls)).toEqual([]);
+    // crypto is required at the first hash or random id (the SDK's build/lazy-crypto.ts, `run`'s
+    // container name): `ps` draws none
+    expect(ps.urls).not.toContain('node:crypto');
     // `up` does load that chunk (so the pattern names a real file), and `down` afterwards does not
     const up = await modulesOf(['up', '-d', '--wait']);
     expect(up.result.code, up.result.stderr).toBe(0);
     expect(up.loaded(upChunk)).toBe(true);
+    expect(up.urls).toContain('node:crypto'); // (so the recorder sees it when it is loaded)
     const down = await modulesOf(['down']);
     expect(down.result.code, down.result.stderr).toBe(0);
     expect(down.urls.filter((url) => upChunk.test(url))).toEqual([]);
@@ -92,21 +98,25 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     expect(loaded(ADAPTERS.selur)).toBe(false);
   });
 
-  it('the built binary keeps both packages external and imports them only with import()', () => {
-    // Every file of dist/ that cli.js reaches (its own chunks, static or dynamic), not stale ones.
+  it('the built binary keeps the runtime packages external and requires them only when a command needs them', () => {
+    // Every file of dist/ that cli.js reaches (run.js, and any chunk), not stale ones.
     const dist = join(ROOT, 'packages/cli/dist');
     const seen = new Set<string>();
     const walk = (name: string): void => {
       if (seen.has(name)) return;
       seen.add(name);
       const text = readFileSync(join(dist, name), 'utf8');
-      for (const match of text.matchAll(/(?:from\s*|import\s*\(\s*)["']\.\/([^"']+\.js)["']/g)) walk(match[1]!);
+      for (const match of text.matchAll(/(?:from\s*|import\s*\(\s*|require\s*\(\s*|\)\s*\(\s*)["']\.\/([^"']+\.js)["']/g)) walk(match[1]!);
     };
     walk('cli.js');
+    expect(seen.has('run.js')).toBe(true);
     const code = [...seen].map((name) => readFileSync(join(dist, name), 'utf8')).join('\n');
     for (const name of ['@selur/compose-docker', '@selur/compose-kubernetes', '@selur/compose-selur', '@selur/compose-swarm']) {
-      expect(code).toContain(`import("${name}")`);
-      expect(code).not.toMatch(new RegExp(`^import [^;]*from ["']${name}["']`, 'm'));
+      // esbuild writes `import()` as a require in a promise: at the call, not when the file loads
+      const all = code.split(`require("${name}")`).length - 1;
+      const lazy = code.split(`Promise.resolve().then(() => __toESM(require("${name}")`).length - 1;
+      expect(all, name).toBeGreaterThan(0);
+      expect(lazy, name).toBe(all);
     }
   });
 });

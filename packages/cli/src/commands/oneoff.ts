@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { isServiceFailureError, Project, UnsupportedOperationError } from '@selur/compose';
 import type { ProjectSpec, ServiceSpec, Stack } from '@selur/compose';
 import { BIN } from '../args/commands.js';
@@ -7,6 +7,11 @@ import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { keepAlive, loaded, selectServices, type Handler } from './common.js';
 import { parseEnvOptions } from './exec.js';
+
+/** node:crypto, loaded by `run` only: every command loads this module, and crypto costs ~5 ms to load. */
+function randomBytes(size: number): Buffer {
+  return (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).randomBytes(size);
+}
 
 /** Label marking the replica of a one-off `run`. */
 export const LABEL_ONEOFF = 'io.selur.compose.oneoff';

@@ -98,6 +98,12 @@ export class Converger {
   readonly #plans = new Map<string, ServicePlan>();
   readonly #observed = new Map<string, ContainerInfo>();
   readonly #healthOutput = new Map<string, string>();
+  /**
+   * What cancels each pending {@link Converger.#race}: one abort listener calls them all. A
+   * listener per race made every wait cost a walk of the signal's listeners (Node's EventTarget
+   * checks each add against every listener): quadratic in the services waiting at once.
+   */
+  readonly #racing = new Set<() => void>();
   /** The run's probes that start a process, paced together (see probe-pacer.ts). */
   readonly #probes = new ProbePacer(availableParallelism());
   readonly #precreated = new Map<string, Promise<ContainerInfo>>();
@@ -117,6 +123,14 @@ export class Converger {
     this.#queue = queue({ concurrency: settings.parallel });
     // Every waiting service listens on these: hundreds of listeners are expected, not a leak.
     setMaxListeners(0, this.#abort.signal, this.#logAbort.signal);
+    this.#abort.signal.addEventListener(
+      'abort',
+      () => {
+        for (const cancel of this.#racing) cancel();
+        this.#racing.clear();
+      },
+      { once: true },
+    );
     for (const d of ctx.desired.services) {
       this.#desired.set(d.name, d);
       this.#nodes.set(d.name, new ServiceNode(d.name));
@@ -186,18 +200,17 @@ export class Converger {
 
   /** Rejects with RunCancelled when the run is cancelled first. */
   #race<T>(promise: Promise<T>): Promise<T> {
-    const signal = this.#abort.signal;
-    if (signal.aborted) return Promise.reject(new RunCancelled());
+    if (this.#abort.signal.aborted) return Promise.reject(new RunCancelled());
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(new RunCancelled());
-      signal.addEventListener('abort', onAbort, { once: true });
+      this.#racing.add(onAbort);
       promise.then(
         (v) => {
-          signal.removeEventListener('abort', onAbort);
+          this.#racing.delete(onAbort);
           resolve(v);
         },
         (e: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          this.#racing.delete(onAbort);
           reject(e);
         },
       );
@@ -407,7 +420,13 @@ export class Converger {
    */
   #longestChainFirst(services: readonly DesiredService[]): DesiredService[] {
     const dependants = new Map<string, string[]>();
-    for (const s of services) for (const [dep] of this.#dependencies(s.name)) dependants.set(dep, [...(dependants.get(dep) ?? []), s.name]);
+    for (const s of services)
+      for (const [dep] of this.#dependencies(s.name)) {
+        // pushed, not copied: a root with 1,800 dependants made 1,800 copies of a growing list
+        const list = dependants.get(dep);
+        if (list) list.push(s.name);
+        else dependants.set(dep, [s.name]);
+      }
     const height = new Map<string, number>();
     const heightOf = (name: string): number => {
       let h = height.get(name);

@@ -3,6 +3,7 @@ import type { ContainerInfo } from '../runtime/types.js';
 import type { ProjectSpec } from '../spec/types.js';
 import { durationOr as durationMs } from '../spec/duration.js';
 import { emit, type EngineEnv } from './env.js';
+import { Slices } from './slices.js';
 
 /** @internal Options of {@link teardownContainers}. */
 export interface TeardownOptions {
@@ -52,6 +53,10 @@ async function removeOne(env: EngineEnv, container: ContainerInfo): Promise<void
  * stopped container is removed beside the stops that follow (a dependency waits for its
  * dependants to stop, not to be removed), as Docker Compose does. Containers of services the
  * graph does not know go first. Returns how many were handled.
+ *
+ * The stops (and removals) are started in slices of about 10 ms of this thread (see slices.ts):
+ * issued all at once, 1,800 stops of a 2,000-service stack ran ~150 ms with no event, before the
+ * first of them could be seen to end.
  */
 export async function teardownContainers(env: EngineEnv, containers: readonly ContainerInfo[], spec: ProjectSpec | undefined, graph: DependencyGraph | undefined, options: TeardownOptions): Promise<number> {
   const byService = new Map<string, ContainerInfo[]>();
@@ -64,6 +69,7 @@ export async function teardownContainers(env: EngineEnv, containers: readonly Co
   const removals: Promise<void>[] = [];
   const errors: unknown[] = [];
   const failed = (error: unknown): void => void errors.push(error);
+  const slices = new Slices();
   const stopService = (service: string): Promise<void> => {
     let promise = stopped.get(service);
     if (promise) return promise;
@@ -73,12 +79,12 @@ export async function teardownContainers(env: EngineEnv, containers: readonly Co
       await Promise.all(
         (byService.get(service) ?? []).map(async (c) => {
           try {
-            await stopOne(env, c, spec, options);
+            await slices.run(() => stopOne(env, c, spec, options));
           } catch (error) {
             failed(error);
             return;
           }
-          if (options.remove) removals.push(removeOne(env, c).catch(failed));
+          if (options.remove) removals.push(slices.run(() => removeOne(env, c)).catch(failed));
         }),
       );
     })();

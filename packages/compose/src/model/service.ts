@@ -20,6 +20,16 @@ import { isWaitStrategy, type WaitStrategy } from './wait.js';
 type Draft = { -readonly [K in keyof ServiceSpec]: ServiceSpec[K] };
 
 /** Adds refs, a later one replacing an earlier one at the same target. */
+/**
+ * Every key {@link Service.toJSON} may write, sorted as `sortRecord` sorts them: the container
+ * fields ({@link CONTAINER_KEYS}) and the service's own.
+ */
+const SPEC_KEYS: readonly string[] = [
+  ...CONTAINER_KEYS,
+  ...['build', 'command', 'depends_on', 'deploy', 'env_file', 'environment', 'extensions', 'healthcheck', 'image', 'labels', 'networks'],
+  ...['ports', 'profiles', 'read_only', 'restart', 'secrets', 'stop_grace_period', 'stop_signal', 'user', 'volumes', 'working_dir'],
+].sort();
+
 function mergeRefs<T extends { readonly source: string; readonly target?: string | undefined }>(current: readonly T[], added: readonly T[]): T[] {
   const key = (ref: T) => ref.target ?? ref.source;
   const next = current.filter((ref) => !added.some((a) => key(a) === key(ref)));
@@ -331,33 +341,15 @@ export class Service {
 
   /** The canonical spec: defaults filled, keys sorted. */
   toJSON(): ServiceSpec {
-    const s = this.#spec;
-    // the container fields (entrypoint, cap_drop, configs, …): absent unless written
-    const container: Record<string, unknown> = {};
-    for (const key of CONTAINER_KEYS) container[key] = s[key as keyof Draft];
-    return sortRecord(compact<Record<string, unknown>>({
-      ...container,
-      build: s.build,
-      command: s.command,
-      depends_on: s.depends_on,
-      deploy: s.deploy,
-      env_file: s.env_file,
-      environment: s.environment,
-      extensions: s.extensions,
-      healthcheck: s.healthcheck,
-      image: s.image,
-      labels: s.labels,
-      networks: s.networks,
-      ports: s.ports,
-      profiles: s.profiles,
-      read_only: s.read_only,
-      restart: s.restart,
-      secrets: s.secrets,
-      stop_grace_period: s.stop_grace_period,
-      stop_signal: s.stop_signal,
-      user: s.user,
-      volumes: s.volumes,
-      working_dir: s.working_dir,
-    })) as unknown as ServiceSpec;
+    // Built in the sorted order of every key it may hold, absent (undefined) ones left out: the
+    // same object as a compacted copy with its keys sorted, without the copy and the sort (a plan
+    // of 2,000 services spent a third of its time here).
+    const s = this.#spec as unknown as Readonly<Record<string, unknown>>;
+    const out: Record<string, unknown> = {};
+    for (const key of SPEC_KEYS) {
+      const value = s[key];
+      if (value !== undefined) out[key] = value;
+    }
+    return out as unknown as ServiceSpec;
   }
 }

@@ -93,24 +93,45 @@ export function configFields(spec: ServiceSpec, secretDigests: SecretDigests = {
  */
 export function configDigests(spec: ServiceSpec, secretDigests: SecretDigests = {}, withFields = true): { readonly configHash: string; readonly fields: Record<string, string> } {
   const fields: Record<string, string> = {};
-  const config = hashedConfig(spec);
   let whole = '';
-  for (const key of Object.keys(config).sort()) {
-    const value = config[key];
+  // The fields of hashedConfig(spec), read off the spec itself: the copy (a rest spread of ~30
+  // keys) and its garbage were half of a plan's hashing.
+  for (const key of Object.keys(spec).sort()) {
+    if (UNHASHED.has(key)) continue;
+    const value = hashedField(spec, key);
     const keyed = KEYED.has(key) && value !== null && typeof value === 'object' && !Array.isArray(value);
-    // A keyed field has one digest per key (`environment.API_URL`), from the same text the whole is made of.
-    const subs = new Map<string, string>();
-    const onKey = withFields ? (sub: string, subJson: string) => void subs.set(sub, digest(subJson)) : undefined;
-    const json = keyed ? canonicalObject(value as Record<string, unknown>, onKey) : canonicalValue(value);
+    let json: string | undefined;
+    if (keyed && withFields) {
+      // A keyed field has one digest per key (`environment.API_URL`), from the same text the whole is made of.
+      const subs = new Map<string, string>();
+      json = canonicalObject(value as Record<string, unknown>, (sub, subJson) => void subs.set(sub, digest(subJson)));
+      for (const sub of [...subs.keys()].sort()) fields[`${key}.${sub}`] = subs.get(sub) as string;
+    } else json = keyed ? canonicalObject(value as Record<string, unknown>) : canonicalValue(value);
     if (json === undefined) continue;
     if (withFields && !keyed) fields[key] = digest(json);
-    for (const sub of [...subs.keys()].sort()) fields[`${key}.${sub}`] = subs.get(sub) as string;
     whole += `${whole === '' ? '' : ','}${JSON.stringify(key)}:${json}`;
   }
   const names = Object.keys(secretDigests);
   if (withFields) for (const name of [...names].sort()) fields[`secret-content.${name}`] = (secretDigests[name] as string).slice(0, 12);
   const secrets = names.length > 0 ? `,"secrets":${canonicalJson(secretDigests)}` : '';
   return { configHash: sha256(`{"config":{${whole}}${secrets}}`), fields };
+}
+
+/** The spec's fields {@link hashedConfig} leaves out. */
+const UNHASHED = new Set(['build', 'depends_on', 'profiles', 'attach', 'pull_policy']);
+
+/** `hashedConfig(spec)[key]` for a key it keeps, without the copy of the rest. */
+function hashedField(spec: ServiceSpec, key: string): unknown {
+  if (key === 'deploy') {
+    const { replicas: _replicas, ...deployRest } = spec.deploy;
+    return deployRest;
+  }
+  if (key === 'networks') {
+    const names = Object.keys(spec.networks);
+    return names.every((name) => Object.keys(spec.networks[name] ?? {}).length === 0) ? names : spec.networks;
+  }
+  if (key === 'secrets') return spec.secrets.every((ref) => Object.keys(ref).length === 1) ? spec.secrets.map((ref) => ref.source) : spec.secrets;
+  return (spec as unknown as Readonly<Record<string, unknown>>)[key];
 }
 
 function digest(json: string): string {

@@ -24,7 +24,7 @@ function abortPromise(signal: AbortSignal | undefined): Promise<'forced'> {
 }
 
 /** Stops one container gracefully (killing it when `forceSignal` aborts); resolves once it is stopped. */
-async function stopOne(env: EngineEnv, container: ContainerInfo, spec: ProjectSpec | undefined, options: TeardownOptions): Promise<void> {
+async function stopOne(env: EngineEnv, container: ContainerInfo, spec: ProjectSpec | undefined, options: TeardownOptions, forcedLater: Promise<'forced'>): Promise<void> {
   const service = spec?.services[container.service];
   const forced = options.forceSignal?.aborted === true;
   if (forced || container.state === 'exited' || container.state === 'dead') return;
@@ -33,7 +33,7 @@ async function stopOne(env: EngineEnv, container: ContainerInfo, spec: ProjectSp
   const graceMs = options.graceMs ?? durationMs(service?.stop_grace_period, 10_000);
   const stop = env.runtime.stopContainer(container.id, { timeoutMs: graceMs, signal: service?.stop_signal });
   stop.catch(() => undefined);
-  const outcome = await Promise.race([stop.then(() => 'stopped' as const), abortPromise(options.forceSignal)]);
+  const outcome = await Promise.race([stop.then(() => 'stopped' as const), forcedLater]);
   if (outcome === 'forced') {
     // Do not wait for the graceful stop any more: kill (the stop settles on its own).
     if (options.remove) await env.runtime.removeContainer(container.id, { force: true });
@@ -70,6 +70,9 @@ export async function teardownContainers(env: EngineEnv, containers: readonly Co
   const errors: unknown[] = [];
   const failed = (error: unknown): void => void errors.push(error);
   const slices = new Slices();
+  // One listener on the force signal for the whole teardown: a listener per container made each
+  // addEventListener walk all earlier ones (Node's EventTarget checks for duplicates), quadratic in N.
+  const forcedLater = abortPromise(options.forceSignal);
   const stopService = (service: string): Promise<void> => {
     let promise = stopped.get(service);
     if (promise) return promise;
@@ -79,7 +82,7 @@ export async function teardownContainers(env: EngineEnv, containers: readonly Co
       await Promise.all(
         (byService.get(service) ?? []).map(async (c) => {
           try {
-            await slices.run(() => stopOne(env, c, spec, options));
+            await slices.run(() => stopOne(env, c, spec, options, forcedLater));
           } catch (error) {
             failed(error);
             return;

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, test } from 'vitest';
 import { Project, type StopOptions } from '@selur/compose';
 import { FAST, memory, recorder } from './helpers.js';
@@ -49,6 +50,26 @@ describe('a burst of stops on a large stack', () => {
     const at = (t: string) => seen.indexOf(t);
     for (let i = 20; i < 200; i++) expect(at(`service.stopped:s${i}`)).toBeLessThan(at(`service.stopping:s${i % 20}`));
     expect(rec.events.at(-1)?.type).toBe('down.done');
+    expect(runtime.all()).toEqual([]);
+  });
+
+  test('a down with a force signal holds one listener on it, however many stops wait at once (not one per container)', async () => {
+    const runtime = memory();
+    const project = new Project();
+    for (let i = 0; i < 100; i++) project.service(`s${i}`, { command: ['x'] });
+    const stack = await project.up({ ...FAST, runtime });
+    const force = new AbortController();
+    const listening: number[] = [];
+    const stop = runtime.stopContainer.bind(runtime);
+    // every stop waits for the next turn, so all 100 are pending together
+    runtime.stopContainer = async (id: string, options: StopOptions) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      listening.push(getEventListeners(force.signal, 'abort').length);
+      return stop(id, options);
+    };
+    await stack.down({ forceSignal: force.signal });
+    expect(listening).toHaveLength(100);
+    expect(Math.max(...listening)).toBe(1);
     expect(runtime.all()).toEqual([]);
   });
 });

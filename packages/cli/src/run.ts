@@ -19,19 +19,10 @@ const io = processIo();
 process.removeAllListeners('warning');
 process.on('warning', (warning) => void io.stderr.write(`warning: ${warning.message}\n`));
 
-/** Resolves once everything written to `stream` so far is handed to the system (or it failed or closed). */
-function drained(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((done) => {
-    if (stream.writableLength === 0 || stream.destroyed || !stream.writable) return done();
-    // the callback of an empty write runs once the writes before it are done (or have failed)
-    stream.write('', () => done());
-  });
-}
-
 void main(process.argv.slice(2), io).then(async (code) => {
   process.exitCode = code;
   setTimeout(() => process.exit(code), 2_000).unref();
   await new Promise((next) => setImmediate(next));
-  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  await io.drained();
   process.exit(code);
 });

@@ -29,8 +29,9 @@ export const ps: Handler = async (ctx) => {
   const { project, spec } = await loaded(ctx, { nameOnly: true });
   const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'ps') : [];
   const runtime = await ctx.runtime();
-  const reaped = await reapLeftovers(runtime, spec.name);
-  const containers = await observedContainers(project, runtime, services);
+  // Together: the listing takes the reap's scan of the process table (a reap in flight is shared)
+  // and shows what it stopped as exited.
+  const [reaped, containers] = await Promise.all([reapLeftovers(runtime, spec.name), observedContainers(project, runtime, services)]);
   if (reaped.size > 0) {
     const gone = containers.filter((c) => reaped.has(c.id)).map((c) => containerLabel(c, containers));
     ctx.warn(`stopped ${gone.join(', ') || `${reaped.size} container(s)`}: the process that started ${gone.length === 1 ? 'it' : 'them'} died without stopping ${gone.length === 1 ? 'it' : 'them'}`);

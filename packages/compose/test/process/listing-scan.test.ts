@@ -4,6 +4,7 @@
  * service the state file records: the reads of `/proc/<pid>/environ` are counted per service
  * pid, never timed (issue 14: reading 2,000 of them made the longest silence of `up`).
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,5 +84,26 @@ describe('listContainers after up: the process-table scan skips what the state r
     expect(recovered.map((c) => c.pid).sort()).toEqual([...started].sort());
     expect(environReads(started)).toEqual(started.map(() => 1));
     await waitFor(() => warnings.join('\n').includes(`took in ${SERVICES} running processes`), 'the report of the processes taken in');
+  });
+
+  it('a reap and a listing at once share one scan of the process table; one after the other scan twice', async () => {
+    // a process the state does not account for (not a service): the scan reads its environment
+    const other = spawn('sleep', ['120'], { stdio: 'ignore' });
+    const pid = other.pid ?? -1;
+    try {
+      expect(pid).toBeGreaterThan(0);
+      const rt = runtime();
+      reads.paths.splice(0);
+      const [reaped, listed] = await Promise.all([rt.reap('scan'), rt.listContainers('scan')]);
+      expect([reaped, listed]).toEqual([[], []]);
+      expect(environReads([pid])).toEqual([1]);
+
+      reads.paths.splice(0);
+      await rt.reap('scan');
+      await rt.listContainers('scan');
+      expect(environReads([pid])).toEqual([2]);
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 });

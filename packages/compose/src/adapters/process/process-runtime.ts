@@ -89,6 +89,8 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private readonly supervision: Supervision;
   /** Starts in flight: two starts at once make one process, and a stop waits for the start. */
   private readonly starting = new Map<string, Promise<ContainerInfo>>();
+  /** The reap of each project in flight (see {@link reapOnce}). */
+  private readonly reaping = new Map<string, Promise<string[]>>();
   /**
    * Containers whose record is being written: their held child exists already (see
    * createContainer), and the prestarter's sweep must not take the record's absence from the
@@ -191,7 +193,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private async list(project: string, options: ListOptions): Promise<readonly ContainerInfo[]> {
     // No spawner warm-up here: `ps` and `down` list too, and need no helper process (an `up`
     // warms it when it ensures its networks, then again on its first create).
-    await reapLeftovers(this.records, checkName(project));
+    await this.reapOnce(checkName(project));
     const records = await Promise.all((await this.records.all(project)).map((r) => this.supervision.settled(r)));
     const infos = records.filter((r): r is ContainerRecord => r !== undefined).map((r) => toContainerInfo(this.probed.apply(r), this.runs));
     const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting' || i.state === 'paused') : infos;
@@ -203,7 +205,20 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   reap(project: string): Promise<readonly string[]> {
-    return keepAliveUntil(reapLeftovers(this.records, checkName(project)));
+    return keepAliveUntil(this.reapOnce(checkName(project)));
+  }
+
+  /**
+   * {@link reapLeftovers} of `project`, one at a time: a listing or reap that starts while one
+   * runs takes its result rather than scan the process table again (the CLI's `ps` reaps, to say
+   * what it stopped, and lists at once: one scan of every process's environment, not two).
+   */
+  private reapOnce(project: string): Promise<string[]> {
+    const running = this.reaping.get(project);
+    if (running) return running;
+    const reap = reapLeftovers(this.records, project).finally(() => this.reaping.delete(project));
+    this.reaping.set(project, reap);
+    return reap;
   }
 
   // --- logs, exec, health ---

@@ -15,6 +15,8 @@ export const ExitCode = {
   unsupported: 4,
   /** Interrupted (Ctrl-C / SIGINT). */
   interrupted: 130,
+  /** Standard output was closed by its reader (`selur-compose config | head -1`): 128 + SIGPIPE, as a shell shows a program that signal ended. */
+  brokenPipe: 141,
 } as const;
 
 /** One of the fixed exit codes. */

@@ -1,5 +1,6 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { ExitCode } from './exit-codes.js';
 
 /** A stream the CLI writes to. */
 export interface OutStream {
@@ -71,6 +72,19 @@ function drained(target: NodeJS.WriteStream): Promise<void> {
 }
 
 /**
+ * When the reader of standard output goes away (`selur-compose config | head -1`), the command ends
+ * at once with {@link ExitCode.brokenPipe}, as a program the shell's SIGPIPE ends does (Node ignores
+ * SIGPIPE, so the failed write was an unhandled 'error' and a stack trace). A closed standard error
+ * is only written to no more.
+ */
+function closedQuietly(target: NodeJS.WriteStream, fd: 1 | 2): NodeJS.WriteStream {
+  target.on('error', (error: NodeJS.ErrnoException) => {
+    if (fd === 1 && error.code === 'EPIPE') process.exit(ExitCode.brokenPipe);
+  });
+  return target;
+}
+
+/**
  * `process.stdout` or `process.stderr`, made at the first write: Node makes the stream of a pipe
  * or terminal with node:net and node:stream, ~5 ms at start that a command writing nothing there
  * (most write to one of the two) need not spend. A regular file or /dev/null is written with
@@ -79,7 +93,7 @@ function drained(target: NodeJS.WriteStream): Promise<void> {
  */
 function stream(fd: 1 | 2): OutStream & { drained(): Promise<void> } {
   let target: NodeJS.WriteStream | undefined;
-  const made = () => (target ??= fd === 1 ? process.stdout : process.stderr);
+  const made = () => (target ??= closedQuietly(fd === 1 ? process.stdout : process.stderr, fd));
   // Windows: its consoles are not told apart by fstat (the stream's isTTY is asked)
   let kind: FdKind | undefined = process.platform === 'win32' ? 'other' : undefined;
   const kindOf = () => (kind ??= fdKind(fd));

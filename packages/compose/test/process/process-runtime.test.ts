@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -237,6 +237,12 @@ describe('processRuntime', () => {
       for (let f = 0; f < 20; f++) await writeFile(join(big, `d${d}`, 'nested', `f${f}`), 'x'.repeat(4096));
     }
     await writeFile(join(stateDir, 'projects', 'p2', 'volumes', 'p2_small', 'f'), 'hi');
+    // links to a folder outside, at the top and two levels down: removed, what they point to kept
+    const outside = join(stateDir, 'outside');
+    await mkdir(outside);
+    await writeFile(join(outside, 'keep'), 'kept');
+    await symlink(outside, join(big, 'link'));
+    await symlink(outside, join(big, 'd0', 'link'));
     const settled: string[] = [];
     const projects = join(stateDir, 'projects');
     await Promise.all(names.map(async (name) => {
@@ -246,6 +252,7 @@ describe('processRuntime', () => {
     expect(settled.sort()).toEqual([...names].sort());
     expect(await runtime.listVolumes('p2')).toEqual([]);
     expect(await readdir(projects)).toEqual([]);
+    expect(await readFile(join(outside, 'keep'), 'utf8')).toBe('kept');
   });
 
   it('makes one process of two concurrent starts, and a stop during a start leaves nothing running', async () => {

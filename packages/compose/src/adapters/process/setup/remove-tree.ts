@@ -34,12 +34,13 @@ interface Pending { readonly path: string; readonly resolve: () => void; readonl
 let batch: Pending[] | undefined;
 
 /**
- * Removes a folder tree off this thread: `rm -rf` (a PostgreSQL data folder of ~1,000 files took
- * 0.7–1.5 s with Node's recursive `rmSync`, blocking the event loop all along, and ~0.1 s with
- * `rm`), else Node's own recursive removal when `rm` cannot be run. Trees asked for in the same
- * turn of the event loop (the volumes of one `down`, moved aside by one write) go to one `rm`:
- * each spawn blocks this thread while the child forks and execs, and a second spawn for the big
- * tree started ~40 ms after the first one, for a tree of 3 files. Resolves once its tree is gone.
+ * Removes a folder tree off this thread: `rm -rf`, several at once over its subfolders (see
+ * REMOVE_SCRIPT; a PostgreSQL data folder of ~1,000 files took 0.7–1.5 s with Node's recursive
+ * `rmSync`, blocking the event loop all along), else Node's own recursive removal when the shell
+ * cannot be run. Trees asked for in the same turn of the event loop (the volumes of one `down`,
+ * moved aside by one write) go to one shell: each spawn blocks this thread while the child forks
+ * and execs, and a second spawn for the big tree started ~40 ms after the first one, for a tree
+ * of 3 files. Resolves once its tree is gone.
  */
 export function removeTree(path: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -54,9 +55,19 @@ export function removeTree(path: string): Promise<void> {
   });
 }
 
+/**
+ * The removal, as a shell script over the trees given as its arguments: the folders two levels
+ * down (a PostgreSQL data folder's `base/1`, `base/4`, `base/5`: 900 of its ~970 files) are removed
+ * four at a time, then what is left by one `rm -rf`. Deleting is bound by the disk's latency: on a
+ * busy disk one `rm -rf` of a fresh data folder took 2.0–3.7 s, four side by side 0.7–1.4 s (an
+ * idle disk: ~0.25 s either way). Without `find` or `xargs` the last `rm` does it all; its status
+ * is the script's.
+ */
+const REMOVE_SCRIPT = 'find "$@" -mindepth 2 -maxdepth 2 -type d -print0 2>/dev/null | xargs -0 -r -n 1 -P 4 rm -rf -- 2>/dev/null; exec rm -rf -- "$@"';
+
 function removeAll(pending: readonly Pending[]): void {
-  childProcess().execFile('rm', ['-rf', '--', ...pending.map((p) => p.path)], { windowsHide: true }, (error) => {
-    // each tree that `rm` could not remove (or all, when it could not run) gets Node's own removal
+  childProcess().execFile('sh', ['-c', REMOVE_SCRIPT, 'sh', ...pending.map((p) => p.path)], { windowsHide: true }, (error) => {
+    // each tree that `rm` could not remove (or all, when the shell could not run) gets Node's own removal
     for (const p of pending) {
       if (!error) p.resolve();
       else rm(p.path, { recursive: true, force: true }).then(p.resolve, p.reject);

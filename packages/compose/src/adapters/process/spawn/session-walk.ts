@@ -1,5 +1,4 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import type { Stat } from './proc.js';
 
 /**
  * Whether a group whose leader has died still holds a live process, found without reading every
@@ -24,6 +23,15 @@ import type { Stat } from './proc.js';
 const MAX_ANCESTORS = 64;
 /** More processes in the session than this: the walk costs as much as a scan, give up. */
 const MAX_WALKED = 512;
+
+/** The fields of `/proc/<pid>/stat` the walk reads (proc.ts's reader gives them). */
+export interface Stat {
+  readonly state: string;
+  readonly ppid: number;
+  readonly pgrp: number;
+  readonly session: number;
+  readonly startTime: string;
+}
 
 type ReadStat = (pid: number) => Stat | undefined;
 

@@ -227,7 +227,7 @@ describe('processRuntime', () => {
     expect(await readdir(join(stateDir, 'projects'))).toEqual([]);
   });
 
-  it('removes volumes asked for together (one rm for all) completely, leaving nothing set aside', async () => {
+  it('removes volumes asked for together completely, leaving nothing set aside and following no link', async () => {
     const spec = { driver: 'local', driver_opts: {}, labels: {}, external: false } as const;
     const names = ['p2_big', 'p2_small', 'p2_empty'];
     for (const name of names) await runtime.ensureVolume({ project: 'p2', name, runtimeName: name, spec });

@@ -63,9 +63,16 @@ export async function downProject(project: ProjectInput, runtime: Runtime, optio
     const containers = (await runtime.listContainers(project.name, { all: true, brief: true })).filter((c) => removeOrphans || known.has(c.service));
     const graph = spec ? serviceGraph(spec) : undefined;
     const removedContainers = await teardownContainers(env, containers, spec, graph, { remove: true, graceMs: options.timeout, forceSignal: options.forceSignal });
+    // Networks and volumes depend on nothing of one another: removed side by side, a volume's
+    // deletion (the longest step of a `down -v` of a database) does not wait for the networks.
     // A network still in use (by an orphan kept with removeOrphans: false) is left.
-    const removedNetworks = runtime.capabilities.has('networks') ? await removeResources(env, 'network', owned(await runtime.listNetworks(project.name), spec?.networks), { bestEffort: true }) : 0;
-    const removedVolumes = options.volumes && runtime.capabilities.has('volumes') ? await removeResources(env, 'volume', owned(await runtime.listVolumes(project.name), spec?.volumes), { bestEffort: false }) : 0;
+    const networks = runtime.capabilities.has('networks') ? runtime.listNetworks(project.name).then((list) => removeResources(env, 'network', owned(list, spec?.networks), { bestEffort: true })) : Promise.resolve(0);
+    const volumes = options.volumes && runtime.capabilities.has('volumes') ? runtime.listVolumes(project.name).then((list) => removeResources(env, 'volume', owned(list, spec?.volumes), { bestEffort: false })) : Promise.resolve(0);
+    const [networksOutcome, volumesOutcome] = await Promise.allSettled([networks, volumes]);
+    if (networksOutcome.status === 'rejected') throw networksOutcome.reason;
+    if (volumesOutcome.status === 'rejected') throw volumesOutcome.reason;
+    const removedNetworks = networksOutcome.value;
+    const removedVolumes = volumesOutcome.value;
     // the inline and environment-sourced secrets and configs `up` wrote, once nothing mounts them
     const sources = sourcesDir(runtime.name, project.name);
     if (existsSync(sources) && (await runtime.listContainers(project.name, { all: true })).length === 0) await removeSources(sources);

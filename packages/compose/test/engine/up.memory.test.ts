@@ -329,4 +329,46 @@ describe('down -v', () => {
     expect(rec.events.find((e) => e.type === 'down.done')).toMatchObject({ removedVolumes: 2 });
     expect(rec.types((e) => e.type === 'volume.removed').length).toBe(2);
   });
+
+  test('removes the volumes beside the networks, not after them, and still fails when a volume cannot go', async () => {
+    const project = new Project()
+      .network('back')
+      .volume('data')
+      .service('db', { command: ['db'], volumes: ['data:/var/lib/data'], networks: ['back'] });
+    const runtime = memory();
+    const stack = await project.up({ ...FAST, runtime });
+    let releaseNetworks!: () => void;
+    const networksHeld = new Promise<void>((resolve) => (releaseNetworks = resolve));
+    const removeNetwork = runtime.removeNetwork.bind(runtime);
+    runtime.removeNetwork = async (...args) => {
+      await networksHeld; // a network's removal that takes a while
+      return removeNetwork(...args);
+    };
+    const removeVolume = runtime.removeVolume.bind(runtime);
+    let volumeAsked!: () => void;
+    const volumeStarted = new Promise<void>((resolve) => (volumeAsked = resolve));
+    runtime.removeVolume = async (...args) => {
+      volumeAsked();
+      return removeVolume(...args);
+    };
+    const rec = recorder();
+    const down = stack.down({ volumes: true, onEvent: rec.onEvent });
+    // never comes while the networks are held, if the volumes wait for them
+    expect(await Promise.race([volumeStarted.then(() => 'volume asked'), new Promise((resolve) => setTimeout(resolve, 2_000, 'still waiting'))])).toBe('volume asked');
+    expect(rec.types((e) => e.type === 'network.removed')).toEqual([]);
+    releaseNetworks();
+    await down;
+    expect(rec.events.find((e) => e.type === 'down.done')).toMatchObject({ removedNetworks: 1, removedVolumes: 1 });
+    expect(await runtime.listNetworks(stack.name)).toEqual([]);
+    expect(await runtime.listVolumes(stack.name)).toEqual([]);
+
+    // a volume that cannot be removed fails the down, once the networks are removed all the same
+    const again = await project.up({ ...FAST, runtime });
+    runtime.removeVolume = async () => {
+      throw new Error('volume in use');
+    };
+    runtime.removeNetwork = removeNetwork;
+    await expect(again.down({ volumes: true })).rejects.toThrow(/volume in use/);
+    expect(await runtime.listNetworks(again.name)).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -225,6 +225,34 @@ describe('processRuntime', () => {
     await runtime.removeNetwork('p2', 'p2_default');
     await runtime.removeVolume('p2', 'p2_data');
     expect(await readdir(join(stateDir, 'projects'))).toEqual([]);
+  });
+
+  it('removes volumes asked for together completely, leaving nothing set aside and following no link', async () => {
+    const spec = { driver: 'local', driver_opts: {}, labels: {}, external: false } as const;
+    const names = ['p2_big', 'p2_small', 'p2_empty'];
+    for (const name of names) await runtime.ensureVolume({ project: 'p2', name, runtimeName: name, spec });
+    const big = join(stateDir, 'projects', 'p2', 'volumes', 'p2_big');
+    for (let d = 0; d < 20; d++) {
+      await mkdir(join(big, `d${d}`, 'nested'), { recursive: true });
+      for (let f = 0; f < 20; f++) await writeFile(join(big, `d${d}`, 'nested', `f${f}`), 'x'.repeat(4096));
+    }
+    await writeFile(join(stateDir, 'projects', 'p2', 'volumes', 'p2_small', 'f'), 'hi');
+    // links to a folder outside, at the top and two levels down: removed, what they point to kept
+    const outside = join(stateDir, 'outside');
+    await mkdir(outside);
+    await writeFile(join(outside, 'keep'), 'kept');
+    await symlink(outside, join(big, 'link'));
+    await symlink(outside, join(big, 'd0', 'link'));
+    const settled: string[] = [];
+    const projects = join(stateDir, 'projects');
+    await Promise.all(names.map(async (name) => {
+      await runtime.removeVolume('p2', name);
+      settled.push(name);
+    }));
+    expect(settled.sort()).toEqual([...names].sort());
+    expect(await runtime.listVolumes('p2')).toEqual([]);
+    expect(await readdir(projects)).toEqual([]);
+    expect(await readFile(join(outside, 'keep'), 'utf8')).toBe('kept');
   });
 
   it('makes one process of two concurrent starts, and a stop during a start leaves nothing running', async () => {

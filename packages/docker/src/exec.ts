@@ -18,22 +18,52 @@ export const EXEC_TIMEOUT_EXIT_CODE = 124;
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
 
+/** How long a timed-out command is waited for to start, or to be the command it is, before it is left (ms). */
+const KILL_WAIT_MS = 2_000;
+/** Between two looks at a timed-out command that is not killable yet (ms). */
+const KILL_POLL_MS = 20;
+/** Looks at a pid whose command line is not (yet) the command: runc's init, about to run it. */
+const MISMATCH_LOOKS = 5;
+
 /**
  * Best effort: an engine cannot kill an exec, so when the engine runs on this host (unix socket)
  * the command's host pid is signalled directly, but only after checking through /proc that the pid
  * runs this very command (an engine inside a VM reports pids of another kernel). Elsewhere the
  * command keeps running to its end.
+ *
+ * The timeout may fire before the engine has started the command (a busy engine: the start
+ * request was sent, the process not spawned yet) or while runc still prepares it: it is then
+ * looked at again, for at most {@link KILL_WAIT_MS}, until it runs as itself (killed), has ended,
+ * or turns out not to be ours. Killed, it is waited for until the engine says it ended, so that
+ * the caller does not see it running afterwards.
  */
 async function killTimedOut(client: EngineClient, execId: string, command: readonly string[]): Promise<void> {
   if (client.address.kind !== 'unix') return;
+  const deadline = Date.now() + KILL_WAIT_MS;
+  let mismatches = 0;
+  let killed = false;
   try {
-    const inspect = await client.json<{ Running?: boolean; Pid?: number }>('GET', `/exec/${execId}/json`);
-    if (!inspect.Running || !inspect.Pid || inspect.Pid <= 0) return;
-    const cmdline = await readFile(`/proc/${inspect.Pid}/cmdline`, 'utf8');
-    if (cmdline.split('\0').filter((part) => part !== '').join('\0') !== command.join('\0')) return;
-    process.kill(inspect.Pid, 'SIGKILL');
+    for (;;) {
+      const inspect = await client.json<{ Running?: boolean; Pid?: number; ExitCode?: number | null }>('GET', `/exec/${execId}/json`);
+      const ended = inspect.Running !== true && typeof inspect.ExitCode === 'number';
+      if (ended) return;
+      if (!killed && inspect.Running === true && inspect.Pid !== undefined && inspect.Pid > 0) {
+        let cmdline: string;
+        try {
+          cmdline = await readFile(`/proc/${inspect.Pid}/cmdline`, 'utf8');
+        } catch {
+          return; // no such pid here: another kernel's (a VM)
+        }
+        if (cmdline.split('\0').filter((part) => part !== '').join('\0') === command.join('\0')) {
+          process.kill(inspect.Pid, 'SIGKILL');
+          killed = true;
+        } else if (++mismatches >= MISMATCH_LOOKS) return; // not this command: not ours to signal
+      }
+      if (Date.now() >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, KILL_POLL_MS));
+    }
   } catch {
-    // not ours to signal (remote, VM or rootless engine): leave it
+    // not ours to signal (remote, VM or rootless engine), or gone: leave it
   }
 }
 
@@ -73,7 +103,11 @@ export async function execInContainer(
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   let size = 0;
+  /** The start was asked for (else the timeout came first: the engine never runs the command). */
+  let startSent = false;
   try {
+    controller.signal.throwIfAborted();
+    startSent = true;
     const response = await client.stream('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: false }, signal: controller.signal });
     const demuxer = new FrameDemuxer();
     try {
@@ -97,7 +131,7 @@ export async function execInContainer(
   const stdout = Buffer.concat(out).toString('utf8');
   const stderr = Buffer.concat(err).toString('utf8');
   if (timedOut) {
-    await killTimedOut(client, created.Id, command);
+    if (startSent) await killTimedOut(client, created.Id, command);
     return { exitCode: EXEC_TIMEOUT_EXIT_CODE, stdout, stderr: `${stderr}${stderr && !stderr.endsWith('\n') ? '\n' : ''}timed out after ${options.timeoutMs} ms\n` };
   }
   // The exit code may land a moment after the stream closes.

@@ -90,6 +90,16 @@ describe('a running container', () => {
     expect(ps.stdout).not.toContain('sleep 7');
   });
 
+  it('kills a command whose timeout fires before the engine has started it', async () => {
+    // a timeout of a few ms fires while the start is on its way: the command starts after it
+    for (const timeoutMs of [2, 5, 10]) {
+      const result = await runtime.exec(web.id, ['sleep', '8'], { timeoutMs });
+      expect(result.exitCode).toBe(EXEC_TIMEOUT_EXIT_CODE);
+    }
+    const ps = await runtime.exec(web.id, ['ps']);
+    expect(ps.stdout).not.toContain('sleep 8');
+  });
+
   it('mounts secrets read-only at /run/secrets/NAME, volumes and binds', async () => {
     expect((await runtime.exec(web.id, ['cat', '/run/secrets/token'])).stdout).toBe('s3cret-value\n');
     const write = await runtime.exec(web.id, ['sh', '-c', 'echo x > /run/secrets/token']);

@@ -159,6 +159,9 @@ class DockerEngineRuntime implements DockerRuntime {
     this.pull = options.pull ?? true;
     this.init = options.init ?? false;
     this.secretsDevMode = options.secretsDevMode ?? process.env['SELUR_DEV_SECRETS'] === '1';
+    // A local engine is asked its API version at once, while the caller prepares its first
+    // request (the CLI reads the project file meanwhile); a remote one at the first request.
+    if (this.localEngine) this.client.prefetch();
   }
 
   private path(id: string): string {

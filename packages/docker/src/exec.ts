@@ -20,8 +20,9 @@ const MAX_OUTPUT = 4 * 1024 * 1024;
 
 /** How long a timed-out command is waited for to start, or to be the command it is, before it is left (ms). */
 const KILL_WAIT_MS = 2_000;
-/** Between two looks at a timed-out command that is not killable yet (ms). */
+/** Between two looks at a timed-out command that is not killable yet or not ended yet: the first delay (ms), doubled up to the cap (a busy engine is asked a dozen times, not a hundred). */
 const KILL_POLL_MS = 20;
+const KILL_POLL_CAP_MS = 200;
 /** Looks at a pid whose command line is not (yet) the command: runc's init, about to run it. */
 const MISMATCH_LOOKS = 5;
 
@@ -42,6 +43,7 @@ async function killTimedOut(client: EngineClient, execId: string, command: reado
   const deadline = Date.now() + KILL_WAIT_MS;
   let mismatches = 0;
   let killed = false;
+  let delay = KILL_POLL_MS;
   try {
     for (;;) {
       const inspect = await client.json<{ Running?: boolean; Pid?: number; ExitCode?: number | null }>('GET', `/exec/${execId}/json`);
@@ -60,7 +62,8 @@ async function killTimedOut(client: EngineClient, execId: string, command: reado
         } else if (++mismatches >= MISMATCH_LOOKS) return; // not this command: not ours to signal
       }
       if (Date.now() >= deadline) return;
-      await new Promise((resolve) => setTimeout(resolve, KILL_POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(1, deadline - Date.now()))));
+      delay = Math.min(delay * 2, KILL_POLL_CAP_MS);
     }
   } catch {
     // not ours to signal (remote, VM or rootless engine), or gone: leave it

@@ -40,6 +40,7 @@ import path from 'node:path';
 import type { DockerRuntime, DockerRuntimeOptions, EngineVersion } from './options.js';
 import * as resources from './resources.js';
 import { waitForExit } from './wait.js';
+import { labelStopSignal, signalName, stopSignalOfLabels } from './stop-signal.js';
 import { pruneDanglingImages } from './prune-images.js';
 
 /**
@@ -92,12 +93,6 @@ const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(
 
 const PROBE_OUTPUT_LIMIT = 4096;
 
-/** `SIGTERM`, `TERM`, `15` → `TERM` (the common numbers only). */
-function signalName(signal: string): string {
-  const numbers: Readonly<Record<string, string>> = { '1': 'HUP', '2': 'INT', '3': 'QUIT', '9': 'KILL', '10': 'USR1', '12': 'USR2', '15': 'TERM' };
-  const upper = signal.trim().toUpperCase();
-  return numbers[upper] ?? upper.replace(/^SIG/, '');
-}
 
 
 const is = (error: unknown, status: number): error is DockerEngineError => isDockerEngineError(error) && error.statusCode === status;
@@ -107,6 +102,20 @@ function portConflict(message: string): { host?: string; port?: number } | undef
   if (!/port is already allocated|address already in use/i.test(message)) return undefined;
   const match = /(?:Bind for|listen tcp[46]?|listen udp[46]?)\s+\[?([0-9a-fA-F:.]*)\]?:(\d+)/.exec(message);
   return match ? { host: match[1] || undefined, port: Number(match[2]) } : {};
+}
+
+/** What probeHealth needs of a container: fixed when it was created. */
+interface HealthProbe {
+  readonly id: string;
+  readonly container: string;
+  readonly service: string | undefined;
+  readonly test: readonly string[];
+  readonly timeoutNs: number | undefined;
+}
+
+function healthProbeOf(inspect: ContainerInspect): HealthProbe {
+  const hc = inspect.Config.Healthcheck;
+  return { id: inspect.Id, container: inspect.Name.replace(/^\//, ''), service: inspect.Config.Labels?.[LABEL_SERVICE], test: hc?.Test ?? [], timeoutNs: hc?.Timeout ?? undefined };
 }
 
 class DockerEngineRuntime implements DockerRuntime {
@@ -122,17 +131,22 @@ class DockerEngineRuntime implements DockerRuntime {
   private readonly secretsDevMode: boolean;
   /**
    * What is fixed when a container is created, by id: its `pre_stop` hooks (from its labels, so a
-   * listing tells them too) and its stop signal (from its config: an inspection only), for the
-   * containers this object listed or inspected (see preStopOf and stopSignalOf).
+   * listing tells them too) and its stop signal (from its config, and from our stop-signal label
+   * when the create named one: see stop-signal.ts), for the containers this object listed or
+   * inspected (see preStopOf and stopSignalOf).
    */
   private readonly preStops = new Map<string, readonly HookSpec[]>();
   private readonly stopSignals = new Map<string, string>();
+  /** The healthcheck each container was created with (its config), as probeHealth needs it: a probe asks the engine nothing else first. */
+  private readonly probes = new Map<string, HealthProbe>();
   /**
    * Ids of the project's networks by `project/name`, as the last listing of that project gave
    * them: `down` removes what it just listed by id, without inspecting each name again (a
    * removal takes its entry; one gone meanwhile is looked up by name).
    */
   private readonly listedNetworks = new Map<string, string>();
+  /** Projects whose networks this object listed (ensureNetwork: a name missing from the listing is created at once). */
+  private readonly listedProjects = new Set<string>();
   /** Images being built for `pull_policy: build`, by project, service and config hash. */
   private readonly builds = new Map<string, Promise<void>>();
 
@@ -145,6 +159,9 @@ class DockerEngineRuntime implements DockerRuntime {
     this.pull = options.pull ?? true;
     this.init = options.init ?? false;
     this.secretsDevMode = options.secretsDevMode ?? process.env['SELUR_DEV_SECRETS'] === '1';
+    // A local engine is asked its API version at once, while the caller prepares its first
+    // request (the CLI reads the project file meanwhile); a remote one at the first request.
+    if (this.localEngine) this.client.prefetch();
   }
 
   private path(id: string): string {
@@ -164,19 +181,21 @@ class DockerEngineRuntime implements DockerRuntime {
     }
     if (!this.stopSignals.has(id)) this.stopSignals.set(id, inspect.Config.StopSignal || 'SIGTERM');
     if (!this.preStops.has(id)) this.preStops.set(id, hooksOf(inspect.Config.Labels).pre_stop);
+    if (!this.probes.has(id)) this.probes.set(id, healthProbeOf(inspect));
     return inspect;
   }
 
   private forget(id: string): void {
     this.preStops.delete(id);
     this.stopSignals.delete(id);
+    this.probes.delete(id);
   }
 
   /**
    * A container's `pre_stop` hooks and stop signal: fixed when it is created (config and labels
    * never change under one id), so one inspection or listing tells them for good, and a stop
    * needs no inspection of its own. The hooks are in a label (a listing tells them), the stop
-   * signal in the config (an inspection does).
+   * signal in the config (an inspection tells it) and, when the create named one, in a label too.
    */
   private async preStopOf(id: string): Promise<readonly HookSpec[]> {
     return this.preStops.get(id) ?? (await this.raw(id), this.preStops.get(id) ?? []); // (raw records it)
@@ -191,7 +210,9 @@ class DockerEngineRuntime implements DockerRuntime {
   }
 
   ensureNetwork(request: NetworkRequest): Promise<{ info: ResourceInfo; created: boolean }> {
-    return resources.ensureNetwork(this.client, request);
+    // a listing of the project (an up's observation) that did not give it: created without a lookup first
+    const listedAbsent = this.listedProjects.has(request.project) && !this.listedNetworks.has(`${request.project}/${request.runtimeName}`);
+    return resources.ensureNetwork(this.client, request, listedAbsent);
   }
   removeNetwork(project: string, runtimeName: string): Promise<void> {
     const key = `${project}/${runtimeName}`;
@@ -201,7 +222,9 @@ class DockerEngineRuntime implements DockerRuntime {
   }
   async listNetworks(project: string): Promise<readonly ResourceInfo[]> {
     const networks = await resources.listNetworks(this.client, project);
+    for (const key of this.listedNetworks.keys()) if (key.startsWith(`${project}/`)) this.listedNetworks.delete(key);
     for (const n of networks) if (n.labels[LABEL_PROJECT] === project) this.listedNetworks.set(`${project}/${n.runtimeName}`, n.id);
+    this.listedProjects.add(project);
     return networks;
   }
   ensureVolume(request: VolumeRequest): Promise<{ info: ResourceInfo; created: boolean }> {
@@ -222,6 +245,7 @@ class DockerEngineRuntime implements DockerRuntime {
     body.HostConfig.Links = await this.#links(request, body);
     const hooks = hooksLabel(request.spec);
     if (hooks !== undefined) body.Labels[LABEL_HOOKS] = hooks;
+    labelStopSignal(body);
     const { copies } = secretAndConfigFiles(request);
     const platform = request.spec.platform;
     const policy = pullPolicyOf(request.spec.pull_policy);
@@ -347,8 +371,9 @@ class DockerEngineRuntime implements DockerRuntime {
     // `post_start` hooks (carried by a label), through exec, once the container runs
     const started = await this.raw(id);
     const { post_start } = hooksOf(started.Config.Labels);
-    if (post_start.length > 0) await runHooks(this.client, started.Id, 'post_start', post_start, this.#where(started));
-    return this.inspectContainer(id);
+    if (post_start.length === 0) return containerInfo(started, this.publishHost);
+    await runHooks(this.client, started.Id, 'post_start', post_start, this.#where(started));
+    return this.inspectContainer(id); // afresh: the hooks ran meanwhile
   }
 
   #where(inspect: ContainerInspect): { service?: string | undefined; container: string } {
@@ -405,7 +430,11 @@ class DockerEngineRuntime implements DockerRuntime {
     });
     if (options.brief === true) {
       // the listing tells what a stop and a removal take: no inspection each (`down` asks so)
-      for (const s of summaries) if (!this.preStops.has(s.Id)) this.preStops.set(s.Id, hooksOf(s.Labels).pre_stop);
+      for (const s of summaries) {
+        if (!this.preStops.has(s.Id)) this.preStops.set(s.Id, hooksOf(s.Labels).pre_stop);
+        const signal = stopSignalOfLabels(s.Labels);
+        if (signal !== undefined && !this.stopSignals.has(s.Id)) this.stopSignals.set(s.Id, signal);
+      }
       return summaries.map((s) => containerInfoFromSummary(s, this.publishHost)).sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica);
     }
     const infos = await Promise.all(
@@ -458,23 +487,32 @@ class DockerEngineRuntime implements DockerRuntime {
     }
   }
 
+  /**
+   * Runs the container's healthcheck `test` once, through exec. Its healthcheck is fixed when the
+   * container is created, so it is read from the inspection this object already made (a start
+   * makes one), else inspected once: a probe sends no inspection of its own.
+   */
   async probeHealth(id: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<ProbeResult> {
-    const inspect = await this.raw(id);
-    const test = inspect.Config.Healthcheck?.Test ?? [];
-    const [kind, ...rest] = test;
+    const known = this.probes.get(id);
+    const probe = known ?? healthProbeOf(await this.raw(id));
+    const [kind, ...rest] = probe.test;
     if (kind === undefined || kind === 'NONE' || rest.length === 0) {
-      throw new InvalidArgumentError(`docker: container '${inspect.Name.replace(/^\//, '')}' has no healthcheck to probe`, {
-        service: inspect.Config.Labels?.[LABEL_SERVICE],
+      throw new InvalidArgumentError(`docker: container '${probe.container}' has no healthcheck to probe`, {
+        service: probe.service,
         field: 'healthcheck',
       });
     }
     const command = kind === 'CMD-SHELL' ? ['/bin/sh', '-c', rest.join(' ')] : rest;
-    const configured = inspect.Config.Healthcheck?.Timeout;
-    const timeoutMs = options.timeoutMs ?? (configured ? configured / 1e6 : 30_000);
+    const timeoutMs = options.timeoutMs ?? (probe.timeoutNs ? probe.timeoutNs / 1e6 : 30_000);
     let result: ExecResult;
     try {
-      result = await execInContainer(this.client, inspect.Id, command, { timeoutMs, signal: options.signal });
+      result = await execInContainer(this.client, probe.id, command, { timeoutMs, signal: options.signal });
     } catch (error) {
+      // gone: what the inspection this probe used to start with said (known from an earlier one)
+      if (known !== undefined && is(error, 404)) {
+        this.forget(id);
+        throw new ContainerNotFoundError('docker', id, { cause: error });
+      }
       if (is(error, 409) || is(error, 404)) return { healthy: false, exitCode: -1, output: error.engineMessage };
       throw error;
     }

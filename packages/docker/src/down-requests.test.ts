@@ -3,9 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LABEL_PROJECT, LABEL_SERVICE, Project } from '@selur/compose';
+import { LABEL_PROJECT, LABEL_SERVICE, Project, type NetworkRequest } from '@selur/compose';
 import { dockerRuntime } from './docker-runtime.js';
 import { LABEL_HOOKS } from './hooks.js';
+import { LABEL_STOP_SIGNAL } from './stop-signal.js';
 import type { DockerRuntime } from './options.js';
 
 /**
@@ -31,10 +32,12 @@ const HOOKED_LABELS = { [LABEL_PROJECT]: 'shop', [LABEL_HOOKS]: JSON.stringify({
 const CONTAINERS: Record<string, object> = {
   plain: inspect('plain', { [LABEL_PROJECT]: 'shop' }),
   hooked: inspect('hooked', HOOKED_LABELS),
+  labelled: inspect('labelled', { [LABEL_PROJECT]: 'shop', [LABEL_STOP_SIGNAL]: 'SIGTERM' }),
 };
 const SUMMARIES = [
   { Id: 'plain', Names: ['/shop_plain_1'], Image: 'busybox', Labels: { [LABEL_PROJECT]: 'shop', [LABEL_SERVICE]: 'plain' }, State: 'running', Status: 'Up 3 seconds (healthy)' },
   { Id: 'hooked', Names: ['/shop_hooked_1'], Image: 'busybox', Labels: { ...HOOKED_LABELS, [LABEL_SERVICE]: 'hooked' }, State: 'exited', Status: 'Exited (0) 2 seconds ago' },
+  { Id: 'labelled', Names: ['/shop_labelled_1'], Image: 'busybox', Labels: { [LABEL_PROJECT]: 'shop', [LABEL_SERVICE]: 'labelled', [LABEL_STOP_SIGNAL]: 'SIGTERM' }, State: 'running', Status: 'Up 3 seconds' },
 ];
 const NETWORK = { Id: 'net1', Name: 'shop_default', Labels: { [LABEL_PROJECT]: 'shop', 'io.selur.compose.network': 'default' } };
 
@@ -57,6 +60,8 @@ beforeEach(async () => {
     if (container && container[2] === 'stop') return send(204);
     if (path === '/networks' && req.method === 'GET') return send(200, [NETWORK]);
     if (path === '/networks/shop_default' && req.method === 'GET') return send(200, NETWORK);
+    if (path === '/networks/create' && req.method === 'POST') return send(201, { Id: 'net2', Warning: '' });
+    if (path === '/networks/shop_side' && req.method === 'GET') return send(404, { message: 'no such network' });
     if (path.startsWith('/networks/') && req.method === 'DELETE') return goneNetworks.has(path.slice('/networks/'.length)) ? send(404, { message: 'no such network' }) : send(204);
     return send(500, { message: `unexpected ${req.method} ${path}` });
   });
@@ -110,15 +115,45 @@ describe('what a network removal asks the engine', () => {
   });
 });
 
+describe('what a network creation asks the engine', () => {
+  const request = (name: string) => ({ project: 'shop', name, runtimeName: `shop_${name}`, spec: { driver: '', labels: {}, external: false } }) as unknown as NetworkRequest;
+
+  it('creates a network the listing of its project did not give at once (no lookup before nor after)', async () => {
+    await runtime.listNetworks('shop');
+    requests = [];
+    const { info, created } = await runtime.ensureNetwork(request('side'));
+    expect(requests).toEqual(['POST /networks/create']);
+    expect(created).toBe(true);
+    expect(info).toMatchObject({ id: 'net2', name: 'side', runtimeName: 'shop_side', project: 'shop', labels: { [LABEL_PROJECT]: 'shop', 'io.selur.compose.network': 'side' } });
+  });
+
+  it('looks a listed network up (it is there), and looks first without a listing', async () => {
+    await runtime.listNetworks('shop');
+    requests = [];
+    expect((await runtime.ensureNetwork(request('default'))).created).toBe(false);
+    expect(requests).toEqual(['GET /networks/shop_default']);
+    const fresh = dockerRuntime({ host: `unix://${join(dir, 'engine.sock')}` });
+    try {
+      requests = [];
+      expect((await fresh.ensureNetwork(request('side'))).created).toBe(true);
+      expect(requests.filter((r) => r !== 'GET /_ping')).toEqual(['GET /networks/shop_side', 'POST /networks/create']);
+    } finally {
+      await fresh.close?.();
+    }
+  });
+});
+
 describe('what a down asks the engine', () => {
   it('stops and removes what one listing gave, without inspecting any container', async () => {
     await new Project('shop').down({ runtime });
-    expect(requests.filter((r) => r !== 'GET /_ping').sort()).toEqual(['DELETE /containers/hooked', 'DELETE /containers/plain', 'DELETE /networks/net1', 'GET /containers/json', 'GET /networks', 'POST /containers/plain/stop']);
+    expect(requests.filter((r) => r !== 'GET /_ping').sort()).toEqual([
+      'DELETE /containers/hooked', 'DELETE /containers/labelled', 'DELETE /containers/plain', 'DELETE /networks/net1', 'GET /containers/json', 'GET /networks', 'POST /containers/labelled/stop', 'POST /containers/plain/stop',
+    ]);
   });
 
   it('a brief listing tells the pre_stop hooks (read from the labels): a container without them is stopped at once, one with them is read afresh first', async () => {
     const listed = await runtime.listContainers('shop', { all: true, brief: true });
-    expect(listed.map((c) => [c.service, c.state, c.health])).toEqual([['hooked', 'exited', 'none'], ['plain', 'running', 'healthy']]);
+    expect(listed.map((c) => [c.service, c.state, c.health])).toEqual([['hooked', 'exited', 'none'], ['labelled', 'running', 'none'], ['plain', 'running', 'healthy']]);
     requests = [];
     await runtime.stopContainer('plain', { timeoutMs: 1000 });
     await runtime.stopContainer('hooked', { timeoutMs: 1000 });
@@ -131,5 +166,12 @@ describe('what a down asks the engine', () => {
     await runtime.stopContainer('plain', { timeoutMs: 1000, signal: 'SIGTERM' });
     await runtime.stopContainer('plain', { timeoutMs: 1000, signal: 'SIGTERM' });
     expect(requests).toEqual(['GET /containers/plain/json', 'POST /containers/plain/stop', 'POST /containers/plain/stop']);
+  });
+
+  it('takes the stop signal of a briefly listed container from its stop-signal label: a stop naming it sends no inspection', async () => {
+    await runtime.listContainers('shop', { all: true, brief: true });
+    requests = [];
+    await runtime.stopContainer('labelled', { timeoutMs: 1000, signal: 'SIGTERM' });
+    expect(requests).toEqual(['POST /containers/labelled/stop']);
   });
 });

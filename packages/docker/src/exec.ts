@@ -18,23 +18,61 @@ export const EXEC_TIMEOUT_EXIT_CODE = 124;
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
 
+/** How long a timed-out command that has not started yet is looked for, in the background (ms). */
+const KILL_WAIT_MS = 2_000;
+/** Between two such looks: the first delay (ms), doubled up to the cap (a busy engine is asked a dozen times, not a hundred). */
+const KILL_POLL_MS = 20;
+const KILL_POLL_CAP_MS = 200;
+/** Looks at a pid whose command line is not (yet) the command: runc's init, about to run it. */
+const MISMATCH_LOOKS = 5;
+
+type Look = 'done' | 'again' | 'mismatch';
+
+/** One look at a timed-out command: killed when it runs as itself here; `again` when it has not started yet. */
+async function lookAndKill(client: EngineClient, execId: string, command: readonly string[]): Promise<Look> {
+  const inspect = await client.json<{ Running?: boolean; Pid?: number; ExitCode?: number | null }>('GET', `/exec/${execId}/json`);
+  if (inspect.Running !== true) return typeof inspect.ExitCode === 'number' ? 'done' : 'again'; // ended, or not started yet
+  if (inspect.Pid === undefined || inspect.Pid <= 0) return 'again';
+  let cmdline: string;
+  try {
+    cmdline = await readFile(`/proc/${inspect.Pid}/cmdline`, 'utf8');
+  } catch {
+    return 'done'; // no such pid here: another kernel's (a VM)
+  }
+  if (cmdline.split('\0').filter((part) => part !== '').join('\0') !== command.join('\0')) return 'mismatch';
+  process.kill(inspect.Pid, 'SIGKILL');
+  return 'done';
+}
+
 /**
  * Best effort: an engine cannot kill an exec, so when the engine runs on this host (unix socket)
  * the command's host pid is signalled directly, but only after checking through /proc that the pid
  * runs this very command (an engine inside a VM reports pids of another kernel). Elsewhere the
  * command keeps running to its end.
+ *
+ * The timeout may fire before the engine has started the command (a busy engine: the start
+ * request was sent, the process not spawned yet) or while runc still prepares it. It is then
+ * looked at again in the background, for at most {@link KILL_WAIT_MS}, until it runs as itself
+ * (killed), has ended, or turns out not to be ours: the caller (a healthcheck probe that timed
+ * out) gets its answer at once, as before, and the command is not left running.
  */
 async function killTimedOut(client: EngineClient, execId: string, command: readonly string[]): Promise<void> {
   if (client.address.kind !== 'unix') return;
-  try {
-    const inspect = await client.json<{ Running?: boolean; Pid?: number }>('GET', `/exec/${execId}/json`);
-    if (!inspect.Running || !inspect.Pid || inspect.Pid <= 0) return;
-    const cmdline = await readFile(`/proc/${inspect.Pid}/cmdline`, 'utf8');
-    if (cmdline.split('\0').filter((part) => part !== '').join('\0') !== command.join('\0')) return;
-    process.kill(inspect.Pid, 'SIGKILL');
-  } catch {
-    // not ours to signal (remote, VM or rootless engine): leave it
-  }
+  const look = () => lookAndKill(client, execId, command).catch((): Look => 'done'); // not ours to signal, or gone: leave it
+  const first = await look();
+  if (first === 'done') return;
+  void (async () => {
+    const deadline = Date.now() + KILL_WAIT_MS;
+    let mismatches = first === 'mismatch' ? 1 : 0;
+    let delay = KILL_POLL_MS;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      delay = Math.min(delay * 2, KILL_POLL_CAP_MS);
+      const outcome = await look();
+      if (outcome === 'done') return;
+      if (outcome === 'mismatch' && ++mismatches >= MISMATCH_LOOKS) return; // not this command: not ours to signal
+    }
+  })();
 }
 
 /**
@@ -73,7 +111,11 @@ export async function execInContainer(
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   let size = 0;
+  /** The start was asked for (else the timeout came first: the engine never runs the command). */
+  let startSent = false;
   try {
+    controller.signal.throwIfAborted();
+    startSent = true;
     const response = await client.stream('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: false }, signal: controller.signal });
     const demuxer = new FrameDemuxer();
     try {
@@ -97,7 +139,7 @@ export async function execInContainer(
   const stdout = Buffer.concat(out).toString('utf8');
   const stderr = Buffer.concat(err).toString('utf8');
   if (timedOut) {
-    await killTimedOut(client, created.Id, command);
+    if (startSent) await killTimedOut(client, created.Id, command);
     return { exitCode: EXEC_TIMEOUT_EXIT_CODE, stdout, stderr: `${stderr}${stderr && !stderr.endsWith('\n') ? '\n' : ''}timed out after ${options.timeoutMs} ms\n` };
   }
   // The exit code may land a moment after the stream closes.

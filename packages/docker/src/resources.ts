@@ -39,9 +39,17 @@ function volumeInfo(project: string, volume: VolumeInspect): ResourceInfo {
 const inspectNetwork = (client: EngineClient, name: string) => orUndefinedOn404(client.json<NetworkInspect>('GET', `/networks/${encodeURIComponent(name)}`));
 const inspectVolume = (client: EngineClient, name: string) => orUndefinedOn404(client.json<VolumeInspect>('GET', `/volumes/${encodeURIComponent(name)}`));
 
-export async function ensureNetwork(client: EngineClient, request: NetworkRequest): Promise<{ info: ResourceInfo; created: boolean }> {
-  const existing = await inspectNetwork(client, request.runtimeName);
-  if (existing) return { info: networkInfo(request.project, existing), created: false };
+/**
+ * The network of that name, created when missing (an external one never is). `listedAbsent`: a
+ * listing of the project's networks just said it has none of that name, so it is created at
+ * once, not looked up first (one there all the same, another project's or created meanwhile, is
+ * refused as a duplicate and then looked up, as before).
+ */
+export async function ensureNetwork(client: EngineClient, request: NetworkRequest, listedAbsent = false): Promise<{ info: ResourceInfo; created: boolean }> {
+  if (!listedAbsent || request.spec.external) {
+    const existing = await inspectNetwork(client, request.runtimeName);
+    if (existing) return { info: networkInfo(request.project, existing), created: false };
+  }
   if (request.spec.external) throw new ExternalResourceNotFoundError('network', request.runtimeName);
   const { spec } = request;
   const ipam = spec.ipam
@@ -51,8 +59,10 @@ export async function ensureNetwork(client: EngineClient, request: NetworkReques
         Options: spec.ipam.options,
       }
     : undefined;
+  const labels = { ...spec.labels, [LABEL_PROJECT]: request.project, [LABEL_NETWORK]: request.name };
+  let answer: { Id?: string } | undefined;
   try {
-    await client.json('POST', '/networks/create', {
+    answer = await client.json<{ Id?: string } | undefined>('POST', '/networks/create', {
       body: {
         Name: request.runtimeName,
         // The selur zero-copy driver does not exist on Docker: a bridge is the closest.
@@ -63,7 +73,7 @@ export async function ensureNetwork(client: EngineClient, request: NetworkReques
         Attachable: spec.attachable === true,
         EnableIPv6: spec.enable_ipv6 === true,
         CheckDuplicate: true,
-        Labels: { ...spec.labels, [LABEL_PROJECT]: request.project, [LABEL_NETWORK]: request.name },
+        Labels: labels,
       },
     });
   } catch (error) {
@@ -73,6 +83,8 @@ export async function ensureNetwork(client: EngineClient, request: NetworkReques
     if (raced) return { info: networkInfo(request.project, raced), created: false };
     throw error;
   }
+  // the engine keeps the name and labels as sent: the answer's id completes what an inspection tells
+  if (typeof answer?.Id === 'string' && answer.Id !== '') return { info: networkInfo(request.project, { Id: answer.Id, Name: request.runtimeName, Labels: labels }), created: true };
   const created = await inspectNetwork(client, request.runtimeName);
   if (!created) throw new ExternalResourceNotFoundError('network', request.runtimeName);
   return { info: networkInfo(request.project, created), created: true };

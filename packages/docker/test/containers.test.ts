@@ -85,9 +85,18 @@ describe('a running container', () => {
     const result = await runtime.exec(web.id, ['sleep', '7'], { timeoutMs: 200 });
     expect(result.exitCode).toBe(EXEC_TIMEOUT_EXIT_CODE);
     expect(result.stderr).toContain('timed out');
-    // The engine runs here, so the timed-out command was killed, not left running.
-    const ps = await runtime.exec(web.id, ['ps']);
-    expect(ps.stdout).not.toContain('sleep 7');
+    // The engine runs here, so the timed-out command is killed, not left running (within a bound
+    // shorter than its own 7 s: one the engine started late is killed once it runs)
+    await eventually(async () => ((await runtime.exec(web.id, ['ps'])).stdout.includes('sleep 7') ? undefined : true), { timeoutMs: 5000 });
+  });
+
+  it('kills a command whose timeout fires before the engine has started it', async () => {
+    // a timeout of a few ms fires while the start is on its way: the command starts after it
+    for (const timeoutMs of [2, 5, 10]) {
+      const result = await runtime.exec(web.id, ['sleep', '8'], { timeoutMs });
+      expect(result.exitCode).toBe(EXEC_TIMEOUT_EXIT_CODE);
+    }
+    await eventually(async () => ((await runtime.exec(web.id, ['ps'])).stdout.includes('sleep 8') ? undefined : true), { timeoutMs: 5000 });
   });
 
   it('mounts secrets read-only at /run/secrets/NAME, volumes and binds', async () => {

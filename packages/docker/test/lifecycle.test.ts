@@ -7,6 +7,7 @@ import {
   isDockerDaemonUnreachableError,
   isImageNotFoundError,
 } from '@selur/compose-docker';
+import { LABEL_STOP_SIGNAL } from '../src/stop-signal.js';
 import { containerRequest, ensureTestImage, sweep, testRuntime, uniqueProject } from './support/engine.js';
 import { eventually, rawEngine } from './support/raw-engine.js';
 
@@ -188,10 +189,12 @@ describe('container configuration', () => {
       }),
     );
     const raw = await rawEngine<{
-      Config: { User: string; WorkingDir: string; StopSignal: string; StopTimeout: number; Cmd: string[] };
+      Config: { User: string; WorkingDir: string; StopSignal: string; StopTimeout: number; Cmd: string[]; Labels: Record<string, string> };
       HostConfig: { ReadonlyRootfs: boolean; NanoCpus: number; Memory: number; MemoryReservation: number; PidsLimit: number; RestartPolicy: { Name: string } };
     }>('GET', `/containers/${created.id}/json`);
     expect(raw.json.Config).toMatchObject({ User: '1000:1000', WorkingDir: '/tmp', StopSignal: 'SIGINT', StopTimeout: 90, Cmd: ['sleep', '30'] });
+    // the stop signal is labelled too: a listing tells it (a later down needs no inspection)
+    expect(raw.json.Config.Labels[LABEL_STOP_SIGNAL]).toBe('SIGINT');
     expect(raw.json.HostConfig).toMatchObject({
       ReadonlyRootfs: true,
       NanoCpus: 500_000_000,

@@ -50,11 +50,19 @@ export function stackExitCode(containers: readonly ContainerInfo[]): number {
   return failed?.exitCode ?? ExitCode.ok;
 }
 
-/** `up`: converge, then (foreground) follow logs until Ctrl-C, which tears the stack down. */
+/**
+ * `up`: converge, then (foreground) follow logs until Ctrl-C, which tears the stack down.
+ *
+ * The runtime is made while the project file is read and checked, as `down` does (the Docker
+ * runtime reaches its engine meanwhile). A project that cannot be loaded is still the error
+ * reported.
+ */
 export const up: Handler = async (ctx) => {
+  const made = ctx.runtime();
+  made.catch(() => undefined); // (its error is thrown below, once the project loaded)
   const { project, spec } = await loaded(ctx);
   const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'up') : undefined;
-  const runtime = await ctx.runtime();
+  const runtime = await made;
   if (flag(ctx, 'watch')) requireCapability(runtime, 'field:develop', 'up --watch', 'it does not apply develop.watch; use the process or docker runtime');
   if (isKubernetesRuntime(runtime)) return kubernetesUp(ctx, runtime, project, services);
   const detach = flag(ctx, 'detach') || flag(ctx, 'wait');

@@ -57,6 +57,20 @@ export class EngineClient {
     return this.version;
   }
 
+  /**
+   * Starts the version negotiation now (its `/_ping` opens the first pooled connection), so that
+   * the first request does not wait for it. A failure is not kept: the next request negotiates
+   * afresh (and says why it cannot).
+   */
+  prefetch(): void {
+    if (this.version !== undefined) return;
+    const negotiation = this.negotiate();
+    this.version = negotiation;
+    negotiation.catch(() => {
+      if (this.version === negotiation) this.version = undefined;
+    });
+  }
+
   private async negotiate(): Promise<string> {
     if (this.requestedVersion !== undefined) return this.requestedVersion;
     const ping = await this.send('GET', '/_ping', { timeoutMs: 10_000 }, false);

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { liveMemberBeyondLeader } from './session-walk.js';
+import { liveMemberBeyondLeader, type Stat } from './session-walk.js';
 
 /**
  * Host process helpers: start times from `/proc/<pid>/stat` (so a reused pid is never taken for
@@ -7,14 +7,8 @@ import { liveMemberBeyondLeader } from './session-walk.js';
  * start time is unknown and liveness falls back to `kill(pid, 0)`.
  */
 
-/** A process's fields of `/proc/<pid>/stat` that the runtime reads. */
-export interface Stat {
-  readonly state: string;
-  readonly ppid: number;
-  readonly pgrp: number;
-  readonly session: number;
-  readonly startTime: string;
-}
+/** A process's fields of `/proc/<pid>/stat` that the runtime reads (defined beside the session walk, which reads them too). */
+export type { Stat };
 
 function readStat(pid: number): Stat | undefined {
   let text: string;

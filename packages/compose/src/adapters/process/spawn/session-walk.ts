@@ -24,7 +24,7 @@ const MAX_ANCESTORS = 64;
 /** More processes in the session than this: the walk costs as much as a scan, give up. */
 const MAX_WALKED = 512;
 
-/** The fields of `/proc/<pid>/stat` the walk reads (proc.ts's reader gives them). */
+/** A process's fields of `/proc/<pid>/stat` that the runtime reads (proc.ts reads them; the walk uses them). */
 export interface Stat {
   readonly state: string;
   readonly ppid: number;

@@ -96,6 +96,15 @@ describe('the walk of a zombie leader\'s session (no scan of every process)', ()
     expect(await waitGone(pgid, 2_000)).toBe(true);
   });
 
+  it('gives up (the caller scans) when it would read more processes than its bound: the ancestors\' children count too', async () => {
+    const { pgid } = await zombieLeader('', 0);
+    expect(walked(pgid)).toBe(false);
+    const leader = processStat(pgid);
+    expect(leader).toBeDefined();
+    // the leader's ancestors have other children (this test's process has the leader's perl parent): more than 0 reads
+    if (leader) expect(liveMemberBeyondLeader(pgid, leader, processStat, 0)).toBeUndefined();
+  });
+
   it('cannot tell for a leader that does not lead its own session (its members need not descend from it)', () => {
     const leader = { state: 'Z', ppid: 1, pgrp: 4_000_001, session: 4_000_000, startTime: '1' };
     expect(liveMemberBeyondLeader(4_000_001, leader, processStat)).toBeUndefined();

@@ -21,8 +21,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 /** More ancestors than this (a deep nesting of shells, a loop in a racing read): give up. */
 const MAX_ANCESTORS = 64;
-/** More processes in the session than this: the walk costs as much as a scan, give up. */
-const MAX_WALKED = 512;
+/**
+ * More processes read than this: the walk costs as much as a scan, give up. Every read counts,
+ * the ancestors' children outside the session too: a leader's parent may be the zygote of a
+ * 2,000-service stack, whose 2,000 children a walk per stopped service read again and again
+ * (quadratic: a down of 2,000 took 2.5x as long), where a scan is shared by all the waits of a poll.
+ */
+const MAX_READS = 256;
 
 /** A process's fields of `/proc/<pid>/stat` that the runtime reads (proc.ts reads them; the walk uses them). */
 export interface Stat {
@@ -79,7 +84,7 @@ function ancestorsOf(leader: Stat, readStat: ReadStat): number[] | undefined {
  * false when none is, undefined when the walk cannot tell (the leader does not lead its own
  * session, `/proc` lacks the children lists, or processes moved or died while it read).
  */
-export function liveMemberBeyondLeader(pgid: number, leader: Stat, readStat: ReadStat): boolean | undefined {
+export function liveMemberBeyondLeader(pgid: number, leader: Stat, readStat: ReadStat, maxReads = MAX_READS): boolean | undefined {
   const session = pgid;
   if (leader.session !== session || leader.pgrp !== pgid) return undefined;
   const ancestors = ancestorsOf(leader, readStat);
@@ -90,7 +95,9 @@ export function liveMemberBeyondLeader(pgid: number, leader: Stat, readStat: Rea
     if (!children) return undefined;
     before.push(children);
   }
-  const outcome = walk(pgid, before.flat().filter((pid) => pid !== pgid), readStat);
+  const top = before.flat().filter((pid) => pid !== pgid);
+  if (top.length > maxReads) return undefined;
+  const outcome = walk(pgid, top, readStat, maxReads);
   if (outcome !== false) return outcome;
   // Nothing live found: so only if no orphan was handed up to an ancestor while the walk read.
   for (const [i, ancestor] of ancestors.entries()) {
@@ -106,20 +113,20 @@ export function liveMemberBeyondLeader(pgid: number, leader: Stat, readStat: Rea
  * true at the first live member of `pgid`, undefined when a process of the session is dying or
  * died under the walk (its children may be on their way up), else false.
  */
-function walk(pgid: number, top: readonly number[], readStat: ReadStat): boolean | undefined {
+function walk(pgid: number, top: readonly number[], readStat: ReadStat, maxReads: number): boolean | undefined {
   const session = pgid;
   let level: readonly number[] = top;
-  let walked = 0;
+  let reads = 0;
   for (let depth = 0; level.length > 0; depth++) {
     const next: number[] = [];
     for (const pid of level) {
+      if (++reads > maxReads) return undefined;
       const stat = readStat(pid);
       if (!stat) {
         if (depth === 0) continue; // an ancestor's child that ended: what it left went up to an ancestor (checked after the walk)
         return undefined;
       }
       if (stat.session !== session) continue; // outside the session: neither it nor anything below it is in the group
-      if (++walked > MAX_WALKED) return undefined;
       if (!live(stat)) {
         // An ancestor's child that ended handed its children to an ancestor (checked after the
         // walk); deeper down, possibly to a process of the session read already: cannot tell.

@@ -108,6 +108,11 @@ describe('the walk of a zombie leader\'s session (no scan of every process)', ()
   it('cannot tell for a leader that does not lead its own session (its members need not descend from it)', () => {
     const leader = { state: 'Z', ppid: 1, pgrp: 4_000_001, session: 4_000_000, startTime: '1' };
     expect(liveMemberBeyondLeader(4_000_001, leader, processStat)).toBeUndefined();
-    expect(liveMemberBeyondLeader(4_000_001, { ...leader, session: 4_000_001 }, () => undefined)).toBe(false); // pid 1's children, none in that session
+    // pid 1's children (however many a busy host gives it), none in that session: false, or
+    // undefined when an orphan was handed to pid 1 while it read (other tests' processes): retried
+    const answers: (boolean | undefined)[] = [];
+    for (let i = 0; i < 20 && answers.at(-1) !== false; i++) answers.push(liveMemberBeyondLeader(4_000_001, { ...leader, session: 4_000_001 }, () => undefined, Number.POSITIVE_INFINITY));
+    expect(answers.at(-1)).toBe(false);
+    expect(answers).not.toContain(true);
   });
 });

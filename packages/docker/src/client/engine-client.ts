@@ -61,6 +61,13 @@ export class EngineClient {
    * Starts the version negotiation now (its `/_ping` opens the first pooled connection), so that
    * the first request does not wait for it. A failure is not kept: the next request negotiates
    * afresh (and says why it cannot).
+   *
+   * @example
+   * ```ts
+   * const client = new EngineClient(resolveEngineAddress(undefined), undefined);
+   * client.prefetch(); // the ping goes out while the caller reads its files
+   * const containers = await client.json('GET', '/containers/json');
+   * ```
    */
   prefetch(): void {
     if (this.version !== undefined) return;

@@ -42,17 +42,17 @@ const DRIVER = join(root, 'driver.mjs');
 writeFileSync(
   DRIVER,
   `import { createRequire } from 'node:module';
-const [moduleUrl, file, cacheRoot] = process.argv.slice(2);
+const [moduleUrl, file, cacheRoot, profile] = process.argv.slice(2);
 const { installCompileCache } = await import(moduleUrl);
-const cache = installCompileCache({ directory: cacheRoot });
+const cache = installCompileCache({ directory: cacheRoot, ...(profile ? { profile } : {}) });
 const m = createRequire(import.meta.url)(file);
 cache.flush();
 console.log(JSON.stringify({ sum: m.sum, name: m.name, self: m.self, stats: cache.stats, directory: cache.directory }));
 `,
 );
 const TSX = fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url));
-function loadInChild(file: string, cacheRoot: string): { sum: number; name: string; self: boolean; stats: CompileCache['stats']; directory: string } {
-  const run = spawnSync(process.execPath, ['--import', TSX, DRIVER, new URL('./compile-cache.ts', import.meta.url).href, file, cacheRoot], { encoding: 'utf8', timeout: 60_000 });
+function loadInChild(file: string, cacheRoot: string, profile = ''): { sum: number; name: string; self: boolean; stats: CompileCache['stats']; directory: string } {
+  const run = spawnSync(process.execPath, ['--import', TSX, DRIVER, new URL('./compile-cache.ts', import.meta.url).href, file, cacheRoot, profile], { encoding: 'utf8', timeout: 60_000 });
   expect(run.status, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as ReturnType<typeof loadInChild>;
 }
@@ -82,6 +82,23 @@ describe('the compile cache on Node 20 (vm.Script + cachedData)', () => {
     const second = loadInChild(file, cacheRoot);
     expect(second).toMatchObject({ name: 'mod.cjs', sum: 45, self: true });
     expect(second.stats).toEqual({ hits: 1, misses: 0, rejected: 0, written: 0, skipped: 0 }); // an accepted cache is not rewritten
+  });
+
+  it('a profile has its own folder: a cache written under one is not read under another, and each is then a hit', () => {
+    const { file, cacheRoot } = moduleFile(SOURCE);
+    const version = loadInChild(file, cacheRoot, 'version');
+    expect(version.stats).toMatchObject({ hits: 0, misses: 1, written: 1 });
+    const ps = loadInChild(file, cacheRoot, 'ps');
+    expect(ps.stats).toMatchObject({ hits: 0, misses: 1, written: 1 }); // not version's cache
+    expect(ps.directory).not.toBe(version.directory);
+    expect(ps.directory.startsWith(`${join(cacheRoot)}/`)).toBe(true);
+    expect(readdirSync(ps.directory).filter((name) => name.endsWith('.cache'))).toHaveLength(1);
+    expect(statSync(ps.directory).mode & 0o777).toBe(0o700);
+    expect(loadInChild(file, cacheRoot, 'version').stats).toMatchObject({ hits: 1, misses: 0, written: 0 });
+    expect(loadInChild(file, cacheRoot, 'ps').stats).toMatchObject({ hits: 1, misses: 0, written: 0 });
+    // a name that is not a plain word stays inside the cache folder
+    const odd = loadInChild(file, cacheRoot, '../../x');
+    expect(odd.directory.startsWith(`${version.directory.slice(0, version.directory.lastIndexOf('/'))}/`)).toBe(true);
   });
 
   it('a module that may call import() is left to Node, whose loader it needs (import() works)', async () => {

@@ -9,6 +9,8 @@
  *
  * A cache file is keyed by the module's path, size and modification time, Node's version and
  * architecture and its V8 options; V8 checks it again (and rejects it, then it is rewritten).
+ * A profile (the CLI's command: cache-profile.ts) gives each command its own folder of caches: a
+ * cache holds the functions of the run that wrote it, and is not rewritten while V8 accepts it.
  * Nothing about the cache ever fails a command: an unreadable, unwritable or missing directory,
  * or a corrupt file, only means compiling as usual.
  */
@@ -26,6 +28,12 @@ export interface CompileCacheOptions {
   /** The folder; default NODE_COMPILE_CACHE, else `<tmpdir>/node-compile-cache`. */
   readonly directory?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * A folder of its own for these caches under the Node build's (Node 20): the CLI's command, so
+   * that `ps` reads the code `ps` compiled and not the code of whichever command ran first.
+   * Letters, digits and `-` (anything else becomes `-`).
+   */
+  readonly profile?: string;
 }
 
 /** The installed cache (Node 20): what it did so far, and how to write or remove it. */
@@ -116,7 +124,8 @@ export function installCompileCache(options: CompileCacheOptions = {}): CompileC
   const original = M.prototype._compile;
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'u';
   // one folder per Node build and user; V8's options change the code, so they are in the key
-  const directory = join(options.directory ?? compileCacheDirectory(options.env), `selur-cjs-${process.version}-${process.arch}-${String(uid)}`);
+  const build = join(options.directory ?? compileCacheDirectory(options.env), `selur-cjs-${process.version}-${process.arch}-${String(uid)}`);
+  const directory = options.profile === undefined ? build : join(build, options.profile.replace(/[^A-Za-z0-9-]/g, '-') || '-');
   const flags = process.execArgv.join(' ');
   const stats = { hits: 0, misses: 0, rejected: 0, written: 0, skipped: 0 };
   const pending: { script: vm.Script; path: string; key: string }[] = [];
@@ -190,10 +199,11 @@ export function installCompileCache(options: CompileCacheOptions = {}): CompileC
 /**
  * Turns on a compile cache for the modules loaded after it: Node's own on Node >= 22.1
  * (`module.enableCompileCache`, which honours NODE_COMPILE_CACHE), {@link installCompileCache}
- * on older Nodes. Off when NODE_DISABLE_COMPILE_CACHE is set, or where the cached code would
- * differ from what Node runs (source maps, coverage). Never throws.
+ * on older Nodes, with `profile`'s own folder there (Node's own cache has one folder for all).
+ * Off when NODE_DISABLE_COMPILE_CACHE is set, or where the cached code would differ from what
+ * Node runs (source maps, coverage). Never throws.
  */
-export function enableCompileCache(env: Readonly<Record<string, string | undefined>> = process.env): CompileCacheMode {
+export function enableCompileCache(env: Readonly<Record<string, string | undefined>> = process.env, profile?: string): CompileCacheMode {
   try {
     if (env['NODE_DISABLE_COMPILE_CACHE'] !== undefined) return 'off';
     const own = (Module as { enableCompileCache?: (directory?: string) => unknown }).enableCompileCache;
@@ -202,7 +212,7 @@ export function enableCompileCache(env: Readonly<Record<string, string | undefin
       return 'node';
     }
     if (env['NODE_V8_COVERAGE'] !== undefined || (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true) return 'off';
-    installCompileCache({ env });
+    installCompileCache({ env, ...(profile === undefined ? {} : { profile }) });
     return 'vm';
   } catch {
     return 'off';

@@ -21,6 +21,13 @@ let runtime: DockerRuntime;
 let requests: string[];
 /** Network ids the engine no longer has (DELETE answers 404). */
 let goneNetworks: Set<string>;
+/**
+ * When set, the container listing is answered only once the networks were asked for (or after
+ * two seconds at most, so that a client that asks for them later still ends).
+ */
+let holdListingForNetworks: boolean;
+let networksAsked: () => void;
+let networksAskedFor: Promise<void>;
 
 const inspect = (id: string, labels: Record<string, string>) => ({
   Id: id,
@@ -45,7 +52,9 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'selur-down-requests-'));
   requests = [];
   goneNetworks = new Set();
-  server = http.createServer((req, res) => {
+  holdListingForNetworks = false;
+  networksAskedFor = new Promise((resolve) => (networksAsked = resolve));
+  server = http.createServer(async (req, res) => {
     const path = (req.url ?? '').replace(/^\/v1\.41/, '').split('?')[0] as string;
     requests.push(`${req.method} ${path}`);
     const send = (status: number, body?: unknown) => {
@@ -54,7 +63,11 @@ beforeEach(async () => {
     };
     const container = /^\/containers\/([^/]+)\/(json|stop)$/.exec(path);
     if (path === '/_ping') return send(200, 'OK');
-    if (path === '/containers/json' && req.method === 'GET') return send(200, SUMMARIES);
+    if (path === '/networks' && req.method === 'GET') networksAsked();
+    if (path === '/containers/json' && req.method === 'GET') {
+      if (holdListingForNetworks) await Promise.race([networksAskedFor, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      return send(200, SUMMARIES);
+    }
     if (/^\/containers\/[^/]+$/.test(path) && req.method === 'DELETE') return send(204);
     if (container && container[2] === 'json') return CONTAINERS[container[1] as string] ? send(200, CONTAINERS[container[1] as string]) : send(404, { message: 'no such container' });
     if (container && container[2] === 'stop') return send(204);
@@ -149,6 +162,15 @@ describe('what a down asks the engine', () => {
     expect(requests.filter((r) => r !== 'GET /_ping').sort()).toEqual([
       'DELETE /containers/hooked', 'DELETE /containers/labelled', 'DELETE /containers/plain', 'DELETE /networks/net1', 'GET /containers/json', 'GET /networks', 'POST /containers/labelled/stop', 'POST /containers/plain/stop',
     ]);
+  });
+
+  it('lists the networks beside the containers, not once they are removed: the last removal is followed by the network\'s at once', async () => {
+    holdListingForNetworks = true;
+    await new Project('shop').down({ runtime });
+    const sent = requests.filter((r) => r !== 'GET /_ping');
+    expect(sent.slice(0, 2).sort()).toEqual(['GET /containers/json', 'GET /networks']);
+    expect(sent.at(-1)).toBe('DELETE /networks/net1');
+    expect(sent.filter((r) => r === 'GET /networks')).toHaveLength(1);
   });
 
   it('a brief listing tells the pre_stop hooks (read from the labels): a container without them is stopped at once, one with them is read afresh first', async () => {

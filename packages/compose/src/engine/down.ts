@@ -35,6 +35,15 @@ function specOf(project: ProjectInput): ProjectSpec | undefined {
   }
 }
 
+/**
+ * A promise started now and awaited later: its rejection is not reported as unhandled meanwhile
+ * (it is thrown to whoever awaits it), nor at all when the caller fails before it awaits it.
+ */
+function settledLater<T>(promise: Promise<T>): () => Promise<T> {
+  promise.catch(() => undefined);
+  return () => promise;
+}
+
 /** The resources the project owns: external ones are never removed. */
 function owned<R extends { readonly name: string }>(list: readonly R[], declared: Readonly<Record<string, { readonly external: boolean }>> | undefined): R[] {
   return list.filter((r) => !declared?.[r.name]?.external);
@@ -59,6 +68,11 @@ export async function downProject(project: ProjectInput, runtime: Runtime, optio
     const spec = specOf(project);
     const known = new Set(spec ? Object.keys(spec.services) : []);
     const removeOrphans = options.removeOrphans ?? true;
+    // The networks and volumes are listed beside the containers, not after their teardown: the
+    // lock keeps another run of ours from adding any meanwhile, and the last container's removal
+    // is followed by the network's at once, not by a listing first (one round trip less at the end).
+    const networkList = runtime.capabilities.has('networks') ? settledLater(runtime.listNetworks(project.name)) : undefined;
+    const volumeList = options.volumes && runtime.capabilities.has('volumes') ? settledLater(runtime.listVolumes(project.name)) : undefined;
     // brief: what a stop and a removal take (Docker answers from its listing, no inspection each)
     const containers = (await runtime.listContainers(project.name, { all: true, brief: true })).filter((c) => removeOrphans || known.has(c.service));
     const graph = spec ? serviceGraph(spec) : undefined;
@@ -66,8 +80,8 @@ export async function downProject(project: ProjectInput, runtime: Runtime, optio
     // Networks and volumes depend on nothing of one another: removed side by side, a volume's
     // deletion (the longest step of a `down -v` of a database) does not wait for the networks.
     // A network still in use (by an orphan kept with removeOrphans: false) is left.
-    const networks = runtime.capabilities.has('networks') ? runtime.listNetworks(project.name).then((list) => removeResources(env, 'network', owned(list, spec?.networks), { bestEffort: true })) : Promise.resolve(0);
-    const volumes = options.volumes && runtime.capabilities.has('volumes') ? runtime.listVolumes(project.name).then((list) => removeResources(env, 'volume', owned(list, spec?.volumes), { bestEffort: false })) : Promise.resolve(0);
+    const networks = networkList ? networkList().then((list) => removeResources(env, 'network', owned(list, spec?.networks), { bestEffort: true })) : Promise.resolve(0);
+    const volumes = volumeList ? volumeList().then((list) => removeResources(env, 'volume', owned(list, spec?.volumes), { bestEffort: false })) : Promise.resolve(0);
     const [networksOutcome, volumesOutcome] = await Promise.allSettled([networks, volumes]);
     if (networksOutcome.status === 'rejected') throw networksOutcome.reason;
     if (volumesOutcome.status === 'rejected') throw volumesOutcome.reason;

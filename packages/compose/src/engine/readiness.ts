@@ -70,6 +70,20 @@ async function checkAlive(ctx: ReadinessContext, container: ContainerInfo): Prom
   return info;
 }
 
+/**
+ * A liveness inspection (when one is due) and an attempt, in flight together: the attempt no
+ * longer waits for the inspection's round trip (a healthcheck probe through Docker is three
+ * requests and a process; the inspection a fourth request before them). Both are settled before
+ * this settles, so nothing is left running; a container found stopped wins over what the attempt
+ * said (it fails the check as before), then the attempt's own error, else both answers.
+ */
+async function alongside<T>(alive: Promise<ContainerInfo> | undefined, attempt: Promise<T>): Promise<[ContainerInfo | undefined, T]> {
+  const [a, b] = await Promise.allSettled([alive, attempt]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
+}
+
 /** This check's turn among the run's costly probes (see {@link ProbePacer}). */
 function probeTurn(ctx: ReadinessContext): ProbeTurn {
   return (ctx.probes ?? new ProbePacer(availableParallelism())).join();
@@ -102,12 +116,15 @@ async function poll(ctx: ReadinessContext, container: ContainerInfo, timeoutMs: 
   let inspectedAt = -Infinity;
   for (;;) {
     if (ctx.signal.aborted) throw new RunCancelled();
-    // Is it still running? Asked at most every INSPECT_EVERY_MS (inspect may be costly).
-    if (ctx.clock.now() - inspectedAt >= INSPECT_EVERY_MS) {
-      info = await checkAlive(ctx, container);
+    // Is it still running? Asked at most every INSPECT_EVERY_MS (inspect may be costly), beside
+    // the attempt, which reads the ports of the last inspection (the caller's at first).
+    const alive = ctx.clock.now() - inspectedAt >= INSPECT_EVERY_MS ? checkAlive(ctx, container) : undefined;
+    const [fresh, ok] = await alongside(alive, attempt(info).catch((e: unknown) => (onProbe(ctx.redact(e instanceof Error ? e.message : String(e))), false)));
+    if (fresh) {
+      info = fresh;
       inspectedAt = ctx.clock.now();
     }
-    if (await attempt(info).catch((e: unknown) => (onProbe(ctx.redact(e instanceof Error ? e.message : String(e))), false))) return;
+    if (ok) return;
     if (ctx.clock.now() >= deadline) {
       throw new EngineFailure('health-timeout', { service: ctx.service, reason: `${what} not ready within ${timeoutMs} ms`, healthOutput: last || undefined });
     }
@@ -230,11 +247,10 @@ async function healthcheckLoop(ctx: ReadinessContext, container: ContainerInfo, 
   if (first > 0 && (await pause(ctx, Math.min(first, Math.max(1, deadline - ctx.clock.now())), cadence.hint)) === 'hinted') hint = undefined;
   for (;;) {
     if (ctx.signal.aborted) throw new RunCancelled();
-    if (ctx.clock.now() - inspectedAt >= INSPECT_EVERY_MS) {
-      await checkAlive(ctx, container);
-      inspectedAt = ctx.clock.now();
-    }
-    const result = await timed(ctx, turn, () => ctx.runtime.probeHealth(container.id, { timeoutMs: probeTimeout, signal: ctx.signal })).catch((e: unknown) => {
+    // The liveness inspection (when due) goes out beside the probe, not before it: one round
+    // trip to the runtime less per probe on the service's way to ready (see alongside).
+    const alive = ctx.clock.now() - inspectedAt >= INSPECT_EVERY_MS ? checkAlive(ctx, container) : undefined;
+    const probed = timed(ctx, turn, () => ctx.runtime.probeHealth(container.id, { timeoutMs: probeTimeout, signal: ctx.signal })).catch((e: unknown) => {
       if (ctx.signal.aborted) throw new RunCancelled();
       // no `test` and the image has no HEALTHCHECK either: nothing will ever pass, say so now
       if (!cadence.hasTest && isInvalidArgumentError(e) && e.field === 'healthcheck') {
@@ -242,6 +258,8 @@ async function healthcheckLoop(ctx: ReadinessContext, container: ContainerInfo, 
       }
       return { healthy: false, exitCode: -1, output: e instanceof Error ? e.message : String(e) };
     });
+    const [, result] = await alongside(alive, probed);
+    if (alive) inspectedAt = ctx.clock.now();
     last = ctx.redact(result.output);
     ctx.onProbe?.(last);
     if (result.healthy) return;

@@ -123,16 +123,27 @@ function groupAtAGlance(pgid: number): { readonly group: 'gone' | 'alive' | 'lea
   return { group: leader && leader.pgrp === pgid && leader.state !== 'Z' && leader.state !== 'X' ? 'alive' : 'leader-gone', leader: leader?.pgrp === pgid ? leader : undefined };
 }
 
+/** Processes of ours that reap their children as soon as they end (the zygote), while they run. */
+const reapers = new Set<number>();
+
 /**
- * Whether a zombie `leader`'s parent is this process (a restart's spawn, the thread spawner's) or
- * a child of it (the zygote): both reap their children as soon as they end, so the group of a
- * service that started nothing empties within moments, and a walk or scan to look for a member
- * that outlived the leader is mostly wasted. Pid 1, which inherits a released service's leader,
- * may reap seconds later.
+ * Records that process `pid` (a child of this process: the zygote) reaps each of its children as
+ * soon as it ends, until `onExit` calls back.
+ */
+export function reapsAtOnce(pid: number, onExit: (callback: () => void) => unknown): void {
+  reapers.add(pid);
+  onExit(() => reapers.delete(pid));
+}
+
+/**
+ * Whether a zombie `leader`'s parent is this process (a restart's spawn, the thread spawner's:
+ * libuv reaps them) or the zygote ({@link reapsAtOnce}): both reap their children as soon as they
+ * end, so the group of a service that started nothing empties within moments, and a walk or scan
+ * to look for a member that outlived the leader is mostly wasted. Pid 1, which inherits a
+ * released service's leader, may reap seconds later, as may any other parent.
  */
 function reapedByUs(leader: Stat | undefined): boolean {
-  if (!leader || leader.state !== 'Z' || leader.ppid <= 1) return false;
-  return leader.ppid === process.pid || readStat(leader.ppid)?.ppid === process.pid;
+  return leader?.state === 'Z' && (leader.ppid === process.pid || reapers.has(leader.ppid));
 }
 
 let groupsCache: { at: number; groups: Set<number> } | undefined;

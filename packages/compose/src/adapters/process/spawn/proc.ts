@@ -91,35 +91,67 @@ export function isProcessAlive(pid: number | undefined, startTime?: string): boo
 /** True while any live (non-zombie) process is in process group `pgid`. */
 export function isGroupAlive(pgid: number): boolean {
   const quick = groupAtAGlance(pgid);
-  return quick === 'leader-gone' ? outlivesLeader(pgid, 0) : quick === 'alive';
+  return quick.group === 'leader-gone' ? outlivesLeader(pgid, quick.leader, 0, 'walk') : quick.group === 'alive';
 }
 
 /**
- * Whether a live process is in group `pgid`, whose leader is a zombie or gone. When the leader
- * is a zombie that leads its own session (as every service's does: it is started with setsid),
- * a walk of the few processes that can hold the group's members says so (see session-walk.ts);
- * else, or when the walk cannot tell, a scan of every process (at most `maxAgeMs` old), which on
- * a host of 2,000 processes under load took 50–650 ms, blocking the event loop.
+ * Whether a live process is in group `pgid`, whose leader is a zombie or gone (`leader`: its stat
+ * as the glance read it). A scan of every process at most `maxAgeMs` old answers when there is
+ * one (it costs nothing more). Else, with `walk`, when the leader is a zombie that leads its own
+ * session (as every service's does: it is started with setsid), a walk of the few processes that
+ * can hold the group's members says so (see session-walk.ts); else, or when the walk cannot tell,
+ * a scan of every process, which on a host of 2,000 processes under load took 50–650 ms, blocking
+ * the event loop. A scan is shared by the waits of a poll ({@link SCAN_SHARED_MS}); a walk is not.
  */
-function outlivesLeader(pgid: number, maxAgeMs: number): boolean {
-  const leader = hasProc ? readStat(pgid) : undefined;
-  const walked = leader && leader.state === 'Z' ? liveMemberBeyondLeader(pgid, leader, readStat) : undefined;
+function outlivesLeader(pgid: number, leader: Stat | undefined, maxAgeMs: number, how: 'walk' | 'scan'): boolean {
+  const fresh = freshGroups(maxAgeMs);
+  if (fresh) return fresh.has(pgid);
+  const walked = how === 'walk' && leader?.state === 'Z' ? liveMemberBeyondLeader(pgid, leader, readStat) : undefined;
   return walked ?? liveGroups(maxAgeMs).has(pgid);
 }
 
 /**
  * What two cheap checks say of group `pgid`: `gone` (nothing in it), `alive` (its leader runs),
  * or `leader-gone` (its leader is a zombie or gone, and something, maybe only that zombie, is
- * still in the group: only a scan of every process tells whether anything lives).
+ * still in the group: only a scan of every process tells whether anything lives), with the
+ * leader's stat as read (undefined when it is gone, or there is no `/proc`).
  */
-function groupAtAGlance(pgid: number): 'gone' | 'alive' | 'leader-gone' {
-  if (!hasProc) return signalExists(-pgid) ? 'alive' : 'gone';
-  if (!signalExists(-pgid)) return 'gone';
+function groupAtAGlance(pgid: number): { readonly group: 'gone' | 'alive' | 'leader-gone'; readonly leader?: Stat | undefined } {
+  if (!hasProc) return { group: signalExists(-pgid) ? 'alive' : 'gone' };
+  if (!signalExists(-pgid)) return { group: 'gone' };
   const leader = readStat(pgid);
-  return leader && leader.pgrp === pgid && leader.state !== 'Z' && leader.state !== 'X' ? 'alive' : 'leader-gone';
+  return { group: leader && leader.pgrp === pgid && leader.state !== 'Z' && leader.state !== 'X' ? 'alive' : 'leader-gone', leader: leader?.pgrp === pgid ? leader : undefined };
+}
+
+/** Processes of ours that reap their children as soon as they end (the zygote), while they run. */
+const reapers = new Set<number>();
+
+/**
+ * Records that process `pid` (a child of this process: the zygote) reaps each of its children as
+ * soon as it ends, until `onExit` calls back.
+ */
+export function reapsAtOnce(pid: number, onExit: (callback: () => void) => unknown): void {
+  reapers.add(pid);
+  onExit(() => reapers.delete(pid));
+}
+
+/**
+ * Whether a zombie `leader`'s parent is this process (a restart's spawn, the thread spawner's:
+ * libuv reaps them) or the zygote ({@link reapsAtOnce}): both reap their children as soon as they
+ * end, so the group of a service that started nothing empties within moments, and a walk or scan
+ * to look for a member that outlived the leader is mostly wasted. Pid 1, which inherits a
+ * released service's leader, may reap seconds later, as may any other parent.
+ */
+function reapedByUs(leader: Stat | undefined): boolean {
+  return leader?.state === 'Z' && (leader.ppid === process.pid || reapers.has(leader.ppid));
 }
 
 let groupsCache: { at: number; groups: Set<number> } | undefined;
+
+/** The groups of the last scan when it is less than `maxAgeMs` old, else undefined. */
+function freshGroups(maxAgeMs: number): Set<number> | undefined {
+  return groupsCache && Date.now() - groupsCache.at < maxAgeMs ? groupsCache.groups : undefined;
+}
 
 /**
  * Process groups that hold a live (non-zombie) process, from a `/proc` scan at most `maxAgeMs`
@@ -127,7 +159,8 @@ let groupsCache: { at: number; groups: Set<number> } | undefined;
  * to end may take an old one).
  */
 function liveGroups(maxAgeMs: number): Set<number> {
-  if (groupsCache && Date.now() - groupsCache.at < maxAgeMs) return groupsCache.groups;
+  const fresh = freshGroups(maxAgeMs);
+  if (fresh) return fresh;
   const groups = new Set<number>();
   let entries: string[] = [];
   try {
@@ -183,7 +216,7 @@ export async function stopGroup(
 
 /**
  * How long a group whose leader just ended may be left to its parent to reap, before a scan (ms),
- * while many groups are waited for at once (see {@link waitGone}).
+ * when the parent is ours or many groups are waited for at once (see {@link waitGone}).
  */
 const REAP_GRACE_MS = 50;
 /** How long waits for groups to end share one scan of every process (ms). */
@@ -206,29 +239,41 @@ const MANY_WAITS_CAP_MS = 100;
  * Waits until group `pgid` has no live process, polling fast first; false on timeout. A leader
  * that has just ended is usually reaped within a millisecond, which empties the group of a service
  * that started nothing: only a group whose leader stays a zombie (or that outlived its leader)
- * costs a scan of every process, at most one per poll (scans within {@link SCAN_SHARED_MS} are
- * shared). While at most {@link FEW_WAITS} groups are waited for, a zombie leader is scanned past
- * at once: the leader of a service released by a detached `up` is the child of pid 1, which may
- * reap late (this machine's pid 1 reaps every ~2 s), and a `down` from another process waited
- * {@link REAP_GRACE_MS} per stop for a reap that did not come, at each level of the stop order.
- * With more waits (hundreds of services stopped at once) the grace stays, so that they do not scan
- * back to back.
+ * is looked into further, at most once per poll:
+ * - a zombie leader that this process or its zygote is to reap (a service of ours) is given
+ *   {@link REAP_GRACE_MS} to be reaped, then a scan of every process (shared by the waits within
+ *   {@link SCAN_SHARED_MS}) answers. Walking its session instead (see outlivesLeader) cost a
+ *   down of 50 services from its own process ~20% more CPU than the scans it replaced: the walk
+ *   reads the children of every thread of every ancestor (this process's a dozen, its parents'),
+ *   once per wait, where one scan serves every wait of a poll, and the reap usually comes first;
+ * - a zombie leader of another parent (pid 1, which inherits the leader of a service released by
+ *   a detached `up` and may reap late: this machine's pid 1 reaps every ~2 s) is looked into at
+ *   once while at most {@link FEW_WAITS} groups are waited for, by a walk of its session: a
+ *   `down` from another process waited {@link REAP_GRACE_MS} per stop for a reap that did not
+ *   come, then scanned, at each level of the stop order;
+ * - with more waits (hundreds of services stopped at once) the grace stays and a scan shared by
+ *   all of them answers, so that they neither scan back to back nor walk one by one.
  */
 export async function waitGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + Math.max(0, timeoutMs);
   let delay = 5;
   let leaderGoneAt: number | undefined;
+  /** Whether the zombie leader is ours to reap (asked once: its parent does not change while it is a zombie of that parent). */
+  let ours: boolean | undefined;
   waiting++;
   try {
     for (;;) {
       const glance = groupAtAGlance(pgid);
-      if (glance === 'gone') return true;
-      if (glance === 'leader-gone') {
+      if (glance.group === 'gone') return true;
+      const few = waiting <= FEW_WAITS;
+      if (glance.group === 'leader-gone') ours ??= glance.leader?.state === 'Z' ? reapedByUs(glance.leader) : undefined;
+      const how = few && ours !== true ? 'walk' : 'scan';
+      if (glance.group === 'leader-gone') {
         leaderGoneAt ??= Date.now();
-        const grace = waiting <= FEW_WAITS ? 0 : REAP_GRACE_MS;
-        if (Date.now() - leaderGoneAt >= grace && !outlivesLeader(pgid, SCAN_SHARED_MS)) return true;
+        const grace = how === 'walk' ? 0 : REAP_GRACE_MS;
+        if (Date.now() - leaderGoneAt >= grace && !outlivesLeader(pgid, glance.leader, SCAN_SHARED_MS, how)) return true;
       }
-      if (Date.now() >= deadline) return glance === 'leader-gone' && !outlivesLeader(pgid, SCAN_SHARED_MS);
+      if (Date.now() >= deadline) return glance.group === 'leader-gone' && !outlivesLeader(pgid, glance.leader, SCAN_SHARED_MS, how);
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
       delay = Math.min(delay * 2, waiting <= FEW_WAITS ? FEW_WAITS_CAP_MS : MANY_WAITS_CAP_MS);
     }

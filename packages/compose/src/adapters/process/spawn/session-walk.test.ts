@@ -1,7 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isGroupAlive, processStat, waitGone } from './proc.js';
 import { liveMemberBeyondLeader } from './session-walk.js';
+
+/** The threads' children lists read through node:fs since the last reset (what the walk reads of its ancestors). */
+const reads = vi.hoisted(() => ({ children: [] as string[] }));
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const readFileSync = ((path: unknown, ...rest: unknown[]) => {
+    if (typeof path === 'string' && path.endsWith('/children')) reads.children.push(path);
+    return (fs.readFileSync as (...args: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.readFileSync;
+  return { ...fs, readFileSync, default: { ...fs, readFileSync } };
+});
 
 /**
  * Perl forks a leader of a new session (setsid) that runs `leaderCode` and exits; the parent
@@ -102,7 +114,13 @@ describe('the walk of a zombie leader\'s session (no scan of every process)', ()
     const leader = processStat(pgid);
     expect(leader).toBeDefined();
     // the leader's ancestors have other children (this test's process has the leader's perl parent): more than 0 reads
+    reads.children.splice(0);
     if (leader) expect(liveMemberBeyondLeader(pgid, leader, processStat, 0)).toBeUndefined();
+    // past the bound at the first ancestor with other children (this process: the perl parent is
+    // its child), the ancestors above it are not read
+    const above = leader ? processStat(process.pid)?.ppid : undefined;
+    expect(reads.children.some((path) => path.startsWith(`/proc/${process.pid}/task/`))).toBe(true);
+    expect(reads.children.filter((path) => path.startsWith(`/proc/${above}/task/`) || path.startsWith('/proc/1/task/'))).toEqual([]);
   });
 
   it('cannot tell for a leader that does not lead its own session (its members need not descend from it)', () => {

@@ -90,13 +90,16 @@ export function liveMemberBeyondLeader(pgid: number, leader: Stat, readStat: Rea
   const ancestors = ancestorsOf(leader, readStat);
   if (!ancestors || ancestors.length === 0) return undefined;
   const before: number[][] = [];
+  let count = 0;
   for (const ancestor of ancestors) {
     const children = childrenOf(ancestor);
     if (!children) return undefined;
     before.push(children);
+    // past the bound already (a zygote's 2,000 children): the other ancestors' are not read
+    count += children.length - (children.includes(pgid) ? 1 : 0);
+    if (count > maxReads) return undefined;
   }
   const top = before.flat().filter((pid) => pid !== pgid);
-  if (top.length > maxReads) return undefined;
   const outcome = walk(pgid, top, readStat, maxReads);
   if (outcome !== false) return outcome;
   // Nothing live found: so only if no orphan was handed up to an ancestor while the walk read.

@@ -6,7 +6,7 @@ import { constants } from 'node:os';
 import { heldChild, watchByPolling, type ChildExit, type ChildSpawner, type HeldChild, type Running, type SpawnedChild, type SpawnRequest } from './child-spawner.js';
 import { helperSource } from './helper-source.js';
 import { findProgram } from './program-path.js';
-import { processStartTime } from './proc.js';
+import { processStartTime, reapsAtOnce } from './proc.js';
 
 /*
  * The zygote (zygote.pl, read once and run with `perl -e`): a small Perl process (Perl is part of
@@ -165,6 +165,8 @@ export class ZygoteSpawner implements ChildSpawner {
       zygote.stdout?.on('data', (chunk: string) => this.receive(chunk));
       zygote.unref();
       for (const pipe of [zygote.stdin, zygote.stdout]) (pipe as Socket | null)?.unref(); // pipes to a child are sockets
+      // it reaps each child as it ends (zygote.pl): a stop gives it a moment before looking further (proc.ts)
+      if (zygote.pid !== undefined) reapsAtOnce(zygote.pid, (forget) => zygote.once('exit', forget));
       this.zygote = zygote;
       return zygote;
     } catch {

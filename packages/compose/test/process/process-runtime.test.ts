@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +132,36 @@ describe('processRuntime', () => {
   it('uses a fixed published port as is', async () => {
     const created = await runtime.createContainer(request(stateDir, 'p1', 'api', { command: ['true'], ports: [{ target: 80, published: 45_678, protocol: 'tcp' }] }));
     expect(created.ports).toEqual([{ target: 80, protocol: 'tcp', host: '127.0.0.1', published: 45_678 }]);
+  });
+
+  it('removes a container whose held child is still being spawned only once that child is there and ended', async () => {
+    // A create has the zygote spawn a held child, which makes the container's output files; a
+    // removal while that spawn is in flight deleted the files and the project's log folder under
+    // it (CI saw "ENOTEMPTY, rmdir .../logs" fail a removal). The removal now waits for the spawn.
+    // The zygote (a started service's parent, a child of this process) is held stopped, so the
+    // spawn is in flight whatever the load.
+    const first = await start('p2', 'first', { command: ['sleep', '30'] });
+    const zygote = parentPid(first.pid ?? 0) ?? 0;
+    expect(parentPid(zygote)).toBe(process.pid);
+    let settled = false;
+    process.kill(zygote, 'SIGSTOP');
+    try {
+      await waitFor(() => procState(zygote) === 'T', 'the zygote to stop');
+      const created = await runtime.createContainer(request(stateDir, 'p1', 'api', { command: ['sleep', '30'] }));
+      const removed = runtime.removeContainer(created.id, { force: true }).finally(() => (settled = true));
+      // Without the zygote, the held child cannot be there: the removal cannot have settled.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(settled).toBe(false);
+      process.kill(zygote, 'SIGCONT');
+      await removed;
+    } finally {
+      process.kill(zygote, 'SIGCONT');
+    }
+    expect(await readdir(join(stateDir, 'projects', 'p1')).catch(() => 'gone')).toBe('gone');
+    expect(await runtime.listContainers('p1', { all: true })).toEqual([]);
+    // No held child is left: the zygote's only live child is the p2 service.
+    const children = () => readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => parentPid(pid) === zygote && alive(pid));
+    await waitFor(() => children().every((pid) => pid === first.pid), 'the held child to end');
   });
 
   it('runs the command in working_dir resolved against the request folder', async () => {

@@ -135,7 +135,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       if (!this.supervision.closed) this.prestarter.prepare(record, files); // set up while the record is written
       await this.records.add(record);
     } catch (error) {
-      this.prestarter.discard(record.id);
+      await this.prestarter.discard(record.id); // its spawn makes the output files: ended first, then they go
       await removeSecrets(record.secretDir);
       await removeOutputFiles(files);
       throw error;
@@ -167,8 +167,11 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private async stopNow(id: string, options: StopOptions): Promise<void> {
-    this.prestarter.discard(id);
+    // A stub still being spawned creates the output files: a removal after this stop deletes
+    // them, so the stop settles only once the stub is there and ended.
+    const discarded = this.prestarter.discard(id);
     await this.supervision.stop(id, options, this.starting.get(id));
+    await discarded;
   }
 
   removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {

@@ -96,18 +96,24 @@ export class Prestarter {
     return entry.ended ? undefined : stub;
   }
 
-  /** Ends the stub of container `id`, if any (its container is stopped or removed). */
-  discard(id: string): void {
+  /**
+   * Ends the stub of container `id`, if any (its container is stopped or removed). Settles once
+   * a stub being spawned is there and ended: the spawn creates the container's output files, so a
+   * removal that deletes them (and the project's log folder with the last container) waits for
+   * this first, or the files would appear after it.
+   */
+  async discard(id: string): Promise<void> {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
     this.unqueue(entry);
-    void entry.child?.then((stub) => stub && end(stub.child));
+    const stub = await entry.child;
+    if (stub) end(stub.child);
   }
 
   /** Ends every stub. */
   discardAll(): void {
-    for (const id of [...this.entries.keys()]) this.discard(id);
+    for (const id of [...this.entries.keys()]) void this.discard(id);
   }
 
   /** Ends the stubs of containers that no longer exist (removed by another process). */
@@ -119,7 +125,7 @@ export class Prestarter {
     }
     for (const entry of [...this.entries.values()]) {
       const exists = await this.exists(entry.record).catch(() => true);
-      if (!exists && this.entries.get(entry.record.id) === entry) this.discard(entry.record.id);
+      if (!exists && this.entries.get(entry.record.id) === entry) void this.discard(entry.record.id);
     }
   }
 

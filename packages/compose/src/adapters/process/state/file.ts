@@ -445,7 +445,12 @@ export async function storeState(paths: ProjectPaths, loaded: Draft): Promise<vo
       kept.delete(file);
       if (!base) return; // no file: nothing to clean up
       rmSync(file, { force: true });
-      rmSync(paths.logsDir, { recursive: true, force: true });
+      try {
+        rmSync(paths.logsDir, { recursive: true, force: true });
+      } catch {
+        // A file made in it meanwhile (ENOTEMPTY): a container being created by another runtime
+        // object, whose files are not ours to delete. The state is written (gone) all the same.
+      }
       for (const dir of [paths.volumesDir, paths.dataDir]) {
         try {
           rmdirSync(dir);

@@ -115,6 +115,18 @@ export function compileCacheDirectory(env: Readonly<Record<string, string | unde
 }
 
 /**
+ * The file where the CLI remembers the compose documents that passed the JSON Schema (the SDK's
+ * `loadProject` option `schemaCache`), so `ps` after `up` does not load and run the schema's
+ * validator again: beside the compile caches (this user's own file), and off with them
+ * (NODE_DISABLE_COMPILE_CACHE).
+ */
+export function schemaCacheFile(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  if (env['NODE_DISABLE_COMPILE_CACHE'] !== undefined) return undefined;
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'u';
+  return join(compileCacheDirectory(env), `selur-schema-${uid}`);
+}
+
+/**
  * Compiles CommonJS modules through a code cache in `options.directory` (Node 20's loader: it
  * replaces `Module.prototype._compile`). The caches of modules compiled without one are written at
  * exit (or by `flush()`).

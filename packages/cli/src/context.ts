@@ -8,6 +8,7 @@ import { colors, shouldColor, type Colors } from './render/color.js';
 import { progressSink, type ProgressSink } from './render/progress-sink.js';
 import { createRuntime } from './runtime-factory.js';
 import { readEnvFiles } from './env-files.js';
+import { schemaCacheFile } from './compile-cache.js';
 import type { Settings } from './settings.js';
 
 /** Everything a command handler gets: the parsed line, settings, output, the project and runtime. */
@@ -106,6 +107,7 @@ export function createContext(parsed: ParsedCommand, settings: Settings, io: Cli
           env,
           ...(settings.overrideFiles.length > 0 ? { overrideFiles: [...settings.overrideFiles] } : {}),
           ...(settings.profiles.length > 0 ? { profiles: [...settings.profiles] } : {}),
+          schemaCache: schemaCacheFile(io.env),
         });
         // What loading found worth a warning (an unset variable used bare, say), where it is.
         for (const w of loaded.source.warnings ?? []) ctx.warn(`${w.file ? `${w.file}${w.line !== undefined ? `:${w.line}:${w.column ?? 1}` : ''}: ` : ''}${w.path}: ${w.message}`);

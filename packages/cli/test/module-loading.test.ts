@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ ws.write('compose.toml', 'version = "1.0"\nname = "lazy"\n\n[services.web]\nimag
 /** Runs the built CLI with the hook; returns how it exited and every module URL it resolved. */
 async function modulesOf(args: string[], env: Record<string, string> = {}) {
   const record = join(ws.dir, `modules-${args.join('-').replace(/[^a-z-]/g, '')}.txt`);
+  rmSync(record, { force: true }); // this run's modules only (the hook appends)
   const result = await runCli(args, { cwd: ws.dir, env: { ...ws.env, ...env, NODE_OPTIONS: `--import ${HOOK}`, SELUR_RECORD_MODULES: record } });
   const urls = readFileSync(record, 'utf8').split('\n').filter(Boolean);
   return { result, urls, loaded: (pattern: RegExp) => urls.some((url) => pattern.test(url)) };
@@ -60,6 +61,31 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     expect(down.result.code, down.result.stderr).toBe(0);
     expect(down.urls.filter((url) => upChunk.test(url))).toEqual([]);
     expect(lazyBuiltins(down.urls)).toEqual([]);
+  });
+
+  it('a second `ps` of the same file loads no schema validator (the document that passed is remembered), and an invalid file is still rejected, located', async () => {
+    const validator = /\/packages\/compose\/dist\/compose-validator\.cjs$/;
+    // a cache folder of this test's own: the first run finds nothing remembered
+    const env = { NODE_COMPILE_CACHE: join(ws.dir, 'compile-cache') };
+    const first = await modulesOf(['ps'], env);
+    expect(first.result.code, first.result.stderr).toBe(0);
+    expect(first.loaded(validator)).toBe(true);
+    const second = await modulesOf(['ps'], env);
+    expect(second.result.code, second.result.stderr).toBe(0);
+    expect(second.loaded(validator)).toBe(false);
+    // the same folder, the file now invalid: checked, and the error points at the line
+    const file = join(ws.dir, 'compose.toml');
+    const valid = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, `${valid}imagee = "typo"\n`);
+      const invalid = await modulesOf(['ps'], env);
+      expect(invalid.result.code).not.toBe(0);
+      expect(invalid.result.stderr).toContain(`${file}:7:1`);
+      expect(invalid.result.stderr).toContain("unknown field 'imagee'");
+      expect(invalid.loaded(validator)).toBe(true);
+    } finally {
+      writeFileSync(file, valid);
+    }
   });
 
   it('`version` loads nothing of the SDK (it answers before any project is read)', async () => {

@@ -43,6 +43,16 @@ export interface LoadProjectOptions {
   readonly overrideFiles?: readonly string[] | undefined;
   /** Profiles to activate: services with profiles run only when one of theirs is listed. @default [] */
   readonly profiles?: readonly string[] | undefined;
+  /**
+   * A file where loading remembers the documents that passed the JSON Schema, so that loading
+   * the same document again skips that check (the CLI keeps one beside its compile cache). Only
+   * the schema check: the other rules run every time, and a document with a problem is never
+   * remembered, so an invalid file is always reported. The file holds a hash of each document
+   * (never its text) under the validator's identity; it is created (mode 0600) when missing, read
+   * only when this user owns it, and any problem with it only means checking as usual.
+   * @default none: every load checks the schema
+   */
+  readonly schemaCache?: string | undefined;
 }
 
 /**
@@ -121,6 +131,7 @@ function build(texts: ComposeText[], workingDir: string, options: ParseProjectOp
     fallbackName: sanitizeProjectName(basename(workingDir)),
     projectName,
     warnings,
+    schemaCache: 'schemaCache' in options ? options.schemaCache : undefined,
   });
   const project = new Project(spec.name, { workingDir, files: texts.flatMap((t) => (t.file ? [t.file] : [])), warnings, variables: lookup });
   project.adoptSpec(spec);

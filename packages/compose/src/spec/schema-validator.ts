@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type * as AjvModule from 'ajv';
 import { isRecord, joinPath, type SpecIssue } from './issues.js';
@@ -34,6 +36,22 @@ function validator(): ValidateFunction {
     }
   }
   return compiled;
+}
+
+/**
+ * What tells this validator from another (for a memo of the documents it passed: see
+ * schema-memo.ts), without loading it: the precompiled validator's path, size and modification
+ * time. Undefined when there is no such file (the schema would be compiled here).
+ */
+export function validatorIdentity(): string | undefined {
+  try {
+    // the path `validator()` requires (a relative file name: no resolving to do)
+    const file = fileURLToPath(new URL('./compose-validator.cjs', import.meta.url));
+    const stat = statSync(file);
+    return `${file}\0${stat.size}\0${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** @internal Which validator {@link schemaIssues} uses (made at first use): for tests. */

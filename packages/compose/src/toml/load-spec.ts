@@ -8,7 +8,7 @@ import { IssueCollector } from '../spec/issues.js';
 import { depthIssues } from '../spec/plain-data.js';
 import { sortRecord } from '../spec/normalize-helpers.js';
 import { normalizeProject } from '../spec/normalize-project.js';
-import { schemaIssues } from '../spec/schema-validator.js';
+import { memoizedSchemaIssues } from '../spec/schema-memo.js';
 import { semanticIssues } from '../spec/semantic.js';
 import type { EnvironmentValue, ProjectSpec, ServiceSpec } from '../spec/types.js';
 import { mergeComposeFiles } from '../spec/merge.js';
@@ -48,6 +48,8 @@ export interface LoadSpecInput {
   readonly parse?: ComposeTextParser | undefined;
   /** Receives the warnings (located): each unset variable used bare. */
   readonly warnings?: ValidationIssue[] | undefined;
+  /** A file remembering the documents that passed the schema (spec/schema-memo.ts). @default none: always checked */
+  readonly schemaCache?: string | undefined;
 }
 
 /** Variables the runtimes set in a service's environment themselves: `$PORT` in the file is read too early. */
@@ -122,7 +124,7 @@ export function specFromDocument(parsed: Record<string, unknown>, input: LoadSpe
   const document = interpolateAll(parsed, input.lookup, issues, input.warnings ? (name, path) => void found.push(unsetWarning(name, path)) : undefined) as Record<string, unknown>;
   const normalized = normalizeProject({ sink: issues, lookup: input.lookup }, document, input.fallbackName, input.projectName);
   const spec = applyEnvFiles(normalized, input.workingDir, input.lookup, issues);
-  const all = mergeIssues(mergeIssues(issues.issues, semanticIssues(spec)), schemaIssues(document));
+  const all = mergeIssues(mergeIssues(issues.issues, semanticIssues(spec)), memoizedSchemaIssues(document, input.schemaCache));
   const located = () =>
     files ??
     input.texts.map((t) => {

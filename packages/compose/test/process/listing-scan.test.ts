@@ -5,6 +5,7 @@
  * pid, never timed (issue 14: reading 2,000 of them made the longest silence of `up`).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,24 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const SERVICES = 12;
+
+/**
+ * The kernel's threads this test can see (pid 2, kthreadd, and its children), told by the test
+ * itself from PF_KTHREAD in `/proc/<pid>/stat`; empty where there are none to see (a PID namespace).
+ */
+function kernelThreadPids(): number[] {
+  try {
+    const isKernel = (pid: number) => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      return (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6]) & 0x0020_0000) !== 0;
+    };
+    if (!isKernel(2)) return [];
+    const children = readFileSync('/proc/2/task/2/children', 'latin1').trim().split(/\s+/).filter(Boolean).map(Number);
+    return [2, ...children.filter((pid) => { try { return isKernel(pid); } catch { return false; } })];
+  } catch {
+    return [];
+  }
+}
 
 /** How many times each pid's environment was read since the last reset. */
 function environReads(pids: readonly number[]): number[] {
@@ -84,6 +103,22 @@ describe('listContainers after up: the process-table scan skips what the state r
     expect(recovered.map((c) => c.pid).sort()).toEqual([...started].sort());
     expect(environReads(started)).toEqual(started.map(() => 1));
     await waitFor(() => warnings.join('\n').includes(`took in ${SERVICES} running processes`), 'the report of the processes taken in');
+  });
+
+  it.skipIf(kernelThreadPids().length === 0)('opens no kernel thread\'s environment (they have none: each open fails, a thrown error apiece)', async () => {
+    const kernel = kernelThreadPids();
+    // a process the state does not account for: the scan still reads its environment
+    const other = spawn('sleep', ['120'], { stdio: 'ignore' });
+    const pid = other.pid ?? -1;
+    try {
+      expect(pid).toBeGreaterThan(0);
+      reads.paths.splice(0);
+      expect(await runtime().listContainers('scan')).toEqual([]);
+      expect(environReads([pid])).toEqual([1]);
+      expect(environReads(kernel)).toEqual(kernel.map(() => 0));
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 
   it('a reap and a listing at once share one scan of the process table; one after the other scan twice', async () => {

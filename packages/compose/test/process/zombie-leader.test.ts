@@ -28,8 +28,13 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...fs, readFileSync, readdirSync, default: { ...fs, readFileSync, readdirSync } };
 });
 
-/** Reads of a thread's children list (`/proc/<pid>/task/<tid>/children`): what a session walk reads. */
-const childrenReads = (): number => reads.paths.filter((path) => /^\/proc\/\d+\/task\/\d+\/children$/.test(path)).length;
+/**
+ * Reads of a thread's children list (`/proc/<pid>/task/<tid>/children`): what a session walk
+ * reads. Not kthreadd's (pid 2, never an ancestor of a user process): each scan reads that one
+ * list to skip the kernel's threads (process-table.ts).
+ */
+const childrenReads = (): number =>
+  reads.paths.filter((path) => /^\/proc\/\d+\/task\/\d+\/children$/.test(path) && path !== '/proc/2/task/2/children').length;
 /** Scans of every process (`/proc` listed). */
 const scans = (): number => reads.paths.filter((path) => path === '/proc').length;
 

@@ -64,6 +64,8 @@ const COST_WEIGHT = 0.5;
 export interface ProbeTurn {
   /** Records how long one probe took (ms). */
   measured(durationMs: number): void;
+  /** What one probe of this check takes (ms; a running mean of the durations measured), undefined before the first. */
+  readonly probeMs: number | undefined;
   /** The delay before the next probe, given the schedule's own `baseMs` and the cap. */
   delay(baseMs: number, capMs: number): number;
   /** The check is over (ready, failed or cancelled). */
@@ -92,6 +94,9 @@ export class ProbePacer {
     let cost: number | undefined;
     let left = false;
     return {
+      get probeMs() {
+        return cost;
+      },
       measured: (durationMs) => {
         if (!(durationMs >= 0)) return;
         cost = cost === undefined ? durationMs : COST_WEIGHT * durationMs + (1 - COST_WEIGHT) * cost;

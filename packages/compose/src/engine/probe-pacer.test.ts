@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProbePacer, probeSpacing, PROBES_PER_CORE } from './probe-pacer.js';
+import { ProbePacer, probeSpacing, probesPerCore, PROBES_PER_CORE } from './probe-pacer.js';
 
 describe('the pace of probes that start a process', () => {
   const base = { baseMs: 10, cores: 2, capMs: 1_000 };
@@ -72,5 +72,33 @@ describe('ProbePacer', () => {
     turn.measured(Number.NaN);
     turn.measured(-5);
     expect(turn.delay(10, 1_000)).toBe(10);
+  });
+});
+
+describe("the pace a runtime's probes cost", () => {
+  it("takes the runtime's probes per core when it gives a positive number, else the default", () => {
+    expect(probesPerCore(1)).toBe(1);
+    expect(probesPerCore(0.5, 4)).toBe(0.5);
+    expect(probesPerCore(undefined)).toBe(PROBES_PER_CORE);
+    expect(probesPerCore(0, 4)).toBe(4);
+    expect(probesPerCore(-1, 4)).toBe(4);
+    expect(probesPerCore(Number.NaN, 4)).toBe(4);
+    expect(probesPerCore(Number.POSITIVE_INFINITY, 4)).toBe(4);
+  });
+
+  it('spaces the probes of a runtime that declares one probe per core four times as widely as a process probe', () => {
+    // 3 checks probing, each probe 100 ms (a Docker exec), 2 cores: one per core leaves 2 slots,
+    // so a check probes every 150 ms, 50 ms after its last ended; at 4 per core (8 slots) it keeps
+    // the schedule's own 10 ms.
+    const pacer = new ProbePacer(2);
+    const docker = [pacer.join(1), pacer.join(1), pacer.join(1)];
+    for (const t of docker) t.measured(100);
+    expect(docker[0]?.delay(10, 1_000)).toBe(50);
+    expect(docker[0]?.probeMs).toBe(100);
+    const processes = new ProbePacer(2);
+    const turns = [processes.join(), processes.join(), processes.join()];
+    for (const t of turns) t.measured(100);
+    expect(turns[0]?.delay(10, 1_000)).toBe(10);
+    expect(probeSpacing({ baseMs: 10, probeMs: 100, concurrent: 12, cores: 2, perCore: 1, capMs: 1_000 })).toBe(500);
   });
 });

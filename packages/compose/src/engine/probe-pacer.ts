@@ -16,10 +16,31 @@
  * probe per core, or a fraction of one core) made `up` slower, not faster — each service's
  * readiness is seen one spacing later, and the probes were no longer what took the CPU once a
  * probe stopped costing 20 ms of its own (see the process runtime's port-owner.ts).
+ *
+ * A runtime whose probes cost more than a short process of this machine says so
+ * (its `probesPerCore`, see runtime/types.ts): through Docker a probe is an exec (create, start, inspect),
+ * which costs dockerd and containerd about as much CPU as the probe lasts (measured: ~100 ms of
+ * engine CPU per ~100 ms probe, 40 probes of `test -f` in busybox), so four of them per core
+ * took the CPU the engine needs to create and start the services being waited for.
  */
 
-/** Probes running at once, per core, that the checks of one run may keep together (on average). */
+/** Probes running at once, per core, that the checks of one run may keep together (on average), unless the runtime says otherwise. */
 export const PROBES_PER_CORE = 4;
+
+/**
+ * @internal The probes per core a check paces by: the runtime's own figure when it gives a usable
+ * one (a positive number), else `fallback` (the pacer's). Pure.
+ *
+ * @example
+ * ```ts
+ * probesPerCore(1, 4); // 1: a Docker probe keeps about one core busy while it runs
+ * probesPerCore(undefined, 4); // 4
+ * probesPerCore(0, 4); // 4: no probe at all is not a pace
+ * ```
+ */
+export function probesPerCore(declared: number | undefined, fallback: number = PROBES_PER_CORE): number {
+  return declared !== undefined && Number.isFinite(declared) && declared > 0 ? declared : fallback;
+}
 
 /** What {@link probeSpacing} needs. */
 export interface ProbeRateInput {
@@ -89,7 +110,9 @@ export class ProbePacer {
     return this.#active;
   }
 
-  join(): ProbeTurn {
+  /** A check joins, paced by `perCore` probes per core when its runtime gives that (see {@link probesPerCore}). */
+  join(perCore?: number): ProbeTurn {
+    const slots = probesPerCore(perCore, this.perCore);
     this.#active++;
     let cost: number | undefined;
     let left = false;
@@ -101,7 +124,7 @@ export class ProbePacer {
         if (!(durationMs >= 0)) return;
         cost = cost === undefined ? durationMs : COST_WEIGHT * durationMs + (1 - COST_WEIGHT) * cost;
       },
-      delay: (baseMs, capMs) => probeSpacing({ baseMs, probeMs: cost, concurrent: this.#active, cores: this.cores, perCore: this.perCore, capMs }),
+      delay: (baseMs, capMs) => probeSpacing({ baseMs, probeMs: cost, concurrent: this.#active, cores: this.cores, perCore: slots, capMs }),
       leave: () => {
         if (left) return;
         left = true;

@@ -85,9 +85,9 @@ async function alongside<T>(alive: Promise<ContainerInfo> | undefined, attempt: 
   return [a.value, b.value];
 }
 
-/** This check's turn among the run's costly probes (see {@link ProbePacer}). */
+/** This check's turn among the run's costly probes (see {@link ProbePacer}), paced as its runtime's probes cost. */
 function probeTurn(ctx: ReadinessContext): ProbeTurn {
-  return (ctx.probes ?? new ProbePacer(availableParallelism())).join();
+  return (ctx.probes ?? new ProbePacer(availableParallelism())).join(ctx.runtime.probesPerCore);
 }
 
 /** Runs one costly probe, recording its duration in `turn`. */

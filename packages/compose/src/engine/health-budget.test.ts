@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { healthBudget } from './health-budget.js';
+import { DOCKER_EXEC_START_MS, healthBudget } from './health-budget.js';
 
 describe("a healthcheck's budget: when Docker would declare the container unhealthy", () => {
   const base = { startPeriodMs: 0, intervalMs: 1_000, retries: 3, timeoutMs: 5_000 };
@@ -18,10 +18,14 @@ describe("a healthcheck's budget: when Docker would declare the container unheal
     expect(healthBudget({ ...base, startPeriodMs: 2_000, probeMs: 400 }).ms).toBe(2_000 + 3 * 1_400 + 400);
   });
 
-  it('counts a probe as at most its timeout (Docker stops it then)', () => {
-    const b = healthBudget({ ...base, timeoutMs: 300, probeMs: 2_000 });
-    expect(b.ms).toBe(3 * 1_300);
-    expect(b.why).toContain('probe 300 ms, its timeout');
+  it("counts a probe longer than its timeout as it was: Docker's timeout starts once the exec has started", () => {
+    expect(healthBudget({ ...base, timeoutMs: 300, probeMs: 2_000 }).ms).toBe(3 * 3_000);
+  });
+
+  it('counts a probe as at most the timeout plus the exec start Docker waits for', () => {
+    const b = healthBudget({ ...base, timeoutMs: 300, probeMs: 120_000 });
+    expect(b.ms).toBe(3 * (1_000 + 300 + DOCKER_EXEC_START_MS));
+    expect(b.why).toContain(`probe ${300 + DOCKER_EXEC_START_MS} ms, the longest a probe of Docker lasts`);
   });
 
   it("uses Docker's defaults for 0: 3 retries, 30 s interval and timeout", () => {

@@ -392,7 +392,8 @@ export interface Runtime {
    * probe-pacer.ts). Absent: the engine's default, which suits a probe that is a short process
    * on this machine. A runtime whose probe keeps the machine busier while it runs (Docker: an
    * exec through the engine, which costs dockerd and containerd about as much CPU as the probe
-   * lasts) declares fewer.
+   * lasts on an idle machine) declares fewer; its probes are then counted as the CPU they cost
+   * (the least duration a probe of the run took), not as their duration on a busy machine.
    */
   readonly probesPerCore?: number | undefined;
 

@@ -118,9 +118,21 @@ function healthProbeOf(inspect: ContainerInspect): HealthProbe {
   return { id: inspect.Id, container: inspect.Name.replace(/^\//, ''), service: inspect.Config.Labels?.[LABEL_SERVICE], test: hc?.Test ?? [], timeoutNs: hc?.Timeout ?? undefined };
 }
 
+/**
+ * Healthcheck probes (and command waits) the engine's checks may keep running at once per core.
+ * A probe is an exec through the engine (create, start, wait, inspect): measured on a 2-core
+ * machine, 40 probes of `test -f` in a busybox container cost dockerd, containerd and the shims
+ * ~100 ms of CPU each, about as long as each probe took, so a probe in flight keeps about one
+ * core busy. The engine's default (4, for a short host process) let the probes of a few checks
+ * take the CPU the engine needed to create and start the services being waited for.
+ */
+export const DOCKER_PROBES_PER_CORE = 1;
+
 class DockerEngineRuntime implements DockerRuntime {
   readonly name = 'docker' as const;
   readonly capabilities = CAPABILITIES;
+  /** @internal See {@link DOCKER_PROBES_PER_CORE}. */
+  readonly probesPerCore = DOCKER_PROBES_PER_CORE;
   readonly host: string;
   private readonly client: EngineClient;
   /** The engine runs on this host (a unix socket): a bind test here tells whether a host process holds a port. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProbePacer, probeSpacing, PROBES_PER_CORE } from './probe-pacer.js';
+import { ProbePacer, probeSpacing, probesPerCore, PROBES_PER_CORE } from './probe-pacer.js';
 
 describe('the pace of probes that start a process', () => {
   const base = { baseMs: 10, cores: 2, capMs: 1_000 };
@@ -72,5 +72,55 @@ describe('ProbePacer', () => {
     turn.measured(Number.NaN);
     turn.measured(-5);
     expect(turn.delay(10, 1_000)).toBe(10);
+  });
+});
+
+describe("the pace a runtime's probes cost", () => {
+  it("takes the runtime's probes per core when it gives a positive number, else the default", () => {
+    expect(probesPerCore(1)).toBe(1);
+    expect(probesPerCore(0.5, 4)).toBe(0.5);
+    expect(probesPerCore(undefined)).toBe(PROBES_PER_CORE);
+    expect(probesPerCore(0, 4)).toBe(4);
+    expect(probesPerCore(-1, 4)).toBe(4);
+    expect(probesPerCore(Number.NaN, 4)).toBe(4);
+    expect(probesPerCore(Number.POSITIVE_INFINITY, 4)).toBe(4);
+  });
+
+  it('spaces the probes of a runtime that declares one probe per core four times as widely as a process probe', () => {
+    // 6 checks probing, each probe 100 ms (a Docker exec on an idle machine), 2 cores: one per
+    // core leaves 2 slots, so a check probes every 300 ms, 200 ms after its last ended; at 4 per
+    // core (8 slots) every 75 ms, so at the schedule's own 10 ms after the last.
+    const pacer = new ProbePacer(2);
+    const docker = Array.from({ length: 6 }, () => pacer.join(1));
+    for (const t of docker) t.measured(100);
+    expect(docker[0]?.delay(10, 1_000)).toBe(200);
+    expect(docker[0]?.probeMs).toBe(100);
+    const processes = new ProbePacer(2);
+    const turns = Array.from({ length: 6 }, () => processes.join());
+    for (const t of turns) t.measured(100);
+    expect(turns[0]?.delay(10, 1_000)).toBe(10);
+    expect(probeSpacing({ baseMs: 10, probeMs: 100, concurrent: 12, cores: 2, perCore: 1, capMs: 1_000 })).toBe(500);
+  });
+
+  it('counts a CPU-paced probe as the least duration of the run (its CPU), not the waits of a busy machine', () => {
+    // the same 100 ms of engine CPU, lasting 600 ms on a loaded machine: 6 checks × 100 ms on 2
+    // slots is a probe every 300 ms, less than one probe lasts, so no wait beyond the schedule's
+    expect(probeSpacing({ baseMs: 10, probeMs: 600, cpuMs: 100, concurrent: 6, cores: 2, perCore: 1, capMs: 1_000 })).toBe(10);
+    expect(probeSpacing({ baseMs: 10, probeMs: 600, concurrent: 6, cores: 2, perCore: 1, capMs: 1_000 })).toBe(1_000);
+    // a cost above the duration is no cost: the duration bounds it
+    expect(probeSpacing({ baseMs: 10, probeMs: 100, cpuMs: 900, concurrent: 6, cores: 2, perCore: 1, capMs: 1_000 })).toBe(200);
+    const pacer = new ProbePacer(2);
+    const fast = pacer.join(1);
+    const slow = Array.from({ length: 5 }, () => pacer.join(1));
+    fast.measured(100);
+    for (const t of slow) t.measured(600);
+    expect(slow[0]?.delay(10, 1_000)).toBe(10);
+    expect(fast.delay(10, 1_000)).toBe(200);
+    // a process-runtime check of another pacer keeps pacing by its own mean duration
+    const processes = new ProbePacer(2, 1);
+    const p = Array.from({ length: 6 }, () => processes.join());
+    p[0]?.measured(100);
+    for (const t of p.slice(1)) t.measured(600);
+    expect(p[1]?.delay(10, 1_000)).toBe(1_000);
   });
 });

@@ -10,6 +10,7 @@ import { isInvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { ProbePacer, type ProbeTurn } from './probe-pacer.js';
 import { portOpens, publishesTcp } from './port-hint.js';
 import { firstProbeDelay, healthcheckDelay } from './probe-schedule.js';
+import { healthBudget } from './health-budget.js';
 import { tcpOpen } from './tcp-probe.js';
 
 /** @internal What a readiness check needs. */
@@ -84,9 +85,9 @@ async function alongside<T>(alive: Promise<ContainerInfo> | undefined, attempt: 
   return [a.value, b.value];
 }
 
-/** This check's turn among the run's costly probes (see {@link ProbePacer}). */
+/** This check's turn among the run's costly probes (see {@link ProbePacer}), paced as its runtime's probes cost. */
 function probeTurn(ctx: ReadinessContext): ProbeTurn {
-  return (ctx.probes ?? new ProbePacer(availableParallelism())).join();
+  return (ctx.probes ?? new ProbePacer(availableParallelism())).join(ctx.runtime.probesPerCore);
 }
 
 /** Runs one costly probe, recording its duration in `turn`. */
@@ -180,6 +181,35 @@ function bodyOk(expected: HttpWait['body'], body: string): boolean {
   return expected(body);
 }
 
+/** When a healthcheck's wait ends for good (clock ms), and what to say then. */
+interface HealthLimit {
+  readonly at: number;
+  readonly reason: string;
+}
+
+/**
+ * The end of a healthcheck's wait, asked again after each probe: an explicit `timeoutMs` (the wait
+ * strategy's own) is fixed; otherwise it is when Docker would have declared the container
+ * unhealthy given the probe durations seen so far (see health-budget.ts). The run's `timeout`
+ * bounds both.
+ */
+function healthLimit(ctx: ReadinessContext, started: number, hc: HealthcheckSpec, turn: ProbeTurn, timeoutMs: number | undefined): () => HealthLimit {
+  const startPeriodMs = durationMs(hc.start_period, 0);
+  const intervalMs = durationMs(hc.interval, 30_000);
+  const probeTimeoutMs = durationMs(hc.timeout, 30_000);
+  return () => {
+    const own =
+      timeoutMs !== undefined
+        ? { ms: timeoutMs, why: '' }
+        : healthBudget({ startPeriodMs, intervalMs, retries: hc.retries, timeoutMs: probeTimeoutMs, probeMs: turn.probeMs });
+    const at = started + own.ms;
+    if (ctx.runDeadline !== undefined && ctx.runDeadline < at) {
+      return { at: ctx.runDeadline, reason: `healthcheck did not pass within ${Math.max(0, Math.round(ctx.runDeadline - started))} ms, what was left of the run's timeout` };
+    }
+    return { at, reason: `healthcheck did not pass within ${own.ms} ms${own.why ? `, when Docker would have declared it unhealthy: ${own.why}` : ''}` };
+  };
+}
+
 /** Healthcheck deadline and cadence, honouring start_period / start_interval / interval / retries. */
 async function waitHealthcheck(ctx: ReadinessContext, container: ContainerInfo, hc: HealthcheckSpec, timeoutMs?: number): Promise<void> {
   const started = ctx.clock.now();
@@ -187,16 +217,15 @@ async function waitHealthcheck(ctx: ReadinessContext, container: ContainerInfo, 
   const startInterval = durationMs(hc.start_interval, 5_000);
   const interval = durationMs(hc.interval, 30_000);
   const probeTimeout = durationMs(hc.timeout, 30_000);
-  const budget = timeoutMs ?? startPeriod + interval * Math.max(1, hc.retries);
-  const deadline = deadlineOf(ctx, budget);
   const delays = backoff(ctx.pollFirstMs, ctx.pollCapMs, COSTLY_FACTOR);
   const turn = probeTurn(ctx);
+  const limit = healthLimit(ctx, started, hc, turn, timeoutMs);
   const watch = new AbortController();
   const stop = () => watch.abort();
   ctx.signal.addEventListener('abort', stop, { once: true });
   try {
     const hint = portOpens(ctx.clock, container, watch.signal, ctx.pollCapMs);
-    await healthcheckLoop(ctx, container, turn, { started, startPeriod, startInterval, interval, probeTimeout, budget, deadline, delays, hint, hinting: publishesTcp(container), hasTest: hc.test !== undefined });
+    await healthcheckLoop(ctx, container, turn, { started, startPeriod, startInterval, interval, probeTimeout, limit, delays, hint, hinting: publishesTcp(container), hasTest: hc.test !== undefined });
   } finally {
     watch.abort();
     ctx.signal.removeEventListener('abort', stop);
@@ -225,8 +254,8 @@ interface HealthcheckCadence {
   readonly startInterval: number;
   readonly interval: number;
   readonly probeTimeout: number;
-  readonly budget: number;
-  readonly deadline: number;
+  /** The end of the wait as known now (it moves as probe durations are seen). */
+  readonly limit: () => HealthLimit;
   readonly delays: Generator<number, never>;
   /** Resolves once a published TCP port accepts connections: probe then, without waiting for the schedule. */
   readonly hint: Promise<void>;
@@ -237,14 +266,14 @@ interface HealthcheckCadence {
 }
 
 async function healthcheckLoop(ctx: ReadinessContext, container: ContainerInfo, turn: ProbeTurn, cadence: HealthcheckCadence): Promise<void> {
-  const { started, startPeriod, startInterval, interval, probeTimeout, budget, deadline, delays } = cadence;
+  const { started, startPeriod, startInterval, interval, probeTimeout, limit, delays } = cadence;
   let hint: Promise<void> | undefined = cadence.hint;
   let portPending = cadence.hinting;
   void cadence.hint.then(() => (portPending = false));
   let last = '';
   let inspectedAt = -Infinity;
   const first = firstProbeDelay({ capMs: Math.min(ctx.pollCapMs, startPeriod > 0 ? startInterval : interval), portPending });
-  if (first > 0 && (await pause(ctx, Math.min(first, Math.max(1, deadline - ctx.clock.now())), cadence.hint)) === 'hinted') hint = undefined;
+  if (first > 0 && (await pause(ctx, Math.min(first, Math.max(1, limit().at - ctx.clock.now())), cadence.hint)) === 'hinted') hint = undefined;
   for (;;) {
     if (ctx.signal.aborted) throw new RunCancelled();
     // The liveness inspection (when due) goes out beside the probe, not before it: one round
@@ -263,12 +292,13 @@ async function healthcheckLoop(ctx: ReadinessContext, container: ContainerInfo, 
     last = ctx.redact(result.output);
     ctx.onProbe?.(last);
     if (result.healthy) return;
-    if (ctx.clock.now() >= deadline) {
-      throw new EngineFailure('health-timeout', { service: ctx.service, reason: `healthcheck did not pass within ${budget} ms`, healthOutput: last || undefined, exitCode: undefined });
+    const end = limit();
+    if (ctx.clock.now() >= end.at) {
+      throw new EngineFailure('health-timeout', { service: ctx.service, reason: end.reason, healthOutput: last || undefined, exitCode: undefined });
     }
     const inStart = ctx.clock.now() - started < startPeriod;
     const cap = Math.min(ctx.pollCapMs, inStart ? startInterval : interval);
-    const ms = Math.min(healthcheckDelay({ pacedMs: turn.delay(delays.next().value, cap), capMs: cap, portPending }), Math.max(1, deadline - ctx.clock.now()));
+    const ms = Math.min(healthcheckDelay({ pacedMs: turn.delay(delays.next().value, cap), capMs: cap, portPending }), Math.max(1, end.at - ctx.clock.now()));
     if (!hint) await sleep(ctx, ms);
     else if ((await pause(ctx, ms, hint)) === 'hinted') hint = undefined; // once: the port stays open
   }

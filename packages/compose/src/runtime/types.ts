@@ -386,6 +386,16 @@ export interface Runtime {
   /** Short name used in messages (`process`, `docker`, `selur`). */
   readonly name: string;
   readonly capabilities: ReadonlySet<RuntimeCapability>;
+  /**
+   * @internal How many of this runtime's costly readiness probes (healthchecks, command waits)
+   * the checks of one run may keep running at once per core, on average (see the engine's
+   * probe-pacer.ts). Absent: the engine's default, which suits a probe that is a short process
+   * on this machine. A runtime whose probe keeps the machine busier while it runs (Docker: an
+   * exec through the engine, which costs dockerd and containerd about as much CPU as the probe
+   * lasts on an idle machine) declares fewer; its probes are then counted as the CPU they cost
+   * (the least duration a probe of the run took), not as their duration on a busy machine.
+   */
+  readonly probesPerCore?: number | undefined;
 
   /** Create the network unless it exists; report which. */
   ensureNetwork(request: NetworkRequest): Promise<{ readonly info: ResourceInfo; readonly created: boolean }>;

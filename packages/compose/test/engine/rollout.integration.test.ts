@@ -199,7 +199,7 @@ describe('rolling updates on processRuntime', { timeout: 90_000 }, () => {
       expect([error.code, error.service, error.batch, error.batches, error.replica, error.failureAction, error.rolledBack, error.replaced]).toEqual(['E_ROLLOUT_FAILED', 'web', 1, 3, 1, 'rollback', true, 0]);
       expect(error.logs).toContain('broken v2');
       expect(error.reason).toMatch(/healthcheck did not pass/);
-      expect(error.message).toMatch(/^web: rolling update failed at batch 1\/3 \(replica 1\): healthcheck did not pass within \d+ ms; the old replicas were restored/);
+      expect(error.message).toMatch(/^web: rolling update failed at batch 1\/3 \(replica 1\): healthcheck did not pass within \d+ ms(, when Docker would have declared it unhealthy: [^;]*)?; the old replicas were restored/);
       expect(error.message).toContain('| broken v2');
       expect(events.map((e) => e.type).filter((t) => t.startsWith('rollout.'))).toEqual(['rollout.started', 'rollout.failed', 'rollout.rolledBack']);
       // Only replica 1 was touched.

@@ -270,8 +270,10 @@ export class Converger {
   async #sweepExited(): Promise<void> {
     const started = [...this.#nodes.values()].filter((n) => n.hasStarted && n.containers.length > 0);
     if (started.length === 0) return;
-    const listed = await this.#env.runtime.listContainers(this.#env.project, { all: true });
-    this.#listed = listed;
+    // A brief listing tells every container's state (and an exit's code) in one request: Docker
+    // answers from its listing, not with an inspection of each after it (a second round trip
+    // at the end of every `up`). An exit without its code is inspected below, as before.
+    const listed = await this.#env.runtime.listContainers(this.#env.project, { all: true, brief: true });
     const now = new Map(listed.map((c) => [c.id, c]));
     for (const node of started) {
       for (const c of node.containers) {
@@ -284,6 +286,27 @@ export class Converger {
         }
       }
     }
+    this.#listed = await this.#asInspected(listed);
+  }
+
+  /**
+   * What `up()` returns of a brief listing (see {@link Converger.#sweepExited}): a container that
+   * runs as it did when this run last inspected it (at its start, or in the run's first look),
+   * and that no restart policy may have restarted since, is that inspection with the health the
+   * listing tells now; any other is inspected (its `pid`, `startedAt`, `restartCount`).
+   */
+  async #asInspected(listed: readonly ContainerInfo[]): Promise<ContainerInfo[]> {
+    const inspected = new Map<string, ContainerInfo>(this.#observed);
+    for (const node of this.#nodes.values()) for (const c of node.containers) inspected.set(c.id, c);
+    return Promise.all(
+      listed.map(async (c) => {
+        if (c.startedAt !== undefined) return c; // a runtime that lists everything
+        const before = inspected.get(c.id);
+        const restart = this.#desired.get(c.service)?.spec.restart ?? 'no';
+        if (before?.startedAt !== undefined && before.state === 'running' && c.state === 'running' && restart === 'no') return { ...before, health: c.health };
+        return this.#env.runtime.inspectContainer(c.id).catch(() => c); // (removed meanwhile: as listed)
+      }),
+    );
   }
 
   /**

@@ -4,6 +4,7 @@ import type PQueue from 'p-queue';
 import type { WaitStrategy } from '../model/wait.js';
 import type { PlanContext } from '../plan/make-plan.js';
 import type { DesiredService, ReplicaPlan, ServicePlan } from '../plan/types.js';
+import { isContainerNotFoundError } from '../errors/container-not-found-error.js';
 import type { ContainerInfo } from '../runtime/types.js';
 import type { DependencySpec } from '../spec/types.js';
 import type { EngineClock } from './clock.js';
@@ -298,15 +299,20 @@ export class Converger {
   async #asInspected(listed: readonly ContainerInfo[]): Promise<ContainerInfo[]> {
     const inspected = new Map<string, ContainerInfo>(this.#observed);
     for (const node of this.#nodes.values()) for (const c of node.containers) inspected.set(c.id, c);
-    return Promise.all(
+    const infos = await Promise.all(
       listed.map(async (c) => {
         if (c.startedAt !== undefined) return c; // a runtime that lists everything
         const before = inspected.get(c.id);
-        const restart = this.#desired.get(c.service)?.spec.restart ?? 'no';
-        if (before?.startedAt !== undefined && before.state === 'running' && c.state === 'running' && restart === 'no') return { ...before, health: c.health };
-        return this.#env.runtime.inspectContainer(c.id).catch(() => c); // (removed meanwhile: as listed)
+        const desired = this.#desired.get(c.service); // (a service this run does not know: inspected)
+        const restartable = desired === undefined || (desired.spec.restart ?? 'no') !== 'no';
+        if (before?.startedAt !== undefined && before.state === 'running' && c.state === 'running' && !restartable) return { ...before, health: c.health };
+        return this.#env.runtime.inspectContainer(c.id).catch((error: unknown) => {
+          if (isContainerNotFoundError(error)) return undefined; // removed meanwhile (as a full listing leaves it out)
+          throw error;
+        });
       }),
     );
+    return infos.filter((c): c is ContainerInfo => c !== undefined);
   }
 
   /**

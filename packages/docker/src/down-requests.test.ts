@@ -28,6 +28,18 @@ let goneNetworks: Set<string>;
 let holdListingForNetworks: boolean;
 let networksAsked: () => void;
 let networksAskedFor: Promise<void>;
+/**
+ * When set, a container's removal is answered only once the network's removal was asked for (or
+ * after two seconds at most, so that a client that asks for it after the removals still ends).
+ */
+let holdRemovalsForNetwork: boolean;
+/** When set, a network's removal is refused (409, in use) until every container was removed. */
+let busyNetworkUntilRemoved: boolean;
+let removedContainers: number;
+/** How many container removals had been answered when the network's removal was first asked for. */
+let removedWhenNetworkAsked: number | undefined;
+let networkRemovalAsked: () => void;
+let networkRemovalAskedFor: Promise<void>;
 
 const inspect = (id: string, labels: Record<string, string>) => ({
   Id: id,
@@ -54,6 +66,11 @@ beforeEach(async () => {
   goneNetworks = new Set();
   holdListingForNetworks = false;
   networksAskedFor = new Promise((resolve) => (networksAsked = resolve));
+  holdRemovalsForNetwork = false;
+  busyNetworkUntilRemoved = false;
+  removedContainers = 0;
+  removedWhenNetworkAsked = undefined;
+  networkRemovalAskedFor = new Promise((resolve) => (networkRemovalAsked = resolve));
   server = http.createServer(async (req, res) => {
     const path = (req.url ?? '').replace(/^\/v1\.41/, '').split('?')[0] as string;
     requests.push(`${req.method} ${path}`);
@@ -68,13 +85,22 @@ beforeEach(async () => {
       if (holdListingForNetworks) await Promise.race([networksAskedFor, new Promise((resolve) => setTimeout(resolve, 2_000))]);
       return send(200, SUMMARIES);
     }
-    if (/^\/containers\/[^/]+$/.test(path) && req.method === 'DELETE') return send(204);
+    if (path.startsWith('/networks/') && req.method === 'DELETE') {
+      removedWhenNetworkAsked ??= removedContainers;
+      networkRemovalAsked();
+    }
+    if (/^\/containers\/[^/]+$/.test(path) && req.method === 'DELETE') {
+      if (holdRemovalsForNetwork) await Promise.race([networkRemovalAskedFor, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      removedContainers++;
+      return send(204);
+    }
     if (container && container[2] === 'json') return CONTAINERS[container[1] as string] ? send(200, CONTAINERS[container[1] as string]) : send(404, { message: 'no such container' });
     if (container && container[2] === 'stop') return send(204);
     if (path === '/networks' && req.method === 'GET') return send(200, [NETWORK]);
     if (path === '/networks/shop_default' && req.method === 'GET') return send(200, NETWORK);
     if (path === '/networks/create' && req.method === 'POST') return send(201, { Id: 'net2', Warning: '' });
     if (path === '/networks/shop_side' && req.method === 'GET') return send(404, { message: 'no such network' });
+    if (path.startsWith('/networks/') && req.method === 'DELETE' && busyNetworkUntilRemoved && removedContainers < 3) return send(409, { message: 'error while removing network: network shop_default has active endpoints' });
     if (path.startsWith('/networks/') && req.method === 'DELETE') return goneNetworks.has(path.slice('/networks/'.length)) ? send(404, { message: 'no such network' }) : send(204);
     return send(500, { message: `unexpected ${req.method} ${path}` });
   });
@@ -171,6 +197,26 @@ describe('what a down asks the engine', () => {
     expect(sent.slice(0, 2).sort()).toEqual(['GET /containers/json', 'GET /networks']);
     expect(sent.at(-1)).toBe('DELETE /networks/net1');
     expect(sent.filter((r) => r === 'GET /networks')).toHaveLength(1);
+  });
+
+  it('removes the network once every container has stopped, beside the containers\' removals: the last stop is followed by the network\'s removal at once', async () => {
+    holdRemovalsForNetwork = true;
+    const events: string[] = [];
+    const result = await new Project('shop').down({ runtime, onEvent: (e) => void events.push(e.type) });
+    expect(removedWhenNetworkAsked).toBe(0); // asked for while every container's removal was still held
+    const sent = requests.filter((r) => r !== 'GET /_ping');
+    expect(sent.filter((r) => r === 'DELETE /networks/net1')).toHaveLength(1);
+    expect(result).toEqual({ removedContainers: 3, removedNetworks: 1, removedVolumes: 0 });
+    expect(events.at(-1)).toBe('down.done');
+  });
+
+  it('tries a network that was still in use when the containers had stopped once more after their removals', async () => {
+    holdRemovalsForNetwork = true;
+    busyNetworkUntilRemoved = true; // a runtime that wants the containers gone first
+    const result = await new Project('shop').down({ runtime });
+    // refused while the removals were held, then looked up by name and removed once they were done
+    expect(requests.filter((r) => r.startsWith('DELETE /networks/') || r === 'GET /networks/shop_default')).toEqual(['DELETE /networks/net1', 'GET /networks/shop_default', 'DELETE /networks/net1']);
+    expect(result).toMatchObject({ removedContainers: 3, removedNetworks: 1 });
   });
 
   it('a brief listing tells the pre_stop hooks (read from the labels): a container without them is stopped at once, one with them is read afresh first', async () => {

@@ -4,6 +4,7 @@ import type PQueue from 'p-queue';
 import type { WaitStrategy } from '../model/wait.js';
 import type { PlanContext } from '../plan/make-plan.js';
 import type { DesiredService, ReplicaPlan, ServicePlan } from '../plan/types.js';
+import { isContainerNotFoundError } from '../errors/container-not-found-error.js';
 import type { ContainerInfo } from '../runtime/types.js';
 import type { DependencySpec } from '../spec/types.js';
 import type { EngineClock } from './clock.js';
@@ -270,8 +271,10 @@ export class Converger {
   async #sweepExited(): Promise<void> {
     const started = [...this.#nodes.values()].filter((n) => n.hasStarted && n.containers.length > 0);
     if (started.length === 0) return;
-    const listed = await this.#env.runtime.listContainers(this.#env.project, { all: true });
-    this.#listed = listed;
+    // A brief listing tells every container's state (and an exit's code) in one request: Docker
+    // answers from its listing, not with an inspection of each after it (a second round trip
+    // at the end of every `up`). An exit without its code is inspected below, as before.
+    const listed = await this.#env.runtime.listContainers(this.#env.project, { all: true, brief: true });
     const now = new Map(listed.map((c) => [c.id, c]));
     for (const node of started) {
       for (const c of node.containers) {
@@ -284,6 +287,32 @@ export class Converger {
         }
       }
     }
+    this.#listed = await this.#asInspected(listed);
+  }
+
+  /**
+   * What `up()` returns of a brief listing (see {@link Converger.#sweepExited}): a container that
+   * runs as it did when this run last inspected it (at its start, or in the run's first look),
+   * and that no restart policy may have restarted since, is that inspection with the health the
+   * listing tells now; any other is inspected (its `pid`, `startedAt`, `restartCount`).
+   */
+  async #asInspected(listed: readonly ContainerInfo[]): Promise<ContainerInfo[]> {
+    const inspected = new Map<string, ContainerInfo>(this.#observed);
+    for (const node of this.#nodes.values()) for (const c of node.containers) inspected.set(c.id, c);
+    const infos = await Promise.all(
+      listed.map(async (c) => {
+        if (c.startedAt !== undefined) return c; // a runtime that lists everything
+        const before = inspected.get(c.id);
+        const desired = this.#desired.get(c.service); // (a service this run does not know: inspected)
+        const restartable = desired === undefined || (desired.spec.restart ?? 'no') !== 'no';
+        if (before?.startedAt !== undefined && before.state === 'running' && c.state === 'running' && !restartable) return { ...before, health: c.health };
+        return this.#env.runtime.inspectContainer(c.id).catch((error: unknown) => {
+          if (isContainerNotFoundError(error)) return undefined; // removed meanwhile (as a full listing leaves it out)
+          throw error;
+        });
+      }),
+    );
+    return infos.filter((c): c is ContainerInfo => c !== undefined);
   }
 
   /**

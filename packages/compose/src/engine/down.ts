@@ -3,7 +3,7 @@ import { CancelledError } from '../errors/cancelled-error.js';
 import { removeSources, sourcesDir } from './inline-sources.js';
 import { serviceGraph } from '../plan/select.js';
 import type { ProjectInput } from '../plan/project-input.js';
-import type { Runtime } from '../runtime/types.js';
+import type { ResourceInfo, Runtime } from '../runtime/types.js';
 import type { ProjectSpec } from '../spec/types.js';
 import type { EngineClock } from './clock.js';
 import { emit, type EngineEnv } from './env.js';
@@ -49,6 +49,23 @@ function owned<R extends { readonly name: string }>(list: readonly R[], declared
   return list.filter((r) => !declared?.[r.name]?.external);
 }
 
+/** Networks removed, and those whose removal failed (still in use). */
+interface NetworksRemoved {
+  readonly removed: number;
+  readonly left: readonly ResourceInfo[];
+}
+
+/** Removes networks in order, each at most once; a failure leaves it (best effort). */
+async function removeNetworks(env: EngineEnv, list: readonly ResourceInfo[]): Promise<NetworksRemoved> {
+  let removed = 0;
+  const left: ResourceInfo[] = [];
+  for (const network of list) {
+    if ((await removeResources(env, 'network', [network], { bestEffort: true })) > 0) removed++;
+    else left.push(network);
+  }
+  return { removed, left };
+}
+
 /**
  * @internal Tears a project down by name: lists what the runtime holds for it (so it works from
  * another process), stops and removes containers dependants first, then networks, then (with
@@ -76,11 +93,24 @@ export async function downProject(project: ProjectInput, runtime: Runtime, optio
     // brief: what a stop and a removal take (Docker answers from its listing, no inspection each)
     const containers = (await runtime.listContainers(project.name, { all: true, brief: true })).filter((c) => removeOrphans || known.has(c.service));
     const graph = spec ? serviceGraph(spec) : undefined;
-    const removedContainers = await teardownContainers(env, containers, spec, graph, { remove: true, graceMs: options.timeout, forceSignal: options.forceSignal });
+    // A network is removed once every container has stopped, beside the last removals: a stopped
+    // container holds no endpoint (Docker removes a network its stopped containers still name),
+    // so the last stop is followed by the network's removal, not by the containers' first. One
+    // whose early removal failed (a runtime that wants the containers gone) is tried again after.
+    let early: Promise<NetworksRemoved> | undefined;
+    const onStopped = networkList
+      ? () => {
+          early = networkList().then((list) => removeNetworks(env, owned(list, spec?.networks)));
+          early.catch(() => undefined); // (awaited below, unless the teardown fails first)
+        }
+      : undefined;
+    const removedContainers = await teardownContainers(env, containers, spec, graph, { remove: true, graceMs: options.timeout, forceSignal: options.forceSignal, onStopped });
     // Networks and volumes depend on nothing of one another: removed side by side, a volume's
     // deletion (the longest step of a `down -v` of a database) does not wait for the networks.
     // A network still in use (by an orphan kept with removeOrphans: false) is left.
-    const networks = networkList ? networkList().then((list) => removeResources(env, 'network', owned(list, spec?.networks), { bestEffort: true })) : Promise.resolve(0);
+    const networks = networkList
+      ? (early ?? networkList().then((list): NetworksRemoved => ({ removed: 0, left: owned(list, spec?.networks) }))).then(async ({ removed, left }) => removed + (await removeNetworks(env, left)).removed)
+      : Promise.resolve(0);
     const volumes = volumeList ? volumeList().then((list) => removeResources(env, 'volume', owned(list, spec?.volumes), { bestEffort: false })) : Promise.resolve(0);
     const [networksOutcome, volumesOutcome] = await Promise.allSettled([networks, volumes]);
     if (networksOutcome.status === 'rejected') throw networksOutcome.reason;

@@ -13,6 +13,11 @@ export interface TeardownOptions {
   readonly graceMs?: number | undefined;
   /** When aborted (or already aborted), kill at once instead of waiting for the grace period. */
   readonly forceSignal?: AbortSignal | undefined;
+  /**
+   * Called once every container has stopped without an error, before the last removals end:
+   * what needs the containers stopped, not removed (a network), can go meanwhile.
+   */
+  readonly onStopped?: (() => void) | undefined;
 }
 
 function abortPromise(signal: AbortSignal | undefined): Promise<'forced'> {
@@ -95,6 +100,7 @@ export async function teardownContainers(env: EngineEnv, containers: readonly Co
     return promise;
   };
   await Promise.all([...byService.keys()].map(stopService));
+  if (errors.length === 0) options.onStopped?.();
   await Promise.all(removals);
   if (errors.length > 0) throw errors[0];
   return containers.length;

@@ -3,6 +3,7 @@ import type { ExecOptions, ExecResult } from '@selur/compose';
 import { linkedController } from './client/abort.js';
 import { FrameDemuxer } from './client/demux.js';
 import type { EngineClient } from './client/engine-client.js';
+import { execStanding, type ExecStanding } from './exec-age.js';
 
 /**
  * Exit code reported when a command is cut off by `timeoutMs` (as GNU `timeout` does).
@@ -75,6 +76,64 @@ async function killTimedOut(client: EngineClient, execId: string, command: reado
   })();
 }
 
+/** How long an exec may take to start, apart from its timeout (ms): what Docker's healthcheck allows. */
+export const EXEC_START_WAIT_MS = 30_000;
+/** Looks at a command that has not started when its timeout is due, at most (then it counts as timed out). */
+const START_LOOKS = 12;
+/** A re-armed timeout shorter than this counts as due (tick rounding of the kernel's start time). */
+const DUE_WITHIN_MS = 5;
+
+interface ExecDeadline {
+  /** The engine answered the start: the timeout counts from here (and from the command's own start, where this host can tell). */
+  started(): void;
+  clear(): void;
+  readonly expired: boolean;
+}
+
+/**
+ * The timeout of one exec, counted as Docker counts a healthcheck probe's: from the moment the
+ * command has started, not from the request. Waiting for the engine's answer to the start has its
+ * own bound ({@link EXEC_START_WAIT_MS}). When the timeout is due and the engine runs on this
+ * host, the command itself is looked at (see exec-age.ts): one that started later than the engine's
+ * answer (runc was slow to spawn it) gets the rest of its time; one not started yet is looked at
+ * again, a bounded number of times within the start bound. On a busy engine a probe of a 1 s
+ * timeout otherwise timed out before its command had run at all, where Docker's own probe passed.
+ */
+function execDeadline(client: EngineClient, execId: string, command: readonly string[], timeoutMs: number, controller: AbortController): ExecDeadline {
+  let timer: NodeJS.Timeout | undefined;
+  let expired = false;
+  let startLooks = 0;
+  const startBound = Date.now() + EXEC_START_WAIT_MS;
+  const expire = () => {
+    expired = true;
+    controller.abort(new Error('exec timed out'));
+  };
+  const arm = (ms: number, then: () => void) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(then, ms);
+  };
+  const due = async () => {
+    const standing = await execStanding(client, execId, command).catch((): ExecStanding => ({ kind: 'unknown' }));
+    if (controller.signal.aborted || timer === undefined) return; // ended (or cancelled) meanwhile
+    if (standing.kind === 'running' && timeoutMs - standing.ageMs >= DUE_WITHIN_MS) return arm(timeoutMs - standing.ageMs, expire);
+    if (standing.kind === 'starting' && ++startLooks <= START_LOOKS && Date.now() < startBound) {
+      return arm(Math.min(timeoutMs, Math.max(DUE_WITHIN_MS, startBound - Date.now()), 20 * 2 ** startLooks), () => void due());
+    }
+    expire();
+  };
+  arm(EXEC_START_WAIT_MS, expire);
+  return {
+    started: () => arm(timeoutMs, () => void due()),
+    clear: () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+    get expired() {
+      return expired;
+    },
+  };
+}
+
 /**
  * exec create → start (the connection is hijacked and multiplexed) → inspect for the exit code.
  * @internal
@@ -100,14 +159,7 @@ export async function execInContainer(
     },
   });
   const { controller, dispose } = linkedController(options.signal);
-  let timedOut = false;
-  const timer =
-    options.timeoutMs !== undefined
-      ? setTimeout(() => {
-          timedOut = true;
-          controller.abort(new Error('exec timed out'));
-        }, options.timeoutMs)
-      : undefined;
+  const deadline = options.timeoutMs === undefined ? undefined : execDeadline(client, created.Id, command, options.timeoutMs, controller);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   let size = 0;
@@ -117,6 +169,7 @@ export async function execInContainer(
     controller.signal.throwIfAborted();
     startSent = true;
     const response = await client.stream('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: false }, signal: controller.signal });
+    deadline?.started(); // the engine answers just before it starts the command
     const demuxer = new FrameDemuxer();
     try {
       for await (const chunk of response) {
@@ -132,13 +185,13 @@ export async function execInContainer(
   } catch (error) {
     if (!controller.signal.aborted) throw error;
   } finally {
-    if (timer) clearTimeout(timer);
+    deadline?.clear();
     dispose();
   }
   if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
   const stdout = Buffer.concat(out).toString('utf8');
   const stderr = Buffer.concat(err).toString('utf8');
-  if (timedOut) {
+  if (deadline?.expired === true) {
     if (startSent) await killTimedOut(client, created.Id, command);
     return { exitCode: EXEC_TIMEOUT_EXIT_CODE, stdout, stderr: `${stderr}${stderr && !stderr.endsWith('\n') ? '\n' : ''}timed out after ${options.timeoutMs} ms\n` };
   }

@@ -257,7 +257,10 @@ export interface ExecOptions {
    * @default false
    */
   readonly privileged?: boolean | undefined;
-  /** Kill the command after this long. */
+  /**
+   * Kill the command after this long, counted from its start, as Docker counts a healthcheck's
+   * `timeout` (a runtime that must ask an engine to start it does not count that wait).
+   */
   readonly timeoutMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
 }

@@ -31,6 +31,11 @@ export const DOCKER_DEFAULT_RETRIES = 3;
 /** Docker's `interval` and `timeout` when none (or 0) is given (ms). */
 export const DOCKER_DEFAULT_INTERVAL_MS = 30_000;
 
+/** @internal Docker's `retries` for a healthcheck's `retries` (0 or none: {@link DOCKER_DEFAULT_RETRIES}). */
+export function healthRetries(retries: number | undefined): number {
+  return retries !== undefined && retries > 0 ? Math.floor(retries) : DOCKER_DEFAULT_RETRIES;
+}
+
 /** What {@link healthBudget} needs (ms). */
 export interface HealthBudgetInput {
   readonly startPeriodMs: number;
@@ -63,7 +68,7 @@ export interface HealthBudget {
 export function healthBudget(input: HealthBudgetInput): HealthBudget {
   const interval = input.intervalMs > 0 ? input.intervalMs : DOCKER_DEFAULT_INTERVAL_MS;
   const timeout = input.timeoutMs > 0 ? input.timeoutMs : DOCKER_DEFAULT_INTERVAL_MS;
-  const retries = input.retries > 0 ? Math.floor(input.retries) : DOCKER_DEFAULT_RETRIES;
+  const retries = healthRetries(input.retries);
   const startPeriod = Math.max(0, input.startPeriodMs);
   const longest = timeout + DOCKER_EXEC_START_MS;
   const probe = input.probeMs !== undefined && input.probeMs > 0 ? Math.min(input.probeMs, longest) : 0;

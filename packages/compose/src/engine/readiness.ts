@@ -10,7 +10,7 @@ import { isInvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { ProbePacer, type ProbeTurn } from './probe-pacer.js';
 import { portOpens, publishesTcp } from './port-hint.js';
 import { firstProbeDelay, healthcheckDelay } from './probe-schedule.js';
-import { healthBudget } from './health-budget.js';
+import { healthBudget, healthRetries } from './health-budget.js';
 import { tcpOpen } from './tcp-probe.js';
 
 /** @internal What a readiness check needs. */
@@ -119,7 +119,8 @@ async function poll(ctx: ReadinessContext, container: ContainerInfo, timeoutMs: 
     if (ctx.signal.aborted) throw new RunCancelled();
     // Is it still running? Asked at most every INSPECT_EVERY_MS (inspect may be costly), beside
     // the attempt, which reads the ports of the last inspection (the caller's at first).
-    const alive = ctx.clock.now() - inspectedAt >= INSPECT_EVERY_MS ? checkAlive(ctx, container) : undefined;
+    const probeAt = ctx.clock.now();
+    const alive = probeAt - inspectedAt >= INSPECT_EVERY_MS ? checkAlive(ctx, container) : undefined;
     const [fresh, ok] = await alongside(alive, attempt(info).catch((e: unknown) => (onProbe(ctx.redact(e instanceof Error ? e.message : String(e))), false)));
     if (fresh) {
       info = fresh;
@@ -181,10 +182,17 @@ function bodyOk(expected: HttpWait['body'], body: string): boolean {
   return expected(body);
 }
 
-/** When a healthcheck's wait ends for good (clock ms), and what to say then. */
+/** When a healthcheck's wait ends (clock ms), and what to say then. */
 interface HealthLimit {
   readonly at: number;
   readonly reason: string;
+  /**
+   * Failed probes (started after `start_period`, in a row) needed besides the time: Docker never
+   * declares a container unhealthy before `retries` of them, however long the wall clock ran (a
+   * machine that stalls this process for seconds ran few probes). Undefined for a hard limit (the
+   * wait strategy's own timeout, the run's timeout).
+   */
+  readonly failures: number | undefined;
 }
 
 /**
@@ -204,9 +212,10 @@ function healthLimit(ctx: ReadinessContext, started: number, hc: HealthcheckSpec
         : healthBudget({ startPeriodMs, intervalMs, retries: hc.retries, timeoutMs: probeTimeoutMs, probeMs: turn.probeMs });
     const at = started + own.ms;
     if (ctx.runDeadline !== undefined && ctx.runDeadline < at) {
-      return { at: ctx.runDeadline, reason: `healthcheck did not pass within ${Math.max(0, Math.round(ctx.runDeadline - started))} ms, what was left of the run's timeout` };
+      return { at: ctx.runDeadline, reason: `healthcheck did not pass within ${Math.max(0, Math.round(ctx.runDeadline - started))} ms, what was left of the run's timeout`, failures: undefined };
     }
-    return { at, reason: `healthcheck did not pass within ${own.ms} ms${own.why ? `, when Docker would have declared it unhealthy: ${own.why}` : ''}` };
+    const failures = timeoutMs === undefined ? healthRetries(hc.retries) : undefined;
+    return { at, reason: `healthcheck did not pass within ${own.ms} ms${own.why ? `, when Docker would have declared it unhealthy: ${own.why}` : ''}`, failures };
   };
 }
 
@@ -272,13 +281,16 @@ async function healthcheckLoop(ctx: ReadinessContext, container: ContainerInfo, 
   void cadence.hint.then(() => (portPending = false));
   let last = '';
   let inspectedAt = -Infinity;
+  /** Failed probes so far that Docker would count (started after the start period; a pass ends the loop). */
+  let counted = 0;
   const first = firstProbeDelay({ capMs: Math.min(ctx.pollCapMs, startPeriod > 0 ? startInterval : interval), portPending });
   if (first > 0 && (await pause(ctx, Math.min(first, Math.max(1, limit().at - ctx.clock.now())), cadence.hint)) === 'hinted') hint = undefined;
   for (;;) {
     if (ctx.signal.aborted) throw new RunCancelled();
     // The liveness inspection (when due) goes out beside the probe, not before it: one round
     // trip to the runtime less per probe on the service's way to ready (see alongside).
-    const alive = ctx.clock.now() - inspectedAt >= INSPECT_EVERY_MS ? checkAlive(ctx, container) : undefined;
+    const probeAt = ctx.clock.now();
+    const alive = probeAt - inspectedAt >= INSPECT_EVERY_MS ? checkAlive(ctx, container) : undefined;
     const probed = timed(ctx, turn, () => ctx.runtime.probeHealth(container.id, { timeoutMs: probeTimeout, signal: ctx.signal })).catch((e: unknown) => {
       if (ctx.signal.aborted) throw new RunCancelled();
       // no `test` and the image has no HEALTHCHECK either: nothing will ever pass, say so now
@@ -292,13 +304,16 @@ async function healthcheckLoop(ctx: ReadinessContext, container: ContainerInfo, 
     last = ctx.redact(result.output);
     ctx.onProbe?.(last);
     if (result.healthy) return;
+    if (probeAt >= started + startPeriod) counted++;
     const end = limit();
-    if (ctx.clock.now() >= end.at) {
+    const short = end.failures !== undefined && counted < end.failures; // too few failures for Docker to give up yet
+    if (ctx.clock.now() >= end.at && !short) {
       throw new EngineFailure('health-timeout', { service: ctx.service, reason: end.reason, healthOutput: last || undefined, exitCode: undefined });
     }
     const inStart = ctx.clock.now() - started < startPeriod;
     const cap = Math.min(ctx.pollCapMs, inStart ? startInterval : interval);
-    const ms = Math.min(healthcheckDelay({ pacedMs: turn.delay(delays.next().value, cap), capMs: cap, portPending }), Math.max(1, end.at - ctx.clock.now()));
+    const paced = healthcheckDelay({ pacedMs: turn.delay(delays.next().value, cap), capMs: cap, portPending });
+    const ms = short && ctx.clock.now() >= end.at ? paced : Math.min(paced, Math.max(1, end.at - ctx.clock.now()));
     if (!hint) await sleep(ctx, ms);
     else if ((await pause(ctx, ms, hint)) === 'hinted') hint = undefined; // once: the port stays open
   }

@@ -75,6 +75,28 @@ class SlowProbes extends MemoryRuntime {
   }
 }
 
+/**
+ * A memory runtime during whose first probe this process stalls for `stallMs` (a machine so busy
+ * that the event loop ran nothing else): the clock jumps while the liveness inspection beside the
+ * probe is answered, so the probe itself stays quick.
+ */
+class StallOnce extends SlowProbes {
+  #stalled = false;
+
+  constructor(clock: VirtualClock, readonly stallMs: number, behaviours: Record<string, ServiceBehaviour>) {
+    super(clock, 0, behaviours);
+  }
+
+  override async inspectContainer(id: string): ReturnType<MemoryRuntime['inspectContainer']> {
+    await new Promise((resolve) => setImmediate(resolve)); // the probe beside it has been made
+    if (!this.#stalled && this.probedAt.length === 1) {
+      this.#stalled = true;
+      this.clock.advance(this.stallMs);
+    }
+    return super.inspectContainer(id);
+  }
+}
+
 const name = (prefix: string) => `${prefix}-${Math.random().toString(16).slice(2, 8)}`;
 /** interval 1 s, retries 3, no start period: the old fixed budget was 3 000 ms. */
 const HEALTH = { test: ['CMD', 'ready'], interval: '1s', timeout: '5s', retries: 3 };
@@ -123,6 +145,27 @@ describe('the budget of a healthcheck whose probes are slow', () => {
     expect(isHealthTimeoutError(error)).toBe(true);
     expect(error.message).toContain(`did not pass within ${3 * (1_000 + 4_000)} ms`);
     expect(runtime.probedAt.at(-1)).toBeGreaterThanOrEqual(3 * (1_000 + 4_000));
+  });
+
+  test('a stall of this process longer than the budget is not a failed streak: Docker gives up only after `retries` failed probes', async () => {
+    const clock = new VirtualClock();
+    // the first probe fails, then 10 s pass in one stall (budget 3 × 1 000 ms); the second passes
+    const runtime = new StallOnce(clock, 10_000, { web: { healthyAfterProbes: 1 } });
+    const project = new Project(name('stall')).service('web', { command: ['web'], healthcheck: HEALTH });
+    const stack = await project.up({ ...OPTIONS, runtime, clock });
+    expect(runtime.probedAt).toHaveLength(2);
+    expect(clock.now()).toBeGreaterThan(10_000);
+    expect((await stack.ps()).map((c) => c.health)).toEqual(['healthy']);
+    await stack.down();
+  });
+
+  test('after such a stall, a service never healthy still fails once `retries` probes have failed', async () => {
+    const clock = new VirtualClock();
+    const runtime = new StallOnce(clock, 10_000, { web: { neverHealthy: true } });
+    const project = new Project(name('stallfail')).service('web', { command: ['web'], healthcheck: HEALTH });
+    const error = (await rejection(project.up({ ...OPTIONS, runtime, clock }))) as HealthTimeoutError;
+    expect(isHealthTimeoutError(error)).toBe(true);
+    expect(runtime.probedAt).toHaveLength(3); // retries: 3, and not one more
   });
 
   test("an explicit wait timeout stays the budget, whatever the probes' durations", async () => {

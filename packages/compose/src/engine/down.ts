@@ -51,17 +51,25 @@ function owned<R extends { readonly name: string }>(list: readonly R[], declared
 
 /** Networks removed, and those whose removal failed (still in use). */
 interface NetworksRemoved {
-  readonly removed: number;
+  readonly removed: readonly ResourceInfo[];
   readonly left: readonly ResourceInfo[];
 }
 
-/** Removes networks in order, each at most once; a failure leaves it (best effort). */
-async function removeNetworks(env: EngineEnv, list: readonly ResourceInfo[]): Promise<NetworksRemoved> {
-  let removed = 0;
+/**
+ * Removes networks in order, each at most once; a failure leaves it (best effort). Announces
+ * nothing: removed beside the containers' last removals, they are announced after those (the
+ * documented order of a down's events: services removed, then networks).
+ */
+async function removeNetworksQuietly(runtime: Runtime, project: string, list: readonly ResourceInfo[]): Promise<NetworksRemoved> {
+  const removed: ResourceInfo[] = [];
   const left: ResourceInfo[] = [];
   for (const network of list) {
-    if ((await removeResources(env, 'network', [network], { bestEffort: true })) > 0) removed++;
-    else left.push(network);
+    try {
+      await runtime.removeNetwork(project, network.runtimeName);
+      removed.push(network);
+    } catch {
+      left.push(network);
+    }
   }
   return { removed, left };
 }
@@ -100,7 +108,7 @@ export async function downProject(project: ProjectInput, runtime: Runtime, optio
     let early: Promise<NetworksRemoved> | undefined;
     const onStopped = networkList
       ? () => {
-          early = networkList().then((list) => removeNetworks(env, owned(list, spec?.networks)));
+          early = networkList().then((list) => removeNetworksQuietly(runtime, project.name, owned(list, spec?.networks)));
           early.catch(() => undefined); // (awaited below, unless the teardown fails first)
         }
       : undefined;
@@ -109,7 +117,10 @@ export async function downProject(project: ProjectInput, runtime: Runtime, optio
     // deletion (the longest step of a `down -v` of a database) does not wait for the networks.
     // A network still in use (by an orphan kept with removeOrphans: false) is left.
     const networks = networkList
-      ? (early ?? networkList().then((list): NetworksRemoved => ({ removed: 0, left: owned(list, spec?.networks) }))).then(async ({ removed, left }) => removed + (await removeNetworks(env, left)).removed)
+      ? (early ?? networkList().then((list): NetworksRemoved => ({ removed: [], left: owned(list, spec?.networks) }))).then(async ({ removed, left }) => {
+          for (const r of removed) emit(env, { type: 'network.removed', name: r.name, runtimeName: r.runtimeName });
+          return removed.length + (await removeResources(env, 'network', left, { bestEffort: true }));
+        })
       : Promise.resolve(0);
     const volumes = volumeList ? volumeList().then((list) => removeResources(env, 'volume', owned(list, spec?.volumes), { bestEffort: false })) : Promise.resolve(0);
     const [networksOutcome, volumesOutcome] = await Promise.allSettled([networks, volumes]);

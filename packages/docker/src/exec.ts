@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { ExecOptions, ExecResult } from '@selur/compose';
 import { linkedController } from './client/abort.js';
 import { FrameDemuxer } from './client/demux.js';
 import type { EngineClient } from './client/engine-client.js';
-import { execStanding, type ExecStanding } from './exec-age.js';
+import { execProcess, processAgeMs, type ExecProcess } from './exec-process.js';
 
 /**
  * Exit code reported when a command is cut off by `timeoutMs` (as GNU `timeout` does).
@@ -31,18 +30,18 @@ type Look = 'done' | 'again' | 'mismatch';
 
 /** One look at a timed-out command: killed when it runs as itself here; `again` when it has not started yet. */
 async function lookAndKill(client: EngineClient, execId: string, command: readonly string[]): Promise<Look> {
-  const inspect = await client.json<{ Running?: boolean; Pid?: number; ExitCode?: number | null }>('GET', `/exec/${execId}/json`);
-  if (inspect.Running !== true) return typeof inspect.ExitCode === 'number' ? 'done' : 'again'; // ended, or not started yet
-  if (inspect.Pid === undefined || inspect.Pid <= 0) return 'again';
-  let cmdline: string;
-  try {
-    cmdline = await readFile(`/proc/${inspect.Pid}/cmdline`, 'utf8');
-  } catch {
-    return 'done'; // no such pid here: another kernel's (a VM)
+  const found = await execProcess(client, execId, command);
+  switch (found.kind) {
+    case 'starting':
+      return 'again';
+    case 'mismatch':
+      return 'mismatch';
+    case 'running':
+      process.kill(found.pid, 'SIGKILL');
+      return 'done';
+    default:
+      return 'done'; // ended, or not ours to signal
   }
-  if (cmdline.split('\0').filter((part) => part !== '').join('\0') !== command.join('\0')) return 'mismatch';
-  process.kill(inspect.Pid, 'SIGKILL');
-  return 'done';
 }
 
 /**
@@ -94,7 +93,7 @@ interface ExecDeadline {
  * The timeout of one exec, counted as Docker counts a healthcheck probe's: from the moment the
  * command has started, not from the request. Waiting for the engine's answer to the start has its
  * own bound ({@link EXEC_START_WAIT_MS}). When the timeout is due and the engine runs on this
- * host, the command itself is looked at (see exec-age.ts): one that started later than the engine's
+ * host, the command itself is looked at (see exec-process.ts): one that started later than the engine's
  * answer (runc was slow to spawn it) gets the rest of its time; one not started yet is looked at
  * again, a bounded number of times within the start bound. On a busy engine a probe of a 1 s
  * timeout otherwise timed out before its command had run at all, where Docker's own probe passed.
@@ -113,10 +112,12 @@ function execDeadline(client: EngineClient, execId: string, command: readonly st
     timer = setTimeout(then, ms);
   };
   const due = async () => {
-    const standing = await execStanding(client, execId, command).catch((): ExecStanding => ({ kind: 'unknown' }));
+    const found = await execProcess(client, execId, command).catch((): ExecProcess => ({ kind: 'foreign' }));
+    const ageMs = found.kind === 'running' ? await processAgeMs(found.pid) : undefined;
     if (controller.signal.aborted || timer === undefined) return; // ended (or cancelled) meanwhile
-    if (standing.kind === 'running' && timeoutMs - standing.ageMs >= DUE_WITHIN_MS) return arm(timeoutMs - standing.ageMs, expire);
-    if (standing.kind === 'starting' && ++startLooks <= START_LOOKS && Date.now() < startBound) {
+    if (ageMs !== undefined && timeoutMs - ageMs >= DUE_WITHIN_MS) return arm(timeoutMs - ageMs, expire);
+    // not started yet, or runc's init still stands in for the command
+    if ((found.kind === 'starting' || found.kind === 'mismatch') && ++startLooks <= START_LOOKS && Date.now() < startBound) {
       return arm(Math.min(timeoutMs, Math.max(DUE_WITHIN_MS, startBound - Date.now()), 20 * 2 ** startLooks), () => void due());
     }
     expire();

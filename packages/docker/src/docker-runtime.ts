@@ -42,6 +42,7 @@ import * as resources from './resources.js';
 import { waitForExit } from './wait.js';
 import { labelStopSignal, signalName, stopSignalOfLabels } from './stop-signal.js';
 import { pruneDanglingImages } from './prune-images.js';
+import { compareNames } from './compare-names.js';
 
 /**
  * The Compose fields this runtime applies (see the table in the package README). Left out, so
@@ -447,7 +448,7 @@ class DockerEngineRuntime implements DockerRuntime {
         const signal = stopSignalOfLabels(s.Labels);
         if (signal !== undefined && !this.stopSignals.has(s.Id)) this.stopSignals.set(s.Id, signal);
       }
-      return summaries.map((s) => containerInfoFromSummary(s, this.publishHost)).sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica);
+      return summaries.map((s) => containerInfoFromSummary(s, this.publishHost)).sort((a, b) => compareNames(a.service, b.service) || a.replica - b.replica);
     }
     const infos = await Promise.all(
       summaries.map((s) =>
@@ -459,7 +460,7 @@ class DockerEngineRuntime implements DockerRuntime {
     );
     return infos
       .filter((info): info is ContainerInfo => info !== undefined)
-      .sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica);
+      .sort((a, b) => compareNames(a.service, b.service) || a.replica - b.replica);
   }
 
   /**

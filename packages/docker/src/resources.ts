@@ -4,6 +4,7 @@ import type { EngineClient } from './client/engine-client.js';
 import { isDockerEngineError } from './errors/docker-engine-error.js';
 import { ExternalResourceNotFoundError } from './errors/external-resource-not-found-error.js';
 import type { NetworkInspect, VolumeInspect } from './mapping/engine-types.js';
+import { compareNames } from './compare-names.js';
 
 /** Networks and volumes over the Engine API. @internal */
 
@@ -107,7 +108,7 @@ export async function removeNetwork(client: EngineClient, project: string, runti
 
 export async function listNetworks(client: EngineClient, project: string): Promise<ResourceInfo[]> {
   const networks = await client.json<NetworkInspect[]>('GET', '/networks', { query: { filters: projectFilter(project) } });
-  return networks.map((n) => networkInfo(project, n)).sort((a, b) => a.runtimeName.localeCompare(b.runtimeName));
+  return networks.map((n) => networkInfo(project, n)).sort((a, b) => compareNames(a.runtimeName, b.runtimeName));
 }
 
 export async function ensureVolume(client: EngineClient, request: VolumeRequest): Promise<{ info: ResourceInfo; created: boolean }> {
@@ -134,5 +135,5 @@ export async function removeVolume(client: EngineClient, project: string, runtim
 
 export async function listVolumes(client: EngineClient, project: string): Promise<ResourceInfo[]> {
   const answer = await client.json<{ Volumes: VolumeInspect[] | null }>('GET', '/volumes', { query: { filters: projectFilter(project) } });
-  return (answer.Volumes ?? []).map((v) => volumeInfo(project, v)).sort((a, b) => a.runtimeName.localeCompare(b.runtimeName));
+  return (answer.Volumes ?? []).map((v) => volumeInfo(project, v)).sort((a, b) => compareNames(a.runtimeName, b.runtimeName));
 }

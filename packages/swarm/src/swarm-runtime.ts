@@ -16,6 +16,7 @@ import type { SwarmRuntime, SwarmRuntimeOptions } from './options.js';
 import { ProjectWatch, type ProjectView } from './project-watch.js';
 import { settle, TERMINAL_STATES } from './settle.js';
 import { hasHealthcheck, healthInStatus, LABEL_EXIT_CODE, LABEL_STOPPED, serviceInfo, taskInfo } from './tasks.js';
+import { compareNames } from './compare-names.js';
 
 /**
  * What Swarm applies. Left out (so the engine refuses them by name before anything is
@@ -266,7 +267,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
         out.push(healthOf(task).then((health) => taskInfo(task, service, { publishHost: this.publishHost, health, replica: nodes.indexOf(task.NodeID ?? '') + 1 })));
       }
     }
-    return (await Promise.all(out)).sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
+    return (await Promise.all(out)).sort((a, b) => compareNames(a.service, b.service) || a.replica - b.replica || compareNames(a.id, b.id));
   }
 
   // --- whole services (the engine's path) ---
@@ -483,7 +484,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
 
   async listNetworks(project: string): Promise<readonly ResourceInfo[]> {
     const networks = await this.client.json<{ Id: string; Name: string; Labels?: Record<string, string> | null }[]>('GET', '/networks', { query: { filters: projectFilter(project) } });
-    return networks.map((n) => this.networkInfo(project, n)).sort((a, b) => a.runtimeName.localeCompare(b.runtimeName));
+    return networks.map((n) => this.networkInfo(project, n)).sort((a, b) => compareNames(a.runtimeName, b.runtimeName));
   }
 
   async ensureVolume(request: VolumeRequest): Promise<{ info: ResourceInfo; created: boolean }> {
@@ -512,7 +513,7 @@ class SwarmEngineRuntime implements SwarmRuntime {
         const labels = v.Labels ?? {};
         return { id: v.Name, name: labels[LABEL_VOLUME] ?? v.Name, runtimeName: v.Name, project, labels: { ...labels } };
       })
-      .sort((a, b) => a.runtimeName.localeCompare(b.runtimeName));
+      .sort((a, b) => compareNames(a.runtimeName, b.runtimeName));
   }
 
 

@@ -4,6 +4,7 @@ import { BIN } from '../args/commands.js';
 import type { Context } from '../context.js';
 import type { ProgressSink } from '../render/progress-sink.js';
 import { UsageError } from '../errors/usage-error.js';
+import { compareNames } from '../compare-names.js';
 
 /**
  * The part of `up`'s options that every command bringing a stack up (`up`, `watch`) passes the same
@@ -79,7 +80,7 @@ export async function containersOf(runtime: Runtime, project: string, services: 
   const wanted = new Set(services);
   return list
     .filter((c) => wanted.size === 0 || wanted.has(c.service))
-    .sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica);
+    .sort((a, b) => compareNames(a.service, b.service) || a.replica - b.replica);
 }
 
 /**

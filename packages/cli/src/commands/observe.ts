@@ -5,13 +5,14 @@ import { ExitCode } from '../exit-codes.js';
 import { formatTable } from '../render/table.js';
 import { attachedServices, containerLabel, containersOf, keepAlive, formatPorts, formatState, json, loaded, pickContainer, requireCapability, selectServices, type Handler } from './common.js';
 import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
+import { compareNames } from '../compare-names.js';
 
 /** The project's containers as the engine reports them (see `Project.ps`), for the given services (all when empty), sorted. */
 export async function observedContainers(project: Project, runtime: Runtime, services: readonly string[]): Promise<StackContainer[]> {
   const wanted = new Set(services);
   return (await project.ps({ runtime }))
     .filter((c) => wanted.size === 0 || wanted.has(c.service))
-    .sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica);
+    .sort((a, b) => compareNames(a.service, b.service) || a.replica - b.replica);
 }
 
 /**
@@ -133,7 +134,7 @@ export const inspect: Handler = async (ctx) => {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   ctx.print(rows.map(([k, v]) => `${ctx.out.bold(k.padEnd(width))}  ${v}\n`).join(''));
-  const labels = Object.entries(info.labels).sort(([a], [b]) => a.localeCompare(b));
+  const labels = Object.entries(info.labels).sort(([a], [b]) => compareNames(a, b));
   if (labels.length > 0) ctx.print(`${ctx.out.bold('labels')}\n${labels.map(([k, v]) => `  ${k}=${v}\n`).join('')}`);
   return ExitCode.ok;
 };

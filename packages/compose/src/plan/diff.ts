@@ -1,3 +1,4 @@
+import { compareNames } from '../graph/compare-names.js';
 import type { ContainerInfo } from '../runtime/types.js';
 import { describeFieldChanges, LABEL_CONFIG_FIELDS, parseConfigFields } from './config-hash.js';
 import type {
@@ -33,7 +34,7 @@ function planReplicas(desired: DesiredService, existing: readonly ContainerInfo[
   for (const [replica, list] of byReplica) {
     if (replica >= 1 && replica <= desired.replicas) {
       // Keep the best candidate (running first, then newest id order); remove duplicates.
-      const sorted = [...list].sort((a, b) => Number(RUNNING.has(b.state)) - Number(RUNNING.has(a.state)) || a.id.localeCompare(b.id));
+      const sorted = [...list].sort((a, b) => Number(RUNNING.has(b.state)) - Number(RUNNING.has(a.state)) || compareNames(a.id, b.id));
       for (const dup of sorted.slice(1)) plans.push({ replica, action: 'remove', containerId: dup.id, reasons: ['duplicate replica'] });
     } else {
       for (const c of list) plans.push({ replica, action: 'remove', containerId: c.id, reasons: [`replicas ${existing.length} → ${desired.replicas}`] });
@@ -41,7 +42,7 @@ function planReplicas(desired: DesiredService, existing: readonly ContainerInfo[
   }
   for (let replica = 1; replica <= desired.replicas; replica++) {
     const list = byReplica.get(replica);
-    const current = list ? [...list].sort((a, b) => Number(RUNNING.has(b.state)) - Number(RUNNING.has(a.state)) || a.id.localeCompare(b.id))[0] : undefined;
+    const current = list ? [...list].sort((a, b) => Number(RUNNING.has(b.state)) - Number(RUNNING.has(a.state)) || compareNames(a.id, b.id))[0] : undefined;
     if (!current) {
       plans.push({ replica, action: 'create', reasons: [existing.length === 0 ? 'no container yet' : `replicas ${existing.length} → ${desired.replicas}`] });
       continue;
@@ -59,7 +60,7 @@ function planReplicas(desired: DesiredService, existing: readonly ContainerInfo[
       plans.push({ replica, action: 'start', containerId: current.id, reasons: [`${current.state}${current.exitCode !== undefined ? ` (exit code ${current.exitCode})` : ''}`] });
     }
   }
-  return plans.sort((a, b) => a.replica - b.replica || a.action.localeCompare(b.action));
+  return plans.sort((a, b) => a.replica - b.replica || compareNames(a.action, b.action));
 }
 
 function uniq(list: readonly string[]): string[] {
@@ -145,7 +146,7 @@ function resourcePlans(kind: 'network' | 'volume', desired: readonly DesiredReso
         ? { kind, name: d.name, runtimeName: d.runtimeName, action: 'unchanged', reasons: [], external: false }
         : { kind, name: d.name, runtimeName: d.runtimeName, action: 'create', reasons: ['missing'], external: false };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareNames(a.name, b.name));
 }
 
 /**
@@ -181,11 +182,11 @@ export function diffState(desired: DesiredState, observed: ObservedState, option
     const action = options.removeOrphans ? 'remove' : 'unchanged';
     const reasons = options.removeOrphans ? ['orphan'] : ['orphan (kept; pass removeOrphans: true to remove it)'];
     const replicas = [...list]
-      .sort((a, b) => a.replica - b.replica || a.id.localeCompare(b.id))
+      .sort((a, b) => a.replica - b.replica || compareNames(a.id, b.id))
       .map((c): ReplicaPlan => ({ replica: c.replica, action, containerId: c.id, reasons: ['orphan'] }));
     plans.set(name, { kind: 'service', name, action, reasons, configHash: '', currentReplicas: list.length, desiredReplicas: 0, replicas, orphan: true });
   }
-  const services = [...plans.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const services = [...plans.values()].sort((a, b) => compareNames(a.name, b.name));
   const networks = resourcePlans('network', desired.networks, observed.networks);
   const volumes = resourcePlans('volume', desired.volumes, observed.volumes);
   const summary: Record<PlanAction, number> = { create: 0, recreate: 0, scale: 0, start: 0, remove: 0, unchanged: 0 };

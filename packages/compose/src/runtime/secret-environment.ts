@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { SecretInEnvironmentError } from '../errors/secret-in-environment-error.js';
 import type { ServiceSpec } from '../spec/types.js';
 import type { SecretSource } from './types.js';
+import { compareNames } from '../graph/compare-names.js';
 
 /**
  * The rule for `environment` values that refer to a secret (`KEY = { secret = "NAME" }`), shared by
@@ -18,7 +19,7 @@ export function devSecretsFromEnv(env: Readonly<Record<string, string | undefine
 export function secretEnvironmentRefs(spec: ServiceSpec): Array<readonly [variable: string, secret: string]> {
   const refs: Array<readonly [string, string]> = [];
   for (const [variable, value] of Object.entries(spec.environment)) if (typeof value !== 'string') refs.push([variable, value.secret]);
-  return refs.sort(([a], [b]) => a.localeCompare(b));
+  return refs.sort(([a], [b]) => compareNames(a, b));
 }
 
 /** Throws {@link SecretInEnvironmentError} for the first secret reference when `devMode` is off. */

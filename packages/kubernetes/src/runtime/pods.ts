@@ -1,5 +1,6 @@
 import { LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_SERVICE, type ContainerInfo, type ContainerState, type HealthStatus, type PublishedPort } from '@selur/compose';
 import type { V1Pod } from '@kubernetes/client-node';
+import { compareNames } from '../compare-names.js';
 
 /** @internal A pod's id for the Runtime port: `namespace/name` (what logs, exec and inspect address). */
 export function podId(pod: V1Pod): string {
@@ -73,7 +74,7 @@ export function podInfo(pod: V1Pod, rank: number): ContainerInfo {
 
 /** @internal Pods as containers, numbered per service by name. */
 export function podInfos(pods: readonly V1Pod[]): ContainerInfo[] {
-  const sorted = [...pods].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+  const sorted = [...pods].sort((a, b) => compareNames(a.metadata?.name ?? '', b.metadata?.name ?? ''));
   const seen = new Map<string, number>();
   return sorted.map((pod) => {
     const service = pod.metadata?.labels?.[LABEL_SERVICE] ?? '';

@@ -58,6 +58,7 @@ import { runConfig } from './run-config.js';
 import type { SelurExecOptions, SelurRuntime, SelurRuntimeOptions } from './selur-options.js';
 import { verifyServiceBundle } from '../verify/verify-bundle.js';
 import { ensureNetwork, ensureVolume, listNetworks, listVolumes, removeNetwork } from './vordr-resources.js';
+import { compareNames } from './compare-names.js';
 
 const CAPABILITIES: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>([
   'networks', 'volumes', 'ports', 'secrets', 'bind-mounts', 'exec', 'restart-policy', 'replicas', 'field:read_only',
@@ -245,7 +246,7 @@ class SelurStackRuntime implements SelurRuntime {
     );
     return infos
       .filter((i): i is ContainerInfo => i !== undefined && i.project === project && (options.all !== false || i.state === 'running'))
-      .sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica);
+      .sort((a, b) => compareNames(a.service, b.service) || a.replica - b.replica);
   }
 
   async inspectContainer(id: string): Promise<ContainerInfo> {

@@ -15,6 +15,7 @@ import {
 import { isVordrError } from '../errors/vordr-error.js';
 import { isNotFound } from './container-lookup.js';
 import { projectPrefix } from './naming.js';
+import { compareNames } from './compare-names.js';
 
 type Ensured = { readonly info: ResourceInfo; readonly created: boolean };
 
@@ -56,7 +57,7 @@ export async function listNetworks(vordr: VordrClient, project: string): Promise
   return (await vordr.networkList())
     .filter((n) => n.name.startsWith(prefix) && n.name.length > prefix.length)
     .map((n) => network(project, n.name.slice(prefix.length), n.name, n.id))
-    .sort((a, b) => a.runtimeName.localeCompare(b.runtimeName));
+    .sort((a, b) => compareNames(a.runtimeName, b.runtimeName));
 }
 
 /** @internal `vordr_volume_ls`, then `vordr_volume_create` (driver `local` only) unless it is there. */
@@ -75,5 +76,5 @@ export async function listVolumes(vordr: VordrClient, project: string): Promise<
   return (await vordr.volumeList())
     .filter((v) => v.name.startsWith(prefix) && v.name.length > prefix.length)
     .map((v) => volume(project, v.name.slice(prefix.length), v.name))
-    .sort((a, b) => a.runtimeName.localeCompare(b.runtimeName));
+    .sort((a, b) => compareNames(a.runtimeName, b.runtimeName));
 }

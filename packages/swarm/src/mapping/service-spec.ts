@@ -3,6 +3,7 @@ import { InvalidArgumentError, LABEL_CONFIG_HASH, LABEL_PROJECT, LABEL_REPLICA, 
 import type { HealthcheckSpec, RestartPolicy, ServiceRequest, ServiceSpec, UpdateConfigSpec } from '@selur/compose';
 import type { SwarmContainerSpec, SwarmMount, SwarmPortConfig, SwarmServiceSpec, SwarmUpdateConfig } from './swarm-types.js';
 import { durationNs, memoryBytes, nanoCpus } from './units.js';
+import { compareNames } from '../compare-names.js';
 
 /** Label key on a Swarm secret or config: its logical name in the project. @internal */
 export const LABEL_OBJECT = 'io.selur.compose.object';
@@ -175,7 +176,7 @@ export function mapService(input: ServiceMappingInput): MappedService {
     ...(spec.command !== undefined ? { Args: [...spec.command] } : {}),
     ...(spec.hostname ? { Hostname: spec.hostname } : {}),
     Env: Object.entries(request.environment)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => compareNames(a, b))
       .map(([k, v]) => `${k}=${v}`),
     ...(spec.working_dir ? { Dir: spec.working_dir } : {}),
     ...(spec.user ? { User: spec.user } : {}),

@@ -11,6 +11,7 @@ import { emit, type EngineEnv } from '../env.js';
 import { Batcher, QUIET_PERIOD_MS } from './batcher.js';
 import { watchPaths } from './fs-watcher.js';
 import { compileRules, matchRule, syncs, type WatchRule } from './rules.js';
+import { compareNames } from '../../graph/compare-names.js';
 
 /** @internal Files one sync hands a runtime at most (a folder that appeared is walked up to this). */
 export const MAX_SYNC_FILES = 10_000;
@@ -48,7 +49,7 @@ interface ServiceWork {
 async function fileChanges(entries: Iterable<SyncEntry>): Promise<FileSync[]> {
   const out: FileSync[] = [];
   const walk = async (folder: string, target: string, rule: WatchRule): Promise<void> => {
-    const names = (await readdir(folder, { withFileTypes: true }).catch(() => [])).sort((a, b) => a.name.localeCompare(b.name));
+    const names = (await readdir(folder, { withFileTypes: true }).catch(() => [])).sort((a, b) => compareNames(a.name, b.name));
     for (const entry of names) {
       if (out.length >= MAX_SYNC_FILES) return;
       const full = join(folder, entry.name);

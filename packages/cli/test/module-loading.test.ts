@@ -10,6 +10,7 @@ import { runCli, workspace } from './support/cli.js';
 // with a resolve hook (support/record-modules.mjs) that writes every module URL it resolves.
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const HOOK = fileURLToPath(new URL('./support/record-modules.mjs', import.meta.url));
+const INTERNALS = fileURLToPath(new URL('./support/record-internals.cjs', import.meta.url));
 const ADAPTERS = { docker: /\/packages\/docker\/|\/@selur\/compose-docker\//, selur: /\/packages\/selur\/|\/@selur\/compose-selur\//, kubernetes: /\/packages\/kubernetes\/|\/@selur\/compose-kubernetes\//, swarm: /\/packages\/swarm\/|\/@selur\/compose-swarm\// };
 
 const ws = workspace('selur-cli-modules-');
@@ -36,8 +37,6 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
     // The YAML library is required on first use (spec/yaml-library.ts): a static import of it
     // anywhere in the core would show here, on a project that has no YAML file.
     expect(urls.filter((url) => /\/node_modules\/(\.pnpm\/yaml@[^/]+\/node_modules\/)?yaml\//.test(url))).toEqual([]);
-    // p-queue is imported before the first converge (engine/converge.ts): `ps` runs none.
-    expect(urls.filter((url) => /\/p-queue\//.test(url))).toEqual([]);
   });
 
   it('`ps` and `down` load neither the engine\'s converging half (its own chunk, loaded by `up`) nor the built-ins only `up`, a spawn, a port or a large state file needs', async () => {
@@ -85,6 +84,21 @@ describe('which packages the built CLI loads (subprocess)', { timeout: 60_000 },
       expect(invalid.loaded(validator)).toBe(true);
     } finally {
       writeFileSync(file, valid);
+    }
+  });
+
+  it('`up` loads no ES module: requiring one from CommonJS brings Node\'s ES module loader up, 12–15 ms before the first start', async () => {
+    const internals = join(ws.dir, 'internals-up.txt');
+    const env = { ...ws.env, NODE_OPTIONS: `--require ${INTERNALS}`, SELUR_RECORD_INTERNALS: internals };
+    const up = await runCli(['up', '-d', '--wait'], { cwd: ws.dir, env });
+    try {
+      expect(up.code, up.stderr).toBe(0);
+      const loaded = readFileSync(internals, 'utf8').split('\n');
+      expect(loaded).toContain('NativeModule child_process'); // (it did start something)
+      // the loader's module translators load only to run an ES module (p-queue, once)
+      expect(loaded.filter((name) => /internal\/modules\/esm\/(translators|module_job)|cjs-module-lexer/.test(name))).toEqual([]);
+    } finally {
+      await runCli(['down'], { cwd: ws.dir, env: ws.env });
     }
   });
 

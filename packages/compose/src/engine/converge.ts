@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import type PQueue from 'p-queue';
 import type { WaitStrategy } from '../model/wait.js';
 import type { PlanContext } from '../plan/make-plan.js';
 import type { DesiredService, ReplicaPlan, ServicePlan } from '../plan/types.js';
@@ -21,22 +20,7 @@ import { teardownContainers } from './teardown.js';
 import { resolveSecretEnvironment } from '../runtime/secret-environment.js';
 import { peerVariables } from './peer-env.js';
 import { rollOut, type RolloutTarget } from './rollout.js';
-
-
-let Queue: typeof PQueue | undefined;
-
-/**
- * @internal Loads p-queue (an ES module, so not with require) before the first converge:
- * `import('@selur/compose')` does not pay for it, a program that never runs `up` never loads it.
- */
-export async function loadQueue(): Promise<void> {
-  Queue ??= (await import('p-queue')).default;
-}
-
-function queue(options: { readonly concurrency: number }): PQueue {
-  if (!Queue) throw new Error('internal: loadQueue() was not awaited before the converge');
-  return new Queue(options);
-}
+import { OperationQueue } from './op-queue.js';
 
 /** @internal Settings of one converge. */
 export interface ConvergeSettings {
@@ -89,9 +73,9 @@ export class Converger {
   readonly #clock: EngineClock;
   readonly #redact: Redactor;
   readonly #settings: ConvergeSettings;
-  readonly #queue: PQueue;
+  readonly #queue: OperationQueue;
   /** Paces the creations made ahead of time (see #precreate). */
-  readonly #precreateQueue = queue({ concurrency: PRECREATE_CONCURRENCY });
+  readonly #precreateQueue = new OperationQueue(PRECREATE_CONCURRENCY);
   readonly #abort = new AbortController();
   readonly #logAbort = new AbortController();
   readonly #nodes = new Map<string, ServiceNode>();
@@ -121,7 +105,7 @@ export class Converger {
     this.#clock = clock;
     this.#redact = redact;
     this.#settings = settings;
-    this.#queue = queue({ concurrency: settings.parallel });
+    this.#queue = new OperationQueue(settings.parallel);
     // Every waiting service listens on these: hundreds of listeners are expected, not a leak.
     setMaxListeners(0, this.#abort.signal, this.#logAbort.signal);
     this.#abort.signal.addEventListener(
@@ -402,8 +386,8 @@ export class Converger {
         if (this.#abort.signal.aborted) throw new RunCancelled();
         return fn();
       },
-      { priority },
-    ) as Promise<T>;
+      priority,
+    );
   }
 
   /**
@@ -485,12 +469,12 @@ export class Converger {
       // The addresses of its dependencies are known before a creation takes a place in the queue.
       created = this.#peerEnvironment(desired).then((peers) =>
         priority === 0
-          ? (this.#precreateQueue.add(async () => {
+          ? this.#precreateQueue.add(async () => {
               // Each waits for a turn of the event loop first: hundreds of creations that finish at
               // once (a runtime that answers from memory) would otherwise hold off I/O for their whole run.
               await new Promise((resolve) => setImmediate(resolve));
               return this.#create(desired, replica, 0, peers);
-            }) as Promise<ContainerInfo>)
+            })
           : this.#create(desired, replica, priority, peers),
       );
       this.#precreated.set(key, created);

@@ -7,7 +7,7 @@ import type { ContainerInfo, Runtime } from '../runtime/types.js';
 import { checkCapabilities, checkFields } from './capabilities.js';
 import { assertSecretEnvironmentAllowed, devSecretsFromEnv } from '../runtime/secret-environment.js';
 import { systemClock } from './clock.js';
-import { Converger, loadQueue } from './converge.js';
+import { Converger } from './converge.js';
 import { lastLogLines, ERROR_LOG_LINES, publicError } from './diagnostics.js';
 import { emit, type EngineEnv } from './env.js';
 import type { EventHub } from './event-hub.js';
@@ -89,7 +89,6 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
     await assertHostPortsFree(runtime, project.name, ctx, options.start ?? true);
     emit(env, { type: 'plan', plan: ctx.plan });
     const redact = await specRedactor(ctx.spec, project.source.workingDir);
-    await loadQueue();
     const converger = new Converger(env, ctx, project.source.workingDir, project.waitStrategies(), clock, redact, {
       wait: (options.start ?? true) && (options.wait ?? true),
       parallel: options.parallel ?? Infinity,

@@ -21,8 +21,10 @@ export function findProgram(program: string, pathVariable: string | undefined): 
     if (!dir || !isAbsolute(dir)) continue; // relative entries depend on the child's cwd: leave those to execvp
     const candidate = join(dir, program);
     try {
+      // stat first, without an exception for a missing file: most PATH entries lack the program,
+      // and each thrown error (a stack trace built) cost more than the lookup itself
+      if (statSync(candidate, { throwIfNoEntry: false })?.isFile() !== true) continue;
       accessSync(candidate, constants.X_OK);
-      if (!statSync(candidate).isFile()) continue;
     } catch {
       continue;
     }

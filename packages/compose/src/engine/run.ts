@@ -53,6 +53,7 @@ export async function runConverge(project: ProjectInput, runtime: Runtime, hub: 
   const env: EngineEnv = { project: project.name, runtime, hub, onEvent: options.onEvent };
   const clock = options.clock ?? systemClock;
   if (options.signal?.aborted) throw new CancelledError({ reason: 'aborted before up started' });
+  runtime.prepare?.();
   let lock;
   try {
     lock = await acquireProjectLock(runtime.name, project.name, {

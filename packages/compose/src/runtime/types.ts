@@ -399,6 +399,13 @@ export interface Runtime {
    * (the least duration a probe of the run took), not as their duration on a busy machine.
    */
   readonly probesPerCore?: number | undefined;
+  /**
+   * @internal A converge (`up`, `scale`, `start`) is about to lock, observe and plan the project,
+   * then create and start: a runtime whose first creation needs a helper started (the process
+   * runtime's spawner thread and zygote, ~25 ms to start) starts it now, so that it gets ready
+   * while the engine does the rest. Must not throw; does nothing a run could notice.
+   */
+  prepare?(): void;
 
   /** Create the network unless it exists; report which. */
   ensureNetwork(request: NetworkRequest): Promise<{ readonly info: ResourceInfo; readonly created: boolean }>;

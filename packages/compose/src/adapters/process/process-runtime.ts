@@ -47,6 +47,7 @@ import { untilOrAborted } from './supervision/wait.js';
 import { processArgv, processEnvironment } from './spawn/environment.js';
 import { resolveRunAs } from './setup/user.js';
 import { syncFiles } from './exec/sync-files.js';
+import { compareNames } from '../../graph/compare-names.js';
 
 export type { ProcessRuntime, ProcessRuntimeOptions } from './options.js';
 
@@ -107,6 +108,11 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     this.probed = new ProbedHealth(this.records);
     this.prestarter = new Prestarter(this.spawner, async (record) => this.adding.has(record.id) || (await this.records.get(record.id)) !== undefined);
     this.supervision = new Supervision(this.records, this.spawner, { logBufferLines: resolved.logBufferLines, backoff: resolved.backoff, takeStub: (id) => this.prestarter.take(id) });
+  }
+
+  /** @internal The engine is about to converge: the spawner's thread and zygote start meanwhile. */
+  prepare(): void {
+    this.spawner.warm();
   }
 
   // --- networks and volumes ---
@@ -200,7 +206,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const records = await Promise.all((await this.records.all(project)).map((r) => this.supervision.settled(r)));
     const infos = records.filter((r): r is ContainerRecord => r !== undefined).map((r) => toContainerInfo(this.probed.apply(r), this.runs));
     const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting' || i.state === 'paused') : infos;
-    return shown.sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.id.localeCompare(b.id));
+    return shown.sort((a, b) => compareNames(a.service, b.service) || a.replica - b.replica || compareNames(a.id, b.id));
   }
 
   inspectContainer(id: string): Promise<ContainerInfo> {

@@ -43,6 +43,7 @@ import { waitForExit } from './wait.js';
 import { labelStopSignal, signalName, stopSignalOfLabels } from './stop-signal.js';
 import { pruneDanglingImages } from './prune-images.js';
 import { compareNames } from './compare-names.js';
+import { watchExit } from './exit-watch.js';
 
 /**
  * The Compose fields this runtime applies (see the table in the package README). Left out, so
@@ -403,6 +404,9 @@ class DockerEngineRuntime implements DockerRuntime {
       if (running.State.Running === true) await runHooks(this.client, running.Id, 'pre_stop', preStop, this.#where(running));
     }
     const stop = (t: number) => this.client.json('POST', `${this.path(id)}/stop`, { query: { t }, timeoutMs: t * 1000 + 30_000 });
+    // The teardown goes on once the process has ended; the engine answers ~130 ms later (exit-watch.ts).
+    const watch = options.onExited !== undefined && this.localEngine ? new AbortController() : undefined;
+    if (watch && options.onExited) await this.watchExit(id, watch.signal, options.onExited);
     try {
       const wanted = options.signal === undefined ? undefined : signalName(options.signal);
       // `stop` (not `kill`) is what marks a container as stopped by hand, so that its restart
@@ -423,7 +427,26 @@ class DockerEngineRuntime implements DockerRuntime {
     } catch (error) {
       if (is(error, 404) || isContainerNotFoundError(error)) throw new ContainerNotFoundError('docker', id, { cause: error });
       throw error;
+    } finally {
+      watch?.abort();
     }
+  }
+
+  /**
+   * Starts watching for the end of the container's process on this host, to call `onExited`
+   * before its stop settles (see exit-watch.ts). Its pid is read before the stop is sent: once the
+   * process has ended, an inspection waits for the engine's cleanup, as the stop's answer does.
+   */
+  private async watchExit(id: string, signal: AbortSignal, onExited: () => void): Promise<void> {
+    let inspect: ContainerInspect;
+    try {
+      inspect = await this.raw(id);
+    } catch {
+      return; // the stop itself says what is wrong
+    }
+    // not running: the engine itself says there is no process to wait for
+    if (inspect.State.Running !== true) onExited();
+    else void watchExit(inspect.Id, inspect.State.Pid ?? 0, signal, onExited);
   }
 
   async removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {

@@ -183,11 +183,13 @@ describe('what a network creation asks the engine', () => {
 });
 
 describe('what a down asks the engine', () => {
-  it('stops and removes what one listing gave, without inspecting any container', async () => {
+  it('stops and removes what one listing gave; a running container is inspected once, right before its stop (its pid, to see its end before the engine answers)', async () => {
     await new Project('shop').down({ runtime });
-    expect(requests.filter((r) => r !== 'GET /_ping').sort()).toEqual([
-      'DELETE /containers/hooked', 'DELETE /containers/labelled', 'DELETE /containers/plain', 'DELETE /networks/net1', 'GET /containers/json', 'GET /networks', 'POST /containers/labelled/stop', 'POST /containers/plain/stop',
+    const sent = requests.filter((r) => r !== 'GET /_ping');
+    expect([...sent].sort()).toEqual([
+      'DELETE /containers/hooked', 'DELETE /containers/labelled', 'DELETE /containers/plain', 'DELETE /networks/net1', 'GET /containers/json', 'GET /containers/labelled/json', 'GET /containers/plain/json', 'GET /networks', 'POST /containers/labelled/stop', 'POST /containers/plain/stop',
     ]);
+    for (const id of ['labelled', 'plain']) expect(sent.indexOf(`GET /containers/${id}/json`)).toBeLessThan(sent.indexOf(`POST /containers/${id}/stop`));
   });
 
   it('lists the networks beside the containers, not once they are removed: the last removal is followed by the network\'s at once', async () => {

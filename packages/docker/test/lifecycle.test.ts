@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isComposeError, isPortConflictError, isServiceFailureError, type PortConflictError } from '@selur/compose';
@@ -8,6 +9,7 @@ import {
   isImageNotFoundError,
 } from '@selur/compose-docker';
 import { LABEL_STOP_SIGNAL } from '../src/stop-signal.js';
+import { watchExit } from '../src/exit-watch.js';
 import { containerRequest, ensureTestImage, sweep, testRuntime, uniqueProject } from './support/engine.js';
 import { eventually, rawEngine } from './support/raw-engine.js';
 
@@ -34,6 +36,53 @@ async function started(service: string, script: string, spec: Parameters<typeof 
 }
 
 describe('stop and remove', () => {
+  it('tells when the container\'s process has ended, truthfully, once, and never after the stop settled', async () => {
+    const info = await started('exit-told', TRAP('TERM', 0));
+    const pid = (await runtime.inspectContainer(info.id)).pid;
+    expect(pid).toBeGreaterThan(0);
+    const told: string[] = [];
+    let settled = false;
+    await runtime.stopContainer(info.id, {
+      timeoutMs: 5000,
+      onExited: () => {
+        // at that moment the process is gone or a zombie: never a live process
+        let state = 'gone';
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '';
+        } catch {
+          // gone
+        }
+        told.push(`${state}${settled ? ' after settle' : ''}`);
+      },
+    });
+    settled = true;
+    expect(told.length).toBeLessThanOrEqual(1);
+    for (const t of told) expect(['gone', 'Z']).toContain(t);
+    expect(await runtime.inspectContainer(info.id)).toMatchObject({ state: 'exited', exitCode: 0 });
+  });
+
+  it('watches only a pid whose cgroup names the container, until the stop settles', async () => {
+    const info = await started('exit-watch', TRAP('TERM', 0));
+    const pid = (await runtime.inspectContainer(info.id)).pid ?? 0;
+    // this test process is not the container: nothing is watched, nothing told
+    let toldForeign = false;
+    await watchExit(info.id, process.pid, new AbortController().signal, () => (toldForeign = true));
+    expect(toldForeign).toBe(false);
+    // aborted first (the stop settled): nothing told either
+    const aborted = new AbortController();
+    aborted.abort();
+    let toldAborted = false;
+    await watchExit(info.id, pid, aborted.signal, () => (toldAborted = true));
+    expect(toldAborted).toBe(false);
+    // the container's own pid: told once its process ends
+    let told = 0;
+    const watching = watchExit(info.id, pid, new AbortController().signal, () => told++);
+    await runtime.stopContainer(info.id, { timeoutMs: 5000 });
+    await watching;
+    expect(told).toBe(1);
+  });
+
   it('stops gracefully with the stop signal, and stopping again is fine', async () => {
     const info = await started('graceful', TRAP('TERM', 0));
     await runtime.stopContainer(info.id, { timeoutMs: 5000 });

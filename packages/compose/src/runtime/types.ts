@@ -218,6 +218,13 @@ export interface StopOptions {
   readonly timeoutMs: number;
   /** The signal to send first. @default 'SIGTERM' */
   readonly signal?: string | undefined;
+  /**
+   * @internal Called once when the runtime knows the container's process has ended, which may
+   * be well before the stop settles (Docker answers a stop ~130 ms after the process ended, once
+   * it has cleaned up): a teardown then goes on to stop what the container depends on. A runtime
+   * may never call it (the stop settling then says the same); it is not called after the stop settled.
+   */
+  readonly onExited?: (() => void) | undefined;
 }
 
 /** One line of output. */

@@ -406,7 +406,7 @@ class DockerEngineRuntime implements DockerRuntime {
     const stop = (t: number) => this.client.json('POST', `${this.path(id)}/stop`, { query: { t }, timeoutMs: t * 1000 + 30_000 });
     // The teardown goes on once the process has ended; the engine answers ~130 ms later (exit-watch.ts).
     const watch = options.onExited !== undefined && this.localEngine ? new AbortController() : undefined;
-    if (watch && options.onExited) await this.watchExit(id, watch.signal, options.onExited);
+    if (watch && options.onExited) await this.watchForExit(id, watch.signal, options.onExited);
     try {
       const wanted = options.signal === undefined ? undefined : signalName(options.signal);
       // `stop` (not `kill`) is what marks a container as stopped by hand, so that its restart
@@ -437,7 +437,7 @@ class DockerEngineRuntime implements DockerRuntime {
    * before its stop settles (see exit-watch.ts). Its pid is read before the stop is sent: once the
    * process has ended, an inspection waits for the engine's cleanup, as the stop's answer does.
    */
-  private async watchExit(id: string, signal: AbortSignal, onExited: () => void): Promise<void> {
+  private async watchForExit(id: string, signal: AbortSignal, onExited: () => void): Promise<void> {
     let inspect: ContainerInspect;
     try {
       inspect = await this.raw(id);

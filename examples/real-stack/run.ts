@@ -5,16 +5,16 @@
  * Run as root, from the repository root: `node --import tsx examples/real-stack/run.ts`
  * (needs apt-get install postgresql redis-server nginx).
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProject, processRuntime } from '@selur/compose';
 
 const file = fileURLToPath(new URL('./compose.toml', import.meta.url));
-// The state folder holds the volumes: user `postgres` must be able to reach its own (0711).
+// The state folder holds the volumes: the runtime lets user `postgres` pass through it to its own,
+// and /tmp, above it, lets everyone pass.
 const stateDir = await mkdtemp(join(tmpdir(), 'selur-real-stack-'));
-await chmod(stateDir, 0o711);
 const runtime = processRuntime({ stateDir });
 try {
   const project = await loadProject(file);

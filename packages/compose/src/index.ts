@@ -164,7 +164,7 @@ export { processRuntime } from './adapters/process/process-runtime.js';
 export type { ProcessRuntime, ProcessRuntimeOptions } from './adapters/process/process-runtime.js';
 export { ProcessSpawnError, isProcessSpawnError } from './errors/process-spawn-error.js';
 export { MissingCommandError, isMissingCommandError } from './errors/missing-command-error.js';
-export { ProcessUserError, isProcessUserError, type ProcessUserProblem } from './errors/process-user-error.js';
+export { ProcessUserError, isProcessUserError, type ProcessUserProblem, type UnreachableMount } from './errors/process-user-error.js';
 export { StateFileError, isStateFileError } from './errors/state-file-error.js';
 
 // --- adapter ports: what an adapter of the selur stack implements (implementations: @selur/compose-selur) ---

@@ -5,12 +5,12 @@
  * running the built package as `nobody`.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
-import { Project, type Runtime } from '@selur/compose';
+import { isProcessUserError, Project, type Runtime } from '@selur/compose';
 import { resolveRunAs } from '../../src/adapters/process/setup/user.js';
 import { cleanup, FAST, runtime, stateDir, uniqueName } from './support.js';
 
@@ -30,9 +30,11 @@ async function lines(rt: Runtime, id: string, count: number): Promise<string[]> 
 
 describe.skipIf(!ROOT)('user on the process runtime, run as root', () => {
   test.each(['nobody', '65534:65534'])('user = %s: the service, an exec and a fresh named volume are nobody\'s', async (user) => {
-    const dir = stateDir();
-    chmodSync(dir, 0o711); // the user must be able to reach its volume under the state folder (documented)
-    const rt = runtime(dir);
+    // The state folder is the runtime's own (made by it, as the CLI's is): it lets the user pass
+    // through it to the volume. The folder above it is the caller's, and lets others pass.
+    const parent = stateDir();
+    chmodSync(parent, 0o711);
+    const rt = runtime(join(parent, 'state'));
     const script = 'id -u; id -g; echo written > "$SELUR_MOUNT_DATA/file" && stat -c %u "$SELUR_MOUNT_DATA/file"; exec sleep 30';
     const stack = await new Project(uniqueName('user'))
       .volume('data')
@@ -46,6 +48,49 @@ describe.skipIf(!ROOT)('user on the process runtime, run as root', () => {
     expect(volume).toBeDefined();
     const inspected = await rt.exec(who?.id ?? '', ['sh', '-c', 'stat -c %u "$SELUR_MOUNT_DATA"']);
     expect(inspected.stdout.trim()).toBe('65534');
+    await stack.down();
+  });
+
+  test('a volume or a bind mount below a folder the user may not pass through fails before the service starts, naming that folder', async () => {
+    // A state folder under a private folder (as the CLI's default is under /root when run as root):
+    // initdb, say, would start and fail with "Permission denied"; the runtime names the folder first.
+    const parent = stateDir(); // mkdtemp: mode 0700, root's
+    const rt = runtime(join(parent, 'state'));
+    const name = uniqueName('unreachable');
+    const error = await new Project(name)
+      .volume('data')
+      .service('first', { command: ['sleep', '30'] })
+      .service('who', { command: ['sh', '-c', 'touch "$SELUR_MOUNT_DATA/file" && exec sleep 30'], user: 'nobody', volumes: ['data:/data'], depends_on: ['first'] })
+      .up({ ...FAST, runtime: rt })
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_SERVICE_START', service: 'who' });
+    const cause = (error as { cause?: unknown }).cause;
+    expect(isProcessUserError(cause)).toBe(true);
+    expect(cause).toMatchObject({ problem: 'unreachable-mount', user: 'nobody', service: 'who', field: 'services.who.volumes', mount: { type: 'volume', source: 'data', folder: parent, mode: 0o700, owner: 0 } });
+    expect((cause as Error).message).toContain(`${parent} (mode 0700, owner uid 0) does not let user 'nobody' pass through it`);
+    expect((cause as Error).message).toContain(`chmod o+x ${parent}`);
+    expect(await rt.listContainers(name)).toEqual([]); // rolled back: 'first' too
+
+    // A bind mount: the same check, with the fix that fits it.
+    const hidden = stateDir();
+    const source = join(hidden, 'site');
+    mkdirSync(source);
+    const bindError = await new Project(uniqueName('unreachable-bind'))
+      .service('web', { command: ['sleep', '30'], user: '65534:65534', volumes: [`${source}:/site:ro`] })
+      .up({ ...FAST, runtime: runtime() })
+      .then(() => undefined, (e: unknown) => e);
+    expect((bindError as { cause?: unknown }).cause).toMatchObject({ problem: 'unreachable-mount', mount: { type: 'bind', source, path: source, folder: hidden } });
+    expect(((bindError as { cause?: Error }).cause)?.message).toContain('move the folder where that user can pass');
+
+    // Once the folder lets others pass, the same stack starts, and the volume is the user's.
+    chmodSync(parent, 0o711);
+    const stack = await new Project(name)
+      .volume('data')
+      .service('first', { command: ['sleep', '30'] })
+      .service('who', { command: ['sh', '-c', 'touch "$SELUR_MOUNT_DATA/file" && exec sleep 30'], user: 'nobody', volumes: ['data:/data'], depends_on: ['first'] })
+      .up({ ...FAST, runtime: rt });
+    const [, who] = await stack.ps();
+    expect((await rt.exec(who?.id ?? '', ['sh', '-c', 'stat -c %u "$SELUR_MOUNT_DATA/file"'])).stdout.trim()).toBe('65534');
     await stack.down();
   });
 

@@ -12,6 +12,8 @@ import { portEnv, publishPorts } from './ports.js';
 import * as resources from './resources.js';
 import { stageSecrets } from './secrets.js';
 import { resolveRunAs } from './user.js';
+import { blockingFolder } from './reachable.js';
+import { ProcessUserError } from '../../../errors/process-user-error.js';
 import { secretEnvironmentRefs } from '../../../runtime/secret-environment.js';
 import type { StateStore } from '../state/store.js';
 import type { ContainerRecord, RunAs, SecretEnvRef } from '../state/types.js';
@@ -35,8 +37,16 @@ export async function buildRecord(store: StateStore, request: ContainerRequest):
   const mountEnv: Record<string, string> = {};
   for (const mount of request.mounts) {
     const hostPath = mount.type === 'bind' ? resolve(request.workingDir, expandHome(mount.source)) : await resources.volumeMountPath(store, project, mount.source);
-    // A fresh (empty) named volume belongs to the user the service runs as, as in a container.
-    if (runAs && mount.type !== 'bind') ownEmptyFolder(store, project, hostPath, runAs);
+    if (runAs) {
+      // A fresh (empty) named volume belongs to the user the service runs as, as in a container.
+      if (mount.type !== 'bind') ownEmptyFolder(store, project, hostPath, runAs);
+      const blocked = blockingFolder(hostPath, runAs);
+      if (blocked) {
+        const type = mount.type === 'bind' ? 'bind' : 'volume';
+        const declared = spec.volumes.find((v) => v.target === mount.target)?.source; // the file's name, not the runtime's
+        throw new ProcessUserError(request.service, spec.user || String(runAs.uid), 'unreachable-mount', 'volumes', { type, source: declared || mount.source, path: hostPath, ...blocked });
+      }
+    }
     mounts.push({ target: mount.target, hostPath, readOnly: mount.readOnly });
     mountEnv[mountEnvName(mount.target)] = hostPath;
   }
@@ -69,8 +79,10 @@ export async function buildRecord(store: StateStore, request: ContainerRequest):
 
 /**
  * Gives a fresh (empty) volume folder to the user the service runs as, and lets that user pass
- * through the folders above it that this runtime made (search permission only: their listings stay
- * private). The state folder itself must be reachable by that user (a `stateDir` under /root is not).
+ * through the folders above it that are this runtime's, from its state folder down (search
+ * permission only: their listings stay private). The folders above the state folder are not the
+ * runtime's to open: one that user may not pass (a `stateDir` under /root) fails the service
+ * before it starts (reachable.ts).
  *
  * Synchronous: five metadata calls on folders of the state folder take microseconds, and each
  * through the thread pool cost a round trip through a busy machine's scheduler; on the real stack
@@ -87,7 +99,7 @@ function ownEmptyFolder(store: StateStore, project: string, path: string, runAs:
   chownSync(path, runAs.uid, runAs.gid);
   const paths = store.paths(project);
   if (!path.startsWith(`${paths.volumesDir}/`)) return;
-  for (const folder of [dirname(paths.dataDir), paths.dataDir, paths.volumesDir]) {
+  for (const folder of [store.stateDir, dirname(paths.dataDir), paths.dataDir, paths.volumesDir]) {
     const { mode } = statSync(folder);
     if ((mode & 0o011) !== 0o011) chmodSync(folder, (mode & 0o7777) | 0o011);
   }

@@ -152,6 +152,38 @@ healthcheck = { test = "exit 1", interval = "1s", retries = 60 }
     expect((await s.ps()).filter((r) => r.service.startsWith('web-run-'))).toEqual([]);
   });
 
+  it('port prints where a port of a service is published, per replica, and fails for one it does not publish', async () => {
+    s.open(STACK);
+    expect((await s.cli(['up', '-d', '--wait'])).code).toBe(0);
+    expect((await s.cli(['scale', 'web=2'])).code).toBe(0);
+    const webs = (await s.ps()).filter((r) => r.service === 'web');
+    expect(webs).toHaveLength(2);
+    const first = await s.cli(['port', 'web', '8080']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe(`127.0.0.1:${webs[0]!.ports[0]!.published}\n`);
+    const second = await s.cli(['port', '--index', '2', 'web', '8080/tcp']);
+    expect(second.stdout).toBe(`127.0.0.1:${webs[1]!.ports[0]!.published}\n`);
+    expect(second.stdout).not.toBe(first.stdout);
+    // what a script does with it: the address answers
+    const [, published] = /:(\d+)$/.exec(first.stdout.trim())!;
+    expect(await get(Number(published))).toBe('hello from web');
+
+    const unpublished = await s.cli(['port', 'web', '9090']);
+    expect(unpublished.code).toBe(1);
+    expect(unpublished.stdout).toBe('');
+    expect(unpublished.stderr).toContain("service 'web' publishes no port 9090/tcp (it publishes 8080/tcp)");
+    expect((await s.cli(['port', '--protocol', 'udp', 'web', '8080'])).stderr).toContain('no port 8080/udp');
+    const wrong = await s.cli(['port', 'web', 'http']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("PRIVATE_PORT must be a port number from 1 to 65535");
+    expect((await s.cli(['port', 'nope', '80'])).code).toBe(2);
+    // a stopped replica has no address
+    expect((await s.cli(['stop', '-t', '2', 'db'])).code).toBe(0);
+    const stopped = await s.cli(['port', 'db', '5432']);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain("service 'db' is not running");
+  });
+
   it('scale, stop, start and restart act on what another process started', async () => {
     s.open(STACK);
     expect((await s.cli(['up', '-d'])).code).toBe(0);

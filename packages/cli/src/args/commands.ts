@@ -219,6 +219,22 @@ const TABLE = [
     examples: [{ command: `${BIN} inspect api --format json`, description: 'The api replica as JSON' }],
   },
   {
+    name: 'port',
+    summary: 'Print the host address a port of a service is published on',
+    description:
+      'Prints HOST:PORT (IPv6 hosts in brackets), the address to reach PRIVATE_PORT of the service from the host: with ports published on 0 (a free one), the only way a script learns where the service listens. Fails when the service does not publish that port.',
+    options: [
+      { name: 'protocol', type: 'string', value: 'PROTOCOL', choices: ['tcp', 'udp'], description: 'The protocol of the port', defaultText: 'tcp' },
+      index,
+    ],
+    positionals: [service, { name: 'PRIVATE_PORT', description: 'The port inside the service (its target): 8080, or 8080/udp', required: true }],
+    examples: [
+      { command: `${BIN} port web 8080`, description: "Where web's port 8080 is published, such as 127.0.0.1:49153" },
+      { command: `curl "http://$(${BIN} port web 8080)/"`, description: 'A request to it from a script' },
+      { command: `${BIN} port --index 2 api 3000`, description: 'The second replica of api' },
+    ],
+  },
+  {
     name: 'health',
     summary: "Run each service's healthcheck now and show the result",
     options: [format(['table', 'json'], 'table')],
@@ -438,7 +454,7 @@ export const GROUPS: readonly GroupSpec[] = [
 /** Sections of the top-level help, in order, with the commands (or groups) they list. */
 export const SECTIONS: readonly { readonly title: string; readonly names: readonly string[] }[] = [
   { title: 'Lifecycle', names: ['up', 'down', 'create', 'start', 'stop', 'restart', 'pause', 'unpause', 'scale', 'watch'] },
-  { title: 'Observe', names: ['ps', 'logs', 'top', 'events', 'inspect', 'health', 'wait', 'images'] },
+  { title: 'Observe', names: ['ps', 'logs', 'top', 'events', 'inspect', 'port', 'health', 'wait', 'images'] },
   { title: 'Run', names: ['exec', 'run'] },
   { title: 'Configuration', names: ['config', 'convert', 'plan'] },
   { title: 'Supply chain', names: ['build', 'pull', 'push', 'verify', 'policy', 'sbom', 'provenance'] },

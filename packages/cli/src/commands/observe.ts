@@ -2,6 +2,7 @@ import { projectSecretRedactor } from '@selur/compose';
 import type { ContainerInfo, LogLine, Project, Redactor, Runtime, StackContainer } from '@selur/compose';
 import { flag, intOption, stringOption, type Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { UsageError } from '../errors/usage-error.js';
 import { formatTable } from '../render/table.js';
 import { attachedServices, containerLabel, containersOf, keepAlive, formatPorts, formatState, json, loaded, pickContainer, requireCapability, selectServices, type Handler } from './common.js';
 import { mergeLogStreams, type PrefixedLine } from './log-stream.js';
@@ -100,6 +101,33 @@ export const logs: Handler = async (ctx) => {
   const print = (line: PrefixedLine) => ctx.print(formatLogLine(line, ctx, width, prefix, timestamps, redact));
   await keepAlive(() => mergeLogStreams(sources, { ordered: !follow, signal: ctx.signal }, print));
   // Ctrl-C is how a follow ends: that is success.
+  return ExitCode.ok;
+};
+
+/** `8080`, `8080/udp`: the target port and its protocol (`--protocol` when the argument names none). */
+function privatePort(text: string, protocol: string): { readonly target: number; readonly protocol: string } {
+  const match = /^(\d{1,5})(?:\/(tcp|udp))?$/.exec(text);
+  const target = match ? Number(match[1]) : NaN;
+  if (!match || target < 1 || target > 65_535) throw new UsageError(`PRIVATE_PORT must be a port number from 1 to 65535, optionally with /tcp or /udp (8080, 8080/udp); got '${text}'`, 'port');
+  return { target, protocol: match[2] ?? protocol };
+}
+
+/** `port SVC PRIVATE_PORT`: the host address the port is published on (`127.0.0.1:49153`, `[::1]:49153`). */
+export const port: Handler = async (ctx) => {
+  const { project, spec } = await loaded(ctx, { nameOnly: true });
+  const [service, text = ''] = ctx.parsed.positionals;
+  selectServices(spec, [service!], 'port');
+  const wanted = privatePort(text, stringOption(ctx, 'protocol') ?? 'tcp');
+  const runtime = await ctx.runtime();
+  const containers = await observedContainers(project, runtime, [service!]);
+  const picked = pickContainer(containers, service!, intOption(ctx, 'index'), true);
+  const published = picked.ports.find((p) => p.target === wanted.target && p.protocol === wanted.protocol && p.published > 0);
+  if (!published) {
+    const has = picked.ports.filter((p) => p.published > 0).map((p) => `${p.target}/${p.protocol}`);
+    throw new Error(`service '${service}' publishes no port ${wanted.target}/${wanted.protocol}${has.length > 0 ? ` (it publishes ${has.join(', ')})` : ' (it publishes none)'}: add "0:${wanted.target}" to its ports`);
+  }
+  const host = published.host === '' ? '0.0.0.0' : published.host;
+  ctx.print(`${host.includes(':') ? `[${host}]` : host}:${published.published}\n`);
   return ExitCode.ok;
 };
 

@@ -154,8 +154,8 @@ healthcheck = { test = "exit 1", interval = "1s", retries = 60 }
 
   it('port prints where a port of a service is published, per replica, and fails for one it does not publish', async () => {
     s.open(STACK);
-    expect((await s.cli(['up', '-d', '--wait'])).code).toBe(0);
-    expect((await s.cli(['scale', 'web=2'])).code).toBe(0);
+    const up = await s.cli(['up', '-d', '--wait', '--scale', 'web=2']);
+    expect(up.code, up.stderr).toBe(0);
     const webs = (await s.ps()).filter((r) => r.service === 'web');
     expect(webs).toHaveLength(2);
     const first = await s.cli(['port', 'web', '8080']);
@@ -182,6 +182,23 @@ healthcheck = { test = "exit 1", interval = "1s", retries = 60 }
     const stopped = await s.cli(['port', 'db', '5432']);
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toContain("service 'db' is not running");
+  });
+
+  it('up --scale runs that many replicas; the next up without it goes back to the file\'s count', async () => {
+    s.open(STACK);
+    const up = await s.cli(['up', '-d', '--scale', 'web=3', '--scale', 'db=1']);
+    expect(up.code, up.stderr).toBe(0);
+    const replicas = async () => (await s.ps()).filter((r) => r.service === 'web' && r.state === 'running').map((r) => r.replica);
+    expect(await replicas()).toEqual([1, 2, 3]);
+    const again = await s.cli(['up', '-d']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await replicas()).toEqual([1]);
+    const wrong = await s.cli(['up', '-d', '--scale', 'web']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("expected SERVICE=N (got 'web')");
+    const unknown = await s.cli(['up', '-d', '--scale', 'nope=2']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("no service 'nope'");
   });
 
   it('scale, stop, start and restart act on what another process started', async () => {

@@ -36,11 +36,13 @@ const TABLE = [
       { name: 'no-recreate', type: 'boolean', description: 'Never recreate a service that exists' },
       { name: 'remove-orphans', type: 'boolean', description: 'Remove services of the project that the file no longer declares' },
       { name: 'keep-on-failure', type: 'boolean', description: 'On failure, leave what was started for debugging instead of rolling back' },
+      { name: 'scale', type: 'string', multiple: true, value: 'SERVICE=N', description: "Run N replicas of the service, whatever its deploy.replicas says (repeatable)" },
       { name: 'watch', type: 'boolean', description: "In the foreground, also apply the services' develop.watch rules to file changes (see watch)" },
     ],
     positionals: [services],
     examples: [
       { command: `${BIN} up`, description: 'Start everything and follow the logs (Ctrl-C stops it)' },
+      { command: `${BIN} up -d --wait --scale worker=3`, description: 'Start everything, with three replicas of worker' },
       { command: `${BIN} up --watch`, description: 'Start, follow the logs and sync/restart/rebuild services as their files change' },
       { command: `${BIN} up -d --wait`, description: 'Start in the background, return once all services are healthy' },
       { command: `${BIN} up -d api`, description: 'Start api and what it depends on' },

@@ -1,7 +1,7 @@
 import { createGraph, parseDuration, Project, projectSecretRedactor, UnsupportedOperationError } from '@selur/compose';
 import type { ComposeEvent, ContainerInfo, DependencyGraph, ProjectSpec, Redactor, Runtime, Stack, UpOptions } from '@selur/compose';
 import { BIN } from '../args/commands.js';
-import { flag, intOption, type Context } from '../context.js';
+import { flag, intOption, listOption, type Context } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { attachedServices, commonUpOptions, containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
@@ -60,9 +60,14 @@ export function stackExitCode(containers: readonly ContainerInfo[]): number {
 export const up: Handler = async (ctx) => {
   const made = ctx.runtime();
   made.catch(() => undefined); // (its error is thrown below, once the project loaded)
-  const { project, spec } = await loaded(ctx);
+  const { project: declared, spec } = await loaded(ctx);
   const services = ctx.parsed.positionals.length > 0 ? selectServices(spec, ctx.parsed.positionals, 'up') : undefined;
+  // --scale SERVICE=N: the replica counts given win over the file's, as `scale` sets them
+  const scaling = parseScaleArgs(listOption(ctx, 'scale'), 'up');
+  selectServices(spec, scaling.map((t) => t.service), 'up');
   const runtime = await made;
+  if (scaling.some((t) => t.replicas > 1)) requireCapability(runtime, 'replicas', 'up --scale');
+  const project = scaling.length > 0 ? Project.fromJSON(withReplicas(spec, scaling), declared.source) : declared;
   if (flag(ctx, 'watch')) requireCapability(runtime, 'field:develop', 'up --watch', 'it does not apply develop.watch; use the process or docker runtime');
   if (isKubernetesRuntime(runtime)) return kubernetesUp(ctx, runtime, project, services);
   const detach = flag(ctx, 'detach') || flag(ctx, 'wait');
@@ -205,10 +210,10 @@ export const stop = lifecycle('stop');
 export const restart = lifecycle('restart');
 
 /** Parses `SERVICE=N` arguments. */
-export function parseScaleArgs(args: readonly string[]): { service: string; replicas: number }[] {
+export function parseScaleArgs(args: readonly string[], command: 'scale' | 'up' = 'scale'): { service: string; replicas: number }[] {
   return args.map((arg) => {
     const match = /^([^=]+)=(\d+)$/.exec(arg);
-    if (!match) throw new UsageError(`expected SERVICE=N (got '${arg}')`, 'scale');
+    if (!match) throw new UsageError(`expected SERVICE=N (got '${arg}')`, command);
     return { service: match[1]!, replicas: Number(match[2]) };
   });
 }

@@ -77,6 +77,9 @@ describe('a stop does not wait for a lagging exit report', () => {
 
     expect(alive(started.pid)).toBe(false);
     expect(supervisor.runs(started.pid)).toBe(true); // the spawner never said so
-    expect(await records.get(id)).toMatchObject({ state: 'exited', exitCode: 143 });
+    // `sleep` dies of the SIGTERM: 143 when its end could still be read, else not known (never made up)
+    const recorded = await records.get(id);
+    expect(recorded?.state).toBe('exited');
+    expect([143, undefined]).toContain(recorded?.exitCode);
   });
 });

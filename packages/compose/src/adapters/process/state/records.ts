@@ -137,8 +137,8 @@ export class ContainerRecords {
     });
   }
 
-  /** Records that process `pid` of a running or paused container was stopped from outside its owner, with `exitCode`. */
-  stoppedFromOutside(record: ContainerRecord, pid: number, exitCode: number): Promise<void> {
+  /** Records that process `pid` of a running or paused container was stopped from outside its owner, with `exitCode` (undefined: not known). */
+  stoppedFromOutside(record: ContainerRecord, pid: number, exitCode: number | undefined): Promise<void> {
     return this.store.update(record.project, (state) => {
       const current = state.containers[record.id];
       if (current && current.pid === pid && (current.state === 'running' || current.state === 'paused')) Object.assign(current, { state: 'exited', exitCode, finishedAt: new Date().toISOString() });

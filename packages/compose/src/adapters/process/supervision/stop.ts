@@ -1,6 +1,6 @@
 import type { StopOptions } from '../../../runtime/types.js';
 import { ContainerNotFoundError } from '../../../errors/container-not-found-error.js';
-import { isGroupAlive, isProcessAlive, stopGroup, toSignal } from '../spawn/proc.js';
+import { isGroupAlive, isProcessAlive, stopGroup, toSignal, zombieEnd } from '../spawn/proc.js';
 import type { ContainerRecords } from '../state/records.js';
 import { within, type Supervisor } from './supervisor.js';
 import { Admission } from './admission.js';
@@ -17,8 +17,8 @@ export const stopAdmission = new Admission(128);
  * Stops a container from any runtime object or process: records `desired: stopped` first (so no
  * supervisor restarts it; the caller has told its own restart loop already), then sends the stop
  * signal to its process group and SIGKILL after `timeoutMs`. When `supervisor` runs the process,
- * waits (bounded) until it has recorded the exit; otherwise records the exit itself (128 +
- * signal, 137 when killed). A stopped one is left alone.
+ * waits (bounded) until it has recorded the exit; otherwise records the exit itself, with the
+ * exit code it could see (see exitCodeSeen). A stopped one is left alone.
  */
 export async function stopContainer(records: ContainerRecords, id: string, options: StopOptions, supervisor: Supervisor | undefined): Promise<void> {
   const record = await stopAdmission.run(() => records.wantStopped(id));
@@ -35,8 +35,20 @@ export async function stopContainer(records: ContainerRecords, id: string, optio
   // stop waits for the report only while the process is there, then a moment; else it records
   // the exit itself (the report, when it comes, finds the record exited already).
   if (supervisor?.current?.pid === pid && (await reportedOrGone(supervisor.exited, pid, record.pidStartTime))) return;
-  const code = outcome !== 'gone' ? 137 : 128 + (typeof signal === 'number' ? signal : signalNumber(signal));
-  await records.stoppedFromOutside(record, pid, code);
+  await records.stoppedFromOutside(record, pid, exitCodeSeen(pid, record.pidStartTime, outcome));
+}
+
+/**
+ * The exit code of a stopped process that is not this process's child, as far as it can be
+ * known: read from its zombie while its parent has not reaped it (zombieEnd: what the process
+ * really returned, 0 for a server that shuts down cleanly on SIGTERM), else 137 when it had to be
+ * killed, else unknown. Never made up from the signal sent: nginx and PostgreSQL exit 0 on their
+ * stop signals, and a stop from another shell recorded them as `exited (143)` and `exited (130)`.
+ */
+function exitCodeSeen(pid: number, startTime: string | undefined, outcome: 'gone' | 'killed' | 'stuck'): number | undefined {
+  const end = zombieEnd(pid, startTime);
+  if (end) return end.code ?? 128 + (end.signal ?? 0);
+  return outcome === 'gone' ? undefined : 137;
 }
 
 /** How long a report may trail the process's end before the stop records the exit itself (ms). */
@@ -60,8 +72,4 @@ async function reportedOrGone(exited: Promise<void>, pid: number, startTime: str
   return reported;
 }
 
-function signalNumber(signal: string): number {
-  const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15 };
-  return numbers[signal] ?? 15;
-}
 

@@ -1,0 +1,101 @@
+/**
+ * A stop from another process than the one that started the service (the CLI's `stop` or `down`
+ * after `up -d`) cannot wait for the process: pid 1 is its parent. It recorded `128 + signal`
+ * as the exit code, so nginx and PostgreSQL, which exit 0 on their stop signals, showed as
+ * `exited (143)` and `exited (130)`. It now records what the process returned, read from its
+ * zombie before its parent reaps it, and nothing when that cannot be seen.
+ *
+ * The parent here is a Perl process that never reaps (as pid 1 reaps late on some machines), or
+ * one that reaps at once (as most inits do).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { processStartTime, zombieEnd } from '../../src/adapters/process/spawn/proc.js';
+import { ContainerRecords } from '../../src/adapters/process/state/records.js';
+import { StateStore } from '../../src/adapters/process/state/store.js';
+import type { ContainerRecord } from '../../src/adapters/process/state/types.js';
+import { stopContainer } from '../../src/adapters/process/supervision/stop.js';
+
+/**
+ * Forks `script` (sh) as a process group leader under a Perl parent that reaps it (`reaps`) or
+ * never does; resolves its pid once the script printed `ready` (its traps are set by then).
+ */
+function underParent(script: string, reaps: boolean): Promise<{ parent: ChildProcess; pid: number }> {
+  const perl = `my $pid = fork() // die; if (!$pid) { setpgrp(0, 0); exec('sh', '-c', $ARGV[0]) or die } $| = 1; print "pid $pid\\n"; ${reaps ? 'waitpid($pid, 0); ' : ''}sleep 60;`;
+  const parent = spawn('perl', ['-e', perl, script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    parent.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const pid = /pid (\d+)\n/.exec(out)?.[1];
+      if (pid !== undefined && /^ready$/m.test(out)) resolve({ parent, pid: Number(pid) });
+    });
+    parent.once('error', reject);
+    parent.once('exit', () => reject(new Error(`the parent ended: ${out}`)));
+  });
+}
+
+const SERVER = 'trap "exit 0" TERM; echo ready; while :; do sleep 0.05; done'; // shuts down cleanly on SIGTERM
+const STUBBORN = 'trap "" TERM; echo ready; while :; do sleep 0.05; done'; // only SIGKILL ends it
+
+describe('a stop from outside records the exit code the process returned, or none', () => {
+  let dir: string;
+  const parents: ChildProcess[] = [];
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stop-exit-'));
+  });
+  afterEach(async () => {
+    for (const parent of parents.splice(0)) parent.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function stopped(script: string, reaps: boolean, options: { timeoutMs: number; signal?: NodeJS.Signals } = { timeoutMs: 5_000 }): Promise<ContainerRecord | undefined> {
+    const { parent, pid } = await underParent(script, reaps);
+    parents.push(parent);
+    const records = new ContainerRecords(new StateStore(dir));
+    const id = `stopexit.${pid.toString(16).padStart(16, '0')}`;
+    await records.add({
+      id, name: 'stopexit_web_1', project: 'stopexit', service: 'web', replica: 1, configHash: 'h', image: 'x', labels: {},
+      command: ['sh', '-c', script], cwd: dir, env: {}, ports: [], mounts: [], restart: 'no', stopSignal: 'SIGTERM', stopGraceMs: 5_000,
+      state: 'running', desired: 'running', createdAt: new Date().toISOString(), restartCount: 0, health: 'none',
+      pid, pidStartTime: processStartTime(pid), startedAt: new Date().toISOString(),
+    });
+    await stopContainer(records, id, { signal: options.signal, timeoutMs: options.timeoutMs }, undefined);
+    return records.get(id);
+  }
+
+  it('a server that exits 0 on SIGTERM is exited (0), not exited (143)', async () => {
+    expect(await stopped(SERVER, false)).toMatchObject({ state: 'exited', exitCode: 0 });
+  });
+
+  it('a process the signal kills is 128 + its number, as read from its end', async () => {
+    expect(await stopped('echo ready; while :; do sleep 0.05; done', false, { timeoutMs: 5_000, signal: 'SIGINT' })).toMatchObject({ state: 'exited', exitCode: 130 });
+  });
+
+  it('one that had to be killed is 137', async () => {
+    expect(await stopped(STUBBORN, false, { timeoutMs: 200 })).toMatchObject({ state: 'exited', exitCode: 137 });
+    expect(await stopped(STUBBORN, true, { timeoutMs: 200 })).toMatchObject({ state: 'exited', exitCode: 137 });
+  });
+
+  it('once its parent reaped it, how it ended is not known, and none is made up', async () => {
+    // the parent reaps at once; a stop may still catch the zombie in the instant before (then 0)
+    const record = await stopped(SERVER, true);
+    expect(record?.state).toBe('exited');
+    expect([0, undefined]).toContain(record?.exitCode);
+  });
+
+  it('zombieEnd reads a zombie only: not a running process, not a reaped one, not another start', async () => {
+    const { parent, pid } = await underParent('echo ready; exit 7', false);
+    parents.push(parent);
+    const start = processStartTime(pid);
+    for (let i = 0; i < 200 && zombieEnd(pid, start) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(zombieEnd(pid, start)).toEqual({ code: 7, signal: null });
+    expect(zombieEnd(pid, '1')).toBeUndefined(); // another process's start time
+    expect(zombieEnd(process.pid, undefined)).toBeUndefined(); // running
+    expect(zombieEnd(2 ** 22 + 1, undefined)).toBeUndefined(); // no such process
+  });
+});

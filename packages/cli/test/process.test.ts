@@ -201,6 +201,46 @@ healthcheck = { test = "exit 1", interval = "1s", retries = 60 }
     expect(unknown.stderr).toContain("no service 'nope'");
   });
 
+  it('up --exit-code-from / --abort-on-container-exit: the CI idiom runs until a service exits, tears down, exits with its code', async () => {
+    const stack = (tests: string) => `version = "1.0"
+[services.db]
+image = "node"
+command = ${node("process.on('SIGTERM', () => process.exit(0)); console.log('db up'); setInterval(() => {}, 1000)")}
+[services.tests]
+image = "node"
+command = ${node(tests)}
+depends_on = ["db"]
+`;
+    s.open(stack("setTimeout(() => { console.log('2 failed'); process.exit(3) }, 300)"));
+    const failed = await s.cli(['up', '--exit-code-from', 'tests']);
+    expect(failed.code, failed.stderr).toBe(3);
+    expect(failed.stdout).toMatch(/^tests \| 2 failed$/m);
+    expect(failed.stderr).toContain('tests exited with code 3: aborting');
+    expect(await s.ps()).toEqual([]); // torn down: db too
+
+    s.open(stack("setTimeout(() => process.exit(0), 300)"));
+    const passed = await s.cli(['up', '--abort-on-container-exit']);
+    expect(passed.code, passed.stderr).toBe(0);
+    expect(await s.ps()).toEqual([]);
+
+    // another service exits first: the stack is aborted, and the code is tests' own (stopped: not 0)
+    s.open(`version = "1.0"
+[services.db]
+image = "node"
+command = ${node("setTimeout(() => process.exit(4), 400)")}
+[services.tests]
+image = "node"
+command = ${node("process.on('SIGTERM', () => process.exit(9)); setInterval(() => {}, 1000)")}
+depends_on = ["db"]
+`);
+    const aborted = await s.cli(['up', '--exit-code-from', 'tests']);
+    expect(aborted.stderr).toContain('db exited with code 4: aborting');
+    expect(aborted.code).toBe(9);
+
+    expect((await s.cli(['up', '-d', '--exit-code-from', 'tests'])).code).toBe(2);
+    expect((await s.cli(['up', '--exit-code-from', 'nope'])).code).toBe(2);
+  });
+
   it('scale, stop, start and restart act on what another process started', async () => {
     s.open(STACK);
     expect((await s.cli(['up', '-d'])).code).toBe(0);

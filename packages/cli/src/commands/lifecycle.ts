@@ -1,7 +1,7 @@
-import { createGraph, parseDuration, Project, projectSecretRedactor, UnsupportedOperationError } from '@selur/compose';
+import { createGraph, isServiceExitedError, parseDuration, Project, projectSecretRedactor, UnsupportedOperationError } from '@selur/compose';
 import type { ComposeEvent, ContainerInfo, DependencyGraph, ProjectSpec, Redactor, Runtime, Stack, UpOptions } from '@selur/compose';
 import { BIN } from '../args/commands.js';
-import { flag, intOption, listOption, type Context } from '../context.js';
+import { flag, intOption, listOption, stringOption, type Context } from '../context.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { attachedServices, commonUpOptions, containersOf, keepAlive, loaded, requireCapability, selectServices, type Handler } from './common.js';
@@ -74,6 +74,11 @@ export const up: Handler = async (ctx) => {
   // --watch: the foreground stack's develop.watch rules are applied while its logs are followed
   const watched = flag(ctx, 'watch') ? watchedServices(spec, services ?? Object.keys(spec.services), 'up') : undefined;
   if (watched && detach) throw new UsageError('--watch runs in the foreground: it cannot be combined with -d or --wait', 'up');
+  // --abort-on-container-exit / --exit-code-from: the test-runner idiom of docker compose
+  const exitCodeFrom = stringOption(ctx, 'exit-code-from');
+  if (exitCodeFrom !== undefined) selectServices(spec, [exitCodeFrom], 'up');
+  const abortOnExit = flag(ctx, 'abort-on-container-exit') || exitCodeFrom !== undefined;
+  if (abortOnExit && detach) throw new UsageError(`${exitCodeFrom !== undefined ? '--exit-code-from' : '--abort-on-container-exit'} follows the stack in the foreground: it cannot be combined with -d or --wait`, 'up');
   if (flag(ctx, 'build')) {
     const { build } = await import('./supply.js');
     const code = await build(ctx);
@@ -100,6 +105,13 @@ export const up: Handler = async (ctx) => {
       ...commonUpOptions(ctx, sink),
     } satisfies UpOptions;
     stack = await (tracing ? tracing.up(project, options) : project.up(options));
+  } catch (error) {
+    // a service that exited before the stack was up: the run was rolled back; that exit decides
+    if (abortOnExit && isServiceExitedError(error) && error.service !== undefined) {
+      ctx.io.stderr.write(`${ctx.err.service(error.service, error.service)} exited with code ${error.exitCode ?? '?'} before the stack was up: aborting\n`);
+      return exitCodeFrom === undefined || exitCodeFrom === error.service ? (error.exitCode ?? ExitCode.error) : ExitCode.error;
+    }
+    throw error;
   } finally {
     sink.close();
     await tracing?.flush();
@@ -121,13 +133,27 @@ export const up: Handler = async (ctx) => {
         stop();
       })
     : undefined;
+  // --abort-on-container-exit: the first exit of an attached service ends the follow
+  let firstExit: { readonly service: string; readonly exitCode: number | undefined } | undefined;
+  const exits = abortOnExit
+    ? (async () => {
+        for await (const event of stack.events({ signal: stopped.signal, filter: (e) => e.type === 'service.exited' && attached.has(e.service ?? '') })) {
+          if (event.type !== 'service.exited') continue;
+          firstExit = { service: event.service, exitCode: event.exitCode };
+          stop();
+          return;
+        }
+      })().catch(() => undefined)
+    : undefined;
   try {
     await keepAlive(() => followStack(ctx, stack, redact, attached, stopped.signal));
   } finally {
     stop();
     await watching;
+    await exits;
     ctx.signal.removeEventListener('abort', stop);
   }
+  if (firstExit && !ctx.signal.aborted) return abortStack(ctx, stack, firstExit, exitCodeFrom);
   if (watchError !== undefined) {
     const down = ctx.progress();
     await stack.down({ forceSignal: ctx.forceSignal, onEvent: (event) => down.onEvent(event) });
@@ -144,8 +170,29 @@ export const up: Handler = async (ctx) => {
   }
   const finished = await stack.ps();
   for (const c of finished) if (c.state === 'exited') ctx.io.stderr.write(`${ctx.err.service(c.service, c.name)} exited with code ${c.exitCode ?? '?'}\n`);
-  return stackExitCode(finished);
+  const from = exitCodeFrom === undefined ? undefined : finished.find((c) => c.service === exitCodeFrom && c.state === 'exited');
+  return from ? (from.exitCode ?? ExitCode.error) : stackExitCode(finished);
 };
+
+/**
+ * `up --abort-on-container-exit` after `exited` ended: stops the stack (dependants first, so each
+ * replica's own exit code is kept), then takes it down. The exit code is `exitCodeFrom`'s (as it
+ * ended, or as the stop ended it), else the exit code of the service that exited first.
+ */
+async function abortStack(ctx: Context, stack: Stack, exited: { readonly service: string; readonly exitCode: number | undefined }, exitCodeFrom: string | undefined): Promise<number> {
+  ctx.io.stderr.write(`${ctx.err.service(exited.service, exited.service)} exited with code ${exited.exitCode ?? '?'}: aborting, stopping ${stack.name}\n`);
+  const down = ctx.progress();
+  let stoppedCode: number | undefined;
+  try {
+    await stack.stop();
+    stoppedCode = exitCodeFrom === undefined ? undefined : (await stack.ps()).find((c) => c.service === exitCodeFrom)?.exitCode;
+    await stack.down({ forceSignal: ctx.forceSignal, onEvent: (event) => down.onEvent(event) });
+  } finally {
+    down.close();
+  }
+  if (exitCodeFrom === undefined || exitCodeFrom === exited.service) return exited.exitCode ?? ExitCode.error;
+  return stoppedCode ?? ExitCode.error;
+}
 
 /** The project's dependency graph (service → its dependencies). */
 export function graphOf(spec: ProjectSpec): DependencyGraph {

@@ -112,6 +112,9 @@ describe('renderEventLine', () => {
     );
     expect(renderEventLine(at(0, { type: 'rollback.started', reason: 'api failed\nmore' }), plain)).toBe('rolling back: api failed');
     expect(renderEventLine(at(0, { type: 'up.done', services: ['a'], changed: false, durationMs: 3 }), plain)).toBe('up: everything is up to date');
+    // after up, a service that ended says how (it printed the bare event type before)
+    expect(renderEventLine(at(0, { type: 'service.exited', service: 'tests', replica: 1, containerId: 'x', exitCode: 3, restartCount: 0 }), plain)).toBe('tests  exited with code 3');
+    expect(renderEventLine(at(0, { type: 'service.exited', service: 'api', replica: 2, containerId: 'x', exitCode: undefined, restartCount: 2 }), plain)).toBe('api#2  exited with code ? (restarted 2 times)');
     // Issue 14: a down that waits for another process's up says who it waits for.
     expect(renderEventLine(at(12_000, { type: 'project.waiting', holderPid: 4242, operation: 'up', heldSince: new Date(T0).toISOString() }), plain)).toMatch(/^waiting for `up` of pid 4242, started 12(\.0)?\s?s ago \(Ctrl-C stops waiting; kill -INT 4242 cancels that up\)$/);
     // A one-shot job that finished is done, not healthy.

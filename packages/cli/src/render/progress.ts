@@ -16,6 +16,7 @@ export type ServiceStatus =
   | 'skipped'
   | 'stopping'
   | 'stopped'
+  | 'exited'
   | 'removed';
 
 /** One line of the live display. */
@@ -80,6 +81,9 @@ function lineUpdate(event: ComposeEvent): { kind: ProgressLine['kind']; name: st
       return { kind: 'service', name: event.service, status: 'failed', detail: firstLine(event.error.message) };
     case 'service.skipped':
       return { kind: 'service', name: event.service, status: 'skipped', detail: event.reason };
+    case 'service.exited':
+      // after `up`: a service that ended (crashed, finished, or was stopped from elsewhere)
+      return { kind: 'service', name: event.service, status: 'exited', detail: `with code ${event.exitCode ?? '?'}${event.restartCount > 0 ? ` (restarted ${plural(event.restartCount, 'time')})` : ''}` };
     default:
       return undefined;
   }
@@ -166,6 +170,7 @@ function marker(status: ProgressLine['status'], now: number, c: Colors): string 
       return c.green('✔');
     case 'failed':
     case 'unhealthy':
+    case 'exited':
       return c.red('✘');
     case 'skipped':
       return c.yellow('-');
@@ -178,7 +183,7 @@ function marker(status: ProgressLine['status'], now: number, c: Colors): string 
 
 function statusText(line: ProgressLine, c: Colors): string {
   const text = line.detail ? `${line.status} ${line.detail}` : line.status;
-  if (line.status === 'failed' || line.status === 'unhealthy') return c.red(text);
+  if (line.status === 'failed' || line.status === 'unhealthy' || (line.status === 'exited' && line.detail !== 'with code 0')) return c.red(text);
   if (line.status === 'healthy' || line.status === 'completed' || line.status === 'started') return c.green(text);
   if (line.status === 'skipped') return c.yellow(text);
   return text;
@@ -223,7 +228,8 @@ export function renderEventLine(event: ComposeEvent, c: Colors): string | undefi
   const replica = 'replica' in event && typeof event.replica === 'number' && event.replica > 1 ? `#${event.replica}` : '';
   const name = update.kind === 'service' ? c.service(update.name, update.name + replica) : `${update.kind} ${update.name}`;
   const status = update.detail ? `${update.status} ${update.detail}` : update.status;
-  return `${name}  ${update.status === 'failed' || update.status === 'unhealthy' ? c.red(status) : status}`;
+  const bad = update.status === 'failed' || update.status === 'unhealthy' || (update.status === 'exited' && update.detail !== 'with code 0');
+  return `${name}  ${bad ? c.red(status) : status}`;
 }
 
 /** Errors become `{ name, code, message, service }` (an Error has no enumerable message). */

@@ -241,6 +241,24 @@ depends_on = ["db"]
     expect((await s.cli(['up', '--exit-code-from', 'nope'])).code).toBe(2);
   });
 
+  it('ps --services and --status, and exec -T / run -T as docker compose scripts write them', async () => {
+    s.open(STACK);
+    expect((await s.cli(['up', '-d', '--wait'])).code).toBe(0);
+    expect((await s.cli(['stop', '-t', '2', 'web'])).code).toBe(0);
+    expect((await s.cli(['ps', '--services'])).stdout).toBe('db\n');
+    expect((await s.cli(['ps', '-a', '--services'])).stdout).toBe('db\nweb\n');
+    expect((await s.cli(['ps', '--status', 'exited', '--services'])).stdout).toBe('web\n');
+    const both = await s.cli(['ps', '--status', 'exited', '--status', 'running', '--format', 'json']);
+    expect((JSON.parse(both.stdout) as PsRow[]).map((r) => [r.service, r.state])).toEqual([['db', 'running'], ['web', 'exited']]);
+    expect((await s.cli(['ps', '--status', 'gone'])).code).toBe(2);
+    const exec = await s.cli(['exec', '-T', 'db', 'node', '-e', 'console.log(process.stdout.isTTY === true)']);
+    expect(exec.code, exec.stderr).toBe(0);
+    expect(exec.stdout).toBe('false\n');
+    const run = await s.cli(['run', '--rm', '-T', '--no-deps', 'web', 'node', '-e', 'console.log("one-off")']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('one-off\n');
+  });
+
   it('scale, stop, start and restart act on what another process started', async () => {
     s.open(STACK);
     expect((await s.cli(['up', '-d'])).code).toBe(0);

@@ -1,6 +1,6 @@
 import { projectSecretRedactor } from '@selur/compose';
 import type { ContainerInfo, LogLine, Project, Redactor, Runtime, StackContainer } from '@selur/compose';
-import { flag, intOption, stringOption, type Context } from '../context.js';
+import { flag, intOption, listOption, stringOption, type Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError } from '../errors/usage-error.js';
 import { formatTable } from '../render/table.js';
@@ -38,7 +38,15 @@ export const ps: Handler = async (ctx) => {
     const gone = containers.filter((c) => reaped.has(c.id)).map((c) => containerLabel(c, containers));
     ctx.warn(`stopped ${gone.join(', ') || `${reaped.size} container(s)`}: the process that started ${gone.length === 1 ? 'it' : 'them'} died without stopping ${gone.length === 1 ? 'it' : 'them'}`);
   }
-  const shown = flag(ctx, 'all') ? containers : containers.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused');
+  const statuses = listOption(ctx, 'status');
+  const shown =
+    statuses.length > 0 ? containers.filter((c) => statuses.includes(c.state))
+    : flag(ctx, 'all') ? containers
+    : containers.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused');
+  if (flag(ctx, 'services')) {
+    ctx.print([...new Set(shown.map((c) => c.service))].map((name) => `${name}\n`).join(''));
+    return ExitCode.ok;
+  }
   if (flag(ctx, 'quiet')) {
     ctx.print(shown.map((c) => `${c.id}\n`).join(''));
     return ExitCode.ok;

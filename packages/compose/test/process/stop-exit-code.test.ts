@@ -99,3 +99,39 @@ describe('a stop from outside records the exit code the process returned, or non
     expect(zombieEnd(2 ** 22 + 1, undefined)).toBeUndefined(); // no such process
   });
 });
+
+describe('a released service that ended on its own is listed with the exit code it returned', () => {
+  const parents: ChildProcess[] = [];
+  afterEach(() => {
+    for (const parent of parents.splice(0)) parent.kill('SIGKILL');
+  });
+
+  it('read from its zombie before its parent reaps it, recorded, and listed as exited (3)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ended-'));
+    const { processRuntime } = await import('../../src/adapters/process/process-runtime.js');
+    const runtime = processRuntime({ stateDir: dir });
+    try {
+      // the service, under a parent that never reaps (as pid 1 is its parent after a detached up)
+      const { parent, pid } = await underParent('echo ready; sleep 0.2; exit 3', false);
+      parents.push(parent);
+      const records = new ContainerRecords(new StateStore(dir));
+      const id = `ended.${pid.toString(16).padStart(16, '0')}`;
+      await records.add({
+        id, name: 'ended_job_1', project: 'ended', service: 'job', replica: 1, configHash: 'h', image: 'x', labels: {},
+        command: ['sh'], cwd: dir, env: {}, ports: [], mounts: [], restart: 'no', stopSignal: 'SIGTERM', stopGraceMs: 5_000,
+        state: 'running', desired: 'running', createdAt: new Date().toISOString(), restartCount: 0, health: 'none',
+        pid, pidStartTime: processStartTime(pid), startedAt: new Date().toISOString(), releasedAt: new Date().toISOString(),
+      });
+      expect((await runtime.listContainers('ended'))[0]).toMatchObject({ state: 'running' });
+      for (let i = 0; i < 100 && zombieEnd(pid, undefined) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      expect((await runtime.listContainers('ended'))[0]).toMatchObject({ state: 'exited', exitCode: 3 });
+      parent.kill('SIGKILL'); // its parent gone, the zombie is reaped: the code stays recorded
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await runtime.listContainers('ended'))[0]).toMatchObject({ state: 'exited', exitCode: 3 });
+      expect(await records.get(id)).toMatchObject({ state: 'exited', exitCode: 3 });
+    } finally {
+      await runtime.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -35,7 +35,7 @@ import * as resources from './setup/resources.js';
 import { removeSecrets } from './setup/secrets.js';
 import { checkHostPorts } from './setup/port-check.js';
 import { Prestarter } from './spawn/prestart.js';
-import { signalGroup } from './spawn/proc.js';
+import { signalGroup, zombieEnd } from './spawn/proc.js';
 import { sharedSpawner } from './spawn/shared-spawner.js';
 import { ownerIsDead, processRuns, toContainerInfo } from './state/container-info.js';
 import { ContainerRecords } from './state/records.js';
@@ -203,10 +203,26 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     // No spawner warm-up here: `ps` and `down` list too, and need no helper process (an `up`
     // warms it when it ensures its networks, then again on its first create).
     await this.reapOnce(checkName(project));
-    const records = await Promise.all((await this.records.all(project)).map((r) => this.supervision.settled(r)));
+    const records = await Promise.all((await this.records.all(project)).map(async (r) => this.endedOnItsOwn(await this.supervision.settled(r))));
     const infos = records.filter((r): r is ContainerRecord => r !== undefined).map((r) => toContainerInfo(this.probed.apply(r), this.runs));
     const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting' || i.state === 'paused') : infos;
     return shown.sort((a, b) => compareNames(a.service, b.service) || a.replica - b.replica || compareNames(a.id, b.id));
+  }
+
+  /**
+   * A released service (its `up` process is gone) that ended on its own since: nobody waited for
+   * it, so nobody recorded how it ended. While it is a zombie (pid 1 has not reaped it yet) its
+   * exit code can still be read (zombieEnd): it is recorded then, as Docker reports a container's
+   * own exit code. Once reaped, it shows as `exited` with no code, as before. A service whose
+   * owner lives is left to that owner, which may restart it.
+   */
+  private async endedOnItsOwn(record: ContainerRecord | undefined): Promise<ContainerRecord | undefined> {
+    if (!record || (record.state !== 'running' && record.state !== 'paused') || record.pid === undefined) return record;
+    if ((record.ownerPid !== undefined && !ownerIsDead(record)) || this.runs(record)) return record;
+    const end = zombieEnd(record.pid, record.pidStartTime);
+    if (!end) return record;
+    await this.records.stoppedFromOutside(record, record.pid, end.code ?? 128 + (end.signal ?? 0));
+    return (await this.records.get(record.id)) ?? record;
   }
 
   inspectContainer(id: string): Promise<ContainerInfo> {

@@ -10,7 +10,11 @@ import { liveMemberBeyondLeader, type Stat } from './session-walk.js';
 /** A process's fields of `/proc/<pid>/stat` that the runtime reads (defined beside the session walk, which reads them too). */
 export type { Stat };
 
-function readStat(pid: number): Stat | undefined {
+/**
+ * The fields of `/proc/<pid>/stat` from field 3 (the state) on: `fields[0]` is field 3, field N
+ * is `fields[N - 3]`. Undefined when `pid` is gone (or there is no `/proc`).
+ */
+function statFields(pid: number): string[] | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -18,8 +22,13 @@ function readStat(pid: number): Stat | undefined {
     return undefined;
   }
   // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state); field 4 is ppid, 5 pgrp, 6 session, 22 starttime.
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+function readStat(pid: number): Stat | undefined {
+  const fields = statFields(pid);
+  if (!fields) return undefined;
+  // field 3 state, 4 ppid, 5 pgrp, 6 session, 22 starttime
   const state = fields[0];
   const ppid = Number(fields[1]);
   const pgrp = Number(fields[2]);
@@ -60,15 +69,9 @@ export interface ProcessEnd {
  * stop from another process can tell its real exit code only here, before pid 1 reaps it.
  */
 export function zombieEnd(pid: number, startTime: string | undefined): ProcessEnd | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  if (fields[0] !== 'Z' || (startTime !== undefined && fields[19] !== startTime)) return undefined;
-  const status = Number(fields[49]); // field 52: fields[0] is field 3
+  const fields = statFields(pid);
+  if (!fields || fields[0] !== 'Z' || (startTime !== undefined && fields[19] !== startTime)) return undefined;
+  const status = Number(fields[49]); // field 52, the exit status
   if (!Number.isInteger(status) || status < 0) return undefined;
   return (status & 0x7f) === 0 ? { code: (status >> 8) & 0xff, signal: null } : { code: null, signal: status & 0x7f };
 }

@@ -38,7 +38,7 @@ describe('bash completion', () => {
     expect(complete('selur-compose u')).toEqual(['up', 'unpause']);
     expect(complete('selur-compose --run')).toEqual(['--runtime']);
     expect(complete('selur-compose --runtime d')).toEqual(['docker']);
-    expect(complete('selur-compose -f x.toml up --no-')).toEqual(['--no-wait-ports', '--no-deps', '--no-recreate', '--no-color']);
+    expect(complete('selur-compose -f x.toml up --no-')).toEqual(['--no-wait-ports', '--no-start', '--no-deps', '--no-recreate', '--no-color']);
     expect(complete('selur-compose network ')).toEqual(['ls', 'create', 'rm']);
     expect(complete('selur-compose ps --format ')).toEqual(['table', 'json']);
     expect(complete('selur-compose logs -f a')).toEqual(['api']);

@@ -259,6 +259,16 @@ depends_on = ["db"]
     expect(run.stdout).toBe('one-off\n');
   });
 
+  it('up --no-start creates the services only; start runs them', async () => {
+    s.open(STACK);
+    const up = await s.cli(['up', '--no-start']);
+    expect(up.code, up.stderr).toBe(0);
+    expect((await s.ps()).map((r) => [r.service, r.state])).toEqual([['db', 'created'], ['web', 'created']]);
+    expect((await s.cli(['start'])).code).toBe(0);
+    expect((await s.ps()).map((r) => [r.service, r.state])).toEqual([['db', 'running'], ['web', 'running']]);
+    expect((await s.cli(['up', '--no-start', '--wait'])).code).toBe(2);
+  });
+
   it('scale, stop, start and restart act on what another process started', async () => {
     s.open(STACK);
     expect((await s.cli(['up', '-d'])).code).toBe(0);

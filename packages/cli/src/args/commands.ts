@@ -31,6 +31,7 @@ const TABLE = [
       { name: 'wait-timeout', type: 'string', integer: true, value: 'SECONDS', description: 'Give up waiting after this long' },
       { name: 'no-wait-ports', type: 'boolean', description: 'A service with neither healthcheck nor wait strategy is ready once started, not once its published ports answer' },
       { name: 'build', type: 'boolean', description: 'Build images/bundles before starting' },
+      { name: 'no-start', type: 'boolean', description: 'Create the services without starting them (as create does; start them later with start)' },
       { name: 'no-deps', type: 'boolean', description: 'Do not start the dependencies of the given services' },
       { name: 'force-recreate', type: 'boolean', description: 'Recreate services even when their configuration is unchanged' },
       { name: 'no-recreate', type: 'boolean', description: 'Never recreate a service that exists' },

@@ -70,7 +70,9 @@ export const up: Handler = async (ctx) => {
   const project = scaling.length > 0 ? Project.fromJSON(withReplicas(spec, scaling), declared.source) : declared;
   if (flag(ctx, 'watch')) requireCapability(runtime, 'field:develop', 'up --watch', 'it does not apply develop.watch; use the process or docker runtime');
   if (isKubernetesRuntime(runtime)) return kubernetesUp(ctx, runtime, project, services);
-  const detach = flag(ctx, 'detach') || flag(ctx, 'wait');
+  const noStart = flag(ctx, 'no-start');
+  if (noStart && (flag(ctx, 'wait') || flag(ctx, 'watch'))) throw new UsageError(`--no-start creates the services only: it cannot be combined with ${flag(ctx, 'wait') ? '--wait' : '--watch'}`, 'up');
+  const detach = flag(ctx, 'detach') || flag(ctx, 'wait') || noStart;
   // --watch: the foreground stack's develop.watch rules are applied while its logs are followed
   const watched = flag(ctx, 'watch') ? watchedServices(spec, services ?? Object.keys(spec.services), 'up') : undefined;
   if (watched && detach) throw new UsageError('--watch runs in the foreground: it cannot be combined with -d or --wait', 'up');
@@ -78,7 +80,7 @@ export const up: Handler = async (ctx) => {
   const exitCodeFrom = stringOption(ctx, 'exit-code-from');
   if (exitCodeFrom !== undefined) selectServices(spec, [exitCodeFrom], 'up');
   const abortOnExit = flag(ctx, 'abort-on-container-exit') || exitCodeFrom !== undefined;
-  if (abortOnExit && detach) throw new UsageError(`${exitCodeFrom !== undefined ? '--exit-code-from' : '--abort-on-container-exit'} follows the stack in the foreground: it cannot be combined with -d or --wait`, 'up');
+  if (abortOnExit && detach) throw new UsageError(`${exitCodeFrom !== undefined ? '--exit-code-from' : '--abort-on-container-exit'} follows the stack in the foreground: it cannot be combined with -d, --wait or --no-start`, 'up');
   if (flag(ctx, 'build')) {
     const { build } = await import('./supply.js');
     const code = await build(ctx);
@@ -94,6 +96,7 @@ export const up: Handler = async (ctx) => {
       noDeps: flag(ctx, 'no-deps'),
       // Like Docker Compose: -d returns once started; --wait (and the foreground) wait for readiness.
       wait: !flag(ctx, 'detach') || flag(ctx, 'wait'),
+      ...(noStart ? { start: false } : {}),
       ...(seconds(ctx, 'wait-timeout') !== undefined ? { timeout: seconds(ctx, 'wait-timeout') } : {}),
       // --no-wait-ports: ready once started, as up({ waitForPorts: false }) (Wait.none() for one service)
       ...(flag(ctx, 'no-wait-ports') ? { waitForPorts: false } : {}),

@@ -269,6 +269,25 @@ depends_on = ["db"]
     expect((await s.cli(['up', '--no-start', '--wait'])).code).toBe(2);
   });
 
+  it('logs --since keeps the lines written since a time or a duration ago', async () => {
+    s.open(`version = "1.0"\n[services.talk]\nimage = "node"\ncommand = ${node("console.log('early'); setTimeout(() => console.log('late'), 1500); setInterval(() => {}, 1000)")}\n`);
+    expect((await s.cli(['up', '-d'])).code).toBe(0);
+    let all = await s.cli(['logs', '--no-prefix']);
+    for (let i = 0; i < 40 && !all.stdout.includes('late'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      all = await s.cli(['logs', '--no-prefix']);
+    }
+    expect(all.stdout).toBe('early\nlate\n');
+    const lines = await s.cli(['logs', '--no-prefix', '--timestamps']);
+    const lateAt = /^(\S+) late$/m.exec(lines.stdout)?.[1];
+    expect(lateAt).toBeDefined();
+    expect((await s.cli(['logs', '--no-prefix', '--since', lateAt!])).stdout).toBe('late\n');
+    expect((await s.cli(['logs', '--no-prefix', '--since', '1h'])).stdout).toBe('early\nlate\n');
+    const wrong = await s.cli(['logs', '--since', 'yesterday']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--since takes a timestamp");
+  });
+
   it('scale, stop, start and restart act on what another process started', async () => {
     s.open(STACK);
     expect((await s.cli(['up', '-d'])).code).toBe(0);

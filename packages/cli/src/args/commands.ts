@@ -167,10 +167,12 @@ const TABLE = [
       { name: 'tail', short: 'n', type: 'string', integer: true, value: 'N', description: 'Only the last N lines of each service' },
       { name: 'timestamps', type: 'boolean', description: 'Prefix each line with its time' },
       { name: 'no-prefix', type: 'boolean', description: 'Do not prefix lines with the service name' },
+      { name: 'since', type: 'string', value: 'TIME', description: 'Only lines written since this time: a timestamp (2026-12-07T10:00:00Z) or a duration ago (10m, 1h30m)' },
     ],
     positionals: [services],
     examples: [
       { command: `${BIN} logs`, description: 'Everything so far, all services' },
+      { command: `${BIN} logs --since 5m db`, description: 'What db wrote in the last five minutes' },
       { command: `${BIN} logs -f --tail 20 api`, description: 'The last 20 lines of api, then follow' },
     ],
   },

@@ -1,4 +1,4 @@
-import { projectSecretRedactor } from '@selur/compose';
+import { parseDuration, projectSecretRedactor } from '@selur/compose';
 import type { ContainerInfo, LogLine, Project, Redactor, Runtime, StackContainer } from '@selur/compose';
 import { flag, intOption, listOption, stringOption, type Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -86,6 +86,23 @@ function formatLogLine(line: PrefixedLine, ctx: Context, width: number, prefix: 
   return `${head}${time}${redact(line.line.text)}\n`;
 }
 
+/** `--since`: a timestamp (anything with a date, as `Date` reads it), or a duration before now (`10m`, `1h30m`). */
+function sinceOption(ctx: Context): Date | undefined {
+  const text = stringOption(ctx, 'since');
+  if (text === undefined) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    const at = new Date(text);
+    if (!Number.isNaN(at.getTime())) return at;
+  } else {
+    try {
+      return new Date(ctx.io.now() - parseDuration(text, '--since'));
+    } catch {
+      // said below
+    }
+  }
+  throw new UsageError(`--since takes a timestamp (2026-12-07T10:00:00Z) or a duration ago (10m, 1h30m, 45s); got '${text}'`, 'logs');
+}
+
 /** `logs`: output of services, merged (secrets redacted, as in log events); with `-f`, follows until Ctrl-C. */
 export const logs: Handler = async (ctx) => {
   const { project, spec } = await loaded(ctx, { nameOnly: true });
@@ -99,12 +116,13 @@ export const logs: Handler = async (ctx) => {
   const containers = (await containersOf(runtime, spec.name, services, true)).filter((c) => attached === undefined || Object.keys(spec.services).length === 0 || attached.has(c.service));
   const width = Math.max(0, ...containers.map((c) => containerLabel(c, containers).length));
   const tail = intOption(ctx, 'tail');
+  const since = sinceOption(ctx);
   const prefix = !flag(ctx, 'no-prefix');
   const timestamps = flag(ctx, 'timestamps');
   const sources = containers.map((c) => ({
     service: c.service,
     label: containerLabel(c, containers),
-    lines: runtime.logs(c.id, { ...(tail !== undefined ? { tail } : {}), follow, signal: ctx.signal }),
+    lines: runtime.logs(c.id, { ...(tail !== undefined ? { tail } : {}), ...(since !== undefined ? { since } : {}), follow, signal: ctx.signal }),
   }));
   const print = (line: PrefixedLine) => ctx.print(formatLogLine(line, ctx, width, prefix, timestamps, redact));
   await keepAlive(() => mergeLogStreams(sources, { ordered: !follow, signal: ctx.signal }, print));

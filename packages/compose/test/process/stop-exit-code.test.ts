@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { processStartTime, zombieEnd } from '../../src/adapters/process/spawn/proc.js';
+import { processStartTime, zombieExitCode } from '../../src/adapters/process/spawn/proc.js';
 import { ContainerRecords } from '../../src/adapters/process/state/records.js';
 import { StateStore } from '../../src/adapters/process/state/store.js';
 import type { ContainerRecord } from '../../src/adapters/process/state/types.js';
@@ -88,15 +88,15 @@ describe('a stop from outside records the exit code the process returned, or non
     expect([0, undefined]).toContain(record?.exitCode);
   });
 
-  it('zombieEnd reads a zombie only: not a running process, not a reaped one, not another start', async () => {
+  it('zombieExitCode reads a zombie only: not a running process, not a reaped one, not another start', async () => {
     const { parent, pid } = await underParent('echo ready; exit 7', false);
     parents.push(parent);
     const start = processStartTime(pid);
-    for (let i = 0; i < 200 && zombieEnd(pid, start) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(zombieEnd(pid, start)).toEqual({ code: 7, signal: null });
-    expect(zombieEnd(pid, '1')).toBeUndefined(); // another process's start time
-    expect(zombieEnd(process.pid, undefined)).toBeUndefined(); // running
-    expect(zombieEnd(2 ** 22 + 1, undefined)).toBeUndefined(); // no such process
+    for (let i = 0; i < 200 && zombieExitCode(pid, start) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(zombieExitCode(pid, start)).toBe(7);
+    expect(zombieExitCode(pid, '1')).toBeUndefined(); // another process's start time
+    expect(zombieExitCode(process.pid, undefined)).toBeUndefined(); // running
+    expect(zombieExitCode(2 ** 22 + 1, undefined)).toBeUndefined(); // no such process
   });
 });
 
@@ -123,7 +123,7 @@ describe('a released service that ended on its own is listed with the exit code 
         pid, pidStartTime: processStartTime(pid), startedAt: new Date().toISOString(), releasedAt: new Date().toISOString(),
       });
       expect((await runtime.listContainers('ended'))[0]).toMatchObject({ state: 'running' });
-      for (let i = 0; i < 100 && zombieEnd(pid, undefined) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 100 && zombieExitCode(pid, undefined) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
       expect((await runtime.listContainers('ended'))[0]).toMatchObject({ state: 'exited', exitCode: 3 });
       parent.kill('SIGKILL'); // its parent gone, the zombie is reaped: the code stays recorded
       await new Promise((r) => setTimeout(r, 100));

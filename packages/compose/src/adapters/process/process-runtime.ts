@@ -35,7 +35,7 @@ import * as resources from './setup/resources.js';
 import { removeSecrets } from './setup/secrets.js';
 import { checkHostPorts } from './setup/port-check.js';
 import { Prestarter } from './spawn/prestart.js';
-import { signalGroup, zombieEnd } from './spawn/proc.js';
+import { signalGroup, zombieExitCode } from './spawn/proc.js';
 import { sharedSpawner } from './spawn/shared-spawner.js';
 import { ownerIsDead, processRuns, toContainerInfo } from './state/container-info.js';
 import { ContainerRecords } from './state/records.js';
@@ -203,8 +203,12 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     // No spawner warm-up here: `ps` and `down` list too, and need no helper process (an `up`
     // warms it when it ensures its networks, then again on its first create).
     await this.reapOnce(checkName(project));
-    const records = await Promise.all((await this.records.all(project)).map(async (r) => this.endedOnItsOwn(await this.supervision.settled(r))));
-    const infos = records.filter((r): r is ContainerRecord => r !== undefined).map((r) => toContainerInfo(this.probed.apply(r), this.runs));
+    const records = await Promise.all((await this.records.all(project)).map((r) => this.supervision.settled(r)));
+    const infos = await Promise.all(records.filter((r): r is ContainerRecord => r !== undefined).map(async (r) => {
+      const info = toContainerInfo(this.probed.apply(r), this.runs);
+      // recorded as running, seen ended: how it ended may still be readable
+      return info.state === 'exited' && r.state !== 'exited' ? ((await this.endedOnItsOwn(r)) ?? info) : info;
+    }));
     const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting' || i.state === 'paused') : infos;
     return shown.sort((a, b) => compareNames(a.service, b.service) || a.replica - b.replica || compareNames(a.id, b.id));
   }
@@ -212,17 +216,19 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   /**
    * A released service (its `up` process is gone) that ended on its own since: nobody waited for
    * it, so nobody recorded how it ended. While it is a zombie (pid 1 has not reaped it yet) its
-   * exit code can still be read (zombieEnd): it is recorded then, as Docker reports a container's
-   * own exit code. Once reaped, it shows as `exited` with no code, as before. A service whose
-   * owner lives is left to that owner, which may restart it.
+   * exit code can still be read (zombieExitCode): it is recorded then, and the container as
+   * recorded is returned, as Docker reports a container's own exit code. Undefined otherwise:
+   * once reaped, it shows as `exited` with no code. A service whose owner lives is left to that
+   * owner, which may restart it.
    */
-  private async endedOnItsOwn(record: ContainerRecord | undefined): Promise<ContainerRecord | undefined> {
-    if (!record || (record.state !== 'running' && record.state !== 'paused') || record.pid === undefined) return record;
-    if ((record.ownerPid !== undefined && !ownerIsDead(record)) || this.runs(record)) return record;
-    const end = zombieEnd(record.pid, record.pidStartTime);
-    if (!end) return record;
-    await this.records.stoppedFromOutside(record, record.pid, end.code ?? 128 + (end.signal ?? 0));
-    return (await this.records.get(record.id)) ?? record;
+  private async endedOnItsOwn(record: ContainerRecord): Promise<ContainerInfo | undefined> {
+    if ((record.state !== 'running' && record.state !== 'paused') || record.pid === undefined) return undefined;
+    if (record.ownerPid !== undefined && !ownerIsDead(record)) return undefined;
+    const exitCode = zombieExitCode(record.pid, record.pidStartTime);
+    if (exitCode === undefined) return undefined;
+    await this.records.stoppedFromOutside(record, record.pid, exitCode);
+    const recorded = await this.records.get(record.id);
+    return recorded && toContainerInfo(this.probed.apply(recorded), this.runs);
   }
 
   inspectContainer(id: string): Promise<ContainerInfo> {

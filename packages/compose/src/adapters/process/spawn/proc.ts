@@ -55,25 +55,20 @@ export function processStat(pid: number): Stat | undefined {
   return readStat(pid);
 }
 
-/** How a process ended, as its parent's `waitpid` tells it: an exit code, or the signal that killed it. */
-export interface ProcessEnd {
-  readonly code: number | null;
-  readonly signal: number | null;
-}
-
 /**
- * How `pid` ended, while it is a zombie (ended, not reaped yet): its wait status, field 52 of
- * `/proc/<pid>/stat` (Linux 3.5 and later). Undefined when it still runs, is reaped already (then
+ * How `pid` ended, while it is a zombie (ended, not reaped yet): the exit code its wait status
+ * (field 52 of `/proc/<pid>/stat`, Linux 3.5 and later) gives, 128 + the signal's number when a
+ * signal killed it, as a shell says it. Undefined when it still runs, is reaped already (then
  * only its parent learnt how it ended), is another process than the one started at `startTime`,
- * or this cannot be read. A service released by a detached `up` has pid 1 for its parent, so a
- * stop from another process can tell its real exit code only here, before pid 1 reaps it.
+ * or this cannot be read. A service released by a detached `up` has pid 1 for its parent, so
+ * another process can tell its real exit code only here, before pid 1 reaps it.
  */
-export function zombieEnd(pid: number, startTime: string | undefined): ProcessEnd | undefined {
+export function zombieExitCode(pid: number, startTime: string | undefined): number | undefined {
   const fields = statFields(pid);
   if (!fields || fields[0] !== 'Z' || (startTime !== undefined && fields[19] !== startTime)) return undefined;
-  const status = Number(fields[49]); // field 52, the exit status
+  const status = Number(fields[49]); // field 52, the wait status
   if (!Number.isInteger(status) || status < 0) return undefined;
-  return (status & 0x7f) === 0 ? { code: (status >> 8) & 0xff, signal: null } : { code: null, signal: status & 0x7f };
+  return (status & 0x7f) === 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
 }
 
 /** The start time of `pid` (clock ticks since boot, as text), or undefined when unknown. */

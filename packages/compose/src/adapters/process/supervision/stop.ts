@@ -1,6 +1,6 @@
 import type { StopOptions } from '../../../runtime/types.js';
 import { ContainerNotFoundError } from '../../../errors/container-not-found-error.js';
-import { isGroupAlive, isProcessAlive, stopGroup, toSignal, zombieEnd } from '../spawn/proc.js';
+import { isGroupAlive, isProcessAlive, stopGroup, toSignal, zombieExitCode } from '../spawn/proc.js';
 import type { ContainerRecords } from '../state/records.js';
 import { within, type Supervisor } from './supervisor.js';
 import { Admission } from './admission.js';
@@ -40,15 +40,13 @@ export async function stopContainer(records: ContainerRecords, id: string, optio
 
 /**
  * The exit code of a stopped process that is not this process's child, as far as it can be
- * known: read from its zombie while its parent has not reaped it (zombieEnd: what the process
+ * known: read from its zombie while its parent has not reaped it (zombieExitCode: what the process
  * really returned, 0 for a server that shuts down cleanly on SIGTERM), else 137 when it had to be
  * killed, else unknown. Never made up from the signal sent: nginx and PostgreSQL exit 0 on their
  * stop signals, and a stop from another shell recorded them as `exited (143)` and `exited (130)`.
  */
 function exitCodeSeen(pid: number, startTime: string | undefined, outcome: 'gone' | 'killed' | 'stuck'): number | undefined {
-  const end = zombieEnd(pid, startTime);
-  if (end) return end.code ?? 128 + (end.signal ?? 0);
-  return outcome === 'gone' ? undefined : 137;
+  return zombieExitCode(pid, startTime) ?? (outcome === 'gone' ? undefined : 137);
 }
 
 /** How long a report may trail the process's end before the stop records the exit itself (ms). */

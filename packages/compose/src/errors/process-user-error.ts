@@ -3,7 +3,16 @@ import { ComposeError, guardFor } from './compose-error.js';
 /** Why the process runtime cannot run a service as its `user`. */
 export type ProcessUserProblem = 'unknown-user' | 'unknown-group' | 'not-root' | 'no-setpriv' | 'unreachable-mount';
 
-/** For the problem `unreachable-mount`: the mount that user cannot reach, and the folder that stops it. */
+/**
+ * For the problem `unreachable-mount`: the mount that user cannot reach, and the folder that stops it.
+ *
+ * @example
+ * ```ts
+ * if (isProcessUserError(error) && error.mount) {
+ *   console.error(`${error.mount.folder} (mode ${error.mount.mode.toString(8)}) keeps ${error.user} from ${error.mount.source}`);
+ * }
+ * ```
+ */
 export interface UnreachableMount {
   /** A named volume, or a bind mount of a host path. */
   readonly type: 'volume' | 'bind';

@@ -76,6 +76,42 @@ const ajvLoaded = () => ({
 })();
 `;
 
+/**
+ * Loads the built package and prints whether the process runtime's implementation (its own chunk,
+ * `process-runtime-impl-*`) was loaded: by the import, by `processRuntime()`, and by its first
+ * call. ES modules are seen through a module loader hook, CommonJS ones in `require.cache`.
+ */
+const RUNTIME_PROBE = `
+const { mkdtempSync, rmSync } = require('node:fs');
+const { register } = require('node:module');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { MessageChannel } = require('node:worker_threads');
+const urls = [];
+const { port1, port2 } = new MessageChannel();
+port1.on('message', (url) => urls.push(url));
+port1.unref();
+register('data:text/javascript,let port;export function initialize(data){port=data.port}export async function load(url,context,next){port.postMessage(url);return next(url,context)}', { data: { port: port2 }, transferList: [port2] });
+const settle = () => new Promise((r) => setTimeout(r, 100));
+const implLoaded = () => [...urls, ...Object.keys(require.cache)].some((file) => /process-runtime-impl-[^/]*\\.c?js$/.test(file));
+(async () => {
+  const [kind, dist] = process.argv.slice(2);
+  const mod = kind === 'cjs' ? require(join(dist, 'index.cjs')) : await import(join(dist, 'index.js'));
+  await settle();
+  const atImport = implLoaded();
+  const stateDir = mkdtempSync(join(tmpdir(), 'built-package-state-'));
+  const runtime = mod.processRuntime({ stateDir });
+  await settle();
+  const atFactory = implLoaded();
+  const listed = await runtime.listContainers('lazy');
+  await settle();
+  const afterCall = implLoaded();
+  await runtime.close();
+  rmSync(stateDir, { recursive: true, force: true });
+  console.log(JSON.stringify({ atImport, atFactory, afterCall, listed: listed.length, stateDir: runtime.stateDir === stateDir }));
+})();
+`;
+
 describe('the built package', () => {
   let outDir: string;
   let probe: string;
@@ -87,6 +123,7 @@ describe('the built package', () => {
     probe = join(outDir, 'probe.cjs');
     await writeFile(probe, PROBE);
     await writeFile(join(outDir, 'ajv-probe.cjs'), AJV_PROBE);
+    await writeFile(join(outDir, 'runtime-probe.cjs'), RUNTIME_PROBE);
     const base = typeof config === 'function' ? await config({}) : config;
     const options = Array.isArray(base) ? base[0] : base;
     // As `pnpm build` run in the package: its dependencies stay outside the bundle.
@@ -119,6 +156,11 @@ describe('the built package', () => {
       name: 'lazy',
       invalid: 'E_VALIDATION',
     });
+  });
+
+  it.each(['esm', 'cjs'] as const)('%s: importing the package and calling processRuntime() do not load the runtime\'s implementation; its first call does (issue 14: cold start)', { timeout: 30_000 }, async (kind) => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(outDir, 'runtime-probe.cjs'), kind, outDir], { timeout: 20_000 });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ atImport: false, atFactory: false, afterCall: true, listed: 0, stateDir: true });
   });
 
   it('copies every helper of the spawners that is not TypeScript, and the precompiled validator, next to the bundle', async () => {

@@ -50,6 +50,14 @@ describe('processRuntime', () => {
     return expect(runtime.listContainers('Bad Name').catch((e: unknown) => isInvalidArgumentError(e))).resolves.toBe(true);
   });
 
+  it('works wrapped in a Proxy, as a test harness wraps a runtime to change what it can do', async () => {
+    const wrapped = new Proxy(runtime, { get: (target, key, receiver) => (key === 'capabilities' ? new Set() : Reflect.get(target, key, receiver)) });
+    expect(() => wrapped.prepare?.()).not.toThrow();
+    const started = await start('p1', 'web', { command: ['sleep', '30'] }).then(() => wrapped.listContainers('p1'));
+    expect(started.map((c) => [c.service, c.state])).toEqual([['web', 'running']]);
+    expect(wrapped.capabilities.size).toBe(0);
+  });
+
   it('does not support build, and says so with a typed error', async () => {
     expect(runtime.capabilities.has('build')).toBe(false);
     expect(isUnsupportedOperationError(await runtime.buildImage('.').catch((e: unknown) => e))).toBe(true);

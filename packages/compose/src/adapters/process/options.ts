@@ -94,7 +94,14 @@ export interface ProcessRuntime extends Runtime {
 
 
 /** Options with defaults filled in, validated (throws `InvalidArgumentError` naming the option). */
-export function resolveOptions(options: ProcessRuntimeOptions): { stateDir: string; logBufferLines: number; backoff: Backoff } {
+/** {@link ProcessRuntimeOptions} checked, with their defaults applied. */
+export interface ResolvedOptions {
+  readonly stateDir: string;
+  readonly logBufferLines: number;
+  readonly backoff: Backoff;
+}
+
+export function resolveOptions(options: ProcessRuntimeOptions): ResolvedOptions {
   const lines = options.logBufferLines ?? 1000;
   if (!Number.isInteger(lines) || lines < 1) throw new InvalidArgumentError(`processRuntime: logBufferLines must be an integer >= 1, received ${String(lines)}`, { field: 'logBufferLines' });
   const initialMs = options.restartBackoff?.initialMs ?? 100;

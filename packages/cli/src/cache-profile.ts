@@ -19,7 +19,7 @@
  * the cache is on, does not hold the whole command table.
  */
 export const COMMAND_WORDS: ReadonlySet<string> = new Set([
-  'up', 'watch', 'down', 'create', 'start', 'stop', 'restart', 'pause', 'unpause', 'scale', 'ps', 'logs', 'exec', 'run', 'top', 'events', 'inspect', 'port', 'health', 'wait', 'images',
+  'up', 'watch', 'down', 'create', 'start', 'stop', 'restart', 'pause', 'unpause', 'scale', 'ps', 'ls', 'logs', 'exec', 'run', 'top', 'events', 'inspect', 'port', 'health', 'wait', 'images',
   'config', 'convert', 'plan', 'build', 'pull', 'push', 'verify', 'policy', 'sbom', 'provenance', 'network', 'volume', 'completion', 'version',
 ]);
 

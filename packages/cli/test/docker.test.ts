@@ -85,9 +85,15 @@ describe('selur-compose on Docker (subprocess)', () => {
     expect(unpause.code, unpause.stderr).toBe(0);
     expect((await list()).map((r) => r.state)).toEqual(['running']);
 
+    // ls: every project on the engine (other suites' too); ours with its one running container
+    const ls = await cli(['ls', '--format', 'json']);
+    expect(ls.code, ls.stderr).toBe(0);
+    expect((JSON.parse(ls.stdout) as { name: string }[]).find((p) => p.name === project)).toEqual({ name: project, containers: 1, states: { running: 1 } });
+
     const down = await cli(['down', '-t', '2']);
     expect(down.code, down.stderr).toBe(0);
     expect(JSON.parse((await cli(['ps', '-a', '--format', 'json'])).stdout)).toEqual([]);
+    expect((await cli(['ls', '-a', '-q'])).stdout.split('\n')).not.toContain(project);
   }, 180_000);
 
   it('run --rm exits with the command\'s code and leaves no container', async () => {

@@ -343,6 +343,29 @@ depends_on = ["db"]
     expect(missing.code).toBe(1);
   });
 
+  it('ls lists the projects on the runtime with their containers by state, from any folder, no compose file needed', async () => {
+    s.open(STACK);
+    const other = `other-${process.pid}`;
+    expect((await s.cli(['-p', other, 'up', '-d', '--wait'])).code).toBe(0);
+    expect((await s.cli(['-p', other, 'stop', '-t', '2'])).code).toBe(0);
+    expect((await s.cli(['up', '-d', '--wait'])).code).toBe(0);
+    const mine = (JSON.parse((await s.cli(['ps', '--format', 'json'])).stdout) as PsRow[])[0]!.project;
+    rmSync(join(s.ws.dir, 'compose.toml'));
+    const running = await s.cli(['ls']);
+    expect(running.code, running.stderr).toBe(0);
+    expect(running.stdout.trimEnd().split('\n').map((line) => line.split(/ {2,}/))).toEqual([['NAME', 'STATUS'], [mine, 'running(2)']]);
+    const all = await s.cli(['ls', '-a', '--format', 'json']);
+    expect(JSON.parse(all.stdout)).toEqual(
+      [
+        { name: mine, containers: 2, states: { running: 2 } },
+        { name: other, containers: 2, states: { exited: 2 } },
+      ].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    );
+    expect((await s.cli(['ls', '-a', '-q'])).stdout).toBe(`${[mine, other].sort().join('\n')}\n`);
+    expect((await s.cli(['-p', other, 'down'])).code).toBe(0);
+    expect((await s.cli(['ls', '-a', '-q'])).stdout).toBe(`${mine}\n`);
+  });
+
   it('events --json streams container changes until Ctrl-C (exit 0); top lists the service processes', async () => {
     s.open(STACK);
     const watcher = startCli(['events', '--json'], { cwd: s.ws.dir, env: s.ws.env });

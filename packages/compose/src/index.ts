@@ -98,6 +98,7 @@ export type {
   ExecResult,
   ProbeResult,
   ListOptions,
+  ProjectSummary,
   Runtime,
 } from './runtime/types.js';
 

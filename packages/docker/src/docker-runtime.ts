@@ -3,6 +3,7 @@ import type {
   BuildRequest,
   ComposeField,
   ContainerInfo,
+  ContainerState,
   FileSync,
   ContainerRequest,
   ExecOptions,
@@ -15,6 +16,7 @@ import type {
   LogOptions,
   NetworkRequest,
   ProbeResult,
+  ProjectSummary,
   ResourceInfo,
   RuntimeCapability,
   StopOptions,
@@ -484,6 +486,21 @@ class DockerEngineRuntime implements DockerRuntime {
     return infos
       .filter((info): info is ContainerInfo => info !== undefined)
       .sort((a, b) => compareNames(a.service, b.service) || a.replica - b.replica);
+  }
+
+  /** Every project with containers on the engine (those carrying this SDK's project label), counted by state. */
+  async listProjects(): Promise<readonly ProjectSummary[]> {
+    const summaries = await this.client.json<ContainerSummary[]>('GET', '/containers/json', { query: { all: true, filters: { label: [LABEL_PROJECT] } } });
+    const byName = new Map<string, { containers: number; states: Partial<Record<ContainerState, number>> }>();
+    for (const summary of summaries) {
+      const { project, state } = containerInfoFromSummary(summary, this.publishHost);
+      if (project === '') continue;
+      const entry = byName.get(project) ?? { containers: 0, states: {} };
+      entry.containers++;
+      entry.states[state] = (entry.states[state] ?? 0) + 1;
+      byName.set(project, entry);
+    }
+    return [...byName].map(([name, entry]) => ({ name, ...entry })).sort((a, b) => compareNames(a.name, b.name));
   }
 
   /**

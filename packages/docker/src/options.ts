@@ -1,4 +1,4 @@
-import type { Runtime } from '@selur/compose';
+import type { ProjectSummary, Runtime } from '@selur/compose';
 import type { BuildImageOptions, BuildImageResult } from './images.js';
 
 /**
@@ -82,6 +82,16 @@ export interface DockerRuntime extends Runtime {
   readonly host: string;
   /** Builds an image from a local context (tarred in-process, built by the engine). */
   buildImage(options: BuildImageOptions): Promise<BuildImageResult>;
+  /**
+   * Every project with containers on the engine (containers carrying this SDK's project label),
+   * each counted by state, sorted by name: one listing of the engine's containers.
+   *
+   * @example
+   * ```ts
+   * for (const p of await runtime.listProjects()) console.log(p.name, p.states);
+   * ```
+   */
+  listProjects(): Promise<readonly ProjectSummary[]>;
   /** True when the engine has this image (by reference or id). */
   hasImage(image: string): Promise<boolean>;
   /**

@@ -160,6 +160,23 @@ const TABLE = [
     ],
   },
   {
+    name: 'ls',
+    summary: 'List the projects that have containers on the runtime',
+    description:
+      'Every project on the runtime, not only the one of this folder: for the process runtime, the projects of its state folder (a project whose process died is reaped on the way, as ps does); for Docker, the containers carrying the project label. STATUS counts the containers in each state, as running(2), exited(1). No compose file is needed.',
+    options: [
+      format(['table', 'json'], 'table'),
+      { name: 'all', short: 'a', type: 'boolean', description: 'Include projects with no running container' },
+      { name: 'quiet', short: 'q', type: 'boolean', description: 'Print project names only' },
+    ],
+    positionals: [],
+    examples: [
+      { command: `${BIN} ls`, description: 'The projects running now' },
+      { command: `${BIN} ls -a -q`, description: 'Every project with containers, names only (leftovers of test runs, say)' },
+      { command: `${BIN} --runtime docker ls --format json`, description: "Docker's projects as a JSON array" },
+    ],
+  },
+  {
     name: 'logs',
     summary: 'Show the output of services',
     options: [
@@ -467,7 +484,7 @@ export const GROUPS: readonly GroupSpec[] = [
 /** Sections of the top-level help, in order, with the commands (or groups) they list. */
 export const SECTIONS: readonly { readonly title: string; readonly names: readonly string[] }[] = [
   { title: 'Lifecycle', names: ['up', 'down', 'create', 'start', 'stop', 'restart', 'pause', 'unpause', 'scale', 'watch'] },
-  { title: 'Observe', names: ['ps', 'logs', 'top', 'events', 'inspect', 'port', 'health', 'wait', 'images'] },
+  { title: 'Observe', names: ['ps', 'ls', 'logs', 'top', 'events', 'inspect', 'port', 'health', 'wait', 'images'] },
   { title: 'Run', names: ['exec', 'run'] },
   { title: 'Configuration', names: ['config', 'convert', 'plan'] },
   { title: 'Supply chain', names: ['build', 'pull', 'push', 'verify', 'policy', 'sbom', 'provenance'] },

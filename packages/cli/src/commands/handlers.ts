@@ -5,7 +5,7 @@ import { exec } from './exec.js';
 import { down } from './down.js';
 import { pause, restart, scale, start, stop, unpause, up } from './lifecycle.js';
 import { events, top } from './monitor.js';
-import { health, images, inspect, logs, port, ps, wait } from './observe.js';
+import { health, images, inspect, logs, ls, port, ps, wait } from './observe.js';
 import { resourceHandlers } from './resources.js';
 import { run, create } from './oneoff.js';
 import { build, policy, provenance, pull, push, sbom, verify } from './supply.js';
@@ -31,6 +31,7 @@ export const HANDLERS = {
   unpause,
   scale,
   ps,
+  ls,
   logs,
   exec,
   run,

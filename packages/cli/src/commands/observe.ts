@@ -1,5 +1,5 @@
-import { parseDuration, projectSecretRedactor } from '@selur/compose';
-import type { ContainerInfo, LogLine, Project, Redactor, Runtime, StackContainer } from '@selur/compose';
+import { parseDuration, projectSecretRedactor, UnsupportedOperationError } from '@selur/compose';
+import type { ContainerInfo, ContainerState, LogLine, Project, ProjectSummary, Redactor, Runtime, StackContainer } from '@selur/compose';
 import { flag, intOption, listOption, stringOption, type Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -72,6 +72,29 @@ export const ps: Handler = async (ctx) => {
       shown,
     ),
   );
+  return ExitCode.ok;
+};
+
+/** Container states in the order `ls` shows their counts: the live ones first. */
+const STATE_ORDER: readonly ContainerState[] = ['running', 'restarting', 'paused', 'created', 'exited', 'dead', 'unknown'];
+
+/** `running(2), exited(1)`: a project's containers counted by state. */
+function projectStatus(summary: ProjectSummary): string {
+  return STATE_ORDER.filter((state) => (summary.states[state] ?? 0) > 0).map((state) => `${state}(${summary.states[state]})`).join(', ');
+}
+
+/**
+ * `ls`: the projects with containers on the runtime (by default those with a live container:
+ * running, restarting or paused), whatever the folder. Needs no compose file.
+ */
+export const ls: Handler = async (ctx) => {
+  const runtime = await ctx.runtime();
+  if (typeof runtime.listProjects !== 'function') throw new UnsupportedOperationError(runtime.name, 'ls', { hint: 'the process and docker runtimes list their projects' });
+  const live = (p: ProjectSummary) => (p.states.running ?? 0) + (p.states.restarting ?? 0) + (p.states.paused ?? 0) > 0;
+  const shown = (await runtime.listProjects()).filter((p) => flag(ctx, 'all') || live(p));
+  if (flag(ctx, 'quiet')) ctx.print(shown.map((p) => `${p.name}\n`).join(''));
+  else if (stringOption(ctx, 'format') === 'json') ctx.print(json(shown));
+  else ctx.print(formatTable<ProjectSummary>([{ header: 'name', value: (p) => p.name }, { header: 'status', value: projectStatus }], shown));
   return ExitCode.ok;
 };
 

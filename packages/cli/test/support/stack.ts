@@ -6,6 +6,7 @@ import { runCli, workspace, type CliResult, type Workspace } from './cli.js';
 export interface PsRow {
   readonly id: string;
   readonly name: string;
+  readonly project: string;
   readonly service: string;
   readonly replica: number;
   readonly state: string;

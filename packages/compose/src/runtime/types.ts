@@ -382,6 +382,24 @@ export interface ListOptions {
 }
 
 /**
+ * A project that has containers on a runtime, as {@link Runtime.listProjects} finds it: what
+ * `selur-compose ls` shows.
+ *
+ * @example
+ * ```ts
+ * for (const p of (await runtime.listProjects?.()) ?? []) console.log(p.name, p.states.running ?? 0);
+ * ```
+ */
+export interface ProjectSummary {
+  /** The project's name. */
+  readonly name: string;
+  /** How many containers the project has, in any state. At least 1. */
+  readonly containers: number;
+  /** How many of them are in each state (a state none is in is absent). */
+  readonly states: Readonly<Partial<Record<ContainerState, number>>>;
+}
+
+/**
  * A runtime: where containers run. Implement this to add one; run the conformance suite in
  * `test/conformance` against it.
  *
@@ -507,6 +525,15 @@ export interface Runtime {
    * resolves with the ids removed. Optional: present on a runtime that builds images.
    */
   pruneImages?(project: string, options?: { readonly signal?: AbortSignal | undefined }): Promise<readonly string[]>;
+
+  /**
+   * Every project that has containers on this runtime (for the process runtime: in its state
+   * folder; for Docker: on the engine), in any state, sorted by name: what `docker compose ls -a`
+   * shows. States are as {@link Runtime.listContainers} would report them (the process runtime
+   * reaps a dead owner's leftovers on the way). Optional: a runtime that cannot enumerate
+   * projects leaves it out.
+   */
+  listProjects?(): Promise<readonly ProjectSummary[]>;
 
   /** Release connections, timers and supervisors held by this runtime object (not the containers). */
   close?(): Promise<void>;

@@ -58,6 +58,23 @@ describe('processRuntime', () => {
     expect(wrapped.capabilities.size).toBe(0);
   });
 
+  it('lists the projects of its state folder that have containers, counted by state', async () => {
+    expect(await runtime.listProjects()).toEqual([]);
+    await start('p2', 'web', { command: ['sleep', '30'] });
+    await start('p2', 'worker', { command: ['sleep', '30'] });
+    const job = await start('p1', 'job', { command: ['true'] });
+    await runtime.waitContainer(job.id);
+    // another tool's file in the same folder is not a project
+    await writeFile(join(stateDir, 'projects', 'Not A Project.json'), '{}');
+    expect(await runtime.listProjects()).toEqual([
+      { name: 'p1', containers: 1, states: { exited: 1 } },
+      { name: 'p2', containers: 2, states: { running: 2 } },
+    ]);
+    // a project whose containers are all removed is not listed
+    await runtime.removeContainer(job.id, { force: true });
+    expect((await runtime.listProjects()).map((p) => p.name)).toEqual(['p2']);
+  });
+
   it('does not support build, and says so with a typed error', async () => {
     expect(runtime.capabilities.has('build')).toBe(false);
     expect(isUnsupportedOperationError(await runtime.buildImage('.').catch((e: unknown) => e))).toBe(true);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Runtime } from '../../runtime/types.js';
+import type { ProjectSummary, Runtime } from '../../runtime/types.js';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import { defaultStateDir } from './state/paths.js';
 import type { Backoff } from './supervision/restart-policy.js';
@@ -81,6 +81,16 @@ export interface ProcessRuntime extends Runtime {
    * ```
    */
   unpauseContainer(id: string): Promise<void>;
+  /**
+   * Every project of the state folder that has containers, each counted by state, sorted by
+   * name (leftovers of a dead owner are reaped on the way, as a listing does).
+   *
+   * @example
+   * ```ts
+   * const running = (await runtime.listProjects()).filter((p) => (p.states.running ?? 0) > 0);
+   * ```
+   */
+  listProjects(): Promise<readonly ProjectSummary[]>;
   /** The process runtime builds nothing: always throws `UnsupportedOperationError`. */
   buildImage(context: string): Promise<never>;
   /**

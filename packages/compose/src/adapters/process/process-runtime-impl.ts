@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type {
   ContainerInfo,
+  ContainerState,
   HostPortClaim,
   HostPortConflict,
   ContainerRequest,
@@ -13,6 +14,7 @@ import type {
   NetworkRequest,
   PortListener,
   ProbeResult,
+  ProjectSummary,
   PublishedPort,
   ResourceInfo,
   StopOptions,
@@ -220,6 +222,18 @@ export class ProcessRuntimeImpl implements ProcessRuntime {
     return keepAliveUntil(this.info(id));
   }
 
+  listProjects(): Promise<readonly ProjectSummary[]> {
+    return keepAliveUntil(this.projects());
+  }
+
+  /** Each project with a state file here, listed as `listContainers` lists it (so reaped), that has containers. */
+  private async projects(): Promise<ProjectSummary[]> {
+    // a file whose name is no project name is not ours
+    const names = (await this.store.projectNames()).filter((name) => PROJECT_NAME.test(name));
+    const summaries = await Promise.all(names.map(async (name) => summarize(name, await this.list(name, { brief: true }))));
+    return summaries.filter((s): s is ProjectSummary => s !== undefined);
+  }
+
   reap(project: string): Promise<readonly string[]> {
     return keepAliveUntil(this.reapOnce(checkName(project)));
   }
@@ -353,6 +367,14 @@ export class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private readonly runs = (record: ContainerRecord): boolean => this.supervision.runs(record);
+}
+
+/** A project's containers counted by state; undefined when it has none. */
+function summarize(name: string, containers: readonly ContainerInfo[]): ProjectSummary | undefined {
+  if (containers.length === 0) return undefined;
+  const states: Partial<Record<ContainerState, number>> = {};
+  for (const c of containers) states[c.state] = (states[c.state] ?? 0) + 1;
+  return { name, containers: containers.length, states };
 }
 
 function checkName(project: string): string {

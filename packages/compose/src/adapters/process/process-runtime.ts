@@ -12,6 +12,7 @@ import type {
   NetworkRequest,
   PortListener,
   ProbeResult,
+  ProjectSummary,
   PublishedPort,
   ResourceInfo,
   StopOptions,
@@ -66,6 +67,7 @@ class LazyProcessRuntime implements ProcessRuntime {
   removeContainer(id: string, options?: { readonly force?: boolean }): Promise<void> { return this.load().then((impl) => impl.removeContainer(id, options)); }
   listContainers(project: string, options?: ListOptions): Promise<readonly ContainerInfo[]> { return this.load().then((impl) => impl.listContainers(project, options)); }
   inspectContainer(id: string): Promise<ContainerInfo> { return this.load().then((impl) => impl.inspectContainer(id)); }
+  listProjects(): Promise<readonly ProjectSummary[]> { return this.load().then((impl) => impl.listProjects()); }
   reap(project: string): Promise<readonly string[]> { return this.load().then((impl) => impl.reap(project)); }
   async *logs(id: string, options?: LogOptions): AsyncIterable<LogLine> { yield* (await this.load()).logs(id, options); }
   exec(id: string, command: readonly string[], options?: ExecOptions): Promise<ExecResult> { return this.load().then((impl) => impl.exec(id, command, options)); }

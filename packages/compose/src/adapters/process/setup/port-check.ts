@@ -1,5 +1,3 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { hostPortBindError } from '../../../runtime/host-port-bind.js';
 import type { HostPortClaim, HostPortConflict } from '../../../runtime/types.js';
 import { liveState } from '../state/container-info.js';
@@ -31,8 +29,7 @@ export async function checkHostPorts(store: StateStore, project: string, claims:
 /** Ports published by live containers of the other projects of the state folder, by `protocol/port`. */
 export async function heldByOthers(store: StateStore, project: string): Promise<Map<string, { project: string; service: string }>> {
   const out = new Map<string, { project: string; service: string }>();
-  const names = await readdir(join(store.stateDir, 'projects')).catch(() => [] as string[]);
-  const others = names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length)).filter((n) => n !== project);
+  const others = (await store.projectNames()).filter((n) => n !== project);
   await Promise.all(
     others.map(async (other) => {
       const state = await store.read(other).catch(() => undefined);

@@ -1,4 +1,7 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { StateFileError } from '../../../errors/state-file-error.js';
+import { compareNames } from '../../../graph/compare-names.js';
 import { tryLock, unlock } from './lock.js';
 import { projectPaths, type ProjectPaths } from './paths.js';
 import { loadDraft, readState, storeState } from './file.js';
@@ -63,6 +66,12 @@ export class StateStore {
 
   paths(project: string): ProjectPaths {
     return projectPaths(this.stateDir, project);
+  }
+
+  /** The projects that have a state file in this folder, sorted by name (none when it does not exist yet). */
+  async projectNames(): Promise<string[]> {
+    const names = await readdir(join(this.stateDir, 'projects')).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length)).sort(compareNames);
   }
 
   /**

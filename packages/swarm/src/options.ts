@@ -1,4 +1,4 @@
-import type { ContainerInfo, Runtime, ServiceRequest } from '@selur/compose';
+import type { ContainerInfo, ProjectSummary, Runtime, ServiceRequest } from '@selur/compose';
 
 /**
  * Options of {@link swarmRuntime}.
@@ -68,6 +68,16 @@ export interface SwarmRuntime extends Runtime {
    * Swarm rolled the update back.
    */
   deployService(request: ServiceRequest, options?: { readonly signal?: AbortSignal | undefined }): Promise<readonly ContainerInfo[]>;
+  /**
+   * Every project with services on the swarm (services carrying this SDK's project label), its
+   * tasks counted by state as `listContainers` reports them, sorted by name.
+   *
+   * @example
+   * ```ts
+   * for (const p of await runtime.listProjects()) console.log(p.name, p.states.running ?? 0);
+   * ```
+   */
+  listProjects(): Promise<readonly ProjectSummary[]>;
   /** Closes pooled connections. */
   close(): Promise<void>;
 }

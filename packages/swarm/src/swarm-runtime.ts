@@ -1,7 +1,7 @@
 import {
   ContainerNotFoundError, InvalidArgumentError, LABEL_CONFIG_HASH, LABEL_NETWORK, LABEL_PROJECT, LABEL_REPLICA, LABEL_VOLUME,
   UnsupportedOperationError,
-  type ContainerInfo, type ContainerRequest, type ExecOptions, type ExecResult, type ListOptions, type LogLine, type LogOptions, type NetworkRequest,
+  type ContainerInfo, type ContainerRequest, type ContainerState, type ProjectSummary, type ExecOptions, type ExecResult, type ListOptions, type LogLine, type LogOptions, type NetworkRequest,
   type ProbeResult, type ResourceInfo, type RuntimeCapability, type ServiceRequest, type StopOptions, type VolumeRequest,
 } from '@selur/compose';
 import { EngineClient, execInContainer, isDockerEngineError, logQuery, resolveEngineAddress, responseLines } from '@selur/compose-docker/engine';
@@ -662,6 +662,27 @@ class SwarmEngineRuntime implements SwarmRuntime {
   async listContainers(project: string, options: ListOptions = {}): Promise<readonly ContainerInfo[]> {
     const infos = await this.infos(await this.services(project));
     return options.all === false ? infos.filter((i) => i.state === 'running') : infos;
+  }
+
+  /** Every project with services on the swarm (services carrying this SDK's project label), its tasks and units counted by state as `listContainers` reports them. */
+  async listProjects(): Promise<readonly ProjectSummary[]> {
+    await this.localNode();
+    const services = await this.client.json<SwarmService[]>('GET', '/services', { query: { filters: { label: [LABEL_PROJECT] } } });
+    const byProject = new Map<string, SwarmService[]>();
+    for (const service of services) {
+      const project = service.Spec.Labels[LABEL_PROJECT];
+      if (project) byProject.set(project, [...(byProject.get(project) ?? []), service]);
+    }
+    const summaries = await Promise.all(
+      [...byProject].map(async ([name, list]): Promise<ProjectSummary | undefined> => {
+        const infos = await this.infos(list);
+        if (infos.length === 0) return undefined;
+        const states: Partial<Record<ContainerState, number>> = {};
+        for (const info of infos) states[info.state] = (states[info.state] ?? 0) + 1;
+        return { name, containers: infos.length, states };
+      }),
+    );
+    return summaries.filter((s): s is ProjectSummary => s !== undefined).sort((a, b) => compareNames(a.name, b.name));
   }
 
   async inspectContainer(id: string): Promise<ContainerInfo> {

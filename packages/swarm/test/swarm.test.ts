@@ -324,10 +324,14 @@ services:
       const ps = await runCli(['ps'], { cwd: cliDir, env: { SELUR_COMPOSE_RUNTIME: 'swarm' }, timeoutMs: 30_000 });
       expect(ps.code, ps.stderr).toBe(0);
       expect(ps.stdout.match(new RegExp(`${name}_idle\\.[12]`, 'g'))?.length).toBe(2);
+      const ls = await runCli(['--runtime', 'swarm', 'ls', '--format', 'json'], { cwd: tmpdir(), timeoutMs: 30_000 });
+      expect(ls.code, ls.stderr).toBe(0);
+      expect((JSON.parse(ls.stdout) as { name: string }[]).find((p) => p.name === name)).toEqual({ name, containers: 2, states: { running: 2 } });
       const down = await runCli(['--runtime', 'swarm', 'down'], { cwd: cliDir, timeoutMs: 60_000 });
       expect(down.code, down.stderr).toBe(0);
       expect(await labelled('services', name)).toEqual([]);
       expect(await labelled('networks', name)).toEqual([]);
+      expect((await swarm.listProjects()).map((p) => p.name)).not.toContain(name);
     } finally {
       await parseProject(`name: ${name}\nservices: {}\n`, { format: 'yaml', cwd: cliDir }).down({ runtime: swarm }).catch(() => undefined);
       await rm(cliDir, { recursive: true, force: true });

@@ -163,7 +163,7 @@ const TABLE = [
     name: 'ls',
     summary: 'List the projects that have containers on the runtime',
     description:
-      'Every project on the runtime, not only the one of this folder: for the process runtime, the projects of its state folder (a project whose process died is reaped on the way, as ps does); for Docker, the containers carrying the project label. STATUS counts the containers in each state, as running(2), exited(1). No compose file is needed.',
+      'Every project on the runtime, not only the one of this folder: for the process runtime, the projects of its state folder (a project whose process died is reaped on the way, as ps does); for Docker, the containers carrying the project label; for Swarm, the services carrying it, counted by task. STATUS counts the containers in each state, as running(2), exited(1). No compose file is needed.',
     options: [
       format(['table', 'json'], 'table'),
       { name: 'all', short: 'a', type: 'boolean', description: 'Include projects with no running container' },

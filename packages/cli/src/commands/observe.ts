@@ -89,7 +89,7 @@ function projectStatus(summary: ProjectSummary): string {
  */
 export const ls: Handler = async (ctx) => {
   const runtime = await ctx.runtime();
-  if (typeof runtime.listProjects !== 'function') throw new UnsupportedOperationError(runtime.name, 'ls', { hint: 'the process and docker runtimes list their projects' });
+  if (typeof runtime.listProjects !== 'function') throw new UnsupportedOperationError(runtime.name, 'ls', { hint: 'the process, docker and swarm runtimes list their projects' });
   const live = (p: ProjectSummary) => (p.states.running ?? 0) + (p.states.restarting ?? 0) + (p.states.paused ?? 0) > 0;
   const shown = (await runtime.listProjects()).filter((p) => flag(ctx, 'all') || live(p));
   if (flag(ctx, 'quiet')) ctx.print(shown.map((p) => `${p.name}\n`).join(''));

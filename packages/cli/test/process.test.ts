@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alive, startCli } from './support/cli.js';
@@ -343,6 +343,37 @@ depends_on = ["db"]
     expect(missing.code).toBe(1);
   });
 
+  it('after up -d, a service that ends on its own, or is stopped from another shell, keeps its own exit code (the zygote stays its parent)', async () => {
+    s.open(`version = "1.0"
+[services.job]
+image = "sh"
+command = ["sh", "-c", "sleep 1.5; exit 3"]
+[services.server]
+image = "sh"
+command = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.05; done"]
+`);
+    const up = await s.cli(['up', '-d']);
+    expect(up.code, up.stderr).toBe(0);
+    // the CLI is gone: its zygote stays the parent of what it started, not pid 1
+    const rows = await s.ps();
+    const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    const keeper = parentOf(rows.find((r) => r.service === 'server')!.pid!);
+    expect(readFileSync(`/proc/${keeper}/comm`, 'utf8')).toBe('perl\n');
+    // an end of its own: written down by the zygote, read by the next listing (pid 1 would have kept it)
+    let job = rows.find((r) => r.service === 'job')!;
+    for (let i = 0; i < 60 && job.state === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await s.ps()).find((r) => r.service === 'job')!;
+    }
+    expect(job).toMatchObject({ state: 'exited', exitCode: 3 });
+    // a stop from another process: the server exits 0 on SIGTERM, and the zygote reaps it at once
+    expect((await s.cli(['stop', 'server'])).code).toBe(0);
+    expect((await s.ps()).find((r) => r.service === 'server')).toMatchObject({ state: 'exited', exitCode: 0 });
+    // nothing left to wait for: the zygote ends too
+    for (let i = 0; i < 50 && alive(keeper); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(alive(keeper)).toBe(false);
+  });
+
   it('ls lists the projects on the runtime with their containers by state, from any folder, no compose file needed', async () => {
     s.open(STACK);
     const other = `other-${process.pid}`;
@@ -364,6 +395,9 @@ depends_on = ["db"]
     expect((await s.cli(['ls', '-a', '-q'])).stdout).toBe(`${[mine, other].sort().join('\n')}\n`);
     expect((await s.cli(['-p', other, 'down'])).code).toBe(0);
     expect((await s.cli(['ls', '-a', '-q'])).stdout).toBe(`${mine}\n`);
+    // its file is gone: down by name (the session's own down cannot find it)
+    expect((await s.cli(['-p', mine, 'down'])).code).toBe(0);
+    expect((await s.cli(['ls', '-a', '-q'])).stdout).toBe('');
   });
 
   it('events --json streams container changes until Ctrl-C (exit 0); top lists the service processes', async () => {

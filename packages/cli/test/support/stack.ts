@@ -10,6 +10,7 @@ export interface PsRow {
   readonly service: string;
   readonly replica: number;
   readonly state: string;
+  readonly exitCode?: number;
   readonly pid?: number;
   readonly ports: readonly { readonly target: number; readonly host: string; readonly published: number }[];
 }

@@ -59,7 +59,7 @@ describe.each(spawners)('Prestarter with %s', (_name, make) => {
   /** A created container record: only id, command, cwd and env are read by the Prestarter. */
   const record = (id: string, command: string[], extra: { cwd?: string; env?: Record<string, string> } = {}): ContainerRecord =>
     ({ id, command, cwd: extra.cwd ?? dir, env: extra.env ?? {} }) as Partial<ContainerRecord> as ContainerRecord;
-  const filesOf = (id: string): OutputFiles => ({ out: join(dir, `${id}.out`), err: join(dir, `${id}.err`), index: join(dir, `${id}.log`) });
+  const filesOf = (id: string): OutputFiles => ({ out: join(dir, `${id}.out`), err: join(dir, `${id}.err`), index: join(dir, `${id}.log`), exit: join(dir, `${id}.exit`) });
   const take = async (id: string): Promise<HeldChild | undefined> => {
     const stub = await within(prestarter.take(id), 5_000, `take(${id})`);
     if (stub) pids.push(stub.child.pid);

@@ -43,7 +43,7 @@ describe('a stop does not wait for a lagging exit report', () => {
 
   it('records the exit itself once the process is gone and no report came', async () => {
     const records = new ContainerRecords(new StateStore(dir));
-    const files = { out: join(dir, 'c.out'), err: join(dir, 'c.err'), index: join(dir, 'c.log') };
+    const files = { out: join(dir, 'c.out'), err: join(dir, 'c.err'), index: join(dir, 'c.log'), exit: join(dir, 'c.exit') };
     const id = 'stoprep.0123456789abcdef';
     const supervisor = new Supervisor(id, new LogBuffer(100), files, async () => undefined, silentSpawner);
     const base = {

@@ -20,7 +20,7 @@ describe('Supervisor.runs', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'supervisor-'));
     exits = [];
-    const files = { out: join(dir, 'c.out'), err: join(dir, 'c.err'), index: join(dir, 'c.log') };
+    const files = { out: join(dir, 'c.out'), err: join(dir, 'c.err'), index: join(dir, 'c.log'), exit: join(dir, 'c.exit') };
     supervisor = new Supervisor('c', new LogBuffer(100), files, async (_started, code) => void exits.push(code), inlineSpawner);
   });
 

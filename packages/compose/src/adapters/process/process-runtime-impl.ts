@@ -29,7 +29,7 @@ import { ProbedHealth } from './exec/probed-health.js';
 import { foreignListener, recordPortListener } from './exec/own-ports.js';
 import { keepAliveUntil } from './keep-alive.js';
 import { fileLogs, ownedLogs } from './logs/container-logs.js';
-import { ensureLogsDir, outputFiles, removeOutputFiles } from './logs/files.js';
+import { ensureLogsDir, exitFileCode, outputFiles, removeOutputFiles } from './logs/files.js';
 import type { ProcessRuntime, ResolvedOptions } from './options.js';
 import { buildRecord } from './setup/build-record.js';
 import * as resources from './setup/resources.js';
@@ -211,7 +211,7 @@ export class ProcessRuntimeImpl implements ProcessRuntime {
   private async endedOnItsOwn(record: ContainerRecord): Promise<ContainerInfo | undefined> {
     if ((record.state !== 'running' && record.state !== 'paused') || record.pid === undefined) return undefined;
     if (record.ownerPid !== undefined && !ownerIsDead(record)) return undefined;
-    const exitCode = zombieExitCode(record.pid, record.pidStartTime);
+    const exitCode = zombieExitCode(record.pid, record.pidStartTime) ?? exitFileCode(outputFiles(this.records.paths(record.project), record.id).exit, record.pid);
     if (exitCode === undefined) return undefined;
     await this.records.stoppedFromOutside(record, record.pid, exitCode);
     const recorded = await this.records.get(record.id);

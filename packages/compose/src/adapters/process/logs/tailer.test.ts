@@ -19,7 +19,7 @@ describe('OutputTailer', () => {
   let files: OutputFiles;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tailer-'));
-    files = { out: join(dir, 'x.out'), err: join(dir, 'x.err'), index: join(dir, 'x.log') };
+    files = { out: join(dir, 'x.out'), err: join(dir, 'x.err'), index: join(dir, 'x.log'), exit: join(dir, 'x.exit') };
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 

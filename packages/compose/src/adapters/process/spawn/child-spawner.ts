@@ -40,6 +40,11 @@ export interface SpawnRequest {
   readonly stderr: string;
   /** Other files to create (empty, 0600) if missing, along with the spawn. */
   readonly touch?: readonly string[];
+  /**
+   * Where a spawner that outlives this process (the zygote) writes `<pid> <exit code>` when the
+   * child ends after this process is gone (logs/files.ts, `OutputFiles.exit`). Others ignore it.
+   */
+  readonly exitFile?: string;
 }
 
 /** How a child ended; both null when it could not be told (its watcher died first). */
@@ -128,7 +133,7 @@ export function heldChild(child: SpawnedChild, write: (line: boolean) => void): 
 function spawnHere(request: SpawnRequest, stdin: 'ignore' | 'pipe'): Promise<{ child: SpawnedChild; stdin: Socket | undefined }> {
   return new Promise((resolve, reject) => {
     for (const path of request.touch ?? []) closeSync(openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600));
-    const fds = openOutputFds({ out: request.stdout, err: request.stderr, index: '' });
+    const fds = openOutputFds({ out: request.stdout, err: request.stderr });
     let child: import('node:child_process').ChildProcess;
     try {
       child = childProcess().spawn(request.program, request.args, { argv0: request.argv0, cwd: request.cwd, env: request.env, detached: true, stdio: [stdin, fds.out, fds.err] });

@@ -170,7 +170,7 @@ function spawnStub(spawner: ChildSpawner, entry: Entry): Promise<Stub | undefine
   }
   const [program, ...args] = processArgv(record) as [string, ...string[]];
   const path = program.includes('/') ? program : (findProgram(program, env.PATH) ?? program);
-  const stub = spawner.spawnHeld({ program: path, argv0: program, args, cwd: record.cwd, env, stdout: files.out, stderr: files.err, touch: [files.index] });
+  const stub = spawner.spawnHeld({ program: path, argv0: program, args, cwd: record.cwd, env, stdout: files.out, stderr: files.err, touch: [files.index], exitFile: files.exit });
   void stub.then((child) => child.exited.then(() => {
     if (!child.released) entry.ended = true;
   }), () => undefined);

@@ -71,6 +71,21 @@ export function zombieExitCode(pid: number, startTime: string | undefined): numb
   return (status & 0x7f) === 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
 }
 
+/**
+ * Whether `pid`'s parent is a zygote that outlived its owner (zygote.pl's `keep`): a Perl process
+ * other than pid 1 and this process, which writes how `pid` ended to its exit file once it reaps
+ * it. Read before a stop: after it, the process may be gone.
+ */
+export function keptByZygote(pid: number): boolean {
+  const ppid = readStat(pid)?.ppid;
+  if (ppid === undefined || ppid <= 1 || ppid === process.pid) return false;
+  try {
+    return readFileSync(`/proc/${ppid}/comm`, 'utf8') === 'perl\n';
+  } catch {
+    return false;
+  }
+}
+
 /** The start time of `pid` (clock ticks since boot, as text), or undefined when unknown. */
 export function processStartTime(pid: number): string | undefined {
   return readStat(pid)?.startTime;

@@ -8,6 +8,7 @@
 #   R id   release it: it execs
 #   D id   drop it: it exits 0 without running anything
 #   C id   the owner holds its own descriptor for the pipe (opened through /proc): close this end
+#   W id path   if child id ends after the owner is gone, write `<pid> <exit code>` to path
 #   P id cwd stdout stderr path argv0 argc args... env...   fork and exec a command at once (an
 #          exec, a health probe): its own session, stdin /dev/null, stdout and stderr appended to
 #          those files (created 0600), nothing held
@@ -22,12 +23,14 @@
 # A held child is in its own session and process group, in its working folder, with its
 # environment and output files (created before S is written), waiting on its pipe. One that cannot
 # set itself up or exec writes why to its stderr file and exits 127. SIGPIPE is ignored here (a
-# release may race a child's death); children get the default back before they exec. The zygote
-# ends when its stdin closes (its owner exited); its children that wait then read end of file and
-# exit, and those that run keep running.
+# release may race a child's death); children get the default back before they exec. When its
+# stdin closes (its owner exited), its children that wait read end of file and exit, and those that
+# run keep running: the zygote stays their parent until the last one ends, and writes how each one
+# with a W path ended there (see keep), as a container runtime's shim does; a process adopted by
+# pid 1 instead is reaped there, and how it ended is lost.
 use strict; use warnings; use POSIX ();
 use Fcntl qw(O_WRONLY O_APPEND O_CREAT O_RDONLY F_SETFD FD_CLOEXEC);
-my (%ctl, %ids, @forked);
+my (%ctl, %ids, %exit_file, @forked);
 my $GROUP = 16;
 pipe(my $wake_r, my $wake_w) or die;
 for ($wake_r, $wake_w) { fcntl($_, F_SETFD, FD_CLOEXEC) }
@@ -131,9 +134,33 @@ sub reap {
   while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
     my $id = delete $ids{$pid};
     next unless defined $id;
+    delete $exit_file{$id};
     if (my $w = delete $ctl{$id}) { close $w }
     my $st = $?;
     say_($st & 127 ? "X $id -1 " . ($st & 127) : "X $id " . ($st >> 8) . " 0");
+  }
+}
+# The owner is gone. The children still held read end of file and exit; this process waits for
+# every child left (blocking: nothing else can arrive), writes how each one with a W path ended
+# (`<pid> <code>`, 128 + the signal when one ended it, as a shell says it; written aside, then
+# renamed, so a reader never sees half of it), and ends with the last one. Its own session, made
+# at its start, keeps it clear of the terminal's signals.
+sub keep {
+  close $_ for values %ctl;
+  %ctl = ();
+  $SIG{CHLD} = 'DEFAULT';
+  close STDOUT;
+  while ((my $pid = waitpid(-1, 0)) > 0) {
+    my $id = delete $ids{$pid};
+    next unless defined $id;
+    my $path = delete $exit_file{$id};
+    next unless defined $path;
+    my $st = $?;
+    my $code = $st & 127 ? 128 + ($st & 127) : $st >> 8;
+    if (open(my $fh, '>', "$path.tmp")) {
+      print $fh "$pid $code\n";
+      close $fh and rename("$path.tmp", $path);
+    }
   }
 }
 my $buf = '';
@@ -149,7 +176,7 @@ while (1) {
   if (vec($rout, fileno($wake_r), 1)) { sysread($wake_r, my $drain, 4096); reap() }
   next unless vec($rout, fileno(STDIN), 1);
   my $got = sysread(STDIN, $buf, 1 << 20, length $buf);
-  last unless $got;
+  unless ($got) { keep(); last }
   while (1) {
     my $nl = index($buf, "\n");
     last if $nl < 0;
@@ -167,6 +194,7 @@ while (1) {
       if (@forked >= $GROUP) { settle($_) for splice(@forked) }
     }
     elsif ($kind eq 'P') { run_(@f) }
+    elsif ($kind eq 'W') { $exit_file{$f[0]} = $f[1] }
     elsif ($kind eq 'R' || $kind eq 'D' || $kind eq 'C') {
       my $w = delete $ctl{$f[0]};
       next unless $w;

@@ -118,7 +118,8 @@ export class ZygoteSpawner implements ChildSpawner {
     if (fields.some((field) => field.includes('\0'))) return Promise.reject(new TypeError('a command, path or environment variable holds a NUL character'));
     return new Promise<HeldChild>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.waiting.push(frame(fields));
+      // W right behind H: where the zygote records the child's end once this process is gone
+      this.waiting.push(frame(fields) + (request.exitFile !== undefined && !request.exitFile.includes('\0') ? frame(['W', String(id), request.exitFile]) : ''));
       this.ask();
     });
   }

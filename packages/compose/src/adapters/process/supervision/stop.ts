@@ -1,6 +1,7 @@
 import type { StopOptions } from '../../../runtime/types.js';
 import { ContainerNotFoundError } from '../../../errors/container-not-found-error.js';
-import { isGroupAlive, isProcessAlive, stopGroup, toSignal, zombieExitCode } from '../spawn/proc.js';
+import { exitFileCode, outputFiles } from '../logs/files.js';
+import { isGroupAlive, isProcessAlive, keptByZygote, stopGroup, toSignal, zombieExitCode } from '../spawn/proc.js';
 import type { ContainerRecords } from '../state/records.js';
 import { within, type Supervisor } from './supervisor.js';
 import { Admission } from './admission.js';
@@ -28,6 +29,7 @@ export async function stopContainer(records: ContainerRecords, id: string, optio
   const paused = record.state === 'paused';
   if (pid === undefined || (record.state !== 'running' && !paused && (record.pidStartTime === undefined || !isGroupAlive(pid)))) return;
   const signal = toSignal(options.signal ?? record.stopSignal);
+  const kept = supervisor?.current?.pid !== pid && keptByZygote(pid);
   // A paused group gets the stop signal, then SIGCONT so that it can act on it.
   const outcome = await stopGroup(pid, record.pidStartTime, { signal, graceMs: Math.max(0, options.timeoutMs), resume: paused });
   // The supervisor records the exit when the spawner reports it; under load that report can lag
@@ -35,19 +37,32 @@ export async function stopContainer(records: ContainerRecords, id: string, optio
   // stop waits for the report only while the process is there, then a moment; else it records
   // the exit itself (the report, when it comes, finds the record exited already).
   if (supervisor?.current?.pid === pid && (await reportedOrGone(supervisor.exited, pid, record.pidStartTime))) return;
-  await records.stoppedFromOutside(record, pid, exitCodeSeen(pid, record.pidStartTime, outcome));
+  const exitFile = outputFiles(records.paths(record.project), record.id).exit;
+  await records.stoppedFromOutside(record, pid, await exitCodeSeen(pid, record.pidStartTime, outcome, kept ? exitFile : undefined));
 }
 
 /**
  * The exit code of a stopped process that is not this process's child, as far as it can be
  * known: read from its zombie while its parent has not reaped it (zombieExitCode: what the process
- * really returned, 0 for a server that shuts down cleanly on SIGTERM), else 137 when it had to be
- * killed, else unknown. Never made up from the signal sent: nginx and PostgreSQL exit 0 on their
- * stop signals, and a stop from another shell recorded them as `exited (143)` and `exited (130)`.
+ * really returned, 0 for a server that shuts down cleanly on SIGTERM), else from the exit file its
+ * parent writes when that is a zygote that outlived its owner (`exitFile`: it writes right after
+ * it reaps, so a moment is given), else 137 when it had to be killed, else unknown. Never made up
+ * from the signal sent: nginx and PostgreSQL exit 0 on their stop signals, and a stop from another
+ * shell recorded them as `exited (143)` and `exited (130)`.
  */
-function exitCodeSeen(pid: number, startTime: string | undefined, outcome: 'gone' | 'killed' | 'stuck'): number | undefined {
-  return zombieExitCode(pid, startTime) ?? (outcome === 'gone' ? undefined : 137);
+async function exitCodeSeen(pid: number, startTime: string | undefined, outcome: 'gone' | 'killed' | 'stuck', exitFile: string | undefined): Promise<number | undefined> {
+  const zombie = zombieExitCode(pid, startTime);
+  if (zombie !== undefined) return zombie;
+  for (let attempt = 0; exitFile !== undefined && attempt <= EXIT_FILE_TRIES; attempt++) {
+    const code = exitFileCode(exitFile, pid);
+    if (code !== undefined) return code;
+    if (attempt < EXIT_FILE_TRIES) await new Promise((r) => setTimeout(r, 10));
+  }
+  return outcome === 'gone' ? undefined : 137;
 }
+
+/** How many times (10 ms apart) a stop looks for the exit file of a process a zygote kept. */
+const EXIT_FILE_TRIES = 20;
 
 /** How long a report may trail the process's end before the stop records the exit itself (ms). */
 const REPORT_GRACE_MS = 50;

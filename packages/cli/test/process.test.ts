@@ -359,13 +359,10 @@ command = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.05; done"]
     const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
     const keeper = parentOf(rows.find((r) => r.service === 'server')!.pid!);
     expect(readFileSync(`/proc/${keeper}/comm`, 'utf8')).toBe('perl\n');
-    // an end of its own: written down by the zygote, read by the next listing (pid 1 would have kept it)
-    let job = rows.find((r) => r.service === 'job')!;
-    for (let i = 0; i < 60 && job.state === 'running'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      job = (await s.ps()).find((r) => r.service === 'job')!;
-    }
-    expect(job).toMatchObject({ state: 'exited', exitCode: 3 });
+    // an end of its own: written down by the zygote, read by wait and by a listing (pid 1 would have kept it)
+    const waited = await s.cli(['wait', 'job']);
+    expect(waited.code, waited.stderr).toBe(3);
+    expect((await s.ps()).find((r) => r.service === 'job')).toMatchObject({ state: 'exited', exitCode: 3 });
     // a stop from another process: the server exits 0 on SIGTERM, and the zygote reaps it at once
     expect((await s.cli(['stop', 'server'])).code).toBe(0);
     expect((await s.ps()).find((r) => r.service === 'server')).toMatchObject({ state: 'exited', exitCode: 0 });

@@ -9,7 +9,7 @@
  * one that reaps at once (as most inits do).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -111,6 +111,8 @@ describe('a released service that ended on its own is listed with the exit code 
     const { processRuntime } = await import('../../src/adapters/process/process-runtime.js');
     const runtime = processRuntime({ stateDir: dir });
     try {
+      // loaded before the clock starts: the first call imports the runtime (and, here, transforms its source)
+      expect(await runtime.listContainers('ended')).toEqual([]);
       // the service, under a parent that never reaps (as pid 1 is its parent after a detached up)
       const { parent, pid } = await underParent('echo ready; sleep 0.2; exit 3', false);
       parents.push(parent);
@@ -129,6 +131,46 @@ describe('a released service that ended on its own is listed with the exit code 
       await new Promise((r) => setTimeout(r, 100));
       expect((await runtime.listContainers('ended'))[0]).toMatchObject({ state: 'exited', exitCode: 3 });
       expect(await records.get(id)).toMatchObject({ state: 'exited', exitCode: 3 });
+    } finally {
+      await runtime.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the exit file a zygote writes for a released service once its owner is gone', () => {
+  it('gives inspectContainer, waitContainer and a listing the code, for that process only', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'exit-file-'));
+    const { processRuntime } = await import('../../src/adapters/process/process-runtime.js');
+    const runtime = processRuntime({ stateDir: dir });
+    try {
+      const records = new ContainerRecords(new StateStore(dir));
+      const add = async (name: string, pid: number) => {
+        const id = `exitfile.${pid.toString(16).padStart(16, '0')}`;
+        await records.add({
+          id, name, project: 'exitfile', service: name, replica: 1, configHash: 'h', image: 'x', labels: {},
+          command: ['sh'], cwd: dir, env: {}, ports: [], mounts: [], restart: 'no', stopSignal: 'SIGTERM', stopGraceMs: 5_000,
+          state: 'running', desired: 'running', createdAt: new Date().toISOString(), restartCount: 0, health: 'none',
+          pid, pidStartTime: undefined, startedAt: new Date().toISOString(), releasedAt: new Date().toISOString(),
+        });
+        return id;
+      };
+      // two processes that ended (reaped here, as the zygote reaps): one with its file, one whose file names another pid
+      const ended = async () => {
+        const child = spawn('sh', ['-c', 'exit 3']);
+        await new Promise((r) => child.once('exit', r));
+        return child.pid!;
+      };
+      const [a, b] = [await ended(), await ended()];
+      const withFile = await add('a', a);
+      const stale = await add('b', b);
+      const logs = join(dir, 'projects', 'exitfile', 'logs');
+      await mkdir(logs, { recursive: true });
+      await writeFile(join(logs, `${withFile}.exit`), `${a} 3\n`);
+      await writeFile(join(logs, `${stale}.exit`), `${a} 3\n`);
+      expect(await runtime.inspectContainer(withFile)).toMatchObject({ state: 'exited', exitCode: 3 });
+      expect(await runtime.waitContainer(withFile, { signal: AbortSignal.timeout(5_000) })).toBe(3);
+      expect((await runtime.listContainers('exitfile')).map((c) => [c.name, c.state, c.exitCode])).toEqual([['a', 'exited', 3], ['b', 'exited', undefined]]);
     } finally {
       await runtime.close();
       await rm(dir, { recursive: true, force: true });

@@ -191,11 +191,7 @@ export class ProcessRuntimeImpl implements ProcessRuntime {
     // warms it when it ensures its networks, then again on its first create).
     await this.reapOnce(checkName(project));
     const records = await Promise.all((await this.records.all(project)).map((r) => this.supervision.settled(r)));
-    const infos = await Promise.all(records.filter((r): r is ContainerRecord => r !== undefined).map(async (r) => {
-      const info = toContainerInfo(this.probed.apply(r), this.runs);
-      // recorded as running, seen ended: how it ended may still be readable
-      return info.state === 'exited' && r.state !== 'exited' ? ((await this.endedOnItsOwn(r)) ?? info) : info;
-    }));
+    const infos = await Promise.all(records.filter((r): r is ContainerRecord => r !== undefined).map((r) => this.observed(r)));
     const shown = options.all === false ? infos.filter((i) => i.state === 'running' || i.state === 'restarting' || i.state === 'paused') : infos;
     return shown.sort((a, b) => compareNames(a.service, b.service) || a.replica - b.replica || compareNames(a.id, b.id));
   }
@@ -363,7 +359,13 @@ export class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private async info(id: string): Promise<ContainerInfo> {
-    return toContainerInfo(this.probed.apply(await this.record(id)), this.runs);
+    return this.observed(await this.record(id));
+  }
+
+  /** What a record means now; recorded as running and seen ended, with how it ended where that can still be read (see endedOnItsOwn). */
+  private async observed(record: ContainerRecord): Promise<ContainerInfo> {
+    const info = toContainerInfo(this.probed.apply(record), this.runs);
+    return info.state === 'exited' && record.state !== 'exited' ? ((await this.endedOnItsOwn(record)) ?? info) : info;
   }
 
   private readonly runs = (record: ContainerRecord): boolean => this.supervision.runs(record);

@@ -26,6 +26,8 @@ export default defineConfig({
         test: {
           name: 'core',
           include: ['packages/compose/src/**/*.test.ts', 'packages/compose/test/**/*.test.ts', 'packages/cli/src/**/*.test.ts', 'examples/**/*.test.ts'],
+          // fails the run when a test leaves service processes running
+          globalSetup: ['packages/compose/test/support/leak-guard.ts'],
         },
       },
       {
@@ -42,7 +44,7 @@ export default defineConfig({
           // The built selur-compose binary as a subprocess (global setup builds it first).
           name: 'cli',
           include: ['packages/cli/test/**/*.test.ts'],
-          globalSetup: ['packages/cli/test/global-setup.ts'],
+          globalSetup: ['packages/cli/test/global-setup.ts', 'packages/compose/test/support/leak-guard.ts'],
         },
       },
       {

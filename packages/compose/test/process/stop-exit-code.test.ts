@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { processStartTime, zombieExitCode } from '../../src/adapters/process/spawn/proc.js';
+import { keptByZygote, processStartTime, reapsAtOnce, zombieExitCode } from '../../src/adapters/process/spawn/proc.js';
 import { ContainerRecords } from '../../src/adapters/process/state/records.js';
 import { StateStore } from '../../src/adapters/process/state/store.js';
 import type { ContainerRecord } from '../../src/adapters/process/state/types.js';
@@ -86,6 +86,21 @@ describe('a stop from outside records the exit code the process returned, or non
     const record = await stopped(SERVER, true);
     expect(record?.state).toBe('exited');
     expect([0, undefined]).toContain(record?.exitCode);
+  });
+
+  it('keptByZygote: a Perl parent that is not ours keeps its child; our own zygote does not, nor pid 1', async () => {
+    const { parent, pid } = await underParent('echo ready; sleep 30', true);
+    parents.push(parent);
+    expect(keptByZygote(pid)).toBe(true);
+    let forget!: () => void;
+    reapsAtOnce(parent.pid!, (callback) => (forget = callback));
+    try {
+      expect(keptByZygote(pid)).toBe(false); // as this process's zygote: it reports to us, it writes no file
+    } finally {
+      forget();
+    }
+    expect(keptByZygote(process.pid)).toBe(false);
+    process.kill(-pid, 'SIGKILL'); // its own group: killing the parent leaves it
   });
 
   it('zombieExitCode reads a zombie only: not a running process, not a reaped one, not another start', async () => {

@@ -73,12 +73,13 @@ export function zombieExitCode(pid: number, startTime: string | undefined): numb
 
 /**
  * Whether `pid`'s parent is a zygote that outlived its owner (zygote.pl's `keep`): a Perl process
- * other than pid 1 and this process, which writes how `pid` ended to its exit file once it reaps
- * it. Read before a stop: after it, the process may be gone.
+ * other than pid 1, this process and this process's own zygote (which reports to this process and
+ * writes no file), which writes how `pid` ended to its exit file once it reaps it. Read before a
+ * stop: after it, the process may be gone.
  */
 export function keptByZygote(pid: number): boolean {
   const ppid = readStat(pid)?.ppid;
-  if (ppid === undefined || ppid <= 1 || ppid === process.pid) return false;
+  if (ppid === undefined || ppid <= 1 || ppid === process.pid || reapers.has(ppid)) return false;
   try {
     return readFileSync(`/proc/${ppid}/comm`, 'utf8') === 'perl\n';
   } catch {
